@@ -1,0 +1,54 @@
+"""The one exception tree of ceasefire.
+
+::
+
+    CeasefireError                 anything ceasefire refuses, with a one-line message
+    ├── AgreementError             an agreement file is invalid (one or more FILE:LINE problems)
+    ├── InputError                 an events file cannot be read (FILE:LINE: message)
+    │   └── FormatNotRecognized    a file's content matches no known events format
+    └── UsageError                 options that contradict each other (e.g. --from after --to)
+
+Messages say what failed, where, and how to fix it. No HTTP status codes live here: the CLI maps
+every ``CeasefireError`` to exit code 2 and its message; a web edge maps them to problem+json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "AgreementError",
+    "CeasefireError",
+    "FormatNotRecognized",
+    "InputError",
+    "UsageError",
+]
+
+
+class CeasefireError(Exception):
+    """Root of every error ceasefire raises on purpose."""
+
+    @property
+    def lines(self) -> list[str]:
+        """The message as the lines a CLI prints, one problem per line."""
+        return str(self).splitlines() or [type(self).__name__]
+
+
+class AgreementError(CeasefireError):
+    """An agreement is invalid. ``problems`` holds one ``FILE:LINE: message`` each."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class InputError(CeasefireError):
+    """An events file (or a row of it) cannot be read: ``FILE:LINE: message``."""
+
+
+class FormatNotRecognized(InputError):
+    """A file's content matches none of the events formats ceasefire reads."""
+
+
+class UsageError(CeasefireError):
+    """Command options that cannot be honoured together."""
