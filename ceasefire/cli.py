@@ -21,6 +21,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def root() -> None:
+    """Verify compliance with ceasefire agreements (docs/cli.md)."""
+
+
 def fail(error: CeasefireError) -> typer.Exit:
     for line in error.lines:
         typer.echo(line, err=True)
