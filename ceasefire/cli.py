@@ -4,13 +4,15 @@ on stderr and exit code 2; nothing here decides what a finding is.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ceasefire.errors import CeasefireError
+from ceasefire.clitools import emit, progress_bar
+from ceasefire.errors import CeasefireError, UsageError
 
 app = typer.Typer(
     name="ceasefire",
@@ -50,6 +52,49 @@ def check(
         f"{agreement}: ok: {len(loaded.parties)} parties, {len(loaded.obligations)} obligations, "
         f"{len(loaded.zones)} zones, {len(loaded.routes)} routes, {len(loaded.lines)} lines"
     )
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: '{text}' is not a date; use YYYY-MM-DD") from None
+
+
+@app.command()
+def verify(
+    agreement: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
+    events: Annotated[list[Path], typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")],
+    date_from: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
+    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")] = False,
+) -> None:
+    """Verify incidents against every obligation of an agreement.
+
+    Example: ceasefire verify examples/syria-2016-09/agreement.yaml examples/syria-2016-09/incidents.csv --format json
+
+    Exit codes: 0 done; 2 bad input (one line naming file, line or field).
+    """
+    from ceasefire.agreement import load_agreement
+    from ceasefire.formats import FORMATS, render
+    from ceasefire.pipeline import verify as run_verify
+
+    try:
+        if fmt not in FORMATS:
+            raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
+        loaded = load_agreement(agreement)
+        with progress_bar("reading events") as progress:
+            result = run_verify(
+                loaded, events, date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
+                skip_bad_rows=skip_bad_rows, progress=progress,
+            )  # fmt: skip
+        emit(lambda fp: render(result, fmt, fp), out)
+    except CeasefireError as error:
+        raise fail(error) from None
 
 
 def main() -> None:

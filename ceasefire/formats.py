@@ -1,0 +1,199 @@
+"""Verification results as JSON (the MISSION.md contract), CSV, GeoJSON and a Rich table.
+
+The JSON keys of the contract come first and never change; extra keys only extend them.
+CSV rows use ACLED's column names for the incident, then the finding's columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ceasefire.model import Clock, Finding
+from ceasefire.pipeline import Verification
+
+__all__ = ["FORMATS", "finding_dict", "render", "to_json", "write_csv", "write_geojson", "write_table"]
+
+FORMATS = ("table", "json", "csv", "geojson")
+
+ACLED_COLUMNS = {  # ACLED column -> Incident field
+    "event_id_cnty": "id", "event_date": "date", "time_precision": "date_precision",
+    "event_type": "event_type", "sub_event_type": "sub_event_type", "actor1": "actor1",
+    "assoc_actor_1": "assoc_actor_1", "actor2": "actor2", "assoc_actor_2": "assoc_actor_2",
+    "country": "country", "admin1": "admin1", "location": "location", "latitude": "lat",
+    "longitude": "lon", "geo_precision": "geo_precision", "source": "source_name",
+    "notes": "notes", "fatalities": "fatalities", "weapon": "weapon",
+}  # fmt: skip
+FINDING_COLUMNS = (
+    "finding_id", "obligation", "category", "status", "parties", "attribution", "confidence",
+    "rule", "distance_m", "radius_m", "explanation",
+)  # fmt: skip
+
+
+def finding_dict(f: Finding, v: Verification) -> dict[str, Any]:
+    """A finding as the contract's JSON object, extended with incident context."""
+    row = int(f.extra["row"])
+    cols = v.table.columns
+    return {
+        "id": f.id, "obligation": f.obligation, "category": f.category, "status": f.status,
+        "parties": list(f.parties), "attribution": f.attribution, "incidents": list(f.incidents),
+        "date": f.date.isoformat(), "lat": f.lat, "lon": f.lon, "confidence": f.confidence,
+        "explanation": f.explanation, "rule": f.rule, "distance_m": f.distance_m,
+        "radius_m": f.radius_m, "event_type": f.event_type, "sub_event_type": f.sub_event_type,
+        "weapon": f.weapon or None, "location": str(cols["location"][row]),
+        "actor1": str(cols["actor1"][row]), "actor2": str(cols["actor2"][row]),
+        "fatalities": int(cols["fatalities"][row]), "source": str(cols["source_name"][row]),
+    }  # fmt: skip
+
+
+def clock_dict(c: Clock) -> dict[str, Any]:
+    return {
+        "obligation": c.obligation,
+        "met_on": c.met_on.isoformat() if c.met_on else None,
+        "days": [{"date": d.date.isoformat(), "violations": d.violations, "quiet": d.quiet} for d in c.days],
+        "over": list(c.over),
+        "max_per_day": c.max_per_day,
+        "consecutive_days": c.consecutive_days,
+    }
+
+
+def to_json(v: Verification) -> dict[str, Any]:
+    by_obligation: dict[str, dict[str, int]] = {}
+    findings = []
+    for f in v.finding_objects():
+        findings.append(finding_dict(f, v))
+        counts = by_obligation.setdefault(f.obligation, {"violation": 0, "possible_violation": 0, "exempt": 0})
+        counts[f.status] += 1
+    return {
+        "agreement": v.agreement.id,
+        "findings": findings,
+        "summary": {"by_party": v.by_party(), "by_obligation": by_obligation},
+        "clocks": [clock_dict(c) for c in v.clocks],
+        "unresolved_actors": v.unresolved_actors(),
+        "inputs": {
+            "files": v.intake.files, "incidents": v.intake.incidents,
+            "outside_period": v.intake.outside_period, "duplicates": v.intake.duplicates,
+            "bad_rows": v.intake.bad_row_count, "bad_row_messages": v.intake.bad_rows,
+        },
+    }
+
+
+def _incident_value(v: Verification, row: int, field: str) -> Any:
+    if field == "date":
+        return v.table.date_of(row).isoformat()
+    value = v.table.columns[field][row]
+    return value.item() if hasattr(value, "item") else value
+
+
+def write_csv(v: Verification, out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*ACLED_COLUMNS, *FINDING_COLUMNS])
+    for f in v.finding_objects():
+        row = int(f.extra["row"])
+        incident = [_incident_value(v, row, field) for field in ACLED_COLUMNS.values()]
+        writer.writerow([
+            *incident, f.id, f.obligation, f.category, f.status, ";".join(f.parties),
+            f.attribution, f.confidence, f.rule, "" if f.distance_m is None else f.distance_m,
+            f.radius_m, f.explanation,
+        ])  # fmt: skip
+
+
+def write_geojson(v: Verification, out: TextIO) -> None:
+    features = []
+    for f in v.finding_objects():
+        props = finding_dict(f, v)
+        lon, lat = props.pop("lon"), props.pop("lat")
+        features.append({"type": "Feature", "id": f.id, "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                         "properties": props})  # fmt: skip
+    json.dump({"type": "FeatureCollection", "agreement": v.agreement.id, "features": features}, out, ensure_ascii=False)
+    out.write("\n")
+
+
+def write_table(v: Verification, out: TextIO, width: int = 120) -> None:
+    console = Console(file=out, width=width, force_terminal=False, no_color=not out.isatty())
+    a = v.agreement
+    console.print(f"[bold]{a.title}[/bold] ({a.id}) — {v.intake.incidents} incidents, {len(v.findings)} findings")
+    console.print(_party_table(v))
+    if v.clocks:
+        console.print(_clock_table(v.clocks))
+    console.print(_serious_table(v))
+    if v.unresolved_actors():
+        names = v.unresolved_actors()
+        console.print(f"Actors matching no alias ({len(names)}): " + "; ".join(names[:12]) + (" …" if len(names) > 12 else ""))
+    if v.intake.bad_row_count:
+        console.print(f"Skipped {v.intake.bad_row_count} bad rows (first: {v.intake.bad_rows[0]})")
+
+
+def _party_table(v: Verification) -> Table:
+    obligations = [o for o in v.agreement.obligations if o.rule and o.rule.kind != "condition"]
+    table = Table(title="Violations / possible violations by party and obligation")
+    table.add_column("party")
+    for o in obligations:
+        table.add_column(o.id, justify="right")
+    table.add_column("total", justify="right")
+    ids = [o.id for o in v.agreement.obligations]
+    for bit, party in enumerate(v.agreement.parties):
+        cells = []
+        for o in obligations:
+            mask = v.findings.obligation == ids.index(o.id)
+            sub = v.findings.where(mask).count_by_party(bit)
+            cells.append(f"{sub['violation']} / {sub['possible_violation']}")
+        total = v.findings.count_by_party(bit)
+        table.add_row(party.id, *cells, f"{total['violation']} / {total['possible_violation']}")
+    return table
+
+
+def _clock_table(clocks: Iterable[Clock]) -> Table:
+    table = Table(title="Clocks (violations per day; ✓ quiet day)")
+    for col in ("clock", "needs", "met on", "days"):
+        table.add_column(col)
+    for c in clocks:
+        strip = Text()
+        for d in c.days:
+            strip.append(f"{d.date:%d}:{d.violations}{'✓' if d.quiet else '✗'} ", style="green" if d.quiet else "red")
+        needs = f"{c.consecutive_days} days ≤ {c.max_per_day}/day"
+        table.add_row(c.obligation, needs, c.met_on.isoformat() if c.met_on else "not met", strip)
+    return table
+
+
+def _serious_table(v: Verification, limit: int = 15) -> Table:
+    rank = {"violation": 0, "possible_violation": 1, "exempt": 2}
+    findings = sorted(
+        (f for f in v.finding_objects() if f.status != "exempt"),
+        key=lambda f: (rank[f.status], -f.confidence, -int(v.table.columns["fatalities"][f.extra["row"]]), f.date),
+    )[:limit]
+    table = Table(title=f"Most serious findings (top {limit})")
+    for col in ("date", "obligation", "status", "parties", "conf.", "incident"):
+        table.add_column(col)
+    for f in findings:
+        row = int(f.extra["row"])
+        place = str(v.table.columns["location"][row])
+        table.add_row(f.date.isoformat(), f.obligation, f.status, ", ".join(f.parties) or "?",
+                      f"{f.confidence:.2f}", f"{f.incidents[0]} {place}")  # fmt: skip
+    return table
+
+
+def render(v: Verification, fmt: str, out: TextIO) -> None:
+    """Write the verification in one of ``FORMATS``."""
+    if fmt == "json":
+        json.dump(to_json(v), out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    elif fmt == "csv":
+        write_csv(v, out)
+    elif fmt == "geojson":
+        write_geojson(v, out)
+    else:
+        write_table(v, out)
+
+
+def render_text(v: Verification, fmt: str) -> str:
+    buffer = io.StringIO()
+    render(v, fmt, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,96 @@
+"""The rule engine: every incident against every obligation, vectorized per obligation.
+
+``evaluate(agreement, table, resolver)`` runs the rule of each obligation over all incidents at
+once (one registry entry per rule kind, docs/rules.md), applies the obligation's time window and
+returns a columnar ``FindingTable``. ``condition`` rules are clocks, computed afterwards from the
+findings by ``rules.clocks``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+from ceasefire.actors import AliasResolver
+from ceasefire.findings import FindingTable, Status, confidence
+from ceasefire.model import Agreement, Obligation
+from ceasefire.rules.access import humanitarian_access
+from ceasefire.rules.attacks import no_air_strikes, no_attacks, no_territorial_gains
+from ceasefire.rules.context import Judgement, RuleContext
+from ceasefire.rules.proximity import keep_clear
+from ceasefire.table import IncidentTable
+
+__all__ = ["RULES", "evaluate", "local_day", "time_share", "window"]
+
+RuleFn = Callable[[RuleContext, Obligation], Judgement]
+RULES: dict[str, RuleFn] = {
+    "no_attacks": no_attacks,
+    "no_air_strikes": no_air_strikes,
+    "keep_clear": keep_clear,
+    "no_territorial_gains": no_territorial_gains,
+    "humanitarian_access": humanitarian_access,
+}
+CLOCK_KINDS = ("condition",)
+
+
+def local_day(moment: dt.datetime, timezone: str) -> float:
+    """A moment as a fractional day ordinal in the agreement's timezone (midnight = whole)."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    since_midnight = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+    return local.date().toordinal() + since_midnight / 86_400
+
+
+def window(agreement: Agreement, obligation: Obligation) -> tuple[float, float]:
+    """[start, end) of an obligation in fractional local days; end is +inf when open."""
+    ends = [t for t in (obligation.until, agreement.expires) if t is not None]
+    end = min(local_day(t, agreement.timezone) for t in ends) if ends else math.inf
+    return local_day(obligation.start, agreement.timezone), end
+
+
+def time_share(t: IncidentTable, start: float, end: float) -> npt.NDArray[np.float64]:
+    """Share of each incident's date range [day0, day1 + 1) inside [start, end)."""
+    lo = np.maximum(t.day0.astype(np.float64), start)
+    hi = np.minimum(t.day1.astype(np.float64) + 1, end)
+    share: npt.NDArray[np.float64] = np.clip(hi - lo, 0, None) / (t.day1 - t.day0 + 1)
+    return share
+
+
+def evaluate(agreement: Agreement, table: IncidentTable, resolver: AliasResolver) -> FindingTable:
+    """Findings of every verifiable obligation over every incident."""
+    ctx = RuleContext(agreement, table, resolver)
+    chunks = []
+    for k, obligation in enumerate(agreement.obligations):
+        if obligation.rule is None or obligation.rule.kind in CLOCK_KINDS:
+            continue
+        judgement = RULES[obligation.rule.kind](ctx, obligation)
+        chunks.append(_findings(k, judgement, time_share(table, *window(agreement, obligation))))
+    return FindingTable.concat(chunks, ctx.places)
+
+
+def _findings(k: int, j: Judgement, tshare: npt.NDArray[np.float64]) -> FindingTable:
+    a = j.attribution
+    sel = np.flatnonzero((a.status != Status.NONE) & (tshare > 0))
+    status = a.status[sel].copy()
+    place, when = j.place_share[sel], tshare[sel]
+    status[(status == Status.VIOLATION) & ((place < 1) | (when < 1))] = Status.POSSIBLE
+    reason = a.reason[sel]
+    return FindingTable(
+        obligation=np.full(len(sel), k, np.int16),
+        incident=sel,
+        status=status,
+        who=a.who[sel],
+        parties=a.parties[sel],
+        reason=reason,
+        place_share=place,
+        time_share=when,
+        confidence=confidence(reason, place, when),
+        place_id=j.place_id[sel],
+        distance_m=j.distance_m[sel],
+        limit_m=j.limit_m[sel],
+        boundary_m=j.boundary_m[sel],
+    )

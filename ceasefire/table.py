@@ -1,0 +1,238 @@
+"""The columnar incident table the rule engine works on.
+
+Incidents arrive as ``Incident`` dataclasses (one per source row) or, for bulk work, as columns.
+Either way they become one ``IncidentTable``: numpy arrays, one element per incident, plus the
+derived columns every rule needs (event class, air strike, territory change, aid target, and
+each side's actors resolved once per distinct actor string into party bit masks and flags).
+No rule ever loops over incidents in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ceasefire.actors import AliasResolver, SideSummary
+from ceasefire.model import WEAPON_CLASSES, Incident
+
+__all__ = ["EventClass", "IncidentTable", "SideColumns"]
+
+# The Incident fields kept as columns, in this order (all of them: outputs echo the source row).
+FIELDS = (
+    "id", "source", "date", "date_end", "date_precision", "lat", "lon", "geo_precision",
+    "radius_m", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2",
+    "assoc_actor_2", "attacker", "weapon", "fatalities", "country", "admin1", "location",
+    "notes", "source_name", "file", "line",
+)  # fmt: skip
+STRING_FIELDS = tuple(f for f in FIELDS if f not in {
+    "date", "date_end", "date_precision", "lat", "lon", "geo_precision", "radius_m",
+    "fatalities", "line"})  # fmt: skip
+
+TERRITORY_SUB_EVENTS = ("Government regains territory", "Non-state actor overtakes territory")
+AIR_SUB_EVENTS = ("Air/drone strike",)
+
+# Aid workers, convoys and access, in actor names and in notes (documented in docs/rules.md).
+_AID_ACTORS = (
+    r"(?i)\b(?:aid workers?|humanitarian|red crescent|red cross|sarc|icrc|unicef|wfp|unhcr|ocha|"
+    r"msf|ngo)\b|\bUN\b|\bUnited Nations\b"
+)
+_AID_NOTES = (
+    r"(?i)\b(?:humanitarian|aid (?:convoys?|workers?|trucks?|deliver\w*|agenc\w+|supplies|warehouses?)|"
+    r"relief (?:convoys?|workers?|supplies)|red crescent|red cross|SARC|ICRC|UNICEF|WFP|UNHCR|OCHA)\b"
+)
+
+
+class EventClass:
+    """ACLED event types as small integers."""
+
+    BATTLE, EXPLOSION, VIOLENCE_AGAINST_CIVILIANS, STRATEGIC, PROTEST, RIOT, OTHER = range(7)
+    BY_NAME: ClassVar[dict[str, int]] = {
+        "Battles": BATTLE,
+        "Explosions/Remote violence": EXPLOSION,
+        "Violence against civilians": VIOLENCE_AGAINST_CIVILIANS,
+        "Strategic developments": STRATEGIC,
+        "Protests": PROTEST,
+        "Riots": RIOT,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class SideColumns:
+    """One side of every incident: party bit masks and flags (see ``actors.SideSummary``)."""
+
+    parties: npt.NDArray[np.uint64]
+    excluded: npt.NDArray[np.bool_]
+    unidentified: npt.NDArray[np.bool_]
+    civilians: npt.NDArray[np.bool_]
+    other: npt.NDArray[np.bool_]
+
+    @property
+    def empty(self) -> npt.NDArray[np.bool_]:
+        named: npt.NDArray[np.bool_] = (self.parties != 0) | self.excluded | self.unidentified
+        return ~(named | self.civilians | self.other)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentTable:
+    """Incidents as columns. ``columns`` holds every Incident field; the rest is derived."""
+
+    columns: dict[str, npt.NDArray[Any]]
+    day0: npt.NDArray[np.int64]  # first possible local date, as a proleptic ordinal
+    day1: npt.NDArray[np.int64]  # last possible local date (inclusive)
+    event_class: npt.NDArray[np.int8]
+    weapon: npt.NDArray[np.int8]  # index into model.WEAPON_CLASSES, -1 when unknown
+    is_air: npt.NDArray[np.bool_]
+    is_territory: npt.NDArray[np.bool_]
+    aid_target: npt.NDArray[np.bool_]
+    side1: SideColumns  # actor1 + assoc_actor_1: the perpetrator side of one-sided events
+    side2: SideColumns  # actor2 + assoc_actor_2: the target side
+    attacker: npt.NDArray[np.uint64]  # parties the source names as having started a battle
+    attacker_named: npt.NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.day0)
+
+    @property
+    def lat(self) -> npt.NDArray[np.float64]:
+        return self.columns["lat"]
+
+    @property
+    def lon(self) -> npt.NDArray[np.float64]:
+        return self.columns["lon"]
+
+    @property
+    def radius(self) -> npt.NDArray[np.float64]:
+        return self.columns["radius_m"]
+
+    @classmethod
+    def from_incidents(cls, incidents: Iterable[Incident], resolver: AliasResolver) -> IncidentTable:
+        """Collect incidents (any iterable, consumed once) into columns."""
+        rows = list(map(attrgetter(*FIELDS), incidents))
+        raw: dict[str, Any] = (
+            dict(zip(FIELDS, zip(*rows, strict=True), strict=True)) if rows else {f: () for f in FIELDS}
+        )
+        del rows
+        raw["date"] = np.fromiter((d.toordinal() for d in raw["date"]), np.int64, len(raw["id"]))
+        raw["date_end"] = np.fromiter(
+            (0 if d is None else d.toordinal() for d in raw["date_end"]), np.int64, len(raw["id"])
+        )
+        return cls.from_columns(raw, resolver)
+
+    @classmethod
+    def from_columns(cls, raw: Mapping[str, Any], resolver: AliasResolver) -> IncidentTable:
+        """Build from columns. ``date``/``date_end`` are date ordinals (0 or absent: one day)."""
+        n = len(raw["id"])
+        cols = _normalized_columns(raw, n)
+        day0 = cols.pop("date")
+        end = cols.pop("date_end")
+        day1 = np.where(end > 0, np.maximum(end, day0), day0)
+        event_class = _event_classes(cols["event_type"])
+        weapon = _weapon_codes(cols["weapon"])
+        air_weapon = np.isin(weapon, [WEAPON_CLASSES.index("aircraft"), WEAPON_CLASSES.index("drone")])
+        return cls(
+            columns=cols,
+            day0=day0,
+            day1=day1,
+            event_class=event_class,
+            weapon=weapon,
+            is_air=np.isin(cols["sub_event_type"], AIR_SUB_EVENTS) | air_weapon,
+            is_territory=np.isin(cols["sub_event_type"], TERRITORY_SUB_EVENTS),
+            aid_target=_aid_target(cols),
+            side1=_side(resolver, cols["actor1"], cols["assoc_actor_1"]),
+            side2=_side(resolver, cols["actor2"], cols["assoc_actor_2"]),
+            attacker=_side(resolver, cols["attacker"]).parties,
+            attacker_named=cols["attacker"] != "",
+        )
+
+    def take(self, index: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> IncidentTable:
+        """The sub-table of the given rows (an index array or a boolean mask)."""
+
+        def pick(side: SideColumns) -> SideColumns:
+            return SideColumns(*(getattr(side, f)[index] for f in SideColumns.__slots__))
+
+        return IncidentTable(
+            columns={k: v[index] for k, v in self.columns.items()},
+            day0=self.day0[index],
+            day1=self.day1[index],
+            event_class=self.event_class[index],
+            weapon=self.weapon[index],
+            is_air=self.is_air[index],
+            is_territory=self.is_territory[index],
+            aid_target=self.aid_target[index],
+            side1=pick(self.side1),
+            side2=pick(self.side2),
+            attacker=self.attacker[index],
+            attacker_named=self.attacker_named[index],
+        )
+
+    def date_of(self, i: int) -> dt.date:
+        return dt.date.fromordinal(int(self.day0[i]))
+
+
+def _normalized_columns(raw: Mapping[str, Any], n: int) -> dict[str, npt.NDArray[Any]]:
+    defaults: dict[str, Any] = {
+        "date_end": 0, "date_precision": 1, "geo_precision": 1, "radius_m": 0.0,
+        "fatalities": 0, "line": 0,
+    }  # fmt: skip
+    numeric = {"date": np.int64, "date_end": np.int64, "date_precision": np.int8,
+               "geo_precision": np.int8, "radius_m": np.float64, "lat": np.float64,
+               "lon": np.float64, "fatalities": np.int64, "line": np.int64}  # fmt: skip
+    cols: dict[str, npt.NDArray[Any]] = {}
+    for name in FIELDS:
+        value = raw.get(name)
+        if name in numeric:
+            arr = np.full(n, defaults[name]) if value is None else np.asarray(value)
+            cols[name] = arr.astype(numeric[name], copy=False)
+        else:
+            arr = np.full(n, "", dtype=object) if value is None else np.asarray(value, dtype=object)
+            cols[name] = arr
+    return cols
+
+
+def _event_classes(event_type: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
+    codes, uniques = pd.factorize(event_type)
+    lookup = np.array([EventClass.BY_NAME.get(u, EventClass.OTHER) for u in uniques] or [0], np.int8)
+    return lookup[codes]
+
+
+def _weapon_codes(weapon: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
+    codes, uniques = pd.factorize(weapon)
+    lookup = np.array(
+        [WEAPON_CLASSES.index(w) if w in WEAPON_CLASSES else -1 for w in uniques] or [-1], np.int8
+    )
+    return lookup[codes]
+
+
+def _aid_target(cols: Mapping[str, npt.NDArray[Any]]) -> npt.NDArray[np.bool_]:
+    if len(cols["id"]) == 0:
+        return np.zeros(0, bool)
+    target = pd.Series(cols["actor2"] + ";" + cols["assoc_actor_2"], dtype="str")
+    notes = pd.Series(cols["notes"], dtype="str")
+    hit = target.str.contains(_AID_ACTORS, regex=True) | notes.str.contains(_AID_NOTES, regex=True)
+    return hit.to_numpy(dtype=bool)
+
+
+def _side(resolver: AliasResolver, *fields: npt.NDArray[Any]) -> SideColumns:
+    """Resolve each distinct combination of actor strings once, then spread by index."""
+    n = len(fields[0])
+    key = fields[0] if len(fields) == 1 else fields[0] + "\x1f" + fields[1]
+    codes, uniques = pd.factorize(key) if n else (np.zeros(0, np.intp), np.zeros(0, object))
+    summaries = [resolver.side(*str(u).split("\x1f")) for u in np.asarray(uniques)] or [SideSummary()]
+
+    def column(attr: str, dtype: type) -> npt.NDArray[Any]:
+        return np.array([getattr(s, attr) for s in summaries], dtype=dtype)[codes]
+
+    return SideColumns(
+        parties=column("parties", np.uint64),
+        excluded=column("excluded", np.bool_),
+        unidentified=column("unidentified", np.bool_),
+        civilians=column("civilians", np.bool_),
+        other=column("other", np.bool_),
+    )
