@@ -21,7 +21,6 @@ from ceasefire.findings import FindingTable, materialize
 from ceasefire.model import Agreement, Clock, Finding, Incident
 from ceasefire.rules import evaluate
 from ceasefire.rules.clocks import clocks
-from ceasefire.sources import BadRows, iter_files
 from ceasefire.table import IncidentTable
 
 __all__ = ["Intake", "Verification", "verify", "verify_table"]
@@ -72,6 +71,8 @@ def verify(
     progress: Progress | None = None,
 ) -> Verification:
     """Read every events file and verify it against the agreement."""
+    from ceasefire.sources import BadRows, iter_files
+
     _check_period(date_from, date_to)
     bad_rows = BadRows(skip=skip_bad_rows)
     intake = Intake(files=[str(p) for p in paths])

@@ -95,6 +95,10 @@ class IncidentTable:
     side2: SideColumns  # actor2 + assoc_actor_2: the target side
     attacker: npt.NDArray[np.uint64]  # parties the source names as having started a battle
     attacker_named: npt.NDArray[np.bool_]
+    event_code: npt.NDArray[np.intp]  # index into event_names: event_type as an integer
+    event_names: tuple[str, ...]
+    sub_event_code: npt.NDArray[np.intp]
+    sub_event_names: tuple[str, ...]
 
     def __len__(self) -> int:
         return len(self.day0)
@@ -133,22 +137,29 @@ class IncidentTable:
         day0 = cols.pop("date")
         end = cols.pop("date_end")
         day1 = np.where(end > 0, np.maximum(end, day0), day0)
-        event_class = _event_classes(cols["event_type"])
+        event_code, event_names = pd.factorize(cols["event_type"])
+        sub_code, sub_names = pd.factorize(cols["sub_event_type"])
+        sub_names = tuple(str(x) for x in sub_names)
+        event_class = _event_classes(event_code, event_names)
         weapon = _weapon_codes(cols["weapon"])
-        air_weapon = np.isin(weapon, [WEAPON_CLASSES.index("aircraft"), WEAPON_CLASSES.index("drone")])
+        air_weapon = (weapon == WEAPON_CLASSES.index("aircraft")) | (weapon == WEAPON_CLASSES.index("drone"))
         return cls(
             columns=cols,
             day0=day0,
             day1=day1,
             event_class=event_class,
             weapon=weapon,
-            is_air=np.isin(cols["sub_event_type"], AIR_SUB_EVENTS) | air_weapon,
-            is_territory=np.isin(cols["sub_event_type"], TERRITORY_SUB_EVENTS),
+            is_air=lookup(sub_code, sub_names, AIR_SUB_EVENTS) | air_weapon,
+            is_territory=lookup(sub_code, sub_names, TERRITORY_SUB_EVENTS),
             aid_target=_aid_target(cols),
             side1=_side(resolver, cols["actor1"], cols["assoc_actor_1"]),
             side2=_side(resolver, cols["actor2"], cols["assoc_actor_2"]),
             attacker=_side(resolver, cols["attacker"]).parties,
             attacker_named=cols["attacker"] != "",
+            event_code=event_code,
+            event_names=tuple(str(x) for x in event_names),
+            sub_event_code=sub_code,
+            sub_event_names=sub_names,
         )
 
     def take(self, index: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> IncidentTable:
@@ -170,6 +181,10 @@ class IncidentTable:
             side2=pick(self.side2),
             attacker=self.attacker[index],
             attacker_named=self.attacker_named[index],
+            event_code=self.event_code[index],
+            event_names=self.event_names,
+            sub_event_code=self.sub_event_code[index],
+            sub_event_names=self.sub_event_names,
         )
 
     def date_of(self, i: int) -> dt.date:
@@ -196,10 +211,15 @@ def _normalized_columns(raw: Mapping[str, Any], n: int) -> dict[str, npt.NDArray
     return cols
 
 
-def _event_classes(event_type: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
-    codes, uniques = pd.factorize(event_type)
-    lookup = np.array([EventClass.BY_NAME.get(u, EventClass.OTHER) for u in uniques] or [0], np.int8)
-    return lookup[codes]
+def lookup(codes: npt.NDArray[np.intp], names: Any, wanted: Iterable[str]) -> npt.NDArray[np.bool_]:
+    """Rows whose factorized value is one of ``wanted`` (a table lookup, no string compares)."""
+    wanted = set(wanted)
+    return np.array([str(name) in wanted for name in names] + [False], bool)[codes]
+
+
+def _event_classes(codes: npt.NDArray[np.intp], names: Any) -> npt.NDArray[np.int8]:
+    table = np.array([EventClass.BY_NAME.get(str(u), EventClass.OTHER) for u in names] + [0], np.int8)
+    return table[codes]
 
 
 def _weapon_codes(weapon: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
@@ -210,21 +230,40 @@ def _weapon_codes(weapon: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
     return lookup[codes]
 
 
+def _matches(values: npt.NDArray[Any], pattern: str) -> npt.NDArray[np.bool_]:
+    """Regex search, run once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) == 0:
+        return np.zeros(len(values), bool)
+    hit = pd.Series(np.asarray(uniques), dtype="str").str.contains(pattern, regex=True).to_numpy(bool)
+    return hit[codes]
+
+
 def _aid_target(cols: Mapping[str, npt.NDArray[Any]]) -> npt.NDArray[np.bool_]:
-    if len(cols["id"]) == 0:
-        return np.zeros(0, bool)
-    target = pd.Series(cols["actor2"] + ";" + cols["assoc_actor_2"], dtype="str")
-    notes = pd.Series(cols["notes"], dtype="str")
-    hit = target.str.contains(_AID_ACTORS, regex=True) | notes.str.contains(_AID_NOTES, regex=True)
-    return hit.to_numpy(dtype=bool)
+    actors = _matches(cols["actor2"], _AID_ACTORS) | _matches(cols["assoc_actor_2"], _AID_ACTORS)
+    return actors | _matches(cols["notes"], _AID_NOTES)
+
+
+def _first_rows(codes: npt.NDArray[np.intp], count: int) -> npt.NDArray[np.intp]:
+    """For each code 0..count-1, the first row holding it."""
+    first = np.full(count, -1, np.intp)
+    rows = np.arange(len(codes))[::-1]
+    first[codes[::-1]] = rows
+    return first
 
 
 def _side(resolver: AliasResolver, *fields: npt.NDArray[Any]) -> SideColumns:
     """Resolve each distinct combination of actor strings once, then spread by index."""
-    n = len(fields[0])
-    key = fields[0] if len(fields) == 1 else fields[0] + "\x1f" + fields[1]
-    codes, uniques = pd.factorize(key) if n else (np.zeros(0, np.intp), np.zeros(0, object))
-    summaries = [resolver.side(*str(u).split("\x1f")) for u in np.asarray(uniques)] or [SideSummary()]
+    factorized = [pd.factorize(f) for f in fields]
+    key = np.zeros(len(fields[0]), np.int64)
+    for codes_k, uniques_k in factorized:  # one integer per distinct combination of strings
+        key = key * (len(uniques_k) + 1) + codes_k
+    codes, combos = pd.factorize(key)
+    names = [np.asarray(u, dtype=object) for _, u in factorized]
+    firsts = [np.asarray(c)[_first_rows(codes, len(combos))] for c, _ in factorized]
+    summaries = [
+        resolver.side(*(str(names[k][firsts[k][j]]) for k in range(len(fields)))) for j in range(len(combos))
+    ] or [SideSummary()]
 
     def column(attr: str, dtype: type) -> npt.NDArray[Any]:
         return np.array([getattr(s, attr) for s in summaries], dtype=dtype)[codes]

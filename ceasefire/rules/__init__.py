@@ -73,24 +73,24 @@ def evaluate(agreement: Agreement, table: IncidentTable, resolver: AliasResolver
 
 
 def _findings(k: int, j: Judgement, tshare: npt.NDArray[np.float64]) -> FindingTable:
-    a = j.attribution
-    sel = np.flatnonzero((a.status != Status.NONE) & (tshare > 0))
-    status = a.status[sel].copy()
-    place, when = j.place_share[sel], tshare[sel]
-    status[(status == Status.VIOLATION) & ((place < 1) | (when < 1))] = Status.POSSIBLE
-    reason = a.reason[sel]
+    when_all = tshare[j.rows]
+    keep = when_all > 0
+    a, p, when = j.attribution, j.place.pick(keep), when_all[keep]
+    status = a.status[keep]
+    status[(status == Status.VIOLATION) & ((p.share < 1) | (when < 1))] = Status.POSSIBLE
+    reason = a.reason[keep]
     return FindingTable(
-        obligation=np.full(len(sel), k, np.int16),
-        incident=sel,
+        obligation=np.full(len(p.idx), k, np.int16),
+        incident=p.idx,
         status=status,
-        who=a.who[sel],
-        parties=a.parties[sel],
+        who=a.who[keep],
+        parties=a.parties[keep],
         reason=reason,
-        place_share=place,
+        place_share=p.share,
         time_share=when,
-        confidence=confidence(reason, place, when),
-        place_id=j.place_id[sel],
-        distance_m=j.distance_m[sel],
-        limit_m=j.limit_m[sel],
-        boundary_m=j.boundary_m[sel],
+        confidence=confidence(reason, p.share, when),
+        place_id=p.place_id,
+        distance_m=p.distance_m,
+        limit_m=p.limit_m,
+        boundary_m=p.boundary_m,
     )

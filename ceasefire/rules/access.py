@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ceasefire.model import Obligation
-from ceasefire.rules.attribution import attribute
-from ceasefire.rules.context import Judgement, RuleContext, judge
+from ceasefire.rules.attacks import rule_of
+from ceasefire.rules.context import Judgement, RuleContext, judge, union
 from ceasefire.table import EventClass
 
 __all__ = ["DEFAULT_ROUTE_DISTANCE_M", "humanitarian_access"]
@@ -27,13 +27,10 @@ FORCEFUL = (
 
 
 def humanitarian_access(ctx: RuleContext, obligation: Obligation) -> Judgement:
-    rule = obligation.rule
-    assert rule is not None
+    rule = rule_of(obligation)
     t = ctx.table
     events = t.aid_target & np.isin(t.event_class, FORCEFUL)
     parts = [ctx.zone_place(z) for z in rule.zones]
     limit = np.full(len(t), rule.distance_m or DEFAULT_ROUTE_DISTANCE_M)
     parts += [ctx.within("route", r, limit) for r in rule.routes]
-    place = ctx.union(parts) if parts else None
-    air = None if place is None or not rule.zones else t.is_air & place.membership.touches
-    return judge(ctx, events, attribute(t, ctx.bound(obligation), ctx.aircraft, air), place)
+    return judge(ctx, events, obligation, union(parts) if parts else None, air_zone=bool(rule.zones))

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from ceasefire.findings import Reason, Status, Who
 from ceasefire.table import EventClass, IncidentTable, SideColumns
 
-__all__ = ["Attribution", "Reason", "Status", "Who", "attribute"]
+__all__ = ["Attribution", "aircraft_for_unknown", "attribute"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +44,11 @@ def _targets(side: SideColumns) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.b
     return side.excluded & ~others, side.excluded & others
 
 
-def attribute(
-    t: IncidentTable,
-    bound: int,
-    aircraft: int = 0,
-    air_in_zone: npt.NDArray[np.bool_] | None = None,
-) -> Attribution:
+def attribute(t: IncidentTable, bound: int) -> Attribution:
     """Attribute every incident of ``t`` for the parties in the ``bound`` bit mask.
 
-    ``aircraft`` is the mask of parties that fly aircraft; ``air_in_zone`` marks the air strikes
-    inside the rule's zones, for which unknown perpetrators become those bound aircraft parties.
+    Unattributed air strikes inside a rule's zones are re-attributed afterwards, on the rows in
+    scope only, by ``aircraft_for_unknown``.
     """
     n = len(t)
     status = np.zeros(n, np.int8)
@@ -62,12 +57,17 @@ def attribute(
     reason = np.zeros(n, np.int8)
     battle = (t.event_class == EventClass.BATTLE) & ~t.is_territory
     _one_sided(t, np.uint64(bound), ~battle, (status, who, parties, reason))
-    flying = np.uint64(bound & aircraft)
-    if air_in_zone is not None and flying:
-        hit = air_in_zone & (reason == Reason.UNKNOWN_PERPETRATOR)
-        who[hit], parties[hit], reason[hit] = Who.AMBIGUOUS, flying, Reason.UNKNOWN_AIRCRAFT
     _battles(t, np.uint64(bound), battle, (status, who, parties, reason))
     return Attribution(status, who, parties, reason)
+
+
+def aircraft_for_unknown(a: Attribution, is_air: npt.NDArray[np.bool_], flying: int) -> None:
+    """In place: unattributed air strikes become possible violations of the ``flying`` parties
+    (the bound parties that fly aircraft), attribution ambiguous."""
+    if not flying:
+        return
+    hit = is_air & (a.reason == Reason.UNKNOWN_PERPETRATOR)
+    a.who[hit], a.parties[hit], a.reason[hit] = Who.AMBIGUOUS, np.uint64(flying), Reason.UNKNOWN_AIRCRAFT
 
 
 Out = tuple[

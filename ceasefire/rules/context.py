@@ -1,5 +1,8 @@
-"""What every rule shares: the incidents, their spatial index, cached geometry work, and the
-``Judgement`` a rule returns (arrays over all incidents, ``Status.NONE`` where out of scope).
+"""What every rule shares: the incidents, their spatial index, cached geometry and attribution
+work, and the sparse ``Judgement`` a rule returns (only the incidents in its scope).
+
+Memory stays proportional to the incidents near each geometry: zone memberships and distances
+are kept for nearby incidents only, and attribution is computed once per set of bound parties.
 """
 
 from __future__ import annotations
@@ -12,44 +15,41 @@ import numpy.typing as npt
 
 from ceasefire.actors import AliasResolver
 from ceasefire.findings import Status
-from ceasefire.geo import (
-    DiscMembership,
-    LocalFrame,
-    PointIndex,
-    disc_share,
-    distances_near,
-    zone_membership,
-)
+from ceasefire.geo import DiscMembership, LocalFrame, PointIndex, disc_share, distances_near, zone_membership
 from ceasefire.model import Agreement, Obligation
-from ceasefire.rules.attribution import Attribution
+from ceasefire.rules.attribution import Attribution, aircraft_for_unknown, attribute
 from ceasefire.table import IncidentTable
 
 __all__ = ["Judgement", "Place", "RuleContext", "judge"]
 
 Floats = npt.NDArray[np.float64]
+Indices = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where each incident stands against a rule's area: its membership, which geometry
-    (index into ``RuleContext.places``), the distance to it and the limit that applied."""
+    """The incidents (``idx``, ascending) whose disc touches a rule's area, with the share of the
+    disc inside, which geometry (index into ``RuleContext.places``), the distance to it, the
+    limit that applied and the signed distance to a zone's boundary (NaN where not measured)."""
 
-    membership: DiscMembership
-    place_id: npt.NDArray[np.int16]
-    distance_m: Floats
-    limit_m: Floats
-
-
-@dataclass(frozen=True, slots=True)
-class Judgement:
-    """One obligation's verdict on every incident, before the time window is applied."""
-
-    attribution: Attribution
-    place_share: Floats  # share of the location disc that lies in the rule's area (1: certain)
+    idx: Indices
+    share: Floats
     place_id: npt.NDArray[np.int16]
     distance_m: Floats
     limit_m: Floats
     boundary_m: Floats
+
+    def pick(self, keep: npt.NDArray[np.bool_]) -> Place:
+        return Place(*(getattr(self, f)[keep] for f in Place.__slots__))
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """One obligation's verdict on the incidents in its scope (``rows``), before the time window."""
+
+    rows: Indices
+    attribution: Attribution  # aligned with rows
+    place: Place  # aligned with rows
 
 
 @dataclass
@@ -61,14 +61,11 @@ class RuleContext:
     places: list[tuple[str, str]] = field(default_factory=list)  # (kind, id)
     _frames: dict[tuple[str, str], LocalFrame] = field(default_factory=dict)
     _zones: dict[str, DiscMembership] = field(default_factory=dict)
-    _distances: dict[tuple[str, str], tuple[float, Floats]] = field(default_factory=dict)
+    _distances: dict[tuple[str, str], tuple[float, Indices, Floats]] = field(default_factory=dict)
+    _attributions: dict[int, Attribution] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.index = PointIndex(self.table.lon, self.table.lat)
-
-    @property
-    def n(self) -> int:
-        return len(self.table)
 
     def bound(self, obligation: Obligation) -> int:
         return self.resolver.ids_to_mask(list(obligation.bound))
@@ -76,6 +73,11 @@ class RuleContext:
     @property
     def aircraft(self) -> int:
         return self.resolver.ids_to_mask([p.id for p in self.agreement.parties if p.aircraft])
+
+    def attribution(self, bound: int) -> Attribution:
+        if bound not in self._attributions:
+            self._attributions[bound] = attribute(self.table, bound)
+        return self._attributions[bound]
 
     def place_index(self, kind: str, ident: str) -> int:
         if (kind, ident) not in self.places:
@@ -88,77 +90,72 @@ class RuleContext:
             items: dict[str, Any] = {
                 "zone": self.agreement.zones, "route": self.agreement.routes, "line": self.agreement.lines,
             }  # fmt: skip
-            geometry = next(x.geometry for x in items[kind] if x.id == ident)
-            self._frames[key] = LocalFrame(geometry)
+            self._frames[key] = LocalFrame(next(x.geometry for x in items[kind] if x.id == ident))
         return self._frames[key]
 
-    def zone(self, ident: str) -> DiscMembership:
+    def zone_place(self, ident: str) -> Place:
         if ident not in self._zones:
             self._zones[ident] = zone_membership(self.index, self.table.radius, self.frame("zone", ident))
-        return self._zones[ident]
-
-    def distance(self, kind: str, ident: str, reach_m: float) -> Floats:
-        """Metres to a geometry for incidents that may be within ``reach_m`` (else +inf)."""
-        cached = self._distances.get((kind, ident))
-        if cached is None or cached[0] < reach_m:
-            cached = (reach_m, distances_near(self.index, self.frame(kind, ident), reach_m))
-            self._distances[(kind, ident)] = cached
-        return cached[1]
-
-    def within(self, kind: str, ident: str, limit_m: Floats) -> Place:
-        """Discs within a per-incident distance limit (NaN limit: not in scope) of a geometry."""
-        finite = np.isfinite(limit_m)
-        reach = float(np.max(limit_m[finite], initial=0.0)) + float(self.table.radius.max(initial=0.0))
-        d = self.distance(kind, ident, reach) if finite.any() else np.full(self.n, np.inf)
-        r = self.table.radius
-        with np.errstate(invalid="ignore"):
-            share = np.where(finite & np.isfinite(d), disc_share(limit_m - d, r), 0.0)
-            inside = finite & (d + r <= limit_m)
-        membership = DiscMembership(inside, ~inside & (share > 0), share, limit_m - d)
-        pid = np.full(self.n, self.place_index(kind, ident), np.int16)
-        return Place(membership, pid, np.where(np.isfinite(d), d, np.nan), limit_m)
+        m = self._zones[ident]
+        nan = np.full(len(m.idx), np.nan)
+        pid = np.full(len(m.idx), self.place_index("zone", ident), np.int16)
+        return Place(m.idx, m.share, pid, nan, nan, m.boundary_m)
 
     def in_zones(self, zone_ids: tuple[str, ...]) -> Place:
-        """Membership in the union of zones; ``place_id`` is the zone holding most of the disc."""
-        return self.union([self.zone_place(z) for z in zone_ids])
+        """The union of zones; each incident keeps the zone holding most of its disc."""
+        return union([self.zone_place(z) for z in zone_ids])
 
-    def zone_place(self, ident: str) -> Place:
-        m = self.zone(ident)
-        nan = np.full(self.n, np.nan)
-        return Place(m, np.full(self.n, self.place_index("zone", ident), np.int16), nan, nan)
+    def within(self, kind: str, ident: str, limit_m: Floats) -> Place:
+        """Discs within a per-incident distance limit of a geometry (NaN limit: not in scope)."""
+        finite = np.isfinite(limit_m)
+        reach = float(np.max(limit_m[finite], initial=0.0)) + float(self.table.radius.max(initial=0.0))
+        cached = self._distances.get((kind, ident))
+        if cached is None or cached[0] < reach:
+            cached = (reach, *distances_near(self.index, self.frame(kind, ident), reach))
+            self._distances[(kind, ident)] = cached
+        _, idx, d = cached
+        limit, r = limit_m[idx], self.table.radius[idx]
+        with np.errstate(invalid="ignore"):
+            share = np.where(np.isfinite(limit), disc_share(limit - d, r), 0.0)
+        keep = share > 0
+        pid = np.full(int(keep.sum()), self.place_index(kind, ident), np.int16)
+        return Place(idx[keep], share[keep], pid, d[keep], limit[keep], np.full(len(pid), np.nan))
 
-    def union(self, places: list[Place]) -> Place:
-        membership = DiscMembership.any_of([p.membership for p in places], self.n)
-        if not places:
-            nan = np.full(self.n, np.nan)
-            return Place(membership, np.full(self.n, -1, np.int16), nan, nan)
-        best = np.argmax(np.stack([p.membership.share for p in places]), axis=0)
-        rows = np.arange(self.n)
 
-        def pick(attr: str) -> npt.NDArray[Any]:
-            stacked: npt.NDArray[Any] = np.stack([getattr(p, attr) for p in places])
-            picked: npt.NDArray[Any] = stacked[best, rows]
-            return picked
+def union(places: list[Place]) -> Place:
+    """Places merged by incident, keeping for each incident the part with the largest share."""
+    if not places:
+        e = np.zeros(0)
+        return Place(np.zeros(0, np.intp), e, np.zeros(0, np.int16), e, e, e)
+    merged = Place(*(np.concatenate([getattr(p, f) for p in places]) for f in Place.__slots__))
+    order = np.lexsort((-merged.share, merged.idx))
+    idx = merged.idx[order]
+    first = np.ones(len(idx), bool)
+    first[1:] = idx[1:] != idx[:-1]
+    return Place(*(getattr(merged, f)[order][first] for f in Place.__slots__))
 
-        return Place(membership, pick("place_id"), pick("distance_m"), pick("limit_m"))
+
+def everywhere(rows: Indices) -> Place:
+    nan = np.full(len(rows), np.nan)
+    return Place(rows, np.ones(len(rows)), np.full(len(rows), -1, np.int16), nan, nan, nan)
 
 
 def judge(
-    ctx: RuleContext, events: npt.NDArray[np.bool_], attribution: Attribution, place: Place | None
-) -> Judgement:
-    """Keep the attribution where the event is in scope; record how sure the place is."""
-    n = ctx.n
-    in_scope = events if place is None else events & place.membership.touches
-    status = np.where(in_scope, attribution.status, Status.NONE).astype(np.int8)
-    att = Attribution(status, attribution.who, attribution.parties, attribution.reason)
+    ctx: RuleContext, events: npt.NDArray[np.bool_], obligation: Obligation, place: Place | None,
+    air_zone: bool = False,
+) -> Judgement:  # fmt: skip
+    """The incidents in scope (covered events in the area) with their attribution.
+
+    With ``air_zone``, unattributed air strikes in the area go to the bound aircraft parties.
+    """
+    bound = ctx.bound(obligation)
+    full = ctx.attribution(bound)
     if place is None:
-        nan = np.full(n, np.nan)
-        return Judgement(att, np.ones(n), np.full(n, -1, np.int16), nan, nan, nan)
-    return Judgement(
-        att,
-        place.membership.share,
-        place.place_id,
-        place.distance_m,
-        place.limit_m,
-        place.membership.boundary_m,
-    )
+        place = everywhere(np.flatnonzero(events & (full.status != Status.NONE)))
+    else:
+        place = place.pick(events[place.idx] & (full.status[place.idx] != Status.NONE))
+    rows = place.idx
+    att = Attribution(full.status[rows], full.who[rows], full.parties[rows], full.reason[rows])
+    if air_zone:
+        aircraft_for_unknown(att, ctx.table.is_air[rows], bound & ctx.aircraft)
+    return Judgement(rows, att, place)

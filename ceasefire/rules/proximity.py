@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ceasefire.model import WEAPON_CLASSES, Obligation
-from ceasefire.rules.attacks import event_filter
-from ceasefire.rules.attribution import attribute
+from ceasefire.rules.attacks import event_filter, rule_of
 from ceasefire.rules.context import Judgement, RuleContext, judge
 
 __all__ = ["MILITARY_EVENT_TYPES", "keep_clear", "target_of"]
@@ -16,8 +15,7 @@ MILITARY_EVENT_TYPES = ("Battles", "Explosions/Remote violence", "Strategic deve
 
 def target_of(obligation: Obligation) -> tuple[str, str]:
     """The (kind, id) of the geometry a keep_clear rule measures from."""
-    rule = obligation.rule
-    assert rule is not None
+    rule = rule_of(obligation)
     for kind in ("route", "zone", "line"):
         ident = getattr(rule, kind)
         if ident:
@@ -28,8 +26,7 @@ def target_of(obligation: Obligation) -> tuple[str, str]:
 def keep_clear(ctx: RuleContext, obligation: Obligation) -> Judgement:
     """With ``distance_m`` every covered event counts; with a ``weapons`` map only events with a
     listed weapon, each within its own distance (NaN limit: the weapon is not listed)."""
-    rule = obligation.rule
-    assert rule is not None
+    rule = rule_of(obligation)
     t = ctx.table
     if rule.weapons:
         by_code = np.full(len(WEAPON_CLASSES) + 1, np.nan)  # the last slot serves code -1
@@ -39,5 +36,4 @@ def keep_clear(ctx: RuleContext, obligation: Obligation) -> Judgement:
     else:
         limit = np.full(len(t), float(rule.distance_m or 0.0))
     events = event_filter(t, rule, MILITARY_EVENT_TYPES) & np.isfinite(limit)
-    place = ctx.within(*target_of(obligation), limit)
-    return judge(ctx, events, attribute(t, ctx.bound(obligation)), place)
+    return judge(ctx, events, obligation, ctx.within(*target_of(obligation), limit))
