@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from shapely.geometry import LineString, Polygon, mapping
 
 from ceasefire.model import Agreement, ExcludedGroup, Obligation, Party, Route, Rule, Zone
@@ -50,7 +51,8 @@ def _pick(rng: np.random.Generator, table: list[tuple[Any, ...]], n: int) -> np.
 
 
 def incidents(n: int, seed: int = 20160912) -> dict[str, Any]:
-    """N incidents as columns (the shape ``IncidentTable.from_columns`` takes)."""
+    """N incidents as columns (the shape ``IncidentTable.from_columns`` takes). Repetitive
+    strings are dictionary-encoded (pandas Categorical), as Arrow and Parquet readers give them."""
     rng = np.random.default_rng(seed)
     a1 = np.array([a for a, _ in ACTORS1], dtype=object)[_pick(rng, ACTORS1, n)]
     a2 = np.array([a for a, _ in ACTORS2], dtype=object)[_pick(rng, ACTORS2, n)]
@@ -59,17 +61,18 @@ def incidents(n: int, seed: int = 20160912) -> dict[str, Any]:
     notes = np.full(n, "", dtype=object)
     notes[rng.random(n) < 0.01] = "An aid convoy was hit."
     day0 = START.toordinal() + rng.integers(0, 366, n)
+    cat = pd.Categorical
     return {
         "id": np.array([f"SYN{i}" for i in range(n)], dtype=object),
-        "source": np.full(n, "acled", dtype=object),
+        "source": cat(np.full(n, "acled", dtype=object)),
         "date": day0, "date_end": np.zeros(n, np.int64),
         "lat": rng.uniform(BBOX[1], BBOX[3], n), "lon": rng.uniform(BBOX[0], BBOX[2], n),
         "geo_precision": np.array([p[0] for p in PRECISION])[prec],
         "radius_m": np.array([p[1] for p in PRECISION])[prec],
-        "event_type": np.array([e[0] for e in EVENTS], dtype=object)[ev],
-        "sub_event_type": np.array([e[1] for e in EVENTS], dtype=object)[ev],
-        "weapon": np.array([e[2] for e in EVENTS], dtype=object)[ev],
-        "actor1": a1, "actor2": a2, "notes": notes,
+        "event_type": cat(np.array([e[0] for e in EVENTS], dtype=object)[ev]),
+        "sub_event_type": cat(np.array([e[1] for e in EVENTS], dtype=object)[ev]),
+        "weapon": cat(np.array([e[2] for e in EVENTS], dtype=object)[ev]),
+        "actor1": cat(a1), "actor2": cat(a2), "notes": cat(notes),
         "fatalities": rng.poisson(1.5, n),
     }  # fmt: skip
 

@@ -27,11 +27,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import synth  # noqa: E402
+import synth
 
-from ceasefire.actors import AliasResolver  # noqa: E402
-from ceasefire.pipeline import verify_table  # noqa: E402
-from ceasefire.table import IncidentTable  # noqa: E402
+from ceasefire.actors import AliasResolver
+from ceasefire.pipeline import verify_table
+from ceasefire.table import IncidentTable
 
 
 def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -62,6 +62,7 @@ def run_geopandas(columns: dict[str, Any], agreement: Any, reach_m: float) -> in
 
 
 def end_to_end(columns: dict[str, Any], agreement: Any) -> dict[str, float]:
+    import numpy as np
     import pandas as pd
     import pyarrow.csv as pacsv
 
@@ -73,12 +74,13 @@ def end_to_end(columns: dict[str, Any], agreement: Any) -> dict[str, float]:
         frame = pd.DataFrame({
             "event_id_cnty": columns["id"], "event_date": [str(d) for d in pd.to_datetime(
                 columns["date"] - 719163, unit="D").date],
-            "time_precision": 1, "event_type": columns["event_type"], "sub_event_type": columns["sub_event_type"],
-            "actor1": columns["actor1"], "assoc_actor_1": "", "actor2": columns["actor2"], "assoc_actor_2": "",
+            "time_precision": 1, "event_type": np.asarray(columns["event_type"]),
+            "sub_event_type": np.asarray(columns["sub_event_type"]), "actor1": np.asarray(columns["actor1"]),
+            "assoc_actor_1": "", "actor2": np.asarray(columns["actor2"]), "assoc_actor_2": "",
             "country": "Syria", "admin1": "", "location": "", "latitude": columns["lat"].round(5),
             "longitude": columns["lon"].round(5), "geo_precision": columns["geo_precision"],
-            "source": "synthetic", "notes": columns["notes"], "fatalities": columns["fatalities"],
-            "weapon": columns["weapon"],
+            "source": "synthetic", "notes": np.asarray(columns["notes"]), "fatalities": columns["fatalities"],
+            "weapon": np.asarray(columns["weapon"]),
         })  # fmt: skip
         csv_path = folder / "events.csv"
         frame.to_csv(csv_path, index=False)

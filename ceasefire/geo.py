@@ -8,7 +8,7 @@ below 0.1 % up to 285 km from the centre, which covers the distances a rule meas
 near the geometry). Tests compare against pyproj's geodesic distances.
 
 Candidate incidents are first found by a bounding-box search on longitude-sorted coordinates
-(one ``searchsorted`` per geometry), so the cost is proportional to the incidents near each
+(a grid of cells; see ``PointIndex``), so the cost is proportional to the incidents near each
 geometry, never to incidents × geometries. Points are never made into Python objects one by one.
 
 A rough location is a disc of radius r around its point. Against a zone it is ``inside`` (the
@@ -106,33 +106,74 @@ def _segment_distance(x: Floats, y: Floats, ax: Floats, ay: Floats, dx: Floats, 
     return out
 
 
-class PointIndex:
-    """Incident coordinates sorted by longitude, for bounding-box candidate searches."""
+class _Grid:
+    """Points bucketed in a regular grid of cells, sorted by cell (column-major), so the cells of
+    one grid column that a box covers are one contiguous slice."""
 
-    def __init__(self, lon: Floats, lat: Floats) -> None:
-        self.lon, self.lat = lon, lat
-        self._order = np.argsort(lon, kind="stable")
-        self._sorted_lon = lon[self._order]
+    def __init__(self, lon: Floats, lat: Floats, cell_deg: float) -> None:
+        self.lon, self.lat, self._cell = lon, lat, cell_deg
+        self._x0, self._y0 = float(lon.min(initial=0.0)), float(lat.min(initial=0.0))
+        self._rows = int((float(lat.max(initial=0.0)) - self._y0) / cell_deg) + 1
+        self._cols = int((float(lon.max(initial=0.0)) - self._x0) / cell_deg) + 1
+        col = ((lon - self._x0) / cell_deg).astype(np.int64)
+        cells = col * self._rows + ((lat - self._y0) / cell_deg).astype(np.int64)
+        self._order = np.argsort(cells)
+        self._sorted = cells[self._order]
 
     def in_box(self, minx: float, miny: float, maxx: float, maxy: float) -> Indices:
-        """Indices (ascending) of the points inside the box."""
-        lo = int(np.searchsorted(self._sorted_lon, minx, side="left"))
-        hi = int(np.searchsorted(self._sorted_lon, maxx, side="right"))
-        idx = self._order[lo:hi]
-        lat = self.lat[idx]
-        return np.sort(idx[(lat >= miny) & (lat <= maxy)])
+        if len(self.lon) == 0:
+            return np.zeros(0, np.intp)
+        c0, c1 = (max(0, min(self._cols - 1, int((v - self._x0) // self._cell))) for v in (minx, maxx))
+        r0, r1 = (max(0, min(self._rows - 1, int((v - self._y0) // self._cell))) for v in (miny, maxy))
+        cols = np.arange(c0, c1 + 1, dtype=np.int64) * self._rows
+        lo = np.searchsorted(self._sorted, cols + r0, side="left").tolist()
+        hi = np.searchsorted(self._sorted, cols + r1, side="right").tolist()
+        idx = np.concatenate([self._order[a:b] for a, b in zip(lo, hi, strict=True)])
+        lon, lat = self.lon[idx], self.lat[idx]
+        inside: Indices = idx[(lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)]
+        return inside
+
+
+RADIUS_CLASSES = (0.0, 1_000.0, 5_000.0, 25_000.0, 100_000.0, 300_000.0, math.inf)
+
+
+class PointIndex:
+    """Incident coordinates indexed for "which points may lie within d metres of this geometry".
+
+    Points are grouped by precision radius (classes of ``RADIUS_CLASSES``) and each group gets a
+    grid of cells; a query pads the geometry's box by d plus the group's radius bound only, so
+    the many exact points are never searched with the margin that rough ones need.
+    """
+
+    def __init__(self, lon: Floats, lat: Floats, radius: Floats | None = None, cell_deg: float = 0.1) -> None:
+        self.lon, self.lat = lon, lat
+        radius = np.zeros(len(lon)) if radius is None else radius
+        klass = np.searchsorted(np.array(RADIUS_CLASSES), radius, side="left")
+        self._groups: list[tuple[float, Indices, _Grid]] = []
+        for k in np.unique(klass).tolist():
+            members = np.flatnonzero(klass == k)
+            bound = RADIUS_CLASSES[k] if math.isfinite(RADIUS_CLASSES[k]) else float(radius[members].max())
+            self._groups.append((bound, members, _Grid(lon[members], lat[members], cell_deg)))
+
+    def in_box(self, minx: float, miny: float, maxx: float, maxy: float) -> Indices:
+        """Indices of the points inside the box (in no particular order)."""
+        parts = [members[grid.in_box(minx, miny, maxx, maxy)] for _, members, grid in self._groups]
+        return np.concatenate(parts) if parts else np.zeros(0, np.intp)
 
     def near(self, geometry: Any, metres: float) -> Indices:
-        """Indices of points that may lie within ``metres`` of the geometry (a superset)."""
+        """Indices of points whose disc may come within ``metres`` of the geometry (a superset)."""
         minx, miny, maxx, maxy = geometry.bounds
-        dlon, dlat = degree_margin(metres, max(abs(miny), abs(maxy)))
-        return self.in_box(minx - dlon, miny - dlat, maxx + dlon, maxy + dlat)
+        parts = []
+        for bound, members, grid in self._groups:
+            dlon, dlat = degree_margin(metres + bound, max(abs(miny), abs(maxy)))
+            parts.append(members[grid.in_box(minx - dlon, miny - dlat, maxx + dlon, maxy + dlat)])
+        return np.concatenate(parts) if parts else np.zeros(0, np.intp)
 
 
 @dataclass(frozen=True, slots=True)
 class DiscMembership:
     """How the incidents near an area relate to it, sparsely: only incidents whose disc touches
-    the area are listed (``idx``, ascending).
+    the area are listed (``idx``).
 
     ``share``: the estimated share of the disc inside (1 when the whole disc is in);
     ``boundary_m``: signed metres from the point to the boundary (positive inside; NaN for exact
@@ -157,11 +198,8 @@ def disc_share(signed_m: Floats, radius: Floats) -> Floats:
 
 def zone_membership(index: PointIndex, radius: Floats, frame: LocalFrame) -> DiscMembership:
     """The incidents whose disc touches one polygonal zone."""
-    cand = index.near(frame.geometry, float(radius.max(initial=0.0)))
-    minx, miny, maxx, maxy = frame.geometry.bounds
+    cand = index.near(frame.geometry, 0.0)
     lon, lat, r = index.lon[cand], index.lat[cand], radius[cand]
-    maybe = (r > 0) | ((lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy))
-    cand, lon, lat, r = cand[maybe], lon[maybe], lat[maybe], r[maybe]
     contained = shapely.contains_xy(frame.geometry, lon, lat) if len(cand) else np.zeros(0, bool)
     signed = np.where(contained, 0.0, -np.inf)
     rough = r > 0
@@ -174,6 +212,6 @@ def zone_membership(index: PointIndex, radius: Floats, frame: LocalFrame) -> Dis
 
 
 def distances_near(index: PointIndex, frame: LocalFrame, reach_m: float) -> tuple[Indices, Floats]:
-    """(indices, metres to the geometry) of the incidents that may be within ``reach_m``."""
+    """(indices, metres to the geometry) of the incidents whose disc may be within ``reach_m``."""
     cand = index.near(frame.geometry, reach_m)
     return cand, frame.distance(index.lon[cand], index.lat[cand])

@@ -99,6 +99,10 @@ class IncidentTable:
     event_names: tuple[str, ...]
     sub_event_code: npt.NDArray[np.intp]
     sub_event_names: tuple[str, ...]
+    # Attribution depends only on the sides, the attacker, the event class and territory change:
+    # ``combo`` numbers their distinct combinations, ``combo_rows`` holds one row of each.
+    combo: npt.NDArray[np.intp]
+    combo_rows: npt.NDArray[np.intp]
 
     def __len__(self) -> int:
         return len(self.day0)
@@ -137,12 +141,20 @@ class IncidentTable:
         day0 = cols.pop("date")
         end = cols.pop("date_end")
         day1 = np.where(end > 0, np.maximum(end, day0), day0)
-        event_code, event_names = pd.factorize(cols["event_type"])
-        sub_code, sub_names = pd.factorize(cols["sub_event_type"])
-        sub_names = tuple(str(x) for x in sub_names)
+        event_code, event_names = factorize(cols["event_type"])
+        sub_code, sub_names = factorize(cols["sub_event_type"])
         event_class = _event_classes(event_code, event_names)
         weapon = _weapon_codes(cols["weapon"])
         air_weapon = (weapon == WEAPON_CLASSES.index("aircraft")) | (weapon == WEAPON_CLASSES.index("drone"))
+        side1, code1 = _side(resolver, cols["actor1"], cols["assoc_actor_1"])
+        side2, code2 = _side(resolver, cols["actor2"], cols["assoc_actor_2"])
+        attacker, code_a = _side(resolver, cols["attacker"])
+        territory = lookup(sub_code, sub_names, TERRITORY_SUB_EVENTS)
+        combo, combo_rows = _combinations(
+            (code1, int(code1.max(initial=0)) + 1), (code2, int(code2.max(initial=0)) + 1),
+            (code_a, int(code_a.max(initial=0)) + 1), (event_class.astype(np.intp), 8),
+            (territory.astype(np.intp), 2),
+        )  # fmt: skip
         return cls(
             columns=cols,
             day0=day0,
@@ -150,16 +162,18 @@ class IncidentTable:
             event_class=event_class,
             weapon=weapon,
             is_air=lookup(sub_code, sub_names, AIR_SUB_EVENTS) | air_weapon,
-            is_territory=lookup(sub_code, sub_names, TERRITORY_SUB_EVENTS),
+            is_territory=territory,
             aid_target=_aid_target(cols),
-            side1=_side(resolver, cols["actor1"], cols["assoc_actor_1"]),
-            side2=_side(resolver, cols["actor2"], cols["assoc_actor_2"]),
-            attacker=_side(resolver, cols["attacker"]).parties,
-            attacker_named=cols["attacker"] != "",
+            side1=side1,
+            side2=side2,
+            attacker=attacker.parties,
+            attacker_named=~attacker.empty,
             event_code=event_code,
             event_names=tuple(str(x) for x in event_names),
             sub_event_code=sub_code,
-            sub_event_names=sub_names,
+            sub_event_names=tuple(str(x) for x in sub_names),
+            combo=combo,
+            combo_rows=combo_rows,
         )
 
     def take(self, index: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> IncidentTable:
@@ -185,6 +199,7 @@ class IncidentTable:
             event_names=self.event_names,
             sub_event_code=self.sub_event_code[index],
             sub_event_names=self.sub_event_names,
+            **_recombined(self.combo[index]),
         )
 
     def date_of(self, i: int) -> dt.date:
@@ -205,10 +220,29 @@ def _normalized_columns(raw: Mapping[str, Any], n: int) -> dict[str, npt.NDArray
         if name in numeric:
             arr = np.full(n, defaults[name]) if value is None else np.asarray(value)
             cols[name] = arr.astype(numeric[name], copy=False)
+        elif isinstance(value, pd.Categorical):
+            cols[name] = value  # indexable like an array of str
+        elif value is None:  # absent: one empty string for all, dictionary-encoded
+            empty: Any = pd.Categorical.from_codes(np.zeros(n, np.int8), pd.Index([""]))
+            cols[name] = empty
         else:
-            arr = np.full(n, "", dtype=object) if value is None else np.asarray(value, dtype=object)
-            cols[name] = arr
+            cols[name] = np.asarray(value, dtype=object)
     return cols
+
+
+def _recombined(old: npt.NDArray[np.intp]) -> dict[str, npt.NDArray[np.intp]]:
+    codes, uniques = pd.factorize(old)
+    codes = np.asarray(codes, np.intp)
+    return {"combo": codes, "combo_rows": _first_rows(codes, len(uniques))}
+
+
+def factorize(values: Any) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
+    """(codes, distinct values) of a column; free for dictionary-encoded (Categorical) columns,
+    which is how Arrow and Parquet readers deliver strings."""
+    if isinstance(values, pd.Categorical):
+        return np.asarray(values.codes, np.intp), np.asarray(values.categories, dtype=object)
+    codes, uniques = pd.factorize(values)
+    return np.asarray(codes, np.intp), np.asarray(uniques, dtype=object)
 
 
 def lookup(codes: npt.NDArray[np.intp], names: Any, wanted: Iterable[str]) -> npt.NDArray[np.bool_]:
@@ -223,7 +257,7 @@ def _event_classes(codes: npt.NDArray[np.intp], names: Any) -> npt.NDArray[np.in
 
 
 def _weapon_codes(weapon: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
-    codes, uniques = pd.factorize(weapon)
+    codes, uniques = factorize(weapon)
     lookup = np.array(
         [WEAPON_CLASSES.index(w) if w in WEAPON_CLASSES else -1 for w in uniques] or [-1], np.int8
     )
@@ -232,7 +266,7 @@ def _weapon_codes(weapon: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
 
 def _matches(values: npt.NDArray[Any], pattern: str) -> npt.NDArray[np.bool_]:
     """Regex search, run once per distinct value."""
-    codes, uniques = pd.factorize(values)
+    codes, uniques = factorize(values)
     if len(uniques) == 0:
         return np.zeros(len(values), bool)
     hit = pd.Series(np.asarray(uniques), dtype="str").str.contains(pattern, regex=True).to_numpy(bool)
@@ -252,9 +286,10 @@ def _first_rows(codes: npt.NDArray[np.intp], count: int) -> npt.NDArray[np.intp]
     return first
 
 
-def _side(resolver: AliasResolver, *fields: npt.NDArray[Any]) -> SideColumns:
-    """Resolve each distinct combination of actor strings once, then spread by index."""
-    factorized = [pd.factorize(f) for f in fields]
+def _side(resolver: AliasResolver, *fields: Any) -> tuple[SideColumns, npt.NDArray[np.intp]]:
+    """Resolve each distinct combination of actor strings once, then spread by index.
+    Also returns the combination code of every row."""
+    factorized = [factorize(f) for f in fields]
     key = np.zeros(len(fields[0]), np.int64)
     for codes_k, uniques_k in factorized:  # one integer per distinct combination of strings
         key = key * (len(uniques_k) + 1) + codes_k
@@ -268,10 +303,21 @@ def _side(resolver: AliasResolver, *fields: npt.NDArray[Any]) -> SideColumns:
     def column(attr: str, dtype: type) -> npt.NDArray[Any]:
         return np.array([getattr(s, attr) for s in summaries], dtype=dtype)[codes]
 
-    return SideColumns(
+    side = SideColumns(
         parties=column("parties", np.uint64),
         excluded=column("excluded", np.bool_),
         unidentified=column("unidentified", np.bool_),
         civilians=column("civilians", np.bool_),
         other=column("other", np.bool_),
     )
+    return side, np.asarray(codes, np.intp)
+
+
+def _combinations(*codes: tuple[npt.NDArray[np.intp], int]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """(code per row, first row per code) of the distinct combinations of several code columns,
+    each given with its number of distinct values."""
+    key = np.zeros(len(codes[0][0]), np.int64)
+    for column, count in codes:
+        key = key * (count + 1) + column
+    combo, uniques = pd.factorize(key)
+    return np.asarray(combo, np.intp), _first_rows(np.asarray(combo, np.intp), len(uniques))

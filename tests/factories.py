@@ -8,7 +8,17 @@ from typing import Any
 from shapely.geometry import LineString, Polygon
 
 from ceasefire.actors import AliasResolver
-from ceasefire.model import Agreement, ExcludedGroup, Incident, Line, Obligation, Party, Route, Rule, Zone
+from ceasefire.model import (
+    Agreement,
+    ExcludedGroup,
+    Incident,
+    Line,
+    Obligation,
+    Party,
+    Route,
+    Rule,
+    Zone,
+)
 from ceasefire.pipeline import Verification, verify_table
 from ceasefire.table import IncidentTable
 

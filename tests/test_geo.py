@@ -52,7 +52,7 @@ def test_point_distances_within_a_tenth_of_a_percent(lon: float, lat: float, bea
 @given(lon=st.floats(35.5, 36.9), lat=st.floats(34.5, 35.9), r1=st.floats(0, 60_000), shrink=st.floats(0, 1))
 def test_shrinking_radius_never_loses_a_violation(lon: float, lat: float, r1: float, shrink: float) -> None:
     """A disc wholly inside a zone stays inside when its radius shrinks; shares never fall."""
-    index = PointIndex(np.array([lon, lon]), np.array([lat, lat]))
+    index = PointIndex(np.array([lon, lon]), np.array([lat, lat]), np.array([r1, r1 * shrink]))
     m = zone_membership(index, np.array([r1, r1 * shrink]), LocalFrame(ZONE))
     share = dict(zip(m.idx.tolist(), m.share.tolist(), strict=True))
     if share.get(0, 0.0) >= 1:
@@ -84,11 +84,24 @@ def test_disc_share_is_monotone(signed: float, r: float) -> None:
     assert 0 <= a[0] <= a[1] <= 1
 
 
+@settings(max_examples=50, deadline=None)
+@given(box=st.tuples(st.floats(34, 44), st.floats(31, 39), st.floats(0, 5), st.floats(0, 5)),
+       cell=st.sampled_from([0.05, 0.1, 1.0]))
+def test_point_index_matches_a_scan(box: tuple[float, float, float, float], cell: float) -> None:
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(35, 43, 2000), rng.uniform(32, 38, 2000)
+    minx, miny, w, h = box
+    radius = rng.choice([0.0, 5_000.0, 25_000.0, 1e6], 2000)
+    got = np.sort(PointIndex(lon, lat, radius, cell).in_box(minx, miny, minx + w, miny + h))
+    want = np.flatnonzero((lon >= minx) & (lon <= minx + w) & (lat >= miny) & (lat <= miny + h))
+    assert np.array_equal(got, want)
+
+
 def test_point_index_finds_exactly_the_box() -> None:
     rng = np.random.default_rng(7)
     lon, lat = rng.uniform(35, 43, 5000), rng.uniform(32, 38, 5000)
     index = PointIndex(lon, lat)
-    got = index.in_box(37, 33, 39, 36)
+    got = np.sort(index.in_box(37, 33, 39, 36))
     want = np.flatnonzero((lon >= 37) & (lon <= 39) & (lat >= 33) & (lat <= 36))
     assert np.array_equal(got, want)
 

@@ -52,11 +52,13 @@ def window(agreement: Agreement, obligation: Obligation) -> tuple[float, float]:
     return local_day(obligation.start, agreement.timezone), end
 
 
-def time_share(t: IncidentTable, start: float, end: float) -> npt.NDArray[np.float64]:
-    """Share of each incident's date range [day0, day1 + 1) inside [start, end)."""
-    lo = np.maximum(t.day0.astype(np.float64), start)
-    hi = np.minimum(t.day1.astype(np.float64) + 1, end)
-    share: npt.NDArray[np.float64] = np.clip(hi - lo, 0, None) / (t.day1 - t.day0 + 1)
+def time_share(
+    day0: npt.NDArray[np.int64], day1: npt.NDArray[np.int64], start: float, end: float
+) -> npt.NDArray[np.float64]:
+    """Share of each date range [day0, day1 + 1) inside [start, end)."""
+    lo = np.maximum(day0.astype(np.float64), start)
+    hi = np.minimum(day1.astype(np.float64) + 1, end)
+    share: npt.NDArray[np.float64] = np.clip(hi - lo, 0, None) / (day1 - day0 + 1)
     return share
 
 
@@ -67,13 +69,14 @@ def evaluate(agreement: Agreement, table: IncidentTable, resolver: AliasResolver
     for k, obligation in enumerate(agreement.obligations):
         if obligation.rule is None or obligation.rule.kind in CLOCK_KINDS:
             continue
-        judgement = RULES[obligation.rule.kind](ctx, obligation)
-        chunks.append(_findings(k, judgement, time_share(table, *window(agreement, obligation))))
+        j = RULES[obligation.rule.kind](ctx, obligation)
+        when = time_share(table.day0[j.rows], table.day1[j.rows], *window(agreement, obligation))
+        chunks.append(_findings(k, j, when))
     return FindingTable.concat(chunks, ctx.places)
 
 
-def _findings(k: int, j: Judgement, tshare: npt.NDArray[np.float64]) -> FindingTable:
-    when_all = tshare[j.rows]
+def _findings(k: int, j: Judgement, when_all: npt.NDArray[np.float64]) -> FindingTable:
+    """The rows of ``j`` inside the obligation's period; ``when_all`` is aligned with j.rows."""
     keep = when_all > 0
     a, p, when = j.attribution, j.place.pick(keep), when_all[keep]
     status = a.status[keep]

@@ -12,12 +12,10 @@ import numpy as np
 
 from ceasefire.model import Obligation
 from ceasefire.rules.attacks import rule_of
-from ceasefire.rules.context import Judgement, RuleContext, judge, union
+from ceasefire.rules.context import DEFAULT_ROUTE_DISTANCE_M, Judgement, RuleContext, judge, union
 from ceasefire.table import EventClass
 
-__all__ = ["DEFAULT_ROUTE_DISTANCE_M", "humanitarian_access"]
-
-DEFAULT_ROUTE_DISTANCE_M = 1_000.0
+__all__ = ["humanitarian_access"]
 FORCEFUL = (
     EventClass.BATTLE,
     EventClass.EXPLOSION,

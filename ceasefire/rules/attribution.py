@@ -47,9 +47,15 @@ def _targets(side: SideColumns) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.b
 def attribute(t: IncidentTable, bound: int) -> Attribution:
     """Attribute every incident of ``t`` for the parties in the ``bound`` bit mask.
 
-    Unattributed air strikes inside a rule's zones are re-attributed afterwards, on the rows in
-    scope only, by ``aircraft_for_unknown``.
+    Computed once per distinct combination of sides, attacker and event class (``t.combo``) and
+    spread to the rows. Unattributed air strikes inside a rule's zones are re-attributed
+    afterwards, on the rows in scope only, by ``aircraft_for_unknown``.
     """
+    small = _attribute_rows(t.take(t.combo_rows), bound)
+    return Attribution(*(getattr(small, f)[t.combo] for f in Attribution.__slots__))
+
+
+def _attribute_rows(t: IncidentTable, bound: int) -> Attribution:
     n = len(t)
     status = np.zeros(n, np.int8)
     who = np.zeros(n, np.int8)

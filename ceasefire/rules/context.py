@@ -15,12 +15,21 @@ import numpy.typing as npt
 
 from ceasefire.actors import AliasResolver
 from ceasefire.findings import Status
-from ceasefire.geo import DiscMembership, LocalFrame, PointIndex, disc_share, distances_near, zone_membership
+from ceasefire.geo import (
+    DiscMembership,
+    LocalFrame,
+    PointIndex,
+    disc_share,
+    distances_near,
+    zone_membership,
+)
 from ceasefire.model import Agreement, Obligation
 from ceasefire.rules.attribution import Attribution, aircraft_for_unknown, attribute
 from ceasefire.table import IncidentTable
 
-__all__ = ["Judgement", "Place", "RuleContext", "judge"]
+__all__ = ["DEFAULT_ROUTE_DISTANCE_M", "Judgement", "Place", "RuleContext", "judge"]
+
+DEFAULT_ROUTE_DISTANCE_M = 1_000.0  # humanitarian_access with routes and no distance_m
 
 Floats = npt.NDArray[np.float64]
 Indices = npt.NDArray[np.intp]
@@ -63,9 +72,11 @@ class RuleContext:
     _zones: dict[str, DiscMembership] = field(default_factory=dict)
     _distances: dict[tuple[str, str], tuple[float, Indices, Floats]] = field(default_factory=dict)
     _attributions: dict[int, Attribution] = field(default_factory=dict)
+    _planned: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.index = PointIndex(self.table.lon, self.table.lat)
+        self.index = PointIndex(self.table.lon, self.table.lat, self.table.radius)
+        self._planned = planned_reach(self.agreement)
 
     def bound(self, obligation: Obligation) -> int:
         return self.resolver.ids_to_mask(list(obligation.bound))
@@ -108,7 +119,7 @@ class RuleContext:
     def within(self, kind: str, ident: str, limit_m: Floats) -> Place:
         """Discs within a per-incident distance limit of a geometry (NaN limit: not in scope)."""
         finite = np.isfinite(limit_m)
-        reach = float(np.max(limit_m[finite], initial=0.0)) + float(self.table.radius.max(initial=0.0))
+        reach = max(float(np.max(limit_m[finite], initial=0.0)), self._planned.get((kind, ident), 0.0))
         cached = self._distances.get((kind, ident))
         if cached is None or cached[0] < reach:
             cached = (reach, *distances_near(self.index, self.frame(kind, ident), reach))
@@ -120,6 +131,29 @@ class RuleContext:
         keep = share > 0
         pid = np.full(int(keep.sum()), self.place_index(kind, ident), np.int16)
         return Place(idx[keep], share[keep], pid, d[keep], limit[keep], np.full(len(pid), np.nan))
+
+
+def planned_reach(agreement: Agreement) -> dict[tuple[str, str], float]:
+    """The largest distance any rule measures from each route, zone or line, so that each
+    geometry's distances are computed once for all the obligations that use it."""
+    reach: dict[tuple[str, str], float] = {}
+
+    def want(key: tuple[str, str], metres: float) -> None:
+        reach[key] = max(reach.get(key, 0.0), metres)
+
+    for o in agreement.obligations:
+        rule = o.rule
+        if rule is None:
+            continue
+        if rule.kind == "keep_clear":
+            limit = max((m for _, m in rule.weapons), default=rule.distance_m or 0.0)
+            for kind in ("route", "zone", "line"):
+                if getattr(rule, kind):
+                    want((kind, getattr(rule, kind)), limit)
+        if rule.kind == "humanitarian_access":
+            for route in rule.routes:
+                want(("route", route), rule.distance_m or DEFAULT_ROUTE_DISTANCE_M)
+    return reach
 
 
 def union(places: list[Place]) -> Place:
