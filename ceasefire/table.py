@@ -221,7 +221,8 @@ def _normalized_columns(raw: Mapping[str, Any], n: int) -> dict[str, npt.NDArray
             arr = np.full(n, defaults[name]) if value is None else np.asarray(value)
             cols[name] = arr.astype(numeric[name], copy=False)
         elif isinstance(value, pd.Categorical):
-            cols[name] = value  # indexable like an array of str
+            encoded: Any = value  # indexable like an array of str
+            cols[name] = encoded
         elif value is None:  # absent: one empty string for all, dictionary-encoded
             empty: Any = pd.Categorical.from_codes(np.zeros(n, np.int8), pd.Index([""]))
             cols[name] = empty
