@@ -8,7 +8,8 @@ actors separated by ';' (ACLED's associated actors); each is resolved on its own
 
 Strings that resolve to nothing are sorted into three kinds that the rules treat differently:
 ``unidentified`` (the source does not know who acted: "Unidentified Armed Group (Syria)"),
-``civilians`` (civilians, aid workers, protesters: never excluded, never bound) and ``other``
+``civilians`` (civilians, aid workers and agencies, medics, civil defence, protesters: never
+excluded, never bound) and ``other``
 (a named actor outside the agreement; listed in the output so a user can add an alias).
 """
 
@@ -26,7 +27,9 @@ MAX_PARTIES = 64  # party sets are uint64 bit masks in the engine
 _UNIDENTIFIED = re.compile(r"\b(unidentified|unknown|unattributed|unclaimed)\b", re.IGNORECASE)
 _CIVILIANS = re.compile(
     r"\b(civilians?|protesters?|rioters?|refugees|idps|aid workers?|journalists?|"
-    r"health workers?|prisoners?|students?|teachers?|labou?r group|ngo)\b",
+    r"health workers?|medical|prisoners?|students?|teachers?|labou?r group|ngos?|"
+    r"red crescent|red cross|sarc|icrc|united nations|unicef|wfp|unhcr|ocha|msf|"
+    r"humanitarian|relief|civil defen[cs]e|white helmets)\b",
     re.IGNORECASE,
 )
 

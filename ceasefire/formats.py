@@ -132,22 +132,22 @@ def write_table(v: Verification, out: TextIO, width: int = 120) -> None:
 
 
 def _party_table(v: Verification) -> Table:
-    obligations = [o for o in v.agreement.obligations if o.rule and o.rule.kind != "condition"]
-    table = Table(title="Violations / possible violations by party and obligation")
-    table.add_column("party")
-    for o in obligations:
-        table.add_column(o.id, justify="right")
-    table.add_column("total", justify="right")
-    ids = [o.id for o in v.agreement.obligations]
-    for bit, party in enumerate(v.agreement.parties):
-        cells = []
-        for o in obligations:
-            mask = v.findings.obligation == ids.index(o.id)
-            sub = v.findings.where(mask).count_by_party(bit)
-            cells.append(f"{sub['violation']} / {sub['possible_violation']}")
-        total = v.findings.count_by_party(bit)
-        table.add_row(party.id, *cells, f"{total['violation']} / {total['possible_violation']}")
+    """Obligations down, parties across: 'violations / possible violations' in each cell."""
+    table = Table(title="Violations / possible violations by obligation and party")
+    table.add_column("obligation")
+    for party in v.agreement.parties:
+        table.add_column(party.id, justify="right")
+    for k, o in enumerate(v.agreement.obligations):
+        if not o.rule or o.rule.kind == "condition":
+            continue
+        sub = v.findings.where(v.findings.obligation == k)
+        table.add_row(o.id, *(_pair(sub.count_by_party(bit)) for bit in range(len(v.agreement.parties))))
+    table.add_row("[bold]total[/bold]", *(_pair(v.findings.count_by_party(bit)) for bit in range(len(v.agreement.parties))))
     return table
+
+
+def _pair(counts: dict[str, int]) -> str:
+    return f"{counts['violation']} / {counts['possible_violation']}"
 
 
 def _clock_table(clocks: Iterable[Clock]) -> Table:
