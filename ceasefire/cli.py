@@ -97,6 +97,28 @@ def verify(
         raise fail(error) from None
 
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "syria-2016-09"
+
+
+@app.command()
+def demo(
+    example: Annotated[Path, typer.Option(help="Folder holding agreement.yaml and incidents.csv.")] = EXAMPLE,
+    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson")] = "table",
+) -> None:
+    """Run the bundled example end to end: check the Syria September 2016 agreement, verify its
+    incidents, print the result.
+
+    Example: ceasefire demo --format json
+
+    Exit codes: 0 done; 2 the example folder is missing or invalid.
+    """
+    agreement, events = example / "agreement.yaml", example / "incidents.csv"
+    if not agreement.exists() or not events.exists():
+        typer.echo(f"{example}: no agreement.yaml and incidents.csv here (run from a source checkout)", err=True)
+        raise typer.Exit(2)
+    verify(agreement, [events], date_from=None, date_to=None, fmt=fmt, out=None, skip_bad_rows=False)
+
+
 def main() -> None:
     try:
         app()
@@ -104,3 +126,7 @@ def main() -> None:
         for line in error.lines:
             print(line, file=sys.stderr)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -119,7 +119,7 @@ class FindingTable:
 
     def order(self, table: IncidentTable) -> npt.NDArray[np.intp]:
         """Rows by date, then obligation, then input order: the order every output uses."""
-        return np.lexsort((self.incident, self.obligation, table.day0[self.incident]))
+        return np.lexsort((self.incident, self.obligation, table.day[self.incident]))
 
     def count_by_party(self, party_bit: int) -> dict[str, int]:
         has = (self.parties & np.uint64(1 << party_bit)) != 0
@@ -170,8 +170,8 @@ def _what(table: IncidentTable, i: int) -> str:
     c = table.columns
     kind = " / ".join(x for x in (str(c["event_type"][i]), str(c["sub_event_type"][i])) if x)
     where = str(c["location"][i]) or f"{c['lat'][i]:.4f}, {c['lon'][i]:.4f}"
-    d0, d1 = table.date_of(i), dt.date.fromordinal(int(table.day1[i]))
-    when = d0.isoformat() if d0 == d1 else f"{d0}..{d1}"
+    d0, d1 = dt.date.fromordinal(int(table.day0[i])), dt.date.fromordinal(int(table.day1[i]))
+    when = d0.isoformat() if d0 == d1 else f"{table.date_of(i)} (between {d0} and {d1})"
     actor = str(c["actor1"][i]) or "an unnamed actor"
     target = str(c["actor2"][i])
     weapon = f" with {c['weapon'][i]}" if c["weapon"][i] else ""

@@ -174,6 +174,8 @@ class Incident:
     """One event, normalized from any source.
 
     ``date``..``date_end`` is the range the event may have happened in (inclusive, local dates);
+    ``date_reported`` is the date the source gives (ACLED's ``event_date``; None: ``date``), which
+    outputs echo and daily counts use;
     ``radius_m`` is how far from (lat, lon) it may have happened (0 for an exact place).
     Actor fields keep the source's own strings; several actors in one field are separated by ';'.
     """
@@ -203,6 +205,7 @@ class Incident:
     source_name: str = ""  # the reporting source(s), e.g. ACLED's ``source`` column
     file: str = ""
     line: int = 0
+    date_reported: dt.date | None = None
 
     @property
     def last_date(self) -> dt.date:

@@ -1,7 +1,7 @@
 """The one place that joins sources, the incident table, the rules and the clocks.
 
 ``verify(agreement, paths, ...)`` reads event files (streaming, de-duplicating incident ids and
-dropping incidents wholly outside ``--from``/``--to`` as they arrive), builds the columnar
+dropping incidents whose reported date is outside ``--from``/``--to`` as they arrive), builds the columnar
 table and evaluates every obligation. ``verify_table`` starts from a table already built (the
 benchmark and later the server use it).
 """
@@ -97,7 +97,7 @@ def verify_table(
     if date_from or date_to:
         lo = date_from.toordinal() if date_from else np.iinfo(np.int64).min
         hi = date_to.toordinal() if date_to else np.iinfo(np.int64).max
-        table = table.take((table.day1 >= lo) & (table.day0 <= hi))
+        table = table.take((table.day >= lo) & (table.day <= hi))
     findings = evaluate(agreement, table, resolver)
     intake = intake or Intake(incidents=len(table))
     intake.incidents = len(table)
@@ -124,7 +124,8 @@ def _admitted(
     for n, incident in enumerate(incidents, 1):
         if progress is not None and n % 10_000 == 0:
             progress(n)
-        if (date_from and incident.last_date < date_from) or (date_to and incident.date > date_to):
+        day = incident.date_reported or incident.date
+        if (date_from and day < date_from) or (date_to and day > date_to):
             intake.outside_period += 1
             continue
         if incident.id in seen:

@@ -29,11 +29,11 @@ FIELDS = (
     "id", "source", "date", "date_end", "date_precision", "lat", "lon", "geo_precision",
     "radius_m", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2",
     "assoc_actor_2", "attacker", "weapon", "fatalities", "country", "admin1", "location",
-    "notes", "source_name", "file", "line",
+    "notes", "source_name", "file", "line", "date_reported",
 )  # fmt: skip
 STRING_FIELDS = tuple(f for f in FIELDS if f not in {
     "date", "date_end", "date_precision", "lat", "lon", "geo_precision", "radius_m",
-    "fatalities", "line"})  # fmt: skip
+    "fatalities", "line", "date_reported"})  # fmt: skip
 
 TERRITORY_SUB_EVENTS = ("Government regains territory", "Non-state actor overtakes territory")
 AIR_SUB_EVENTS = ("Air/drone strike",)
@@ -86,6 +86,7 @@ class IncidentTable:
     columns: dict[str, npt.NDArray[Any]]
     day0: npt.NDArray[np.int64]  # first possible local date, as a proleptic ordinal
     day1: npt.NDArray[np.int64]  # last possible local date (inclusive)
+    day: npt.NDArray[np.int64]  # the date the source reports: outputs and daily counts use it
     event_class: npt.NDArray[np.int8]
     weapon: npt.NDArray[np.int8]  # index into model.WEAPON_CLASSES, -1 when unknown
     is_air: npt.NDArray[np.bool_]
@@ -128,19 +129,21 @@ class IncidentTable:
         )
         del rows
         raw["date"] = np.fromiter((d.toordinal() for d in raw["date"]), np.int64, len(raw["id"]))
-        raw["date_end"] = np.fromiter(
-            (0 if d is None else d.toordinal() for d in raw["date_end"]), np.int64, len(raw["id"])
-        )
+        for name in ("date_end", "date_reported"):
+            raw[name] = np.fromiter((0 if d is None else d.toordinal() for d in raw[name]), np.int64, len(raw["id"]))
         return cls.from_columns(raw, resolver)
 
     @classmethod
     def from_columns(cls, raw: Mapping[str, Any], resolver: AliasResolver) -> IncidentTable:
-        """Build from columns. ``date``/``date_end`` are date ordinals (0 or absent: one day)."""
+        """Build from columns. ``date``, ``date_end`` and ``date_reported`` are date ordinals
+        (``date_end`` 0 or absent: one day; ``date_reported`` 0 or absent: ``date``)."""
         n = len(raw["id"])
         cols = _normalized_columns(raw, n)
         day0 = cols.pop("date")
         end = cols.pop("date_end")
         day1 = np.where(end > 0, np.maximum(end, day0), day0)
+        reported = cols.pop("date_reported")
+        reported = np.where(reported > 0, reported, day0)
         event_code, event_names = factorize(cols["event_type"])
         sub_code, sub_names = factorize(cols["sub_event_type"])
         event_class = _event_classes(event_code, event_names)
@@ -159,6 +162,7 @@ class IncidentTable:
             columns=cols,
             day0=day0,
             day1=day1,
+            day=reported,
             event_class=event_class,
             weapon=weapon,
             is_air=lookup(sub_code, sub_names, AIR_SUB_EVENTS) | air_weapon,
@@ -186,6 +190,7 @@ class IncidentTable:
             columns={k: v[index] for k, v in self.columns.items()},
             day0=self.day0[index],
             day1=self.day1[index],
+            day=self.day[index],
             event_class=self.event_class[index],
             weapon=self.weapon[index],
             is_air=self.is_air[index],
@@ -203,15 +208,16 @@ class IncidentTable:
         )
 
     def date_of(self, i: int) -> dt.date:
-        return dt.date.fromordinal(int(self.day0[i]))
+        """The date the source reports for incident ``i``."""
+        return dt.date.fromordinal(int(self.day[i]))
 
 
 def _normalized_columns(raw: Mapping[str, Any], n: int) -> dict[str, npt.NDArray[Any]]:
     defaults: dict[str, Any] = {
-        "date_end": 0, "date_precision": 1, "geo_precision": 1, "radius_m": 0.0,
+        "date_end": 0, "date_reported": 0, "date_precision": 1, "geo_precision": 1, "radius_m": 0.0,
         "fatalities": 0, "line": 0,
     }  # fmt: skip
-    numeric = {"date": np.int64, "date_end": np.int64, "date_precision": np.int8,
+    numeric = {"date": np.int64, "date_end": np.int64, "date_reported": np.int64, "date_precision": np.int8,
                "geo_precision": np.int8, "radius_m": np.float64, "lat": np.float64,
                "lon": np.float64, "fatalities": np.int64, "line": np.int64}  # fmt: skip
     cols: dict[str, npt.NDArray[Any]] = {}

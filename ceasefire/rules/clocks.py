@@ -1,7 +1,7 @@
 """``condition`` rules: clocks such as "7 consecutive days with at most N violations".
 
 A clock counts, per calendar day in the agreement's timezone, the findings of status
-``violation`` of its ``over`` obligations, dated by the first day of their incident. Its days are
+``violation`` of its ``over`` obligations, on the date their incident's source reports. Its days are
 the calendar days that start at or after the obligation's start (a start at 19:00 makes the next
 day the first) and before its end, up to the last day of the data (or ``--to``). A day is quiet
 when its count is at most ``max_per_day``; ``met_on`` is the last day of the first run of
@@ -48,7 +48,7 @@ def _clock(
         last = min(last, last_day.toordinal()) if math.isfinite(end) else last_day.toordinal()
     over = [k for k, ob in enumerate(agreement.obligations) if ob.id in o.rule.over]
     sel = np.isin(findings.obligation, over) & (findings.status == Status.VIOLATION)
-    days = table.day0[findings.incident[sel]] - first
+    days = table.day[findings.incident[sel]] - first
     n_days = max(0, last - first + 1)
     counts = np.bincount(days[(days >= 0) & (days < n_days)], minlength=n_days)[:n_days]
     quiet = counts <= o.rule.max_per_day
