@@ -1,0 +1,96 @@
+"""Log entries as canonical JSON bytes: one value, one byte string.
+
+A log entry is a JSON value (in practice an object) turned into bytes by :func:`canonical_json`:
+
+- object keys sorted by Unicode code point, each key once;
+- no whitespace between tokens (separators ``,`` and ``:``);
+- strings as UTF-8, not ``\\u`` escapes (only ``"``, ``\\``, and control characters are escaped,
+  exactly as Python's :mod:`json` writes them);
+- integers in decimal; floats in Python's shortest round-trip form (``0.1``, ``1e-07``, ``1.0``);
+  ``NaN`` and ``±Infinity`` are refused, as are values JSON has no type for (dates, bytes, sets,
+  objects with non-string keys).
+
+This is *not* RFC 8785 (JCS): floats and key order can differ for exotic inputs. It does not need
+to be, because nobody re-encodes an entry to verify it: the server hashes the exact bytes it
+stored, and a receipt is checked against those bytes. Canonical form exists so that the same
+submission always yields the same bytes (and so the same leaf hash), which makes idempotent
+submission checks simple. Prefer strings and integers for values whose exact form matters.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import TypeAlias
+
+from ceasefire.ledger.errors import LogError
+
+__all__ = ["JSONValue", "canonical_json", "canonicalize"]
+
+JSONValue: TypeAlias = (
+    "bool | int | float | str | Sequence[JSONValue] | Mapping[str, JSONValue] | None"
+)
+
+_ALLOWED = "null, true/false, finite numbers, strings, arrays and objects with string keys"
+
+
+def canonical_json(value: JSONValue) -> bytes:
+    """The canonical UTF-8 bytes of ``value`` (see the module docstring).
+
+    Raises LogError naming the JSON path of the first value that JSON cannot carry,
+    e.g. ``entry $.incidents[2].lat: nan is not allowed``.
+    """
+    plain = _plain(value, "$")
+    try:
+        text = json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate such as "\ud800"
+        raise LogError(f"entry: a string is not valid Unicode ({exc.reason})") from exc
+
+
+def canonicalize(raw: bytes | str) -> bytes:
+    """Parse JSON text strictly and return its canonical bytes.
+
+    Refuses duplicate object keys, ``NaN``/``Infinity`` and invalid UTF-8, so a submission sent as
+    raw text can be stored canonically and compared with an earlier one.
+    """
+    try:
+        value = json.loads(raw, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise LogError(f"entry: not valid JSON ({exc})") from exc
+    return canonical_json(value)
+
+
+def _plain(value: object, path: str) -> object:
+    """A copy of ``value`` made of dict/list/scalars only, or LogError at the first bad node."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise LogError(f"entry {path}: {value!r} is not allowed (JSON has no NaN or Infinity)")
+        return value
+    if isinstance(value, Mapping):
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise LogError(f"entry {path}: object key {key!r} is not a string ({_ALLOWED})")
+            out[key] = _plain(item, f"{path}.{key}")
+        return out
+    if isinstance(value, list | tuple):
+        return [_plain(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    raise LogError(f"entry {path}: {type(value).__name__} cannot be logged (only {_ALLOWED})")
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    seen: set[str] = set()
+    duplicates: set[str] = set()
+    for key, _ in pairs:
+        (duplicates if key in seen else seen).add(key)
+    if duplicates:
+        raise LogError(f"entry: duplicate object key(s) {', '.join(map(repr, sorted(duplicates)))}")
+    return dict(pairs)
+
+
+def _no_constant(name: str) -> object:
+    raise LogError(f"entry: {name} is not allowed (JSON has no NaN or Infinity)")
