@@ -1,0 +1,33 @@
+"""Events in: ACLED CSV, UCDP GED CSV, GDELT event rows and GeoJSON points, as ``Incident``s.
+
+::
+
+    read_events(path, bad_rows)      one file, its format told from its content (detect_format)
+    iter_files(paths, bad_rows)      several files, one after the other
+    read_acled / read_ucdp / read_gdelt / read_geojson (fp, name, bad_rows)
+                                     one format, from a text file object; ``name`` is for messages
+
+Readers stream: one row in memory at a time (GeoJSON: one document). A row that cannot become an
+incident goes to the ``BadRows`` policy as ``FILE:LINE: column: problem``: it raises
+``InputError`` by default, or is counted and skipped with ``BadRows(skip=True)``. docs/inputs.md
+describes every format, the normalization and the precision table.
+"""
+
+from ceasefire.sources.acled import read_acled
+from ceasefire.sources.formats import FORMATS, detect_format, iter_files, read_events
+from ceasefire.sources.gdelt import read_gdelt
+from ceasefire.sources.geojson import read_geojson
+from ceasefire.sources.rows import BadRows
+from ceasefire.sources.ucdp import read_ucdp
+
+__all__ = [
+    "FORMATS",
+    "BadRows",
+    "detect_format",
+    "iter_files",
+    "read_acled",
+    "read_events",
+    "read_gdelt",
+    "read_geojson",
+    "read_ucdp",
+]

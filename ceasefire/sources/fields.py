@@ -1,0 +1,78 @@
+"""Field values as text -> typed values, or a ``RowError`` naming the column and the problem.
+
+Shared by every reader so the same mistake reads the same way in every format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from ceasefire.model import WEAPON_CLASSES
+from ceasefire.sources.dates import parse_date
+from ceasefire.sources.rows import RowError
+
+__all__ = ["parse_code", "parse_count", "parse_day", "parse_lat", "parse_lon", "parse_weapon"]
+
+_WEAPONS = frozenset(WEAPON_CLASSES)
+
+
+def parse_lat(column: str, text: str) -> float:
+    return _coordinate(column, text, 90.0)
+
+
+def parse_lon(column: str, text: str) -> float:
+    return _coordinate(column, text, 180.0)
+
+
+def _coordinate(column: str, text: str, limit: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise RowError(column, f"{text!r} is not a number") from None
+    if not -limit <= value <= limit:  # also refuses nan and inf
+        raise RowError(column, f"{text.strip()} is out of range (-{limit:g} to {limit:g})")
+    return value
+
+
+def parse_code(column: str, text: str, allowed: Collection[int]) -> int:
+    """A precision or category code that must be one of ``allowed``."""
+    try:
+        code = int(text)
+    except ValueError:
+        pass
+    else:
+        if code in allowed:
+            return code
+    expected = ", ".join(str(c) for c in sorted(allowed))
+    raise RowError(column, f"{text.strip()!r} is not a valid code (expected one of {expected})")
+
+
+def parse_count(column: str, text: str) -> int:
+    """A count of people, e.g. fatalities: a whole number >= 0; empty means 0."""
+    if not text or text.isspace():
+        return 0
+    try:
+        count = int(text)
+    except ValueError:
+        raise RowError(column, f"{text.strip()!r} is not a whole number") from None
+    if count < 0:
+        raise RowError(column, f"{count} is negative")
+    return count
+
+
+def parse_day(column: str, text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise RowError(column, str(error)) from None
+
+
+def parse_weapon(column: str, text: str) -> str:
+    """A weapon class from model.WEAPON_CLASSES (any case), or "" for an empty field."""
+    weapon = text.strip().lower()
+    if weapon and weapon not in _WEAPONS:
+        raise RowError(
+            column, f"{text.strip()!r} is not a weapon class ({', '.join(WEAPON_CLASSES)})"
+        )
+    return weapon

@@ -1,0 +1,228 @@
+"""GDELT 1.0 and 2.0 event files (tab-separated, no header) as incidents.
+
+The two versions are told apart by their column count: 57 (GDELT 1.0 backfiles, before April
+2013, no SOURCEURL), 58 (GDELT 1.0 daily files) or 61 (GDELT 2.0, which adds an ADM2Code to each
+of the three geography blocks). Only material conflict becomes an incident: CAMEO root codes 18
+(assault), 19 (fight) and 20 (unconventional mass violence). Every other row is well formed but
+no incident: it is counted in ``BadRows.ignored`` and skipped without a message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import NamedTuple, TextIO
+
+from ceasefire.model import Incident
+from ceasefire.sources.fields import parse_code, parse_lat, parse_lon
+from ceasefire.sources.precision import place_codes, radius_m
+from ceasefire.sources.rows import BadRows, RowError, fail_file
+from ceasefire.sources.weapons import AIR_STRIKE, SHELLING, SUICIDE_BOMB, infer_weapon
+
+__all__ = ["CONFLICT_ROOTS", "GDELT_LAYOUTS", "cameo_event", "gdelt_version", "read_gdelt"]
+
+CONFLICT_ROOTS = ("18", "19", "20")
+_ACTOR = (
+    "Code",
+    "Name",
+    "CountryCode",
+    "KnownGroupCode",
+    "EthnicCode",
+    "Religion1Code",
+    "Religion2Code",
+    "Type1Code",
+    "Type2Code",
+    "Type3Code",
+)
+_EVENT = (
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+)
+
+
+def _layout(adm2: bool, source_url: bool) -> tuple[str, ...]:
+    """The codebook's column names in file order."""
+    geo = (
+        "Type",
+        "FullName",
+        "CountryCode",
+        "ADM1Code",
+        *(("ADM2Code",) if adm2 else ()),
+        "Lat",
+        "Long",
+        "FeatureID",
+    )
+    return (
+        "GLOBALEVENTID",
+        "SQLDATE",
+        "MonthYear",
+        "Year",
+        "FractionDate",
+        *(f"Actor{n}{field}" for n in (1, 2) for field in _ACTOR),
+        *_EVENT,
+        *(f"{who}Geo_{field}" for who in ("Actor1", "Actor2", "Action") for field in geo),
+        "DATEADDED",
+        *(("SOURCEURL",) if source_url else ()),
+    )
+
+
+# column count -> (version label, column names)
+GDELT_LAYOUTS: dict[int, tuple[str, tuple[str, ...]]] = {
+    57: ("GDELT 1.0", _layout(adm2=False, source_url=False)),
+    58: ("GDELT 1.0", _layout(adm2=False, source_url=True)),
+    61: ("GDELT 2.0", _layout(adm2=True, source_url=True)),
+}
+_GEO_CODES = frozenset(place_codes("gdelt"))
+_CITY_TYPES = ("3", "4")
+
+
+class _Columns(NamedTuple):
+    """Indexes of the columns the reader uses, for one layout."""
+
+    event_id: int
+    date: int
+    actor1: int
+    actor2: int
+    code: int
+    geo_type: int
+    full_name: int
+    country: int
+    lat: int
+    lon: int
+    url: int | None
+
+    @classmethod
+    def of(cls, names: tuple[str, ...]) -> _Columns:
+        at = {name: index for index, name in enumerate(names)}
+        return cls(
+            event_id=at["GLOBALEVENTID"],
+            date=at["SQLDATE"],
+            actor1=at["Actor1Name"],
+            actor2=at["Actor2Name"],
+            code=at["EventCode"],
+            geo_type=at["ActionGeo_Type"],
+            full_name=at["ActionGeo_FullName"],
+            country=at["ActionGeo_CountryCode"],
+            lat=at["ActionGeo_Lat"],
+            lon=at["ActionGeo_Long"],
+            url=at.get("SOURCEURL"),
+        )
+
+
+def gdelt_version(first_line: str) -> str | None:
+    """The GDELT version ("GDELT 1.0", "GDELT 2.0") whose event rows look like this line, or None."""
+    fields = first_line.rstrip("\r\n").split("\t")
+    layout = GDELT_LAYOUTS.get(len(fields))
+    if layout is None or not fields[0].isdigit():
+        return None
+    return layout[0]
+
+
+def cameo_event(code: str) -> tuple[str, str, str] | None:
+    """``(event type, sub event type, weapon)`` for a CAMEO event code, None if not conflict."""
+    if code[:2] not in CONFLICT_ROOTS:
+        return None
+    if code.startswith("183"):  # suicide, car or other non-military bombing
+        return "Explosions/Remote violence", SUICIDE_BOMB, "ied"
+    if code.startswith("194"):  # fight with artillery and tanks
+        return "Explosions/Remote violence", SHELLING, "artillery"
+    if code.startswith("195"):  # employ aerial weapons
+        return "Explosions/Remote violence", AIR_STRIKE, "aircraft"
+    if code.startswith("19"):
+        return "Battles", "Armed clash", ""
+    return "Violence against civilians", "Attack", ""  # other 18x, and 20x
+
+
+def read_gdelt(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
+    """Incidents from a GDELT events file, one line at a time; non-conflict rows are ignored."""
+    columns: _Columns | None = None
+    width = 0
+    for line, text in enumerate(fp, start=1):
+        fields = text.rstrip("\r\n").split("\t")
+        if fields == [""]:
+            continue
+        if columns is None:
+            width, columns = _first_layout(fields, name, line, bad_rows)
+        if len(fields) != width:
+            bad_rows.report(f"{name}:{line}: the row has {len(fields)} fields, the file {width}")
+            continue
+        event = cameo_event(fields[columns.code])
+        if event is None:
+            bad_rows.ignored += 1
+            continue
+        try:
+            yield _incident(fields, columns, event, name, line)
+        except RowError as error:
+            bad_rows.report(f"{name}:{line}: {error}")
+
+
+def _first_layout(
+    fields: list[str], name: str, line: int, bad_rows: BadRows
+) -> tuple[int, _Columns]:
+    layout = GDELT_LAYOUTS.get(len(fields))
+    if layout is None:
+        counts = ", ".join(str(n) for n in GDELT_LAYOUTS)
+        fail_file(
+            bad_rows, f"{name}:{line}: {len(fields)} tab-separated fields (GDELT has {counts})"
+        )
+    return len(fields), _Columns.of(layout[1])
+
+
+def _incident(
+    fields: list[str], columns: _Columns, event: tuple[str, str, str], name: str, line: int
+) -> Incident:
+    event_type, sub_event_type, weapon = event
+    lat_text, lon_text = fields[columns.lat], fields[columns.lon]
+    if not lat_text or not lon_text:
+        raise RowError("ActionGeo_Lat" if not lat_text else "ActionGeo_Long", "empty: no place")
+    geo_type = parse_code("ActionGeo_Type", fields[columns.geo_type], _GEO_CODES)
+    full_name = fields[columns.full_name]
+    event_id = fields[columns.event_id]
+    if not event_id.isdigit():
+        raise RowError("GLOBALEVENTID", f"{event_id!r} is not a number")
+    return Incident(
+        id="GDELT" + event_id,
+        source="gdelt",
+        date=_sql_date(fields[columns.date]),
+        lat=parse_lat("ActionGeo_Lat", lat_text),
+        lon=parse_lon("ActionGeo_Long", lon_text),
+        geo_precision=geo_type,
+        radius_m=radius_m("gdelt", geo_type),
+        event_type=event_type,
+        sub_event_type=sub_event_type,
+        actor1=fields[columns.actor1],
+        actor2=fields[columns.actor2],
+        weapon=weapon or infer_weapon(sub_event_type, ""),  # the notes are a URL: not read
+        country=fields[columns.country],
+        admin1=_admin1(full_name, fields[columns.geo_type]),
+        location=full_name,
+        notes=fields[columns.url] if columns.url is not None else "",
+        source_name="GDELT",
+        file=name,
+        line=line,
+    )
+
+
+def _sql_date(text: str) -> dt.date:
+    try:
+        if len(text) != 8 or not text.isdigit():
+            raise ValueError(text)
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        raise RowError("SQLDATE", f"{text!r} is not a date (expected YYYYMMDD)") from None
+
+
+def _admin1(full_name: str, geo_type: str) -> str:
+    """The first-order division in ActionGeo_FullName ("Aleppo, Halab, Syria" -> "Halab")."""
+    parts = full_name.split(", ")
+    if geo_type in _CITY_TYPES:
+        return parts[-2] if len(parts) >= 3 else ""
+    return parts[0] if len(parts) >= 2 else ""  # an ADM1 or US state: "Halab, Syria"
