@@ -81,6 +81,7 @@ def to_json(v: Verification) -> dict[str, Any]:
             "files": v.intake.files, "incidents": v.intake.incidents,
             "outside_period": v.intake.outside_period, "duplicates": v.intake.duplicates,
             "bad_rows": v.intake.bad_row_count, "bad_row_messages": v.intake.bad_rows,
+            "not_incidents": v.intake.not_incidents,
         },
     }
 

@@ -38,6 +38,7 @@ class Intake:
     duplicates: int = 0  # same incident id seen again (first kept)
     bad_rows: list[str] = field(default_factory=list)
     bad_row_count: int = 0
+    not_incidents: int = 0  # rows a format holds that are not incidents (GDELT outside CAMEO 18-20)
 
 
 @dataclass
@@ -80,6 +81,7 @@ def verify(
     incidents = _admitted(iter_files(paths, bad_rows), intake, date_from, date_to, progress)
     table = IncidentTable.from_incidents(incidents, resolver)
     intake.bad_rows, intake.bad_row_count = list(bad_rows.messages), bad_rows.count
+    intake.not_incidents = bad_rows.ignored
     return verify_table(agreement, table, resolver, date_from=date_from, date_to=date_to, intake=intake)
 
 

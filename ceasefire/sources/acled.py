@@ -93,7 +93,7 @@ def read_acled(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
 
 def acled_incident(record: AcledRecord, line: int, *, source: str, file: str) -> Incident:
     """One incident from ACLED-named fields; ``RowError`` naming the column when one is bad."""
-    first, last, time_precision = _date_range(record.event_date, record.time_precision)
+    reported, first, last, time_precision = _date_range(record.event_date, record.time_precision)
     geo_precision = parse_code("geo_precision", record.geo_precision, _GEO_CODES)
     event_type, sub_event_type = _event_type(record)
     return Incident(
@@ -101,6 +101,7 @@ def acled_incident(record: AcledRecord, line: int, *, source: str, file: str) ->
         source=source,
         date=first,
         date_end=last if last != first else None,
+        date_reported=reported if reported != first else None,
         date_precision=time_precision,
         lat=parse_lat("latitude", record.latitude),
         lon=parse_lon("longitude", record.longitude),
@@ -133,14 +134,15 @@ def _event_id(record: AcledRecord) -> str:
 
 
 @functools.lru_cache(maxsize=4096)  # rows share few dates: most rows hit the cache
-def _date_range(event_date: str, time_precision_code: str) -> tuple[dt.date, dt.date, int]:
+def _date_range(event_date: str, time_precision_code: str) -> tuple[dt.date, dt.date, dt.date, int]:
+    """(the date as reported, first and last possible dates, time precision code)."""
     date = parse_day("event_date", event_date)
     time_precision = parse_code("time_precision", time_precision_code, _TIME_CODES)
     try:
         first, last = acled_date_range(date, time_precision)
     except ValueError as error:
         raise RowError("event_date", str(error)) from None
-    return first, last, time_precision
+    return date, first, last, time_precision
 
 
 def _event_type(record: AcledRecord) -> tuple[str, str]:

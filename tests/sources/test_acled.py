@@ -156,3 +156,21 @@ def test_names_and_spacing_of_event_types_are_normalized() -> None:
         "Explosions/Remote violence",
         "Air/drone strike",
     )
+
+
+def test_imprecise_dates_keep_the_reported_date() -> None:
+    """time_precision 2 and 3 widen the range but keep ACLED's own event_date for outputs."""
+    import io
+
+    from ceasefire.sources import BadRows, read_acled
+
+    text = (
+        "event_id_cnty,event_date,time_precision,event_type,actor1,latitude,longitude\n"
+        "A1,2016-09-21,2,Battles,X,36.2,37.1\n"
+        "A2,2016-09-21,3,Battles,X,36.2,37.1\n"
+        "A3,2016-09-21,1,Battles,X,36.2,37.1\n"
+    )
+    got = list(read_acled(io.StringIO(text), "t.csv", BadRows()))
+    assert [(i.date.day, i.last_date.day, (i.date_reported or i.date).day) for i in got] == [
+        (18, 24, 21), (1, 30, 21), (21, 21, 21)
+    ]
