@@ -14,6 +14,7 @@ the perpetrator is unknown, the initiator is open or the targets mix excluded gr
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -129,36 +130,86 @@ class FindingTable:
         }
 
 
+INCIDENT_FIELDS = ("id", "lat", "lon", "radius_m", "event_type", "sub_event_type", "weapon",
+                   "location", "actor1", "actor2", "fatalities", "source_name")  # fmt: skip
+FINDING_FIELDS = ("incident", "obligation", "status", "who", "parties", "reason", "place_share",
+                  "time_share", "confidence", "place_id", "distance_m", "limit_m")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One finding's values as plain Python objects (no numpy scalars in the per-finding loop)."""
+
+    incident: int
+    obligation: int
+    status: int
+    who: int
+    parties: int
+    reason: int
+    place_share: float
+    time_share: float
+    confidence: float
+    place_id: int
+    distance_m: float
+    limit_m: float
+    id: str
+    lat: float
+    lon: float
+    radius_m: float
+    event_type: str
+    sub_event_type: str
+    weapon: str
+    location: str
+    actor1: str
+    actor2: str
+    fatalities: int
+    source_name: str
+    day: int
+    day0: int
+    day1: int
+
+
+def _rows(table: IncidentTable, ft: FindingTable) -> Iterator[_Row]:
+    """The findings in output order, each with its incident's values, converted in bulk."""
+    order = ft.order(table)
+    rows = ft.incident[order]
+    columns = [getattr(ft, f)[order].tolist() for f in FINDING_FIELDS]
+    columns += [np.asarray(table.columns[f][rows]).tolist() for f in INCIDENT_FIELDS]
+    columns += [getattr(table, f)[rows].tolist() for f in ("day", "day0", "day1")]
+    return (_Row(*values) for values in zip(*columns, strict=True))
+
+
 def materialize(
     agreement: Agreement, table: IncidentTable, ft: FindingTable, resolver: AliasResolver
 ) -> Iterator[Finding]:
     """Findings as dataclasses, in output order (dates, obligations, input order)."""
-    cols = table.columns
-    for row in ft.order(table).tolist():
-        i = int(ft.incident[row])
-        ob = agreement.obligations[int(ft.obligation[row])]
-        parties = resolver.mask_to_ids(int(ft.parties[row]))
-        distance = float(ft.distance_m[row])
+    party_ids: dict[int, tuple[str, ...]] = {}
+    described: dict[int, str] = {}
+    for r in _rows(table, ft):
+        ob = agreement.obligations[r.obligation]
+        parties = party_ids.get(r.parties) or party_ids.setdefault(r.parties, resolver.mask_to_ids(r.parties))
+        what = described.get(r.incident) or described.setdefault(r.incident, _what(r))
         yield Finding(
-            id=f"{ob.id}:{cols['id'][i]}",
+            id=f"{ob.id}:{r.id}",
             obligation=ob.id,
             category=ob.category,
-            status=Status.NAMES[ft.status[row]],
+            status=Status.NAMES[r.status],
             parties=parties,
-            attribution=Who.NAMES[ft.who[row]],
-            incidents=(str(cols["id"][i]),),
-            date=table.date_of(i),
-            lat=float(cols["lat"][i]),
-            lon=float(cols["lon"][i]),
-            confidence=float(ft.confidence[row]),
-            explanation=explain(agreement, table, ft, row, parties),
+            attribution=Who.NAMES[r.who],
+            incidents=(str(r.id),),
+            date=dt.date.fromordinal(r.day),
+            lat=r.lat,
+            lon=r.lon,
+            confidence=r.confidence,
+            explanation=explain(agreement, ft.places, r, parties, what),
             rule=ob.rule.kind if ob.rule else "",
-            distance_m=None if np.isnan(distance) else round(distance, 1),
-            radius_m=float(cols["radius_m"][i]),
-            event_type=str(cols["event_type"][i]),
-            sub_event_type=str(cols["sub_event_type"][i]),
-            weapon=str(cols["weapon"][i]),
-            extra={"row": i},
+            distance_m=None if math.isnan(r.distance_m) else round(r.distance_m, 1),
+            radius_m=r.radius_m,
+            event_type=str(r.event_type),
+            sub_event_type=str(r.sub_event_type),
+            weapon=str(r.weapon),
+            extra={"row": r.incident, "location": str(r.location), "actor1": str(r.actor1),
+                   "actor2": str(r.actor2), "fatalities": r.fatalities, "source": str(r.source_name)},
         )
 
 
@@ -166,57 +217,48 @@ def _km(metres: float) -> str:
     return f"{metres / 1000:.1f} km"
 
 
-def _what(table: IncidentTable, i: int) -> str:
-    c = table.columns
-    kind = " / ".join(x for x in (str(c["event_type"][i]), str(c["sub_event_type"][i])) if x)
-    where = str(c["location"][i]) or f"{c['lat'][i]:.4f}, {c['lon'][i]:.4f}"
-    d0, d1 = dt.date.fromordinal(int(table.day0[i])), dt.date.fromordinal(int(table.day1[i]))
-    when = d0.isoformat() if d0 == d1 else f"{table.date_of(i)} (between {d0} and {d1})"
-    actor = str(c["actor1"][i]) or "an unnamed actor"
-    target = str(c["actor2"][i])
-    weapon = f" with {c['weapon'][i]}" if c["weapon"][i] else ""
-    return f"{c['id'][i]}: {kind} at {where} on {when} by {actor}" + (f" against {target}" if target else "") + weapon
+def _what(r: _Row) -> str:
+    kind = " / ".join(x for x in (str(r.event_type), str(r.sub_event_type)) if x)
+    where = str(r.location) or f"{r.lat:.4f}, {r.lon:.4f}"
+    d0, d1 = dt.date.fromordinal(r.day0), dt.date.fromordinal(r.day1)
+    when = d0.isoformat() if d0 == d1 else f"{dt.date.fromordinal(r.day)} (between {d0} and {d1})"
+    actor = str(r.actor1) or "an unnamed actor"
+    target = f" against {r.actor2}" if r.actor2 else ""
+    weapon = f" with {r.weapon}" if r.weapon else ""
+    return f"{r.id}: {kind} at {where} on {when} by {actor}{target}{weapon}"
 
 
-def _where(table: IncidentTable, ft: FindingTable, row: int) -> str:
-    i = int(ft.incident[row])
-    radius = float(table.radius[i])
-    precision = "exact location" if radius == 0 else f"location known to ±{_km(radius)}"
-    pid = int(ft.place_id[row])
-    if pid < 0:
+def _where(places: Sequence[tuple[str, str]], r: _Row) -> str:
+    precision = "exact location" if r.radius_m == 0 else f"location known to ±{_km(r.radius_m)}"
+    if r.place_id < 0:
         return precision
-    kind, ident = ft.places[pid]
-    share, limit = float(ft.place_share[row]), float(ft.limit_m[row])
-    if np.isnan(limit):  # a zone
-        if share >= 1:
+    kind, ident = places[r.place_id]
+    if math.isnan(r.limit_m):  # a zone
+        if r.place_share >= 1:
             return f"inside {kind} '{ident}' ({precision})"
-        return f"{precision}: the area straddles the boundary of {kind} '{ident}' (about {share:.0%} inside)"
-    weapon = table.columns["weapon"][i]
-    limit_text = f"limit {_km(limit)}" + (f" for {weapon}" if weapon else "")
-    text = f"{_km(float(ft.distance_m[row]))} from {kind} '{ident}' ({limit_text}; {precision})"
-    return text if share >= 1 else text + f": may lie beyond the limit (about {share:.0%} within)"
+        return f"{precision}: the area straddles the boundary of {kind} '{ident}' (about {r.place_share:.0%} inside)"
+    limit_text = f"limit {_km(r.limit_m)}" + (f" for {r.weapon}" if r.weapon else "")
+    text = f"{_km(r.distance_m)} from {kind} '{ident}' ({limit_text}; {precision})"
+    return text if r.place_share >= 1 else text + f": may lie beyond the limit (about {r.place_share:.0%} within)"
 
 
-def _when(agreement: Agreement, table: IncidentTable, ft: FindingTable, row: int) -> str:
-    if ft.time_share[row] >= 1:
+def _when(agreement: Agreement, r: _Row) -> str:
+    if r.time_share >= 1:
         return "within the obligation's period"
-    ob = agreement.obligations[int(ft.obligation[row])]
-    return (f"the date range is only {ft.time_share[row]:.0%} inside the obligation's period "
-            f"(from {ob.start.isoformat()})")  # fmt: skip
+    start = agreement.obligations[r.obligation].start.isoformat()
+    return f"the date range is only {r.time_share:.0%} inside the obligation's period (from {start})"
 
 
-def explain(agreement: Agreement, table: IncidentTable, ft: FindingTable, row: int, parties: Sequence[str]) -> str:
+def explain(
+    agreement: Agreement, places: Sequence[tuple[str, str]], r: _Row, parties: Sequence[str], what: str
+) -> str:
     """One paragraph: rule, incident, reason, place, time, verdict."""
-    i = int(ft.incident[row])
-    ob = agreement.obligations[int(ft.obligation[row])]
-    target = str(table.columns["actor2"][i]) or "an unnamed target"
-    reason = REASON_TEXT.get(int(ft.reason[row]), "").format(
-        parties=" or ".join(parties) or "no bound party", target=target
+    ob = agreement.obligations[r.obligation]
+    reason = REASON_TEXT.get(r.reason, "").format(
+        parties=" or ".join(parties) or "no bound party", target=r.actor2 or "an unnamed target"
     )
     kind = ob.rule.kind if ob.rule else "no rule"
     return (
-        f"{ob.id} ({kind}): {_what(table, i)}. Why: {reason}; "
-        f"{_where(table, ft, row)}; {_when(agreement, table, ft, row)}. "
-        f"{Status.NAMES[ft.status[row]]}, attribution {Who.NAMES[ft.who[row]]}, "
-        f"confidence {ft.confidence[row]:.2f}."
+        f"{ob.id} ({kind}): {what}. Why: {reason}; {_where(places, r)}; {_when(agreement, r)}. "
+        f"{Status.NAMES[r.status]}, attribution {Who.NAMES[r.who]}, confidence {r.confidence:.2f}."
     )

@@ -12,10 +12,12 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ceasefire.findings import Status
 from ceasefire.model import Clock, Finding
 from ceasefire.pipeline import Verification
 
@@ -39,17 +41,14 @@ FINDING_COLUMNS = (
 
 def finding_dict(f: Finding, v: Verification) -> dict[str, Any]:
     """A finding as the contract's JSON object, extended with incident context."""
-    row = int(f.extra["row"])
-    cols = v.table.columns
     return {
         "id": f.id, "obligation": f.obligation, "category": f.category, "status": f.status,
         "parties": list(f.parties), "attribution": f.attribution, "incidents": list(f.incidents),
         "date": f.date.isoformat(), "lat": f.lat, "lon": f.lon, "confidence": f.confidence,
         "explanation": f.explanation, "rule": f.rule, "distance_m": f.distance_m,
         "radius_m": f.radius_m, "event_type": f.event_type, "sub_event_type": f.sub_event_type,
-        "weapon": f.weapon or None, "location": str(cols["location"][row]),
-        "actor1": str(cols["actor1"][row]), "actor2": str(cols["actor2"][row]),
-        "fatalities": int(cols["fatalities"][row]), "source": str(cols["source_name"][row]),
+        "weapon": f.weapon or None, "location": f.extra["location"], "actor1": f.extra["actor1"],
+        "actor2": f.extra["actor2"], "fatalities": f.extra["fatalities"], "source": f.extra["source"],
     }  # fmt: skip
 
 
@@ -65,16 +64,41 @@ def clock_dict(c: Clock) -> dict[str, Any]:
 
 
 def to_json(v: Verification) -> dict[str, Any]:
-    by_obligation: dict[str, dict[str, int]] = {}
-    findings = []
+    """The whole result as one JSON-ready dict (``write_json`` streams the same document)."""
+    return {"agreement": v.agreement.id, "findings": [finding_dict(f, v) for f in v.finding_objects()], **_tail(v)}
+
+
+def _by_obligation(v: Verification) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for k, o in enumerate(v.agreement.obligations):
+        statuses = v.findings.status[v.findings.obligation == k]
+        if len(statuses):
+            out[o.id] = {name: int(np.count_nonzero(statuses == code)) for code, name in
+                         ((Status.VIOLATION, "violation"), (Status.POSSIBLE, "possible_violation"),
+                          (Status.EXEMPT, "exempt"))}  # fmt: skip
+    return out
+
+
+def write_json(v: Verification, out: TextIO, chunk: int = 5_000) -> None:
+    """The JSON document, written as it is produced: findings are encoded a chunk at a time with
+    the C encoder (``json.dump`` on a stream would use the slow pure-Python one)."""
+    out.write('{"agreement": ' + json.dumps(v.agreement.id) + ', "findings": [')
+    batch: list[str] = []
+    first = True
     for f in v.finding_objects():
-        findings.append(finding_dict(f, v))
-        counts = by_obligation.setdefault(f.obligation, {"violation": 0, "possible_violation": 0, "exempt": 0})
-        counts[f.status] += 1
+        batch.append(json.dumps(finding_dict(f, v), ensure_ascii=False))
+        if len(batch) >= chunk:
+            out.write(("" if first else ", ") + ", ".join(batch))
+            batch, first = [], False
+    if batch:
+        out.write(("" if first else ", ") + ", ".join(batch))
+    out.write("], " + json.dumps(_tail(v), ensure_ascii=False)[1:] + "\n")
+
+
+def _tail(v: Verification) -> dict[str, Any]:
+    """Everything after the findings: summary, clocks, unresolved actors, inputs."""
     return {
-        "agreement": v.agreement.id,
-        "findings": findings,
-        "summary": {"by_party": v.by_party(), "by_obligation": by_obligation},
+        "summary": {"by_party": v.by_party(), "by_obligation": _by_obligation(v)},
         "clocks": [clock_dict(c) for c in v.clocks],
         "unresolved_actors": v.unresolved_actors(),
         "inputs": {
@@ -184,8 +208,7 @@ def _serious_table(v: Verification, limit: int = 15) -> Table:
 def render(v: Verification, fmt: str, out: TextIO) -> None:
     """Write the verification in one of ``FORMATS``."""
     if fmt == "json":
-        json.dump(to_json(v), out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        write_json(v, out)
     elif fmt == "csv":
         write_csv(v, out)
     elif fmt == "geojson":

@@ -149,3 +149,17 @@ def test_bad_row_stops_or_is_skipped_and_nothing_half_written(tmp_path: Path) ->
     assert skipped.returncode == 0, skipped.stderr
     result = json.loads(skipped.stdout)
     assert result["inputs"]["bad_rows"] == 1 and result["inputs"]["incidents"] == 1
+
+
+def test_streamed_json_equals_the_whole_document() -> None:
+    import io
+
+    from ceasefire.agreement import load_agreement
+    from ceasefire.formats import to_json, write_json
+    from ceasefire.pipeline import verify
+
+    v = verify(load_agreement(SYRIA / "agreement.yaml"), [SYRIA / "incidents.csv"])
+    for chunk in (1, 7, 100_000):
+        buffer = io.StringIO()
+        write_json(v, buffer, chunk=chunk)
+        assert json.loads(buffer.getvalue()) == json.loads(json.dumps(to_json(v)))
