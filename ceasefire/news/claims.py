@@ -2,33 +2,39 @@
 
 A statement is a sentence with a speech verb (``lexicon/claims.yaml``) and a subject, or a
 sentence inside a quotation whose speaker was named earlier ("he added", quotations over
-several paragraphs). Its speaker's party comes from ``parties``; its kind from the verb, then
-from cue words in what was said; the accused are the parties named in what was said (for a
-denial, the speaker's own party); the obligation from ``obligations``. A statement yields one
-claim per obligation it concerns, and an article one claim per (speaker, accused, obligation).
+several paragraphs). Its speaker's party comes from ``parties``. A verb that makes its own kind
+("accused", "denied", "urged") decides the kind, and the accused are whom it addresses. Else
+what was said is read clause by clause (``clauses``): each clause's kind comes from its cue
+words and its accused from its subject ("its"/"their"/"it" resolved to a party); a clause
+about the speaker's own side is a denial when negated ("our aircraft did not fly"), else a
+commitment, or a denial when that side was accused earlier in the article. The obligation
+comes from ``obligations``. A statement yields one claim per obligation it concerns, and an
+article one claim per (speaker, accused, obligation).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from ceasefire.model import Agreement
-from ceasefire.news import lexicon
+from ceasefire.news.clauses import clauses_of
 from ceasefire.news.nlp import parse
 from ceasefire.news.obligations import ObligationMatch, ObligationMatcher
 from ceasefire.news.parties import PartyResolver
 from ceasefire.news.quotes import quote_spans
 from ceasefire.news.speakers import Speaker, SpeakerTracker, outlet_in
+from ceasefire.news.statements import StatementReader, Verdict, kind_of
 from ceasefire.news.text import Article
 
 __all__ = ["NewsClaim", "claims_of", "extract_claims", "kind_of"]
 
 _DATELINE_AGENCY = re.compile(r"\(([A-Z][A-Za-z .-]{1,30})\)\s*[-\u2013\u2014]")  # "(Interfax) -"
+_DATELINE_CITY = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}?)\s*[,(]")  # "MOSCOW, Sept 16 (TASS)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,22 +51,7 @@ class NewsClaim:
     category: str | None
     quote: str
     sentence: int
-
-
-@lru_cache(maxsize=1)
-def _kind_cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    cues = lexicon.load("claims.yaml")["kind_cues"]
-    return tuple((kind, re.compile("|".join(words), re.I)) for kind, words in cues.items())
-
-
-def kind_of(verb_kind: str | None, said: str) -> str:
-    """The kind of a statement: the verb's own kind, else the first cue found in ``said``."""
-    if verb_kind is not None:
-        return verb_kind
-    for kind, pattern in _kind_cues():
-        if pattern.search(said):
-            return kind
-    return "assessment"
+    date: dt.date | None = None  # the article's date; not in ``claims --format json``
 
 
 def extract_claims(agreement: Agreement, articles: Sequence[Article]) -> Iterator[NewsClaim]:
@@ -77,7 +68,9 @@ def claims_of(
 ) -> list[NewsClaim]:
     """The claims of one article, given its parsed spaCy ``Doc``."""
     agency = _DATELINE_AGENCY.search(doc.text[:200])
-    tracker = SpeakerTracker(resolver, quote_spans(doc.text))
+    city = _DATELINE_CITY.match(doc.text[:60]) if agency else None
+    home = next(iter(resolver.parties(city.group(1))), None) if city else None
+    tracker = SpeakerTracker(resolver, quote_spans(doc.text), home)
     context = _Context(article, resolver, matcher)
     for index, sent in enumerate(doc.sents):
         cited = outlet_in(sent) or (agency.group(1) if agency else None)
@@ -90,12 +83,13 @@ def claims_of(
 class _Context:
     """The claims of one article so far, for the statements that lean on earlier ones: "it
     was a clear violation" (whom? the speaker's last accused), "X rejected the claim" (which?
-    the last one made against X)."""
+    the last one made against X), "and they never did" (what? the speaker's last obligation)."""
 
     def __init__(self, article: Article, resolver: PartyResolver, matcher: ObligationMatcher):
-        self.article, self.resolver, self.matcher = article, resolver, matcher
+        self.article, self.matcher = article, matcher
+        self.reader = StatementReader(resolver, matcher)
         self.claims: dict[tuple[str, tuple[str, ...], str | None], NewsClaim] = {}
-        self.last_accused: dict[str, tuple[str, ...]] = {}
+        self.last_matches: dict[str, list[ObligationMatch]] = {}
 
     def add(
         self,
@@ -107,43 +101,64 @@ class _Context:
     ) -> list[ObligationMatch]:
         """Record the claims of one statement; ``previous``: the obligations of the statement
         before it in the same sentence ("said X and called on Y" share them)."""
-        kind = kind_of(speaker.verb_kind, speaker.said)
-        accused = self._accused(kind, speaker)
-        matches = self.matcher.match(speaker.said) or previous
-        if kind == "denial" and not matches:
-            matches = self._denied(speaker.party)
-        if not accused and (not matches or kind == "assessment"):
-            return matches
-        if accused:
-            self.last_accused[speaker.name] = accused
-        for match in matches or [self.matcher.nothing()]:
-            claim = NewsClaim(
-                file=self.article.file,
-                speaker=speaker.name,
-                speaker_party=speaker.party,
-                cited_by=cited,
-                kind=kind,
-                accused=accused,
-                obligation=match.obligation,
-                category=match.category,
-                quote=quote,
-                sentence=index,
+        stated = self.matcher.match(speaker.said) or previous
+        verdicts, spare = self.reader.verdicts(speaker)
+        for verdict in verdicts:
+            matches = self._obligations(verdict, speaker, spare, stated)
+            if not verdict.accused and (not matches or verdict.kind == "assessment"):
+                continue
+            self.reader.remember(speaker, verdict)
+            if matches:
+                self.last_matches[speaker.name] = matches
+            for match in matches or [self.matcher.nothing()]:
+                self._record(index, quote, speaker, cited, verdict, match)
+        return stated
+
+    def _obligations(
+        self, verdict: Verdict, speaker: Speaker, spare: str, stated: list[ObligationMatch]
+    ) -> list[ObligationMatch]:
+        """What a verdict concerns: its own words' cues, else those of the statement's other
+        words, else (an accusation with no cue at all) what the speaker last spoke of; a
+        denial by verb without cues ("rejected the claim") takes the last charge it answers."""
+        if speaker.verb_kind is not None:
+            matches = stated
+        else:
+            matches = (
+                self.matcher.match(verdict.words)
+                or self.matcher.match(verdict.context)
+                or self.matcher.match(spare)
             )
-            self.claims.setdefault((claim.speaker, claim.accused, claim.obligation), claim)
+            if not matches and len(clauses_of(speaker.tokens)) < 2:
+                matches = stated
+        if not matches and verdict.kind == "accusation" and not stated:
+            matches = self.last_matches.get(speaker.name, [])
+        if not matches and speaker.verb_kind == "denial":
+            matches = self._denied(speaker.party)
         return matches
 
-    def _accused(self, kind: str, speaker: Speaker) -> tuple[str, ...]:
-        if kind == "denial":
-            return (speaker.party,) if speaker.party else tuple(self.resolver.parties(speaker.said))
-        if kind == "commitment":
-            return ()
-        addressed = [p for p in self.resolver.parties(speaker.addressee) if p != speaker.party]
-        if addressed and kind in {"accusation", "demand"}:
-            return tuple(addressed)
-        named = tuple(p for p in self.resolver.parties(speaker.said) if p != speaker.party)
-        if not named and kind == "accusation":
-            return self.last_accused.get(speaker.name, ())
-        return named
+    def _record(
+        self,
+        index: int,
+        quote: str,
+        speaker: Speaker,
+        cited: str | None,
+        verdict: Verdict,
+        match: ObligationMatch,
+    ) -> None:
+        claim = NewsClaim(
+            file=self.article.file,
+            speaker=speaker.name,
+            speaker_party=speaker.party,
+            cited_by=cited,
+            kind=verdict.kind,
+            accused=verdict.accused,
+            obligation=match.obligation,
+            category=match.category,
+            quote=quote,
+            sentence=index,
+            date=self.article.published,
+        )
+        self.claims.setdefault((claim.speaker, claim.accused, claim.obligation), claim)
 
     def _denied(self, party: str | None) -> list[ObligationMatch]:
         for claim in reversed(list(self.claims.values())):

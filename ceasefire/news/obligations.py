@@ -1,8 +1,8 @@
 """Which obligation of the agreement a statement concerns.
 
 Each obligation category has cue words (``categories`` in ``lexicon/claims.yaml``). A statement
-concerns every *specific* category it has cues for (two of them give two claims); the broad
-categories (cessation of hostilities, civilian protection) count only when nothing more specific
+concerns every category it has cues for (two of them give two claims); the broad cues
+(``broad_categories``: "truce", "attacks", "civilians") count only when nothing more specific
 was said. Within a category, the obligation whose own text shares most words with the statement
 wins. Without any cue, an obligation sharing at least ``MIN_SHARED`` content words still matches.
 """
@@ -19,7 +19,6 @@ from ceasefire.news import lexicon
 __all__ = ["MIN_SHARED", "ObligationMatch", "ObligationMatcher"]
 
 MIN_SHARED = 3
-_BROAD = frozenset({"cessation_of_hostilities", "civilian_protection"})
 _WORD = re.compile(r"[a-z][a-z-]+")
 _STOP = frozenset(
     [
@@ -90,15 +89,20 @@ class ObligationMatch:
     category: str | None
 
 
-@lru_cache(maxsize=1)
-def _category_cues() -> dict[str, re.Pattern[str]]:
-    table = lexicon.load("claims.yaml")["categories"]
+def _cue_patterns(table: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
     return {
         category: re.compile(
             r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I
         )
         for category, words in table.items()
     }
+
+
+@lru_cache(maxsize=1)
+def _category_cues() -> tuple[dict[str, re.Pattern[str]], dict[str, re.Pattern[str]]]:
+    """(specific, broad) cue patterns by category."""
+    table = lexicon.load("claims.yaml")
+    return _cue_patterns(table["categories"]), _cue_patterns(table["broad_categories"])
 
 
 def content_words(text: str) -> set[str]:
@@ -118,9 +122,18 @@ class ObligationMatcher:
 
     def categories(self, said: str) -> list[str]:
         """The categories ``said`` has cues for, specific ones only when there are any."""
-        hit = [c for c, pattern in _category_cues().items() if pattern.search(said)]
-        specific = [c for c in hit if c not in _BROAD]
-        return specific or hit
+        specific, broad = _category_cues()
+        hit = [c for c, pattern in specific.items() if pattern.search(said)]
+        return hit or [c for c, pattern in broad.items() if pattern.search(said)]
+
+    def specific(self, said: str) -> bool:
+        """Whether ``said`` names a specific act: cues of a category more specific than the
+        broad ones, or enough words of one obligation's text."""
+        if any(pattern.search(said) for pattern in _category_cues()[0].values()):
+            return True
+        words = content_words(said)
+        best = self._best(list(self._obligations), words)
+        return best is not None and len(words & self._words[best.id]) >= MIN_SHARED
 
     def match(self, said: str) -> list[ObligationMatch]:
         """One match per category ``said`` concerns (obligation None when the agreement has

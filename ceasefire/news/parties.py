@@ -1,12 +1,16 @@
 """Which agreement party a piece of text names: by the party's name and aliases (from the
 agreement), and by the demonyms, capitals, institutions and officials of the country the name
 or an alias contains (``countries`` in ``lexicon/claims.yaml``: "Russian Foreign Minister",
-"the Kremlin", "Lavrov" → the party whose name or alias is "Russia")."""
+"the Kremlin", "Lavrov" → the party whose name or alias is "Russia").
+
+A name used as a place is not the party: "in Washington", "over Syria", "the Syria deal",
+"talks on Syria" (``place_before`` and ``place_after`` in the lexicon)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ceasefire.model import Agreement
 from ceasefire.news import lexicon
@@ -26,6 +30,30 @@ def _term_pattern(term: str) -> str:
     if term.isupper():  # "US", "FSA": case matters, or "us" becomes a party
         return rf"(?-i:{body})"
     return body
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    return frozenset(n.lower() for n in lexicon.load("claims.yaml")["place_names"])
+
+
+@lru_cache(maxsize=1)
+def _place_context() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    table = lexicon.load("claims.yaml")
+    before = "|".join(table["place_before"])
+    after = "|".join(table["place_after"])
+    return (
+        re.compile(rf"(?:^|[^\w-])(?:{before})\s+(?:the\s+)?$", re.I),
+        re.compile(rf"^['’]?s?\s+(?:{after})\b", re.I),
+    )
+
+
+def _as_place(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` stands for a place rather than a party."""
+    if text[start:end].lower() not in _place_names():
+        return False
+    before, after = _place_context()
+    return bool(before.search(text[max(0, start - 40) : start]) or after.match(text[end:]))
 
 
 class PartyResolver:
@@ -59,6 +87,7 @@ class PartyResolver:
             PartyMention(party, m.start(), m.end())
             for party, pattern in self._patterns
             for m in pattern.finditer(text)
+            if not _as_place(text, m.start(), m.end())
         ]
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         kept: list[PartyMention] = []

@@ -1,9 +1,13 @@
 """Who is speaking in a sentence, read from the dependency parse.
 
 The attribution is a speech verb outside any quotation ("said", "told Reuters", "was cited as
-saying by Tass", "according to") and its subject. A pronoun subject ("he added") and a sentence
-inside a quotation continue the last named speaker. A person named once with a title ("Russian
-Foreign Minister Sergei Lavrov") keeps that party when named again by surname alone.
+saying by Tass", "according to") and its subject; a participle without a subject of its own
+("suspended talks, saying Moscow had failed") speaks for the subject of the verb it hangs from.
+A pronoun subject ("he added") and a sentence inside a quotation continue the last named
+speaker. A person named once with a title ("Russian Foreign Minister Sergei Lavrov") keeps that
+party when named again by surname alone; an institution named without its country ("the
+General Command", "a source at the Foreign Ministry") belongs to the country of the dateline
+("DAMASCUS (SANA) -"), as wire readers take it.
 """
 
 from __future__ import annotations
@@ -33,12 +37,18 @@ class Speaker:
     verb_kind: str | None
     said: str
     addressee: str = ""  # the object of "accused X", "called on X", "urged X"
+    tokens: tuple[Any, ...] = ()  # the spaCy tokens of what was said, for its clauses
 
 
 @lru_cache(maxsize=1)
 def _speech_verbs() -> dict[str, str | None]:
     verbs: dict[str, str | None] = lexicon.load("claims.yaml")["speech_verbs"]
     return verbs
+
+
+@lru_cache(maxsize=1)
+def _institutions() -> frozenset[str]:
+    return frozenset(w.lower() for w in lexicon.load("claims.yaml")["institutions"])
 
 
 @lru_cache(maxsize=1)
@@ -60,9 +70,12 @@ def _inside(spans: list[tuple[int, int]], position: int) -> bool:
 class SpeakerTracker:
     """Reads speakers sentence by sentence through one article, remembering the last one."""
 
-    def __init__(self, resolver: PartyResolver, quotes: list[tuple[int, int]]) -> None:
+    def __init__(
+        self, resolver: PartyResolver, quotes: list[tuple[int, int]], home: str | None = None
+    ) -> None:
         self._resolver = resolver
         self._quotes = quotes
+        self._home = home  # the party of the dateline's city, for institutions named bare
         self._last: Speaker | None = None
         self._known: dict[str, str] = {}  # surname → party id
 
@@ -77,7 +90,8 @@ class SpeakerTracker:
         if self._last is not None and (
             _inside(self._quotes, sent.start_char + 1) or _inside(self._quotes, middle)
         ):
-            return [Speaker(self._last.name, self._last.party, None, sent.text)]
+            tokens = tuple(sent)
+            return [Speaker(self._last.name, self._last.party, None, sent.text, tokens=tokens)]
         return []
 
     def _is_speech_verb(self, token: Any) -> bool:
@@ -89,15 +103,16 @@ class SpeakerTracker:
     def _attributions(self, sent: Any) -> list[Speaker]:
         verbs = [t for t in sent if self._is_speech_verb(t)]
         # A speech verb reported by another ("said Moscow had urged") is content, not a speaker.
-        verbs = [v for v in verbs if v.dep_ == "conj" or not any(a in verbs for a in v.ancestors)]
+        verbs = [v for v in verbs if _stands_alone(v, verbs)]
         statements = []
         for verb in verbs:
             subject = _subject(verb, verbs)
             if subject is None:
                 continue
             found = self._speaker(sent, subject, _speech_verbs()[verb.lemma_.lower()])
-            said = found.said if len(verbs) == 1 else _said_by(verb, subject, verbs)
-            statements.append(replace(found, said=said, addressee=_addressee(verb)))
+            said = _said_tokens(sent, verb, subject, verbs)
+            text = "".join(t.text_with_ws for t in said).strip()
+            statements.append(replace(found, said=text, addressee=_addressee(verb), tokens=said))
         if not statements:
             according = self._according_to(sent)
             return [according] if according is not None else []
@@ -109,7 +124,9 @@ class SpeakerTracker:
                 to = token.doc[token.i + 1]
                 obj = next((c for c in to.children if c.dep_ == "pobj"), None)
                 if to.lower_ == "to" and obj is not None:
-                    return self._speaker(sent, obj, None)
+                    found = self._speaker(sent, obj, None)
+                    said = tuple(t for t in sent if t.i not in (token.i, to.i))
+                    return replace(found, tokens=_outside(said, obj))
         return None
 
     def _speaker(self, sent: Any, head: Any, verb_kind: str | None) -> Speaker:
@@ -117,25 +134,53 @@ class SpeakerTracker:
         if head.lower_ in _PRONOUNS and self._last is not None:
             return Speaker(self._last.name, self._last.party, verb_kind, said)
         tokens = [t for t in head.subtree if not _dropped(t, head)][-_MAX_NAME_TOKENS:]
-        name = "".join(t.text_with_ws for t in tokens).strip()
+        name = _joined(tokens)
         name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
-        parties = self._resolver.parties(" ".join(t.text for t in head.subtree))
-        party = parties[0] if parties else self._known.get(head.text)
-        if party is None and head.pos_ == "NOUN" and self._last is not None:
-            party = self._last.party  # "a spokesman said", after a named institution spoke
+        party = self._party_of(head)
         if party is not None:
             for ent in head.subtree:
                 if ent.ent_type_ == "PERSON":
                     self._known[ent.text] = party
         return Speaker(name or head.text, party, verb_kind, said)
 
+    def _party_of(self, head: Any) -> str | None:
+        """The speaker's party: named in its words, else known by surname, else that of the
+        speaker before ("a spokesman said"), else the dateline's for a bare institution."""
+        parties = self._resolver.parties(" ".join(t.text for t in head.subtree))
+        party = parties[0] if parties else self._known.get(head.text)
+        if party is None and head.pos_ == "NOUN" and self._last is not None:
+            party = self._last.party  # "a spokesman said", after a named institution spoke
+        if party is None and any(t.lower_ in _institutions() for t in head.subtree):
+            party = self._home
+        return party
+
+
+def _participle(verb: Any) -> bool:
+    """A speech verb in -ing hanging from another verb, without a subject of its own
+    ("suspended talks, saying ...", "rejected the claim, saying ...")."""
+    return bool(
+        verb.tag_ == "VBG"
+        and verb.dep_ in {"advcl", "xcomp", "conj"}
+        and not any(c.dep_ in _SUBJECTS for c in verb.children)
+    )
+
+
+def _stands_alone(verb: Any, verbs: list[Any]) -> bool:
+    """Whether a speech verb makes its own statement rather than being reported by another."""
+    return verb.dep_ == "conj" or _participle(verb) or not any(a in verbs for a in verb.ancestors)
+
 
 def _subject(verb: Any, verbs: list[Any]) -> Any:
     """The subject of a speech verb; for a coordinated one without its own ("said X and
-    called on Y"), the subject of the speech verb it hangs from."""
-    candidates = (
-        [verb, *(a for a in verb.ancestors if a in verbs)] if verb.dep_ == "conj" else [verb]
-    )
+    called on Y"), that of the speech verb it hangs from; for a participle, that of the
+    nearest speech verb above it, else of the nearest verb above it that has one."""
+    if _participle(verb):
+        above = list(verb.ancestors)
+        candidates = [a for a in above if a in verbs] or above
+    elif verb.dep_ == "conj":
+        candidates = [verb, *(a for a in verb.ancestors if a in verbs)]
+    else:
+        candidates = [verb]
     for candidate in candidates:
         subject = next((c for c in candidate.children if c.dep_ in _SUBJECTS), None)
         if subject is not None:
@@ -143,11 +188,22 @@ def _subject(verb: Any, verbs: list[Any]) -> Any:
     return None
 
 
-def _said_by(verb: Any, subject: Any, verbs: list[Any]) -> str:
-    """What one of several coordinated speech verbs says: its own words only."""
+def _said_tokens(sent: Any, verb: Any, subject: Any, verbs: list[Any]) -> tuple[Any, ...]:
+    """What one speech verb says: the sentence without its speaker when it is the only one; a
+    participle's own words; else the verb's own words, without those of the other speech verbs
+    hanging from it."""
+    if _participle(verb):
+        return tuple(verb.subtree)
+    if len(verbs) == 1:
+        return _outside(tuple(sent), subject)
     others = {t.i for v in verbs if v is not verb and verb in v.ancestors for t in v.subtree}
     own = {t.i for t in subject.subtree}
-    return "".join(t.text_with_ws for t in verb.subtree if t.i not in others | own).strip()
+    return tuple(t for t in verb.subtree if t.i not in others | own)
+
+
+def _outside(tokens: tuple[Any, ...], head: Any) -> tuple[Any, ...]:
+    left, right = head.left_edge.i, head.right_edge.i
+    return tuple(t for t in tokens if not left <= t.i <= right)
 
 
 def _addressee(verb: Any) -> str:
@@ -166,14 +222,25 @@ def _has_prep(token: Any, words: set[str]) -> bool:
     return any(c.dep_ in {"prep", "prt"} and c.lower_ in words for c in token.children)
 
 
+def _joined(tokens: list[Any]) -> str:
+    """The words of a name, a space where a dropped comma stood ("United States, Britain")."""
+    parts = []
+    for token, after in zip(tokens, [*tokens[1:], None], strict=True):
+        gap = after is not None and after.i != token.i + 1
+        parts.append(token.text + (token.whitespace_ or (" " if gap else "")))
+    return "".join(parts).strip()
+
+
 def _dropped(token: Any, head: Any) -> bool:
-    """Relative clauses, appositions and punctuation hanging off the speaker's name."""
+    """Relative clauses, appositions and punctuation hanging off the speaker's name; a hyphen
+    or apostrophe inside a kept word ("al-Bayoush") stays."""
+    inner = token.text in {"-", "'"} and token.whitespace_ == ""
     node = token
     while node.i != head.i:
-        if node.dep_ in _DROP_DEPS:
+        if node.dep_ in _DROP_DEPS and not (inner and node is token):
             return True
         node = node.head
-    return bool(token.is_punct)
+    return bool(token.is_punct) and not inner
 
 
 def _without(sent: Any, head: Any) -> str:

@@ -9,6 +9,7 @@ import pytest
 
 from ceasefire.model import Agreement, Obligation, Party
 from ceasefire.news.claims import NewsClaim, claims_of, kind_of
+from ceasefire.news.clauses import clauses_of
 from ceasefire.news.obligations import ObligationMatcher
 from ceasefire.news.parties import PartyResolver
 from ceasefire.news.quotes import quote_spans
@@ -57,7 +58,7 @@ SENTENCES = [
     (
         "reported-accusation",
         "Lavrov, the Russian foreign minister, said on Friday that Washington had failed to separate the rebels from Nusra.",
-        ("ru", "accusation", ("us", "rebels"), "split"),
+        ("ru", "accusation", ("us",), "split"),  # the clause's subject is blamed, not its object
     ),
     (
         "institution-denial",
@@ -78,6 +79,46 @@ SENTENCES = [
         "accuse-object",
         "Russia accused the rebels of attacking government positions despite the truce.",
         ("ru", "accusation", ("rebels",), "stop"),
+    ),
+    (
+        "participle-saying",
+        "The United States suspended talks with Russia, saying Moscow had failed to let aid convoys through.",
+        ("us", "accusation", ("ru",), "aid"),
+    ),
+    (
+        "did-not-meet",
+        "Russia did not meet its commitments on aid convoys, the State Department said.",
+        ("us", "accusation", ("ru",), "aid"),
+    ),
+    (
+        "never-as-promised",
+        "Lavrov said Washington had never separated the rebels from Nusra, as it had promised.",
+        ("ru", "accusation", ("us",), "split"),
+    ),
+    (
+        "its-own-side-denies",
+        "Damascus said its aircraft had not carried out any strikes on the convoy.",
+        ("gov", "denial", ("gov",), "sky"),
+    ),
+    (
+        "it-points-back",
+        '"Russia promised to make Damascus let aid through, and it has not done so," Kerry said.',
+        ("us", "accusation", ("ru",), "aid"),
+    ),
+    (
+        "we-hold-responsible",
+        '"We hold Moscow responsible for the attack on the aid convoy," Kerry said.',
+        ("us", "accusation", ("ru",), "aid"),
+    ),
+    (
+        "own-side-urged",
+        "Russia's envoy said Moscow had urged Damascus to let the aid convoys in.",
+        ("ru", "demand", ("gov",), "aid"),
+    ),
+    (
+        "demand-that-clause",
+        "The rebels demanded that Washington make Russia stop its air strikes.",
+        ("rebels", "demand", ("us",), "sky"),
     ),
 ]
 
@@ -121,7 +162,85 @@ def test_one_claim_per_speaker_accused_obligation(full_nlp: Any) -> None:
 
 def test_two_obligations_give_two_claims(full_nlp: Any) -> None:
     text = "Washington accused Damascus of bombing hospitals from the air and blocking aid convoys."
-    assert {c.obligation for c in _claims(full_nlp, text)} == {"sky", "aid"}
+    assert {"sky", "aid"} <= {c.obligation for c in _claims(full_nlp, text)}
+
+
+DATELINES = [
+    (
+        "institution-takes-dateline-country",
+        "DAMASCUS (SANA) - The General Command said the army would let aid convoys pass.",
+        "gov",
+    ),
+    (
+        "abroad-no-country",
+        "GENEVA (AFP) - The General Command said the army would let aid convoys pass.",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "party"), [d[1:] for d in DATELINES], ids=[d[0] for d in DATELINES]
+)
+def test_bare_institution_belongs_to_dateline_country(
+    full_nlp: Any, text: str, party: str | None
+) -> None:
+    assert _claims(full_nlp, text)[0].speaker_party == party
+
+
+PLACES = [
+    ("in-capital", "In Washington, officials met.", []),
+    ("country-deal", "The Syria deal is dead.", []),
+    ("talks-on", "talks on Syria resumed", []),
+    ("called-on-is-a-party", "called on Russia to act", ["ru"]),
+    ("organisation-after-in", "a commander in the opposition", ["rebels"]),
+    ("capital-as-actor", "Damascus said Washington lied", ["gov", "us"]),
+]
+
+
+@pytest.mark.parametrize(("text", "parties"), [p[1:] for p in PLACES], ids=[p[0] for p in PLACES])
+def test_names_used_as_places_are_not_parties(text: str, parties: list[str]) -> None:
+    assert PartyResolver(AGREEMENT).parties(text) == parties
+
+
+CLAUSES = [
+    (
+        "while-clause",
+        "the Syrian army had withdrawn, while the rebels kept their positions",
+        [("the Syrian army", False, True), ("the rebels", False, False)],
+    ),
+    (
+        "coordinated-negated",
+        "Russia promised to help, and it has not done so",
+        [("Russia", False, True), ("it", True, True)],
+    ),
+    ("no-subject", "no excuse at all", [("", True, True)]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [c[1:] for c in CLAUSES], ids=[c[0] for c in CLAUSES]
+)
+def test_clauses(full_nlp: Any, text: str, expected: list[tuple[str, bool, bool]]) -> None:
+    found = clauses_of(tuple(full_nlp(text)))
+    assert [(c.subject, c.negated, c.main) for c in found] == expected
+
+
+def test_answer_to_a_charge_is_a_denial(full_nlp: Any) -> None:
+    text = (
+        "Washington accused Damascus of blocking aid convoys. "
+        "The Syrian army said it had let every aid convoy through."
+    )
+    assert ("gov", "denial", ("gov",), "aid") in _keys(_claims(full_nlp, text))
+
+
+def test_claims_carry_the_article_date(full_nlp: Any) -> None:
+    article = Article(
+        "story.txt", "Moscow accused Washington of blocking aid convoys.", dt.date(2016, 9, 20)
+    )
+    resolver, matcher = PartyResolver(AGREEMENT), ObligationMatcher(AGREEMENT)
+    [claim] = claims_of(article, full_nlp(article.text), resolver, matcher)
+    assert claim.date == dt.date(2016, 9, 20)
 
 
 def test_no_speaker_no_claim(full_nlp: Any) -> None:

@@ -1,0 +1,189 @@
+"""What one statement claims: (kind, accused, words) for each thing it says.
+
+A speech verb that makes its own kind ("accused", "denied", "urged") decides the kind, and the
+accused are whom it addresses ("accused Washington"), else the subject of what follows
+("demanded that Washington..."). Otherwise what was said is read clause by clause
+(``clauses``):
+
+- a clause's kind comes from its cue words (``kind_cues`` in ``lexicon/claims.yaml``), its
+  accused from its subject; "it", "they", "its", "their" point to the party of the main clause
+  before, else to the speaker's own side ("Damascus said its air force..."); "this", "that" to
+  the speaker's last accused ("This is a clear violation");
+- a clause about the speaker's own side is a denial when it denies or negates an act ("our
+  aircraft had not flown"), a demand when the side urged another ("Moscow had urged
+  Damascus"), an accusation of the others it names when it blames ("We hold Moscow
+  responsible"); else, when it states a specific act of compliance or a promise, a commitment,
+  or a denial when that side was accused earlier in the article;
+- another party's promise, reported, is not a claim of the speaker's;
+- an assessment gives way to any other kind said in the same statement.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from ceasefire.news import lexicon
+from ceasefire.news.clauses import Clause, clauses_of
+from ceasefire.news.obligations import ObligationMatcher
+from ceasefire.news.parties import PartyResolver
+from ceasefire.news.speakers import Speaker
+
+__all__ = ["StatementReader", "Verdict", "kind_of"]
+
+_SELF = frozenset({"we", "our", "i", "my", "us"})
+_PRONOUNS = frozenset({"it", "they", "them", "its", "their", "his", "her"})
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One thing a statement claims, and the words it rests on (for its obligation)."""
+
+    kind: str
+    accused: tuple[str, ...]
+    words: str
+    context: str = ""  # the clause it hangs from, for a clause without category cues
+
+
+@lru_cache(maxsize=1)
+def _kind_cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    cues = lexicon.load("claims.yaml")["kind_cues"]
+    return tuple((kind, re.compile("|".join(words), re.I)) for kind, words in cues.items())
+
+
+def kind_of(verb_kind: str | None, said: str) -> str:
+    """The kind of a statement: the verb's own kind, else the first cue found in ``said``."""
+    if verb_kind is not None:
+        return verb_kind
+    for kind, pattern in _kind_cues():
+        if pattern.search(said):
+            return kind
+    return "assessment"
+
+
+def _promises(text: str) -> bool:
+    return any(p.search(text) for kind, p in _kind_cues() if kind == "commitment")
+
+
+@dataclass
+class StatementReader:
+    """Reads the statements of one article in order, remembering whom each speaker accused
+    and which parties stand accused (for "this is a violation" and for answers to charges)."""
+
+    resolver: PartyResolver
+    matcher: ObligationMatcher
+    last_accused: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    charged: set[str] = field(default_factory=set)
+
+    def verdicts(self, speaker: Speaker) -> tuple[list[Verdict], str]:
+        """The verdicts of one statement, and the words of its complement clauses (where a
+        clause without category cues looks for its obligation: "Russia promised to make
+        Damascus let aid through, and it has not done so")."""
+        if speaker.verb_kind is not None:
+            kind = speaker.verb_kind
+            return [Verdict(kind, self._addressed(kind, speaker), speaker.said)], ""
+        found: list[Verdict] = []
+        spare: list[str] = []
+        antecedent: tuple[str, ...] = ()
+        clauses = clauses_of(speaker.tokens) or [Clause(speaker.said, "", False, 0)]
+        for index, clause in enumerate(clauses):
+            subject = self._subject_parties(clause, speaker, antecedent)
+            if clause.main and subject:
+                antecedent = subject
+            below = " ".join(c.text for c in clauses if c.parent == index)
+            verdict = self._judge(clause, speaker, subject, below)
+            if not clause.main:
+                spare.append(clause.text)
+            if verdict is not None:
+                context = clauses[clause.parent].text if clause.parent is not None else ""
+                found.append(replace(verdict, context=context))
+        if any(v.kind != "assessment" for v in found):
+            found = [v for v in found if v.kind != "assessment"]
+        return found, " ".join(spare)
+
+    def remember(self, speaker: Speaker, verdict: Verdict) -> None:
+        """Note a verdict that became a claim."""
+        if verdict.accused and verdict.kind != "denial":
+            self.last_accused[speaker.name] = verdict.accused
+        if verdict.kind == "accusation":
+            self.charged.update(p for p in verdict.accused if p != speaker.party)
+
+    def _subject_parties(
+        self, clause: Clause, speaker: Speaker, antecedent: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        """The parties a clause is about: named in its subject, else those its pronoun
+        points to."""
+        named = tuple(self.resolver.parties(clause.subject))
+        first = clause.subject.split()[0].lower() if clause.subject else ""
+        own = (speaker.party,) if speaker.party else ()
+        if named or not first:
+            return named
+        if first in _SELF:
+            return own
+        if first in _PRONOUNS:
+            return antecedent or own
+        if first in _DEMONSTRATIVES:
+            return antecedent or self.last_accused.get(speaker.name, ())
+        return ()
+
+    def _judge(
+        self, clause: Clause, speaker: Speaker, subject: tuple[str, ...], below: str
+    ) -> Verdict | None:
+        """The verdict of one clause; ``below``: the words of the clauses under it, where a
+        specific act may sit ("it had let [every aid convoy through]")."""
+        kind = kind_of(None, clause.text)
+        specific = self.matcher.specific(f"{clause.text} {below}")
+        if speaker.party is not None and subject == (speaker.party,):
+            return self._own(kind, clause, speaker, specific)
+        if kind == "denial":
+            return Verdict(kind, (speaker.party,) if speaker.party else subject, clause.text)
+        if kind == "commitment":
+            return None if subject else Verdict(kind, (), clause.text)
+        if kind == "assessment" and not specific:
+            return None  # "X tried to shift the blame": no act of compliance assessed
+        accused = tuple(p for p in subject if p != speaker.party)
+        if not subject and kind != "assessment":
+            accused = self._named(clause.text, speaker) or self._named(speaker.said, speaker)
+            if not accused and kind == "accusation":
+                accused = self.last_accused.get(speaker.name, ())
+        return Verdict(kind, accused, clause.text)
+
+    def _own(self, kind: str, clause: Clause, speaker: Speaker, specific: bool) -> Verdict | None:
+        """A clause about the speaker's own side."""
+        own = (speaker.party,) if speaker.party else ()
+        if _promises(clause.text):
+            return Verdict("commitment", (), clause.text)  # "would not withdraw until..."
+        if kind == "denial" or (kind == "accusation" and clause.negated):
+            return Verdict("denial", own, clause.text)
+        if kind in {"accusation", "demand"}:
+            others = self._named(clause.text, speaker)
+            return Verdict(kind, others, clause.text) if others else None
+        if not specific:
+            return None  # "we consider it pointless": no act of compliance stated
+        if speaker.party in self.charged:
+            return Verdict("denial", own, clause.text)
+        return Verdict("commitment", (), clause.text)
+
+    def _addressed(self, kind: str, speaker: Speaker) -> tuple[str, ...]:
+        """The accused of a statement whose verb makes its kind."""
+        if kind == "denial":
+            return (speaker.party,) if speaker.party else tuple(self.resolver.parties(speaker.said))
+        if kind == "commitment":
+            return ()
+        if kind in {"accusation", "demand"}:
+            addressed = self._named(speaker.addressee, speaker)
+            for clause in [] if addressed else clauses_of(speaker.tokens):
+                addressed = self._named(clause.subject, speaker)
+                if addressed:
+                    break
+            if addressed:
+                return addressed
+        named = self._named(speaker.said, speaker)
+        if not named and kind == "accusation":
+            return self.last_accused.get(speaker.name, ())
+        return named
+
+    def _named(self, text: str, speaker: Speaker) -> tuple[str, ...]:
+        return tuple(p for p in self.resolver.parties(text) if p != speaker.party)
