@@ -6,7 +6,13 @@
     ├── AgreementError             an agreement file is invalid (one or more FILE:LINE problems)
     ├── InputError                 an events file cannot be read (FILE:LINE: message)
     │   └── FormatNotRecognized    a file's content matches no known events format
-    └── UsageError                 options that contradict each other (e.g. --from after --to)
+    ├── UsageError                 options that contradict each other (e.g. --from after --to)
+    ├── LogError                   a log entry, proof, checkpoint or receipt fails (ceasefire.ledger)
+    └── StoreError                 a database, key file or evidence folder is unusable (ceasefire.store)
+        └── AppendOnlyError        an update or delete of an append-only row was refused
+
+``LogError`` and ``StoreError`` are defined beside their packages, so that importing this module
+never imports them.
 
 Messages say what failed, where, and how to fix it. No HTTP status codes live here: the CLI maps
 every ``CeasefireError`` to exit code 2 and its message; a web edge maps them to problem+json.
