@@ -14,6 +14,8 @@ import typer
 from ceasefire.clitools import emit, progress_bar
 from ceasefire.errors import CeasefireError, UsageError
 from ceasefire.news.cli import claims, extract
+from ceasefire.scale.cli import convert
+from ceasefire.store import cli as store_cli
 
 app = typer.Typer(
     name="ceasefire",
@@ -73,6 +75,8 @@ def verify(
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson")] = "table",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
     skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local | dask: verify partitions in this process or on Dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT (default: a local cluster).")] = None,
 ) -> None:
     """Verify incidents against every obligation of an agreement.
 
@@ -87,11 +91,13 @@ def verify(
     try:
         if fmt not in FORMATS:
             raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
+        if scheduler is not None and engine != "dask":
+            raise UsageError("--scheduler: only with --engine dask")
         loaded = load_agreement(agreement)
         with progress_bar("reading events") as progress:
             result = run_verify(
                 loaded, events, date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
-                skip_bad_rows=skip_bad_rows, progress=progress,
+                skip_bad_rows=skip_bad_rows, progress=progress, engine=engine, scheduler=scheduler,
             )  # fmt: skip
         emit(lambda fp: render(result, fmt, fp), out)
     except CeasefireError as error:
@@ -102,6 +108,11 @@ def verify(
 # no database driver at import time). Add one line per command here.
 app.command()(extract)
 app.command()(claims)
+app.command()(store_cli.init)
+app.command("import")(store_cli.import_events)
+app.add_typer(store_cli.token_app)
+app.add_typer(store_cli.log_app)
+app.command()(convert)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "syria-2016-09"
 
@@ -121,7 +132,8 @@ def demo(
     if not agreement.exists() or not events.exists():
         typer.echo(f"{example}: no agreement.yaml and incidents.csv here (run from a source checkout)", err=True)
         raise typer.Exit(2)
-    verify(agreement, [events], date_from=None, date_to=None, fmt=fmt, out=None, skip_bad_rows=False)
+    verify(agreement, [events], date_from=None, date_to=None, fmt=fmt, out=None, skip_bad_rows=False,
+           engine="local", scheduler=None)  # fmt: skip
 
 
 def main() -> None:

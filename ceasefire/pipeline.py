@@ -70,11 +70,26 @@ def verify(
     date_to: dt.date | None = None,
     skip_bad_rows: bool = False,
     progress: Progress | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Verification:
-    """Read every events file and verify it against the agreement."""
+    """Read every events file and verify it against the agreement.
+
+    Parquet inputs, or ``engine="dask"``, go through the partitioned engine (``ceasefire.scale``:
+    streaming, or on a Dask cluster at ``scheduler``); the findings are the same.
+    """
     from ceasefire.sources import BadRows, iter_files
 
     _check_period(date_from, date_to)
+    if engine not in ("local", "dask"):
+        raise UsageError(f"--engine: '{engine}' is not one of local, dask")
+    if engine == "dask" or _any_parquet(paths):
+        from ceasefire.scale import verify_partitioned
+
+        return verify_partitioned(
+            agreement, paths, engine=engine, scheduler=scheduler, date_from=date_from, date_to=date_to,
+            skip_bad_rows=skip_bad_rows, progress=progress,
+        )  # fmt: skip
     bad_rows = BadRows(skip=skip_bad_rows)
     intake = Intake(files=[str(p) for p in paths])
     resolver = AliasResolver(agreement)
@@ -107,6 +122,12 @@ def verify_table(
         agreement, table, findings, clocks(agreement, table, findings, date_to), resolver,
         intake, date_from, date_to,
     )  # fmt: skip
+
+
+def _any_parquet(paths: Sequence[str | Path]) -> bool:
+    from ceasefire.sources import detect_format
+
+    return any(Path(p).is_dir() or detect_format(p) == "parquet" for p in paths)
 
 
 def _check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:

@@ -6,21 +6,31 @@ the calendar days that start at or after the obligation's start (a start at 19:0
 day the first) and before its end, up to the last day of the data (or ``--to``). A day is quiet
 when its count is at most ``max_per_day``; ``met_on`` is the last day of the first run of
 ``consecutive_days`` quiet days, or None.
+
+Counting and judging are separate steps so that partitions of the incidents can be verified
+apart (issue 6): ``daily_violations`` counts one partition, ``merge_daily`` sums partitions, and
+``clocks_from_counts`` judges the sums. ``clocks`` does all three for one table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from ceasefire.findings import FindingTable, Status
 from ceasefire.model import Agreement, Clock, ClockDay, Obligation
 from ceasefire.rules import window
 from ceasefire.table import IncidentTable
 
-__all__ = ["clocks", "first_run_end"]
+__all__ = ["DailyCounts", "clocks", "clocks_from_counts", "daily_violations", "first_run_end", "merge_daily"]
+
+Ints = npt.NDArray[np.int64]
+# Per clock obligation id: (day ordinals, ascending and distinct; violations on each of them).
+DailyCounts = dict[str, tuple[Ints, Ints]]
 
 
 def clocks(
@@ -29,28 +39,56 @@ def clocks(
     """One clock per ``condition`` obligation; ``last_day`` defaults to the data's last day."""
     if last_day is None and len(table):
         last_day = dt.date.fromordinal(int(table.day1.max()))
-    return [
-        _clock(agreement, table, findings, o, last_day)
-        for o in agreement.obligations
-        if o.rule is not None and o.rule.kind == "condition"
-    ]
+    return clocks_from_counts(agreement, daily_violations(agreement, table, findings), last_day)
 
 
-def _clock(
-    agreement: Agreement, table: IncidentTable, findings: FindingTable, o: Obligation,
-    last_day: dt.date | None,
-) -> Clock:  # fmt: skip
+def _conditions(agreement: Agreement) -> list[Obligation]:
+    return [o for o in agreement.obligations if o.rule is not None and o.rule.kind == "condition"]
+
+
+def daily_violations(agreement: Agreement, table: IncidentTable, findings: FindingTable) -> DailyCounts:
+    """For each clock, the number of ``violation`` findings of its ``over`` obligations per day."""
+    out: DailyCounts = {}
+    for o in _conditions(agreement):
+        assert o.rule is not None
+        over = [k for k, ob in enumerate(agreement.obligations) if ob.id in o.rule.over]
+        sel = np.isin(findings.obligation, over) & (findings.status == Status.VIOLATION)
+        days, counts = np.unique(table.day[findings.incident[sel]], return_counts=True)
+        out[o.id] = (days.astype(np.int64), counts.astype(np.int64))
+    return out
+
+
+def merge_daily(parts: Iterable[Mapping[str, tuple[Ints, Ints]]]) -> DailyCounts:
+    """The sum of the daily counts of several partitions of the same incidents."""
+    gathered: dict[str, list[tuple[Ints, Ints]]] = {}
+    for part in parts:
+        for key, value in part.items():
+            gathered.setdefault(key, []).append(value)
+    out: DailyCounts = {}
+    for key, values in gathered.items():
+        days, inverse = np.unique(np.concatenate([d for d, _ in values]), return_inverse=True)
+        sums = np.bincount(inverse, weights=np.concatenate([c for _, c in values]), minlength=len(days))
+        out[key] = (days.astype(np.int64), sums.astype(np.int64))
+    return out
+
+
+def clocks_from_counts(agreement: Agreement, counts: Mapping[str, tuple[Ints, Ints]], last_day: dt.date | None) -> list[Clock]:
+    """One clock per ``condition`` obligation from its daily counts (absent: none that day)."""
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    return [_clock(agreement, o, counts.get(o.id, empty), last_day) for o in _conditions(agreement)]
+
+
+def _clock(agreement: Agreement, o: Obligation, daily: tuple[Ints, Ints], last_day: dt.date | None) -> Clock:
     assert o.rule is not None
     start, end = window(agreement, o)
     first = math.ceil(start)
     last = (math.ceil(end) - 1) if math.isfinite(end) else first - 1
     if last_day is not None:
         last = min(last, last_day.toordinal()) if math.isfinite(end) else last_day.toordinal()
-    over = [k for k, ob in enumerate(agreement.obligations) if ob.id in o.rule.over]
-    sel = np.isin(findings.obligation, over) & (findings.status == Status.VIOLATION)
-    days = table.day[findings.incident[sel]] - first
     n_days = max(0, last - first + 1)
-    counts = np.bincount(days[(days >= 0) & (days < n_days)], minlength=n_days)[:n_days]
+    days, violations = daily[0] - first, daily[1]
+    inside = (days >= 0) & (days < n_days)
+    counts = np.bincount(days[inside], weights=violations[inside], minlength=n_days)[:n_days].astype(np.int64)
     quiet = counts <= o.rule.max_per_day
     met = first_run_end(quiet, o.rule.consecutive_days)
     return Clock(

@@ -1,6 +1,7 @@
 """Which events format a file holds, told from its content alone, and reading it.
 
-The first 64 KiB decide: a JSON object with ``"type": "FeatureCollection"`` (or a ``features``
+The first 64 KiB decide: a file starting with ``PAR1`` is Parquet (``ceasefire.scale`` reads it,
+column by column, as is a folder holding Parquet files); a JSON object with ``"type": "FeatureCollection"`` (or a ``features``
 array) is GeoJSON; a first line of 57, 58 or 61 tab-separated fields starting with an event id
 is GDELT; otherwise the first line is a CSV header, ACLED or UCDP GED by the columns only that
 source has (at least two of them). A file's name and extension are never looked at.
@@ -35,7 +36,7 @@ READERS: dict[str, Reader] = {
     "gdelt": read_gdelt,
     "geojson": read_geojson,
 }
-FORMATS = tuple(READERS)
+FORMATS = tuple(READERS)  # text formats; detect_format also answers "parquet" (ceasefire.scale)
 SNIFF_BYTES = 65536
 # Columns only one source's header has; two of them are enough to tell the source.
 MARKERS = {
@@ -67,12 +68,19 @@ MARKERS = {
 }
 _FEATURE_COLLECTION = re.compile(r'"type"\s*:\s*"FeatureCollection"|"features"\s*:\s*\[')
 _EXPECTED = "expected ACLED CSV, UCDP GED CSV, GDELT events TSV or GeoJSON"
+PARQUET_MAGIC = b"PAR1"
 _ARCHIVES = {b"PK\x03\x04": "a zip archive", b"\x1f\x8b": "a gzip file"}
 
 
 def detect_format(path: FilePath) -> str:
     """The file's format, one of FORMATS, from its content; else ``FormatNotRecognized``."""
     name = os.fspath(path)
+    if os.path.isdir(name):
+        from ceasefire.scale.parquet import is_parquet
+
+        if is_parquet(name):
+            return "parquet"
+        raise FormatNotRecognized(f"{name}: a folder, but it holds no Parquet files ({_EXPECTED} or Parquet)")
     head = _head(name)
     found, why = _sniff(head)
     if found is None:
@@ -90,6 +98,8 @@ def _head(name: str) -> bytes:
 
 def _sniff(head: bytes) -> tuple[str | None, str]:
     """(format, "") or (None, why not) for the first bytes of a file."""
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet", ""
     for magic, kind in _ARCHIVES.items():
         if head.startswith(magic):
             return None, f"it is {kind}: unpack it first"
@@ -137,7 +147,12 @@ def _sniff_header(first_line: str) -> tuple[str | None, str]:
 
 def read_events(path: FilePath, bad_rows: BadRows) -> Iterator[Incident]:
     """Incidents from one events file of any format; detects it now, reads it lazily."""
-    reader = READERS[detect_format(path)]
+    found = detect_format(path)
+    if found == "parquet":  # columnar: one Incident per row only for callers that want objects
+        from ceasefire.scale.objects import parquet_incidents
+
+        return parquet_incidents(os.fspath(path), bad_rows)
+    reader = READERS[found]
     return _read(os.fspath(path), reader, bad_rows)
 
 

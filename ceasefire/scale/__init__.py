@@ -1,0 +1,20 @@
+"""Scale out (issue 6): Parquet intake, partitioned verification, locally or on Dask.
+
+::
+
+    parquet.py      Parquet files and hive folders -> partitions of row groups, read column by column
+    normalize.py    a partition's columns -> the engine's raw columns (ACLED normalization, vectorized)
+    partition.py    verify one partition apart; reduce partitions to one Verification
+    engine.py       plan the partitions (repeated ids), run them in-process or on Dask, reduce
+    dask_engine.py  the Dask distributed client (a given scheduler, or a local cluster)
+    convert.py      event files -> Parquet, streaming (``ceasefire convert``)
+    cli.py          the ``convert`` command
+
+Findings, clocks and summaries equal those of ``pipeline.verify_table`` on the same incidents:
+every finding depends on its own incident only, and clocks sum per-day counts
+(``rules.clocks.merge_daily``).
+"""
+
+from ceasefire.scale.engine import ENGINES, verify_partitioned
+
+__all__ = ["ENGINES", "verify_partitioned"]

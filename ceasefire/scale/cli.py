@@ -1,0 +1,45 @@
+"""``ceasefire convert``: event files to Parquet, streaming (registered in ``ceasefire.cli``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ceasefire.clitools import progress_bar
+from ceasefire.errors import CeasefireError, UsageError
+
+__all__ = ["convert"]
+
+TARGETS = ("parquet",)
+
+
+def convert(
+    events: Annotated[list[Path], typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")],
+    to: Annotated[str, typer.Option("--to", help="Target format: parquet.")] = "parquet",
+    out: Annotated[Path | None, typer.Option("--out", help="Parquet file to write (default: the first input's name with .parquet).")] = None,
+    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")] = False,
+) -> None:
+    """Convert event files to one Parquet file of normalized incidents, in constant memory.
+
+    Example: ceasefire convert events.csv more-events.tsv --to parquet --out events.parquet
+
+    Exit codes: 0 done; 2 bad input (one line naming file, line or field; nothing written).
+    """
+    from ceasefire.scale.convert import convert as run_convert
+
+    try:
+        if to not in TARGETS:
+            raise UsageError(f"--to: '{to}' is not one of {', '.join(TARGETS)}")
+        target = out or events[0].with_suffix(".parquet")
+        if target.resolve() in {e.resolve() for e in events}:
+            raise UsageError(f"--out {target}: would overwrite an input; name another file")
+        with progress_bar("converting") as progress:
+            written, bad_rows = run_convert(events, target, skip_bad_rows=skip_bad_rows, progress=progress)
+    except CeasefireError as error:
+        for line in error.lines:
+            typer.echo(line, err=True)
+        raise typer.Exit(2) from None
+    skipped = f", {bad_rows.count} bad rows skipped" if bad_rows.count else ""
+    typer.echo(f"{target}: {written} incidents{skipped}")

@@ -1,0 +1,123 @@
+"""Parquet inputs: single files and hive-partitioned folders, cut into partitions of row groups.
+
+``parquet_parts(path)`` lists a file's or a folder's row groups as ``Part``s of about
+``PART_ROWS`` rows, in file order; ``Part.read(columns)`` reads only the named columns of its row
+groups (string columns dictionary-encoded, as pandas Categorical later), and adds a hive folder's
+``key=value`` directories as constant columns. Nothing is read until a part is.
+
+Two column layouts are understood (``layout``): ``incidents``, the normalized incident columns
+``ceasefire convert`` writes (``id``, ``date``, ``lat``, ... one per ``Incident`` field), and
+``acled``, ACLED's own column names as ACLED bulk users keep them (``event_id_cnty``,
+``event_date``, ``latitude``, ...), normalized like the ACLED CSV reader (``scale.normalize``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as pds
+import pyarrow.parquet as pq
+
+from ceasefire.errors import FormatNotRecognized, InputError
+
+__all__ = ["PART_ROWS", "Part", "is_parquet", "layout", "parquet_parts"]
+
+PART_ROWS = 500_000  # rows per partition: a few hundred MB of working memory each
+MAGIC = b"PAR1"
+INCIDENT_MARKERS = ("id", "date", "lat", "lon", "event_type")
+ACLED_MARKERS = ("event_date", "latitude", "longitude", "event_type")
+
+
+def is_parquet(path: str | os.PathLike[str]) -> bool:
+    """A Parquet file (its first bytes are ``PAR1``) or a folder holding one, by content."""
+    p = Path(path)
+    if p.is_dir():
+        return any(_magic(f) for f in sorted(p.rglob("*")) if f.is_file() and not f.name.startswith((".", "_")))
+    return p.is_file() and _magic(p)
+
+
+def _magic(path: Path) -> bool:
+    try:
+        with open(path, "rb") as raw:
+            return raw.read(4) == MAGIC
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class Part:
+    """Some row groups of one Parquet file (``first_row``: the first one's row number in it)."""
+
+    path: str
+    row_groups: tuple[int, ...]
+    first_row: int
+    rows: int
+    keys: dict[str, Any] = field(default_factory=dict)  # hive partition values
+
+    def read(self, columns: list[str] | None = None) -> pa.Table:
+        """The named columns (None: all) of this part; absent names are skipped."""
+        try:
+            file = pq.ParquetFile(self.path, read_dictionary=self._strings(columns))
+            names = file.schema_arrow.names
+            wanted = [c for c in (columns or names) if c in names]
+            table = file.read_row_groups(list(self.row_groups), columns=wanted)
+        except (OSError, pa.ArrowException) as error:
+            raise InputError(f"{self.path}: cannot read Parquet: {error}") from None
+        for key, value in self.keys.items():
+            if key not in table.column_names and (columns is None or key in columns):
+                table = table.append_column(key, pa.array([value] * table.num_rows).dictionary_encode())
+        return table
+
+    def _strings(self, columns: list[str] | None) -> list[str]:
+        schema = pq.read_schema(self.path)
+        return [f.name for f in schema if pa.types.is_string(f.type) and (columns is None or f.name in columns)
+                and f.name not in ("id", "event_id_cnty", "data_id")]  # fmt: skip
+
+
+def parquet_parts(path: str | os.PathLike[str], part_rows: int = PART_ROWS) -> list[Part]:
+    """The partitions of a Parquet file or hive-partitioned folder, in file and row order."""
+    try:
+        dataset = pds.dataset(os.fspath(path), format="parquet", partitioning="hive")
+        fragments = sorted(dataset.get_fragments(), key=lambda f: f.path)
+    except (OSError, pa.ArrowException) as error:
+        raise InputError(f"{path}: cannot open as Parquet: {error}") from None
+    parts: list[Part] = []
+    for fragment in fragments:
+        keys = pds.get_partition_keys(fragment.partition_expression)
+        parts += _split(fragment.path, fragment.metadata, keys, part_rows)
+    return parts
+
+
+def _split(path: str, meta: Any, keys: dict[str, Any], part_rows: int) -> list[Part]:
+    """Consecutive row groups of one file, grouped to about ``part_rows`` rows."""
+    parts: list[Part] = []
+    groups: list[int] = []
+    first = start = rows = 0
+    for g in range(meta.num_row_groups):
+        if groups and rows + meta.row_group(g).num_rows > part_rows:
+            parts.append(Part(path, tuple(groups), first, rows, keys))
+            groups, first, rows = [], start, 0
+        groups.append(g)
+        rows += meta.row_group(g).num_rows
+        start += meta.row_group(g).num_rows
+    if groups:
+        parts.append(Part(path, tuple(groups), first, rows, keys))
+    return parts
+
+
+def layout(part: Part) -> str:
+    """``incidents`` or ``acled``, from the column names; else ``FormatNotRecognized``."""
+    names = set(pq.read_schema(part.path).names) | set(part.keys)
+    if all(c in names for c in INCIDENT_MARKERS):
+        return "incidents"
+    if all(c in names for c in ACLED_MARKERS) and names & {"event_id_cnty", "data_id"}:
+        return "acled"
+    raise FormatNotRecognized(
+        f"{part.path}: Parquet, but neither ceasefire incident columns ({', '.join(INCIDENT_MARKERS)}) "
+        f"nor ACLED's (event_id_cnty, {', '.join(ACLED_MARKERS)}): convert other sources with "
+        "`ceasefire convert`"
+    )

@@ -1,0 +1,178 @@
+"""``log verify``: recompute the whole log from the stored rows and report what does not match.
+
+Checks, in one read snapshot:
+
+1. entries are numbered 0, 1, 2, ... with no gap (a deleted or renumbered entry shows here);
+2. each stored leaf hash is ``SHA-256(0x00 || entry)``;
+3. each entry equals the entry rebuilt from the rows it records (``records.entry_bytes``), so
+   any changed byte in a recorded row or its child rows, a deleted row, or rows moved between
+   entries shows; and every record row and child row is claimed by exactly one entry;
+4. the first entry records the log key; a key file, when given, holds its private half;
+5. every stored checkpoint is signed by that key and its root is the root of the tree of that
+   size rebuilt from the leaf hashes;
+6. every evidence file, when the evidence folder is known, still hashes to its name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from ceasefire.errors import CeasefireError
+from ceasefire.ledger import Checkpoint, LogError, MerkleLog, key_id, leaf_hash, verify_checkpoint
+from ceasefire.store.database import Row
+from ceasefire.store.protocol import LogProblem, LogReport
+from ceasefire.store.records import KINDS, Child, Kind, children_digest, entry_bytes
+
+if TYPE_CHECKING:
+    from ceasefire.store.sqlstore import SQLStore
+
+__all__ = ["audit"]
+
+
+def audit(store: SQLStore) -> LogReport:
+    """Everything ``log verify`` checks (module docstring); never raises for tampered data."""
+    report = LogReport()
+    with store.db.read():
+        leaves = _check_entries(store, report)
+        _check_records(store, report)
+        tree = MerkleLog(leaves)
+        report.size, report.root_hash = tree.size, tree.root().hex()
+        public = _check_key(store, report)
+        _check_checkpoints(store, public, tree, report)
+        _check_evidence(store, report)
+    return report
+
+
+def _check_entries(store: SQLStore, report: LogReport) -> list[bytes]:
+    """Leaf hashes in index order (recomputed from the entries); numbering and hashes checked."""
+    leaves: list[bytes] = []
+    for idx, entry, stored_hash in store.db.execute("SELECT idx, entry, leaf_hash FROM log_entries ORDER BY idx"):
+        if idx != len(leaves):
+            report.problems.append(LogProblem(f"missing; the next stored entry is numbered {idx}", len(leaves)))
+            break
+        data = entry.encode("utf-8") if isinstance(entry, str) else bytes(entry)
+        computed = leaf_hash(data)
+        if stored_hash != computed.hex():
+            report.problems.append(LogProblem("its stored leaf hash is not SHA-256(0x00 || entry)", idx))
+        leaves.append(computed)
+    return leaves
+
+
+def _check_records(store: SQLStore, report: LogReport) -> None:
+    entries = {int(i): str(e) for i, e in store.db.execute("SELECT idx, entry FROM log_entries")}
+    claimed: dict[int, str] = {}
+    for kind in KINDS.values():
+        digests = {c.table: _child_digests(store, c) for c in kind.children}
+        for row in store.db.dicts(kind.select()):
+            _check_record(kind, row, digests, entries, claimed, report)
+        for child in kind.children:
+            for owner in digests[child.table]:  # child rows whose record is missing
+                report.problems.append(LogProblem(f"table {child.table}: rows of {child.parent_key} {owner} "
+                                                  f"belong to no logged {kind.table} row"))  # fmt: skip
+    for idx in sorted(set(entries) - set(claimed)):
+        report.problems.append(LogProblem("no stored row matches it (a recorded row was deleted)", idx, _kind_of(entries[idx])))
+
+
+def _check_record(
+    kind: Kind, row: Row, digests: dict[str, dict[object, str]], entries: dict[int, str],
+    claimed: dict[int, str], report: LogReport,
+) -> None:  # fmt: skip
+    index = row["log_index"]
+    children = {c.table: digests[c.table].pop(row[c.key], children_digest(())) for c in kind.children}
+    if not isinstance(index, int) or index not in entries:
+        report.problems.append(LogProblem(f"table {kind.table}: a row points at log entry {index!r}, which does not exist"))
+        return
+    if index in claimed:
+        report.problems.append(LogProblem(f"claimed by rows of both {claimed[index]} and {kind.table}", index))
+        return
+    claimed[index] = kind.table
+    try:
+        expected = entry_bytes(kind, row, children).decode("utf-8")
+    except LogError as error:
+        report.problems.append(LogProblem(f"its {kind.table} row cannot be logged: {error}", index, kind.name))
+        return
+    if expected != entries[index]:
+        report.problems.append(LogProblem(f"does not match its {kind.table} row as stored (the row or the entry was changed)", index, kind.name))
+
+
+def _child_digests(store: SQLStore, child: Child) -> dict[object, str]:
+    """The children digest of every record that has child rows, keyed by the record's key."""
+    out: dict[object, str] = {}
+    for owner, rows in _grouped(store.db.dicts(child.select()), child.parent_key):
+        out[owner] = children_digest(rows)
+    return out
+
+
+def _grouped(rows: Iterator[Row], key: str) -> Iterator[tuple[object, list[Row]]]:
+    group: list[Row] = []
+    for row in rows:
+        if group and row[key] != group[0][key]:
+            yield group[0][key], group
+            group = []
+        group.append(row)
+    if group:
+        yield group[0][key], group
+
+
+def _kind_of(entry: str) -> str | None:
+    try:
+        kind = json.loads(entry).get("kind")
+    except (ValueError, AttributeError):
+        return None
+    return kind if isinstance(kind, str) else None
+
+
+def _check_key(store: SQLStore, report: LogReport) -> Ed25519PublicKey | None:
+    """The recorded public key (None when missing or unreadable, with the problem reported)."""
+    try:
+        public = store.public_key()
+    except LogError as error:
+        report.problems.append(LogProblem(f"the recorded public key is unreadable: {error}", 0, "log_key"))
+        return None
+    if public is None:
+        report.problems.append(LogProblem("the log has no key entry (was the database initialized?)", 0))
+        return None
+    report.key_id = key_id(public)
+    first = store.db.execute("SELECT log_index FROM log_keys ORDER BY log_index")[0][0]
+    if first != 0:
+        report.problems.append(LogProblem(f"the first entry must record the log key, which is entry {first}", 0))
+    if store.key_path is not None and store.key_path.exists():
+        try:
+            store._signing_key()
+        except CeasefireError as error:
+            report.problems.append(LogProblem(str(error), 0, "log_key"))
+    return public
+
+
+def _check_checkpoints(store: SQLStore, public: Ed25519PublicKey | None, tree: MerkleLog, report: LogReport) -> None:
+    rows = store.db.dicts("SELECT id, origin, size, root_hash, timestamp, key_id, signature FROM checkpoints ORDER BY id")
+    for row in rows:
+        report.checkpoints += 1
+        number = row.pop("id")
+        try:
+            signed = Checkpoint.from_dict(row)
+        except LogError as error:
+            report.problems.append(LogProblem(f"checkpoint {number}: unreadable: {error}"))
+            continue
+        where = f"checkpoint {number} (size {signed.size})"
+        if public is None or not verify_checkpoint(public, signed):
+            report.problems.append(LogProblem(f"{where}: its signature does not verify with the log key"))
+        elif signed.size > tree.size:
+            report.problems.append(LogProblem(f"{where}: the log now has only {tree.size} entries", tree.size))
+        elif tree.root(signed.size) != signed.root_hash:
+            report.problems.append(LogProblem(f"{where}: the first {signed.size} entries no longer have its root hash"))
+
+
+def _check_evidence(store: SQLStore, report: LogReport) -> None:
+    if store.evidence_dir is None:
+        return
+    files = store.evidence_files()
+    for sha256, size, index in store.db.execute("SELECT sha256, size, log_index FROM evidence ORDER BY log_index"):
+        report.evidence_files += 1
+        problem = files.check(str(sha256), int(size))
+        if problem is not None:
+            report.problems.append(LogProblem(problem, int(index), "evidence"))

@@ -1,0 +1,59 @@
+"""The thin SQL layer each backend provides, so the store's logic is written once.
+
+A :class:`Database` runs SQL written with ``?`` placeholders (the PostgreSQL backend turns them
+into ``%s``) and returns plain Python values: ``str``, ``int``, ``float`` or ``None``. Writes
+happen inside :meth:`Database.write`, which serializes writers across processes (SQLite:
+``BEGIN IMMEDIATE``; PostgreSQL: a transaction-scoped advisory lock), so the log's next index
+and the next ids can be read and used without races.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+__all__ = ["Database", "Row", "Value"]
+
+Value = str | int | float | None
+Row = dict[str, Any]
+
+
+class Database(Protocol):
+    """One connection to one database, used by one thread at a time."""
+
+    dialect: str  # "sqlite" | "postgres": picks migration files
+    url: str  # what the user gave, without a password, for messages
+
+    def execute(self, sql: str, params: Sequence[Value] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement; the rows it returns (empty for statements returning none)."""
+        ...
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Value]]) -> None:
+        """Run one statement once per parameter row (bulk inserts)."""
+        ...
+
+    def dicts(self, sql: str, params: Sequence[Value] = ()) -> Iterator[Row]:
+        """The rows of a query as dicts keyed by column name, streamed."""
+        ...
+
+    def script(self, sql: str) -> None:
+        """Run several statements (a migration file) inside the current write transaction."""
+        ...
+
+    def write(self) -> AbstractContextManager[None]:
+        """A serialized write transaction: commits on success, rolls back on any exception.
+
+        Re-entrant: a write inside a write joins the outer transaction.
+        """
+        ...
+
+    def read(self) -> AbstractContextManager[None]:
+        """A read transaction seeing one consistent snapshot (for ``log verify``)."""
+        ...
+
+    def has_extension(self, name: str) -> bool:
+        """True when the database offers the named extension (``postgis``) installed."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,143 @@
+"""The shared-server backend: PostgreSQL (with PostGIS when installed), chosen by a
+``postgresql://`` URL. Needs the ``psycopg`` 3 driver, imported only when such a URL is opened.
+
+Writers are serialized by a transaction-scoped advisory lock (``WRITE_LOCK``), which every
+process writing to the same database takes first; readers are never blocked. The URL is the
+libpq one: ``postgresql://USER:PASSWORD@HOST:PORT/DBNAME?options=-csearch_path%3Dschema``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ceasefire.store.database import Row, Value
+from ceasefire.store.errors import AppendOnlyError, StoreError
+
+__all__ = ["SCHEMES", "WRITE_LOCK", "PostgresDatabase", "grant_app_role", "is_postgres_url", "redact"]
+
+SCHEMES = ("postgresql://", "postgres://")
+WRITE_LOCK = 0x63656173  # "ceas": pg_advisory_xact_lock key held by the one writer at a time
+
+
+def is_postgres_url(target: str) -> bool:
+    return target.startswith(SCHEMES)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+class PostgresDatabase:
+    """A connection to a PostgreSQL database (see :class:`~ceasefire.store.database.Database`)."""
+
+    dialect = "postgres"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError:  # pragma: no cover - psycopg is a dependency
+            raise StoreError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'") from None
+        self.url = redact(url)
+        try:
+            self._conn = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as error:
+            reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            raise StoreError(f"{self.url}: cannot connect: {reason}") from None
+        self._depth = 0
+
+    def execute(self, sql: str, params: Sequence[Value] = ()) -> list[tuple[Any, ...]]:
+        with self._errors():
+            cursor = self._conn.execute(_placeholders(sql), params)
+            return cursor.fetchall() if cursor.description else []
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Value]]) -> None:
+        with self._errors(), self._conn.cursor() as cursor:
+            cursor.executemany(_placeholders(sql), rows)
+
+    def dicts(self, sql: str, params: Sequence[Value] = ()) -> Iterator[Row]:
+        with self._errors(), self._conn.cursor() as cursor:
+            cursor.execute(_placeholders(sql), params)
+            names = [d.name for d in cursor.description or ()]
+            for row in cursor:
+                yield dict(zip(names, row, strict=True))
+
+    def script(self, sql: str) -> None:
+        with self._errors():
+            self._conn.execute(sql.encode())  # no parameters: sent as is, several statements
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._transaction("BEGIN", f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"):
+            yield
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"):
+            yield
+
+    @contextmanager
+    def _transaction(self, *begin: str) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        for statement in begin:
+            self.execute(statement)
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.execute("COMMIT")
+
+    def has_extension(self, name: str) -> bool:
+        return bool(self.execute("SELECT 1 FROM pg_extension WHERE extname = ?", (name,)))
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        import psycopg
+
+        try:
+            yield
+        except psycopg.errors.RestrictViolation as error:
+            raise AppendOnlyError(f"{self.url}: {str(error).strip()}") from None
+        except psycopg.OperationalError as error:
+            raise StoreError(f"{self.url}: {str(error).strip()}") from None
+
+
+def grant_app_role(db: PostgresDatabase, role: str) -> None:
+    """Let ``role`` (the server's login, not the owner) read and insert, never update or delete.
+
+    The owner runs ``ceasefire init`` (migrations); the server connects as ``role``. REVOKE
+    stands even where triggers are dropped, since only the owner may drop them.
+    """
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", role):
+        raise StoreError(f"role {role!r}: use a plain lowercase role name")
+    with db.write():
+        db.script(
+            f"GRANT USAGE ON SCHEMA {_schema(db)} TO {role};\n"
+            f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA {_schema(db)} TO {role};\n"
+            f"REVOKE UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {_schema(db)} FROM {role};\n"
+        )
+
+
+def _schema(db: PostgresDatabase) -> str:
+    return str(db.execute("SELECT current_schema()")[0][0])
+
+
+def _placeholders(sql: str) -> str:
+    """``?`` placeholders as psycopg's ``%s`` (our SQL holds no other ``?`` or ``%``)."""
+    return sql.replace("%", "%%").replace("?", "%s")

@@ -1,0 +1,156 @@
+"""The one storage protocol (``Store``) and the records it hands back.
+
+Both backends implement it through :class:`ceasefire.store.sqlstore.SQLStore` over their own
+:class:`~ceasefire.store.database.Database`. Contracts every implementation keeps:
+
+- every write (agreement version, evidence, import, verification run, token) appends exactly one
+  log entry per record, in the same transaction as the rows it records (``records.py``);
+- nothing stored is updated or deleted: a changed agreement is a new version, a re-import of the
+  same bytes is a no-op that returns the first import (``new=False``);
+- findings keep the agreement version they were made under (``RunRecord.agreement_version``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ceasefire.ledger import Checkpoint, Receipt
+from ceasefire.model import Incident
+from ceasefire.store.bundle import AgreementBundle
+
+__all__ = [
+    "ROLES",
+    "AgreementVersion",
+    "EvidenceRecord",
+    "ImportRecord",
+    "LogProblem",
+    "LogReport",
+    "RunRecord",
+    "Store",
+    "TokenRecord",
+]
+
+ROLES = ("admin", "analyst", "monitor", "party", "observer")
+
+
+@dataclass(frozen=True)
+class AgreementVersion:
+    agreement_id: str
+    version: int
+    sha256: str
+    title: str
+    created_at: str
+    log_index: int
+    bundle: AgreementBundle
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    sha256: str
+    size: int
+    name: str
+    media_type: str
+    created_at: str
+    log_index: int
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: int
+    sha256: str
+    name: str
+    format: str
+    incidents: int
+    created_at: str
+    log_index: int
+    new: bool = True  # False: these bytes were imported before; nothing was added
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    agreement_id: str
+    agreement_version: int
+    incidents: int
+    findings: int
+    created_at: str
+    log_index: int
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    id: int
+    role: str
+    party: str | None
+    name: str
+    created_at: str
+    log_index: int
+
+
+@dataclass(frozen=True)
+class LogProblem:
+    """One thing ``log verify`` found wrong; ``index`` is the log entry, when one is to blame."""
+
+    message: str
+    index: int | None = None
+    kind: str | None = None
+
+    def __str__(self) -> str:
+        if self.index is None:
+            return self.message
+        return f"entry {self.index}{f' ({self.kind})' if self.kind else ''}: {self.message}"
+
+
+@dataclass
+class LogReport:
+    size: int = 0
+    root_hash: str = ""
+    checkpoints: int = 0
+    evidence_files: int = 0
+    key_id: str = ""
+    problems: list[LogProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def first(self) -> LogProblem | None:
+        """The problem with the lowest entry index (problems not tied to an entry come last)."""
+        ranked = sorted(self.problems, key=lambda p: (p.index is None, p.index or 0))
+        return ranked[0] if ranked else None
+
+
+class Store(Protocol):
+    """Durable, append-only storage with a tamper-evident log (docs/store.md)."""
+
+    url: str
+
+    def close(self) -> None: ...
+    def migrate(self) -> list[str]: ...
+    def migrations(self) -> list[str]: ...
+    def ensure_log_key(self, *, create: bool) -> str: ...
+    def add_agreement(self, bundle: AgreementBundle) -> tuple[AgreementVersion, bool]: ...
+    def current_agreement(self) -> AgreementVersion | None: ...
+    def agreement_versions(self) -> list[AgreementVersion]: ...
+    def add_evidence(self, source: Path, name: str, media_type: str) -> EvidenceRecord: ...
+    def evidence(self, sha256: str) -> EvidenceRecord | None: ...
+    def find_import(self, sha256: str) -> ImportRecord | None: ...
+    def add_import(self, source: Path, fmt: str, incidents: Sequence[Incident]) -> ImportRecord: ...
+    def incidents(self) -> Iterator[Incident]: ...
+    def add_run(
+        self, version: AgreementVersion, incidents: int, summary: Mapping[str, Any],
+        findings: Iterable[Mapping[str, Any]],
+    ) -> RunRecord: ...  # fmt: skip
+    def runs(self) -> list[RunRecord]: ...
+    def run_findings(self, run_id: int) -> list[dict[str, Any]]: ...
+    def create_token(self, role: str, party: str | None, name: str) -> tuple[str, TokenRecord]: ...
+    def find_token(self, token: str) -> TokenRecord | None: ...
+    def log_size(self) -> int: ...
+    def log_entry(self, index: int) -> bytes: ...
+    def checkpoint(self) -> Checkpoint: ...
+    def checkpoints(self) -> list[Checkpoint]: ...
+    def receipt(self, index: int) -> Receipt: ...
+    def verify_log(self) -> LogReport: ...

@@ -1,0 +1,106 @@
+"""What each log entry records, and how an entry is rebuilt from the rows it records.
+
+Every write adds rows to one *record table* (and maybe many rows to its *child tables*) and
+appends one log entry, in the same transaction. The entry is canonical JSON::
+
+    {"kind": KIND, "at": created_at, <the record's shown columns>..., "digest": HEX}
+
+``digest`` = SHA-256 of ``canonical_json({"row": ROW, "children": {TABLE: CHILDREN_SHA256}})``,
+where ``ROW`` holds every column of the record row but ``log_index``, and ``CHILDREN_SHA256`` is
+the SHA-256 of the child rows in ``seq`` order, each as ``canonical_json(row) + b"\\n"`` (every
+column). So an entry is a pure function of the rows as stored: the writer computes it by reading
+the rows back, ``log verify`` computes it again later, and a single changed byte in any column,
+a deleted or added child row, or rows swapped between entries, changes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ceasefire.ledger import canonical_json
+from ceasefire.store.database import Row
+
+__all__ = ["INCIDENT_COLUMNS", "KINDS", "Child", "Kind", "children_digest", "entry_bytes"]
+
+INCIDENT_COLUMNS = (
+    "import_id", "seq", "incident_id", "source", "date", "date_end", "date_reported", "lat", "lon",
+    "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
+    "attacker", "weapon", "date_precision", "geo_precision", "radius_m", "fatalities", "country",
+    "admin1", "location", "notes", "source_name", "file", "line",
+)  # fmt: skip
+FINDING_COLUMNS = ("run_id", "seq", "finding_id", "obligation", "status", "date", "parties", "document")
+
+
+@dataclass(frozen=True)
+class Child:
+    """Rows of ``table`` belonging to one record: ``parent_key`` equals the record's ``key``."""
+
+    table: str
+    columns: tuple[str, ...]
+    parent_key: str
+    key: str
+
+    def select(self, where: str = "") -> str:
+        return f"SELECT {', '.join(self.columns)} FROM {self.table} {where} ORDER BY {self.parent_key}, seq"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of log entry and the record table behind it."""
+
+    name: str
+    table: str
+    columns: tuple[str, ...]  # every column but log_index, in the digest
+    shown: tuple[str, ...]  # copied into the entry, readable without the database
+    children: tuple[Child, ...] = ()
+
+    def select(self, where: str = "") -> str:
+        return f"SELECT log_index, {', '.join(self.columns)} FROM {self.table} {where} ORDER BY log_index"
+
+    def insert(self) -> str:
+        names = (*self.columns, "log_index")
+        return f"INSERT INTO {self.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("log_key", "log_keys", ("key_id", "public_key", "origin", "created_at"),
+         ("key_id", "public_key", "origin")),
+    Kind("agreement_version", "agreement_versions",
+         ("agreement_id", "version", "sha256", "title", "source", "document", "created_at"),
+         ("agreement_id", "version", "sha256", "title")),
+    Kind("evidence", "evidence", ("sha256", "size", "name", "media_type", "created_at"),
+         ("sha256", "size", "name", "media_type")),
+    Kind("import", "imports", ("id", "sha256", "name", "format", "incidents", "created_at"),
+         ("id", "sha256", "name", "format", "incidents"),
+         (Child("incidents", INCIDENT_COLUMNS, "import_id", "id"),)),
+    Kind("run", "runs",
+         ("id", "agreement_id", "agreement_version", "incidents", "findings", "summary", "created_at"),
+         ("id", "agreement_id", "agreement_version", "incidents", "findings"),
+         (Child("findings", FINDING_COLUMNS, "run_id", "id"),)),
+    Kind("token", "tokens", ("id", "token_sha256", "role", "party", "name", "created_at"),
+         ("id", "role", "party", "name")),
+)}  # fmt: skip
+
+
+def children_digest(rows: Iterable[Mapping[str, Any]]) -> str:
+    """SHA-256 (hex) of child rows, in the order given, each ``canonical_json(row) + b"\\n"``."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(canonical_json(row) + b"\n")
+    return digest.hexdigest()
+
+
+EMPTY_CHILDREN = children_digest(())
+
+
+def entry_bytes(kind: Kind, row: Row, children: Mapping[str, str]) -> bytes:
+    """The log entry recording ``row`` (every column of ``kind.columns``; extra keys ignored),
+    given the :func:`children_digest` of each child table (absent: no child rows)."""
+    plain = {c: row[c] for c in kind.columns}
+    digests = {c.table: children.get(c.table, EMPTY_CHILDREN) for c in kind.children}
+    digest = hashlib.sha256(canonical_json({"row": plain, "children": digests})).hexdigest()
+    shown = {c: plain[c] for c in kind.shown}
+    return canonical_json({"kind": kind.name, "at": plain["created_at"], **shown, "digest": digest})

@@ -1,0 +1,119 @@
+"""What the store's CLI commands do, as functions the API can call too.
+
+``init_database`` stores an agreement (a new version when it changed), ``import_events`` reads
+event files with the same readers as ``verify`` (every file is read in full before anything is
+written, so a bad row stores nothing), stores each new file, then ``verify_stored`` re-verifies
+every stored incident with the current agreement version and records the run. Each ends with a
+signed checkpoint, so the log is always signed up to its last write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ceasefire.actors import AliasResolver
+from ceasefire.ledger import Checkpoint
+from ceasefire.model import Incident
+from ceasefire.pipeline import Intake, Verification, verify_table
+from ceasefire.sources import BadRows, detect_format, read_events
+from ceasefire.store.bundle import read_bundle
+from ceasefire.store.errors import StoreError
+from ceasefire.store.protocol import AgreementVersion, ImportRecord, RunRecord
+from ceasefire.store.sqlstore import SQLStore
+from ceasefire.table import IncidentTable
+
+__all__ = ["Imported", "Initialized", "import_events", "init_database", "verify_stored"]
+
+
+@dataclass(frozen=True)
+class Initialized:
+    version: AgreementVersion
+    created: bool  # False: the agreement was already the current version
+    migrations: list[str]
+    checkpoint: Checkpoint
+
+
+@dataclass
+class Imported:
+    imports: list[ImportRecord] = field(default_factory=list)
+    run: RunRecord | None = None
+    verification: Verification | None = None
+    checkpoint: Checkpoint | None = None
+
+
+def init_database(store: SQLStore, agreement: Path) -> Initialized:
+    """Migrate, make the log key on first use, store the agreement; sign a checkpoint."""
+    _, bundle = read_bundle(agreement)  # validates first: a bad agreement writes nothing
+    applied = store.migrate()
+    store.ensure_log_key(create=True)
+    version, created = store.add_agreement(bundle)
+    return Initialized(version, created, applied, store.checkpoint())
+
+
+def import_events(store: SQLStore, paths: Sequence[Path]) -> Imported:
+    """Store each events file not stored before, then re-verify everything (one run)."""
+    _ready(store)
+    read = [(path, fmt, incidents) for path, fmt, incidents in _read_all(paths)]
+    done = Imported()
+    for path, fmt, incidents in read:
+        done.imports.append(store.add_import(path, fmt, incidents))
+    done.run = _up_to_date_run(store)
+    if done.run is None:
+        done.verification, done.run = verify_stored(store)
+    done.checkpoint = store.checkpoint()
+    return done
+
+
+def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
+    """Verify every stored incident (first of each id, in import order) with the current
+    agreement version and record the run with its findings."""
+    from ceasefire.formats import to_json
+
+    version = _ready(store)
+    agreement = version.bundle.load()
+    resolver = AliasResolver(agreement)
+    intake = Intake(files=[record.name for record in store.imports()])
+    table = IncidentTable.from_incidents(_first_of_each_id(store.incidents(), intake), resolver)
+    verification = verify_table(agreement, table, resolver, intake=intake)
+    document = to_json(verification)
+    findings = document.pop("findings")
+    summary = {k: document[k] for k in ("summary", "clocks", "unresolved_actors")}
+    run = store.add_run(version, len(table), summary, findings)
+    return verification, run
+
+
+def _up_to_date_run(store: SQLStore) -> RunRecord | None:
+    """The latest run when nothing was stored since it (same agreement version, no newer import):
+    importing the same files again is then a no-op."""
+    runs, imports, version = store.runs(), store.imports(), store.current_agreement()
+    if not runs or version is None or runs[-1].agreement_version != version.version:
+        return None
+    if imports and imports[-1].log_index > runs[-1].log_index:
+        return None
+    return runs[-1]
+
+
+def _ready(store: SQLStore) -> AgreementVersion:
+    store.ensure_log_key(create=False)
+    version = store.current_agreement()
+    if version is None:
+        raise StoreError(f"{store.url}: no agreement stored yet; run `ceasefire init` first")
+    return version
+
+
+def _read_all(paths: Sequence[Path]) -> Iterator[tuple[Path, str, list[Incident]]]:
+    """Every file read in full (InputError at the first bad row) before any is yielded."""
+    read = [(path, detect_format(path), list(read_events(path, BadRows()))) for path in paths]
+    yield from read
+
+
+def _first_of_each_id(incidents: Iterable[Incident], intake: Intake) -> Iterator[Incident]:
+    seen: set[str] = set()
+    for incident in incidents:
+        if incident.id in seen:
+            intake.duplicates += 1
+            continue
+        seen.add(incident.id)
+        yield incident

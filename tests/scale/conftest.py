@@ -1,0 +1,54 @@
+"""Shared fixtures for the scale-out tests: synthetic incidents (bench/synth.py) and the Dask
+scheduler that .ci/setup.d/20-dask.sh starts (CEASEFIRE_DASK_SCHEDULER)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import synth
+
+from ceasefire.actors import AliasResolver
+from ceasefire.model import Agreement
+from ceasefire.scale.partition import to_arrow
+from ceasefire.table import IncidentTable
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "syria-2016-09"
+
+
+@pytest.fixture(scope="session")
+def synthetic_agreement() -> Agreement:
+    return synth.agreement(n_zones=60, n_routes=8)
+
+
+@pytest.fixture(scope="session")
+def synthetic() -> Callable[[Agreement, int], pa.Table]:
+    """A function: (agreement, N) -> N synthetic incidents in the ``incidents`` layout."""
+
+    def make(agreement: Agreement, n: int) -> pa.Table:
+        table = IncidentTable.from_columns(synth.incidents(n), AliasResolver(agreement))
+        return to_arrow(table, np.arange(n))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler() -> Any:
+    """The address of the CI's Dask scheduler; skip without one, but fail in CI."""
+    address = os.environ.get("CEASEFIRE_DASK_SCHEDULER")
+    if not address:
+        reason = "CEASEFIRE_DASK_SCHEDULER is not set: start a scheduler and 2 workers (.ci/setup.d/20-dask.sh)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        print(reason)
+        pytest.skip(reason)
+    return address

@@ -1,0 +1,63 @@
+"""Helpers of the store tests: paths, the PostgreSQL URL, stores opened on one test database."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from ceasefire.store import SQLStore, open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+SYRIA = ROOT / "examples" / "syria-2016-09"
+PG_ENV = "CEASEFIRE_TEST_PG_URL"
+BACKENDS = ["sqlite", "postgres"]
+
+
+def pg_url() -> str:
+    """The test server's URL, or skip (fail under CI=true) when none is configured."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        message = f"{PG_ENV} is not set: PostgreSQL store tests need a server (source .ci/setup.d/10-postgres.sh)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+class OpenTarget:
+    """Opens stores on one database with the key and evidence folder a test uses."""
+
+    def __init__(self, target: str, tmp_path: Path) -> None:
+        self.target, self.tmp_path = target, tmp_path
+        self.postgres = target.startswith("postgresql://")
+        self.key = tmp_path / "log.key" if self.postgres else Path(target + ".key")
+        self.evidence = tmp_path / "evidence" if self.postgres else Path(target + ".evidence")
+        self.opened: list[SQLStore] = []
+
+    def __call__(self, *, create: bool = True) -> SQLStore:
+        store = open_store(self.target, key=self.key, evidence=self.evidence, create=create)
+        self.opened.append(store)
+        return store
+
+    def cli_args(self) -> list[str]:
+        return ["--db", self.target, "--key", str(self.key), "--evidence", str(self.evidence)]
+
+    def close_all(self) -> None:
+        for store in self.opened:
+            store.close()
+
+
+def agreement_copy(tmp_path: Path, *, title: str | None = None) -> Path:
+    """tests/data/agreements/full.yaml (with its zone files) copied, the title changed if asked."""
+    folder = tmp_path / f"agreement-{uuid.uuid4().hex[:6]}"
+    shutil.copytree(DATA / "agreements" / "zones", folder / "zones")
+    text = (DATA / "agreements" / "full.yaml").read_text(encoding="utf-8")
+    if title is not None:
+        text = text.replace("title: Test arrangement with every key", f"title: {title}")
+    (folder / "agreement.yaml").write_text(text, encoding="utf-8")
+    return folder / "agreement.yaml"

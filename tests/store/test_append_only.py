@@ -1,0 +1,82 @@
+"""Append-only below the application: raw SQL UPDATE/DELETE fail on both backends."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from store.storekit import SYRIA, OpenTarget
+
+from ceasefire.store.workflow import import_events, init_database
+
+# (table, a column to change): every table that holds submitted data or the log.
+TABLES = [("log_entries", "entry"), ("checkpoints", "signature"), ("log_keys", "public_key"),
+          ("agreement_versions", "title"), ("evidence", "name"), ("imports", "name"),
+          ("incidents", "actor1"), ("runs", "summary"), ("findings", "status"), ("tokens", "role")]  # fmt: skip
+
+
+@pytest.fixture
+def filled(open_target: OpenTarget) -> OpenTarget:
+    store = open_target()
+    init_database(store, SYRIA / "agreement.yaml")
+    import_events(store, [SYRIA / "incidents.csv"])
+    store.create_token("analyst", None, "a")
+    store.close()
+    return open_target
+
+
+def _raw(target: OpenTarget, sql: str) -> None:
+    """Run one statement on a plain driver connection, as a person with the database would."""
+    if target.postgres:
+        import psycopg
+
+        with psycopg.connect(target.target, autocommit=True) as conn:
+            conn.execute(sql)
+    else:
+        with sqlite3.connect(target.target) as conn:
+            conn.execute(sql)
+
+
+def _refused() -> tuple[type[BaseException], ...]:
+    import psycopg
+
+    return (sqlite3.IntegrityError, psycopg.errors.RestrictViolation)
+
+
+@pytest.mark.parametrize(("table", "column"), TABLES, ids=[t for t, _ in TABLES])
+def test_raw_update_and_delete_fail(filled: OpenTarget, table: str, column: str) -> None:
+    with pytest.raises(_refused(), match="append-only"):
+        _raw(filled, f"UPDATE {table} SET {column} = 'x'")
+    with pytest.raises(_refused(), match="append-only"):
+        _raw(filled, f"DELETE FROM {table}")
+    assert filled().verify_log().ok
+
+
+def test_postgres_truncate_fails(filled: OpenTarget) -> None:
+    if not filled.postgres:
+        pytest.skip("TRUNCATE is a PostgreSQL statement")
+    with pytest.raises(_refused(), match="append-only"):
+        _raw(filled, "TRUNCATE log_entries CASCADE")
+
+
+def test_postgres_app_role_may_insert_but_never_update_or_delete(filled: OpenTarget) -> None:
+    """Where the server's role is not the owner, REVOKE holds even without the triggers."""
+    if not filled.postgres:
+        pytest.skip("roles are a PostgreSQL feature")
+    import psycopg
+
+    from ceasefire.store.postgres import PostgresDatabase, grant_app_role
+
+    db = PostgresDatabase(filled.target)
+    try:
+        grant_app_role(db, "ceasefire_app")
+    finally:
+        db.close()
+    with psycopg.connect(filled.target) as conn:
+        conn.execute("SET ROLE ceasefire_app")
+        assert conn.execute("SELECT COUNT(*) FROM log_entries").fetchone()[0] > 0
+        for statement in ("UPDATE incidents SET actor1 = 'x'", "DELETE FROM log_entries"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+            conn.rollback()
+            conn.execute("SET ROLE ceasefire_app")
