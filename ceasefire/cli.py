@@ -77,6 +77,7 @@ def verify(
     skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")] = False,
     engine: Annotated[str, typer.Option("--engine", help="local | dask: verify partitions in this process or on Dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT (default: a local cluster).")] = None,
+    claims: Annotated[list[Path] | None, typer.Option("--claims", help="News text: set its claims against the findings.")] = None,
 ) -> None:
     """Verify incidents against every obligation of an agreement.
 
@@ -86,6 +87,7 @@ def verify(
     """
     from ceasefire.agreement import load_agreement
     from ceasefire.formats import FORMATS, render
+    from ceasefire.pipeline import attach_claims
     from ceasefire.pipeline import verify as run_verify
 
     try:
@@ -99,6 +101,8 @@ def verify(
                 loaded, events, date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
                 skip_bad_rows=skip_bad_rows, progress=progress, engine=engine, scheduler=scheduler,
             )  # fmt: skip
+        if claims:
+            attach_claims(result, claims)
         emit(lambda fp: render(result, fmt, fp), out)
     except CeasefireError as error:
         raise fail(error) from None
@@ -133,7 +137,7 @@ def demo(
         typer.echo(f"{example}: no agreement.yaml and incidents.csv here (run from a source checkout)", err=True)
         raise typer.Exit(2)
     verify(agreement, [events], date_from=None, date_to=None, fmt=fmt, out=None, skip_bad_rows=False,
-           engine="local", scheduler=None)  # fmt: skip
+           engine="local", scheduler=None, claims=None)  # fmt: skip
 
 
 def main() -> None:

@@ -97,7 +97,9 @@ def write_json(v: Verification, out: TextIO, chunk: int = 5_000) -> None:
 
 def _tail(v: Verification) -> dict[str, Any]:
     """Everything after the findings: summary, clocks, unresolved actors, inputs."""
+    claims = {} if v.claims is None else {"claims": v.claims}
     return {
+        **claims,
         "summary": {"by_party": v.by_party(), "by_obligation": _by_obligation(v)},
         "clocks": [clock_dict(c) for c in v.clocks],
         "unresolved_actors": v.unresolved_actors(),
@@ -149,6 +151,8 @@ def write_table(v: Verification, out: TextIO, width: int = 120) -> None:
     if v.clocks:
         console.print(_clock_table(v.clocks))
     console.print(_serious_table(v))
+    if v.claims:
+        console.print(_claims_table(v.claims))
     if v.unresolved_actors():
         names = v.unresolved_actors()
         console.print(f"Actors matching no alias ({len(names)}): " + "; ".join(names[:12]) + (" …" if len(names) > 12 else ""))
@@ -208,6 +212,17 @@ def _serious_table(v: Verification, limit: int = 15) -> Table:
     for f in findings:
         table.add_row(f.date.isoformat(), f.obligation, f.status, ", ".join(f.parties) or "?",
                       f"{f.confidence:.2f}", f"{f.incidents[0]} {f.extra['location']}")  # fmt: skip
+    return table
+
+
+def _claims_table(claims: list[dict[str, Any]]) -> Table:
+    table = Table(title="Claims against the evidence")
+    for col in ("date", "speaker", "kind", "accused", "obligation", "verdict", "findings"):
+        table.add_column(col)
+    for c in claims:
+        table.add_row(str(c.get("date") or ""), f"{c['speaker']} ({c['speaker_party'] or '?'})", c["kind"],
+                      ", ".join(c["accused"]), str(c["obligation"] or c["category"] or ""), c["verdict"],
+                      str(len(c["findings"])))  # fmt: skip
     return table
 
 

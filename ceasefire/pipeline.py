@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -51,6 +52,7 @@ class Verification:
     intake: Intake = field(default_factory=Intake)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    claims: list[dict[str, Any]] | None = None  # the claims ledger, when news text was given
 
     def finding_objects(self) -> Iterator[Finding]:
         return materialize(self.agreement, self.table, self.findings, self.resolver)
@@ -122,6 +124,21 @@ def verify_table(
         agreement, table, findings, clocks(agreement, table, findings, date_to), resolver,
         intake, date_from, date_to,
     )  # fmt: skip
+
+
+def attach_claims(v: Verification, texts: Sequence[str | Path], days: int = 7) -> Verification:
+    """Claims from news text set against the findings (the claims ledger): ``v.claims`` becomes
+    one object per claim with its verdict (supports / contradicts / no evidence), the findings it
+    rests on and why. ``days`` is how far before a claim (after, for a commitment) to look."""
+    from ceasefire.news.claims import extract_claims
+    from ceasefire.news.ledger import assess_claims, claims_section
+    from ceasefire.news.text import read_article
+
+    near = v.agreement.effective.date()  # datelines without a year: the year nearest the agreement
+    articles = [read_article(Path(p), near) for p in texts]
+    claims = list(extract_claims(v.agreement, articles))
+    v.claims = claims_section(assess_claims(v.agreement, claims, list(v.finding_objects()), days))
+    return v
 
 
 def _any_parquet(paths: Sequence[str | Path]) -> bool:

@@ -163,3 +163,18 @@ def test_streamed_json_equals_the_whole_document() -> None:
         buffer = io.StringIO()
         write_json(v, buffer, chunk=chunk)
         assert json.loads(buffer.getvalue()) == json.loads(json.dumps(to_json(v)))
+
+
+def test_claims_ledger_in_verify() -> None:
+    texts = ROOT / "bench" / "data" / "claims"
+    done = cli("verify", SYRIA / "agreement.yaml", SYRIA / "incidents.csv", "--format", "json",
+               "--claims", texts / "convoy.txt", "--claims", texts / "castello.txt")
+    assert done.returncode == 0, done.stderr
+    claims = json.loads(done.stdout)["claims"]
+    assert claims and all(c["verdict"] in {"supports", "contradicts", "no_evidence"} for c in claims)
+    findings = {f["id"] for f in json.loads(done.stdout)["findings"]}
+    for claim in claims:
+        assert set(claim["findings"]) <= findings
+        assert (claim["verdict"] == "no_evidence") == (not claim["findings"])
+    us_on_aid = [c for c in claims if c["speaker_party"] == "us" and c["obligation"] == "humanitarian-access"]
+    assert us_on_aid and all(c["date"] == "2016-09-20" and c["verdict"] == "supports" for c in us_on_aid)

@@ -146,10 +146,23 @@ def _without_overlaps(found: list[DateMention]) -> list[DateMention]:
     return kept
 
 
-def parse_dateline(text: str) -> dt.date | None:
+def parse_dateline(text: str, near: dt.date | None = None) -> dt.date | None:
     """The publication date written at the head of an article (a full date in its first 300
-    characters), or None."""
+    characters), or None. With ``near``, a dateline without a year ("GENEVA, Sept 20
+    (Reuters)") takes the year that puts it nearest that date."""
     head = text[:300]
     for mention in find_dates(head, None):
         return mention.date
+    if near is None:
+        return None
+    for mention in find_dates(head, near):
+        candidates = [_same_day(mention.date, near.year + k) for k in (-1, 0, 1)]
+        return min((c for c in candidates if c), key=lambda c: abs((c - near).days), default=None)
     return None
+
+
+def _same_day(date: dt.date, year: int) -> dt.date | None:
+    try:
+        return date.replace(year=year)
+    except ValueError:  # 29 February
+        return None

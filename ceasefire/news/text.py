@@ -91,8 +91,9 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def read_article(path: Path) -> Article:
-    """The article in ``path``, its date taken from its dateline when it has one."""
+def read_article(path: Path, near: dt.date | None = None) -> Article:
+    """The article in ``path``, its date taken from its dateline when it has one (a dateline
+    without a year takes the year nearest ``near``, when given)."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -104,4 +105,4 @@ def read_article(path: Path) -> Article:
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
     text = clean_text(decode(data, str(path)))
-    return Article(file=str(path), text=text, published=parse_dateline(text))
+    return Article(file=str(path), text=text, published=parse_dateline(text, near))

@@ -70,3 +70,20 @@ def test_no_anchor_no_relative_dates() -> None:
 
 def test_impossible_dates_are_ignored() -> None:
     assert parse_dateline("On 31 February 2016 nothing happened") is None
+
+
+@pytest.mark.parametrize(
+    ("head", "near", "expected"),
+    [
+        ("GENEVA, Sept 20 (Reuters) - The United States", dt.date(2016, 9, 12), dt.date(2016, 9, 20)),
+        ("MOSCOW, Jan 3 (TASS) - ", dt.date(2016, 12, 20), dt.date(2017, 1, 3)),
+        ("BEIRUT, Dec 30 (AFP) - ", dt.date(2017, 1, 5), dt.date(2016, 12, 30)),
+        ("GENEVA, Sept 20 (Reuters) - ", None, None),
+        ("GENEVA, Sept 20, 2015 (Reuters) - ", dt.date(2016, 9, 12), dt.date(2015, 9, 20)),
+    ],
+    ids=["same-year", "next-year", "previous-year", "no-reference", "explicit-year-wins"],
+)
+def test_dateline_without_year_takes_the_nearest_year(head: str, near: dt.date | None, expected: dt.date | None) -> None:
+    from ceasefire.news.dates import parse_dateline
+
+    assert parse_dateline(head, near) == expected
