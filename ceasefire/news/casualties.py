@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ceasefire.news import lexicon
+from ceasefire.news.dates import MONTHS
 from ceasefire.news.numbers import number_at, vague_numbers
 
 __all__ = ["Count", "Toll", "count_dead", "toll"]
@@ -90,32 +91,8 @@ _AFTER_BARE_COUNT = frozenset(
         "across",
     ]
 )
-_NOT_COUNTS = frozenset(
+_NOT_COUNTS = frozenset(MONTHS) | frozenset(
     [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
         "km",
         "kilometres",
         "kilometers",

@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["DateMention", "find_dates", "parse_dateline"]
+__all__ = ["MONTHS", "DateMention", "find_dates", "parse_dateline"]
 
-_MONTHS = {
+MONTHS = {  # month names and abbreviations -> month number
     name: i + 1
     for i, names in enumerate(
         [
@@ -40,7 +40,7 @@ _WEEKDAYS = {
         ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     )
 }
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _EXPLICIT = [
@@ -79,7 +79,7 @@ class DateMention:
 
 def _explicit(match: re.Match[str], anchor: dt.date | None) -> dt.date | None:
     groups = match.groupdict()
-    month = int(groups["m"]) if groups.get("m") else _MONTHS[groups["month"].lower().rstrip(".")]
+    month = int(groups["m"]) if groups.get("m") else MONTHS[groups["month"].lower().rstrip(".")]
     day = int(groups["day"])
     year = int(groups["year"]) if groups.get("year") else None
     if year is None:
