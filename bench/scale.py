@@ -6,10 +6,15 @@ Writes N seeded synthetic incidents (``bench/synth.py``, a million at a time) to
 in the ``incidents`` layout, then verifies it against the synthetic agreement (every rule kind,
 200 zones, 20 routes) twice, each in a fresh subprocess:
 
-* ``local``: ``verify_partitioned(engine="local")`` — partitions one after the other; reports
-  events/s, peak RSS of the process and the seconds of every partition;
+* ``local``: ``run_partitions(engine="local")`` then the reduction — partitions one after the
+  other; reports events/s, the peak RSS of that verifying process alone (``VmHWM``; the generator
+  runs in the parent, whose peak is not counted), the seconds of every partition and how long
+  until the first progress callback;
 * ``dask``: the same on a ``LocalCluster`` of 2 worker processes (startup included, and
-  reported apart); ``overhead`` = dask_s / local_s.
+  reported apart); ``overhead`` = dask_s / local_s; its peak RSS is the client's (workers apart).
+
+``--file PATH`` verifies an existing Parquet file in the ``incidents`` layout instead of writing
+one (``--events`` is then its row count, for the rates).
 
 Output is not written (materializing millions of findings is measured in bench/verify.py).
 ``estimate_500m`` is a paper estimate for 500M GDELT rows on 16 workers from the per-partition
@@ -20,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -57,7 +61,7 @@ def _arrow(columns: dict[str, Any]) -> pa.Table:
     for field in INCIDENT_SCHEMA:
         value = columns.get(field.name)
         if field.name == "date":
-            data[field.name] = pa.array((value - 719_163).astype(np.int32)).cast(pa.date32())
+            data[field.name] = pa.array((np.asarray(value) - 719_163).astype(np.int32)).cast(pa.date32())
         elif pa.types.is_dictionary(field.type):
             text = np.full(n, "", dtype=object) if value is None else np.asarray(value, dtype=object)
             data[field.name] = pa.array(text, pa.string()).dictionary_encode()
@@ -71,39 +75,41 @@ def _arrow(columns: dict[str, Any]) -> pa.Table:
 
 
 def run(engine: str, events_file: str) -> dict[str, Any]:
-    """One verification in this (fresh) process."""
+    """One verification in this (fresh) process; ``peak_rss_mb`` is this process's own peak
+    (VmHWM: ``ru_maxrss`` would also count the parent's peak, which a vfork child inherits)."""
     from ceasefire.scale import engine as scale_engine
-    from ceasefire.scale.partition import reduce_parts
 
     agreement = synth.agreement()
+    ticks: list[float] = []
     start = time.perf_counter()
-    parts = scale_engine.chunks([events_file], scale_engine.BadRows())
-    drops, _ = scale_engine.plan(parts, None, None)
-    plan_s = time.perf_counter() - start
-    tasks = [scale_engine.Task(c, drop=d) for c, d in zip(parts, drops, strict=True)]
-    if engine == "dask":
-        from ceasefire.scale.dask_engine import run_dask
-
-        results = run_dask(agreement, tasks, None)
-    else:
-        results = scale_engine.run_local(agreement, tasks)
+    reduction = scale_engine.run_partitions(agreement, [events_file], engine=engine,
+                                            progress=lambda rows: ticks.append(time.perf_counter()))  # fmt: skip
     reduce_start = time.perf_counter()
-    verification = reduce_parts(agreement, results, scale_engine.Intake())
+    verification = reduction.verification()
+    tallies = [reduction.tallies[i] for i in sorted(reduction.tallies)]
     return {
-        "seconds": round(time.perf_counter() - start, 2), "plan_s": round(plan_s, 2),
-        "reduce_s": round(time.perf_counter() - reduce_start, 2), "partitions": len(tasks),
-        "part_rows": [t.chunk.rows for t in tasks], "part_s": [round(r.seconds, 3) for r in results],
+        "seconds": round(time.perf_counter() - start, 2), "repeats_s": round(reduction.repeats_s, 2),
+        "reduce_s": round(time.perf_counter() - reduce_start, 2), "partitions": len(tallies),
+        "part_rows": [t.admitted for t in tallies], "part_s": [round(t.seconds, 3) for t in tallies],
+        "first_progress_s": round(ticks[0] - start, 2) if ticks else None, "progress_calls": len(ticks),
         "findings": len(verification.findings), "incidents": verification.intake.incidents,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }  # fmt: skip
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM), in MB."""
+    status = Path("/proc/self/status").read_text()
+    kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+    return round(kb / 1024, 1)
 
 
 def cluster_startup() -> float:
     from distributed import Client, LocalCluster
 
     start = time.perf_counter()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster):  # fmt: skip
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
+    with cluster, Client(cluster):  # type: ignore[no-untyped-call]
         return time.perf_counter() - start
 
 
@@ -111,15 +117,16 @@ ASSUMPTIONS = (
     "500M GDELT rows converted once to Parquet (convert, or a BigQuery export) on storage every worker reads;",
     "per-row cost as measured here for synthetic ACLED-like rows (GDELT rows are no costlier once normalized);",
     "16 workers, one core each, as fast as one core here; partitions of 500k rows, ~1000 of them, so",
-    "stragglers cost at most one partition; the plan (ids only) and the reduce are serial on the client and",
-    "scale linearly from their measured times; only incidents with findings travel back (here ~77% of them).",
+    "stragglers cost at most one partition; the repeated-id check (a sort of 64-bit id hashes) and the reduce",
+    "are serial on the client and scale linearly from their measured times; only incidents with findings",
+    "travel back (here ~77% of them).",
 )
 
 
 def estimate(local: dict[str, Any], rows: int = 500_000_000, workers: int = 16) -> dict[str, Any]:
     per_row = sum(local["part_s"]) / max(1, sum(local["part_rows"]))
     scale = rows / max(1, local["incidents"])
-    serial = (local["plan_s"] + local["reduce_s"]) * scale
+    serial = (local["repeats_s"] + local["reduce_s"]) * scale
     parallel = per_row * rows / workers
     return {"rows": rows, "workers": workers, "parallel_s": round(parallel), "serial_s": round(serial),
             "total_min": round((parallel + serial) / 60, 1), "assumptions": " ".join(ASSUMPTIONS)}  # fmt: skip
@@ -129,24 +136,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--file", type=Path, help="an existing Parquet file to verify (nothing generated)")
     parser.add_argument("--run", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         print(json.dumps(run(*args.run)))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "events.parquet"
-        write_events(path, args.events)
+        path = args.file or Path(tmp) / "events.parquet"
+        if args.file is None:
+            write_events(path, args.events)
         runs = {e: json.loads(subprocess.run([sys.executable, __file__, "--run", e, str(path)], check=True,
                                              capture_output=True, text=True).stdout) for e in ("local", "dask")}  # fmt: skip
     local, dask = runs["local"], runs["dask"]
     report = {
         "events": args.events, "local_s": local["seconds"], "local_events_per_s": round(args.events / local["seconds"]),
-        "local_peak_rss_mb": local["peak_rss_mb"], "dask_s": dask["seconds"],
+        "local_peak_rss_mb": local["peak_rss_mb"], "local_first_progress_s": local["first_progress_s"],
+        "dask_s": dask["seconds"], "dask_client_peak_rss_mb": dask["peak_rss_mb"],
         "dask_events_per_s": round(args.events / dask["seconds"]), "dask_startup_s": round(cluster_startup(), 2),
         "overhead": round(dask["seconds"] / local["seconds"], 2), "findings": local["findings"],
         "same_findings": local["findings"] == dask["findings"], "partitions": local["partitions"],
-        "plan_s": local["plan_s"], "reduce_s": local["reduce_s"], "estimate_500m": estimate(local),
+        "repeats_s": local["repeats_s"], "reduce_s": local["reduce_s"], "dask_reduce_s": dask["reduce_s"],
+        "estimate_500m": estimate(local),
     }  # fmt: skip
     print(json.dumps(report) if args.json else "\n".join(f"{k}: {v}" for k, v in report.items()))
 

@@ -4,8 +4,9 @@
 
     parquet.py      Parquet files and hive folders -> partitions of row groups, read column by column
     normalize.py    a partition's columns -> the engine's raw columns (ACLED normalization, vectorized)
-    partition.py    verify one partition apart; reduce partitions to one Verification
-    engine.py       plan the partitions (repeated ids), run them in-process or on Dask, reduce
+    partition.py    verify one partition apart (findings, incidents with findings, id hashes)
+    reduce.py       partitions -> one Verification, column by column; repeated ids from the hashes
+    engine.py       cut the inputs into partitions, run them in-process or on Dask, reduce
     dask_engine.py  the Dask distributed client (a given scheduler, or a local cluster)
     convert.py      event files -> Parquet, streaming (``ceasefire convert``)
     cli.py          the ``convert`` command

@@ -1,10 +1,12 @@
 """Partitions verified on a Dask distributed cluster (issue 6).
 
-``run_dask(agreement, tasks, scheduler)`` connects to the scheduler at ``scheduler``
+``dask_runner(agreement, scheduler)`` connects to the scheduler at ``scheduler``
 (``tcp://HOST:PORT``), or starts a ``LocalCluster`` of worker processes on this machine when it
-is None, sends the agreement to every worker once, maps ``partition.verify_chunk`` over the
-tasks and gathers the results in task order. Workers read Parquet partitions themselves (the
-paths must be readable on every worker); partitions of text files travel with the task. An
+is None, sends the agreement to every worker once, and gives a function that maps
+``partition.verify_chunk`` over (index, task) pairs and yields each result as it completes. The
+cluster stays up for as many calls as the ``with`` block makes (the engine makes a second one
+only for partitions holding repeated ids). Workers read Parquet partitions themselves (the paths
+must be readable on every worker); partitions of text files travel with the task. An
 ``InputError`` raised on a worker (a bad row) is raised here unchanged.
 """
 
@@ -17,9 +19,9 @@ from typing import Any
 
 from ceasefire.errors import UsageError
 from ceasefire.model import Agreement
-from ceasefire.scale.partition import PartResult, Task, verify_chunk
+from ceasefire.scale.partition import PartResult, Runner, Task, verify_chunk
 
-__all__ = ["client_for", "run_dask"]
+__all__ = ["client_for", "dask_runner"]
 
 
 @contextmanager
@@ -41,24 +43,24 @@ def client_for(scheduler: str | None) -> Iterator[Any]:
         yield client
 
 
-def run_dask(
-    agreement: Agreement, tasks: Sequence[Task], scheduler: str | None,
-    progress: Callable[[int], None] | None = None,
-) -> list[PartResult]:  # fmt: skip
-    """Every task on the cluster; the results in task order."""
+@contextmanager
+def dask_runner(agreement: Agreement, scheduler: str | None) -> Iterator[Runner]:
+    """A function running (index, task) pairs on the cluster, yielding results as they complete;
+    ``progress`` gets each Parquet partition's rows when it is done."""
     from distributed import as_completed
 
     with client_for(scheduler) as client:
         shared = client.scatter(agreement, broadcast=True)
-        futures = client.map(verify_chunk, [shared] * len(tasks), tasks, pure=False)
-        order = {f.key: i for i, f in enumerate(futures)}
-        results: list[PartResult | None] = [None] * len(tasks)
-        done = 0
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            index = order[future.key]
-            results[index] = future.result()
-            done += tasks[index].chunk.rows
-            if progress is not None:
-                progress(done)
-            future.release()
-    return [r for r in results if r is not None]
+
+        def run(tasks: Sequence[tuple[int, Task]], progress: Callable[[int], None] | None) -> Iterator[tuple[int, PartResult]]:
+            futures = client.map(verify_chunk, [shared] * len(tasks), [t for _, t in tasks], pure=False)
+            pending = {f.key: pair for f, pair in zip(futures, tasks, strict=True)}
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                index, task = pending.pop(future.key)
+                result = future.result()
+                future.release()
+                if progress is not None and task.chunk.part is not None:
+                    progress(task.chunk.rows)
+                yield index, result
+
+        yield run

@@ -14,6 +14,7 @@ Two column layouts are understood (``layout``): ``incidents``, the normalized in
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,13 +59,19 @@ class Part:
     rows: int
     keys: dict[str, Any] = field(default_factory=dict)  # hive partition values
 
-    def read(self, columns: list[str] | None = None) -> pa.Table:
-        """The named columns (None: all) of this part; absent names are skipped."""
+    def read(self, columns: list[str] | None = None, progress: Callable[[int], None] | None = None) -> pa.Table:
+        """The named columns (None: all) of this part; absent names are skipped. ``progress``
+        is called with the rows of each row group once it is read."""
         try:
             file = pq.ParquetFile(self.path, read_dictionary=self._strings(columns))
             names = file.schema_arrow.names
             wanted = [c for c in (columns or names) if c in names]
-            table = file.read_row_groups(list(self.row_groups), columns=wanted)
+            groups = []
+            for group in self.row_groups:  # one at a time: a progress bar moves while we read
+                groups.append(file.read_row_group(group, columns=wanted))
+                if progress is not None:
+                    progress(groups[-1].num_rows)
+            table = pa.concat_tables(groups) if groups else file.schema_arrow.empty_table().select(wanted)
         except (OSError, pa.ArrowException) as error:
             raise InputError(f"{self.path}: cannot read Parquet: {error}") from None
         for key, value in self.keys.items():

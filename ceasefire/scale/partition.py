@@ -1,22 +1,18 @@
-"""Verify partitions of the incidents apart, then reduce them to one ``Verification``.
+"""Verify partitions of the incidents apart (issue 6); ``scale.reduce`` puts them together.
 
 Every finding depends on its own incident only; the clocks and summaries aggregate per day. So a
 partition (``Chunk``: some row groups of a Parquet file, or incidents read from a text file) is
 verified on its own (``verify_chunk``) into a ``PartResult``: its findings (columnar), the
-incidents they concern (Arrow, compact for the trip back from a worker), its clocks' daily
-violation counts and a few counts. ``reduce_parts`` concatenates the findings in input order,
-sums the daily counts and computes the clocks: the findings are those of the local engine on
-the same incidents, in the same order, and so are the clocks and summaries.
-
-The reduced ``Verification.table`` holds only the incidents that have findings (``Finding.extra
-["row"]`` indexes it); ``intake.incidents`` counts all of them.
+incidents they concern (an ``IncidentTable``, ids as Arrow strings), its clocks' daily violation
+counts, a 128-bit hash of the id of every incident inside the period (the reduction finds
+repeated ids with them) and a few counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -28,9 +24,8 @@ import pyarrow as pa
 from ceasefire.actors import AliasResolver
 from ceasefire.findings import FindingTable
 from ceasefire.model import Agreement
-from ceasefire.pipeline import Intake, Verification
 from ceasefire.rules import evaluate
-from ceasefire.rules.clocks import DailyCounts, clocks_from_counts, daily_violations, merge_daily
+from ceasefire.rules.clocks import DailyCounts, daily_violations
 from ceasefire.scale.normalize import (
     EPOCH_ORDINAL,
     INCIDENT_SCHEMA,
@@ -41,7 +36,11 @@ from ceasefire.scale.parquet import Part
 from ceasefire.sources.rows import BadRows
 from ceasefire.table import FIELDS, STRING_FIELDS, IncidentTable
 
-__all__ = ["Chunk", "PartResult", "reduce_parts", "verify_chunk"]
+Progress = Callable[[int], None]
+
+__all__ = ["Chunk", "PartResult", "Runner", "Task", "id_hashes", "to_arrow", "verify_chunk"]
+
+HASH_KEYS = ("ceasefire:ids:a0", "ceasefire:ids:b1")  # two 64-bit SipHashes: 128 bits per id
 
 ACLED_READ = ("event_id_cnty", "data_id", "event_date", "time_precision", "event_type", "sub_event_type",
               "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "country", "admin1",
@@ -62,18 +61,20 @@ class Chunk:
     def rows(self) -> int:
         return self.part.rows if self.part is not None else (self.table.num_rows if self.table is not None else 0)
 
-    def read(self, columns: list[str] | None = None) -> pa.Table:
+    def read(self, columns: list[str] | None = None, progress: Progress | None = None) -> pa.Table:
+        """The named columns (None: all); ``progress`` gets the rows of each Parquet row group
+        read (a table in memory was read, and counted, when the chunk was made)."""
         if self.table is not None:
             return self.table if columns is None else self.table.select([c for c in columns if c in self.table.column_names])
         assert self.part is not None
-        return self.part.read(columns)
+        return self.part.read(columns, progress)
 
-    def columns(self, bad_rows: BadRows) -> dict[str, Any]:
+    def columns(self, bad_rows: BadRows, progress: Progress | None = None) -> dict[str, Any]:
         """Raw columns for ``IncidentTable.from_columns``; bad rows reported and dropped."""
         if self.layout == "incidents":
-            return incident_columns(self.read())
+            return incident_columns(self.read(None, progress))
         assert self.part is not None
-        return acled_columns(self.read(list(ACLED_READ)), self.part.path, self.part.first_row, bad_rows)
+        return acled_columns(self.read(list(ACLED_READ), progress), self.part.path, self.part.first_row, bad_rows)
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,18 @@ class Task:
     chunk: Chunk
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    drop: npt.NDArray[np.bool_] | None = None  # per row of the chunk: a repeated id (plan)
+    # per incident of the chunk inside the period (bad rows left out), in order: True for a
+    # repeat of an earlier id (``scale.reduce.Reduction.repeats``)
+    drop: npt.NDArray[np.bool_] | None = None
     skip_bad_rows: bool = False
 
 
 @dataclass(frozen=True)
 class PartResult:
     findings: FindingTable  # ``incident`` indexes ``incidents``
-    incidents: pa.Table  # raw columns of the incidents with findings, in input order
+    incidents: IncidentTable  # the incidents with findings, in input order; ids as Arrow strings
     daily: DailyCounts
+    id_hash: npt.NDArray[np.uint64]  # (n, 2): every incident inside the period (``id_hashes``)
     admitted: int  # incidents verified
     outside_period: int
     last_day: int  # the latest possible date of any incident (ordinal; 0: none)
@@ -100,33 +104,40 @@ class PartResult:
     seconds: float = 0.0
 
 
-def verify_chunk(agreement: Agreement, task: Task) -> PartResult:
-    """Read, normalize and verify one partition (runs on a worker or in-process)."""
+# Runs (index, task) pairs, yielding (index, result) as each is done; the second argument gets the
+# input rows read (``scale.engine``).
+Runner = Callable[[Sequence[tuple[int, Task]], Callable[[int], None] | None], Iterator[tuple[int, PartResult]]]
+
+
+def verify_chunk(agreement: Agreement, task: Task, progress: Progress | None = None) -> PartResult:
+    """Read, normalize and verify one partition (runs on a worker or in-process); ``progress``
+    gets the rows of each row group as it is read."""
     start = time.perf_counter()
     bad_rows = BadRows(skip=task.skip_bad_rows)
-    raw = task.chunk.columns(bad_rows)
-    keep, outside = _admitted(raw, task)
+    raw = task.chunk.columns(bad_rows, progress)
+    keep, inside = _admitted(raw, task)
+    id_hash = id_hashes(raw["id"][inside])
     if not keep.all():
         raw = {k: v[keep] for k, v in raw.items()}
     resolver = AliasResolver(agreement)
     table = IncidentTable.from_columns(raw, resolver)
+    del raw
     findings = evaluate(agreement, table, resolver)
     rows, local = np.unique(findings.incident, return_inverse=True)
     return PartResult(
         findings=replace(findings, incident=local.astype(np.intp)),
-        incidents=to_arrow(table, rows),
+        incidents=_compact(table.take(rows)), id_hash=id_hash,
         daily=daily_violations(agreement, table, findings),
-        admitted=len(table), outside_period=outside,
+        admitted=len(table), outside_period=int(np.count_nonzero(~inside)),
         last_day=int(table.day1.max(initial=0)),
         unresolved=tuple(resolver.unresolved()), bad_rows=bad_rows,
         seconds=time.perf_counter() - start,
     )  # fmt: skip
 
 
-def _admitted(raw: Mapping[str, Any], task: Task) -> tuple[npt.NDArray[np.bool_], int]:
-    """Rows inside the period and not repeats; the number outside the period."""
+def _admitted(raw: Mapping[str, Any], task: Task) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """(rows inside the period and not repeats, rows inside the period)."""
     n = len(raw["id"])
-    keep = np.ones(n, bool) if task.drop is None else ~task.drop[: n]
     reported = np.asarray(raw.get("date_reported", np.zeros(n, np.int64)))
     day = np.where(reported > 0, reported, np.asarray(raw["date"]))
     inside = np.ones(n, bool)
@@ -134,7 +145,25 @@ def _admitted(raw: Mapping[str, Any], task: Task) -> tuple[npt.NDArray[np.bool_]
         inside &= day >= task.date_from.toordinal()
     if task.date_to is not None:
         inside &= day <= task.date_to.toordinal()
-    return keep & inside, int(np.count_nonzero(~inside))
+    keep = inside.copy()
+    if task.drop is not None:
+        keep[np.flatnonzero(inside)[task.drop]] = False
+    return keep, inside
+
+
+def id_hashes(ids: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
+    """(n, 2) uint64: two SipHashes of each id (str). The reduction takes equal pairs for equal
+    ids: two different ids among 10^9 share a pair with probability below 10^-20."""
+    out = np.empty((len(ids), 2), np.uint64)
+    for k, key in enumerate(HASH_KEYS):
+        out[:, k] = pd.util.hash_array(np.asarray(ids, dtype=object), hash_key=key, categorize=False)
+    return out
+
+
+def _compact(table: IncidentTable) -> IncidentTable:
+    """The table with its ids as Arrow strings (~14 bytes an id rather than ~65 as ``str``)."""
+    ids: Any = pd.arrays.ArrowStringArray(pa.array(np.asarray(table.columns["id"], dtype=object), pa.string()))
+    return replace(table, columns={**table.columns, "id": ids})
 
 
 def to_arrow(table: IncidentTable, rows: npt.NDArray[np.intp]) -> pa.Table:
@@ -156,47 +185,3 @@ def to_arrow(table: IncidentTable, rows: npt.NDArray[np.intp]) -> pa.Table:
         else:
             data[name] = pa.array(values)
     return pa.table(data).select(INCIDENT_SCHEMA.names).cast(INCIDENT_SCHEMA)
-
-
-def reduce_parts(
-    agreement: Agreement, parts: Sequence[PartResult], intake: Intake,
-    date_from: dt.date | None = None, date_to: dt.date | None = None,
-) -> Verification:  # fmt: skip
-    """One verification from the results of consecutive partitions of the input, in order."""
-    resolver = AliasResolver(agreement)
-    incidents = [p.incidents for p in parts if p.incidents.num_rows] or [INCIDENT_SCHEMA.empty_table()]
-    columns = incident_columns(pa.concat_tables(incidents).unify_dictionaries())
-    del incidents
-    table = IncidentTable.from_columns(columns, resolver)
-    del columns
-    findings = _concat_findings([p.findings for p in parts], [p.incidents.num_rows for p in parts])
-    for name in sorted({a for p in parts for a in p.unresolved}):
-        resolver.resolve(name)  # so that the unresolved actors are those of every partition
-    last = max((p.last_day for p in parts), default=0)
-    last_day = date_to if date_to is not None else (dt.date.fromordinal(last) if last else None)
-    clocks = clocks_from_counts(agreement, merge_daily(p.daily for p in parts), last_day)
-    intake.incidents = sum(p.admitted for p in parts)
-    intake.outside_period += sum(p.outside_period for p in parts)
-    intake.bad_row_count += sum(p.bad_rows.count for p in parts)
-    intake.bad_rows += [m for p in parts for m in p.bad_rows.messages][: 100 - len(intake.bad_rows)]
-    return Verification(agreement, table, findings, clocks, resolver, intake, date_from, date_to)
-
-
-def _concat_findings(tables: Sequence[FindingTable], sizes: Sequence[int]) -> FindingTable:
-    """Findings of consecutive partitions, incidents renumbered and places unified by name;
-    written into preallocated columns, so memory holds the result once."""
-    places: list[tuple[str, str]] = list(dict.fromkeys(p for ft in tables for p in ft.places))
-    names = [f for f in FindingTable.__slots__ if f != "places"]
-    empty = FindingTable.concat([], places)
-    total = sum(len(ft) for ft in tables)
-    merged = {f: np.empty(total, getattr(empty, f).dtype) for f in names}
-    start = offset = 0
-    for ft, size in zip(tables, sizes, strict=True):
-        remap = np.array([places.index(p) for p in ft.places] + [-1], np.int16)
-        stop = start + len(ft)
-        for f in names:
-            merged[f][start:stop] = getattr(ft, f)
-        merged["incident"][start:stop] += offset
-        merged["place_id"][start:stop] = remap[ft.place_id]
-        start, offset = stop, offset + size
-    return FindingTable(**merged, places=tuple(places))

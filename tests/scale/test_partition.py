@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,8 +20,10 @@ from ceasefire.formats import _tail, clock_dict, finding_dict
 from ceasefire.model import Agreement
 from ceasefire.pipeline import Intake, Verification, verify_table
 from ceasefire.rules.clocks import merge_daily
+from ceasefire.scale import verify_partitioned
 from ceasefire.scale.normalize import incident_columns
-from ceasefire.scale.partition import Chunk, Task, reduce_parts, verify_chunk
+from ceasefire.scale.partition import Chunk, Task, verify_chunk
+from ceasefire.scale.reduce import reduce_parts
 from ceasefire.table import IncidentTable
 
 N = 3_000
@@ -61,3 +68,49 @@ def test_daily_counts_add_up() -> None:
     merged = merge_daily([a, b])
     assert merged["c"][0].tolist() == [3, 5, 9] and merged["c"][1].tolist() == [1, 6, 1]
     assert merged["d"][1].tolist() == [7]
+
+
+def first_inside(ids: np.ndarray, day: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """The reference: rows inside [lo, hi], first occurrence of each id (pipeline._admitted)."""
+    inside = (day >= lo) & (day <= hi)
+    keep = np.zeros(len(ids), bool)
+    rows = np.flatnonzero(inside)
+    keep[rows[~pd.Series(ids[rows]).duplicated().to_numpy()]] = True
+    return keep
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(distinct=st.integers(200, N), part_rows=st.integers(300, N), trim=st.integers(0, 20))
+def test_repeated_ids_inside_the_period_are_dropped_like_the_local_engine(
+    synthetic_agreement: Agreement, synthetic: Any, distinct: int, part_rows: int, trim: int
+) -> None:
+    table = synthetic(synthetic_agreement, N)
+    ids = np.array([f"R{k}" for k in np.random.default_rng(distinct).integers(0, distinct, N)], dtype=object)
+    table = table.set_column(0, "id", pa.array(ids, pa.string()))
+    day = incident_columns(table)["date"]
+    lo, hi = int(day.min()) + trim, int(day.max()) - trim
+    keep = first_inside(ids, day, lo, hi)
+    period: dict[str, Any] = {"date_from": dt.date.fromordinal(lo), "date_to": dt.date.fromordinal(hi)}
+    with tempfile.TemporaryDirectory() as tmp:
+        pq.write_table(table, Path(tmp) / "events.parquet", row_group_size=100)
+        got = verify_partitioned(synthetic_agreement, [Path(tmp) / "events.parquet"], part_rows=part_rows, **period)
+    resolver = AliasResolver(synthetic_agreement)
+    want = verify_table(synthetic_agreement, IncidentTable.from_columns(incident_columns(table.filter(pa.array(keep))),
+                                                                        resolver), resolver, **period)  # fmt: skip
+    same(want, got)
+    assert got.intake.incidents == keep.sum()
+    assert got.intake.duplicates == ((day >= lo) & (day <= hi)).sum() - keep.sum()
+
+
+def test_progress_counts_rows_as_they_are_read(tmp_path: Path, synthetic_agreement: Agreement, synthetic: Any) -> None:
+    pq.write_table(synthetic(synthetic_agreement, N), tmp_path / "events.parquet", row_group_size=250)
+    seen: list[int] = []
+    verify_partitioned(synthetic_agreement, [tmp_path / "events.parquet"], part_rows=1_000, progress=seen.append)
+    assert seen == list(range(250, N + 1, 250))  # every row group, before its partition is verified
+
+
+def test_reduced_table_keeps_ids_as_arrow_strings(synthetic_agreement: Agreement, synthetic: Any) -> None:
+    v = partitioned(synthetic_agreement, synthetic(synthetic_agreement, N), [700, 1_900])
+    assert isinstance(v.table.columns["id"], pd.arrays.ArrowStringArray)
+    assert len(v.table.columns["id"].__arrow_array__().chunks) == 3  # the partitions' ids, not copied
+    assert isinstance(v.table.columns["id"][0], str)
