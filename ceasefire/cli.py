@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from ceasefire.api import cli as serve_cli
 from ceasefire.clitools import emit, progress_bar
 from ceasefire.errors import CeasefireError, UsageError
 from ceasefire.news.cli import claims, extract
@@ -117,6 +118,7 @@ app.command("import")(store_cli.import_events)
 app.add_typer(store_cli.token_app)
 app.add_typer(store_cli.log_app)
 app.command()(convert)
+app.command()(serve_cli.serve)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "syria-2016-09"
 

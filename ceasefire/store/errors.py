@@ -4,7 +4,9 @@
 
     CeasefireError
     └── StoreError              a database, key file or evidence folder cannot be used as asked
-        └── AppendOnlyError     a statement tried to update or delete an append-only row
+        ├── AppendOnlyError     a statement tried to update or delete an append-only row
+        ├── UnknownRecord       no such record (a report id); the API answers 404
+        └── IdempotencyMismatch an Idempotency-Key used again with another request; 422
 
 The CLI maps both to exit code 2 and their one-line message, like every ``CeasefireError``.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from ceasefire.errors import CeasefireError
 
-__all__ = ["AppendOnlyError", "StoreError"]
+__all__ = ["AppendOnlyError", "IdempotencyMismatch", "StoreError", "UnknownRecord"]
 
 
 class StoreError(CeasefireError):
@@ -22,3 +24,11 @@ class StoreError(CeasefireError):
 
 class AppendOnlyError(StoreError):
     """The database refused to update or delete a row of an append-only table."""
+
+
+class UnknownRecord(StoreError):
+    """No record with that id (or none the caller may see)."""
+
+
+class IdempotencyMismatch(StoreError):
+    """An Idempotency-Key was used before by the same token for a different request."""

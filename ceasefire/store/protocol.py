@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from ceasefire.ledger import Checkpoint, Receipt
 from ceasefire.model import Incident
@@ -24,12 +24,18 @@ from ceasefire.store.bundle import AgreementBundle
 __all__ = [
     "ROLES",
     "AgreementVersion",
+    "Attached",
     "EvidenceRecord",
     "ImportRecord",
     "LogProblem",
     "LogReport",
+    "ReportRecord",
+    "ReportScope",
+    "ReportSubmission",
     "RunRecord",
     "Store",
+    "Submitted",
+    "Submitter",
     "TokenRecord",
 ]
 
@@ -88,6 +94,81 @@ class TokenRecord:
     name: str
     created_at: str
     log_index: int
+
+
+@dataclass(frozen=True)
+class ReportSubmission:
+    """What a monitor or party submits (one version of a report); ``occurred_on`` is ISO 8601."""
+
+    title: str
+    description: str
+    occurred_on: str
+    lat: float
+    lon: float
+    event_type: str
+    sub_event_type: str
+    actor1: str
+    actor2: str
+    weapon: str  # a weapon class (model.WEAPON_CLASSES) or ""
+    fatalities: int
+    sources: tuple[tuple[str, str], ...]  # (name, url)
+    client_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class Submitter:
+    """The token a write is made with (its id, role and party), as recorded beside the write."""
+
+    token_id: int
+    role: str
+    party: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which reports a reader sees: all of them, or the published ones plus those first
+    submitted with ``token_id`` or for ``party``."""
+
+    everything: bool = False
+    token_id: int | None = None
+    party: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    """The latest version of a report; ``owner`` submitted version 1."""
+
+    id: int
+    version: int
+    submission: ReportSubmission
+    owner: Submitter
+    submitted_by: Submitter  # of this version
+    published: bool
+    created_at: str  # of this version
+    log_index: int  # of this version
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A stored report version and its receipt; ``replayed``: an earlier answer given again."""
+
+    report_id: int
+    version: int
+    log_index: int
+    receipt: Receipt
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Attached:
+    """An evidence file attached to a report, its log entry and receipt; ``new``: False when
+    that file was already attached to that report (nothing was added)."""
+
+    report_id: int
+    evidence: EvidenceRecord
+    log_index: int
+    receipt: Receipt
+    new: bool = True
 
 
 @dataclass(frozen=True)
@@ -154,3 +235,16 @@ class Store(Protocol):
     def checkpoints(self) -> list[Checkpoint]: ...
     def receipt(self, index: int) -> Receipt: ...
     def verify_log(self) -> LogReport: ...
+    # 0004_reports (ceasefire/store/reports.py)
+    def submit_report(
+        self, submitter: Submitter, submission: ReportSubmission, *, report_id: int | None = None,
+        idempotency: tuple[str, str] | None = None,
+    ) -> Submitted: ...  # fmt: skip
+    def publish_report(self, submitter: Submitter, report_id: int) -> tuple[int, bool]: ...
+    def reports(self, scope: ReportScope, *, limit: int, offset: int) -> tuple[list[ReportRecord], int]: ...
+    def report(self, scope: ReportScope, report_id: int) -> ReportRecord | None: ...
+    def run_summary(self, run_id: int) -> dict[str, Any]: ...
+    def attach_evidence(
+        self, submitter: Submitter, report_id: int, fp: BinaryIO, name: str, media_type: str,
+    ) -> Attached: ...  # fmt: skip
+    def report_evidence(self, report_id: int) -> list[EvidenceRecord]: ...

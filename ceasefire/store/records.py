@@ -23,7 +23,7 @@ from typing import Any
 from ceasefire.ledger import canonical_json
 from ceasefire.store.database import Row
 
-__all__ = ["INCIDENT_COLUMNS", "KINDS", "Child", "Kind", "children_digest", "entry_bytes"]
+__all__ = ["INCIDENT_COLUMNS", "KINDS", "REPORT_COLUMNS", "Child", "Kind", "children_digest", "entry_bytes"]
 
 INCIDENT_COLUMNS = (
     "import_id", "seq", "incident_id", "source", "date", "date_end", "date_reported", "lat", "lon",
@@ -32,6 +32,11 @@ INCIDENT_COLUMNS = (
     "admin1", "location", "notes", "source_name", "file", "line",
 )  # fmt: skip
 FINDING_COLUMNS = ("run_id", "seq", "finding_id", "obligation", "status", "date", "parties", "document")
+REPORT_COLUMNS = (
+    "report_id", "version", "title", "description", "occurred_on", "lat", "lon", "event_type",
+    "sub_event_type", "actor1", "actor2", "weapon", "fatalities", "sources", "client_hash",
+    "token_id", "role", "party", "created_at",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,11 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          (Child("findings", FINDING_COLUMNS, "run_id", "id"),)),
     Kind("token", "tokens", ("id", "token_sha256", "role", "party", "name", "created_at"),
          ("id", "role", "party", "name")),
+    # 0004_reports: what the REST API writes (ceasefire/store/reports.py)
+    Kind("report_version", "report_versions", REPORT_COLUMNS, ("report_id", "version", "token_id", "party")),
+    Kind("publication", "report_publications", ("report_id", "token_id", "created_at"), ("report_id", "token_id")),
+    Kind("attachment", "report_evidence", ("report_id", "sha256", "token_id", "created_at"),
+         ("report_id", "sha256", "token_id")),
 )}  # fmt: skip
 
 

@@ -15,7 +15,7 @@ import secrets
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -33,19 +33,25 @@ from ceasefire.ledger import (
     sign_checkpoint,
 )
 from ceasefire.model import Incident
-from ceasefire.store import migrations
+from ceasefire.store import migrations, reports
 from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.database import Database, Row
-from ceasefire.store.errors import StoreError
+from ceasefire.store.errors import StoreError, UnknownRecord
 from ceasefire.store.evidence import EVIDENCE_ENV, EvidenceFiles
 from ceasefire.store.keys import KEY_ENV, create_key, read_key
 from ceasefire.store.protocol import (
     ROLES,
     AgreementVersion,
+    Attached,
     EvidenceRecord,
     ImportRecord,
     LogReport,
+    ReportRecord,
+    ReportScope,
+    ReportSubmission,
     RunRecord,
+    Submitted,
+    Submitter,
     TokenRecord,
 )
 from ceasefire.store.records import INCIDENT_COLUMNS, KINDS, children_digest, entry_bytes
@@ -346,6 +352,40 @@ class SQLStore:
         known = [p.id for p in current.bundle.load().parties]
         if party not in known:
             raise StoreError(f"--party: '{party}' is not a party of '{current.agreement_id}' (known: {', '.join(known)})")
+
+    # -- reports (0004_reports; the logic lives in reports.py) ----------------------------------
+
+    def submit_report(
+        self, submitter: Submitter, submission: ReportSubmission, *, report_id: int | None = None,
+        idempotency: tuple[str, str] | None = None,
+    ) -> Submitted:  # fmt: skip
+        """Store a report version, log it and return its receipt (see ``reports.submit_report``)."""
+        return reports.submit_report(self, submitter, submission, report_id=report_id, idempotency=idempotency)
+
+    def publish_report(self, submitter: Submitter, report_id: int) -> tuple[int, bool]:
+        return reports.publish_report(self, submitter, report_id)
+
+    def reports(self, scope: ReportScope, *, limit: int, offset: int) -> tuple[list[ReportRecord], int]:
+        return reports.list_reports(self, scope, limit=limit, offset=offset)
+
+    def report(self, scope: ReportScope, report_id: int) -> ReportRecord | None:
+        return reports.get_report(self, scope, report_id)
+
+    def attach_evidence(
+        self, submitter: Submitter, report_id: int, fp: BinaryIO, name: str, media_type: str,
+    ) -> Attached:  # fmt: skip
+        """Keep a file as evidence and attach it to a report (see ``reports.attach_evidence``)."""
+        return reports.attach_evidence(self, submitter, report_id, fp, name, media_type)
+
+    def report_evidence(self, report_id: int) -> list[EvidenceRecord]:
+        return reports.report_evidence(self, report_id)
+
+    def run_summary(self, run_id: int) -> dict[str, Any]:
+        """A run's ``summary``, ``clocks`` and ``unresolved_actors`` as ``verify --format json``."""
+        rows = self.db.execute("SELECT summary FROM runs WHERE id = ?", (run_id,))
+        if not rows:
+            raise UnknownRecord(f"{self.url}: no verification run {run_id}")
+        return dict(json.loads(str(rows[0][0])))
 
 
 def _check_role(role: str, party: str | None) -> None:

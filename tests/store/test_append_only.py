@@ -7,12 +7,14 @@ import sqlite3
 import pytest
 from store.storekit import SYRIA, OpenTarget
 
+from ceasefire.store.protocol import ReportSubmission, Submitter
 from ceasefire.store.workflow import import_events, init_database
 
 # (table, a column to change): every table that holds submitted data or the log.
 TABLES = [("log_entries", "entry"), ("checkpoints", "signature"), ("log_keys", "public_key"),
           ("agreement_versions", "title"), ("evidence", "name"), ("imports", "name"),
-          ("incidents", "actor1"), ("runs", "summary"), ("findings", "status"), ("tokens", "role")]  # fmt: skip
+          ("incidents", "actor1"), ("runs", "summary"), ("findings", "status"), ("tokens", "role"),
+          ("report_versions", "title"), ("report_publications", "created_at"), ("idempotency_keys", "receipt")]  # fmt: skip
 
 
 @pytest.fixture
@@ -20,7 +22,11 @@ def filled(open_target: OpenTarget) -> OpenTarget:
     store = open_target()
     init_database(store, SYRIA / "agreement.yaml")
     import_events(store, [SYRIA / "incidents.csv"])
-    store.create_token("analyst", None, "a")
+    _, analyst = store.create_token("analyst", None, "a")
+    _, monitor = store.create_token("monitor", None, "m")
+    submission = ReportSubmission("t", "", "2016-09-14", 36.2, 37.1, "Battles", "", "", "", "", 0, ())
+    done = store.submit_report(Submitter(monitor.id, "monitor"), submission, idempotency=("key", "sha"))
+    store.publish_report(Submitter(analyst.id, "analyst"), done.report_id)
     store.close()
     return open_target
 

@@ -7,6 +7,7 @@ a transaction that is rolled back, so one 10,000-entry database serves every cas
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,11 +19,15 @@ from store.storekit import BACKENDS, SYRIA, OpenTarget, pg_url
 
 from ceasefire.ledger import leaf_hash
 from ceasefire.store import LogReport, SQLStore
+from ceasefire.store.protocol import ReportSubmission, Submitter
 from ceasefire.store.records import KINDS, entry_bytes
 from ceasefire.store.sqlstore import now
 from ceasefire.store.workflow import import_events, init_database
 
 TOKENS = 10_000
+REPORT = ReportSubmission("Shelling", "Mortar rounds.", "2016-09-14", 36.26, 37.08, "Explosions/Remote violence",
+                          "Shelling/artillery/missile attack", "Syrian army", "Civilians", "mortar", 2,
+                          (("SOHR", "https://example.org/1"),), "ab" * 32)  # fmt: skip
 TABLES = ["log_entries", "checkpoints", *(k.table for k in KINDS.values()), "incidents", "findings"]
 
 
@@ -71,8 +76,8 @@ def bulk_tokens(store: SQLStore, count: int) -> None:
 
 @contextmanager
 def built(backend: str, folder: Path, tokens: int) -> Iterator[SQLStore]:
-    """Agreement, the Syria import and run (116 incidents, 121 findings), a party token,
-    ``tokens`` bulk tokens, a checkpoint; on SQLite or in a fresh PostgreSQL schema."""
+    """Agreement, the Syria import and run (116 incidents, 121 findings), a party token, a
+    report it submitted with an evidence file and its publication, ``tokens`` bulk tokens, a checkpoint; on SQLite or in a fresh PostgreSQL schema."""
     schema = None
     if backend == "postgres":
         import psycopg
@@ -87,7 +92,11 @@ def built(backend: str, folder: Path, tokens: int) -> Iterator[SQLStore]:
     store = opener()
     init_database(store, SYRIA / "agreement.yaml")
     import_events(store, [SYRIA / "incidents.csv"])
-    store.create_token("party", "syria-gov", "liaison")
+    _, liaison = store.create_token("party", "syria-gov", "liaison")
+    submitted = store.submit_report(Submitter(liaison.id, "party", "syria-gov"), REPORT, idempotency=("k", "h"))
+    store.publish_report(Submitter(1, "analyst"), submitted.report_id)
+    store.attach_evidence(Submitter(liaison.id, "party", "syria-gov"), submitted.report_id, io.BytesIO(b"photo"),
+                          "photo.jpg", "image/jpeg")  # fmt: skip
     bulk_tokens(store, tokens)
     store.checkpoint()
     try:
@@ -104,7 +113,7 @@ def built(backend: str, folder: Path, tokens: int) -> Iterator[SQLStore]:
 @pytest.fixture(scope="module", params=BACKENDS)
 def big(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLStore]:
     with built(request.param, tmp_path_factory.mktemp("big"), TOKENS) as store:
-        assert store.log_size() == TOKENS + 6
+        assert store.log_size() == TOKENS + 10
         yield store
 
 
@@ -125,7 +134,7 @@ def _one_byte(text: str, at: int) -> str:
 def test_an_intact_log_of_10000_entries_verifies(big: SQLStore) -> None:
     report = big.verify_log()
     assert report.ok, report.problems
-    assert (report.size, report.checkpoints) == (TOKENS + 6, 3)
+    assert (report.size, report.checkpoints) == (TOKENS + 10, 6)
 
 
 def test_one_changed_byte_in_a_row(big: SQLStore) -> None:

@@ -1,0 +1,63 @@
+"""The ASGI app: ``create_app(Settings(db=...))`` -> FastAPI, served by ``ceasefire serve``.
+
+Routes live with their concept (``reports``, ``log``, ``findings``) under ``/api/v1``; the
+OpenAPI document is ``/api/v1/openapi.json``. The app opens the store once before serving:
+pending migrations are applied and the log key must be usable, so a bad ``--db`` or key fails
+at start with one line, not at the first request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from ceasefire.api import evidence, findings, log, problems, reports
+from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
+from ceasefire.api.reports import InFlight
+from ceasefire.api.state import RateLimiter, Settings, StorePool
+from ceasefire.store import StoreError
+
+__all__ = ["PREFIX", "create_app"]
+
+PREFIX = "/api/v1"
+_ERRORS = {401: "no valid bearer token", 403: "the role may not do this", 404: "not found or not yours to see",
+           422: "invalid request: `errors` names each field", 429: "rate limit of the token reached"}  # fmt: skip
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": text, "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}} for status, text in _ERRORS.items()
+}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The app over ``settings.db`` (StoreError when the database cannot be served)."""
+    pool = StorePool(settings, settings.connections)
+    _prepare(pool)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        pool.close()
+
+    app = FastAPI(
+        title="ceasefire", version="1", summary="Reports, findings and the tamper-evident log of a ceasefire.",
+        openapi_url=f"{PREFIX}/openapi.json", docs_url=f"{PREFIX}/docs", redoc_url=None, lifespan=lifespan,
+    )  # fmt: skip
+    app.state.pool, app.state.in_flight, app.state.settings = pool, InFlight(), settings
+    app.state.limiter = RateLimiter(settings.rate_per_minute, settings.burst)
+    problems.install(app)
+    for router in (reports.router, evidence.router, log.router, findings.router):
+        app.include_router(router, prefix=PREFIX, responses=ERROR_RESPONSES)
+    return app
+
+
+def _prepare(pool: StorePool) -> None:
+    """Apply pending migrations and check the log key, on a store the pool then keeps."""
+    with pool.store() as store:
+        if not store.migrations():
+            raise StoreError(f"{store.url}: not a ceasefire database; create it with `ceasefire init`")
+        store.migrate()
+        store.ensure_log_key(create=False)
+        if store.current_agreement() is None:
+            raise StoreError(f"{store.url}: no agreement stored yet; run `ceasefire init` first")

@@ -1,0 +1,85 @@
+"""Who is calling: ``Authorization: Bearer TOKEN`` checked against the store's hashed tokens.
+
+:func:`caller` is the dependency every route but the OpenAPI document uses: it answers 401
+without a valid token and 429 when the token spent its rate (``state.RateLimiter``). The role
+rules (docs/api.md, "Roles") are functions of the :class:`Caller`: :func:`require` for what a
+role may do at all, :func:`report_scope` for which reports it may see.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ceasefire.api.problems import Problem
+from ceasefire.api.state import RateLimiter, StorePool
+from ceasefire.store import SQLStore
+from ceasefire.store.protocol import ReportScope, Submitter
+
+__all__ = ["Caller", "CallerDep", "StoreDep", "caller", "report_scope", "require", "store"]
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `ceasefire token create`.")
+
+
+@dataclass(frozen=True)
+class Caller:
+    token_id: int
+    role: str
+    party: str | None
+    name: str
+
+    @property
+    def submitter(self) -> Submitter:
+        return Submitter(self.token_id, self.role, self.party)
+
+
+def store(request: Request) -> Iterator[SQLStore]:
+    """A store borrowed from the app's pool for the length of the request."""
+    pool: StorePool = request.app.state.pool
+    with pool.store() as borrowed:
+        yield borrowed
+
+
+StoreDep = Annotated[SQLStore, Depends(store)]
+
+
+def caller(
+    request: Request, db: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:  # fmt: skip
+    """The token's holder; 401 without a valid bearer token, 429 past the token's rate."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Problem(401, "send Authorization: Bearer TOKEN (a token from `ceasefire token create`)",
+                      headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+    record = db.find_token(credentials.credentials)
+    if record is None:
+        raise Problem(401, "this token is not valid here", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    limiter: RateLimiter = request.app.state.limiter
+    wait = limiter.take(record.id)
+    if wait > 0:
+        raise Problem(429, f"rate limit of this token reached; retry in {math.ceil(wait)} s",
+                      headers={"Retry-After": str(math.ceil(wait))})  # fmt: skip
+    return Caller(record.id, record.role, record.party, record.name)
+
+
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def require(who: Caller, *roles: str) -> None:
+    """403 unless ``who`` has one of ``roles``."""
+    if who.role not in roles:
+        raise Problem(403, f"role '{who.role}' may not do this (allowed: {', '.join(roles)})")
+
+
+def report_scope(who: Caller) -> ReportScope:
+    """analyst, admin: every report; monitor: its own; party: its own and its party's; observer:
+    none of those; and every role the published ones."""
+    if who.role in ("admin", "analyst"):
+        return ReportScope(everything=True)
+    if who.role == "observer":
+        return ReportScope()
+    return ReportScope(token_id=who.token_id, party=who.party if who.role == "party" else None)

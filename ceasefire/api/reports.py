@@ -1,0 +1,188 @@
+"""``/api/v1/reports``: submit, list, read, correct (new versions) and publish reports.
+
+Who may do what (docs/api.md, "Roles"): monitors and parties submit, and correct their own
+reports (a party also its party's); analysts publish; every role reads what
+:func:`~ceasefire.api.auth.report_scope` lets it see, and a report it may not see is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ceasefire.api.auth import Caller, CallerDep, StoreDep, report_scope, require
+from ceasefire.api.problems import Problem
+from ceasefire.ledger import canonical_json
+from ceasefire.model import WEAPON_CLASSES
+from ceasefire.store import SQLStore
+from ceasefire.store.protocol import ReportRecord, ReportSubmission, Submitted
+
+__all__ = ["SUBMITTERS", "InFlight", "ReportId", "ReportIn", "check_owner", "report_dict", "router", "visible"]
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+SUBMITTERS = ("monitor", "party")
+MAX_ID = 2**53  # ids beyond any stored one answer 404, never a database overflow
+ReportId = Annotated[int, Path(ge=1, le=MAX_ID, description="The report's id.")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=200,
+           description="Retry safely: the same key and body replay the first answer."),
+]  # fmt: skip
+
+
+def _weapon(value: str) -> str:
+    if value and value not in WEAPON_CLASSES:
+        raise ValueError(f"'{value}' is not a weapon class (one of {', '.join(WEAPON_CLASSES)})")
+    return value
+
+
+class SourceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=300)
+    url: str = Field(default="", max_length=2000, pattern=r"^(https?://\S+)?$")
+
+
+class ReportIn(BaseModel):
+    """A report as submitted: one incident, what is known of it, and where that comes from."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field(default="", max_length=20_000)
+    occurred_on: dt.date
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    event_type: str = Field(min_length=1, max_length=100, description="ACLED's event types.")
+    sub_event_type: str = Field(default="", max_length=100)
+    actor1: str = Field(default="", max_length=300)
+    actor2: str = Field(default="", max_length=300)
+    weapon: Annotated[str, AfterValidator(_weapon)] = Field(
+        default="", json_schema_extra={"enum": ["", *WEAPON_CLASSES]}, description="A weapon class, or empty.")
+    fatalities: int = Field(default=0, ge=0, le=1_000_000)
+    sources: list[SourceIn] = Field(default_factory=list, max_length=50)
+    client_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$",
+                                    description="SHA-256 (hex) of attached evidence, as the client computed it.")  # fmt: skip
+
+    def submission(self) -> ReportSubmission:
+        fields = self.model_dump(exclude={"sources", "occurred_on"})
+        sources = tuple((s.name, s.url) for s in self.sources)
+        return ReportSubmission(**fields, occurred_on=self.occurred_on.isoformat(), sources=sources)
+
+
+class InFlight:
+    """Idempotency keys whose first request is still being answered (a second one gets 409)."""
+
+    def __init__(self) -> None:
+        self._keys: set[tuple[int, str]] = set()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def hold(self, token_id: int, key: str | None) -> Iterator[None]:
+        if key is None:
+            yield
+            return
+        with self._lock:
+            if (token_id, key) in self._keys:
+                raise Problem(409, f"a request with Idempotency-Key {key!r} is still in flight; retry when it is answered")
+            self._keys.add((token_id, key))
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._keys.discard((token_id, key))
+
+
+def _submit(request: Request, db: StoreDep, who: Caller, body: ReportIn, key: str | None, report_id: int | None) -> JSONResponse:
+    idempotency = None
+    if key is not None:
+        request_doc: dict[str, Any] = {"method": request.method, "path": request.url.path, "body": body.model_dump(mode="json")}
+        idempotency = (key, hashlib.sha256(canonical_json(request_doc)).hexdigest())
+    in_flight: InFlight = request.app.state.in_flight
+    with in_flight.hold(who.token_id, key):
+        done = db.submit_report(who.submitter, body.submission(), report_id=report_id, idempotency=idempotency)
+    headers = {"Location": f"/api/v1/reports/{done.report_id}"}
+    if done.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(_submitted(done, db.log_entry(done.log_index)), status_code=201, headers=headers)
+
+
+def _submitted(done: Submitted, entry: bytes) -> dict[str, Any]:
+    return {"id": done.report_id, "version": done.version, "log_index": done.log_index,
+            "receipt": json.loads(done.receipt.to_json()), "entry": entry.decode("utf-8")}  # fmt: skip
+
+
+@router.post("", status_code=201, summary="Submit a report (monitor, party)")
+def submit(request: Request, db: StoreDep, who: CallerDep, body: ReportIn, key: IdempotencyKey = None) -> JSONResponse:
+    """Store a new report; 201 with its id, log index, the log entry and a receipt
+    (a signed checkpoint and an inclusion proof) the submitter can verify alone."""
+    require(who, *SUBMITTERS)
+    return _submit(request, db, who, body, key, None)
+
+
+@router.post("/{report_id}/versions", status_code=201, summary="Correct a report: a new version")
+def add_version(
+    request: Request, db: StoreDep, who: CallerDep, report_id: ReportId, body: ReportIn, key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    """A correction is the report's next version; earlier versions stay as they were."""
+    require(who, *SUBMITTERS)
+    check_owner(who, visible(db, who, report_id))
+    return _submit(request, db, who, body, key, report_id)
+
+
+@router.get("", summary="The reports this token may see")
+def list_reports(
+    db: StoreDep, who: CallerDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> dict[str, Any]:  # fmt: skip
+    """The latest version of each report visible to the caller, by id: ``{"items", "total"}``."""
+    records, total = db.reports(report_scope(who), limit=limit, offset=offset)
+    return {"items": [report_dict(r) for r in records], "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/{report_id}", summary="One report (404 when not yours to see)")
+def get_report(db: StoreDep, who: CallerDep, report_id: ReportId) -> dict[str, Any]:
+    """The latest version, and the evidence files attached to the report."""
+    evidence = [{"sha256": e.sha256, "size": e.size, "name": e.name, "media_type": e.media_type}
+                for e in db.report_evidence(report_id)]  # fmt: skip
+    return {**report_dict(visible(db, who, report_id)), "evidence": evidence}
+
+
+@router.post("/{report_id}/publish", summary="Publish a report (analyst)")
+def publish(db: StoreDep, who: CallerDep, report_id: ReportId) -> dict[str, Any]:
+    """Make the report visible to every role; publishing again changes nothing."""
+    require(who, "analyst")
+    visible(db, who, report_id)
+    index, new = db.publish_report(who.submitter, report_id)
+    return {"id": report_id, "published": True, "log_index": index, "new": new}
+
+
+def visible(db: SQLStore, who: Caller, report_id: int) -> ReportRecord:
+    """The report, or 404 when it is absent or not ``who``'s to see (the same answer)."""
+    record = db.report(report_scope(who), report_id)
+    if record is None:
+        raise Problem(404, f"report {report_id}: no such report")
+    return record
+
+
+def check_owner(who: Caller, record: ReportRecord) -> None:
+    """403 unless ``who`` submitted the report (a party token: or its party did)."""
+    if record.owner.token_id == who.token_id or (who.role == "party" and record.owner.party == who.party):
+        return
+    raise Problem(403, f"report {record.id} was submitted by someone else; only its submitter (or its party) may change it")
+
+
+def report_dict(record: ReportRecord) -> dict[str, Any]:
+    """A report as the API shows it: the latest version's fields and who stands behind it."""
+    fields = dict(record.submission.__dict__)
+    fields["sources"] = [{"name": n, "url": u} for n, u in record.submission.sources]
+    return {"id": record.id, "version": record.version, **fields,
+            "submitted_by": {"role": record.owner.role, "party": record.owner.party},
+            "published": record.published, "created_at": record.created_at, "log_index": record.log_index}  # fmt: skip

@@ -1,0 +1,112 @@
+"""Helpers of the API tests: a real uvicorn server on a free loopback port, over a database
+built like a task force's (the Syria agreement, its incidents imported, one token per role)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from store.storekit import SYRIA, pg_url
+
+from ceasefire.api.state import Settings
+from ceasefire.store import open_store
+from ceasefire.store.workflow import import_events, init_database
+
+MAX_UPLOAD = 64 * 1024  # bytes of one evidence file, small for the tests
+
+# name -> (role, party): the tokens every test database holds.
+TOKENS = {
+    "admin": ("admin", None), "analyst": ("analyst", None), "monitor": ("monitor", None),
+    "monitor2": ("monitor", None), "gov": ("party", "syria-gov"), "gov2": ("party", "syria-gov"),
+    "opposition": ("party", "opposition"), "observer": ("observer", None),
+}  # fmt: skip
+
+
+@dataclass
+class Live:
+    """A running server: its base URL, app, settings and a bearer token per name in TOKENS."""
+
+    url: str
+    app: FastAPI
+    settings: Settings
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def client(self, name: str | None = None, **headers: str) -> httpx.Client:
+        auth = {"Authorization": f"Bearer {self.tokens[name]}"} if name else {}
+        return httpx.Client(base_url=self.url + "/api/v1", headers={**auth, **headers}, timeout=30)
+
+
+@contextmanager
+def running(app: FastAPI) -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a thread on a free 127.0.0.1 port; yields the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, log_level="warning", access_log=False, ws="none", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@contextmanager
+def database(backend: str, folder: Path) -> Iterator[tuple[Settings, dict[str, str]]]:
+    """A database with the Syria agreement and incidents and one token per TOKENS entry."""
+    schema = None
+    if backend == "postgres":
+        import psycopg
+
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(pg_url(), autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        settings = Settings(db=f"{pg_url()}?options=-csearch_path%3D{schema},public",
+                            key=folder / "log.key", evidence=folder / "evidence", max_upload=MAX_UPLOAD)  # fmt: skip
+    else:
+        settings = Settings(db=str(folder / "cf.db"), max_upload=MAX_UPLOAD)
+    store = open_store(settings.db, key=settings.key, evidence=settings.evidence, create=True)
+    try:
+        init_database(store, SYRIA / "agreement.yaml")
+        import_events(store, [SYRIA / "incidents.csv"])
+        tokens = {name: store.create_token(role, party, name)[0] for name, (role, party) in TOKENS.items()}
+    finally:
+        store.close()
+    try:
+        yield settings, tokens
+    finally:
+        if schema:
+            import psycopg
+
+            with psycopg.connect(pg_url(), autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+REPORT: dict[str, Any] = {
+    "title": "Shelling of Kafr Hamra", "description": "Mortar rounds hit the market.",
+    "occurred_on": "2016-09-14", "lat": 36.26, "lon": 37.08, "event_type": "Explosions/Remote violence",
+    "sub_event_type": "Shelling/artillery/missile attack", "actor1": "Military Forces of Syria",
+    "actor2": "Civilians (Syria)", "weapon": "mortar", "fatalities": 2,
+    "sources": [{"name": "SOHR", "url": "https://example.org/sohr/1"}],
+}  # fmt: skip
+
+
+def report(**changes: Any) -> dict[str, Any]:
+    return {**REPORT, **changes}

@@ -1,0 +1,24 @@
+"""API fixtures: every API test runs against a real uvicorn server, on SQLite and PostgreSQL.
+
+PostgreSQL uses ``CEASEFIRE_TEST_PG_URL`` (source .ci/setup.d/10-postgres.sh), a schema of its
+own per module; without it those tests skip with the reason, and fail under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from api.apikit import Live, database, running
+from store.storekit import BACKENDS
+
+from ceasefire.api.app import create_app
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """A server over a fresh database (one per test module and backend)."""
+    with database(request.param, tmp_path_factory.mktemp("api")) as (settings, tokens):
+        app = create_app(settings)
+        with running(app) as url:
+            yield Live(url, app, settings, tokens)

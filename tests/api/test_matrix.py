@@ -1,0 +1,64 @@
+"""The endpoint x role x party matrix, built from the OpenAPI document: every operation the
+server publishes must have a row here (a new endpoint without one fails), and every cell is
+checked against a real server, each on a fresh report submitted by the party `syria-gov`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from api.apikit import Live, report
+
+ROLES = ["anonymous", "admin", "analyst", "monitor", "gov", "gov2", "opposition", "observer"]
+ALL_200 = {role: 200 for role in ROLES} | {"anonymous": 401}
+
+
+def row(**statuses: int) -> dict[str, int]:
+    return {"anonymous": 401, **statuses}
+
+
+# (method, path) -> the status each caller gets; "gov" submitted the (unpublished) report,
+# "gov2" is another token of the same party, "opposition" another party.
+MATRIX: dict[tuple[str, str], dict[str, int]] = {
+    ("post", "/api/v1/reports"): row(admin=403, analyst=403, monitor=201, gov=201, gov2=201, opposition=201, observer=403),
+    ("get", "/api/v1/reports"): ALL_200,
+    ("get", "/api/v1/reports/{report_id}"): row(admin=200, analyst=200, monitor=404, gov=200, gov2=200, opposition=404, observer=404),
+    ("post", "/api/v1/reports/{report_id}/versions"): row(admin=403, analyst=403, monitor=404, gov=201, gov2=201, opposition=404, observer=403),
+    ("post", "/api/v1/reports/{report_id}/publish"): row(admin=403, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("post", "/api/v1/reports/{report_id}/evidence"): row(admin=403, analyst=403, monitor=404, gov=201, gov2=201, opposition=404, observer=403),
+    ("get", "/api/v1/log/checkpoint"): ALL_200,
+    ("get", "/api/v1/log/key"): ALL_200,
+    ("get", "/api/v1/log/proof"): ALL_200,
+    ("get", "/api/v1/log/consistency"): ALL_200,
+    ("get", "/api/v1/findings"): ALL_200,
+    ("get", "/api/v1/clocks"): ALL_200,
+}  # fmt: skip
+# What each operation is called with, beyond the path.
+REQUEST: dict[tuple[str, str], dict[str, Any]] = {
+    ("post", "/api/v1/reports"): {"json": report()},
+    ("post", "/api/v1/reports/{report_id}/versions"): {"json": report(fatalities=5)},
+    ("post", "/api/v1/reports/{report_id}/evidence"): {"files": {"file": ("a.txt", b"evidence", "text/plain")}},
+    ("get", "/api/v1/log/proof"): {"params": {"index": 0}},
+    ("get", "/api/v1/log/consistency"): {"params": {"from": 1, "to": 2}},
+}
+CELLS = [(op, role) for op in MATRIX for role in ROLES]
+
+
+def test_every_endpoint_of_the_openapi_document_is_in_the_matrix(live: Live) -> None:
+    with live.client() as client:
+        paths = client.get("/openapi.json").json()["paths"]
+    published = {(method, path) for path, operations in paths.items() for method in operations}
+    assert published - set(MATRIX) == set(), "endpoints without a row in the role matrix"
+    assert set(MATRIX) - published == set(), "matrix rows for endpoints the server does not publish"
+
+
+@pytest.mark.parametrize(("op", "role"), CELLS, ids=[f"{m.upper()} {p.removeprefix('/api/v1')} as {r}" for (m, p), r in CELLS])
+def test_matrix_cell(live: Live, op: tuple[str, str], role: str) -> None:
+    with live.client("gov") as client:
+        report_id = client.post("/reports", json=report(title="matrix")).json()["id"]
+    method, path = op
+    with live.client(None if role == "anonymous" else role) as client:
+        answer = client.request(method.upper(), path.removeprefix("/api/v1").format(report_id=report_id), **REQUEST.get(op, {}))
+    assert answer.status_code == MATRIX[op][role], answer.text
+    if answer.status_code >= 400:
+        assert answer.headers["content-type"] == "application/problem+json"
