@@ -20,5 +20,11 @@ with Client(f"tcp://127.0.0.1:{sys.argv[1]}", timeout="2s") as client:
 PY
   sleep 1
 done
+if ! kill -0 "$DASK_SCHEDULER_PID" 2>/dev/null; then
+  # Not ours: another scheduler may hold the port, with workers running other code.
+  echo "20-dask: the scheduler did not start (port $DASK_PORT taken?); see $DASK_LOGS/scheduler.log" >&2
+  cat "$DASK_LOGS/scheduler.log" >&2
+  return 1
+fi
 export CEASEFIRE_DASK_SCHEDULER="tcp://127.0.0.1:$DASK_PORT"
 echo "dask scheduler pid $DASK_SCHEDULER_PID at $CEASEFIRE_DASK_SCHEDULER, logs in $DASK_LOGS"
