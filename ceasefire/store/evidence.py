@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from ceasefire.store.errors import StoreError
 
-__all__ = ["EVIDENCE_ENV", "EvidenceFiles", "StoredFile"]
+__all__ = ["EVIDENCE_ENV", "EvidenceFiles", "StoredFile", "fsync_dir"]
 
 EVIDENCE_ENV = "CEASEFIRE_EVIDENCE_DIR"
 _CHUNK = 1 << 20
@@ -64,7 +64,7 @@ class EvidenceFiles:
                 os.unlink(tmp)
             else:
                 os.replace(tmp, final)
-                _fsync_dir(final.parent)
+                fsync_dir(final.parent)
             return StoredFile(digest, size, final)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -98,7 +98,8 @@ def _copy(fp: BinaryIO, fd: int) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (the directory entry itself)."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

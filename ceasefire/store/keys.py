@@ -22,6 +22,7 @@ from ceasefire.ledger import (
     private_key_to_base64,
 )
 from ceasefire.store.errors import StoreError
+from ceasefire.store.evidence import fsync_dir
 
 __all__ = ["KEY_ENV", "create_key", "read_key"]
 
@@ -62,13 +63,5 @@ def create_key(path: Path) -> Ed25519PrivateKey:
         raise StoreError(f"{path}: cannot create the log signing key: {error.strerror}") from None
     finally:
         tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return key
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
