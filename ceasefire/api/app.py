@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from ceasefire.api import evidence, findings, log, problems, reports
+from ceasefire.api import cases, claims, evidence, findings, log, problems, reports
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
 from ceasefire.api.reports import InFlight
 from ceasefire.api.state import RateLimiter, Settings, StorePool
@@ -47,7 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.pool, app.state.in_flight, app.state.settings = pool, InFlight(), settings
     app.state.limiter = RateLimiter(settings.rate_per_minute, settings.burst)
     problems.install(app)
-    for router in (reports.router, evidence.router, log.router, findings.router):
+    for router in (reports.router, evidence.router, log.router, findings.router, claims.router, cases.router):
         app.include_router(router, prefix=PREFIX, responses=ERROR_RESPONSES)
     return app
 

@@ -9,7 +9,7 @@ role may do at all, :func:`report_scope` for which reports it may see.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -38,10 +38,11 @@ class Caller:
         return Submitter(self.token_id, self.role, self.party)
 
 
-def store(request: Request) -> Iterator[SQLStore]:
-    """A store borrowed from the app's pool for the length of the request."""
+async def store(request: Request) -> AsyncIterator[SQLStore]:
+    """A store borrowed from the app's pool for the length of the request (waiting in the
+    event loop, not in a worker thread: see ``StorePool.borrow``)."""
     pool: StorePool = request.app.state.pool
-    with pool.store() as borrowed:
+    async with pool.borrow() as borrowed:
         yield borrowed
 
 

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ceasefire.api.auth import Caller, CallerDep, StoreDep, report_scope, require
+from ceasefire.api.fields import Plain
 from ceasefire.api.problems import Problem
 from ceasefire.ledger import canonical_json
 from ceasefire.model import WEAPON_CLASSES
@@ -47,23 +48,23 @@ def _weapon(value: str) -> str:
 
 class SourceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=300)
-    url: str = Field(default="", max_length=2000, pattern=r"^(https?://\S+)?$")
+    name: Plain = Field(min_length=1, max_length=300)
+    url: Plain = Field(default="", max_length=2000, pattern=r"^(https?://\S+)?$")
 
 
 class ReportIn(BaseModel):
     """A report as submitted: one incident, what is known of it, and where that comes from."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1, max_length=300)
-    description: str = Field(default="", max_length=20_000)
+    title: Plain = Field(min_length=1, max_length=300)
+    description: Plain = Field(default="", max_length=20_000)
     occurred_on: dt.date
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    event_type: str = Field(min_length=1, max_length=100, description="ACLED's event types.")
-    sub_event_type: str = Field(default="", max_length=100)
-    actor1: str = Field(default="", max_length=300)
-    actor2: str = Field(default="", max_length=300)
+    event_type: Plain = Field(min_length=1, max_length=100, description="ACLED's event types.")
+    sub_event_type: Plain = Field(default="", max_length=100)
+    actor1: Plain = Field(default="", max_length=300)
+    actor2: Plain = Field(default="", max_length=300)
     weapon: Annotated[str, AfterValidator(_weapon)] = Field(
         default="", json_schema_extra={"enum": ["", *WEAPON_CLASSES]}, description="A weapon class, or empty.")
     fatalities: int = Field(default=0, ge=0, le=1_000_000)

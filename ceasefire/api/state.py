@@ -10,10 +10,13 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import anyio
+import anyio.to_thread
 
 from ceasefire.store import SQLStore, open_store
 
@@ -34,10 +37,17 @@ class Settings:
 
 
 class StorePool:
-    """Up to ``size`` stores opened on ``settings.db``, lent one request at a time."""
+    """Up to ``size`` stores opened on ``settings.db``, lent one request at a time.
+
+    Requests wait for a store in the event loop (``borrow``), never in a worker thread: a worker
+    thread blocked on the pool would starve the requests that hold stores of the threads they
+    need to finish, and the server would hang once more requests wait than it has threads.
+    """
 
     def __init__(self, settings: Settings, size: int) -> None:
-        self.settings, self._free, self._slots = settings, queue.LifoQueue[SQLStore](), threading.Semaphore(size)
+        self.settings, self._free, self._size = settings, queue.LifoQueue[SQLStore](), size
+        self._slots = threading.Semaphore(size)  # for ``store``, used outside requests
+        self._async_slots: anyio.Semaphore | None = None  # made in the event loop, on first use
         self._all: list[SQLStore] = []
         self._lock = threading.Lock()
 
@@ -54,6 +64,21 @@ class StorePool:
                 store = self._free.get_nowait()
             except queue.Empty:
                 store = self.open()
+            try:
+                yield store
+            finally:
+                self._free.put(store)
+
+    @asynccontextmanager
+    async def borrow(self) -> AsyncIterator[SQLStore]:
+        """A store for one request; waiting for a free one costs no worker thread."""
+        if self._async_slots is None:
+            self._async_slots = anyio.Semaphore(self._size)
+        async with self._async_slots:
+            try:
+                store = self._free.get_nowait()
+            except queue.Empty:
+                store = await anyio.to_thread.run_sync(self.open)
             try:
                 yield store
             finally:

@@ -96,37 +96,63 @@ def init(
 
 
 def import_events(
-    events: Annotated[list[Path], typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")],
     db: Db,
+    events: Annotated[
+        list[Path] | None, typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")
+    ] = None,
+    news: Annotated[
+        list[Path] | None, typer.Option("--news", help="A news article (text or HTML) whose claims to store; repeatable.")
+    ] = None,
     key: Key = None,
     evidence: Evidence = None,
     fmt: Format = "text",
 ) -> None:
-    """Import event files (same readers as verify), then re-verify everything stored.
+    """Import event files (same readers as verify), then re-verify everything stored; with
+    --news, store the claims of news articles (extracted with the current agreement version).
 
     Files already imported (same SHA-256) are skipped. Every file is read before anything is
     stored: a bad row stores nothing.
 
-    Example: ceasefire import --db syria.db examples/syria-2016-09/incidents.csv
+    Example: ceasefire import --db syria.db examples/syria-2016-09/incidents.csv --news article.txt
 
     Exit codes: 0 done; 2 bad input (one line naming file, line or field).
     """
-    from ceasefire.store.workflow import import_events as run_import
-
     with _store(db, key, evidence) as store:
         _check_format(fmt)
-        done = run_import(store, events)
-        assert done.run is not None and done.checkpoint is not None
+        if not events and not news:
+            raise UsageError("give event files to import, or --news TEXT_FILE, or both")
+        out = _import_events(store, events or [], fmt) if events else {}
+        if news:
+            out["news"] = _import_news(store, news, fmt)
         if fmt == "json":
-            _print_json({"imports": [{**r.__dict__} for r in done.imports], "run": done.run.__dict__,
-                         "checkpoint": done.checkpoint.to_dict()})  # fmt: skip
-            return
+            _print_json(out)
+
+
+def _import_events(store: SQLStore, events: list[Path], fmt: str) -> dict[str, Any]:
+    from ceasefire.store.workflow import import_events as run_import
+
+    done = run_import(store, events)
+    assert done.run is not None and done.checkpoint is not None
+    if fmt == "text":
         for record in done.imports:
             what = f"{record.incidents} incidents" if record.new else "already imported"
             typer.echo(f"{record.name}: {what} (import {record.id}, sha256 {record.sha256[:12]})")
         run = done.run
         typer.echo(f"run {run.id}: {run.findings} findings from {run.incidents} incidents under "
                    f"{run.agreement_id} version {run.agreement_version}")  # fmt: skip
+    return {"imports": [{**r.__dict__} for r in done.imports], "run": done.run.__dict__,
+            "checkpoint": done.checkpoint.to_dict()}  # fmt: skip
+
+
+def _import_news(store: SQLStore, news: list[Path], fmt: str) -> list[dict[str, Any]]:
+    from ceasefire.store.workflow import import_news
+
+    done = import_news(store, news)
+    if fmt == "text":
+        for record in done:
+            what = f"{record.claims} claims" if record.new else "already imported"
+            typer.echo(f"{record.name}: {what} (news import {record.id}, sha256 {record.sha256[:12]})")
+    return [{**r.__dict__} for r in done]
 
 
 @token_app.command("create")

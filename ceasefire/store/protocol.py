@@ -15,20 +15,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from ceasefire.ledger import Checkpoint, Receipt
 from ceasefire.model import Incident
 from ceasefire.store.bundle import AgreementBundle
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ceasefire.news.claims import NewsClaim
+
 __all__ = [
     "ROLES",
     "AgreementVersion",
     "Attached",
+    "CaseRecord",
+    "CaseStep",
     "EvidenceRecord",
     "ImportRecord",
     "LogProblem",
     "LogReport",
+    "NewsImportRecord",
     "ReportRecord",
     "ReportScope",
     "ReportSubmission",
@@ -172,6 +180,49 @@ class Attached:
 
 
 @dataclass(frozen=True)
+class NewsImportRecord:
+    """An imported news article (kept as evidence) and how many claims it gave (0006_claims)."""
+
+    id: int
+    sha256: str
+    name: str
+    published: str | None
+    agreement_version: int
+    claims: int
+    created_at: str
+    log_index: int
+    new: bool = True  # False: these bytes were imported before; nothing was added
+
+
+@dataclass(frozen=True)
+class CaseStep:
+    """One stored step of a case (0008_cases): ``kind`` is ``request``, ``response`` or
+    ``assessment``; ``fields`` its own columns (JSON columns decoded); who and when (UTC)."""
+
+    kind: str
+    id: int
+    case_id: int
+    fields: Mapping[str, Any]
+    by: Submitter
+    created_at: str
+    log_index: int
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A case: the allegation an analyst opened from reports, and every later step in order."""
+
+    id: int
+    title: str
+    allegation: str
+    reports: tuple[int, ...]
+    opened_by: Submitter
+    created_at: str
+    log_index: int
+    steps: tuple[CaseStep, ...] = ()
+
+
+@dataclass(frozen=True)
 class LogProblem:
     """One thing ``log verify`` found wrong; ``index`` is the log entry, when one is to blame."""
 
@@ -248,3 +299,14 @@ class Store(Protocol):
         self, submitter: Submitter, report_id: int, fp: BinaryIO, name: str, media_type: str,
     ) -> Attached: ...  # fmt: skip
     def report_evidence(self, report_id: int) -> list[EvidenceRecord]: ...
+    # 0006_claims (ceasefire/store/claims.py)
+    def add_news(
+        self, source: Path, published: dt.date | None, agreement_version: int, claims: Sequence[NewsClaim],
+    ) -> NewsImportRecord: ...  # fmt: skip
+    def news_imports(self) -> list[NewsImportRecord]: ...
+    def stored_claims(self) -> list[NewsClaim]: ...
+    # 0008_cases (ceasefire/store/cases.py)
+    def open_case(self, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord: ...
+    def add_case_step(self, submitter: Submitter, case_id: int, kind: str, fields: Mapping[str, Any]) -> CaseStep: ...
+    def cases(self, party: str | None = None) -> list[CaseRecord]: ...
+    def case(self, case_id: int) -> CaseRecord | None: ...

@@ -23,7 +23,7 @@ from typing import Any
 from ceasefire.ledger import canonical_json
 from ceasefire.store.database import Row
 
-__all__ = ["INCIDENT_COLUMNS", "KINDS", "REPORT_COLUMNS", "Child", "Kind", "children_digest", "entry_bytes"]
+__all__ = ["CLAIM_COLUMNS", "INCIDENT_COLUMNS", "KINDS", "REPORT_COLUMNS", "Child", "Kind", "children_digest", "entry_bytes"]
 
 INCIDENT_COLUMNS = (
     "import_id", "seq", "incident_id", "source", "date", "date_end", "date_reported", "lat", "lon",
@@ -36,6 +36,11 @@ REPORT_COLUMNS = (
     "report_id", "version", "title", "description", "occurred_on", "lat", "lon", "event_type",
     "sub_event_type", "actor1", "actor2", "weapon", "fatalities", "sources", "client_hash",
     "token_id", "role", "party", "created_at",
+)  # fmt: skip
+
+CLAIM_COLUMNS = (
+    "id", "news_import_id", "seq", "file", "speaker", "speaker_party", "cited_by", "claim_kind", "accused",
+    "obligation", "category", "quote", "sentence", "date", "created_at",
 )  # fmt: skip
 
 
@@ -92,6 +97,23 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("publication", "report_publications", ("report_id", "token_id", "created_at"), ("report_id", "token_id")),
     Kind("attachment", "report_evidence", ("report_id", "sha256", "token_id", "created_at"),
          ("report_id", "sha256", "token_id")),
+    # 0006_claims: claims from news articles (ceasefire/store/claims.py)
+    Kind("news_import", "news_imports",
+         ("id", "sha256", "name", "published", "agreement_version", "claims", "created_at"),
+         ("id", "sha256", "name", "agreement_version", "claims")),
+    Kind("claim", "claims", CLAIM_COLUMNS, ("id", "news_import_id", "seq", "speaker_party", "claim_kind", "obligation")),
+    # 0008_cases: the case workflow (ceasefire/store/cases.py)
+    Kind("case", "cases", ("id", "title", "allegation", "reports", "token_id", "role", "party", "created_at"),
+         ("id", "reports", "token_id")),
+    Kind("case_request", "case_requests",
+         ("id", "case_id", "party", "question", "deadline", "token_id", "role", "created_at"),
+         ("id", "case_id", "party", "deadline", "token_id")),
+    Kind("case_response", "case_responses",
+         ("id", "case_id", "request_id", "party", "response", "token_id", "role", "created_at"),
+         ("id", "case_id", "request_id", "party", "token_id")),
+    Kind("case_assessment", "case_assessments",
+         ("id", "case_id", "conclusion", "reasoning", "grades", "token_id", "role", "created_at"),
+         ("id", "case_id", "conclusion", "token_id")),
 )}  # fmt: skip
 
 

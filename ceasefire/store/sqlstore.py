@@ -15,7 +15,7 @@ import secrets
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -33,7 +33,9 @@ from ceasefire.ledger import (
     sign_checkpoint,
 )
 from ceasefire.model import Incident
-from ceasefire.store import migrations, reports
+from ceasefire.store import cases as cases_store
+from ceasefire.store import claims as claims_store
+from ceasefire.store import logtree, migrations, reports
 from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.database import Database, Row
 from ceasefire.store.errors import StoreError, UnknownRecord
@@ -43,9 +45,12 @@ from ceasefire.store.protocol import (
     ROLES,
     AgreementVersion,
     Attached,
+    CaseRecord,
+    CaseStep,
     EvidenceRecord,
     ImportRecord,
     LogReport,
+    NewsImportRecord,
     ReportRecord,
     ReportScope,
     ReportSubmission,
@@ -55,6 +60,9 @@ from ceasefire.store.protocol import (
     TokenRecord,
 )
 from ceasefire.store.records import INCIDENT_COLUMNS, KINDS, children_digest, entry_bytes
+
+if TYPE_CHECKING:
+    from ceasefire.news.claims import NewsClaim
 
 __all__ = ["SQLStore", "incident_row", "now", "row_incident", "token_hash"]
 
@@ -177,7 +185,7 @@ class SQLStore:
         """Sign the log as it is now, store the checkpoint and return it."""
         key = self._signing_key()
         with self.db.write():
-            tree = self.merkle_log()
+            tree = logtree.current_tree(self)  # cached, checked against the stored log
             signed = sign_checkpoint(key, tree.size, tree.root(), int(time.time()), origin=self.origin)
             next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM checkpoints")[0][0]
             data = signed.to_dict()
@@ -196,9 +204,10 @@ class SQLStore:
 
     def receipt(self, index: int) -> Receipt:
         """A receipt for entry ``index`` against the latest checkpoint that covers it."""
-        latest = self.checkpoints()[-1:] or [self.checkpoint()]
-        signed = latest[0] if latest[0].size > index else self.checkpoint()
-        return issue_receipt(self.merkle_log(), index, signed)
+        with self.db.write():
+            latest = logtree.latest_checkpoint(self.db)
+            signed = latest if latest is not None and latest.size > index else self.checkpoint()
+            return issue_receipt(logtree.current_tree(self), index, signed)
 
     def verify_log(self) -> LogReport:
         from ceasefire.store.audit import audit
@@ -386,6 +395,38 @@ class SQLStore:
         if not rows:
             raise UnknownRecord(f"{self.url}: no verification run {run_id}")
         return dict(json.loads(str(rows[0][0])))
+
+    # -- claims (0006_claims; the logic lives in claims.py) -----------------------------------
+
+    def add_news(
+        self, source: Path, published: dt.date | None, agreement_version: int, claims: Sequence[NewsClaim],
+    ) -> NewsImportRecord:  # fmt: skip
+        """Keep an article and store its claims, each logged (see ``claims.add_news``)."""
+        return claims_store.add_news(self, source, published, agreement_version, claims)
+
+    def find_news(self, sha256: str) -> NewsImportRecord | None:
+        return claims_store.find_news(self, sha256)
+
+    def news_imports(self) -> list[NewsImportRecord]:
+        return claims_store.news_imports(self)
+
+    def stored_claims(self) -> list[NewsClaim]:
+        return claims_store.stored_claims(self)
+
+    # -- cases (0008_cases; the logic lives in cases.py) ---------------------------------------
+
+    def open_case(self, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord:
+        return cases_store.open_case(self, submitter, title, allegation, reports)
+
+    def add_case_step(self, submitter: Submitter, case_id: int, kind: str, fields: Mapping[str, Any]) -> CaseStep:
+        """Append a request, response or assessment to a case (see ``cases.add_case_step``)."""
+        return cases_store.add_case_step(self, submitter, case_id, kind, fields)
+
+    def cases(self, party: str | None = None) -> list[CaseRecord]:
+        return cases_store.list_cases(self, party)
+
+    def case(self, case_id: int) -> CaseRecord | None:
+        return cases_store.get_case(self, case_id)
 
 
 def _check_role(role: str, party: str | None) -> None:

@@ -9,6 +9,7 @@ signed checkpoint, so the log is always signed up to its last write.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +21,11 @@ from ceasefire.pipeline import Intake, Verification, verify_table
 from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store.bundle import read_bundle
 from ceasefire.store.errors import StoreError
-from ceasefire.store.protocol import AgreementVersion, ImportRecord, RunRecord
+from ceasefire.store.protocol import AgreementVersion, ImportRecord, NewsImportRecord, RunRecord
 from ceasefire.store.sqlstore import SQLStore
 from ceasefire.table import IncidentTable
 
-__all__ = ["Imported", "Initialized", "import_events", "init_database", "verify_stored"]
+__all__ = ["Imported", "Initialized", "import_events", "import_news", "init_database", "verify_stored"]
 
 
 @dataclass(frozen=True)
@@ -117,3 +118,23 @@ def _first_of_each_id(incidents: Iterable[Incident], intake: Intake) -> Iterator
             continue
         seen.add(incident.id)
         yield incident
+
+
+def import_news(store: SQLStore, paths: Sequence[Path]) -> list[NewsImportRecord]:
+    """Store each news article not stored before with the claims extracted from it by the
+    current agreement version (each claim logged); every file is read before any is stored.
+    Claims are judged when read (``GET /claims``), so no verification run is made."""
+    from ceasefire.news.claims import extract_claims
+    from ceasefire.news.text import read_article
+
+    version = _ready(store)
+    agreement = version.bundle.load()
+    near = agreement.effective.date()  # datelines without a year: the year nearest the agreement
+    articles = [read_article(path, near) for path in paths]
+    done = []
+    for path, article in zip(paths, articles, strict=True):
+        found = store.find_news(hashlib.sha256(path.read_bytes()).hexdigest())
+        claims = [] if found else list(extract_claims(agreement, [article]))  # again: a no-op
+        done.append(store.add_news(path, article.published, version.version, claims))
+    store.checkpoint()
+    return done

@@ -1,6 +1,7 @@
 """The endpoint x role x party matrix, built from the OpenAPI document: every operation the
 server publishes must have a row here (a new endpoint without one fails), and every cell is
-checked against a real server, each on a fresh report submitted by the party `syria-gov`."""
+checked against a real server, each on a fresh report submitted by the party `syria-gov` and a
+fresh case opened from it with a request for information addressed to `syria-gov`."""
 
 from __future__ import annotations
 
@@ -32,6 +33,13 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("get", "/api/v1/log/consistency"): ALL_200,
     ("get", "/api/v1/findings"): ALL_200,
     ("get", "/api/v1/clocks"): ALL_200,
+    ("get", "/api/v1/claims"): ALL_200,
+    ("post", "/api/v1/cases"): row(admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("get", "/api/v1/cases"): ALL_200,
+    ("get", "/api/v1/cases/{case_id}"): row(admin=200, analyst=200, monitor=404, gov=200, gov2=200, opposition=404, observer=404),
+    ("post", "/api/v1/cases/{case_id}/requests"): row(admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("post", "/api/v1/cases/{case_id}/responses"): row(admin=403, analyst=403, monitor=403, gov=201, gov2=201, opposition=404, observer=403),
+    ("post", "/api/v1/cases/{case_id}/assessment"): row(admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
 }  # fmt: skip
 # What each operation is called with, beyond the path.
 REQUEST: dict[tuple[str, str], dict[str, Any]] = {
@@ -40,6 +48,11 @@ REQUEST: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/reports/{report_id}/evidence"): {"files": {"file": ("a.txt", b"evidence", "text/plain")}},
     ("get", "/api/v1/log/proof"): {"params": {"index": 0}},
     ("get", "/api/v1/log/consistency"): {"params": {"from": 1, "to": 2}},
+    ("post", "/api/v1/cases"): {"json": {"title": "matrix", "reports": [1]}},
+    ("post", "/api/v1/cases/{case_id}/requests"): {"json": {"party": "syria-gov", "question": "q", "deadline": "2016-10-01"}},
+    ("post", "/api/v1/cases/{case_id}/responses"): {"json": {"response": "r"}},
+    ("post", "/api/v1/cases/{case_id}/assessment"): {"json": {"conclusion": "inconclusive",
+                                                              "grades": [{"source": "SOHR", "reliability": "B", "credibility": 2}]}},
 }
 CELLS = [(op, role) for op in MATRIX for role in ROLES]
 
@@ -56,9 +69,13 @@ def test_every_endpoint_of_the_openapi_document_is_in_the_matrix(live: Live) -> 
 def test_matrix_cell(live: Live, op: tuple[str, str], role: str) -> None:
     with live.client("gov") as client:
         report_id = client.post("/reports", json=report(title="matrix")).json()["id"]
+    with live.client("analyst") as client:  # a case with a request addressed to syria-gov
+        case_id = client.post("/cases", json={"title": "matrix", "reports": [report_id]}).json()["id"]
+        client.post(f"/cases/{case_id}/requests", json=REQUEST[("post", "/api/v1/cases/{case_id}/requests")]["json"])
     method, path = op
     with live.client(None if role == "anonymous" else role) as client:
-        answer = client.request(method.upper(), path.removeprefix("/api/v1").format(report_id=report_id), **REQUEST.get(op, {}))
+        url = path.removeprefix("/api/v1").format(report_id=report_id, case_id=case_id)
+        answer = client.request(method.upper(), url, **REQUEST.get(op, {}))
     assert answer.status_code == MATRIX[op][role], answer.text
     if answer.status_code >= 400:
         assert answer.headers["content-type"] == "application/problem+json"

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 from store.storekit import SYRIA, OpenTarget
 
+from ceasefire.news.claims import NewsClaim
 from ceasefire.store.protocol import ReportSubmission, Submitter
 from ceasefire.store.workflow import import_events, init_database
 
@@ -14,7 +15,9 @@ from ceasefire.store.workflow import import_events, init_database
 TABLES = [("log_entries", "entry"), ("checkpoints", "signature"), ("log_keys", "public_key"),
           ("agreement_versions", "title"), ("evidence", "name"), ("imports", "name"),
           ("incidents", "actor1"), ("runs", "summary"), ("findings", "status"), ("tokens", "role"),
-          ("report_versions", "title"), ("report_publications", "created_at"), ("idempotency_keys", "receipt")]  # fmt: skip
+          ("report_versions", "title"), ("report_publications", "created_at"), ("idempotency_keys", "receipt"),
+          ("news_imports", "name"), ("claims", "quote"), ("cases", "title"), ("case_requests", "question"),
+          ("case_responses", "response"), ("case_assessments", "reasoning")]  # fmt: skip
 
 
 @pytest.fixture
@@ -27,6 +30,15 @@ def filled(open_target: OpenTarget) -> OpenTarget:
     submission = ReportSubmission("t", "", "2016-09-14", 36.2, 37.1, "Battles", "", "", "", "", 0, ())
     done = store.submit_report(Submitter(monitor.id, "monitor"), submission, idempotency=("key", "sha"))
     store.publish_report(Submitter(analyst.id, "analyst"), done.report_id)
+    (open_target.tmp_path / "news.txt").write_text("MOSCOW (TASS) - Nothing was said.", encoding="utf-8")
+    claim = NewsClaim("news.txt", "Lavrov", "russia", "Tass", "denial", ("russia",), None, "airspace", "q", 0)
+    store.add_news(open_target.tmp_path / "news.txt", None, 1, [claim])
+    _, liaison = store.create_token("party", "syria-gov", "l")
+    case = store.open_case(Submitter(analyst.id, "analyst"), "t", "", [done.report_id])
+    store.add_case_step(Submitter(analyst.id, "analyst"), case.id, "request", {"party": "syria-gov", "question": "q", "deadline": "2016-10-01"})
+    store.add_case_step(Submitter(liaison.id, "party", "syria-gov"), case.id, "response", {"request_id": None, "response": "r"})
+    store.add_case_step(Submitter(analyst.id, "analyst"), case.id, "assessment",
+                        {"conclusion": "inconclusive", "reasoning": "", "grades": [{"source": "s", "reliability": "F", "credibility": 6}]})  # fmt: skip
     store.close()
     return open_target
 
