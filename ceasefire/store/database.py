@@ -10,10 +10,10 @@ and the next ids can be read and used without races.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
-__all__ = ["Database", "Row", "Value"]
+__all__ = ["Database", "Row", "Transactions", "Value"]
 
 Value = str | int | float | None
 Row = dict[str, Any]
@@ -57,3 +57,37 @@ class Database(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class Transactions:
+    """Transactions that nest, for both backends: only the outermost one begins and commits
+    (or rolls back); an inner one joins it. A backend supplies ``execute`` and ``_rollback``."""
+
+    _depth = 0
+
+    def execute(self, sql: str, params: Sequence[Value] = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _rollback(self) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def _transaction(self, *begin: str) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        for statement in begin:
+            self.execute(statement)
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._rollback()
+            raise
+        self._depth = 0
+        self.execute("COMMIT")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ceasefire.store.database import Row, Value
+from ceasefire.store.database import Row, Transactions, Value
 from ceasefire.store.errors import AppendOnlyError, StoreError
 
 __all__ = ["SCHEMES", "WRITE_LOCK", "PostgresDatabase", "grant_app_role", "is_postgres_url", "redact"]
@@ -31,7 +31,7 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-class PostgresDatabase:
+class PostgresDatabase(Transactions):
     """A connection to a PostgreSQL database (see :class:`~ceasefire.store.database.Database`)."""
 
     dialect = "postgres"
@@ -79,26 +79,8 @@ class PostgresDatabase:
         with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"):
             yield
 
-    @contextmanager
-    def _transaction(self, *begin: str) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        for statement in begin:
-            self.execute(statement)
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._depth = 0
-            self._conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        self.execute("COMMIT")
+    def _rollback(self) -> None:
+        self._conn.execute("ROLLBACK")
 
     def has_extension(self, name: str) -> bool:
         return bool(self.execute("SELECT 1 FROM pg_extension WHERE extname = ?", (name,)))

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ceasefire.store.database import Row, Value
+from ceasefire.store.database import Row, Transactions, Value
 from ceasefire.store.errors import AppendOnlyError, StoreError
 
 __all__ = ["BUSY_TIMEOUT_MS", "PRAGMAS", "SQLiteDatabase"]
@@ -23,7 +23,7 @@ BUSY_TIMEOUT_MS = 30_000
 PRAGMAS = {"journal_mode": "wal", "synchronous": "FULL", "foreign_keys": "ON"}
 
 
-class SQLiteDatabase:
+class SQLiteDatabase(Transactions):
     """A connection to a SQLite database file (see :class:`~ceasefire.store.database.Database`).
 
     ``create``: make the file when missing; otherwise a missing file is a ``StoreError``.
@@ -82,25 +82,8 @@ class SQLiteDatabase:
         with self._transaction("BEGIN"):
             yield
 
-    @contextmanager
-    def _transaction(self, begin: str) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        self.execute(begin)
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._depth = 0
-            self._conn.rollback()
-            raise
-        self._depth = 0
-        self.execute("COMMIT")
+    def _rollback(self) -> None:
+        self._conn.rollback()
 
     def has_extension(self, name: str) -> bool:
         return False
