@@ -21,6 +21,7 @@ def serve(
     rate_limit: Annotated[float, typer.Option("--rate-limit", help="Requests per minute per token, on average.")] = 600.0,
     burst: Annotated[int, typer.Option("--burst", help="Requests a token may make at once.")] = 60,
     max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="Largest evidence file accepted, in MiB.")] = 50.0,
+    checkpoint_every: Annotated[float, typer.Option("--checkpoint-every", help="Seconds between signed checkpoints (0: only on writes and on demand).")] = 60.0,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json) until interrupted.
 
@@ -34,10 +35,11 @@ def serve(
     from ceasefire.api.state import Settings
 
     try:
-        if rate_limit <= 0 or burst < 1 or max_upload_mb <= 0:
-            raise UsageError("--rate-limit and --max-upload-mb must be > 0, --burst at least 1")
+        if rate_limit <= 0 or burst < 1 or max_upload_mb <= 0 or checkpoint_every < 0:
+            raise UsageError("--rate-limit and --max-upload-mb must be > 0, --burst at least 1, "
+                             "--checkpoint-every at least 0")  # fmt: skip
         settings = Settings(db=db, key=key, evidence=evidence, rate_per_minute=rate_limit, burst=burst,
-                            max_upload=int(max_upload_mb * 1024 * 1024))  # fmt: skip
+                            max_upload=int(max_upload_mb * 1024 * 1024), checkpoint_every=checkpoint_every)  # fmt: skip
         app = create_app(settings)
     except CeasefireError as error:
         for line in error.lines:

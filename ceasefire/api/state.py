@@ -33,6 +33,7 @@ class Settings:
     rate_per_minute: float = 600.0  # requests per token per minute, on average
     burst: int = 60  # requests a token may make at once
     connections: int = 8  # store connections (and so concurrent requests touching the store)
+    checkpoint_every: float = 60.0  # seconds between signed checkpoints while serving (0: none)
     max_upload: int = 50 * 1024 * 1024  # bytes of one evidence file
 
 
