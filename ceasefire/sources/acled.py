@@ -17,9 +17,10 @@ from ceasefire.sources.fields import (
     parse_code,
     parse_count,
     parse_day,
+    parse_id,
     parse_lat,
     parse_lon,
-    parse_weapon,
+    weapon_or_inferred,
 )
 from ceasefire.sources.precision import (
     ACLED_TIME_PRECISION,
@@ -30,7 +31,6 @@ from ceasefire.sources.precision import (
 from ceasefire.sources.rows import BadRows, RowError
 from ceasefire.sources.tables import TableSpec, read_table
 from ceasefire.sources.taxonomy import normalize_event_type
-from ceasefire.sources.weapons import infer_weapon
 
 __all__ = ["ACLED", "ACLED_DEFAULTS", "AcledRecord", "acled_incident", "read_acled"]
 
@@ -114,7 +114,7 @@ def acled_incident(record: AcledRecord, line: int, *, source: str, file: str) ->
         actor2=record.actor2,
         assoc_actor_2=record.assoc_actor_2,
         attacker=record.attacker.strip(),
-        weapon=parse_weapon("weapon", record.weapon) or infer_weapon(sub_event_type, record.notes),
+        weapon=weapon_or_inferred(record.weapon, sub_event_type, record.notes),
         fatalities=parse_count("fatalities", record.fatalities),
         country=record.country,
         admin1=record.admin1,
@@ -127,10 +127,7 @@ def acled_incident(record: AcledRecord, line: int, *, source: str, file: str) ->
 
 
 def _event_id(record: AcledRecord) -> str:
-    event_id = (record.event_id_cnty or record.data_id).strip()
-    if not event_id:
-        raise RowError("event_id_cnty/data_id", "empty: every event needs an id")
-    return event_id
+    return parse_id("event_id_cnty/data_id", record.event_id_cnty or record.data_id)
 
 
 @functools.lru_cache(maxsize=4096)  # rows share few dates: most rows hit the cache

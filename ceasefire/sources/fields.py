@@ -11,6 +11,7 @@ from collections.abc import Collection
 from ceasefire.model import WEAPON_CLASSES
 from ceasefire.sources.dates import parse_date
 from ceasefire.sources.rows import RowError
+from ceasefire.sources.weapons import infer_weapon
 
 __all__ = ["parse_code", "parse_count", "parse_day", "parse_lat", "parse_lon", "parse_weapon"]
 
@@ -66,6 +67,20 @@ def parse_day(column: str, text: str) -> dt.date:
         return parse_date(text)
     except ValueError as error:
         raise RowError(column, str(error)) from None
+
+
+def parse_id(column: str, text: str) -> str:
+    """An event id, stripped; ``RowError`` when empty (every event needs one)."""
+    event_id = text.strip()
+    if not event_id:
+        raise RowError(column, "empty: every event needs an id")
+    return event_id
+
+
+def weapon_or_inferred(text: str, sub_event_type: str, notes: str) -> str:
+    """The file's own ``weapon`` column when filled (a weapon class, else ``RowError``),
+    otherwise the class the sub event type and notes point to."""
+    return parse_weapon("weapon", text) or infer_weapon(sub_event_type, notes)
 
 
 def parse_weapon(column: str, text: str) -> str:

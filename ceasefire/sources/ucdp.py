@@ -17,14 +17,14 @@ from ceasefire.sources.fields import (
     parse_code,
     parse_count,
     parse_day,
+    parse_id,
     parse_lat,
     parse_lon,
-    parse_weapon,
+    weapon_or_inferred,
 )
 from ceasefire.sources.precision import UCDP_DATE_PRECISION, place_codes, radius_m
 from ceasefire.sources.rows import BadRows, RowError
 from ceasefire.sources.tables import TableSpec, read_table
-from ceasefire.sources.weapons import infer_weapon
 
 __all__ = ["UCDP", "UcdpRecord", "read_ucdp", "ucdp_incident"]
 
@@ -112,8 +112,7 @@ def ucdp_incident(record: UcdpRecord, line: int, *, file: str) -> Incident:
         actor1=record.side_a,
         actor2="Civilians" if violence == ONE_SIDED else record.side_b,
         attacker=record.attacker.strip(),
-        weapon=parse_weapon("weapon", record.weapon)
-        or infer_weapon(sub_event_type, record.source_headline),
+        weapon=weapon_or_inferred(record.weapon, sub_event_type, record.source_headline),
         fatalities=parse_count("best", record.best),
         country=record.country,
         admin1=record.adm_1,
@@ -126,10 +125,7 @@ def ucdp_incident(record: UcdpRecord, line: int, *, file: str) -> Incident:
 
 
 def _event_id(record: UcdpRecord) -> str:
-    event_id = record.id.strip()
-    if not event_id:
-        raise RowError("id", "empty: every event needs an id")
-    return "UCDP" + event_id
+    return "UCDP" + parse_id("id", record.id)
 
 
 def _date_range(record: UcdpRecord) -> tuple[dt.date, dt.date]:
