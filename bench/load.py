@@ -34,19 +34,14 @@ from typing import Any
 
 import httpx
 
+from ceasefire.api.reports import EXAMPLE_REPORT
 from ceasefire.store import open_store
 from ceasefire.store.workflow import init_database
 
 ROOT = Path(__file__).resolve().parents[1]
 AGREEMENT = ROOT / "examples" / "syria-2016-09" / "agreement.yaml"
 CLI = str(Path(sys.executable).with_name("ceasefire"))
-REPORT: dict[str, Any] = {
-    "title": "Shelling of Kafr Hamra", "description": "Mortar rounds hit the market.",
-    "occurred_on": "2016-09-14", "lat": 36.26, "lon": 37.08, "event_type": "Explosions/Remote violence",
-    "sub_event_type": "Shelling/artillery/missile attack", "actor1": "Military Forces of Syria",
-    "actor2": "Civilians (Syria)", "weapon": "mortar", "fatalities": 2,
-    "sources": [{"name": "SOHR", "url": "https://example.org/sohr/1"}],
-}  # fmt: skip
+REPORT = EXAMPLE_REPORT
 
 
 @dataclass

@@ -52,10 +52,20 @@ class SourceIn(BaseModel):
     url: Plain = Field(default="", max_length=2000, pattern=r"^(https?://\S+)?$")
 
 
+EXAMPLE_REPORT: dict[str, Any] = {
+    "title": "Shelling of Kafr Hamra", "description": "Mortar rounds hit the market.",
+    "occurred_on": "2016-09-14", "lat": 36.26, "lon": 37.08, "event_type": "Explosions/Remote violence",
+    "sub_event_type": "Shelling/artillery/missile attack", "actor1": "Military Forces of Syria",
+    "actor2": "Civilians (Syria)", "weapon": "mortar", "fatalities": 2,
+    "sources": [{"name": "SOHR", "url": "https://example.org/sohr/1"}],
+}  # fmt: skip
+"""A valid report: the OpenAPI example, and the body tests and bench/load.py send."""
+
+
 class ReportIn(BaseModel):
     """A report as submitted: one incident, what is known of it, and where that comes from."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REPORT]})
     title: Plain = Field(min_length=1, max_length=300)
     description: Plain = Field(default="", max_length=20_000)
     occurred_on: dt.date

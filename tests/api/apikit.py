@@ -18,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 from store.storekit import SYRIA, pg_url
 
+from ceasefire.api.reports import EXAMPLE_REPORT
 from ceasefire.api.state import Settings
 from ceasefire.store import open_store
 from ceasefire.store.workflow import import_events, init_database
@@ -99,13 +100,7 @@ def database(backend: str, folder: Path) -> Iterator[tuple[Settings, dict[str, s
                 conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-REPORT: dict[str, Any] = {
-    "title": "Shelling of Kafr Hamra", "description": "Mortar rounds hit the market.",
-    "occurred_on": "2016-09-14", "lat": 36.26, "lon": 37.08, "event_type": "Explosions/Remote violence",
-    "sub_event_type": "Shelling/artillery/missile attack", "actor1": "Military Forces of Syria",
-    "actor2": "Civilians (Syria)", "weapon": "mortar", "fatalities": 2,
-    "sources": [{"name": "SOHR", "url": "https://example.org/sohr/1"}],
-}  # fmt: skip
+REPORT = EXAMPLE_REPORT
 
 
 def report(**changes: Any) -> dict[str, Any]:

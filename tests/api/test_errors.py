@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from api.apikit import Live, report
 
@@ -88,3 +89,11 @@ def test_the_openapi_document_is_public_and_declares_problem_bodies(live: Live) 
     operation = document["paths"]["/api/v1/reports"]["post"]
     assert "application/problem+json" in operation["responses"]["422"]["content"]
     assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_the_documented_example_report_is_valid(live: Live) -> None:
+    from ceasefire.api.reports import EXAMPLE_REPORT, ReportIn
+
+    assert ReportIn.model_validate(EXAMPLE_REPORT).title == EXAMPLE_REPORT["title"]
+    schema = httpx.get(live.url + "/api/v1/openapi.json").json()["components"]["schemas"]["ReportIn"]
+    assert schema["examples"] == [EXAMPLE_REPORT]
