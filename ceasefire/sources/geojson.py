@@ -63,7 +63,8 @@ def _record(feature: Any) -> AcledRecord:
     for key, value in properties.items():
         column = _COLUMNS.get(key) or _ALIASES.get(key.lower(), key.lower())
         if column in _PROPERTIES and value is not None and column not in record:
-            record[column] = value if type(value) is str else _text(column, value)
+            plain = type(value) is str and "\x00" not in value  # the common case, checked fast
+            record[column] = value if plain else _text(column, value)
     record["longitude"], record["latitude"] = _point(feature.get("geometry"))
     for column in ("event_date", "event_type", "actor1"):
         if column not in record:
@@ -75,6 +76,8 @@ def _record(feature: Any) -> AcledRecord:
 
 def _text(column: str, value: Any) -> str:
     if isinstance(value, str):
+        if "\x00" in value:  # JSON may escape it (\u0000); text files and PostgreSQL cannot hold it
+            raise RowError(column, "contains a NUL character (\\u0000)")
         return value
     if column in INTEGER_PROPERTIES and not isinstance(value, bool):
         if isinstance(value, int):

@@ -199,11 +199,12 @@ def feature(properties: Any = None, geometry: Any = None) -> dict[str, Any]:
         (feature([1]), "properties: expected an object, got array"),
         ({"type": "Feature"}, "geometry: expected a Point, got null"),
         ("F1", "type: not a GeoJSON Feature object"),
+        (feature({"actor1": "Army\u0000X"}), "actor1: contains a NUL character (\\u0000)"),
     ],
     ids=["polygon", "coordinate-text", "one-coordinate", "geometry-array", "string-field-number",
          "integer-field-text", "integer-field-fraction", "integer-field-boolean",
          "date-number", "notes-array", "date-null", "properties-array", "no-geometry",
-         "not-a-feature"],
+         "not-a-feature", "nul-character"],
 )  # fmt: skip
 def test_geojson_bad_features(bad: Any, message: str) -> None:
     good = json.dumps(feature())
