@@ -94,18 +94,20 @@ def stored_claims(store: SQLStore) -> list[NewsClaim]:
     ]  # fmt: skip
 
 
-def claims_ledger(store: SQLStore) -> list[dict[str, Any]]:
+def claims_ledger(store: SQLStore, findings: Sequence[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Every stored claim as a ``claims`` section row of ``verify --format json`` (the claim's
-    fields, ``date``, ``verdict``, ``findings``, ``explanation``), judged on the latest run."""
+    fields, ``date``, ``verdict``, ``findings``, ``explanation``), judged on ``findings``
+    (stored finding dicts; default: those of the latest run)."""
     from ceasefire.news.ledger import assess_claims, claims_section
 
     version = store.current_agreement()
     claims = stored_claims(store)
     if version is None or not claims:
         return []
-    runs = store.runs()
-    findings = [_finding(f) for f in store.run_findings(runs[-1].id)] if runs else []
-    return claims_section(assess_claims(version.bundle.load(), claims, findings))
+    if findings is None:
+        runs = store.runs()
+        findings = store.run_findings(runs[-1].id) if runs else []
+    return claims_section(assess_claims(version.bundle.load(), claims, [_finding(f) for f in findings]))
 
 
 def _finding(doc: dict[str, Any]) -> Finding:

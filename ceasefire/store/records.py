@@ -114,6 +114,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("case_assessment", "case_assessments",
          ("id", "case_id", "conclusion", "reasoning", "grades", "token_id", "role", "created_at"),
          ("id", "case_id", "conclusion", "token_id")),
+    # 0010_publications: runs and cases made public (ceasefire/store/publications.py)
+    Kind("run_publication", "run_publications", ("run_id", "token_id", "created_at"), ("run_id", "token_id")),
+    Kind("case_publication", "case_publications", ("case_id", "token_id", "created_at"), ("case_id", "token_id")),
 )}  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ceasefire.errors import UsageError
 from ceasefire.ledger import (
     DEFAULT_ORIGIN,
     Checkpoint,
@@ -35,7 +36,7 @@ from ceasefire.ledger import (
 from ceasefire.model import Incident
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
-from ceasefire.store import logtree, migrations, reports
+from ceasefire.store import logtree, migrations, publications, reports
 from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.database import Database, Row
 from ceasefire.store.errors import StoreError, UnknownRecord
@@ -295,10 +296,13 @@ class SQLStore:
     def imports(self) -> list[ImportRecord]:
         return [_import(row, new=False) for row in self.db.dicts(KINDS["import"].select())]
 
-    def incidents(self) -> Iterator[Incident]:
-        """Every stored incident, in import order then file order (duplicate ids included)."""
-        columns = ", ".join(INCIDENT_COLUMNS)
-        for row in self.db.dicts(f"SELECT {columns} FROM incidents ORDER BY import_id, seq"):
+    def incidents(self, before: int | None = None) -> Iterator[Incident]:
+        """Every stored incident, in import order then file order (duplicate ids included);
+        ``before``: only those of imports logged before that log index (what a run then saw)."""
+        columns = ", ".join(f"i.{c}" for c in INCIDENT_COLUMNS)
+        where, params = ("WHERE m.log_index < ?", (before,)) if before is not None else ("", ())
+        sql = f"SELECT {columns} FROM incidents i JOIN imports m ON m.id = i.import_id {where} ORDER BY i.import_id, i.seq"
+        for row in self.db.dicts(sql, params):
             yield row_incident(row)
 
     # -- verification runs ------------------------------------------------------------------
@@ -354,13 +358,17 @@ class SQLStore:
         rows = list(self.db.dicts(KINDS["token"].select("WHERE token_sha256 = ?"), (token_hash(token),)))
         return TokenRecord(**{k: rows[0][k] for k in TokenRecord.__dataclass_fields__}) if rows else None
 
+    def tokens(self) -> list[TokenRecord]:
+        """Every token's record (never the token itself), oldest first."""
+        return [TokenRecord(**{k: row[k] for k in TokenRecord.__dataclass_fields__}) for row in self.db.dicts(KINDS["token"].select())]
+
     def _check_party(self, party: str) -> None:
         current = self.current_agreement()
         if current is None:
             raise StoreError(f"{self.url}: no agreement yet; run `ceasefire init` first")
         known = [p.id for p in current.bundle.load().parties]
         if party not in known:
-            raise StoreError(f"--party: '{party}' is not a party of '{current.agreement_id}' (known: {', '.join(known)})")
+            raise UsageError(f"--party: '{party}' is not a party of '{current.agreement_id}' (known: {', '.join(known)})")
 
     # -- reports (0004_reports; the logic lives in reports.py) ----------------------------------
 
@@ -425,17 +433,30 @@ class SQLStore:
     def cases(self, party: str | None = None) -> list[CaseRecord]:
         return cases_store.list_cases(self, party)
 
+    # 0010_publications (ceasefire/store/publications.py)
+    def publish_run(self, submitter: Submitter | None, run_id: int) -> tuple[int, bool]:
+        return publications.publish(self, "run", run_id, submitter)
+
+    def publish_case(self, submitter: Submitter | None, case_id: int) -> tuple[int, bool]:
+        return publications.publish(self, "case", case_id, submitter)
+
+    def published_runs(self) -> set[int]:
+        return publications.published(self, "run")
+
+    def published_cases(self) -> set[int]:
+        return publications.published(self, "case")
+
     def case(self, case_id: int) -> CaseRecord | None:
         return cases_store.get_case(self, case_id)
 
 
 def _check_role(role: str, party: str | None) -> None:
     if role not in ROLES:
-        raise StoreError(f"--role: '{role}' is not one of {', '.join(ROLES)}")
+        raise UsageError(f"--role: '{role}' is not one of {', '.join(ROLES)}")
     if role == "party" and not party:
-        raise StoreError("--party: role 'party' needs the party it speaks for (--party ID)")
+        raise UsageError("--party: role 'party' needs the party it speaks for (--party ID)")
     if role != "party" and party is not None:
-        raise StoreError(f"--party: only role 'party' speaks for a party, not '{role}'")
+        raise UsageError(f"--party: only role 'party' speaks for a party, not '{role}'")
 
 
 def incident_row(import_id: int, seq: int, incident: Incident) -> tuple[Any, ...]:

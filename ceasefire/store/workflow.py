@@ -9,7 +9,9 @@ signed checkpoint, so the log is always signed up to its last write.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +23,21 @@ from ceasefire.pipeline import Intake, Verification, verify_table
 from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store.bundle import read_bundle
 from ceasefire.store.errors import StoreError
-from ceasefire.store.protocol import AgreementVersion, ImportRecord, NewsImportRecord, RunRecord
+from ceasefire.store.protocol import (
+    AgreementVersion,
+    ImportRecord,
+    NewsImportRecord,
+    ReportRecord,
+    ReportScope,
+    RunRecord,
+)  # fmt: skip
 from ceasefire.store.sqlstore import SQLStore
 from ceasefire.table import IncidentTable
 
-__all__ = ["Imported", "Initialized", "import_events", "import_news", "init_database", "verify_stored"]
+__all__ = [
+    "REPORT_PREFIX", "Imported", "Initialized", "all_reports", "import_events", "import_news", "init_database",
+    "report_incident", "verify_stored",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,21 +80,53 @@ def import_events(store: SQLStore, paths: Sequence[Path]) -> Imported:
 
 
 def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
-    """Verify every stored incident (first of each id, in import order) with the current
-    agreement version and record the run with its findings."""
+    """Verify every stored incident (first of each id, in import order) and the latest version
+    of every submitted report (as incident ``report-ID``) with the current agreement version, and
+    record the run with its findings. Who may see a report's findings is the API's business
+    (``api.findings.visible_findings``)."""
     from ceasefire.formats import to_json
 
     version = _ready(store)
     agreement = version.bundle.load()
     resolver = AliasResolver(agreement)
     intake = Intake(files=[record.name for record in store.imports()])
-    table = IncidentTable.from_incidents(_first_of_each_id(store.incidents(), intake), resolver)
+    stored = itertools.chain(store.incidents(), (report_incident(r) for r in all_reports(store)))
+    table = IncidentTable.from_incidents(_first_of_each_id(stored, intake), resolver)
     verification = verify_table(agreement, table, resolver, intake=intake)
     document = to_json(verification)
     findings = document.pop("findings")
     summary = {k: document[k] for k in ("summary", "clocks", "unresolved_actors")}
     run = store.add_run(version, len(table), summary, findings)
     return verification, run
+
+
+REPORT_PREFIX = "report-"  # the incident id of report N is report-N
+
+
+EVERY_REPORT = ReportScope(everything=True)
+
+
+def all_reports(store: SQLStore, scope: ReportScope = EVERY_REPORT) -> Iterator[ReportRecord]:
+    """The latest version of every stored report ``scope`` sees (default: all), by id."""
+    page, offset = 500, 0
+    while True:
+        records, total = store.reports(scope, limit=page, offset=offset)
+        yield from records
+        offset += page
+        if offset >= total:
+            return
+
+
+def report_incident(report: ReportRecord) -> Incident:
+    """A submitted report as an incident: its own coordinates (exact), date and actors."""
+    sub = report.submission
+    return Incident(
+        id=f"{REPORT_PREFIX}{report.id}", source="report", date=dt.date.fromisoformat(sub.occurred_on),
+        lat=sub.lat, lon=sub.lon, event_type=sub.event_type, sub_event_type=sub.sub_event_type,
+        actor1=sub.actor1, actor2=sub.actor2, weapon=sub.weapon, fatalities=sub.fatalities,
+        location=sub.title, notes=sub.description, source_name="; ".join(name for name, _ in sub.sources),
+        file=f"report {report.id} version {report.version}",
+    )  # fmt: skip
 
 
 def _up_to_date_run(store: SQLStore) -> RunRecord | None:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from store.storekit import SYRIA, OpenTarget
 
-from ceasefire.errors import CeasefireError, InputError
-from ceasefire.store import SQLStore, StoreError
+from ceasefire.errors import CeasefireError, InputError, UsageError
+from ceasefire.store import SQLStore
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.protocol import ReportSubmission, Submitter
 from ceasefire.store.workflow import init_database
@@ -45,7 +45,7 @@ def test_a_case_and_its_steps_are_logged_in_order(store: SQLStore) -> None:
 
 
 REFUSED: list[tuple[str, Submitter, dict[str, Any], type[CeasefireError]]] = [
-    ("request", ANALYST, {**ASK, "party": "martians"}, StoreError),
+    ("request", ANALYST, {**ASK, "party": "martians"}, UsageError),
     ("response", OPPOSITION, {"request_id": None, "response": "r"}, UnknownRecord),
     ("response", GOV, {"request_id": 99, "response": "r"}, UnknownRecord),
     ("assessment", ANALYST, {"conclusion": "guilty", "reasoning": "", "grades": []}, InputError),

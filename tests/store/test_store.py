@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from store.storekit import DATA, SYRIA, OpenTarget, agreement_copy
 
-from ceasefire.errors import InputError
+from ceasefire.errors import InputError, UsageError
 from ceasefire.ledger import verify_receipt
 from ceasefire.store import StoreError, open_store
 from ceasefire.store.migrations import migrations_for
@@ -122,7 +122,7 @@ def test_stored_incidents_round_trip(open_target: OpenTarget, tmp_path: Path) ->
 def test_bad_tokens_are_refused(open_target: OpenTarget, tmp_path: Path, role: str, party: str | None, problem: str) -> None:
     store = open_target()
     init_database(store, agreement_copy(tmp_path))
-    with pytest.raises(StoreError, match=problem):
+    with pytest.raises(UsageError, match=problem):  # a CeasefireError: exit 2 on the CLI, 400 on the API
         store.create_token(role, party, "x")
 
 

@@ -48,10 +48,21 @@ def migrations_for(dialect: str) -> list[Migration]:
     return [chosen[name] for name in sorted(chosen)]
 
 
+def _ensure_table(db: Database) -> None:
+    """Create ``schema_migrations`` when missing. Looked up first: the server's restricted
+    PostgreSQL role may not create anything, even ``IF NOT EXISTS`` (docs/store.md)."""
+    if db.dialect == "postgres":
+        found = db.execute("SELECT to_regclass('schema_migrations') IS NOT NULL")[0][0]
+    else:
+        found = bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"))
+    if not found:
+        db.execute(_TABLE)
+
+
 def applied(db: Database) -> list[str]:
     """Names of the migrations applied to ``db``, in the order they were applied."""
     with db.write():
-        db.execute(_TABLE)
+        _ensure_table(db)
         return [row[0] for row in db.execute("SELECT name FROM schema_migrations ORDER BY applied_at, name")]
 
 
@@ -59,7 +70,7 @@ def migrate(db: Database) -> list[str]:
     """Apply every pending migration; return the names applied now (empty: up to date)."""
     done: list[str] = []
     with db.write():
-        db.execute(_TABLE)
+        _ensure_table(db)
         have = {row[0] for row in db.execute("SELECT name FROM schema_migrations")}
         for migration in migrations_for(db.dialect):
             if migration.name in have:
