@@ -1,11 +1,16 @@
 """Reports submitted through the REST API (migration ``0004_reports``), over ``SQLStore``.
 
-- :func:`submit_report` stores one version (a new report, or the next version of one: a
-  correction never changes a stored row), logs it, signs a checkpoint and issues the receipt,
-  all in one write transaction. With an idempotency ``(key, request_sha256)`` it first looks the
-  key up for that token: the same request replays the first answer (``replayed=True``, no new
+- :func:`submit_reports` stores a batch of versions (new reports, or the next version of one: a
+  correction never changes a stored row) in ONE write transaction: one log entry each, then ONE
+  signed checkpoint for the batch and every receipt against it (group commit: the API's
+  ``ReportWriter`` hands it whatever submissions arrived together). With an idempotency
+  ``(key, request_sha256)`` a request first looks the key up for its token, in the database and
+  earlier in the batch: the same request replays the first answer (``replayed=True``, no new
   row), another request with the same key is an :class:`IdempotencyMismatch`; the key is stored
   with the answer in the same transaction, so a retry after a crash finds it or finds nothing.
+  One request's error (that mismatch, an unknown report, a failed write, undone by a savepoint)
+  is its own outcome: its batch-mates are stored all the same. :func:`submit_report` is a batch
+  of one.
 - :func:`publish_report` marks a report published (once; again is a no-op).
 - :func:`attach_evidence` keeps a file under its SHA-256 (fsynced before it is recorded) and
   attaches it to a report, logged with a receipt; the same file again is a no-op.
@@ -16,11 +21,15 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, BinaryIO
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-from ceasefire.ledger import Receipt, canonical_json
+from ceasefire.errors import CeasefireError
+from ceasefire.ledger import RECEIPT_SCHEMA, Receipt, canonical_json
+from ceasefire.store import logtree
 from ceasefire.store.database import Row
-from ceasefire.store.errors import IdempotencyMismatch, UnknownRecord
+from ceasefire.store.errors import IdempotencyMismatch, StoreError, UnknownRecord
 from ceasefire.store.protocol import (
     Attached,
     EvidenceRecord,
@@ -34,7 +43,10 @@ from ceasefire.store.protocol import (
 if TYPE_CHECKING:
     from ceasefire.store.sqlstore import SQLStore
 
-__all__ = ["attach_evidence", "get_report", "list_reports", "publish_report", "report_evidence", "submit_report"]
+__all__ = [
+    "BatchRolledBack", "Outcome", "ReportRequest", "attach_evidence", "entries", "get_report", "list_reports", "publish_report",
+    "receipt_text", "report_evidence", "submit_report", "submit_reports",
+]  # fmt: skip
 
 # The latest version of every report, with its first version (the owner) and its publication.
 _LATEST = (
@@ -49,46 +61,226 @@ _SELECT = (
 )
 
 
+@dataclass(frozen=True)
+class ReportRequest:
+    """One submission waiting to be written: :func:`submit_reports` takes a batch of them."""
+
+    submitter: Submitter
+    submission: ReportSubmission
+    report_id: int | None = None  # None: a new report; else its next version
+    idempotency: tuple[str, str] | None = None  # (Idempotency-Key, SHA-256 of the request)
+
+
+Outcome = Submitted | Exception
+"""What :func:`submit_reports` answers for one request: its stored version, or why not."""
+
+
 def submit_report(
     store: SQLStore, submitter: Submitter, submission: ReportSubmission, *, report_id: int | None = None,
     idempotency: tuple[str, str] | None = None,
 ) -> Submitted:  # fmt: skip
-    """Store ``submission`` as report ``report_id``'s next version (None: a new report)."""
+    """Store ``submission`` as report ``report_id``'s next version (None: a new report).
+
+    A batch of one (:func:`submit_reports`); its error, if any, is raised.
+    """
+    try:
+        outcome = submit_reports(store, [ReportRequest(submitter, submission, report_id, idempotency)])[0]
+    except BatchRolledBack as error:
+        raise error.cause from None
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def submit_reports(store: SQLStore, requests: Sequence[ReportRequest]) -> list[Outcome]:
+    """Store a batch of submissions in ONE write transaction (group commit); one outcome each.
+
+    Each request gets its own log entry, in the order given (consecutive indexes); then ONE
+    checkpoint is signed and stored for the batch and every receipt is issued against it. A
+    request that fails (:class:`IdempotencyMismatch`, :class:`UnknownRecord`, or any error while
+    writing its rows, which a savepoint undoes) gets its error as its outcome; the others go on.
+    A request whose Idempotency-Key the token used before, in an earlier batch or earlier in this
+    one, replays that answer (same request) or is an ``IdempotencyMismatch`` (another request).
+    Every outcome is durable when this returns (the commit). :class:`BatchRolledBack` means the
+    transaction failed as a whole before its commit and nothing of the batch was stored; any
+    other exception comes from the commit.
+    """
     with store.db.write():
-        if idempotency is not None:
-            earlier = _replay(store, submitter, *idempotency)
-            if earlier is not None:
-                return earlier
-        report_id, version = _next_version(store, report_id)
-        row = {**_submission_row(submission), "report_id": report_id, "version": version,
-               "token_id": submitter.token_id, "role": submitter.role, "party": submitter.party,
-               "created_at": _now()}  # fmt: skip
-        index = store._append("report_version", row)
-        receipt = store.receipt(index)
-        if idempotency is not None:
-            store.db.execute(
-                "INSERT INTO idempotency_keys (token_id, idem_key, request_sha256, report_id, version, "
-                "log_index, receipt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (submitter.token_id, *idempotency, report_id, version, index, receipt.to_json(), row["created_at"]),
-            )
-    return Submitted(report_id, version, index, receipt)
+        try:
+            batch = _Batch(store, requests)
+            staged = [batch.stage(position, request) for position, request in enumerate(requests)]
+            outcomes = _answers(store, staged)
+            _remember_keys(store, requests, staged, outcomes)
+        except Exception as error:
+            raise BatchRolledBack(error) from error  # raised inside the transaction: it rolls back
+    return outcomes
 
 
-def _replay(store: SQLStore, submitter: Submitter, key: str, request_sha256: str) -> Submitted | None:
+class BatchRolledBack(StoreError):
+    """A batch failed before its commit and was rolled back: none of it was stored.
+
+    (An error of the commit itself is raised as it is: the batch may then have been stored.)
+    """
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A request of the batch: written at ``index``, or a replay of an answer given before the
+    batch (``earlier``) or of the request at ``replay_of`` in the batch."""
+
+    report_id: int = 0
+    version: int = 0
+    index: int = -1
+    created_at: str = ""
+    earlier: Submitted | None = None
+    replay_of: int | None = None
+
+
+class _Batch:
+    """What writing one batch keeps track of, so that a request costs few statements: the
+    earlier answers of the batch's Idempotency-Keys (one query), the keys written in the batch,
+    and the next new report id (one query)."""
+
+    def __init__(self, store: SQLStore, requests: Sequence[ReportRequest]) -> None:
+        self.store, self.earlier = store, _earlier_answers(store, requests)
+        self.keys: dict[tuple[int, str], tuple[int, str, int]] = {}  # -> (position, sha, report id)
+        self.next_id: int | None = None
+
+    def stage(self, position: int, request: ReportRequest) -> _Staged | Exception:
+        """Write one request's row and log entry, or find what it replays; its error otherwise."""
+        try:  # checks that only read: nothing to undo when they fail
+            replayed = self._replay(request)
+            if replayed is not None:
+                return replayed
+            report_id, version = self._next_version(request.report_id)
+        except CeasefireError as error:
+            return error
+        row = {**_submission_row(request.submission), "report_id": report_id, "version": version,
+               "token_id": request.submitter.token_id, "role": request.submitter.role,
+               "party": request.submitter.party, "created_at": _now()}  # fmt: skip
+        self.store.db.execute("SAVEPOINT report")
+        try:
+            index = self.store._append("report_version", row)
+        except Exception as error:  # this request's rows are undone; its batch-mates go on
+            self.store.db.execute("ROLLBACK TO SAVEPOINT report")  # if this fails, the whole batch does
+            self.store.db.execute("RELEASE SAVEPOINT report")
+            return error
+        self.store.db.execute("RELEASE SAVEPOINT report")
+        if request.report_id is None:
+            self.next_id = report_id + 1
+        if request.idempotency is not None:
+            self.keys[(request.submitter.token_id, request.idempotency[0])] = (position, request.idempotency[1], report_id)
+        return _Staged(report_id, version, index, row["created_at"])
+
+    def _replay(self, request: ReportRequest) -> _Staged | None:
+        """What the request repeats (None: nothing); IdempotencyMismatch for another request."""
+        if request.idempotency is None:
+            return None
+        key, sha = request.idempotency
+        found = self.keys.get((request.submitter.token_id, key))
+        if found is not None:
+            if found[1] != sha:
+                raise IdempotencyMismatch(_mismatch(key, found[2]))
+            return _Staged(replay_of=found[0])
+        stored = self.earlier.get((request.submitter.token_id, key))
+        if stored is None:
+            return None
+        if stored[0] != sha:
+            raise IdempotencyMismatch(_mismatch(key, stored[1].report_id))
+        return _Staged(earlier=stored[1])
+
+    def _next_version(self, report_id: int | None) -> tuple[int, int]:
+        if report_id is None and self.next_id is not None:
+            return self.next_id, 1
+        return _next_version(self.store, report_id)
+
+
+def _earlier_answers(store: SQLStore, requests: Sequence[ReportRequest]) -> dict[tuple[int, str], tuple[str, Submitted]]:
+    """(token, key) -> (request hash, the answer given) for the batch's keys already stored."""
+    pairs = sorted({(r.submitter.token_id, r.idempotency[0]) for r in requests if r.idempotency is not None})
+    if not pairs:
+        return {}
+    where = " OR ".join(["(token_id = ? AND idem_key = ?)"] * len(pairs))
     rows = store.db.execute(
-        "SELECT request_sha256, report_id, version, log_index, receipt FROM idempotency_keys "
-        "WHERE token_id = ? AND idem_key = ?",
-        (submitter.token_id, key),
-    )
-    if not rows:
-        return None
-    stored_sha, report_id, version, index, receipt = rows[0]
-    if stored_sha != request_sha256:
-        raise IdempotencyMismatch(
-            f"Idempotency-Key {key!r} was used for another request (report {report_id}); "
-            "use a new key for a new request"
+        "SELECT token_id, idem_key, request_sha256, report_id, version, log_index, receipt FROM idempotency_keys "
+        f"WHERE {where}", [value for pair in pairs for value in pair],
+    )  # fmt: skip
+    return {
+        (int(token), str(key)): (str(sha), Submitted(int(report_id), int(version), int(index),
+                                                     Receipt.from_json(str(receipt)), replayed=True))
+        for token, key, sha, report_id, version, index, receipt in rows
+    }  # fmt: skip
+
+
+def _answers(store: SQLStore, staged: Sequence[_Staged | Exception]) -> list[Outcome]:
+    """Sign ONE checkpoint over the batch's entries and answer each request against it."""
+    receipts: dict[int, Receipt] = {}
+    written = [s.index for s in staged if isinstance(s, _Staged) and s.index >= 0]
+    if written:
+        signed = store.checkpoint()
+        tree = logtree.current_tree(store)
+        if tree.root(signed.size) != signed.root_hash:  # never: signed from this very tree
+            raise StoreError(f"{store.url}: the checkpoint just signed does not match the log")
+        for index in written:
+            proof = tuple(tree.inclusion_proof(index, signed.size))
+            receipts[index] = Receipt(index, tree.leaf(index), signed, proof)
+    outcomes: list[Outcome] = []
+    for item in staged:
+        if isinstance(item, Exception):
+            outcomes.append(item)
+        elif item.earlier is not None:
+            outcomes.append(item.earlier)
+        elif item.replay_of is not None:
+            outcomes.append(replace(cast(Submitted, outcomes[item.replay_of]), replayed=True))
+        else:
+            outcomes.append(Submitted(item.report_id, item.version, item.index, receipts[item.index]))
+    return outcomes
+
+
+def _remember_keys(
+    store: SQLStore, requests: Sequence[ReportRequest], staged: Sequence[_Staged | Exception], outcomes: Sequence[Outcome],
+) -> None:  # fmt: skip
+    """Store each written request's Idempotency-Key with its answer, in the batch's transaction."""
+    rows = [
+        (request.submitter.token_id, *request.idempotency, done.report_id, done.version, done.log_index,
+         receipt_text(done.receipt), item.created_at)
+        for request, item, done in zip(requests, staged, outcomes, strict=True)
+        if request.idempotency is not None and isinstance(item, _Staged) and item.index >= 0
+        and isinstance(done, Submitted)
+    ]  # fmt: skip
+    if rows:
+        store.db.executemany(
+            "INSERT INTO idempotency_keys (token_id, idem_key, request_sha256, report_id, version, "
+            "log_index, receipt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
-    return Submitted(int(report_id), int(version), int(index), Receipt.from_json(str(receipt)), replayed=True)
+
+
+def receipt_text(receipt: Receipt) -> str:
+    """``receipt.to_json()``, the same bytes, made without re-checking every value: a receipt
+    holds only strings and integers, which ``json.dumps`` writes as ``canonical_json`` does."""
+    document = {"schema": RECEIPT_SCHEMA, "index": receipt.index, "leaf_hash": receipt.leaf_hash.hex(),
+                "checkpoint": receipt.checkpoint.to_dict(),
+                "inclusion_proof": [node.hex() for node in receipt.inclusion_proof]}  # fmt: skip
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entries(store: SQLStore, indexes: Iterable[int]) -> dict[int, bytes]:
+    """The stored bytes of the log entries at ``indexes`` (one query; absent ones are left out)."""
+    wanted = sorted(set(indexes))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    rows = store.db.execute(f"SELECT idx, entry FROM log_entries WHERE idx IN ({marks})", wanted)
+    return {int(idx): str(entry).encode("utf-8") for idx, entry in rows}
+
+
+def _mismatch(key: str, report_id: int) -> str:
+    return f"Idempotency-Key {key!r} was used for another request (report {report_id}); use a new key for a new request"
 
 
 def _next_version(store: SQLStore, report_id: int | None) -> tuple[int, int]:
