@@ -21,7 +21,11 @@ from ceasefire.api.state import RateLimiter, StorePool
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import ReportScope, Submitter
 
-__all__ = ["Caller", "CallerDep", "StoreDep", "caller", "report_scope", "require", "store"]
+__all__ = [
+    "COOKIE", "Caller", "CallerDep", "StoreDep", "ViewerDep", "caller", "report_scope", "require", "store", "viewer",
+]  # fmt: skip
+
+COOKIE = "cf_token"  # the dashboard's sign-in cookie: a token, as in the Authorization header
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `ceasefire token create`.")
 
@@ -49,25 +53,60 @@ async def store(request: Request) -> AsyncIterator[SQLStore]:
 StoreDep = Annotated[SQLStore, Depends(store)]
 
 
-def caller(
-    request: Request, db: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:  # fmt: skip
-    """The token's holder; 401 without a valid bearer token, 429 past the token's rate."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Problem(401, "send Authorization: Bearer TOKEN (a token from `ceasefire token create`)",
-                      headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
-    record = db.find_token(credentials.credentials)
+def _token(request: Request, credentials: HTTPAuthorizationCredentials | None, *, cookie: bool) -> str | None:
+    """The bearer token of the header, else (when ``cookie``) of the dashboard's cookie."""
+    if credentials is not None:
+        if credentials.scheme.lower() != "bearer":
+            raise Problem(401, "send Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"})
+        return credentials.credentials
+    return (request.cookies.get(COOKIE) or None) if cookie else None
+
+
+def _holder(request: Request, db: SQLStore, token: str) -> Caller:
+    record = db.find_token(token)
     if record is None:
         raise Problem(401, "this token is not valid here", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    limiter: RateLimiter = request.app.state.limiter
-    wait = limiter.take(record.id)
-    if wait > 0:
-        raise Problem(429, f"rate limit of this token reached; retry in {math.ceil(wait)} s",
-                      headers={"Retry-After": str(math.ceil(wait))})  # fmt: skip
+    _limit(request, record.id)
     return Caller(record.id, record.role, record.party, record.name)
 
 
+def _limit(request: Request, key: int | str) -> None:
+    """429 when ``key`` (a token id, or the public's address) spent its rate."""
+    limiter: RateLimiter = request.app.state.limiter
+    wait = limiter.take(key)
+    if wait > 0:
+        raise Problem(429, f"rate limit reached; retry in {math.ceil(wait)} s",
+                      headers={"Retry-After": str(math.ceil(wait))})  # fmt: skip
+
+
+def caller(
+    request: Request, db: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:  # fmt: skip
+    """The token's holder; 401 without a valid bearer token, 429 past the token's rate. The
+    dashboard's cookie counts for reading only: an API write needs the header, so a page of
+    another site cannot make a signed-in browser write (the dashboard's own forms check a CSRF
+    token instead)."""
+    token = _token(request, credentials, cookie=request.method in ("GET", "HEAD"))
+    if token is None:
+        raise Problem(401, "send Authorization: Bearer TOKEN (a token from `ceasefire token create`)",
+                      headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+    return _holder(request, db, token)
+
+
+def viewer(
+    request: Request, db: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller | None:  # fmt: skip
+    """The token's holder, or None for the public (no token at all): what public pages, the
+    published findings, bulletins and exports use. A token that is sent must be valid (401)."""
+    token = _token(request, credentials, cookie=True)
+    if token is None:  # the public: one rate per client address
+        _limit(request, f"public {request.client.host if request.client else ''}")
+        return None
+    return _holder(request, db, token)
+
+
 CallerDep = Annotated[Caller, Depends(caller)]
+ViewerDep = Annotated[Caller | None, Depends(viewer)]
 
 
 def require(who: Caller, *roles: str) -> None:

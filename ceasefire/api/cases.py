@@ -6,7 +6,8 @@
 - a party's tokens answer the requests addressed to their party;
 - analysts and admins read every case; a party reads the cases with a request addressed to it,
   seeing only its own requests and responses (not other parties' nor the assessments); monitors
-  and observers see no case (cases are not published yet). A case not yours to see is a 404.
+  and observers see no case until an analyst publishes it; a published case is whole and public.
+  A case not yours to see is a 404.
 
 Every step is logged with who and when (UTC) in the same transaction, and answered with a receipt.
 """
@@ -20,14 +21,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from ceasefire.api.auth import Caller, CallerDep, StoreDep, require
+from ceasefire.api.auth import Caller, CallerDep, StoreDep, ViewerDep, require
 from ceasefire.api.fields import Plain
 from ceasefire.api.problems import Problem
 from ceasefire.api.reports import MAX_ID
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import CaseRecord, CaseStep, ReportScope
 
-__all__ = ["router"]
+__all__ = ["case_dict", "router", "visible_case"]
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="The case's id.")]
@@ -83,7 +84,7 @@ def open_case(db: StoreDep, who: CallerDep, body: CaseIn) -> dict[str, Any]:
         message = f"no such report: {', '.join(map(str, missing))}"
         raise Problem(422, f"invalid request: reports: {message}", errors=[{"field": "reports", "in": "body", "message": message}])
     case = db.open_case(who.submitter, body.title, body.allegation, body.reports)
-    return {**_case_dict(case, who), "receipt": _receipt(db, case.log_index)}
+    return {**_case_dict(case, who, db.published_cases()), "receipt": _receipt(db, case.log_index)}
 
 
 @router.post("/{case_id}/requests", status_code=201, summary="Ask a party for information (analyst)")
@@ -114,44 +115,73 @@ def assess(db: StoreDep, who: CallerDep, case_id: CaseId, body: AssessmentIn) ->
     return _stepped(db, who, db.add_case_step(who.submitter, case_id, "assessment", body.model_dump(mode="json")))
 
 
-@router.get("", summary="The cases this token may see")
-def list_cases(db: StoreDep, who: CallerDep) -> dict[str, Any]:
+@router.post("/{case_id}/publish", summary="Publish a case (analyst): every role and the public may read it")
+def publish(db: StoreDep, who: CallerDep, case_id: CaseId) -> dict[str, Any]:
+    """``{"id", "published": true, "log_index", "new"}``; publishing again changes nothing. The
+    whole case is then shown, its assessment and every party's requests and responses included."""
+    require(who, "analyst")
+    _visible(db, who, case_id)
+    index, new = db.publish_case(who.submitter, case_id)
+    return {"id": case_id, "published": True, "log_index": index, "new": new}
+
+
+@router.get("", summary="The cases the caller may see (the public: the published ones)")
+def list_cases(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
     """``{"items": [case...], "total"}``, by id."""
-    if who.role in ("analyst", "admin"):
-        found = db.cases()
-    else:
-        found = db.cases(who.party) if who.role == "party" else []
-    return {"items": [_case_dict(c, who) for c in found], "total": len(found)}
+    published = db.published_cases()
+    found = [c for c in db.cases() if _may_see(c, who, published)]
+    return {"items": [_case_dict(c, who, published) for c in found], "total": len(found)}
 
 
 @router.get("/{case_id}", summary="One case (404 when not yours to see)")
-def get_case(db: StoreDep, who: CallerDep, case_id: CaseId) -> dict[str, Any]:
-    return _case_dict(_visible(db, who, case_id), who)
+def get_case(db: StoreDep, who: ViewerDep, case_id: CaseId) -> dict[str, Any]:
+    return _case_dict(_visible(db, who, case_id), who, db.published_cases())
 
 
-def _visible(db: SQLStore, who: Caller, case_id: int) -> CaseRecord:
-    """The case, or 404 when it is absent or not ``who``'s to see (the same answer)."""
+def visible_case(db: SQLStore, who: Caller | None, case_id: int) -> CaseRecord | None:
+    """The case when ``who`` may see it (analysts and admins: all; a party: those with a request
+    to it; everyone, the public included: the published ones); else None."""
     case = db.case(case_id)
-    if case is not None and (who.role in ("analyst", "admin") or (who.role == "party" and _shown(case, who))):
-        return case
-    raise Problem(404, f"case {case_id}: no such case")
+    return case if case is not None and _may_see(case, who, db.published_cases()) else None
+
+
+def _visible(db: SQLStore, who: Caller | None, case_id: int) -> CaseRecord:
+    """The case, or 404 when it is absent or not ``who``'s to see (the same answer)."""
+    case = visible_case(db, who, case_id)
+    if case is None:
+        raise Problem(404, f"case {case_id}: no such case")
+    return case
+
+
+def _may_see(case: CaseRecord, who: Caller | None, published: set[int]) -> bool:
+    if case.id in published or (who is not None and who.role in ("analyst", "admin")):
+        return True
+    return who is not None and who.role == "party" and _shown(case, who)
 
 
 def _shown(case: CaseRecord, who: Caller) -> bool:
     return any(s.kind == "request" and s.fields["party"] == who.party for s in case.steps)
 
 
-def _case_dict(case: CaseRecord, who: Caller) -> dict[str, Any]:
+def case_dict(case: CaseRecord, who: Caller | None, published: set[int]) -> dict[str, Any]:
+    """The case as ``who`` sees it: a party, before publication, only its own requests and
+    responses and no assessment; once published, everyone sees every step."""
+    return _case_dict(case, who, published)
+
+
+def _case_dict(case: CaseRecord, who: Caller | None, published: set[int]) -> dict[str, Any]:
     steps = case.steps
-    if who.role not in ("analyst", "admin"):
-        steps = tuple(s for s in steps if s.kind != "assessment" and s.fields.get("party") == who.party)
+    whole = case.id in published or (who is not None and who.role in ("analyst", "admin"))
+    if not whole:
+        party = who.party if who is not None else None
+        steps = tuple(s for s in steps if s.kind != "assessment" and s.fields.get("party") == party)
     deadlines = {s.id: s.fields["deadline"] for s in case.steps if s.kind == "request"}
     shown = [_step_dict(s, deadlines) for s in steps]
     assessed = [s for s in shown if s["kind"] == "assessment"]
     return {"id": case.id, "title": case.title, "allegation": case.allegation, "reports": list(case.reports),
             "opened_by": {"role": case.opened_by.role, "party": case.opened_by.party}, "at": case.created_at,
             "log_index": case.log_index, "status": assessed[-1]["conclusion"] if assessed else "open",
-            "steps": shown}  # fmt: skip
+            "published": case.id in published, "steps": shown}  # fmt: skip
 
 
 def _step_dict(step: CaseStep, deadlines: dict[int, str]) -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""``/api/v1/findings`` and ``/api/v1/clocks``: the latest stored verification run, read-only.
+"""``/api/v1/findings``, ``/clocks`` and ``/incidents``: a stored verification run, read-only.
 
-Findings are the ``verify --format json`` findings of the newest run (``ceasefire import``
-re-verifies after each import), filtered here; every role may read them (they come from the
-imported event files, not from unpublished reports).
+Which run a caller reads (:func:`visible_run`): analysts and admins the newest run; everyone
+else, the public (no token) included, the newest *published* run (``POST /runs/{id}/publish``).
+Findings drawn from submitted reports (incident ``report-ID``) are shown only to those who may
+see that report (:func:`visible_findings`); findings from imported event files to every reader
+of the run.
 """
 
 from __future__ import annotations
@@ -12,40 +14,74 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from ceasefire.api.auth import CallerDep, StoreDep
+from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope
 from ceasefire.store import SQLStore
-from ceasefire.store.protocol import RunRecord
+from ceasefire.store.protocol import ReportScope, RunRecord
+from ceasefire.store.workflow import REPORT_PREFIX, all_reports
 
-__all__ = ["router"]
+__all__ = ["router", "visible_findings", "visible_run"]
 
 router = APIRouter(tags=["findings"])
 Status = Literal["violation", "possible_violation", "exempt"]
 
 
-def _run(db: SQLStore) -> RunRecord | None:
+def sees_everything(who: Caller | None) -> bool:
+    return who is not None and who.role in ("admin", "analyst")
+
+
+def visible_run(db: SQLStore, who: Caller | None) -> RunRecord | None:
+    """The run ``who`` reads: the newest (analyst, admin) or the newest published (the rest)."""
     runs = db.runs()
+    if not sees_everything(who):
+        published = db.published_runs()
+        runs = [run for run in runs if run.id in published]
     return runs[-1] if runs else None
 
 
-def _run_dict(run: RunRecord | None) -> dict[str, Any] | None:
+def visible_reports(db: SQLStore, who: Caller | None) -> set[int] | None:
+    """The ids of the reports ``who`` may see; None: all of them."""
+    if sees_everything(who):
+        return None
+    scope = ReportScope() if who is None else report_scope(who)
+    return {report.id for report in all_reports(db, scope)}
+
+
+def from_visible(incident_ids: list[str], reports: set[int] | None) -> bool:
+    """Whether every incident behind a finding may be seen by who sees ``reports``."""
+    if reports is None:
+        return True
+    return all(not i.startswith(REPORT_PREFIX) or int(i[len(REPORT_PREFIX):]) in reports for i in incident_ids)
+
+
+def visible_findings(db: SQLStore, who: Caller | None, run: RunRecord | None) -> list[dict[str, Any]]:
+    """The findings of ``run`` that ``who`` may see (none when ``run`` is None)."""
+    if run is None:
+        return []
+    reports = visible_reports(db, who)
+    return [f for f in db.run_findings(run.id) if from_visible(f["incidents"], reports)]
+
+
+def run_dict(run: RunRecord | None, published: set[int]) -> dict[str, Any] | None:
     if run is None:
         return None
     return {"id": run.id, "agreement_version": run.agreement_version, "created_at": run.created_at,
-            "incidents": run.incidents, "findings": run.findings, "log_index": run.log_index}  # fmt: skip
+            "incidents": run.incidents, "findings": run.findings, "log_index": run.log_index,
+            "published": run.id in published}  # fmt: skip
 
 
 @router.get("/findings", summary="Findings of the latest verification run")
 def findings(
-    db: StoreDep, who: CallerDep,
+    db: StoreDep, who: ViewerDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
     party: Annotated[str | None, Query(max_length=200)] = None,
     obligation: Annotated[str | None, Query(max_length=200)] = None,
     status: Status | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """``{"agreement", "run", "findings": [...], "total"}``; ``run`` is null before any import."""
-    run = _run(db)
-    found = db.run_findings(run.id) if run else []
+    """``{"agreement", "run", "findings": [...], "total"}``; ``run`` is null when there is no
+    run the caller may read (none yet; for the public, none published yet)."""
+    run = visible_run(db, who)
+    found = visible_findings(db, who, run)
     keep = [
         f for f in found
         if (date_from is None or f["date"] >= date_from.isoformat())
@@ -54,12 +90,14 @@ def findings(
         and (obligation is None or f["obligation"] == obligation)
         and (status is None or f["status"] == status)
     ]  # fmt: skip
-    return {"agreement": run.agreement_id if run else None, "run": _run_dict(run), "findings": keep, "total": len(keep)}
+    return {"agreement": run.agreement_id if run else None, "run": run_dict(run, db.published_runs()),
+            "findings": keep, "total": len(keep)}  # fmt: skip
 
 
 @router.get("/clocks", summary="Clocks (conditions) of the latest verification run")
-def clocks(db: StoreDep, who: CallerDep) -> dict[str, Any]:
+def clocks(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
     """``{"agreement", "run", "clocks": [...]}``: the ``verify --format json`` clocks."""
-    run = _run(db)
+    run = visible_run(db, who)
     summary = db.run_summary(run.id) if run else {}
-    return {"agreement": run.agreement_id if run else None, "run": _run_dict(run), "clocks": summary.get("clocks", [])}
+    return {"agreement": run.agreement_id if run else None, "run": run_dict(run, db.published_runs()),
+            "clocks": summary.get("clocks", [])}  # fmt: skip

@@ -35,6 +35,7 @@ class Settings:
     connections: int = 8  # store connections (and so concurrent requests touching the store)
     checkpoint_every: float = 60.0  # seconds between signed checkpoints while serving (0: none)
     max_upload: int = 50 * 1024 * 1024  # bytes of one evidence file
+    tile_url: str | None = None  # the dashboard map's tile layer ({z}/{x}/{y} URL); None: outlines only
 
 
 class StorePool:
@@ -93,17 +94,18 @@ class StorePool:
 
 
 class RateLimiter:
-    """A token bucket per access token: ``burst`` requests at once, refilled at ``per_minute``.
+    """A token bucket per access token (or per address of the public): ``burst`` requests at
+    once, refilled at ``per_minute``.
 
     In-process: each server process counts its own requests.
     """
 
     def __init__(self, per_minute: float, burst: int) -> None:
         self.rate, self.burst = per_minute / 60.0, float(burst)
-        self._buckets: dict[int, tuple[float, float]] = {}  # token id -> (tokens, last time)
+        self._buckets: dict[int | str, tuple[float, float]] = {}  # token id or address -> (tokens, last time)
         self._lock = threading.Lock()
 
-    def take(self, token_id: int) -> float:
+    def take(self, token_id: int | str) -> float:
         """0 when the request may go ahead; else the seconds until it may."""
         now = time.monotonic()
         with self._lock:

@@ -24,6 +24,9 @@ from ceasefire.store import open_store
 from ceasefire.store.workflow import import_events, init_database
 
 MAX_UPLOAD = 64 * 1024  # bytes of one evidence file, small for the tests
+# Rate limits high enough that no test but the rate-limit test (its own settings) meets them:
+# the role matrix alone posts a few hundred reports with one token.
+TEST_RATE = {"rate_per_minute": 60_000.0, "burst": 1_000}
 
 # name -> (role, party): the tokens every test database holds.
 TOKENS = {
@@ -71,7 +74,8 @@ def running(app: FastAPI) -> Iterator[str]:
 
 @contextmanager
 def database(backend: str, folder: Path) -> Iterator[tuple[Settings, dict[str, str]]]:
-    """A database with the Syria agreement and incidents and one token per TOKENS entry."""
+    """A database with the Syria agreement and incidents, their verification run published (as
+    a task force does once it checked it), and one token per TOKENS entry."""
     schema = None
     if backend == "postgres":
         import psycopg
@@ -80,13 +84,16 @@ def database(backend: str, folder: Path) -> Iterator[tuple[Settings, dict[str, s
         with psycopg.connect(pg_url(), autocommit=True) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
         settings = Settings(db=f"{pg_url()}?options=-csearch_path%3D{schema},public",
-                            key=folder / "log.key", evidence=folder / "evidence", max_upload=MAX_UPLOAD)  # fmt: skip
+                            key=folder / "log.key", evidence=folder / "evidence", max_upload=MAX_UPLOAD,
+                            **TEST_RATE)  # fmt: skip
     else:
-        settings = Settings(db=str(folder / "cf.db"), max_upload=MAX_UPLOAD)
+        settings = Settings(db=str(folder / "cf.db"), max_upload=MAX_UPLOAD, **TEST_RATE)
     store = open_store(settings.db, key=settings.key, evidence=settings.evidence, create=True)
     try:
         init_database(store, SYRIA / "agreement.yaml")
-        import_events(store, [SYRIA / "incidents.csv"])
+        run = import_events(store, [SYRIA / "incidents.csv"]).run
+        assert run is not None
+        store.publish_run(None, run.id)
         tokens = {name: store.create_token(role, party, name)[0] for name, (role, party) in TOKENS.items()}
     finally:
         store.close()

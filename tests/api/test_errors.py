@@ -24,9 +24,20 @@ def assert_problem(answer: object, status: int) -> dict[str, object]:
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer cf_not-a-token"}, {"Authorization": "Basic abc"},
                                      {"Authorization": "Bearer"}],
                          ids=["none", "unknown", "basic", "empty"])  # fmt: skip
-@pytest.mark.parametrize("path", ["/reports", "/reports/1", "/log/checkpoint", "/findings", "/clocks"])
+@pytest.mark.parametrize("path", ["/reports", "/reports/1", "/log/checkpoint", "/tokens"])
 def test_without_a_valid_token_401(live: Live, headers: dict[str, str], path: str) -> None:
     with live.client(**headers) as client:
+        assert_problem(client.get(path), 401)
+
+
+PUBLIC = ["/findings", "/clocks", "/claims", "/incidents", "/agreement", "/runs", "/cases"]
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_public_reads_need_no_token_but_a_sent_token_must_be_valid(live: Live, path: str) -> None:
+    with live.client() as client:
+        assert client.get(path).status_code == 200
+    with live.client(Authorization="Bearer cf_not-a-token") as client:
         assert_problem(client.get(path), 401)
 
 
@@ -35,6 +46,7 @@ BAD = [
     (report(lat=91), ["lat"]),
     (report(lon="east"), ["lon"]),
     (report(occurred_on="2016-02-30"), ["occurred_on"]),
+    (report(occurred_on="9999-12-31"), ["occurred_on"]),  # in the future
     (report(weapon="spear"), ["weapon"]),
     (report(fatalities=-1), ["fatalities"]),
     (report(title=""), ["title"]),

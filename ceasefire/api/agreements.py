@@ -1,0 +1,136 @@
+"""``/api/v1/agreement`` (public) and ``/api/v1/agreements`` (admin): the agreement as data.
+
+``GET /agreement`` is what a map draws: parties, obligations and the geometry of zones, routes
+and lines as one GeoJSON FeatureCollection. Admins list every stored version and add a new one
+(a single-file YAML agreement; one with ``file:`` zones is added with ``ceasefire init``). A new
+version never rewrites findings made under an older one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from shapely.geometry import mapping
+
+from ceasefire.api.auth import CallerDep, StoreDep, ViewerDep, require
+from ceasefire.api.problems import Problem
+from ceasefire.errors import AgreementError
+from ceasefire.model import Agreement, Obligation
+from ceasefire.store import SQLStore
+from ceasefire.store.bundle import AgreementBundle, read_bundle
+from ceasefire.store.protocol import AgreementVersion
+
+__all__ = ["agreement_dict", "router"]
+
+router = APIRouter(tags=["agreements"])
+MAX_AGREEMENT = 2 * 1024 * 1024  # bytes of an agreement YAML sent to POST /agreements
+
+
+@functools.lru_cache(maxsize=8)
+def _load(bundle: AgreementBundle) -> Agreement:
+    return bundle.load()
+
+
+def loaded(version: AgreementVersion) -> Agreement:
+    """The agreement of a stored version (cached: loading parses its YAML)."""
+    return _load(version.bundle)
+
+
+def _obligation(o: Obligation) -> dict[str, Any]:
+    rule = o.rule
+    return {"id": o.id, "category": o.category, "text": o.text, "bound": list(o.bound),
+            "start": o.start.isoformat(), "until": o.until.isoformat() if o.until else None,
+            "rule": rule.kind if rule else None,
+            "zones": list(rule.zones) + ([rule.zone] if rule and rule.zone else []) if rule else [],
+            "routes": list(rule.routes) + ([rule.route] if rule and rule.route else []) if rule else [],
+            "line": rule.line if rule else None, "distance_m": rule.distance_m if rule else None}  # fmt: skip
+
+
+def layers(agreement: Agreement) -> dict[str, Any]:
+    """Zones, routes and lines as a GeoJSON FeatureCollection (WGS 84 longitude, latitude)."""
+    features = [
+        {"type": "Feature", "geometry": mapping(item.geometry),
+         "properties": {"layer": layer, "id": item.id, "name": item.name, "kind": getattr(item, "kind", layer)}}
+        for layer, items in (("zone", agreement.zones), ("route", agreement.routes), ("line", agreement.lines))
+        for item in items
+    ]  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}
+
+
+def agreement_dict(version: AgreementVersion) -> dict[str, Any]:
+    """The agreement of ``version`` as the map and the pages read it."""
+    a = loaded(version)
+    parties = [{"id": p.id, "name": p.name, "kind": "party"} for p in a.parties]
+    parties += [{"id": g.id, "name": g.name, "kind": "excluded"} for g in a.excluded]
+    return {"id": a.id, "version": version.version, "title": a.title, "timezone": a.timezone,
+            "start": a.effective.isoformat(), "parties": parties,
+            "obligations": [_obligation(o) for o in a.obligations], "layers": layers(a)}  # fmt: skip
+
+
+def _version_dict(v: AgreementVersion) -> dict[str, Any]:
+    return {"agreement_id": v.agreement_id, "version": v.version, "sha256": v.sha256, "title": v.title,
+            "created_at": v.created_at, "log_index": v.log_index}  # fmt: skip
+
+
+@router.get("/agreement", summary="The current agreement: parties, obligations and its map layers")
+def current(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+    """Public. ``{"id", "version", "title", "timezone", "start", "parties", "obligations",
+    "layers"}``, ``layers`` a GeoJSON FeatureCollection of zones, routes and lines."""
+    version = db.current_agreement()
+    if version is None:
+        raise Problem(404, "no agreement stored yet")
+    return agreement_dict(version)
+
+
+@router.get("/agreements", summary="Every stored version of the agreement (admin, analyst)")
+def versions(db: StoreDep, who: CallerDep) -> dict[str, Any]:
+    require(who, "admin", "analyst")
+    items = [_version_dict(v) for v in db.agreement_versions()]
+    return {"items": items, "total": len(items)}
+
+
+_YAML_BODY = {"requestBody": {"required": True, "content": {"application/yaml": {"schema": {"type": "string"}}}}}
+
+
+@router.post("/agreements", status_code=201, summary="Store a new version of the agreement (admin)",
+             openapi_extra=_YAML_BODY)  # fmt: skip
+async def add(request: Request, db: StoreDep, who: CallerDep) -> dict[str, Any]:
+    """The body is the agreement YAML (one file). 201 ``{"agreement_id", "version", "sha256",
+    ..., "new"}``; the same document again is no new version (``new`` false); 422 names the
+    line of each problem in the YAML; 413 past 2 MiB."""
+    require(who, "admin")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_AGREEMENT:
+            raise Problem(413, f"the agreement is over {MAX_AGREEMENT} bytes")
+    try:
+        document = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Problem(422, "the agreement is not UTF-8 text",
+                      errors=[{"field": "body", "in": "body", "message": "not UTF-8"}]) from None  # fmt: skip
+    return await anyio.to_thread.run_sync(_add, db, document)
+
+
+def _add(db: SQLStore, document: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="ceasefire-upload-") as folder:
+        path = Path(folder, "agreement.yaml")
+        path.write_text(document, encoding="utf-8")
+        try:
+            _, bundle = read_bundle(path)
+        except AgreementError as error:
+            lines = [line.replace(str(path), "agreement.yaml") for line in error.lines]
+            raise Problem(422, lines[0], errors=[{"field": "body", "in": "body", "message": m} for m in lines]) from None
+    bundle = dataclasses.replace(bundle, source="agreement.yaml")
+    current = db.current_agreement()
+    if current is not None and bundle.agreement_id != current.agreement_id:
+        raise Problem(422, f"this server keeps agreement '{current.agreement_id}', not '{bundle.agreement_id}'")
+    version, new = db.add_agreement(bundle)
+    db.checkpoint()
+    return {**_version_dict(version), "new": new}

@@ -1,0 +1,53 @@
+"""``/api/v1/runs``: verification runs. Analysts verify now (every imported incident and every
+submitted report, with the current agreement version) and publish a run: the public dashboard,
+bulletins and exports show the newest published run (``findings.visible_run``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Path
+
+from ceasefire.api.auth import CallerDep, StoreDep, ViewerDep, require
+from ceasefire.api.findings import run_dict, sees_everything
+from ceasefire.api.problems import Problem
+from ceasefire.api.reports import MAX_ID
+from ceasefire.store import SQLStore
+from ceasefire.store.workflow import verify_stored
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/runs", tags=["runs"])
+RunId = Annotated[int, Path(ge=1, le=MAX_ID, description="The run's id.")]
+
+
+@router.get("", summary="Verification runs (analysts: all; others: the published ones)")
+def runs(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+    """``{"items": [run...], "total"}``, oldest first; each run with ``published``."""
+    published = db.published_runs()
+    items = [run_dict(r, published) for r in db.runs() if sees_everything(who) or r.id in published]
+    return {"items": items, "total": len(items)}
+
+
+@router.post("", status_code=201, summary="Verify now: a new run over incidents and reports (analyst)")
+async def verify(db: StoreDep, who: CallerDep) -> dict[str, Any]:
+    """201, the new run (not yet published). Runs in a worker thread: it may take seconds."""
+    require(who, "analyst")
+    return await anyio.to_thread.run_sync(_verify, db)
+
+
+def _verify(db: SQLStore) -> dict[str, Any]:
+    _, run = verify_stored(db)
+    db.checkpoint()
+    return run_dict(run, db.published_runs()) or {}
+
+
+@router.post("/{run_id}/publish", summary="Publish a run (analyst): the public then reads its findings")
+def publish(db: StoreDep, who: CallerDep, run_id: RunId) -> dict[str, Any]:
+    """``{"id", "published": true, "log_index", "new"}``; publishing again changes nothing."""
+    require(who, "analyst")
+    if run_id not in {r.id for r in db.runs()}:
+        raise Problem(404, f"run {run_id}: no such run")
+    index, new = db.publish_run(who.submitter, run_id)
+    return {"id": run_id, "published": True, "log_index": index, "new": new}
