@@ -1,12 +1,12 @@
-"""Verification results as JSON (the MISSION.md contract), CSV, GeoJSON and a Rich table.
+"""Verification results as JSON (the MISSION.md contract), CSV, HXL CSV, GeoJSON and a Rich table.
 
 The JSON keys of the contract come first and never change; extra keys only extend them.
-CSV rows use ACLED's column names for the incident, then the finding's columns.
+CSV rows use ACLED's column names for the incident, then the finding's columns; rows and
+features are built by ``ceasefire.exports``, which the server's exports share.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -17,26 +17,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ceasefire import exports
 from ceasefire.findings import Status
 from ceasefire.model import Clock, Finding
 from ceasefire.pipeline import Verification
 
 __all__ = ["FORMATS", "finding_dict", "render", "to_json", "write_csv", "write_geojson", "write_table"]
 
-FORMATS = ("table", "json", "csv", "geojson")
-
-ACLED_COLUMNS = {  # ACLED column -> Incident field
-    "event_id_cnty": "id", "event_date": "date", "time_precision": "date_precision",
-    "event_type": "event_type", "sub_event_type": "sub_event_type", "actor1": "actor1",
-    "assoc_actor_1": "assoc_actor_1", "actor2": "actor2", "assoc_actor_2": "assoc_actor_2",
-    "country": "country", "admin1": "admin1", "location": "location", "latitude": "lat",
-    "longitude": "lon", "geo_precision": "geo_precision", "source": "source_name",
-    "notes": "notes", "fatalities": "fatalities", "weapon": "weapon",
-}  # fmt: skip
-FINDING_COLUMNS = (
-    "finding_id", "obligation", "category", "status", "parties", "attribution", "confidence",
-    "rule", "distance_m", "radius_m", "explanation",
-)  # fmt: skip
+FORMATS = ("table", "json", "csv", "geojson", "hxl")  # hxl: the csv table, HXL hashtags on its second row
 
 
 def finding_dict(f: Finding, v: Verification) -> dict[str, Any]:
@@ -119,28 +107,17 @@ def _incident_value(v: Verification, row: int, field: str) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def write_csv(v: Verification, out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*ACLED_COLUMNS, *FINDING_COLUMNS])
-    for f in v.finding_objects():
-        row = int(f.extra["row"])
-        incident = [_incident_value(v, row, field) for field in ACLED_COLUMNS.values()]
-        writer.writerow([
-            *incident, f.id, f.obligation, f.category, f.status, ";".join(f.parties),
-            f.attribution, f.confidence, f.rule, "" if f.distance_m is None else f.distance_m,
-            f.radius_m, f.explanation,
-        ])  # fmt: skip
+def write_csv(v: Verification, out: TextIO, *, hxl: bool = False) -> None:
+    """One row per finding (``exports.csv_row``); with ``hxl``, HXL hashtags on the second row."""
+    rows = (
+        (finding_dict(f, v), {field: _incident_value(v, int(f.extra["row"]), field) for field in exports.INCIDENT_FIELDS})
+        for f in v.finding_objects()
+    )  # fmt: skip
+    exports.write_csv(rows, out, hxl=hxl)
 
 
 def write_geojson(v: Verification, out: TextIO) -> None:
-    features = []
-    for f in v.finding_objects():
-        props = finding_dict(f, v)
-        lon, lat = props.pop("lon"), props.pop("lat")
-        features.append({"type": "Feature", "id": f.id, "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                         "properties": props})  # fmt: skip
-    json.dump({"type": "FeatureCollection", "agreement": v.agreement.id, "features": features}, out, ensure_ascii=False)
-    out.write("\n")
+    exports.write_geojson((finding_dict(f, v) for f in v.finding_objects()), v.agreement.id, out)
 
 
 def write_table(v: Verification, out: TextIO, width: int = 120) -> None:
@@ -230,8 +207,8 @@ def render(v: Verification, fmt: str, out: TextIO) -> None:
     """Write the verification in one of ``FORMATS``."""
     if fmt == "json":
         write_json(v, out)
-    elif fmt == "csv":
-        write_csv(v, out)
+    elif fmt in ("csv", "hxl"):
+        write_csv(v, out, hxl=fmt == "hxl")
     elif fmt == "geojson":
         write_geojson(v, out)
     else:

@@ -1,0 +1,367 @@
+"""What the daily bulletin says about one day of a verification run (pure: reads nothing).
+
+``compute(inputs, day)`` -> :class:`Bulletin`. The day is a calendar date in the agreement's
+timezone, and a finding belongs to it by its ``date`` (the date the source reports, as the
+clocks count). Contracts (docs/bulletin.md):
+
+- **Counts** are of *incidents*, each counted once per row at its worst status among the
+  findings in that row: an air strike that breaks three obligations is one violation in the
+  weapon and area tables, and one in each obligation's row. Rows: every party (plus
+  "unattributed"), every obligation verified by a rule, and the governorates (``admin1``), zones
+  and weapons seen on the day or the day before. Each row carries the day before, for the change.
+- **Notable incidents**: the day's incidents with a violation or a possible violation, ranked
+  by fatalities, then worst status, then confidence; at most ``NOTABLE``.
+- **Access**: for each route and besieged area, the day's findings of access obligations there
+  (``obstructed`` when one is a violation, ``possibly obstructed`` when only possible ones) and
+  the other incidents on or near it.
+- **Clocks**: each clock's days up to the day, and its run of quiet days ending on the day.
+- **Claims**: the claims dated that day, with their verdict and the findings it rests on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from ceasefire.bulletin.places import Places
+from ceasefire.bulletin.records import (
+    AccessState,
+    Bulletin,
+    BulletinError,
+    ClaimLine,
+    ClockState,
+    Count,
+    CountTable,
+    DayLine,
+    FindingLine,
+    Grading,
+    Inputs,
+    LogState,
+    MapPoint,
+    Notable,
+    OutsideRun,
+    RunInfo,
+)
+from ceasefire.model import Incident
+
+__all__ = [
+    "NOTABLE",
+    "AccessState",
+    "Bulletin",
+    "BulletinError",
+    "ClaimLine",
+    "ClockState",
+    "Count",
+    "CountTable",
+    "DayLine",
+    "FindingLine",
+    "Grading",
+    "Inputs",
+    "LogState",
+    "MapPoint",
+    "Notable",
+    "OutsideRun",
+    "RunInfo",
+    "compute",
+    "days",
+    "long_date",
+    "run_period",
+]
+
+NOTABLE = 8
+Doc = Mapping[str, Any]
+_RANK = {"violation": 0, "possible_violation": 1, "exempt": 2}
+_COUNTED = ("violation", "possible_violation")
+ACCESS_CATEGORIES = ("humanitarian_access", "route_access")
+
+
+def days(inputs_findings: Sequence[Doc], clocks: Sequence[Doc] = ()) -> list[DayLine]:
+    """Every day of the run, first to last, with its headline counts."""
+    period = run_period(inputs_findings, clocks)
+    if period is None:
+        return []
+    by_day: dict[str, list[Doc]] = defaultdict(list)
+    for f in inputs_findings:
+        by_day[f["date"]].append(f)
+    out = []
+    for n in range((period[1] - period[0]).days + 1):
+        day = period[0] + dt.timedelta(days=n)
+        t = _totals(by_day.get(day.isoformat(), []), {}, day)
+        out.append(DayLine(day.isoformat(), t["violation"], t["possible"], t["incidents"]))
+    return out
+
+
+def run_period(findings: Iterable[Doc], clocks: Iterable[Doc] = ()) -> tuple[dt.date, dt.date] | None:
+    """The run's first and last days: its findings' dates and its clocks' days."""
+    dates = {f["date"] for f in findings} | {d["date"] for c in clocks for d in c.get("days", ())}
+    if not dates:
+        return None
+    return dt.date.fromisoformat(min(dates)), dt.date.fromisoformat(max(dates))
+
+
+def compute(inputs: Inputs, day: dt.date) -> Bulletin:
+    """The bulletin of ``day``; OutsideRun when the run has no such day."""
+    period = run_period(inputs.findings, inputs.clocks)
+    if period is None or not period[0] <= day <= period[1]:
+        span = f"{period[0]} to {period[1]}" if period else "no findings"
+        raise OutsideRun(f"{day}: outside run {inputs.run.id} ({span}); choose a day in that period")
+    previous = day - dt.timedelta(days=1)
+    today, before = _of_day(inputs.findings, day), _of_day(inputs.findings, previous)
+    places = Places(inputs.agreement)
+    notable = _notable(inputs, today)
+    totals, was = _totals(today, inputs.incidents, day), _totals(before, inputs.incidents, previous)
+    clocks = tuple(_clock(inputs, c, day) for c in inputs.clocks)
+    return Bulletin(
+        agreement_id=inputs.agreement.id, title=inputs.agreement.title, timezone=inputs.agreement.timezone,
+        date=day.isoformat(), previous=previous.isoformat(), run=inputs.run, log=inputs.log,
+        summary=_summary(day, totals, was, notable, clocks), totals=totals, was=was,
+        counts=_count_tables(inputs, places, today, before), notable=notable,
+        access=_access(inputs, places, today), clocks=clocks, claims=_claims(inputs, day),
+        points=_points(today, notable), first=period[0].isoformat(), last=period[1].isoformat(),
+    )  # fmt: skip
+
+
+def _of_day(findings: Iterable[Doc], day: dt.date) -> list[Doc]:
+    text = day.isoformat()
+    return [f for f in findings if f["date"] == text]
+
+
+def _incident_of(f: Doc) -> str:
+    ids = f.get("incidents") or ()
+    return str(ids[0]) if ids else str(f["id"])
+
+
+def _worst(statuses: Iterable[str]) -> str:
+    return min(statuses, key=lambda s: _RANK.get(s, 9), default="exempt")
+
+
+# -- counts ------------------------------------------------------------------------------------
+
+Keys = Callable[[Doc], Iterable[str]]
+
+
+def _tally(findings: Iterable[Doc], keys: Keys) -> dict[str, tuple[int, int]]:
+    """key -> (incidents at worst a violation, incidents at worst a possible violation)."""
+    worst: dict[str, dict[str, str]] = defaultdict(dict)
+    for f in findings:
+        if f["status"] not in _COUNTED:
+            continue
+        for key in keys(f):
+            seen = worst[key].get(_incident_of(f))
+            worst[key][_incident_of(f)] = _worst([f["status"], *([seen] if seen else [])])
+    return {k: (sum(s == "violation" for s in v.values()), sum(s == "possible_violation" for s in v.values()))
+            for k, v in worst.items()}  # fmt: skip
+
+
+def _table(title: str, today: list[Doc], before: list[Doc], keys: Keys,
+           labels: Mapping[str, str], always: Sequence[str] = ()) -> CountTable:  # fmt: skip
+    now, then = _tally(today, keys), _tally(before, keys)
+    order = [*always, *sorted((now.keys() | then.keys()) - set(always), key=lambda k: (-now.get(k, (0, 0))[0],
+             -now.get(k, (0, 0))[1], labels.get(k, k)))]  # fmt: skip
+    rows = tuple(Count(k, labels.get(k, k), *now.get(k, (0, 0)), *then.get(k, (0, 0))) for k in order)
+    return CountTable(title, rows)
+
+
+def _count_tables(inputs: Inputs, places: Places, today: list[Doc], before: list[Doc]) -> tuple[CountTable, ...]:
+    a = inputs.agreement
+    parties = {p.id: p.name for p in a.parties} | {"": "unattributed"}
+    verified = [o.id for o in a.obligations if o.rule is not None and o.rule.kind != "condition"]
+    zones = {z.id: z.name for z in a.zones} | {"": "outside every zone"}
+    zone_rows = [*(z.id for z in a.zones), ""]
+
+    def admin1(f: Doc) -> list[str]:
+        incident = inputs.incidents.get(_incident_of(f))
+        return [incident.admin1 if incident is not None and incident.admin1 else "not known"]
+
+    return (
+        _table("By party", today, before, lambda f: f.get("parties") or [""], parties, [p.id for p in a.parties]),
+        _table("By obligation", today, before, lambda f: [f["obligation"]], {}, verified),
+        _table("By area: governorate (admin1)", today, before, admin1, {}),
+        _table("By area: zone of the agreement", today, before,
+               lambda f: places.zones_at(f["lon"], f["lat"]) or [""], zones, zone_rows),
+        _table("By weapon", today, before, lambda f: [f.get("weapon") or "not known"], {}),
+    )  # fmt: skip
+
+
+def _totals(findings: list[Doc], incidents: Mapping[str, Incident], day: dt.date) -> dict[str, int]:
+    by_incident: dict[str, list[str]] = defaultdict(list)
+    for f in findings:
+        by_incident[_incident_of(f)].append(f["status"])
+    worst = [_worst(s) for s in by_incident.values()]
+    reported = sum((i.date_reported or i.date) == day for i in incidents.values())
+    return {"violation": worst.count("violation"), "possible": worst.count("possible_violation"),
+            "exempt": worst.count("exempt"), "incidents": len(worst), "reported": reported}  # fmt: skip
+
+
+# -- notable incidents -------------------------------------------------------------------------
+
+
+def _line(f: Doc) -> FindingLine:
+    return FindingLine(
+        id=f["id"], obligation=f["obligation"], status=f["status"], parties=tuple(f.get("parties") or ()),
+        attribution=f.get("attribution", ""), confidence=float(f.get("confidence", 0.0)),
+        explanation=f.get("explanation", ""), date=f["date"], location=f.get("location", ""),
+    )  # fmt: skip
+
+
+def _notable(inputs: Inputs, today: list[Doc]) -> tuple[Notable, ...]:
+    groups: dict[str, list[Doc]] = defaultdict(list)
+    for f in today:
+        if f["status"] in _COUNTED:
+            groups[_incident_of(f)].append(f)
+
+    def rank(item: tuple[str, list[Doc]]) -> tuple[int, int, float, str]:
+        incident, found = item
+        fatalities = max(int(f.get("fatalities") or 0) for f in found)
+        return (-fatalities, _RANK[_worst(f["status"] for f in found)],
+                -max(float(f.get("confidence", 0)) for f in found), incident)  # fmt: skip
+
+    ranked = sorted(groups.items(), key=rank)[:NOTABLE]
+    return tuple(_notable_one(inputs, n, incident, found) for n, (incident, found) in enumerate(ranked, 1))
+
+
+def _notable_one(inputs: Inputs, number: int, incident_id: str, found: list[Doc]) -> Notable:
+    f = sorted(found, key=lambda x: (_RANK[x["status"]], -float(x.get("confidence", 0))))[0]
+    incident = inputs.incidents.get(incident_id)
+    grading = inputs.gradings.get(incident_id)
+    return Notable(
+        number=number, incident=incident_id, date=f["date"], place=f.get("location") or f"{f['lat']}, {f['lon']}",
+        admin1=incident.admin1 if incident is not None else "", what=_what(f),
+        fatalities=int(f.get("fatalities") or 0), status=f["status"],
+        findings=tuple(_line(x) for x in sorted(found, key=lambda x: (_RANK[x["status"]], x["obligation"]))),
+        sources=str(f.get("source") or (incident.source_name if incident else "") or "not given"),
+        grading=grading.text() if grading else "ungraded",
+        notes=incident.notes if incident is not None else "",
+    )  # fmt: skip
+
+
+def _what(f: Doc) -> str:
+    """One sentence from the finding's incident fields: what, by whom, against whom, with what."""
+    kind = f.get("sub_event_type") or f.get("event_type") or "Incident"
+    parts = [f"{kind} at {f.get('location') or 'an unnamed place'}"]
+    if f.get("actor1"):
+        parts.append(f"by {f['actor1']}")
+    if f.get("actor2"):
+        parts.append(f"against {f['actor2']}")
+    if f.get("weapon"):
+        parts.append(f"with {str(f['weapon']).replace('_', ' ')}")
+    radius = float(f.get("radius_m") or 0)
+    place = f" (location known to ±{radius / 1000:.1f} km)" if radius else ""
+    dead = int(f.get("fatalities") or 0)
+    return " ".join(parts) + place + (f"; {dead} reported killed." if dead else ".")
+
+
+# -- access, clocks, claims, map -----------------------------------------------------------------
+
+
+def _access(inputs: Inputs, places: Places, today: list[Doc]) -> tuple[AccessState, ...]:
+    a = inputs.agreement
+    access = {o.id for o in a.obligations if o.category in ACCESS_CATEGORIES}
+    states = []
+    targets = [("route", r.id, r.name) for r in a.routes] + \
+              [("besieged_area", z.id, z.name) for z in a.zones if z.kind == "besieged_area"]  # fmt: skip
+    for kind, place_id, name in targets:
+        if kind == "route":
+            reach = places.route_reach[place_id]
+            here = [f for f in today if places.route_distance(place_id, f["lon"], f["lat"]) - float(f.get("radius_m") or 0) <= reach]
+        else:
+            here = [f for f in today if places.touches_zone(place_id, f["lon"], f["lat"], float(f.get("radius_m") or 0))]
+        own = [f for f in here if f["obligation"] in access and f["status"] in _COUNTED]
+        states.append(AccessState(place_id, name, kind, _state(own), tuple(_line(f) for f in own),
+                                  _one_per_incident([f for f in here if f not in own])))  # fmt: skip
+    return tuple(states)
+
+
+def _state(findings: list[Doc]) -> str:
+    statuses = {f["status"] for f in findings}
+    if "violation" in statuses:
+        return "obstructed"
+    return "possibly obstructed" if statuses else "no obstruction reported"
+
+
+def _one_per_incident(findings: list[Doc]) -> tuple[FindingLine, ...]:
+    best: dict[str, Doc] = {}
+    for f in findings:
+        held = best.get(_incident_of(f))
+        if held is None or _RANK.get(f["status"], 9) < _RANK.get(held["status"], 9):
+            best[_incident_of(f)] = f
+    return tuple(_line(f) for f in best.values())
+
+
+def _clock(inputs: Inputs, clock: Doc, day: dt.date) -> ClockState:
+    text = day.isoformat()
+    days = tuple((d["date"], int(d["violations"]), bool(d["quiet"])) for d in clock.get("days", ()) if d["date"] <= text)
+    run = 0
+    if days and days[-1][0] == text:
+        for _, _, quiet in reversed(days):
+            if not quiet:
+                break
+            run += 1
+    met = clock.get("met_on")
+    ob = next((o for o in inputs.agreement.obligations if o.id == clock["obligation"]), None)
+    return ClockState(
+        obligation=clock["obligation"], text=ob.text if ob else "", max_per_day=int(clock.get("max_per_day", 0)),
+        consecutive_days=int(clock.get("consecutive_days", 0)), days=days, quiet_run=run,
+        met_on=met if met is not None and met <= text else None,
+    )  # fmt: skip
+
+
+def _claims(inputs: Inputs, day: dt.date) -> tuple[ClaimLine, ...]:
+    by_id = {f["id"]: f for f in inputs.findings}
+    text = day.isoformat()
+    return tuple(
+        ClaimLine(
+            speaker=c["speaker"], speaker_party=c.get("speaker_party"), cited_by=c.get("cited_by"),
+            kind=c["kind"], accused=tuple(c.get("accused") or ()), obligation=c.get("obligation") or c.get("category"),
+            quote=c.get("quote", ""), verdict=c.get("verdict", "no_evidence"), explanation=c.get("explanation", ""),
+            findings=tuple(_line(by_id[i]) for i in c.get("findings", ()) if i in by_id),
+        )
+        for c in inputs.claims if c.get("date") == text
+    )
+
+
+def _points(today: list[Doc], notable: tuple[Notable, ...]) -> tuple[MapPoint, ...]:
+    numbers = {n.incident: n.number for n in notable}
+    groups: dict[str, list[Doc]] = defaultdict(list)
+    for f in today:
+        groups[_incident_of(f)].append(f)
+    return tuple(
+        MapPoint(incident, float(fs[0]["lon"]), float(fs[0]["lat"]), float(fs[0].get("radius_m") or 0),
+                 _worst(f["status"] for f in fs), fs[0].get("location") or incident, numbers.get(incident))
+        for incident, fs in groups.items()
+    )  # fmt: skip
+
+
+def _summary(day: dt.date, totals: Mapping[str, int], was: Mapping[str, int],
+             notable: tuple[Notable, ...], clocks: tuple[ClockState, ...]) -> str:  # fmt: skip
+    """Two sentences: the day's counts against the day before, then the most serious incident
+    and the longest clock."""
+    said = (f"On {long_date(day)}, {_n(totals['violation'], 'incident')} gave violations and "
+            f"{totals['possible']} gave possible violations only "
+            f"(the day before: {was['violation']} and {was['possible']}).")  # fmt: skip
+    if notable:
+        top = notable[0]
+        dead = f", {top.fatalities} reported killed" if top.fatalities else ""
+        said += f" Most serious: {top.place}{dead} ({top.status.replace('_', ' ')})."
+    longest = max(clocks, key=lambda c: c.consecutive_days, default=None)
+    if longest is not None:
+        state = f"met on {longest.met_on}" if longest.met_on else \
+                f"{longest.quiet_run} of {longest.consecutive_days} quiet days"  # fmt: skip
+        said += f" Clock {longest.obligation}: {state}."
+    return said
+
+
+def long_date(day: dt.date) -> str:
+    """"Monday 19 September 2016" (English names, whatever the locale)."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # fmt: skip
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

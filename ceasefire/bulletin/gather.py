@@ -1,0 +1,90 @@
+"""Read a bulletin's inputs from a store: the run, its findings and clocks, the claims ledger,
+the incidents the run saw, case gradings and the latest signed checkpoint.
+
+The caller chooses the run and the findings (the CLI: the newest run and all its findings; the
+server: the run and findings the viewer may see, ``api.findings.visible_run``) and which cases
+may lend their grades (the server: only those the viewer may read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ceasefire.bulletin.daily import BulletinError, Grading, Inputs, LogState, RunInfo
+from ceasefire.model import Incident
+from ceasefire.store import SQLStore
+from ceasefire.store.logtree import latest_checkpoint
+from ceasefire.store.protocol import CaseRecord, RunRecord
+from ceasefire.store.workflow import REPORT_PREFIX
+
+__all__ = ["gradings", "inputs", "newest_run", "parse_day"]
+
+
+def parse_day(text: str) -> dt.date:
+    """``YYYY-MM-DD`` as a date; BulletinError naming the text otherwise."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BulletinError(f"--date: '{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def newest_run(db: SQLStore) -> RunRecord:
+    """The newest verification run; BulletinError when there is none yet."""
+    runs = db.runs()
+    if not runs:
+        raise BulletinError(f"{db.url}: no verification run yet; import events first (`ceasefire import`)")
+    return runs[-1]
+
+
+def inputs(
+    db: SQLStore, run: RunRecord, findings: Sequence[Mapping[str, Any]], *,
+    cases: Iterable[CaseRecord] | None = None, published: bool | None = None,
+) -> Inputs:  # fmt: skip
+    """Everything ``daily.compute`` needs for ``run``, of which the reader sees ``findings``.
+    ``cases``: whose assessments may grade sources (default: every case)."""
+    from ceasefire.store.claims import claims_ledger
+
+    version = next((v for v in db.agreement_versions() if v.version == run.agreement_version), None)
+    if version is None:  # pragma: no cover - a run always names a stored version
+        raise BulletinError(f"{db.url}: run {run.id} names agreement version {run.agreement_version}, not stored")
+    summary = db.run_summary(run.id)
+    info = RunInfo(run.id, run.created_at, run.agreement_version, run.incidents, run.findings, run.log_index, published)
+    return Inputs(
+        agreement=version.bundle.load(), run=info, findings=findings, clocks=summary.get("clocks", []),
+        claims=claims_ledger(db, [dict(f) for f in findings]), incidents=_incidents(db, run),
+        gradings=gradings(db.cases() if cases is None else cases), log=_log(db),
+    )  # fmt: skip
+
+
+def _incidents(db: SQLStore, run: RunRecord) -> dict[str, Incident]:
+    """The imported incidents the run saw (first of each id, as verification keeps them).
+    Reports are not read here: their findings carry what a bulletin shows of them."""
+    out: dict[str, Incident] = {}
+    for incident in db.incidents(before=run.log_index):
+        out.setdefault(incident.id, incident)
+    return out
+
+
+def gradings(cases: Iterable[CaseRecord]) -> dict[str, Grading]:
+    """Incident id (``report-N``) -> the grading of the latest assessed case covering report N
+    (a later case overrides an earlier one; within a case the latest assessment counts)."""
+    out: dict[str, Grading] = {}
+    for case in sorted(cases, key=lambda c: c.id):
+        assessments = [s for s in case.steps if s.kind == "assessment"]
+        if not assessments:
+            continue
+        latest = assessments[-1].fields
+        grades = tuple((str(g["source"]), str(g["reliability"]), int(g["credibility"])) for g in latest.get("grades") or ())
+        for report in case.reports:
+            out[f"{REPORT_PREFIX}{report}"] = Grading(case.id, str(latest.get("conclusion", "")), grades)
+    return out
+
+
+def _log(db: SQLStore) -> LogState | None:
+    checkpoint = latest_checkpoint(db.db)
+    if checkpoint is None:
+        return None
+    at = dt.datetime.fromtimestamp(checkpoint.timestamp, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return LogState(checkpoint.size, checkpoint.root_hash.hex(), at, checkpoint.key_id)

@@ -1,0 +1,86 @@
+"""The bulletin as HTML (Jinja2, autoescaped), PDF (WeasyPrint, from the same HTML with the
+print stylesheet) and JSON (the same data, for the page's JSON twin).
+
+Every value reaches the page through Jinja2's autoescaping, the SVG map included: labels from
+the agreement, the sources and the news are data, never markup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+import jinja2
+
+from ceasefire.bulletin.daily import Bulletin, DayLine, RunInfo, long_date
+from ceasefire.bulletin.places import Places
+from ceasefire.bulletin.svgmap import maps
+from ceasefire.model import Agreement
+
+__all__ = ["html", "index_html", "index_json", "pdf", "to_json"]
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ceasefire.bulletin", "templates"), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )  # fmt: skip
+    env.filters["delta"] = _delta
+    env.filters["status"] = lambda s: str(s).replace("_", " ")
+    env.filters["extent"] = _extent
+    return env
+
+
+def _delta(n: int) -> str:
+    """+3, −2 (a true minus sign), ±0."""
+    return f"+{n}" if n > 0 else (f"−{-n}" if n < 0 else "±0")
+
+
+def _extent(bounds: Sequence[float]) -> str:
+    def lat(v: float) -> str:
+        return f"{abs(v):.2f}°{'N' if v >= 0 else 'S'}"
+
+    def lon(v: float) -> str:
+        return f"{abs(v):.2f}°{'E' if v >= 0 else 'W'}"
+
+    west, south, east, north = bounds
+    return f"{lat(south)}–{lat(north)}, {lon(west)}–{lon(east)}"
+
+
+def html(bulletin: Bulletin, agreement: Agreement) -> str:
+    """The bulletin page: self-contained (styles inline, map as inline SVG)."""
+    day = dt.date.fromisoformat(bulletin.date)
+    following = (day + dt.timedelta(days=1)).isoformat()
+    return _environment().get_template("bulletin.html").render(
+        b=bulletin, long_date=long_date(day), maps=maps(agreement, bulletin.points),
+        next_day=following if following <= bulletin.last else None, reach=Places(agreement).route_reach,
+    )  # fmt: skip
+
+
+def pdf(bulletin: Bulletin, agreement: Agreement) -> bytes:
+    """The bulletin as an A4 PDF with page numbers, from the same HTML."""
+    import weasyprint  # type: ignore[import-untyped]  # here: it loads pango and friends (about a second)
+
+    return bytes(weasyprint.HTML(string=html(bulletin, agreement), base_url=None).write_pdf())
+
+
+def to_json(bulletin: Bulletin) -> dict[str, Any]:
+    """The bulletin's data as JSON-ready dicts (the page's JSON twin)."""
+    return dataclasses.asdict(bulletin)
+
+
+def index_json(agreement_id: str | None, run: RunInfo | None, days: Sequence[DayLine]) -> dict[str, Any]:
+    """``{"agreement", "run", "days": [{"date", "violation", "possible", "incidents", "html", "pdf",
+    "json"}]}``; the links are relative to ``/bulletin/``."""
+    return {
+        "agreement": agreement_id, "run": dataclasses.asdict(run) if run else None,
+        "days": [{**dataclasses.asdict(d), **{ext: f"{d.date}.{ext}" for ext in ("html", "pdf", "json")}} for d in days],
+    }  # fmt: skip
+
+
+def index_html(agreement_id: str | None, run: RunInfo | None, days: Sequence[DayLine], *, public: bool) -> str:
+    return _environment().get_template("index.html").render(agreement_id=agreement_id, run=run, days=days, public=public)

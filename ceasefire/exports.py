@@ -1,0 +1,197 @@
+"""Findings as tables and maps for other tools: ACLED-style CSV, HXL-tagged CSV, GeoJSON.
+
+One piece of code serves ``ceasefire verify --format csv|hxl|geojson`` (``formats.py``) and the
+server's ``GET /export/findings.csv|.hxl.csv|.geojson`` (``api/exports.py``):
+
+- a **row** is one finding: ACLED's column names for its incident (``ACLED_COLUMNS``), then the
+  finding's own columns (``FINDING_COLUMNS``); the HXL CSV is the same table with a second row
+  of HXL hashtags (``HXL_TAGS``, docs/exports.md says why each was chosen);
+- a **feature** is one finding as an RFC 7946 point (properties: the finding's JSON fields).
+
+Rows take the finding as its ``verify --format json`` dict and the incident as a mapping of
+``model.Incident`` field names (``incident_fields``), so the caller decides where incidents come
+from: the verifier's columnar table or the store.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TextIO
+
+from ceasefire.model import Incident
+
+__all__ = [
+    "ACLED_COLUMNS",
+    "FINDING_COLUMNS",
+    "HXL_TAGS",
+    "INCIDENT_FIELDS",
+    "csv_header",
+    "csv_lines",
+    "csv_row",
+    "feature",
+    "feature_collection",
+    "filter_findings",
+    "incident_fields",
+    "rows_with_incidents",
+    "write_csv",
+    "write_geojson",
+]
+
+ACLED_COLUMNS = {  # ACLED column -> Incident field ("year" is derived from the date)
+    "event_id_cnty": "id", "event_date": "date", "year": "year", "time_precision": "date_precision",
+    "event_type": "event_type", "sub_event_type": "sub_event_type", "actor1": "actor1",
+    "assoc_actor_1": "assoc_actor_1", "actor2": "actor2", "assoc_actor_2": "assoc_actor_2",
+    "country": "country", "admin1": "admin1", "location": "location", "latitude": "lat",
+    "longitude": "lon", "geo_precision": "geo_precision", "source": "source_name",
+    "notes": "notes", "fatalities": "fatalities", "weapon": "weapon",
+}  # fmt: skip
+INCIDENT_FIELDS = tuple(field for field in ACLED_COLUMNS.values() if field != "year")
+FINDING_COLUMNS = (
+    "finding_id", "obligation", "category", "status", "parties", "attribution", "confidence",
+    "rule", "distance_m", "radius_m", "explanation",
+)  # fmt: skip
+
+# Column -> HXL hashtag with attributes (HXL 1.1: core hashtags only; attributes beyond the
+# core ones are allowed by the tagging conventions). Numbers carry +num where HXL tools
+# validate them as numbers; precision codes are not dates, so they are not tagged #date.
+HXL_TAGS = {
+    "event_id_cnty": "#event+id", "event_date": "#date+occurred", "year": "#date+year",
+    "time_precision": "#meta+precision+date", "event_type": "#event+type",
+    "sub_event_type": "#event+type+sub", "actor1": "#org+perpetrator",
+    "assoc_actor_1": "#org+perpetrator+assoc", "actor2": "#org+target",
+    "assoc_actor_2": "#org+target+assoc", "country": "#country+name", "admin1": "#adm1+name",
+    "location": "#loc+name", "latitude": "#geo+lat", "longitude": "#geo+lon",
+    "geo_precision": "#meta+precision+geo", "source": "#meta+source", "notes": "#description+notes",
+    "fatalities": "#affected+killed", "weapon": "#event+weapon",
+    "finding_id": "#meta+id", "obligation": "#indicator+obligation+code",
+    "category": "#indicator+obligation+type", "status": "#status+finding",
+    "parties": "#org+party+list", "attribution": "#status+attribution",
+    "confidence": "#indicator+confidence+num", "rule": "#indicator+rule+code",
+    "distance_m": "#indicator+distance+num", "radius_m": "#geo+radius+num",
+    "explanation": "#description+finding",
+}  # fmt: skip
+
+FindingDoc = Mapping[str, Any]
+
+
+def incident_fields(incident: Incident) -> dict[str, Any]:
+    """The ACLED-column fields of ``incident``; the date is the one the source reports."""
+    values = {field: getattr(incident, field) for field in INCIDENT_FIELDS}
+    values["date"] = (incident.date_reported or incident.date).isoformat()
+    return values
+
+
+def _from_finding(finding: FindingDoc) -> dict[str, Any]:
+    """Incident fields as far as the finding itself carries them (its incident is not at hand,
+    e.g. a report the reader may see only through the finding)."""
+    names = {"id": (finding.get("incidents") or [""])[0], "source_name": finding.get("source", ""),
+             "date_precision": "", "geo_precision": ""}  # fmt: skip
+    return {field: names.get(field, finding.get(field, "")) for field in INCIDENT_FIELDS}
+
+
+def csv_header(*, hxl: bool = False) -> list[list[str]]:
+    """The header row, and with ``hxl`` the row of hashtags under it."""
+    names = [*ACLED_COLUMNS, *FINDING_COLUMNS]
+    return [names, [HXL_TAGS[name] for name in names]] if hxl else [names]
+
+
+def _text(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def csv_row(finding: FindingDoc, incident: Mapping[str, Any] | None) -> list[Any]:
+    """One finding as a row: its incident's ACLED columns, then its own columns. ``incident``
+    maps Incident field names (``incident_fields``); None: taken from the finding."""
+    values = dict(incident) if incident is not None else _from_finding(finding)
+    date = str(values.get("date") or finding.get("date") or "")
+    values["year"] = date[:4]
+    acled = [_text(values.get(field)) for field in ACLED_COLUMNS.values()]
+    own = [
+        finding["id"], finding["obligation"], finding.get("category", ""), finding["status"],
+        ";".join(finding.get("parties", ())), finding.get("attribution", ""), finding.get("confidence", ""),
+        finding.get("rule", ""), _text(finding.get("distance_m")), _text(finding.get("radius_m")),
+        finding.get("explanation", ""),
+    ]  # fmt: skip
+    return [*acled, *own]
+
+
+def csv_lines(rows: Iterable[tuple[FindingDoc, Mapping[str, Any] | None]], *, hxl: bool = False) -> Iterator[str]:
+    """The CSV text, a line at a time (for streaming answers)."""
+    buffer = _LineBuffer()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for header in csv_header(hxl=hxl):
+        writer.writerow(header)
+        yield buffer.take()
+    for finding, incident in rows:
+        writer.writerow(csv_row(finding, incident))
+        yield buffer.take()
+
+
+def write_csv(rows: Iterable[tuple[FindingDoc, Mapping[str, Any] | None]], out: TextIO, *, hxl: bool = False) -> None:
+    """Write the header (and hashtags, with ``hxl``) and one row per (finding, incident)."""
+    for line in csv_lines(rows, hxl=hxl):
+        out.write(line)
+
+
+class _LineBuffer:
+    """What ``csv.writer`` wrote since the last ``take``."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def take(self) -> str:
+        text, self.parts = "".join(self.parts), []
+        return text
+
+
+def feature(finding: FindingDoc) -> dict[str, Any]:
+    """One finding as an RFC 7946 Feature: a Point at its (lon, lat), the other JSON fields as
+    properties, its id as the feature's ``id``."""
+    props = {key: value for key, value in finding.items() if key not in ("lat", "lon")}
+    point = {"type": "Point", "coordinates": [finding["lon"], finding["lat"]]}
+    return {"type": "Feature", "id": finding["id"], "geometry": point, "properties": props}
+
+
+def feature_collection(findings: Iterable[FindingDoc], agreement: str | None) -> dict[str, Any]:
+    """The FeatureCollection of ``findings``; ``agreement`` (the agreement id) is a foreign
+    member, which RFC 7946 (section 6.1) allows."""
+    return {"type": "FeatureCollection", "agreement": agreement, "features": [feature(f) for f in findings]}
+
+
+def write_geojson(findings: Iterable[FindingDoc], agreement: str | None, out: TextIO) -> None:
+    json.dump(feature_collection(findings, agreement), out, ensure_ascii=False)
+    out.write("\n")
+
+
+def filter_findings(
+    findings: Iterable[FindingDoc], *, date_from: dt.date | None = None, date_to: dt.date | None = None,
+    party: str | None = None, obligation: str | None = None, status: str | None = None,
+) -> list[FindingDoc]:  # fmt: skip
+    """The findings that pass every given filter: reported date within [date_from, date_to],
+    ``party`` among the finding's parties, the ``obligation`` and the ``status`` given."""
+    first = date_from.isoformat() if date_from else None
+    last = date_to.isoformat() if date_to else None
+    return [
+        f for f in findings
+        if (first is None or f["date"] >= first) and (last is None or f["date"] <= last)
+        and (party is None or party in f.get("parties", ()))
+        and (obligation is None or f["obligation"] == obligation)
+        and (status is None or f["status"] == status)
+    ]  # fmt: skip
+
+
+def rows_with_incidents(
+    findings: Sequence[FindingDoc], incidents: Mapping[str, Incident],
+) -> Iterator[tuple[FindingDoc, dict[str, Any] | None]]:  # fmt: skip
+    """(finding, its first incident's fields or None when that incident is not in ``incidents``)."""
+    for f in findings:
+        ids = f.get("incidents") or ()
+        found = incidents.get(ids[0]) if ids else None
+        yield f, incident_fields(found) if found is not None else None
