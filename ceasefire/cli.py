@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from ceasefire.api import cli as serve_cli
+from ceasefire.bulletin.cli import bulletin
 from ceasefire.clitools import emit, progress_bar
 from ceasefire.errors import CeasefireError, UsageError
 from ceasefire.news.cli import claims, extract
@@ -73,7 +74,7 @@ def verify(
     events: Annotated[list[Path], typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")],
     date_from: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson | hxl")] = "table",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
     skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")] = False,
     engine: Annotated[str, typer.Option("--engine", help="local | dask: verify partitions in this process or on Dask.")] = "local",
@@ -119,20 +120,28 @@ app.add_typer(store_cli.token_app)
 app.add_typer(store_cli.log_app)
 app.command()(convert)
 app.command()(serve_cli.serve)
+app.command()(bulletin)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "syria-2016-09"
 
 
 @app.command()
 def demo(
-    example: Annotated[Path, typer.Option(help="Folder holding agreement.yaml and incidents.csv.")] = EXAMPLE,
-    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson")] = "table",
+    example: Annotated[Path, typer.Option(help="Folder holding agreement.yaml, incidents.csv and news/.")] = EXAMPLE,
+    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson | hxl: the result printed first")] = "table",
+    db: Annotated[Path | None, typer.Option("--db", help="Database file to create (default: a new temporary folder).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a web browser.")] = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Print the result and stop; serve nothing.")] = False,
 ) -> None:
-    """Run the bundled Syria September 2016 example end to end and print the result.
+    """Run the bundled Syria September 2016 example end to end: verify it and print the result,
+    then load it into a database (incidents, news claims, reports, a case), publish the run and
+    serve the dashboard and API, printing its URL and a token for each role.
 
-    Example: ceasefire demo --format json
+    Example: ceasefire demo --port 8000 --no-browser
 
-    Exit codes: 0 done; 2 the example folder is missing or invalid.
+    Exit codes: 0 stopped; 2 the example folder is missing or invalid, or --db already exists.
     """
     agreement, events = example / "agreement.yaml", example / "incidents.csv"
     if not agreement.exists() or not events.exists():
@@ -140,6 +149,8 @@ def demo(
         raise typer.Exit(2)
     verify(agreement, [events], date_from=None, date_to=None, fmt=fmt, out=None, skip_bad_rows=False,
            engine="local", scheduler=None, claims=None)  # fmt: skip
+    if not no_serve:
+        serve_cli.serve_demo(example, db, host, port, open_browser=not no_browser)
 
 
 def main() -> None:

@@ -101,7 +101,7 @@ def test_period_filter_and_formats(tmp_path: Path) -> None:
 def test_check_ok_and_demo() -> None:
     done = cli("check", SYRIA / "agreement.yaml")
     assert done.returncode == 0 and "ok" in done.stdout
-    demo = cli("demo", "--format", "json")
+    demo = cli("demo", "--format", "json", "--no-serve")
     assert demo.returncode == 0, demo.stderr
     assert json.loads(demo.stdout)["agreement"] == "syria-2016-09"
 

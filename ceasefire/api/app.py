@@ -16,11 +16,27 @@ import anyio
 import anyio.to_thread
 from fastapi import FastAPI
 
-from ceasefire.api import cases, claims, evidence, findings, log, problems, reports
+from ceasefire.api import (
+    admin,
+    agreements,
+    bulletin,
+    cases,
+    claims,
+    evidence,
+    exports,
+    findings,
+    incidents,
+    log,
+    problems,
+    reports,
+    runs,
+)
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
 from ceasefire.api.reports import InFlight
 from ceasefire.api.state import RateLimiter, Settings, StorePool
+from ceasefire.api.writer import ReportWriter
 from ceasefire.store import StoreError
+from ceasefire.web import PAGE_MODULES, pages
 
 __all__ = ["PREFIX", "create_app"]
 
@@ -36,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     """The app over ``settings.db`` (StoreError when the database cannot be served)."""
     pool = StorePool(settings, settings.connections)
     _prepare(pool)
+    writer = ReportWriter(pool.open)  # submissions: group commit on a store of its own
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -44,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
                 tasks.start_soon(_sign_periodically, pool, settings.checkpoint_every)
             yield
             tasks.cancel_scope.cancel()
+        await anyio.to_thread.run_sync(writer.close)  # writes what is queued, then stops
         pool.close()
 
     app = FastAPI(
@@ -52,9 +70,15 @@ def create_app(settings: Settings) -> FastAPI:
     )  # fmt: skip
     app.state.pool, app.state.in_flight, app.state.settings = pool, InFlight(), settings
     app.state.limiter = RateLimiter(settings.rate_per_minute, settings.burst)
+    app.state.writer = writer
     problems.install(app)
-    for router in (reports.router, evidence.router, log.router, findings.router, claims.router, cases.router):
+    api_routers = (reports.router, evidence.router, log.router, findings.router, incidents.router, claims.router,
+                   cases.router, runs.router, agreements.router, admin.router)  # fmt: skip
+    for router in api_routers:
         app.include_router(router, prefix=PREFIX, responses=ERROR_RESPONSES)
+    for router in (bulletin.router, exports.router):  # at the root: /bulletin/..., /export/...
+        app.include_router(router, responses=ERROR_RESPONSES)
+    pages.install(app, PAGE_MODULES)  # the dashboard (HTML pages, their JSON twins, /static)
     return app
 
 

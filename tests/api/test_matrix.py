@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 from api.apikit import Live, report
+from store.storekit import SYRIA
 
 ROLES = ["anonymous", "admin", "analyst", "monitor", "gov", "gov2", "opposition", "observer"]
 ALL_200 = {role: 200 for role in ROLES} | {"anonymous": 401}
+PUBLIC = {role: 200 for role in ROLES}  # the public (no token) too: published material
+ANALYST = {"anonymous": 401} | {role: 403 for role in ROLES[1:]}
 
 
 def row(**statuses: int) -> dict[str, int]:
@@ -31,15 +34,33 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("get", "/api/v1/log/key"): ALL_200,
     ("get", "/api/v1/log/proof"): ALL_200,
     ("get", "/api/v1/log/consistency"): ALL_200,
-    ("get", "/api/v1/findings"): ALL_200,
-    ("get", "/api/v1/clocks"): ALL_200,
-    ("get", "/api/v1/claims"): ALL_200,
+    ("get", "/api/v1/findings"): PUBLIC,
+    ("get", "/api/v1/clocks"): PUBLIC,
+    ("get", "/api/v1/claims"): PUBLIC,
+    ("get", "/api/v1/incidents"): PUBLIC,
+    ("get", "/api/v1/agreement"): PUBLIC,
+    ("get", "/api/v1/agreements"): row(admin=200, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("post", "/api/v1/agreements"): row(admin=201, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("get", "/api/v1/runs"): PUBLIC,
+    ("post", "/api/v1/runs"): ANALYST | {"analyst": 201},
+    ("post", "/api/v1/runs/{run_id}/publish"): ANALYST | {"analyst": 200},
+    ("get", "/api/v1/tokens"): row(admin=200, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("post", "/api/v1/tokens"): row(admin=201, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
     ("post", "/api/v1/cases"): row(admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
-    ("get", "/api/v1/cases"): ALL_200,
-    ("get", "/api/v1/cases/{case_id}"): row(admin=200, analyst=200, monitor=404, gov=200, gov2=200, opposition=404, observer=404),
+    ("get", "/api/v1/cases"): PUBLIC,
+    ("get", "/api/v1/cases/{case_id}"): row(admin=200, analyst=200, monitor=404, gov=200, gov2=200, opposition=404, observer=404, anonymous=404),
+    ("post", "/api/v1/cases/{case_id}/publish"): ANALYST | {"analyst": 200},
     ("post", "/api/v1/cases/{case_id}/requests"): row(admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
     ("post", "/api/v1/cases/{case_id}/responses"): row(admin=403, analyst=403, monitor=403, gov=201, gov2=201, opposition=404, observer=403),
     ("post", "/api/v1/cases/{case_id}/assessment"): row(admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("get", "/bulletin/"): PUBLIC,
+    ("get", "/bulletin/index.json"): PUBLIC,
+    ("get", "/bulletin/{day}.html"): PUBLIC,
+    ("get", "/bulletin/{day}.json"): PUBLIC,
+    ("get", "/bulletin/{day}.pdf"): PUBLIC,
+    ("get", "/export/findings.csv"): PUBLIC,
+    ("get", "/export/findings.hxl.csv"): PUBLIC,
+    ("get", "/export/findings.geojson"): PUBLIC,
 }  # fmt: skip
 # What each operation is called with, beyond the path.
 REQUEST: dict[tuple[str, str], dict[str, Any]] = {
@@ -53,6 +74,9 @@ REQUEST: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/cases/{case_id}/responses"): {"json": {"response": "r"}},
     ("post", "/api/v1/cases/{case_id}/assessment"): {"json": {"conclusion": "inconclusive",
                                                               "grades": [{"source": "SOHR", "reliability": "B", "credibility": 2}]}},
+    ("post", "/api/v1/agreements"): {"content": (SYRIA / "agreement.yaml").read_bytes(),
+                                     "headers": {"Content-Type": "application/yaml"}},
+    ("post", "/api/v1/tokens"): {"json": {"role": "observer", "name": "matrix"}},
 }
 CELLS = [(op, role) for op in MATRIX for role in ROLES]
 
@@ -74,7 +98,9 @@ def test_matrix_cell(live: Live, op: tuple[str, str], role: str) -> None:
         client.post(f"/cases/{case_id}/requests", json=REQUEST[("post", "/api/v1/cases/{case_id}/requests")]["json"])
     method, path = op
     with live.client(None if role == "anonymous" else role) as client:
-        url = path.removeprefix("/api/v1").format(report_id=report_id, case_id=case_id)
+        url = path.removeprefix("/api/v1").format(report_id=report_id, case_id=case_id, run_id=1, day="2016-09-19")
+        if not path.startswith("/api/v1"):  # the root routes (/bulletin/, /export/): leave the client's /api/v1 base
+            url = live.url + url
         answer = client.request(method.upper(), url, **REQUEST.get(op, {}))
     assert answer.status_code == MATRIX[op][role], answer.text
     if answer.status_code >= 400:

@@ -1,0 +1,99 @@
+"""The public compliance pages: ``/scorecards``, ``/clocks`` and ``/claims`` (twins ``.json``).
+
+Each reads the run the viewer may read (``findings.visible_run``: the newest published one for
+the public) and only the findings the viewer may see (``findings.visible_findings``), then hands
+them to the pure functions of :mod:`ceasefire.web.views`. The page dict is the twin's body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import Query
+
+from ceasefire.api import claims as claims_api
+from ceasefire.api.agreements import loaded
+from ceasefire.api.auth import StoreDep, ViewerDep
+from ceasefire.api.findings import run_dict, visible_findings, visible_run
+from ceasefire.api.problems import Problem
+from ceasefire.model import Agreement
+from ceasefire.store import SQLStore
+from ceasefire.store.protocol import RunRecord
+from ceasefire.web import views
+from ceasefire.web.pages import page
+
+__all__ = ["agreement_brief", "agreement_of", "claims_page", "clocks_page", "scorecards_page"]
+
+DateFrom = Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD), inclusive.")]
+DateTo = Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD), inclusive.")]
+Ident = Annotated[str | None, Query(max_length=200)]
+
+
+def agreement_of(db: SQLStore, run: RunRecord | None) -> Agreement | None:
+    """The agreement version ``run`` was made under (else the current one; None: none stored)."""
+    if run is not None:
+        for version in db.agreement_versions():
+            if version.agreement_id == run.agreement_id and version.version == run.agreement_version:
+                return loaded(version)
+    current = db.current_agreement()
+    return loaded(current) if current else None
+
+
+def agreement_brief(agreement: Agreement | None) -> dict[str, Any] | None:
+    """What every page says of the agreement: id, title, time zone and the names of its actors."""
+    if agreement is None:
+        return None
+    names = {p.id: p.name for p in agreement.parties} | {g.id: g.name for g in agreement.excluded}
+    return {"id": agreement.id, "title": agreement.title, "timezone": agreement.timezone, "names": names,
+            "parties": [p.id for p in agreement.parties], "obligations": [o.id for o in agreement.obligations]}  # fmt: skip
+
+
+def _frame(db: SQLStore, run: RunRecord | None, agreement: Agreement | None) -> dict[str, Any]:
+    return {"agreement": agreement_brief(agreement), "run": run_dict(run, db.published_runs())}
+
+
+def _check_span(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    if date_from and date_to and date_from > date_to:
+        message = f"from ({date_from}) is after to ({date_to})"
+        raise Problem(422, f"invalid request: from: {message}", errors=[{"field": "from", "in": "query", "message": message}])
+
+
+@page("/scorecards", "scorecards.html", title="Scorecards")
+def scorecards_page(db: StoreDep, who: ViewerDep, date_from: DateFrom = None, date_to: DateTo = None) -> dict[str, Any]:
+    """Per party: violations and possible violations per obligation, and violations per day
+    (views.scorecards), over the findings the viewer may see, within ``from``..``to``."""
+    _check_span(date_from, date_to)
+    run = visible_run(db, who)
+    agreement = agreement_of(db, run)
+    findings = visible_findings(db, who, run)
+    parties = agreement.parties if agreement else ()
+    obligations = agreement.obligations if agreement else ()
+    return {**_frame(db, run, agreement), **views.scorecards(findings, parties, obligations, date_from, date_to)}
+
+
+@page("/clocks", "clocks.html", title="Clocks")
+def clocks_page(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+    """Each clock of the run's summary as a day strip with its threshold (views.clock_strips)."""
+    run = visible_run(db, who)
+    agreement = agreement_of(db, run)
+    clocks = db.run_summary(run.id).get("clocks", []) if run else []
+    texts = {o.id: o.text for o in agreement.obligations} if agreement else {}
+    return {**_frame(db, run, agreement), **views.clock_strips(clocks, texts)}
+
+
+@page("/claims", "claims.html", title="Claims and evidence")
+def claims_page(
+    db: StoreDep, who: ViewerDep, date_from: DateFrom = None, date_to: DateTo = None, party: Ident = None,
+    obligation: Ident = None, verdict: claims_api.Verdict | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The claims ledger as ``GET /api/v1/claims`` filters it, each claim beside the findings
+    the viewer may see for its obligation and party (views.claims_evidence)."""
+    _check_span(date_from, date_to)
+    ledger = claims_api.claims(db, who, date_from=date_from, date_to=date_to, party=party,
+                               obligation=obligation, verdict=verdict)["claims"]  # fmt: skip
+    run = visible_run(db, who)
+    agreement = agreement_of(db, run)
+    filters = {"from": date_from.isoformat() if date_from else None, "to": date_to.isoformat() if date_to else None,
+               "party": party, "obligation": obligation, "verdict": verdict}  # fmt: skip
+    return {**_frame(db, run, agreement), "filters": filters, **views.claims_evidence(ledger, visible_findings(db, who, run))}

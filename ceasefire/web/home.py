@@ -1,0 +1,73 @@
+"""The map page ``/`` (twin ``/index.json``) and signing in and out of the dashboard.
+
+Signing in stores the pasted token in the cookie ``cf_token`` (HttpOnly, SameSite=Strict,
+Path=/; Secure over https): ``ceasefire.api.auth.viewer`` reads it, so pages, the JSON twins
+and the map's ``fetch`` calls see what that token may see. The cookie never authorizes an API
+write (``auth.caller`` reads it for GET only); the dashboard's own forms check a CSRF token.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ceasefire.api.auth import COOKIE, StoreDep, ViewerDep
+from ceasefire.web.mapdata import MapFilter, map_data
+from ceasefire.web.pages import check_csrf, html_router, page, render
+
+__all__ = ["map_page", "signin", "signin_form", "signout"]
+
+_COOKIE_DAYS = 30
+
+
+@page("/", "map.html", title="Map")
+def map_page(request: Request, db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+    """The agreement, the visible run's dates and filter choices, and the incidents the query
+    string's filters (``from``, ``to``, ``party``, ``obligation``, ``status``) keep."""
+    query = dict(request.query_params)
+    # the form without JavaScript sends one ``status`` per ticked box; the map's URLs send a list
+    query["status"] = ",".join(request.query_params.getlist("status"))
+    chosen = MapFilter.from_query(query)
+    return map_data(db, who, chosen)
+
+
+def _local(target: str | None) -> str:
+    """``target`` when it is a path of this site, else ``/`` (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@html_router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request, next: str = "/") -> Response:
+    """The sign-in form (it needs no valid cookie: a stale one must be replaceable)."""
+    return render(request, "signin.html", {"next": _local(next), "error": None}, None, title="Sign in",
+                  twin=False)
+
+
+@html_router.post("/signin")
+def signin(
+    request: Request, db: StoreDep, token: Annotated[str, Form(max_length=500)],
+    csrf: Annotated[str, Form(max_length=200)] = "", next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:  # fmt: skip
+    """Check the token, set the cookie and go back to ``next``; a wrong token shows the form again."""
+    check_csrf(request, csrf)
+    token = token.strip()
+    if db.find_token(token) is None:
+        data = {"next": _local(next), "error": "That token is not valid here. Check that it was copied whole."}
+        return render(request, "signin.html", data, None, title="Sign in", status=401, twin=False)
+    answer = RedirectResponse(_local(next), status_code=303)
+    answer.set_cookie(COOKIE, token, max_age=_COOKIE_DAYS * 86400, path="/", httponly=True, samesite="strict",
+                      secure=request.url.scheme == "https")  # fmt: skip
+    return answer
+
+
+@html_router.post("/signout")
+def signout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """Remove the cookie and go to the map (works with a stale cookie too)."""
+    check_csrf(request, csrf)
+    answer = RedirectResponse("/", status_code=303)
+    answer.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    return answer

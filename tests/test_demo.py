@@ -1,0 +1,71 @@
+"""The demo database tells the September 2016 story (issue 5, "Done when"): the 7-day clock
+never reaches seven, the 17 and 19 September incidents are findings, every role has a token,
+and what the public reads is published."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ceasefire.cli import EXAMPLE
+from ceasefire.demo import DEMO_TOKENS, Demo, build_demo
+from ceasefire.store import SQLStore, open_store
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[SQLStore, Demo]:
+    store = open_store(str(tmp_path_factory.mktemp("demo") / "demo.db"), create=True)
+    return store, build_demo(store, EXAMPLE)
+
+
+def test_every_role_has_a_working_token(demo: tuple[SQLStore, Demo]) -> None:
+    store, built = demo
+    assert set(built.tokens) == set(DEMO_TOKENS)
+    for label, token in built.tokens.items():
+        record = store.find_token(token)
+        assert record is not None and (record.role, record.party) == DEMO_TOKENS[label]
+
+
+def test_the_run_and_the_case_are_published_and_the_log_verifies(demo: tuple[SQLStore, Demo]) -> None:
+    store, built = demo
+    assert store.published_runs() == {built.run.id} and store.runs()[-1] == built.run
+    assert store.published_cases() == {built.case_id}
+    case = store.case(built.case_id)
+    assert case is not None and [s.kind for s in case.steps] == ["request", "response", "assessment"]
+    assert store.verify_log().ok
+
+
+def test_the_seven_day_clock_never_reaches_seven(demo: tuple[SQLStore, Demo]) -> None:
+    store, built = demo
+    clocks = {c["obligation"]: c for c in store.run_summary(built.run.id)["clocks"]}
+    jic = clocks["jic-condition"]
+    assert jic["consecutive_days"] == 7 and jic["met_on"] is None
+    longest = run = 0
+    for day in jic["days"]:
+        run = run + 1 if day["quiet"] else 0
+        longest = max(longest, run)
+    assert longest < 7
+
+
+def test_the_17_and_19_september_incidents_are_findings(demo: tuple[SQLStore, Demo]) -> None:
+    store, built = demo
+    findings = store.run_findings(built.run.id)
+    by_incident = {i for f in findings for i in f["incidents"]}
+    assert {"SYR-ILL-0029", "SYR-ILL-0041"} <= by_incident  # Jabal Tharda, Urum al-Kubra convoy
+    convoy = [f for f in findings if "SYR-ILL-0041" in f["incidents"]]
+    assert any(f["obligation"] == "humanitarian-access" for f in convoy)
+
+
+def test_reports_are_verified_with_the_incidents(demo: tuple[SQLStore, Demo]) -> None:
+    store, built = demo
+    findings = store.run_findings(built.run.id)
+    from_reports = {i for f in findings for i in f["incidents"] if i.startswith("report-")}
+    assert from_reports == {f"report-{r}" for r in built.reports}
+
+
+def test_the_news_claims_are_stored(demo: tuple[SQLStore, Demo]) -> None:
+    store, _ = demo
+    if not list(Path(EXAMPLE, "news").glob("*.txt")):
+        pytest.skip("the example has no news/ articles")
+    assert store.stored_claims()
