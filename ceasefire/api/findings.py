@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope
+from ceasefire.exports import filter_findings
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import ReportScope, RunRecord
 from ceasefire.store.workflow import REPORT_PREFIX, all_reports
@@ -82,14 +83,8 @@ def findings(
     run the caller may read (none yet; for the public, none published yet)."""
     run = visible_run(db, who)
     found = visible_findings(db, who, run)
-    keep = [
-        f for f in found
-        if (date_from is None or f["date"] >= date_from.isoformat())
-        and (date_to is None or f["date"] <= date_to.isoformat())
-        and (party is None or party in f["parties"])
-        and (obligation is None or f["obligation"] == obligation)
-        and (status is None or f["status"] == status)
-    ]  # fmt: skip
+    keep = filter_findings(found, date_from=date_from, date_to=date_to, party=party, obligation=obligation,
+                           status=status)  # fmt: skip
     return {"agreement": run.agreement_id if run else None, "run": run_dict(run, db.published_runs()),
             "findings": keep, "total": len(keep)}  # fmt: skip
 

@@ -6,14 +6,13 @@ Importing this module is cheap: the store, Jinja2 and WeasyPrint load when the c
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ceasefire.clitools import emit_bytes
 from ceasefire.errors import CeasefireError, UsageError
 
 __all__ = ["bulletin"]
@@ -48,7 +47,7 @@ def bulletin(
         for line in error.lines:
             typer.echo(line, err=True)
         raise typer.Exit(2) from None
-    _write(data, out)
+    emit_bytes(data, out)
 
 
 def _make(db: str, date: str, fmt: str) -> bytes:
@@ -76,20 +75,3 @@ def _make(db: str, date: str, fmt: str) -> bytes:
     return render.html(made, inputs.agreement).encode("utf-8")
 
 
-def _write(data: bytes, out: Path | None) -> None:
-    """To stdout, or to ``out`` through a temporary file and a rename (never half-written)."""
-    if out is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fp:
-            fp.write(data)
-            fp.flush()
-            os.fsync(fp.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

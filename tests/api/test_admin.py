@@ -3,25 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from api.apikit import Live, database, running
+from api.apikit import Live
 from api.test_errors import assert_problem
-from store.storekit import BACKENDS, SYRIA
-
-from ceasefire.api.app import create_app
+from store.storekit import SYRIA
 
 YAML = {"Content-Type": "application/yaml"}
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """A server of its own: these tests add agreement versions."""
-    with database(request.param, tmp_path_factory.mktemp("admin")) as (settings, tokens):
-        app = create_app(settings)
-        with running(app) as url:
-            yield Live(url, app, settings, tokens)
 
 
 def test_an_admin_creates_a_token_that_works_and_is_listed_without_its_secret(live: Live) -> None:

@@ -4,28 +4,14 @@ to those who may see that report."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from api.apikit import Live, database, report, running
-from store.storekit import BACKENDS
-
-from ceasefire.api.app import create_app
+from api.apikit import Live, report
 
 # Inside east Aleppo and the truce: a bound party's air strike on civilians is a violation.
 STRIKE = report(title="strike", occurred_on="2016-09-22", lat=36.2105, lon=37.1771, event_type="Explosions/Remote violence",
                 sub_event_type="Air/drone strike", actor1="Military Forces of Russia (2000-)", actor2="Civilians (Syria)",
                 weapon="aircraft")  # fmt: skip
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """A server of its own: these tests make and publish runs, which others must not see."""
-    with database(request.param, tmp_path_factory.mktemp("publication")) as (settings, tokens):
-        app = create_app(settings)
-        with running(app) as url:
-            yield Live(url, app, settings, tokens)
 
 
 def get(live: Live, who: str | None, path: str) -> Any:
