@@ -43,13 +43,15 @@ def loaded(version: AgreementVersion) -> Agreement:
 
 
 def _obligation(o: Obligation) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": o.id, "category": o.category, "text": o.text, "bound": list(o.bound),
+                           "start": o.start.isoformat(), "until": o.until.isoformat() if o.until else None,
+                           "rule": None, "zones": [], "routes": [], "line": None, "distance_m": None}  # fmt: skip
     rule = o.rule
-    return {"id": o.id, "category": o.category, "text": o.text, "bound": list(o.bound),
-            "start": o.start.isoformat(), "until": o.until.isoformat() if o.until else None,
-            "rule": rule.kind if rule else None,
-            "zones": list(rule.zones) + ([rule.zone] if rule and rule.zone else []) if rule else [],
-            "routes": list(rule.routes) + ([rule.route] if rule and rule.route else []) if rule else [],
-            "line": rule.line if rule else None, "distance_m": rule.distance_m if rule else None}  # fmt: skip
+    if rule is not None:
+        out |= {"rule": rule.kind, "zones": [*rule.zones, *([rule.zone] if rule.zone else [])],
+                "routes": [*rule.routes, *([rule.route] if rule.route else [])], "line": rule.line,
+                "distance_m": rule.distance_m}  # fmt: skip
+    return out
 
 
 def layers(agreement: Agreement) -> dict[str, Any]:
