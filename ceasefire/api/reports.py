@@ -33,6 +33,7 @@ from ceasefire.api.state import StorePool
 from ceasefire.api.writer import ReportWriter, Written
 from ceasefire.ledger import canonical_json
 from ceasefire.model import WEAPON_CLASSES
+from ceasefire.sources.dates import not_future
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import ReportRecord, ReportSubmission
 from ceasefire.store.reports import ReportRequest
@@ -51,14 +52,6 @@ IdempotencyKey = Annotated[
     Header(alias="Idempotency-Key", min_length=1, max_length=200,
            description="Retry safely: the same key and body replay the first answer."),
 ]  # fmt: skip
-
-
-def _not_future(value: dt.date) -> dt.date:
-    """An incident cannot have happened after today (a day's grace for time zones). A date
-    centuries ahead would also make every clock count that many days (issue 5's schemathesis)."""
-    if value > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
-        raise ValueError(f"{value.isoformat()} is in the future")
-    return value
 
 
 def _weapon(value: str) -> str:
@@ -89,7 +82,7 @@ class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REPORT]})
     title: Plain = Field(min_length=1, max_length=300)
     description: Plain = Field(default="", max_length=20_000)
-    occurred_on: Annotated[dt.date, AfterValidator(_not_future)]
+    occurred_on: Annotated[dt.date, AfterValidator(not_future)]
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     event_type: Plain = Field(min_length=1, max_length=100, description="ACLED's event types.")

@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import re
 
-__all__ = ["DATE_FORMATS_HELP", "parse_date"]
+__all__ = ["DATE_FORMATS_HELP", "not_future", "parse_date"]
 
 DATE_FORMATS_HELP = "2016-09-19, 19 September 2016, 19-Sep-16 or 9/19/2016"
 
@@ -49,6 +49,14 @@ _MONTHS = {
     )
     for name in (full, full[:3])
 }
+
+
+def not_future(day: dt.date) -> dt.date:
+    """``day``, or ``ValueError`` when it is after tomorrow (UTC): no event has happened yet
+    then, and a date centuries ahead would make every clock count that many days."""
+    if day > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
+        raise ValueError(f"{day.isoformat()} is in the future")
+    return day
 
 
 @functools.lru_cache(maxsize=4096)  # many events share a day: most rows hit the cache

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Collection
 
 from ceasefire.model import WEAPON_CLASSES
-from ceasefire.sources.dates import parse_date
+from ceasefire.sources.dates import not_future, parse_date
 from ceasefire.sources.rows import RowError
 from ceasefire.sources.weapons import infer_weapon
 
@@ -63,8 +63,9 @@ def parse_count(column: str, text: str) -> int:
 
 
 def parse_day(column: str, text: str) -> dt.date:
+    """The date ``text`` names; ``RowError`` when it is no date or lies in the future."""
     try:
-        return parse_date(text)
+        return not_future(parse_date(text))
     except ValueError as error:
         raise RowError(column, str(error)) from None
 

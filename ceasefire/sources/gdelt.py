@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import NamedTuple, TextIO
 
 from ceasefire.model import Incident
+from ceasefire.sources.dates import not_future
 from ceasefire.sources.fields import parse_code, parse_lat, parse_lon
 from ceasefire.sources.precision import place_codes, radius_m
 from ceasefire.sources.rows import BadRows, RowError, fail_file
@@ -215,9 +216,13 @@ def _sql_date(text: str) -> dt.date:
     try:
         if len(text) != 8 or not text.isdigit():
             raise ValueError(text)
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         raise RowError("SQLDATE", f"{text!r} is not a date (expected YYYYMMDD)") from None
+    try:
+        return not_future(day)
+    except ValueError as error:
+        raise RowError("SQLDATE", str(error)) from None
 
 
 def _admin1(full_name: str, geo_type: str) -> str:

@@ -43,6 +43,7 @@ def refusal(name: str, text: str) -> str:
          "event_date: '2016-19-09' is not a valid date (month must be in 1..12)"),
         ("E2,yesterday,1,Battles,A,36.2,37.1,1,0,",
          f"event_date: 'yesterday' is not a date ({DATE_HELP})"),
+        ("E2,9999-12-31,1,Battles,A,36.2,37.1,1,0,", "event_date: 9999-12-31 is in the future"),
         ("E2,2016-09-19,1,Battles,A,north,37.1,1,0,", "latitude: 'north' is not a number"),
         ("E2,2016-09-19,1,Battles,A,,37.1,1,0,", "latitude: '' is not a number"),
         ("E2,2016-09-19,1,Battles,A,91,37.1,1,0,", "latitude: 91 is out of range (-90 to 90)"),
@@ -63,7 +64,7 @@ def refusal(name: str, text: str) -> str:
          "event_id_cnty/data_id: empty: every event needs an id"),
         ("E2,2016-09-19,1,Battles,A,36.2,37.1,1,0", "the row has 9 fields, the header 10"),
     ],
-    ids=["impossible-date", "unknown-date", "latitude-text", "latitude-empty",
+    ids=["impossible-date", "unknown-date", "future-date", "latitude-text", "latitude-empty",
          "latitude-range", "latitude-nan", "longitude-range", "geo-precision-range",
          "geo-precision-empty", "time-precision-range", "fatalities-fraction",
          "fatalities-negative", "weapon-unknown", "id-empty", "field-count"],
@@ -122,10 +123,11 @@ def edit_row(path: Path, changes: dict[str, str]) -> str:
         ({"date_prec": "6"}, "date_prec: '6' is not a valid code (expected one of 1, 2, 3, 4, 5)"),
         ({"date_start": "19.09.2016"}, f"date_start: '19.09.2016' is not a date ({DATE_HELP})"),
         ({"date_end": "2016-09-18"}, "date_end: 2016-09-18 is before date_start 2016-09-19"),
+        ({"date_end": "3016-09-19"}, "date_end: 3016-09-19 is in the future"),
         ({"best": "many"}, "best: 'many' is not a whole number"),
         ({"longitude": "east"}, "longitude: 'east' is not a number"),
     ],
-    ids=["violence-type", "where-prec", "date-prec", "date-start", "date-end-before-start",
+    ids=["violence-type", "where-prec", "date-prec", "date-start", "date-end-before-start", "date-end-future",
          "best", "longitude"],
 )  # fmt: skip
 def test_ucdp_bad_rows(changes: dict[str, str], message: str) -> None:
@@ -157,11 +159,12 @@ def edit_gdelt(changes: dict[int, str | None]) -> str:
         ({56: "95.5"}, "ActionGeo_Lat: 95.5 is out of range (-90 to 90)"),
         ({1: "2016-09-19"}, "SQLDATE: '2016-09-19' is not a date (expected YYYYMMDD)"),
         ({1: "20160931"}, "SQLDATE: '20160931' is not a date (expected YYYYMMDD)"),
+        ({1: "30160919"}, "SQLDATE: 3016-09-19 is in the future"),
         ({51: "0"}, "ActionGeo_Type: '0' is not a valid code (expected one of 1, 2, 3, 4, 5)"),
         ({0: "x1"}, "GLOBALEVENTID: 'x1' is not a number"),
         ({60: None}, "the row has 60 fields, the file 61"),
     ],
-    ids=["no-latitude", "no-longitude", "latitude-range", "iso-date", "impossible-date",
+    ids=["no-latitude", "no-longitude", "latitude-range", "iso-date", "impossible-date", "future-date",
          "geo-type", "event-id", "field-count"],
 )  # fmt: skip
 def test_gdelt_bad_rows(changes: dict[int, str | None], message: str) -> None:
