@@ -145,13 +145,31 @@
                        html: '<span class="incident-dot ' + status + '"></span>' });
   }
 
+  // A divIcon whose element gets an aria-label: Leaflet makes a marker's element a focusable
+  // role=button but names it only by `title`, which markercluster never sets on a cluster.
+  // Made on first use: without the vendored libraries L is missing and start() says so.
+  var LabelledIcon = null;
+
+  function labelledIcon(options) {
+    LabelledIcon = LabelledIcon || L.DivIcon.extend({
+      createIcon: function (old) {
+        var node = L.DivIcon.prototype.createIcon.call(this, old);
+        if (this.options.label) node.setAttribute("aria-label", this.options.label);
+        return node;
+      }
+    });
+    return new LabelledIcon(options);
+  }
+
   function clusterIcon(cluster) {
     var statuses = cluster.getAllChildMarkers().map(function (m) { return m.options.cfStatus; });
     var top = worst(statuses) || "no_finding", count = cluster.getChildCount();
     var size = count < 10 ? 30 : count < 50 ? 36 : 42;
-    return L.divIcon({ className: "incident-cluster", iconSize: [size, size],
-                       html: '<span class="cluster-badge" style="border-color:' + CF.statusColor(top) + '">' +
-                             count + "</span>" });
+    // the name starts with the visible number (WCAG 2.5.3, label in name)
+    var label = count + " incidents; worst status: " + CF.statusLabel(top).toLowerCase() + ". Zoom in to see them";
+    return labelledIcon({ className: "incident-cluster", iconSize: [size, size], label: label,
+                          html: '<span class="cluster-badge" style="border-color:' + CF.statusColor(top) + '">' +
+                                count + "</span>" });
   }
 
   function draw() {
@@ -211,7 +229,8 @@
 
   function popupContent(row) {
     var p = row.incident.properties, box = CF.el("div", { class: "popup" });
-    box.appendChild(CF.el("h3", {}, (p.location || p.id) + ", " + p.date));
+    // h2: the page has h1 then h2s; the popup sits in the map, before "Incidents shown"
+    box.appendChild(CF.el("h2", {}, (p.location || p.id) + ", " + p.date));
     box.appendChild(CF.el("p", {}, CF.statusChip(row.status), " · ", p.event_type + (p.sub_event_type ? " / " + p.sub_event_type : "")));
     var actors = [p.actor1, p.actor2].filter(Boolean).join(" against ");
     if (actors) box.appendChild(CF.el("p", {}, actors + (p.fatalities ? " · " + p.fatalities + " killed" : "")));
