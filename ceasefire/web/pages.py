@@ -80,6 +80,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ceasefire.api.auth import COOKIE, Caller, ViewerDep
 from ceasefire.api.problems import Problem
@@ -271,6 +272,19 @@ def install(app: FastAPI, modules: Iterable[str]) -> None:
     app.include_router(html_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)  # browsers ask for it unbidden
+    app.include_router(_fallback)  # last: only what nothing else answered
+
+
+_fallback = APIRouter(include_in_schema=False, route_class=_PageRoute)
+_MACHINE_PATHS = ("api/", "export/", "static/")  # their unknown paths stay problem+json
+
+
+@_fallback.get("/{path:path}")
+def _no_such_page(path: str) -> Response:
+    """An unknown page: the site's error page (a person followed a link), not a JSON body."""
+    if path.startswith(_MACHINE_PATHS) or path.endswith(".json"):
+        raise StarletteHTTPException(404)
+    raise Problem(404, f"there is no page /{path}")
 
 
 def _favicon() -> FileResponse:

@@ -312,3 +312,18 @@ def test_every_link_of_the_menu_answers(site: Live, who: str | None) -> None:
         assert ("/report" in links) == (who is not None)
         for link in links:
             assert client.get(link).status_code == 200, link
+
+
+@pytest.mark.parametrize(("path", "html"), [("/nope", True), ("/cases/1/nope", True), ("/api/v1/nope", False),
+                                            ("/export/nope.csv", False), ("/static/nope.js", False),
+                                            ("/nope.json", False)],
+                         ids=["page", "deep-page", "api", "export", "static", "twin"])  # fmt: skip
+def test_an_unknown_path_is_a_404_page_for_people_and_problem_json_for_programs(site: Live, path: str, html: bool) -> None:
+    with visitor(site) as client:
+        answer = client.get(path, headers={"Accept": "text/html"})
+    assert answer.status_code == 404
+    if html:
+        assert answer.headers["content-type"].startswith("text/html")
+        assert '<html lang="en">' in answer.text and "<title>" in answer.text and 'id="main"' in answer.text
+    else:
+        assert answer.headers["content-type"] == "application/problem+json"
