@@ -14,6 +14,7 @@ from typing import Any
 __all__ = [
     "ATTRIBUTIONS",
     "CATEGORIES",
+    "REPORT_PREFIX",
     "RULE_KINDS",
     "STATUSES",
     "WEAPON_CLASSES",
@@ -54,6 +55,10 @@ RULE_KINDS = (
     "humanitarian_access",
     "condition",
 )
+# The incident id of submitted report N is "report-N"; event files may not use the prefix, so a
+# report and an imported event can never share an id (sources.fields.parse_id refuses it).
+REPORT_PREFIX = "report-"
+
 WEAPON_CLASSES = (
     "small_arms",
     "mortar",

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
 from ceasefire.api.findings import sees_everything, visible_findings, visible_run
 from ceasefire.api.problems import Problem
-from ceasefire.bulletin import daily, gather, render
+from ceasefire.bulletin import daily, gather, records, render
 from ceasefire.store import SQLStore
 
 __all__ = ["router"]
@@ -31,11 +31,11 @@ _PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {"
               "description": "An A4 PDF."}}  # fmt: skip
 
 
-def _index(db: SQLStore, who: Caller | None) -> tuple[str | None, daily.RunInfo | None, list[daily.DayLine]]:
+def _index(db: SQLStore, who: Caller | None) -> tuple[str | None, records.RunInfo | None, list[records.DayLine]]:
     run = visible_run(db, who)
     if run is None:
         return None, None, []
-    info = daily.RunInfo(run.id, run.created_at, run.agreement_version, run.incidents, run.findings, run.log_index,
+    info = records.RunInfo(run.id, run.created_at, run.agreement_version, run.incidents, run.findings, run.log_index,
                          run.id in db.published_runs())  # fmt: skip
     summary = db.run_summary(run.id)
     return run.agreement_id, info, daily.days(visible_findings(db, who, run), summary.get("clocks", []))
@@ -54,7 +54,7 @@ def index_json(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
     return render.index_json(*_index(db, who))
 
 
-def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[daily.Bulletin, daily.Inputs]:
+def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[records.Bulletin, records.Inputs]:
     """The bulletin of ``day`` as ``who`` may see it; 404 without a run or outside it."""
     run = visible_run(db, who)
     if run is None:
@@ -66,7 +66,7 @@ def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[daily.Bul
     inputs = gather.inputs(db, run, visible_findings(db, who, run), cases=cases, published=run.id in db.published_runs())
     try:
         return daily.compute(inputs, day), inputs
-    except daily.OutsideRun as error:
+    except records.OutsideRun as error:
         raise Problem(404, str(error)) from None
 
 

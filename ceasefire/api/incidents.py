@@ -1,6 +1,7 @@
 """``/api/v1/incidents``: the incidents of the run a caller reads, as GeoJSON, each with its
 worst finding status (what the dashboard's map colours): imported incidents up to that run, and
-the submitted reports the caller may see, as they were when the run was made."""
+the submitted reports the caller may see whose latest version is older than the run (a report
+corrected since shows again once a newer run verifies it)."""
 
 from __future__ import annotations
 

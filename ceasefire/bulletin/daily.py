@@ -29,46 +29,20 @@ from ceasefire.bulletin.places import Places
 from ceasefire.bulletin.records import (
     AccessState,
     Bulletin,
-    BulletinError,
     ClaimLine,
     ClockState,
     Count,
     CountTable,
     DayLine,
     FindingLine,
-    Grading,
     Inputs,
-    LogState,
     MapPoint,
     Notable,
     OutsideRun,
-    RunInfo,
 )
 from ceasefire.model import Incident
 
-__all__ = [
-    "NOTABLE",
-    "AccessState",
-    "Bulletin",
-    "BulletinError",
-    "ClaimLine",
-    "ClockState",
-    "Count",
-    "CountTable",
-    "DayLine",
-    "FindingLine",
-    "Grading",
-    "Inputs",
-    "LogState",
-    "MapPoint",
-    "Notable",
-    "OutsideRun",
-    "RunInfo",
-    "compute",
-    "days",
-    "long_date",
-    "run_period",
-]
+__all__ = ["NOTABLE", "compute", "days", "long_date", "run_period"]
 
 NOTABLE = 8
 Doc = Mapping[str, Any]

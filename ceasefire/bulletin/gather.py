@@ -12,12 +12,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ceasefire.bulletin.daily import BulletinError, Grading, Inputs, LogState, RunInfo
-from ceasefire.model import Incident
+from ceasefire.bulletin.records import BulletinError, Grading, Inputs, LogState, RunInfo
+from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.store import SQLStore
 from ceasefire.store.logtree import latest_checkpoint
 from ceasefire.store.protocol import CaseRecord, RunRecord
-from ceasefire.store.workflow import REPORT_PREFIX
 
 __all__ = ["gradings", "inputs", "newest_run", "parse_day"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from ceasefire.model import WEAPON_CLASSES
+from ceasefire.model import REPORT_PREFIX, WEAPON_CLASSES
 from ceasefire.sources.dates import not_future, parse_date
 from ceasefire.sources.rows import RowError
 from ceasefire.sources.weapons import infer_weapon
@@ -71,10 +71,13 @@ def parse_day(column: str, text: str) -> dt.date:
 
 
 def parse_id(column: str, text: str) -> str:
-    """An event id, stripped; ``RowError`` when empty (every event needs one)."""
+    """An event id, stripped; ``RowError`` when empty (every event needs one) or when it takes
+    the prefix kept for submitted reports (``model.REPORT_PREFIX``)."""
     event_id = text.strip()
     if not event_id:
         raise RowError(column, "empty: every event needs an id")
+    if event_id.startswith(REPORT_PREFIX):
+        raise RowError(column, f"{event_id!r}: ids starting with {REPORT_PREFIX!r} are kept for submitted reports")
     return event_id
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ceasefire.actors import AliasResolver
 from ceasefire.ledger import Checkpoint
-from ceasefire.model import Incident
+from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.pipeline import Intake, Verification, verify_table
 from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store.bundle import read_bundle
@@ -35,7 +35,7 @@ from ceasefire.store.sqlstore import SQLStore
 from ceasefire.table import IncidentTable
 
 __all__ = [
-    "REPORT_PREFIX", "Imported", "Initialized", "all_reports", "import_events", "import_news", "init_database",
+    "Imported", "Initialized", "all_reports", "import_events", "import_news", "init_database",
     "report_incident", "verify_stored",
 ]  # fmt: skip
 
@@ -98,9 +98,6 @@ def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     summary = {k: document[k] for k in ("summary", "clocks", "unresolved_actors")}
     run = store.add_run(version, len(table), summary, findings)
     return verification, run
-
-
-REPORT_PREFIX = "report-"  # the incident id of report N is report-N
 
 
 EVERY_REPORT = ReportScope(everything=True)

@@ -11,7 +11,7 @@ import pytest
 from factories import ZONE, agreement, incident, obligation
 from shapely.geometry import Polygon
 
-from ceasefire.bulletin import daily
+from ceasefire.bulletin import daily, records
 from ceasefire.bulletin.records import Grading, Inputs, RunInfo
 from ceasefire.model import Rule, Zone
 
@@ -75,11 +75,11 @@ def inputs(findings: list[dict[str, Any]] = FINDINGS, **kw: Any) -> Inputs:
 
 
 @pytest.fixture(scope="module")
-def bulletin() -> daily.Bulletin:
+def bulletin() -> records.Bulletin:
     return daily.compute(inputs(), DAY)
 
 
-def row(b: daily.Bulletin, table: str, label: str) -> tuple[int, int, int, int]:
+def row(b: records.Bulletin, table: str, label: str) -> tuple[int, int, int, int]:
     t = next(t for t in b.counts if t.title.startswith(table))
     r = next(r for r in t.rows if r.label == label)
     return r.violation, r.possible, r.was_violation, r.was_possible
@@ -106,23 +106,23 @@ COUNTS = [  # table, row label, (violations, possible, the day before: violation
 
 
 @pytest.mark.parametrize(("table", "label", "expected"), COUNTS, ids=[f"{t}-{label}" for t, label, _ in COUNTS])
-def test_counts(bulletin: daily.Bulletin, table: str, label: str, expected: tuple[int, int, int, int]) -> None:
+def test_counts(bulletin: records.Bulletin, table: str, label: str, expected: tuple[int, int, int, int]) -> None:
     assert row(bulletin, table, label) == expected
 
 
-def test_verified_obligations_only_and_clock_excluded(bulletin: daily.Bulletin) -> None:
+def test_verified_obligations_only_and_clock_excluded(bulletin: records.Bulletin) -> None:
     labels = [r.label for r in next(t for t in bulletin.counts if t.title == "By obligation").rows]
     assert labels == ["cease", "access", "protect"]  # agreement order; the clock is not counted
 
 
-def test_totals_and_change(bulletin: daily.Bulletin) -> None:
+def test_totals_and_change(bulletin: records.Bulletin) -> None:
     assert bulletin.totals == {"violation": 2, "possible": 1, "exempt": 1, "incidents": 4, "reported": 4}
     assert bulletin.was == {"violation": 1, "possible": 1, "exempt": 0, "incidents": 2, "reported": 2}
     assert bulletin.previous == "2016-09-18"
     assert "2 incidents gave violations and 1 gave possible violations only (the day before: 1 and 1)" in bulletin.summary
 
 
-def test_notable_ranked_by_fatalities_then_status_then_confidence(bulletin: daily.Bulletin) -> None:
+def test_notable_ranked_by_fatalities_then_status_then_confidence(bulletin: records.Bulletin) -> None:
     assert [n.incident for n in bulletin.notable] == ["i2", "i1", "i4"]  # i5 (exempt) is not notable
     assert [n.number for n in bulletin.notable] == [1, 2, 3]
     top = bulletin.notable[0]
@@ -195,7 +195,7 @@ def test_claims_of_the_day_with_their_findings() -> None:
     assert [f.id for f in made.claims[0].findings] == ["cease:i1", "cease:i6"]  # unknown ids dropped
 
 
-def test_map_points_one_per_incident_with_notable_numbers(bulletin: daily.Bulletin) -> None:
+def test_map_points_one_per_incident_with_notable_numbers(bulletin: records.Bulletin) -> None:
     points = {p.incident: (p.status, p.number) for p in bulletin.points}
     assert points == {"i1": ("violation", 2), "i2": ("possible_violation", 1), "i4": ("violation", 3),
                       "i5": ("exempt", None)}  # fmt: skip
@@ -203,7 +203,7 @@ def test_map_points_one_per_incident_with_notable_numbers(bulletin: daily.Bullet
 
 @pytest.mark.parametrize("day", [dt.date(2016, 9, 16), dt.date(2016, 9, 21)], ids=["before", "after"])
 def test_a_day_outside_the_run_is_refused(day: dt.date) -> None:
-    with pytest.raises(daily.OutsideRun, match=r"outside run 1 \(2016-09-17 to 2016-09-20\)"):
+    with pytest.raises(records.OutsideRun, match=r"outside run 1 \(2016-09-17 to 2016-09-20\)"):
         daily.compute(inputs(), day)
 
 

@@ -62,12 +62,14 @@ def refusal(name: str, text: str) -> str:
          f"weapon: 'laser' is not a weapon class ({', '.join(WEAPON_CLASSES)})"),
         (",2016-09-19,1,Battles,A,36.2,37.1,1,0,",
          "event_id_cnty/data_id: empty: every event needs an id"),
+        ("report-5,2016-09-19,1,Battles,A,36.2,37.1,1,0,",
+         "event_id_cnty/data_id: 'report-5': ids starting with 'report-' are kept for submitted reports"),
         ("E2,2016-09-19,1,Battles,A,36.2,37.1,1,0", "the row has 9 fields, the header 10"),
     ],
     ids=["impossible-date", "unknown-date", "future-date", "latitude-text", "latitude-empty",
          "latitude-range", "latitude-nan", "longitude-range", "geo-precision-range",
          "geo-precision-empty", "time-precision-range", "fatalities-fraction",
-         "fatalities-negative", "weapon-unknown", "id-empty", "field-count"],
+         "fatalities-negative", "weapon-unknown", "id-empty", "id-reserved", "field-count"],
 )  # fmt: skip
 def test_acled_bad_rows(row: str, message: str) -> None:
     assert refusal("e.csv", f"{ACLED_HEADER}\n{GOOD}\n{row}\n") == f"e.csv:3: {message}"
