@@ -26,6 +26,7 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check ceasefire tests bench
+	$(BIN)/ruff format --check ceasefire tests bench
 
 typecheck: setup
 	$(BIN)/mypy

@@ -65,8 +65,13 @@ def one_round(db: Path, tokens: list[str], tally: Tally, log: Path, seconds: flo
         proc.wait()
     problems = check_stored(db, tally.acked)
     verified, said = log_verify(db)
-    return {"acknowledged": len(tally.acked) - before, "unanswered": len(tally.pending),
-            "problems": problems[:5], "log_verify": verified, "log_verify_says": said}  # fmt: skip
+    return {
+        "acknowledged": len(tally.acked) - before,
+        "unanswered": len(tally.pending),
+        "problems": problems[:5],
+        "log_verify": verified,
+        "log_verify_says": said,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,10 +88,17 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.rounds):
             rounds.append(one_round(db, tokens, tally, Path(tmp) / "server.log", rng.uniform(1.0, 3.0)))
     bad = [n for n, r in enumerate(rounds) if r["problems"] or not r["log_verify"]]
-    out = {"rounds": args.rounds, "submitters": args.submitters, "acknowledged": len(tally.acked),
-           "server_errors": tally.server_errors, "transport_errors": tally.transport_errors,
-           "unanswered_at_end": len(tally.pending), "bad_rounds": bad, "wall_s": round(time.monotonic() - started, 1),
-           "per_round": rounds}  # fmt: skip
+    out = {
+        "rounds": args.rounds,
+        "submitters": args.submitters,
+        "acknowledged": len(tally.acked),
+        "server_errors": tally.server_errors,
+        "transport_errors": tally.transport_errors,
+        "unanswered_at_end": len(tally.pending),
+        "bad_rounds": bad,
+        "wall_s": round(time.monotonic() - started, 1),
+        "per_round": rounds,
+    }
     out["ok"] = not bad and tally.server_errors == 0 and bool(tally.acked)
     print(json.dumps(out, indent=2))
     return 0 if out["ok"] else 1

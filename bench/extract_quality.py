@@ -100,9 +100,7 @@ def report(name: str, rows: list[Row], preds: list[Prediction], majority: dict[s
     for field, (truth, guess) in FIELDS.items():
         hits = sum(truth(r) == guess(p) for r, p in zip(rows, preds, strict=True))
         base = sum(truth(r) == majority[field] for r in rows)
-        print(
-            f"  {field:<22}{hits / len(rows):>10.3f}{base / len(rows):>10.3f}   {majority[field]}"
-        )
+        print(f"  {field:<22}{hits / len(rows):>10.3f}{base / len(rows):>10.3f}   {majority[field]}")
 
 
 def show_errors(field: str, rows: list[Row], preds: list[Prediction]) -> None:

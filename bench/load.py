@@ -155,8 +155,13 @@ class Connection:
 
     async def post(self, path: str, *, json: dict[str, Any], headers: dict[str, str]) -> Answer:
         body = _dumps(json)
-        lines = [f"POST {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Content-Type: application/json",
-                 f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in headers.items())]  # fmt: skip
+        lines = [
+            f"POST {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            "Content-Type: application/json",
+            f"Content-Length: {len(body)}",
+            *(f"{k}: {v}" for k, v in headers.items()),
+        ]
         try:
             async with asyncio.timeout(self.timeout):
                 reader, writer = self._streams or await self._open()
@@ -218,8 +223,15 @@ async def post(client: Poster, token: str, key: str, body: dict[str, Any], tally
     return int(response.json()["id"]) if response.status_code == 201 else None
 
 
-async def submit(client: Poster, token: str, key: str, body: dict[str, Any], tally: Tally,
-                 deadline: float, started: float | None = None) -> None:  # fmt: skip
+async def submit(
+    client: Poster,
+    token: str,
+    key: str,
+    body: dict[str, Any],
+    tally: Tally,
+    deadline: float,
+    started: float | None = None,
+) -> None:
     """Send until acknowledged (same key each time) or past ``deadline``. The latency, from
     ``started`` (a ``time.perf_counter()``; default: now) to the 201, includes any retries."""
     tally.pending[key] = body
@@ -275,8 +287,9 @@ async def replay(client: Poster, token: str, key: str, body: dict[str, Any], tal
     tally.replay_mismatches += again != tally.acked[key]
 
 
-async def run_load(url: str, tokens: list[str], seconds: float, tally: Tally, replay_every: int = 10,
-                   interval: float | None = None) -> float:  # fmt: skip
+async def run_load(
+    url: str, tokens: list[str], seconds: float, tally: Tally, replay_every: int = 10, interval: float | None = None
+) -> float:
     """All submitters against ``url`` (``http://HOST:PORT``), one connection each, for
     ``seconds``; the wall time it took."""
     host, port = httpx.URL(url).host, httpx.URL(url).port or 80
@@ -284,7 +297,9 @@ async def run_load(url: str, tokens: list[str], seconds: float, tally: Tally, re
     start = time.monotonic()
     plan = Plan(start + seconds, replay_every, interval)
     try:
-        await asyncio.gather(*(submitter(n, c, t, tally, plan) for n, (c, t) in enumerate(zip(connections, tokens, strict=True))))
+        await asyncio.gather(
+            *(submitter(n, c, t, tally, plan) for n, (c, t) in enumerate(zip(connections, tokens, strict=True)))
+        )
     finally:
         for connection in connections:
             connection.close()
@@ -302,8 +317,11 @@ def check_stored(db: Path, acked: dict[str, int]) -> list[str]:
     stored, by_key = {int(r): int(n) for r, n in rows}, {str(k): int(r) for k, r in keys}
     problems = [f"report {i} (key {k}) acknowledged but not stored" for k, i in acked.items() if i not in stored]
     problems += [f"report {i} stored {n} times" for i, n in stored.items() if n != 1]
-    problems += [f"key {k}: acknowledged as report {i}, stored as {by_key.get(k)}"
-                 for k, i in acked.items() if by_key.get(k) != i]  # fmt: skip
+    problems += [
+        f"key {k}: acknowledged as report {i}, stored as {by_key.get(k)}"
+        for k, i in acked.items()
+        if by_key.get(k) != i
+    ]
     if len(keys) != len(by_key) or len(set(by_key.values())) != len(by_key):
         problems.append("an Idempotency-Key maps to more than one report, or two keys to one report")
     return problems
@@ -325,15 +343,22 @@ def percentile(values: list[float], q: float) -> float:
 def summary(tally: Tally, wall: float) -> dict[str, Any]:
     ms = [v * 1000 for v in tally.latencies]
     return {
-        "acknowledged": len(tally.acked), "requests": tally.requests, "wall_s": round(wall, 1),
+        "acknowledged": len(tally.acked),
+        "requests": tally.requests,
+        "wall_s": round(wall, 1),
         "requests_per_s": round(tally.requests / wall, 1) if wall else 0.0,
         "acknowledged_per_s": round(len(tally.acked) / wall, 1) if wall else 0.0,
-        "p50_ms": round(percentile(ms, 0.50), 1), "p99_ms": round(percentile(ms, 0.99), 1),
-        "max_ms": round(max(ms, default=float("nan")), 1), "statuses": dict(sorted(tally.statuses.items())),
-        "server_errors": tally.server_errors, "transport_errors": tally.transport_errors,
-        "replays": tally.replays, "replay_mismatches": tally.replay_mismatches, "unanswered": len(tally.pending),
+        "p50_ms": round(percentile(ms, 0.50), 1),
+        "p99_ms": round(percentile(ms, 0.99), 1),
+        "max_ms": round(max(ms, default=float("nan")), 1),
+        "statuses": dict(sorted(tally.statuses.items())),
+        "server_errors": tally.server_errors,
+        "transport_errors": tally.transport_errors,
+        "replays": tally.replays,
+        "replay_mismatches": tally.replay_mismatches,
+        "unanswered": len(tally.pending),
         "first_transport_error": tally.first_error,
-    }  # fmt: skip
+    }
 
 
 def server_cpu_seconds(proc: subprocess.Popen[bytes]) -> float:
@@ -359,8 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=120.0, help="how long to submit (default 120)")
     parser.add_argument("--submitters", type=int, default=200, help="concurrent submitters (default 200)")
     parser.add_argument("--replay-every", type=int, default=10, help="resend every Nth acknowledged report")
-    parser.add_argument("--interval", type=float, default=None,
-                        help="paced: each submitter posts once every INTERVAL s (default: closed loop)")  # fmt: skip
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=None,
+        help="paced: each submitter posts once every INTERVAL s (default: closed loop)",
+    )
     args = parser.parse_args(argv)
     if args.interval is not None and args.interval <= 0:
         parser.error("--interval must be > 0")
@@ -371,20 +400,37 @@ def main(argv: list[str] | None = None) -> int:
         proc = start_server(db, port, Path(tmp) / "server.log")
         tally, cpu = Tally(), server_cpu_seconds(proc)
         try:
-            wall = asyncio.run(run_load(f"http://127.0.0.1:{port}", tokens, args.seconds, tally, args.replay_every,
-                                        args.interval))  # fmt: skip
+            wall = asyncio.run(
+                run_load(f"http://127.0.0.1:{port}", tokens, args.seconds, tally, args.replay_every, args.interval)
+            )
             cpu = server_cpu_seconds(proc) - cpu
         finally:
             stop_server(proc)
         problems = check_stored(db, tally.acked)
         verified, last_line = log_verify(db)
         mode = "closed loop" if args.interval is None else f"paced: one report per submitter every {args.interval:g} s"
-        out = {"mode": mode, **summary(tally, wall), "submitters": args.submitters, "seconds": args.seconds,
-               "checkpoints": checkpoints(db), "server_cpu_ms_per_request": round(1000 * cpu / max(1, tally.requests), 2),
-               "load_average_before": load_before[0], "load_average_after": os.getloadavg()[0],
-               "db_bytes": os.path.getsize(db), "log_verify": verified, "log_verify_says": last_line,
-               "problems": problems[:20]}  # fmt: skip
-    out["ok"] = bool(tally.acked) and not tally.pending and verified and not problems and tally.server_errors == 0 and tally.replay_mismatches == 0
+        out = {
+            "mode": mode,
+            **summary(tally, wall),
+            "submitters": args.submitters,
+            "seconds": args.seconds,
+            "checkpoints": checkpoints(db),
+            "server_cpu_ms_per_request": round(1000 * cpu / max(1, tally.requests), 2),
+            "load_average_before": load_before[0],
+            "load_average_after": os.getloadavg()[0],
+            "db_bytes": os.path.getsize(db),
+            "log_verify": verified,
+            "log_verify_says": last_line,
+            "problems": problems[:20],
+        }
+    out["ok"] = (
+        bool(tally.acked)
+        and not tally.pending
+        and verified
+        and not problems
+        and tally.server_errors == 0
+        and tally.replay_mismatches == 0
+    )
     print(json.dumps(out, indent=2))
     return 0 if out["ok"] else 1
 

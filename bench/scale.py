@@ -82,19 +82,25 @@ def run(engine: str, events_file: str) -> dict[str, Any]:
     agreement = synth.agreement()
     ticks: list[float] = []
     start = time.perf_counter()
-    reduction = scale_engine.run_partitions(agreement, [events_file], engine=engine,
-                                            progress=lambda rows: ticks.append(time.perf_counter()))  # fmt: skip
+    reduction = scale_engine.run_partitions(
+        agreement, [events_file], engine=engine, progress=lambda rows: ticks.append(time.perf_counter())
+    )
     reduce_start = time.perf_counter()
     verification = reduction.verification()
     tallies = [reduction.tallies[i] for i in sorted(reduction.tallies)]
     return {
-        "seconds": round(time.perf_counter() - start, 2), "repeats_s": round(reduction.repeats_s, 2),
-        "reduce_s": round(time.perf_counter() - reduce_start, 2), "partitions": len(tallies),
-        "part_rows": [t.admitted for t in tallies], "part_s": [round(t.seconds, 3) for t in tallies],
-        "first_progress_s": round(ticks[0] - start, 2) if ticks else None, "progress_calls": len(ticks),
-        "findings": len(verification.findings), "incidents": verification.intake.incidents,
+        "seconds": round(time.perf_counter() - start, 2),
+        "repeats_s": round(reduction.repeats_s, 2),
+        "reduce_s": round(time.perf_counter() - reduce_start, 2),
+        "partitions": len(tallies),
+        "part_rows": [t.admitted for t in tallies],
+        "part_s": [round(t.seconds, 3) for t in tallies],
+        "first_progress_s": round(ticks[0] - start, 2) if ticks else None,
+        "progress_calls": len(ticks),
+        "findings": len(verification.findings),
+        "incidents": verification.intake.incidents,
         "peak_rss_mb": peak_rss_mb(),
-    }  # fmt: skip
+    }
 
 
 def peak_rss_mb() -> float:
@@ -128,8 +134,14 @@ def estimate(local: dict[str, Any], rows: int = 500_000_000, workers: int = 16) 
     scale = rows / max(1, local["incidents"])
     serial = (local["repeats_s"] + local["reduce_s"]) * scale
     parallel = per_row * rows / workers
-    return {"rows": rows, "workers": workers, "parallel_s": round(parallel), "serial_s": round(serial),
-            "total_min": round((parallel + serial) / 60, 1), "assumptions": " ".join(ASSUMPTIONS)}  # fmt: skip
+    return {
+        "rows": rows,
+        "workers": workers,
+        "parallel_s": round(parallel),
+        "serial_s": round(serial),
+        "total_min": round((parallel + serial) / 60, 1),
+        "assumptions": " ".join(ASSUMPTIONS),
+    }
 
 
 def main() -> None:
@@ -146,19 +158,34 @@ def main() -> None:
         path = args.file or Path(tmp) / "events.parquet"
         if args.file is None:
             write_events(path, args.events)
-        runs = {e: json.loads(subprocess.run([sys.executable, __file__, "--run", e, str(path)], check=True,
-                                             capture_output=True, text=True).stdout) for e in ("local", "dask")}  # fmt: skip
+        runs = {
+            e: json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--run", e, str(path)], check=True, capture_output=True, text=True
+                ).stdout
+            )
+            for e in ("local", "dask")
+        }
     local, dask = runs["local"], runs["dask"]
     report = {
-        "events": args.events, "local_s": local["seconds"], "local_events_per_s": round(args.events / local["seconds"]),
-        "local_peak_rss_mb": local["peak_rss_mb"], "local_first_progress_s": local["first_progress_s"],
-        "dask_s": dask["seconds"], "dask_client_peak_rss_mb": dask["peak_rss_mb"],
-        "dask_events_per_s": round(args.events / dask["seconds"]), "dask_startup_s": round(cluster_startup(), 2),
-        "overhead": round(dask["seconds"] / local["seconds"], 2), "findings": local["findings"],
-        "same_findings": local["findings"] == dask["findings"], "partitions": local["partitions"],
-        "repeats_s": local["repeats_s"], "reduce_s": local["reduce_s"], "dask_reduce_s": dask["reduce_s"],
+        "events": args.events,
+        "local_s": local["seconds"],
+        "local_events_per_s": round(args.events / local["seconds"]),
+        "local_peak_rss_mb": local["peak_rss_mb"],
+        "local_first_progress_s": local["first_progress_s"],
+        "dask_s": dask["seconds"],
+        "dask_client_peak_rss_mb": dask["peak_rss_mb"],
+        "dask_events_per_s": round(args.events / dask["seconds"]),
+        "dask_startup_s": round(cluster_startup(), 2),
+        "overhead": round(dask["seconds"] / local["seconds"], 2),
+        "findings": local["findings"],
+        "same_findings": local["findings"] == dask["findings"],
+        "partitions": local["partitions"],
+        "repeats_s": local["repeats_s"],
+        "reduce_s": local["reduce_s"],
+        "dask_reduce_s": dask["reduce_s"],
         "estimate_500m": estimate(local),
-    }  # fmt: skip
+    }
     print(json.dumps(report) if args.json else "\n".join(f"{k}: {v}" for k, v in report.items()))
 
 

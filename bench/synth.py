@@ -17,18 +17,31 @@ BBOX = (35.7, 32.3, 42.3, 37.3)  # lon/lat box around Syria
 START = dt.date(2016, 1, 1)
 
 ACTORS1 = [  # (actor, share) — a mix like ACLED's Syria coding
-    ("Military Forces of Syria (2000-)", 0.33), ("Military Forces of Russia (2000-)", 0.10),
-    ("Free Syrian Army", 0.10), ("Ahrar al-Sham", 0.06), ("Jaysh al-Islam", 0.04),
-    ("Islamic State (Syria)", 0.08), ("Jabhat Fateh al-Sham", 0.05),
-    ("Unidentified Armed Group (Syria)", 0.10), ("Global Coalition Against Daesh", 0.04),
-    ("QSD: Syrian Democratic Forces", 0.05), ("Hezbollah", 0.03), ("", 0.02),
-]  # fmt: skip
+    ("Military Forces of Syria (2000-)", 0.33),
+    ("Military Forces of Russia (2000-)", 0.10),
+    ("Free Syrian Army", 0.10),
+    ("Ahrar al-Sham", 0.06),
+    ("Jaysh al-Islam", 0.04),
+    ("Islamic State (Syria)", 0.08),
+    ("Jabhat Fateh al-Sham", 0.05),
+    ("Unidentified Armed Group (Syria)", 0.10),
+    ("Global Coalition Against Daesh", 0.04),
+    ("QSD: Syrian Democratic Forces", 0.05),
+    ("Hezbollah", 0.03),
+    ("", 0.02),
+]
 ACTORS2 = [
-    ("Civilians (Syria)", 0.22), ("", 0.15), ("Military Forces of Syria (2000-)", 0.15),
-    ("Free Syrian Army", 0.12), ("Islamic State (Syria)", 0.12), ("Jabhat Fateh al-Sham", 0.08),
-    ("Ahrar al-Sham", 0.06), ("QSD: Syrian Democratic Forces", 0.06), ("Aid Workers (Syria)", 0.02),
+    ("Civilians (Syria)", 0.22),
+    ("", 0.15),
+    ("Military Forces of Syria (2000-)", 0.15),
+    ("Free Syrian Army", 0.12),
+    ("Islamic State (Syria)", 0.12),
+    ("Jabhat Fateh al-Sham", 0.08),
+    ("Ahrar al-Sham", 0.06),
+    ("QSD: Syrian Democratic Forces", 0.06),
+    ("Aid Workers (Syria)", 0.02),
     ("Military Forces of Russia (2000-)", 0.02),
-]  # fmt: skip
+]
 EVENTS = [  # (event_type, sub_event_type, weapon, share)
     ("Battles", "Armed clash", "small_arms", 0.28),
     ("Battles", "Government regains territory", "", 0.02),
@@ -65,16 +78,20 @@ def incidents(n: int, seed: int = 20160912) -> dict[str, Any]:
     return {
         "id": np.array([f"SYN{i}" for i in range(n)], dtype=object),
         "source": cat(np.full(n, "acled", dtype=object)),
-        "date": day0, "date_end": np.zeros(n, np.int64),
-        "lat": rng.uniform(BBOX[1], BBOX[3], n), "lon": rng.uniform(BBOX[0], BBOX[2], n),
+        "date": day0,
+        "date_end": np.zeros(n, np.int64),
+        "lat": rng.uniform(BBOX[1], BBOX[3], n),
+        "lon": rng.uniform(BBOX[0], BBOX[2], n),
         "geo_precision": np.array([p[0] for p in PRECISION])[prec],
         "radius_m": np.array([p[1] for p in PRECISION])[prec],
         "event_type": cat(np.array([e[0] for e in EVENTS], dtype=object)[ev]),
         "sub_event_type": cat(np.array([e[1] for e in EVENTS], dtype=object)[ev]),
         "weapon": cat(np.array([e[2] for e in EVENTS], dtype=object)[ev]),
-        "actor1": cat(a1), "actor2": cat(a2), "notes": cat(notes),
+        "actor1": cat(a1),
+        "actor2": cat(a2),
+        "notes": cat(notes),
         "fatalities": rng.poisson(1.5, n),
-    }  # fmt: skip
+    }
 
 
 def zones(count: int, rng: np.random.Generator) -> list[Zone]:
@@ -115,18 +132,51 @@ def agreement(n_zones: int = 200, n_routes: int = 20, seed: int = 7) -> Agreemen
     weapons = (("artillery", 3_500.0), ("mlrs", 10_000.0), ("mortar", 2_500.0))
     obligations = [
         Obligation("cease", "cessation_of_hostilities", "No attacks.", bound, eff, rule=Rule("no_attacks")),
-        Obligation("cease-zones", "civilian_protection", "No attacks in zones.", bound, eff,
-                   rule=Rule("no_attacks", zones=tuple(z.id for z in zs[:50]))),
-        Obligation("air", "air_operations", "No air strikes in zones.", ("syria-gov", "russia"), eff,
-                   rule=Rule("no_air_strikes", zones=tuple(z.id for z in zs))),
-        Obligation("aid", "humanitarian_access", "Let aid through.", bound, eff,
-                   rule=Rule("humanitarian_access", routes=tuple(r.id for r in rs), distance_m=2_000.0)),
+        Obligation(
+            "cease-zones",
+            "civilian_protection",
+            "No attacks in zones.",
+            bound,
+            eff,
+            rule=Rule("no_attacks", zones=tuple(z.id for z in zs[:50])),
+        ),
+        Obligation(
+            "air",
+            "air_operations",
+            "No air strikes in zones.",
+            ("syria-gov", "russia"),
+            eff,
+            rule=Rule("no_air_strikes", zones=tuple(z.id for z in zs)),
+        ),
+        Obligation(
+            "aid",
+            "humanitarian_access",
+            "Let aid through.",
+            bound,
+            eff,
+            rule=Rule("humanitarian_access", routes=tuple(r.id for r in rs), distance_m=2_000.0),
+        ),
         Obligation("gains", "territorial_status_quo", "No gains.", bound, eff, rule=Rule("no_territorial_gains")),
-        *[Obligation(f"clear-{r.id}", "withdrawal", "Pull back.", ("syria-gov", "opposition"), eff,
-                     rule=Rule("keep_clear", route=r.id, weapons=weapons)) for r in rs],
-        Obligation("quiet-week", "coordination", "Seven quiet days.", ("russia", "coalition"), eff,
-                   rule=Rule("condition", over=("cease", "air"), max_per_day=50, consecutive_days=7)),
-    ]  # fmt: skip
+        *[
+            Obligation(
+                f"clear-{r.id}",
+                "withdrawal",
+                "Pull back.",
+                ("syria-gov", "opposition"),
+                eff,
+                rule=Rule("keep_clear", route=r.id, weapons=weapons),
+            )
+            for r in rs
+        ],
+        Obligation(
+            "quiet-week",
+            "coordination",
+            "Seven quiet days.",
+            ("russia", "coalition"),
+            eff,
+            rule=Rule("condition", over=("cease", "air"), max_per_day=50, consecutive_days=7),
+        ),
+    ]
     parties = (
         Party("syria-gov", "Government of Syria", ("Military Forces of Syria",), aircraft=True),
         Party("opposition", "Opposition", ("Free Syrian Army", "Ahrar al-Sham", "Jaysh al-Islam")),
@@ -137,8 +187,18 @@ def agreement(n_zones: int = 200, n_routes: int = 20, seed: int = 7) -> Agreemen
         ExcludedGroup("isis", "Islamic State", ("ISIS", "Daesh")),
         ExcludedGroup("nusra", "Jabhat Fateh al-Sham", ("Jabhat al-Nusra",)),
     )
-    return Agreement("synthetic", "Synthetic benchmark agreement", eff, "Asia/Damascus", parties,
-                     excluded, tuple(zs), tuple(rs), (), tuple(obligations))  # fmt: skip
+    return Agreement(
+        "synthetic",
+        "Synthetic benchmark agreement",
+        eff,
+        "Asia/Damascus",
+        parties,
+        excluded,
+        tuple(zs),
+        tuple(rs),
+        (),
+        tuple(obligations),
+    )
 
 
 def agreement_yaml(ag: Agreement) -> str:
@@ -162,13 +222,26 @@ def agreement_yaml(ag: Agreement) -> str:
         return out
 
     doc = {
-        "schema": "ceasefire/agreement/v1", "id": ag.id, "title": ag.title,
-        "effective": ag.effective.isoformat(), "timezone": ag.timezone,
-        "parties": [{"id": p.id, "name": p.name, "aliases": list(p.aliases), "aircraft": p.aircraft} for p in ag.parties],
+        "schema": "ceasefire/agreement/v1",
+        "id": ag.id,
+        "title": ag.title,
+        "effective": ag.effective.isoformat(),
+        "timezone": ag.timezone,
+        "parties": [
+            {"id": p.id, "name": p.name, "aliases": list(p.aliases), "aircraft": p.aircraft} for p in ag.parties
+        ],
         "excluded": [{"id": g.id, "name": g.name, "aliases": list(g.aliases)} for g in ag.excluded],
         "zones": [{"id": z.id, "name": z.name, "kind": z.kind, "geometry": mapping(z.geometry)} for z in ag.zones],
         "routes": [{"id": r.id, "name": r.name, "geometry": mapping(r.geometry)} for r in ag.routes],
-        "obligations": [{"id": o.id, "category": o.category, "text": o.text, "bound": list(o.bound),
-                         **({"rule": rule(o.rule)} if o.rule else {})} for o in ag.obligations],
-    }  # fmt: skip
+        "obligations": [
+            {
+                "id": o.id,
+                "category": o.category,
+                "text": o.text,
+                "bound": list(o.bound),
+                **({"rule": rule(o.rule)} if o.rule else {}),
+            }
+            for o in ag.obligations
+        ],
+    }
     return json.dumps(doc, indent=1)

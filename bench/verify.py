@@ -71,30 +71,53 @@ def end_to_end(columns: dict[str, Any], agreement: Any) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "agreement.yaml").write_text(synth.agreement_yaml(agreement))
-        frame = pd.DataFrame({
-            "event_id_cnty": columns["id"], "event_date": [str(d) for d in pd.to_datetime(
-                columns["date"] - 719163, unit="D").date],
-            "time_precision": 1, "event_type": np.asarray(columns["event_type"]),
-            "sub_event_type": np.asarray(columns["sub_event_type"]), "actor1": np.asarray(columns["actor1"]),
-            "assoc_actor_1": "", "actor2": np.asarray(columns["actor2"]), "assoc_actor_2": "",
-            "country": "Syria", "admin1": "", "location": "", "latitude": columns["lat"].round(5),
-            "longitude": columns["lon"].round(5), "geo_precision": columns["geo_precision"],
-            "source": "synthetic", "notes": np.asarray(columns["notes"]), "fatalities": columns["fatalities"],
-            "weapon": np.asarray(columns["weapon"]),
-        })  # fmt: skip
+        frame = pd.DataFrame(
+            {
+                "event_id_cnty": columns["id"],
+                "event_date": [str(d) for d in pd.to_datetime(columns["date"] - 719163, unit="D").date],
+                "time_precision": 1,
+                "event_type": np.asarray(columns["event_type"]),
+                "sub_event_type": np.asarray(columns["sub_event_type"]),
+                "actor1": np.asarray(columns["actor1"]),
+                "assoc_actor_1": "",
+                "actor2": np.asarray(columns["actor2"]),
+                "assoc_actor_2": "",
+                "country": "Syria",
+                "admin1": "",
+                "location": "",
+                "latitude": columns["lat"].round(5),
+                "longitude": columns["lon"].round(5),
+                "geo_precision": columns["geo_precision"],
+                "source": "synthetic",
+                "notes": np.asarray(columns["notes"]),
+                "fatalities": columns["fatalities"],
+                "weapon": np.asarray(columns["weapon"]),
+            }
+        )
         csv_path = folder / "events.csv"
         frame.to_csv(csv_path, index=False)
         del frame
         arrow_s, _ = best_of(1, lambda: pacsv.read_csv(csv_path))
         cli = Path(sys.executable).parent / "ceasefire"
-        cmd = [str(cli), "verify", str(folder / "agreement.yaml"), str(csv_path), "--format", "json",
-               "--out", str(folder / "out.json")]  # fmt: skip
+        cmd = [
+            str(cli),
+            "verify",
+            str(folder / "agreement.yaml"),
+            str(csv_path),
+            "--format",
+            "json",
+            "--out",
+            str(folder / "out.json"),
+        ]
         start = time.perf_counter()
         subprocess.run(cmd, check=True)
         cli_s = time.perf_counter() - start
         assert ceasefire.__version__
-        return {"end_to_end_s": round(cli_s, 3), "pyarrow_read_s": round(arrow_s, 3),
-                "csv_mb": round(csv_path.stat().st_size / 1e6, 1)}  # fmt: skip
+        return {
+            "end_to_end_s": round(cli_s, 3),
+            "pyarrow_read_s": round(arrow_s, 3),
+            "csv_mb": round(csv_path.stat().st_size / 1e6, 1),
+        }
 
 
 def main() -> None:
@@ -109,8 +132,11 @@ def main() -> None:
     agreement = synth.agreement()
     ceasefire_s, result = best_of(args.repeat, lambda: run_ceasefire(columns, agreement))
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    reach = max(max(m for _, m in o.rule.weapons) if o.rule.weapons else o.rule.distance_m or 0
-                for o in agreement.obligations if o.rule and o.rule.kind in ("keep_clear", "humanitarian_access"))  # fmt: skip
+    reach = max(
+        max(m for _, m in o.rule.weapons) if o.rule.weapons else o.rule.distance_m or 0
+        for o in agreement.obligations
+        if o.rule and o.rule.kind in ("keep_clear", "humanitarian_access")
+    )
     baseline_s, _ = best_of(args.repeat, lambda: run_geopandas(columns, agreement, reach))
     report: dict[str, Any] = {
         "events": args.events,

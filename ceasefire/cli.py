@@ -77,9 +77,15 @@ def verify(
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson | hxl")] = "table",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
     skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")] = False,
-    engine: Annotated[str, typer.Option("--engine", help="local | dask: verify partitions in this process or on Dask.")] = "local",
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT (default: a local cluster).")] = None,
-    claims: Annotated[list[Path] | None, typer.Option("--claims", help="News text: set its claims against the findings.")] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local | dask: verify partitions in this process or on Dask.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT (default: a local cluster).")
+    ] = None,
+    claims: Annotated[
+        list[Path] | None, typer.Option("--claims", help="News text: set its claims against the findings.")
+    ] = None,
 ) -> None:
     """Verify incidents against every obligation of an agreement.
 
@@ -100,9 +106,15 @@ def verify(
         loaded = load_agreement(agreement)
         with progress_bar("reading events") as progress:
             result = run_verify(
-                loaded, events, date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"),
-                skip_bad_rows=skip_bad_rows, progress=progress, engine=engine, scheduler=scheduler,
-            )  # fmt: skip
+                loaded,
+                events,
+                date_from=_date(date_from, "--from"),
+                date_to=_date(date_to, "--to"),
+                skip_bad_rows=skip_bad_rows,
+                progress=progress,
+                engine=engine,
+                scheduler=scheduler,
+            )
         if claims:
             attach_claims(result, claims)
         emit(lambda fp: render(result, fmt, fp), out)
@@ -128,8 +140,12 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "syria-2016-09"
 @app.command()
 def demo(
     example: Annotated[Path, typer.Option(help="Folder holding agreement.yaml, incidents.csv and news/.")] = EXAMPLE,
-    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson | hxl: the result printed first")] = "table",
-    db: Annotated[Path | None, typer.Option("--db", help="Database file to create (default: a new temporary folder).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="table | json | csv | geojson | hxl: the result printed first")
+    ] = "table",
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Database file to create (default: a new temporary folder).")
+    ] = None,
     host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a web browser.")] = False,
@@ -147,8 +163,18 @@ def demo(
     if not agreement.exists() or not events.exists():
         typer.echo(f"{example}: no agreement.yaml and incidents.csv here (run from a source checkout)", err=True)
         raise typer.Exit(2)
-    verify(agreement, [events], date_from=None, date_to=None, fmt=fmt, out=None, skip_bad_rows=False,
-           engine="local", scheduler=None, claims=None)  # fmt: skip
+    verify(
+        agreement,
+        [events],
+        date_from=None,
+        date_to=None,
+        fmt=fmt,
+        out=None,
+        skip_bad_rows=False,
+        engine="local",
+        scheduler=None,
+        claims=None,
+    )
     if not no_serve:
         serve_cli.serve_demo(example, db, host, port, open_browser=not no_browser)
 

@@ -67,9 +67,14 @@ def _atomic(out: Path, fill: Callable[[int], None]) -> None:
 def progress_bar(label: str) -> Iterator[Callable[[int], None]]:
     """A callback taking the rows read so far; the bar (on stderr) appears past the threshold."""
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
-    )  # fmt: skip
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
     task: list[TaskID] = []
 
     def update(rows: int) -> None:

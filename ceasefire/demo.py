@@ -22,35 +22,72 @@ __all__ = ["DEMO_TOKENS", "Demo", "build_demo"]
 
 # label -> (role, party): one token each, printed by ``ceasefire demo``.
 DEMO_TOKENS = {
-    "admin": ("admin", None), "analyst": ("analyst", None), "monitor": ("monitor", None),
-    "observer": ("observer", None), "party:syria-gov": ("party", "syria-gov"),
-    "party:russia": ("party", "russia"), "party:opposition": ("party", "opposition"),
-}  # fmt: skip
+    "admin": ("admin", None),
+    "analyst": ("analyst", None),
+    "monitor": ("monitor", None),
+    "observer": ("observer", None),
+    "party:syria-gov": ("party", "syria-gov"),
+    "party:russia": ("party", "russia"),
+    "party:opposition": ("party", "opposition"),
+}
 
 _SOURCE = (("Illustrative demo report", ""),)
 # Illustrative reports (label of the submitting token, the report): invented for the demo, set
 # on dates and places of the September 2016 story; not statements of what happened.
 _REPORTS = (
-    ("monitor", ReportSubmission(
-        title="Aid convoy struck at Urum al-Kubra (illustrative)",
-        description="Illustrative monitor report: an aid convoy and warehouse hit from the air at dusk; "
-                    "trucks burnt, aid workers among the dead.",
-        occurred_on="2016-09-19", lat=36.146, lon=36.944, event_type="Explosions/Remote violence",
-        sub_event_type="Air/drone strike", actor1="Unidentified Military Forces", actor2="Civilians (Syria)",
-        weapon="aircraft", fatalities=20, sources=_SOURCE)),
-    ("party:syria-gov", ReportSubmission(
-        title="Mortar fire on al-Midan (illustrative)",
-        description="Illustrative party report: mortar rounds fired from opposition-held districts.",
-        occurred_on="2016-09-21", lat=36.2203, lon=37.1662, event_type="Explosions/Remote violence",
-        sub_event_type="Shelling/artillery/missile attack", actor1="Opposition Rebels (Syria)",
-        actor2="Civilians (Syria)", weapon="mortar", fatalities=1, sources=_SOURCE)),
-    ("party:opposition", ReportSubmission(
-        title="Barrel bombs on al-Sukkari (illustrative)",
-        description="Illustrative party report: helicopter-dropped barrel bombs on a residential street.",
-        occurred_on="2016-09-22", lat=36.175, lon=37.1425, event_type="Explosions/Remote violence",
-        sub_event_type="Air/drone strike", actor1="Military Forces of Syria (2000-)", actor2="Civilians (Syria)",
-        weapon="aircraft", fatalities=3, sources=_SOURCE)),
-)  # fmt: skip
+    (
+        "monitor",
+        ReportSubmission(
+            title="Aid convoy struck at Urum al-Kubra (illustrative)",
+            description="Illustrative monitor report: an aid convoy and warehouse hit from the air at dusk; "
+            "trucks burnt, aid workers among the dead.",
+            occurred_on="2016-09-19",
+            lat=36.146,
+            lon=36.944,
+            event_type="Explosions/Remote violence",
+            sub_event_type="Air/drone strike",
+            actor1="Unidentified Military Forces",
+            actor2="Civilians (Syria)",
+            weapon="aircraft",
+            fatalities=20,
+            sources=_SOURCE,
+        ),
+    ),
+    (
+        "party:syria-gov",
+        ReportSubmission(
+            title="Mortar fire on al-Midan (illustrative)",
+            description="Illustrative party report: mortar rounds fired from opposition-held districts.",
+            occurred_on="2016-09-21",
+            lat=36.2203,
+            lon=37.1662,
+            event_type="Explosions/Remote violence",
+            sub_event_type="Shelling/artillery/missile attack",
+            actor1="Opposition Rebels (Syria)",
+            actor2="Civilians (Syria)",
+            weapon="mortar",
+            fatalities=1,
+            sources=_SOURCE,
+        ),
+    ),
+    (
+        "party:opposition",
+        ReportSubmission(
+            title="Barrel bombs on al-Sukkari (illustrative)",
+            description="Illustrative party report: helicopter-dropped barrel bombs on a residential street.",
+            occurred_on="2016-09-22",
+            lat=36.175,
+            lon=37.1425,
+            event_type="Explosions/Remote violence",
+            sub_event_type="Air/drone strike",
+            actor1="Military Forces of Syria (2000-)",
+            actor2="Civilians (Syria)",
+            weapon="aircraft",
+            fatalities=3,
+            sources=_SOURCE,
+        ),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -83,19 +120,40 @@ def build_demo(store: SQLStore, example: Path) -> Demo:
 def _follow_case(store: SQLStore, who: dict[str, Submitter], report_id: int) -> int:
     """One case through every step, on the convoy report, published at the end."""
     analyst = who["analyst"]
-    case = store.open_case(analyst, "Strike on the Urum al-Kubra aid convoy (illustrative)",
-                           "Aircraft struck a marked aid convoy inside the truce.", [report_id])  # fmt: skip
-    store.add_case_step(analyst, case.id, "request", {
-        "party": "russia", "deadline": "2016-09-30",
-        "question": "Illustrative: list the sorties your aircraft flew near Urum al-Kubra on 19 September 2016, 18:00-21:00.",
-    })  # fmt: skip
-    store.add_case_step(who["party:russia"], case.id, "response", {
-        "request_id": None, "response": "Illustrative: no aircraft of ours flew in that area at that time.",
-    })  # fmt: skip
-    store.add_case_step(analyst, case.id, "assessment", {
-        "conclusion": "inconclusive",
-        "reasoning": "Illustrative: an air strike is certain; which party's aircraft flew it is not established.",
-        "grades": [{"source": "Illustrative demo report", "reliability": "B", "credibility": 2}],
-    })  # fmt: skip
+    case = store.open_case(
+        analyst,
+        "Strike on the Urum al-Kubra aid convoy (illustrative)",
+        "Aircraft struck a marked aid convoy inside the truce.",
+        [report_id],
+    )
+    store.add_case_step(
+        analyst,
+        case.id,
+        "request",
+        {
+            "party": "russia",
+            "deadline": "2016-09-30",
+            "question": "Illustrative: list the sorties your aircraft flew near Urum al-Kubra on 19 September 2016, 18:00-21:00.",
+        },
+    )
+    store.add_case_step(
+        who["party:russia"],
+        case.id,
+        "response",
+        {
+            "request_id": None,
+            "response": "Illustrative: no aircraft of ours flew in that area at that time.",
+        },
+    )
+    store.add_case_step(
+        analyst,
+        case.id,
+        "assessment",
+        {
+            "conclusion": "inconclusive",
+            "reasoning": "Illustrative: an air strike is certain; which party's aircraft flew it is not established.",
+            "grades": [{"source": "Illustrative demo report", "reliability": "B", "credibility": 2}],
+        },
+    )
     store.publish_case(analyst, case.id)
     return case.id

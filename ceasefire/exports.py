@@ -41,38 +41,78 @@ __all__ = [
 ]
 
 ACLED_COLUMNS = {  # ACLED column -> Incident field ("year" is derived from the date)
-    "event_id_cnty": "id", "event_date": "date", "year": "year", "time_precision": "date_precision",
-    "event_type": "event_type", "sub_event_type": "sub_event_type", "actor1": "actor1",
-    "assoc_actor_1": "assoc_actor_1", "actor2": "actor2", "assoc_actor_2": "assoc_actor_2",
-    "country": "country", "admin1": "admin1", "location": "location", "latitude": "lat",
-    "longitude": "lon", "geo_precision": "geo_precision", "source": "source_name",
-    "notes": "notes", "fatalities": "fatalities", "weapon": "weapon",
-}  # fmt: skip
+    "event_id_cnty": "id",
+    "event_date": "date",
+    "year": "year",
+    "time_precision": "date_precision",
+    "event_type": "event_type",
+    "sub_event_type": "sub_event_type",
+    "actor1": "actor1",
+    "assoc_actor_1": "assoc_actor_1",
+    "actor2": "actor2",
+    "assoc_actor_2": "assoc_actor_2",
+    "country": "country",
+    "admin1": "admin1",
+    "location": "location",
+    "latitude": "lat",
+    "longitude": "lon",
+    "geo_precision": "geo_precision",
+    "source": "source_name",
+    "notes": "notes",
+    "fatalities": "fatalities",
+    "weapon": "weapon",
+}
 INCIDENT_FIELDS = tuple(field for field in ACLED_COLUMNS.values() if field != "year")
 FINDING_COLUMNS = (
-    "finding_id", "obligation", "category", "status", "parties", "attribution", "confidence",
-    "rule", "distance_m", "radius_m", "explanation",
-)  # fmt: skip
+    "finding_id",
+    "obligation",
+    "category",
+    "status",
+    "parties",
+    "attribution",
+    "confidence",
+    "rule",
+    "distance_m",
+    "radius_m",
+    "explanation",
+)
 
 # Column -> HXL hashtag with attributes (HXL 1.1: core hashtags only; attributes beyond the
 # core ones are allowed by the tagging conventions). Numbers carry +num where HXL tools
 # validate them as numbers; precision codes are not dates, so they are not tagged #date.
 HXL_TAGS = {
-    "event_id_cnty": "#event+id", "event_date": "#date+occurred", "year": "#date+year",
-    "time_precision": "#meta+precision+date", "event_type": "#event+type",
-    "sub_event_type": "#event+type+sub", "actor1": "#org+perpetrator",
-    "assoc_actor_1": "#org+perpetrator+assoc", "actor2": "#org+target",
-    "assoc_actor_2": "#org+target+assoc", "country": "#country+name", "admin1": "#adm1+name",
-    "location": "#loc+name", "latitude": "#geo+lat", "longitude": "#geo+lon",
-    "geo_precision": "#meta+precision+geo", "source": "#meta+source", "notes": "#description+notes",
-    "fatalities": "#affected+killed", "weapon": "#event+weapon",
-    "finding_id": "#meta+id", "obligation": "#indicator+obligation+code",
-    "category": "#indicator+obligation+type", "status": "#status+finding",
-    "parties": "#org+party+list", "attribution": "#status+attribution",
-    "confidence": "#indicator+confidence+num", "rule": "#indicator+rule+code",
-    "distance_m": "#indicator+distance+num", "radius_m": "#geo+radius+num",
+    "event_id_cnty": "#event+id",
+    "event_date": "#date+occurred",
+    "year": "#date+year",
+    "time_precision": "#meta+precision+date",
+    "event_type": "#event+type",
+    "sub_event_type": "#event+type+sub",
+    "actor1": "#org+perpetrator",
+    "assoc_actor_1": "#org+perpetrator+assoc",
+    "actor2": "#org+target",
+    "assoc_actor_2": "#org+target+assoc",
+    "country": "#country+name",
+    "admin1": "#adm1+name",
+    "location": "#loc+name",
+    "latitude": "#geo+lat",
+    "longitude": "#geo+lon",
+    "geo_precision": "#meta+precision+geo",
+    "source": "#meta+source",
+    "notes": "#description+notes",
+    "fatalities": "#affected+killed",
+    "weapon": "#event+weapon",
+    "finding_id": "#meta+id",
+    "obligation": "#indicator+obligation+code",
+    "category": "#indicator+obligation+type",
+    "status": "#status+finding",
+    "parties": "#org+party+list",
+    "attribution": "#status+attribution",
+    "confidence": "#indicator+confidence+num",
+    "rule": "#indicator+rule+code",
+    "distance_m": "#indicator+distance+num",
+    "radius_m": "#geo+radius+num",
     "explanation": "#description+finding",
-}  # fmt: skip
+}
 
 FindingDoc = Mapping[str, Any]
 
@@ -87,8 +127,12 @@ def incident_fields(incident: Incident) -> dict[str, Any]:
 def _from_finding(finding: FindingDoc) -> dict[str, Any]:
     """Incident fields as far as the finding itself carries them (its incident is not at hand,
     e.g. a report the reader may see only through the finding)."""
-    names = {"id": (finding.get("incidents") or [""])[0], "source_name": finding.get("source", ""),
-             "date_precision": "", "geo_precision": ""}  # fmt: skip
+    names = {
+        "id": (finding.get("incidents") or [""])[0],
+        "source_name": finding.get("source", ""),
+        "date_precision": "",
+        "geo_precision": "",
+    }
     return {field: names.get(field, finding.get(field, "")) for field in INCIDENT_FIELDS}
 
 
@@ -110,11 +154,18 @@ def csv_row(finding: FindingDoc, incident: Mapping[str, Any] | None) -> list[Any
     values["year"] = date[:4]
     acled = [_text(values.get(field)) for field in ACLED_COLUMNS.values()]
     own = [
-        finding["id"], finding["obligation"], finding.get("category", ""), finding["status"],
-        ";".join(finding.get("parties", ())), finding.get("attribution", ""), finding.get("confidence", ""),
-        finding.get("rule", ""), _text(finding.get("distance_m")), _text(finding.get("radius_m")),
+        finding["id"],
+        finding["obligation"],
+        finding.get("category", ""),
+        finding["status"],
+        ";".join(finding.get("parties", ())),
+        finding.get("attribution", ""),
+        finding.get("confidence", ""),
+        finding.get("rule", ""),
+        _text(finding.get("distance_m")),
+        _text(finding.get("radius_m")),
         finding.get("explanation", ""),
-    ]  # fmt: skip
+    ]
     return [*acled, *own]
 
 
@@ -171,25 +222,33 @@ def write_geojson(findings: Iterable[FindingDoc], agreement: str | None, out: Te
 
 
 def filter_findings(
-    findings: Iterable[FindingDoc], *, date_from: dt.date | None = None, date_to: dt.date | None = None,
-    party: str | None = None, obligation: str | None = None, status: str | None = None,
-) -> list[FindingDoc]:  # fmt: skip
+    findings: Iterable[FindingDoc],
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    party: str | None = None,
+    obligation: str | None = None,
+    status: str | None = None,
+) -> list[FindingDoc]:
     """The findings that pass every given filter: reported date within [date_from, date_to],
     ``party`` among the finding's parties, the ``obligation`` and the ``status`` given."""
     first = date_from.isoformat() if date_from else None
     last = date_to.isoformat() if date_to else None
     return [
-        f for f in findings
-        if (first is None or f["date"] >= first) and (last is None or f["date"] <= last)
+        f
+        for f in findings
+        if (first is None or f["date"] >= first)
+        and (last is None or f["date"] <= last)
         and (party is None or party in f.get("parties", ()))
         and (obligation is None or f["obligation"] == obligation)
         and (status is None or f["status"] == status)
-    ]  # fmt: skip
+    ]
 
 
 def rows_with_incidents(
-    findings: Sequence[FindingDoc], incidents: Mapping[str, Incident],
-) -> Iterator[tuple[FindingDoc, dict[str, Any] | None]]:  # fmt: skip
+    findings: Sequence[FindingDoc],
+    incidents: Mapping[str, Incident],
+) -> Iterator[tuple[FindingDoc, dict[str, Any] | None]]:
     """(finding, its first incident's fields or None when that incident is not in ``incidents``)."""
     for f in findings:
         ids = f.get("incidents") or ()

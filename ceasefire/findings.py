@@ -67,11 +67,18 @@ REASON_TEXT = {
     Reason.UNKNOWN_AGAINST_EXCLUDED: "it was directed only against {target}, outside the truce, whoever carried it out",
     Reason.BATTLE_EXCLUDED_ENEMY: "{parties} fought {target}, outside the truce",
     Reason.BATTLE_MIXED: "a battle of {parties} in which a group outside the truce fought alongside others",
-}  # fmt: skip
+}
 
 _FACTOR = np.ones(12)
-_FACTOR[[Reason.MIXED_TARGET, Reason.UNKNOWN_PERPETRATOR, Reason.UNKNOWN_AIRCRAFT,
-         Reason.BATTLE_INITIATOR_OPEN, Reason.BATTLE_MIXED]] = 0.5  # fmt: skip
+_FACTOR[
+    [
+        Reason.MIXED_TARGET,
+        Reason.UNKNOWN_PERPETRATOR,
+        Reason.UNKNOWN_AIRCRAFT,
+        Reason.BATTLE_INITIATOR_OPEN,
+        Reason.BATTLE_MIXED,
+    ]
+] = 0.5
 _FACTOR[Reason.BATTLE_BOTH_BOUND] = 0.9
 
 
@@ -107,8 +114,15 @@ class FindingTable:
     def concat(cls, chunks: Sequence[FindingTable], places: Sequence[tuple[str, str]]) -> FindingTable:
         names = [f for f in cls.__slots__ if f != "places"]
         if not chunks:
-            empty = {"obligation": np.int16, "incident": np.intp, "status": np.int8, "who": np.int8,
-                     "parties": np.uint64, "reason": np.int8, "place_id": np.int16}  # fmt: skip
+            empty = {
+                "obligation": np.int16,
+                "incident": np.intp,
+                "status": np.int8,
+                "who": np.int8,
+                "parties": np.uint64,
+                "reason": np.int8,
+                "place_id": np.int16,
+            }
             return cls(**{f: np.zeros(0, empty.get(f, np.float64)) for f in names}, places=tuple(places))
         merged = {f: np.concatenate([getattr(c, f) for c in chunks]) for f in names}
         return cls(**merged, places=tuple(places))
@@ -130,10 +144,34 @@ class FindingTable:
         }
 
 
-INCIDENT_FIELDS = ("id", "lat", "lon", "radius_m", "event_type", "sub_event_type", "weapon",
-                   "location", "actor1", "actor2", "fatalities", "source_name")  # fmt: skip
-FINDING_FIELDS = ("incident", "obligation", "status", "who", "parties", "reason", "place_share",
-                  "time_share", "confidence", "place_id", "distance_m", "limit_m")  # fmt: skip
+INCIDENT_FIELDS = (
+    "id",
+    "lat",
+    "lon",
+    "radius_m",
+    "event_type",
+    "sub_event_type",
+    "weapon",
+    "location",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "source_name",
+)
+FINDING_FIELDS = (
+    "incident",
+    "obligation",
+    "status",
+    "who",
+    "parties",
+    "reason",
+    "place_share",
+    "time_share",
+    "confidence",
+    "place_id",
+    "distance_m",
+    "limit_m",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +246,14 @@ def materialize(
             event_type=str(r.event_type),
             sub_event_type=str(r.sub_event_type),
             weapon=str(r.weapon),
-            extra={"row": r.incident, "location": str(r.location), "actor1": str(r.actor1),
-                   "actor2": str(r.actor2), "fatalities": r.fatalities, "source": str(r.source_name)},
+            extra={
+                "row": r.incident,
+                "location": str(r.location),
+                "actor1": str(r.actor1),
+                "actor2": str(r.actor2),
+                "fatalities": r.fatalities,
+                "source": str(r.source_name),
+            },
         )
 
 
@@ -249,9 +293,7 @@ def _when(agreement: Agreement, r: _Row) -> str:
     return f"the date range is only {r.time_share:.0%} inside the obligation's period (from {start})"
 
 
-def explain(
-    agreement: Agreement, places: Sequence[tuple[str, str]], r: _Row, parties: Sequence[str], what: str
-) -> str:
+def explain(agreement: Agreement, places: Sequence[tuple[str, str]], r: _Row, parties: Sequence[str], what: str) -> str:
     """One paragraph: rule, incident, reason, place, time, verdict."""
     ob = agreement.obligations[r.obligation]
     reason = REASON_TEXT.get(r.reason, "").format(

@@ -30,14 +30,30 @@ FORMATS = ("table", "json", "csv", "geojson", "hxl")  # hxl: the csv table, HXL 
 def finding_dict(f: Finding, v: Verification) -> dict[str, Any]:
     """A finding as the contract's JSON object, extended with incident context."""
     return {
-        "id": f.id, "obligation": f.obligation, "category": f.category, "status": f.status,
-        "parties": list(f.parties), "attribution": f.attribution, "incidents": list(f.incidents),
-        "date": f.date.isoformat(), "lat": f.lat, "lon": f.lon, "confidence": f.confidence,
-        "explanation": f.explanation, "rule": f.rule, "distance_m": f.distance_m,
-        "radius_m": f.radius_m, "event_type": f.event_type, "sub_event_type": f.sub_event_type,
-        "weapon": f.weapon or None, "location": f.extra["location"], "actor1": f.extra["actor1"],
-        "actor2": f.extra["actor2"], "fatalities": f.extra["fatalities"], "source": f.extra["source"],
-    }  # fmt: skip
+        "id": f.id,
+        "obligation": f.obligation,
+        "category": f.category,
+        "status": f.status,
+        "parties": list(f.parties),
+        "attribution": f.attribution,
+        "incidents": list(f.incidents),
+        "date": f.date.isoformat(),
+        "lat": f.lat,
+        "lon": f.lon,
+        "confidence": f.confidence,
+        "explanation": f.explanation,
+        "rule": f.rule,
+        "distance_m": f.distance_m,
+        "radius_m": f.radius_m,
+        "event_type": f.event_type,
+        "sub_event_type": f.sub_event_type,
+        "weapon": f.weapon or None,
+        "location": f.extra["location"],
+        "actor1": f.extra["actor1"],
+        "actor2": f.extra["actor2"],
+        "fatalities": f.extra["fatalities"],
+        "source": f.extra["source"],
+    }
 
 
 def clock_dict(c: Clock) -> dict[str, Any]:
@@ -61,9 +77,14 @@ def _by_obligation(v: Verification) -> dict[str, dict[str, int]]:
     for k, o in enumerate(v.agreement.obligations):
         statuses = v.findings.status[v.findings.obligation == k]
         if len(statuses):
-            out[o.id] = {name: int(np.count_nonzero(statuses == code)) for code, name in
-                         ((Status.VIOLATION, "violation"), (Status.POSSIBLE, "possible_violation"),
-                          (Status.EXEMPT, "exempt"))}  # fmt: skip
+            out[o.id] = {
+                name: int(np.count_nonzero(statuses == code))
+                for code, name in (
+                    (Status.VIOLATION, "violation"),
+                    (Status.POSSIBLE, "possible_violation"),
+                    (Status.EXEMPT, "exempt"),
+                )
+            }
     return out
 
 
@@ -92,9 +113,12 @@ def _tail(v: Verification) -> dict[str, Any]:
         "clocks": [clock_dict(c) for c in v.clocks],
         "unresolved_actors": v.unresolved_actors(),
         "inputs": {
-            "files": v.intake.files, "incidents": v.intake.incidents,
-            "outside_period": v.intake.outside_period, "duplicates": v.intake.duplicates,
-            "bad_rows": v.intake.bad_row_count, "bad_row_messages": v.intake.bad_rows,
+            "files": v.intake.files,
+            "incidents": v.intake.incidents,
+            "outside_period": v.intake.outside_period,
+            "duplicates": v.intake.duplicates,
+            "bad_rows": v.intake.bad_row_count,
+            "bad_row_messages": v.intake.bad_rows,
             "not_incidents": v.intake.not_incidents,
         },
     }
@@ -110,9 +134,12 @@ def _incident_value(v: Verification, row: int, field: str) -> Any:
 def write_csv(v: Verification, out: TextIO, *, hxl: bool = False) -> None:
     """One row per finding (``exports.csv_row``); with ``hxl``, HXL hashtags on the second row."""
     rows = (
-        (finding_dict(f, v), {field: _incident_value(v, int(f.extra["row"]), field) for field in exports.INCIDENT_FIELDS})
+        (
+            finding_dict(f, v),
+            {field: _incident_value(v, int(f.extra["row"]), field) for field in exports.INCIDENT_FIELDS},
+        )
         for f in v.finding_objects()
-    )  # fmt: skip
+    )
     exports.write_csv(rows, out, hxl=hxl)
 
 
@@ -132,7 +159,9 @@ def write_table(v: Verification, out: TextIO, width: int = 120) -> None:
         console.print(_claims_table(v.claims))
     if v.unresolved_actors():
         names = v.unresolved_actors()
-        console.print(f"Actors matching no alias ({len(names)}): " + "; ".join(names[:12]) + (" …" if len(names) > 12 else ""))
+        console.print(
+            f"Actors matching no alias ({len(names)}): " + "; ".join(names[:12]) + (" …" if len(names) > 12 else "")
+        )
     if v.intake.bad_row_count:
         console.print(f"Skipped {v.intake.bad_row_count} bad rows (first: {v.intake.bad_rows[0]})")
 
@@ -148,7 +177,9 @@ def _party_table(v: Verification) -> Table:
             continue
         sub = v.findings.where(v.findings.obligation == k)
         table.add_row(o.id, *(_pair(sub.count_by_party(bit)) for bit in range(len(v.agreement.parties))))
-    table.add_row("[bold]total[/bold]", *(_pair(v.findings.count_by_party(bit)) for bit in range(len(v.agreement.parties))))
+    table.add_row(
+        "[bold]total[/bold]", *(_pair(v.findings.count_by_party(bit)) for bit in range(len(v.agreement.parties)))
+    )
     return table
 
 
@@ -187,8 +218,14 @@ def _serious_table(v: Verification, limit: int = 15) -> Table:
     for col in ("date", "obligation", "status", "parties", "conf.", "incident"):
         table.add_column(col)
     for f in findings:
-        table.add_row(f.date.isoformat(), f.obligation, f.status, ", ".join(f.parties) or "?",
-                      f"{f.confidence:.2f}", f"{f.incidents[0]} {f.extra['location']}")  # fmt: skip
+        table.add_row(
+            f.date.isoformat(),
+            f.obligation,
+            f.status,
+            ", ".join(f.parties) or "?",
+            f"{f.confidence:.2f}",
+            f"{f.incidents[0]} {f.extra['location']}",
+        )
     return table
 
 
@@ -197,9 +234,15 @@ def _claims_table(claims: list[dict[str, Any]]) -> Table:
     for col in ("date", "speaker", "kind", "accused", "obligation", "verdict", "findings"):
         table.add_column(col)
     for c in claims:
-        table.add_row(str(c.get("date") or ""), f"{c['speaker']} ({c['speaker_party'] or '?'})", c["kind"],
-                      ", ".join(c["accused"]), str(c["obligation"] or c["category"] or ""), c["verdict"],
-                      str(len(c["findings"])))  # fmt: skip
+        table.add_row(
+            str(c.get("date") or ""),
+            f"{c['speaker']} ({c['speaker_party'] or '?'})",
+            c["kind"],
+            ", ".join(c["accused"]),
+            str(c["obligation"] or c["category"] or ""),
+            c["verdict"],
+            str(len(c["findings"])),
+        )
     return table
 
 

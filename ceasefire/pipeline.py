@@ -89,9 +89,15 @@ def verify(
         from ceasefire.scale import verify_partitioned
 
         return verify_partitioned(
-            agreement, paths, engine=engine, scheduler=scheduler, date_from=date_from, date_to=date_to,
-            skip_bad_rows=skip_bad_rows, progress=progress,
-        )  # fmt: skip
+            agreement,
+            paths,
+            engine=engine,
+            scheduler=scheduler,
+            date_from=date_from,
+            date_to=date_to,
+            skip_bad_rows=skip_bad_rows,
+            progress=progress,
+        )
     bad_rows = BadRows(skip=skip_bad_rows)
     intake = Intake(files=[str(p) for p in paths])
     resolver = AliasResolver(agreement)
@@ -121,9 +127,15 @@ def verify_table(
     intake = intake or Intake(incidents=len(table))
     intake.incidents = len(table)
     return Verification(
-        agreement, table, findings, clocks(agreement, table, findings, date_to), resolver,
-        intake, date_from, date_to,
-    )  # fmt: skip
+        agreement,
+        table,
+        findings,
+        clocks(agreement, table, findings, date_to),
+        resolver,
+        intake,
+        date_from,
+        date_to,
+    )
 
 
 def attach_claims(v: Verification, texts: Sequence[str | Path], days: int = 7) -> Verification:

@@ -26,14 +26,50 @@ __all__ = ["EventClass", "IncidentTable", "SideColumns"]
 
 # The Incident fields kept as columns, in this order (all of them: outputs echo the source row).
 FIELDS = (
-    "id", "source", "date", "date_end", "date_precision", "lat", "lon", "geo_precision",
-    "radius_m", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2",
-    "assoc_actor_2", "attacker", "weapon", "fatalities", "country", "admin1", "location",
-    "notes", "source_name", "file", "line", "date_reported",
-)  # fmt: skip
-STRING_FIELDS = tuple(f for f in FIELDS if f not in {
-    "date", "date_end", "date_precision", "lat", "lon", "geo_precision", "radius_m",
-    "fatalities", "line", "date_reported"})  # fmt: skip
+    "id",
+    "source",
+    "date",
+    "date_end",
+    "date_precision",
+    "lat",
+    "lon",
+    "geo_precision",
+    "radius_m",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "attacker",
+    "weapon",
+    "fatalities",
+    "country",
+    "admin1",
+    "location",
+    "notes",
+    "source_name",
+    "file",
+    "line",
+    "date_reported",
+)
+STRING_FIELDS = tuple(
+    f
+    for f in FIELDS
+    if f
+    not in {
+        "date",
+        "date_end",
+        "date_precision",
+        "lat",
+        "lon",
+        "geo_precision",
+        "radius_m",
+        "fatalities",
+        "line",
+        "date_reported",
+    }
+)
 
 TERRITORY_SUB_EVENTS = ("Government regains territory", "Non-state actor overtakes territory")
 AIR_SUB_EVENTS = ("Air/drone strike",)
@@ -154,10 +190,12 @@ class IncidentTable:
         attacker, code_a = _side(resolver, cols["attacker"])
         territory = lookup(sub_code, sub_names, TERRITORY_SUB_EVENTS)
         combo, combo_rows = _combinations(
-            (code1, int(code1.max(initial=0)) + 1), (code2, int(code2.max(initial=0)) + 1),
-            (code_a, int(code_a.max(initial=0)) + 1), (event_class.astype(np.intp), 8),
+            (code1, int(code1.max(initial=0)) + 1),
+            (code2, int(code2.max(initial=0)) + 1),
+            (code_a, int(code_a.max(initial=0)) + 1),
+            (event_class.astype(np.intp), 8),
             (territory.astype(np.intp), 2),
-        )  # fmt: skip
+        )
         return cls(
             columns=cols,
             day0=day0,
@@ -214,12 +252,26 @@ class IncidentTable:
 
 def _normalized_columns(raw: Mapping[str, Any], n: int) -> dict[str, npt.NDArray[Any]]:
     defaults: dict[str, Any] = {
-        "date_end": 0, "date_reported": 0, "date_precision": 1, "geo_precision": 1, "radius_m": 0.0,
-        "fatalities": 0, "line": 0,
-    }  # fmt: skip
-    numeric = {"date": np.int64, "date_end": np.int64, "date_reported": np.int64, "date_precision": np.int8,
-               "geo_precision": np.int8, "radius_m": np.float64, "lat": np.float64,
-               "lon": np.float64, "fatalities": np.int64, "line": np.int64}  # fmt: skip
+        "date_end": 0,
+        "date_reported": 0,
+        "date_precision": 1,
+        "geo_precision": 1,
+        "radius_m": 0.0,
+        "fatalities": 0,
+        "line": 0,
+    }
+    numeric = {
+        "date": np.int64,
+        "date_end": np.int64,
+        "date_reported": np.int64,
+        "date_precision": np.int8,
+        "geo_precision": np.int8,
+        "radius_m": np.float64,
+        "lat": np.float64,
+        "lon": np.float64,
+        "fatalities": np.int64,
+        "line": np.int64,
+    }
     cols: dict[str, npt.NDArray[Any]] = {}
     for name in FIELDS:
         value = raw.get(name)
@@ -265,9 +317,7 @@ def _event_classes(codes: npt.NDArray[np.intp], names: Any) -> npt.NDArray[np.in
 
 def _weapon_codes(weapon: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
     codes, uniques = factorize(weapon)
-    lookup = np.array(
-        [WEAPON_CLASSES.index(w) if w in WEAPON_CLASSES else -1 for w in uniques] or [-1], np.int8
-    )
+    lookup = np.array([WEAPON_CLASSES.index(w) if w in WEAPON_CLASSES else -1 for w in uniques] or [-1], np.int8)
     return lookup[codes]
 
 

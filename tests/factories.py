@@ -41,16 +41,28 @@ EXCLUDED = (ExcludedGroup("isis", "Islamic State", ("ISIS", "Daesh")),)
 
 def agreement(*obligations: Obligation, **overrides: Any) -> Agreement:
     fields: dict[str, Any] = dict(
-        id="testland", title="Testland truce", effective=EFFECTIVE, timezone="Asia/Damascus",
-        parties=PARTIES, excluded=EXCLUDED, zones=(Zone("z", "Zone", "designated_area", ZONE),),
-        routes=(Route("r", "Road", ROUTE),), lines=(Line("l", "Line", LINE),), obligations=obligations,
+        id="testland",
+        title="Testland truce",
+        effective=EFFECTIVE,
+        timezone="Asia/Damascus",
+        parties=PARTIES,
+        excluded=EXCLUDED,
+        zones=(Zone("z", "Zone", "designated_area", ZONE),),
+        routes=(Route("r", "Road", ROUTE),),
+        lines=(Line("l", "Line", LINE),),
+        obligations=obligations,
     )
     fields.update(overrides)
     return Agreement(**fields)
 
 
-def obligation(ident: str, rule: Rule | None, bound: tuple[str, ...] = ("gov", "opp", "ally"),
-               category: str = "cessation_of_hostilities", **kw: Any) -> Obligation:
+def obligation(
+    ident: str,
+    rule: Rule | None,
+    bound: tuple[str, ...] = ("gov", "opp", "ally"),
+    category: str = "cessation_of_hostilities",
+    **kw: Any,
+) -> Obligation:
     return Obligation(ident, category, f"text of {ident}", bound, kw.pop("start", EFFECTIVE), rule=rule, **kw)
 
 

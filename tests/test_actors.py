@@ -10,15 +10,17 @@ from hypothesis import strategies as st
 from ceasefire.actors import ActorKind, AliasResolver
 from ceasefire.model import ExcludedGroup, Party
 
-RESOLVER = AliasResolver(agreement(
-    parties=(
-        Party("syria-gov", "Government of Syria", ("Military Forces of Syria", "Syrian army")),
-        Party("coalition", "Coalition", ("Global Coalition Against Daesh",)),
-        Party("sdf", "Syrian Democratic Forces", ("QSD",)),
-        Party("syria-air", "Syrian Air Force", ()),
-    ),
-    excluded=(ExcludedGroup("isis", "Islamic State", ("ISIS", "Daesh")),),
-))
+RESOLVER = AliasResolver(
+    agreement(
+        parties=(
+            Party("syria-gov", "Government of Syria", ("Military Forces of Syria", "Syrian army")),
+            Party("coalition", "Coalition", ("Global Coalition Against Daesh",)),
+            Party("sdf", "Syrian Democratic Forces", ("QSD",)),
+            Party("syria-air", "Syrian Air Force", ()),
+        ),
+        excluded=(ExcludedGroup("isis", "Islamic State", ("ISIS", "Daesh")),),
+    )
+)
 
 
 @pytest.mark.parametrize(
@@ -39,9 +41,22 @@ RESOLVER = AliasResolver(agreement(
         ("SARC: Syrian Arab Red Crescent", ActorKind.CIVILIANS, None),
         ("Hezbollah", ActorKind.OTHER, None),
     ],
-    ids=["acled-suffix", "lower-case", "longer-string", "longest-alias-wins", "name-is-an-alias",
-         "alias-inside-text", "party-name", "second-party-name", "whole-words-only", "unidentified",
-         "empty", "civilians", "aid-agency", "unresolved"],
+    ids=[
+        "acled-suffix",
+        "lower-case",
+        "longer-string",
+        "longest-alias-wins",
+        "name-is-an-alias",
+        "alias-inside-text",
+        "party-name",
+        "second-party-name",
+        "whole-words-only",
+        "unidentified",
+        "empty",
+        "civilians",
+        "aid-agency",
+        "unresolved",
+    ],
 )
 def test_resolve(actor: str, kind: str, entity: str | None) -> None:
     got = RESOLVER.resolve(actor)
@@ -65,8 +80,13 @@ def test_unresolved_names_are_listed_once() -> None:
 def test_resolution_never_fails_and_is_stable(text: str) -> None:
     first = RESOLVER.resolve(text)
     assert first == RESOLVER.resolve(text)
-    assert first.kind in {ActorKind.PARTY, ActorKind.EXCLUDED, ActorKind.UNIDENTIFIED, ActorKind.CIVILIANS,
-                          ActorKind.OTHER}
+    assert first.kind in {
+        ActorKind.PARTY,
+        ActorKind.EXCLUDED,
+        ActorKind.UNIDENTIFIED,
+        ActorKind.CIVILIANS,
+        ActorKind.OTHER,
+    }
 
 
 @given(st.sampled_from(["Military Forces of Syria", "Global Coalition Against Daesh", "ISIS"]), st.booleans())

@@ -35,8 +35,20 @@ def by_id(result: dict) -> dict[str, dict]:
 def test_json_contract_keys(syria: dict) -> None:
     assert syria["agreement"] == "syria-2016-09"
     assert set(syria) >= {"agreement", "findings", "summary", "clocks"}
-    contract = {"id", "obligation", "category", "status", "parties", "attribution", "incidents", "date",
-                "lat", "lon", "confidence", "explanation"}
+    contract = {
+        "id",
+        "obligation",
+        "category",
+        "status",
+        "parties",
+        "attribution",
+        "incidents",
+        "date",
+        "lat",
+        "lon",
+        "confidence",
+        "explanation",
+    }
     for finding in syria["findings"]:
         assert contract <= set(finding)
         assert finding["status"] in {"violation", "possible_violation", "exempt"}
@@ -84,8 +96,19 @@ def test_second_agreement_from_geojson() -> None:
 
 def test_period_filter_and_formats(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    done = cli("verify", SYRIA / "agreement.yaml", SYRIA / "incidents.csv", "--from", "2016-09-19",
-               "--to", "2016-09-19", "--format", "csv", "--out", out)
+    done = cli(
+        "verify",
+        SYRIA / "agreement.yaml",
+        SYRIA / "incidents.csv",
+        "--from",
+        "2016-09-19",
+        "--to",
+        "2016-09-19",
+        "--format",
+        "csv",
+        "--out",
+        out,
+    )
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert rows and {r["event_date"] for r in rows} == {"2016-09-19"}
@@ -118,15 +141,24 @@ BAD_ROW = (
     [
         (["verify", SYRIA / "agreement.yaml", "missing.csv"], "missing.csv"),
         (["verify", SYRIA / "agreement.yaml", SYRIA / "incidents.csv", "--from", "2016-09-31"], "--from"),
-        (["verify", SYRIA / "agreement.yaml", SYRIA / "incidents.csv", "--from", "2016-09-20", "--to", "2016-09-10"],
-         "--from"),
+        (
+            ["verify", SYRIA / "agreement.yaml", SYRIA / "incidents.csv", "--from", "2016-09-20", "--to", "2016-09-10"],
+            "--from",
+        ),
         (["verify", SYRIA / "agreement.yaml", SYRIA / "incidents.csv", "--format", "xml"], "--format"),
         (["verify", SYRIA / "README.md", SYRIA / "incidents.csv"], "README.md"),
         (["verify", SYRIA / "agreement.yaml", SYRIA / "README.md"], "README.md"),
         (["check", "nowhere.yaml"], "nowhere.yaml"),
     ],
-    ids=["missing-events", "bad-date", "from-after-to", "unknown-format", "agreement-not-yaml",
-         "events-not-recognized", "missing-agreement"],
+    ids=[
+        "missing-events",
+        "bad-date",
+        "from-after-to",
+        "unknown-format",
+        "agreement-not-yaml",
+        "events-not-recognized",
+        "missing-agreement",
+    ],
 )
 def test_bad_input_one_line_exit_2(args: list[str | Path], needle: str) -> None:
     done = cli(*args)
@@ -167,8 +199,17 @@ def test_streamed_json_equals_the_whole_document() -> None:
 
 def test_claims_ledger_in_verify() -> None:
     texts = ROOT / "bench" / "data" / "claims"
-    done = cli("verify", SYRIA / "agreement.yaml", SYRIA / "incidents.csv", "--format", "json",
-               "--claims", texts / "convoy.txt", "--claims", texts / "castello.txt")
+    done = cli(
+        "verify",
+        SYRIA / "agreement.yaml",
+        SYRIA / "incidents.csv",
+        "--format",
+        "json",
+        "--claims",
+        texts / "convoy.txt",
+        "--claims",
+        texts / "castello.txt",
+    )
     assert done.returncode == 0, done.stderr
     claims = json.loads(done.stdout)["claims"]
     assert claims and all(c["verdict"] in {"supports", "contradicts", "no_evidence"} for c in claims)

@@ -30,8 +30,11 @@ def test_emit_leaves_nothing_when_writing_fails(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
-@pytest.mark.parametrize(("rows", "shown"), [(10_000, False), (99_999, False), (100_000, True), (2_000_000, True)],
-                         ids=["small", "just-below", "threshold", "large"])
+@pytest.mark.parametrize(
+    ("rows", "shown"),
+    [(10_000, False), (99_999, False), (100_000, True), (2_000_000, True)],
+    ids=["small", "just-below", "threshold", "large"],
+)
 def test_progress_appears_only_past_the_threshold(rows: int, shown: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[bool] = []
     monkeypatch.setattr(clitools.Progress, "start", lambda self: started.append(True))

@@ -16,8 +16,11 @@ CEASE = obligation("cease", Rule("no_attacks"))
 
 
 def clock(max_per_day: int, days: int) -> object:
-    return obligation("clock", Rule("condition", over=("cease",), max_per_day=max_per_day, consecutive_days=days),
-                      category="coordination")
+    return obligation(
+        "clock",
+        Rule("condition", over=("cease",), max_per_day=max_per_day, consecutive_days=days),
+        category="coordination",
+    )
 
 
 def violations_on(*days: int) -> list[object]:
@@ -29,7 +32,10 @@ def test_first_full_day_and_counts() -> None:
     (c,) = v.clocks
     assert c.days[0].date == dt.date(2016, 9, 13)  # the start is 19:00 on the 12th
     assert [(d.date.day, d.violations, d.quiet) for d in c.days] == [
-        (13, 2, False), (14, 1, True), (15, 0, True), (16, 1, True),
+        (13, 2, False),
+        (14, 1, True),
+        (15, 0, True),
+        (16, 1, True),
     ]
     assert c.met_on == dt.date(2016, 9, 16)
 

@@ -24,7 +24,9 @@ lats = st.floats(32.3, 37.3)
 
 @settings(max_examples=60, deadline=None)
 @given(lon=lons, lat=lats, bearing=st.floats(0, 360), km=st.floats(0.1, 250), seg_bearing=st.floats(0, 360))
-def test_distance_to_line_matches_geodesic(lon: float, lat: float, bearing: float, km: float, seg_bearing: float) -> None:
+def test_distance_to_line_matches_geodesic(
+    lon: float, lat: float, bearing: float, km: float, seg_bearing: float
+) -> None:
     """The frame distance to a 40 km line equals the geodesic distance to the nearest point it finds (< 0.1 %)."""
     end_lon, end_lat, _ = GEOD.fwd(lon, lat, seg_bearing, 40_000)
     line = LineString([(lon, lat), (end_lon, end_lat)])
@@ -66,8 +68,12 @@ def test_shrinking_radius_never_loses_a_violation(lon: float, lat: float, r1: fl
 
 
 @settings(max_examples=100, deadline=None)
-@given(near=st.floats(0, 20_000), further=st.floats(0, 20_000), radius=st.sampled_from([0.0, 5_000.0, 25_000.0]),
-       limit=st.floats(500, 15_000))
+@given(
+    near=st.floats(0, 20_000),
+    further=st.floats(0, 20_000),
+    radius=st.sampled_from([0.0, 5_000.0, 25_000.0]),
+    limit=st.floats(500, 15_000),
+)
 def test_moving_away_never_creates_a_finding(near: float, further: float, radius: float, limit: float) -> None:
     ag = agreement(obligation("kc", Rule("keep_clear", line="l", distance_m=limit), bound=("gov",)))
     statuses = []
@@ -85,8 +91,10 @@ def test_disc_share_is_monotone(signed: float, r: float) -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(box=st.tuples(st.floats(34, 44), st.floats(31, 39), st.floats(0, 5), st.floats(0, 5)),
-       cell=st.sampled_from([0.05, 0.1, 1.0]))
+@given(
+    box=st.tuples(st.floats(34, 44), st.floats(31, 39), st.floats(0, 5), st.floats(0, 5)),
+    cell=st.sampled_from([0.05, 0.1, 1.0]),
+)
 def test_point_index_matches_a_scan(box: tuple[float, float, float, float], cell: float) -> None:
     rng = np.random.default_rng(3)
     lon, lat = rng.uniform(35, 43, 2000), rng.uniform(32, 38, 2000)

@@ -62,46 +62,92 @@ def h(text: str) -> bytes:
 # Source: github.com/transparency-dev/merkle, proof/verify_test.go (commit 02194e9a; the same
 # values as google/certificate-transparency's merkle tests). That file numbers leaves from 1;
 # the indices below are 0-based. Only the hash values are taken from it.
-CT_LEAVES = [h(x) for x in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                            "606162636465666768696a6b6c6d6e6f")]  # fmt: skip
-CT_ROOTS = [h(x) for x in (  # CT_ROOTS[n] is the root of the first n leaves
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
-)]  # fmt: skip
+CT_LEAVES = [
+    h(x) for x in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f")
+]
+CT_ROOTS = [
+    h(x)
+    for x in (  # CT_ROOTS[n] is the root of the first n leaves
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+    )
+]
 CT_INCLUSION = [  # (index, size, audit path)
     (0, 1, []),
-    (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+    (
+        0,
+        8,
+        [
+            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-    (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+        ],
+    ),
+    (
+        5,
+        8,
+        [
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
             "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
     (2, 3, ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
-    (1, 5, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    (
+        1,
+        5,
+        [
+            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
-]  # fmt: skip
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        ],
+    ),
+]
 CT_CONSISTENCY = [  # (old size, new size, proof)
     (1, 1, []),
-    (1, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+    (
+        1,
+        8,
+        [
+            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-    (6, 8, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+        ],
+    ),
+    (
+        6,
+        8,
+        [
+            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
             "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
-    (2, 5, ["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
-    (6, 7, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
+    (
+        2,
+        5,
+        [
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        ],
+    ),
+    (
+        6,
+        7,
+        [
+            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
             "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
-]  # fmt: skip
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
+]
 SOME_HASH = h("abacaba000000000000000000000000000000000000000000060061e00123456")
 
 
@@ -158,18 +204,14 @@ def test_roots_match_ct_reference(size: int) -> None:
     assert MerkleLog(log.leaf(i) for i in range(size)).root() == CT_ROOTS[size]
 
 
-@pytest.mark.parametrize(
-    ("index", "size", "path"), CT_INCLUSION, ids=[f"leaf-{i}-of-{n}" for i, n, _ in CT_INCLUSION]
-)
+@pytest.mark.parametrize(("index", "size", "path"), CT_INCLUSION, ids=[f"leaf-{i}-of-{n}" for i, n, _ in CT_INCLUSION])
 def test_inclusion_proofs_match_ct_reference(index: int, size: int, path: list[str]) -> None:
     log = ct_log()
     assert [p.hex() for p in log.inclusion_proof(index, size)] == path
     assert verify_inclusion(log.leaf(index), index, size, [h(p) for p in path], CT_ROOTS[size])
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "proof"), CT_CONSISTENCY, ids=[f"{m}-to-{n}" for m, n, _ in CT_CONSISTENCY]
-)
+@pytest.mark.parametrize(("old", "new", "proof"), CT_CONSISTENCY, ids=[f"{m}-to-{n}" for m, n, _ in CT_CONSISTENCY])
 def test_consistency_proofs_match_ct_reference(old: int, new: int, proof: list[str]) -> None:
     assert [p.hex() for p in ct_log().consistency_proof(old, new)] == proof
     assert verify_consistency(old, new, CT_ROOTS[old], CT_ROOTS[new], [h(p) for p in proof])
@@ -201,13 +243,20 @@ def test_every_proof_up_to_33_leaves_matches_the_rfc_recursion() -> None:
         (lambda log: log.leaf(8), "leaf index 8"),
         (lambda log: log.append(b"short"), "leaf hash must be 32 bytes"),
     ],
-    ids=["index=size", "negative-index", "empty-tree", "size-beyond-log", "root-beyond-log",
-         "consistency-old-0", "consistency-old>new", "consistency-beyond-log", "leaf-beyond-log",
-         "append-not-a-hash"],
-)  # fmt: skip
-def test_merkle_log_refuses_impossible_requests(
-    call: Callable[[MerkleLog], object], message: str
-) -> None:
+    ids=[
+        "index=size",
+        "negative-index",
+        "empty-tree",
+        "size-beyond-log",
+        "root-beyond-log",
+        "consistency-old-0",
+        "consistency-old>new",
+        "consistency-beyond-log",
+        "leaf-beyond-log",
+        "append-not-a-hash",
+    ],
+)
+def test_merkle_log_refuses_impossible_requests(call: Callable[[MerkleLog], object], message: str) -> None:
     with pytest.raises(LogError, match=re.escape(message)):
         call(ct_log())
 
@@ -255,9 +304,7 @@ def _inclusion_mutations(
     return cases
 
 
-@pytest.mark.parametrize(
-    ("index", "size", "path"), CT_INCLUSION, ids=[f"leaf-{i}-of-{n}" for i, n, _ in CT_INCLUSION]
-)
+@pytest.mark.parametrize(("index", "size", "path"), CT_INCLUSION, ids=[f"leaf-{i}-of-{n}" for i, n, _ in CT_INCLUSION])
 def test_corrupted_inclusion_proofs_fail(index: int, size: int, path: list[str]) -> None:
     leaf = leaf_hash(CT_LEAVES[index])
     cases = _inclusion_mutations(index, size, leaf, [h(p) for p in path], CT_ROOTS[size])
@@ -284,9 +331,7 @@ def test_every_bit_flip_in_inclusion_proofs_fails(size: int) -> None:
         assert verify_inclusion(leaf, index, size, path, root)
         for k, node in enumerate(path):
             for bad in _flips(node):
-                assert not verify_inclusion(
-                    leaf, index, size, [*path[:k], bad, *path[k + 1 :]], root
-                )
+                assert not verify_inclusion(leaf, index, size, [*path[:k], bad, *path[k + 1 :]], root)
         assert not any(verify_inclusion(bad, index, size, path, root) for bad in _flips(leaf))
         assert not any(verify_inclusion(leaf, index, size, path, bad) for bad in _flips(root))
 
@@ -334,9 +379,7 @@ def _consistency_mutations(
 CONSISTENT_PAIRS = [(m, n) for n in range(2, 9) for m in range(1, n)]
 
 
-@pytest.mark.parametrize(
-    ("old", "new"), CONSISTENT_PAIRS, ids=[f"{m}-to-{n}" for m, n in CONSISTENT_PAIRS]
-)
+@pytest.mark.parametrize(("old", "new"), CONSISTENT_PAIRS, ids=[f"{m}-to-{n}" for m, n in CONSISTENT_PAIRS])
 def test_corrupted_consistency_proofs_fail(old: int, new: int) -> None:
     log = ct_log()
     r1, r2, proof = log.root(old), log.root(new), log.consistency_proof(old, new)
@@ -361,12 +404,19 @@ def test_corrupted_consistency_proofs_fail(old: int, new: int) -> None:
         (-1, 2, CT_ROOTS[1], CT_ROOTS[2], [leaf_hash(b"\x00")], False),
         (1, 2, CT_ROOTS[1], CT_ROOTS[2], [leaf_hash(b"\x00")], True),
     ],
-    ids=["0-to-0", "0-to-1", "equal-sizes", "equal-sizes-different-roots",
-         "equal-sizes-nonempty-proof", "old>new", "empty-proof", "negative-old", "1-to-2"],
-)  # fmt: skip
-def test_consistency_edge_cases(
-    old: int, new: int, r1: bytes, r2: bytes, proof: list[bytes], expected: bool
-) -> None:
+    ids=[
+        "0-to-0",
+        "0-to-1",
+        "equal-sizes",
+        "equal-sizes-different-roots",
+        "equal-sizes-nonempty-proof",
+        "old>new",
+        "empty-proof",
+        "negative-old",
+        "1-to-2",
+    ],
+)
+def test_consistency_edge_cases(old: int, new: int, r1: bytes, r2: bytes, proof: list[bytes], expected: bool) -> None:
     assert verify_consistency(old, new, r1, r2, proof) is expected
 
 
@@ -414,9 +464,7 @@ def test_100k_leaves_build_and_prove_quickly() -> None:
     root = log.root()
     for index in (0, 1, 65_535, 65_536, 99_999):
         assert verify_inclusion(log.leaf(index), index, 100_000, log.inclusion_proof(index), root)
-    assert verify_consistency(
-        70_001, 100_000, log.root(70_001), root, log.consistency_proof(70_001)
-    )
+    assert verify_consistency(70_001, 100_000, log.root(70_001), root, log.consistency_proof(70_001))
 
 
 # --- checkpoints ------------------------------------------------------------------------------
@@ -455,9 +503,7 @@ def test_bad_public_keys_are_refused(text: str, message: str) -> None:
 
 def test_checkpoint_message_is_the_documented_text() -> None:
     message = checkpoint_message("ceasefire", 8, CT_ROOTS[8], TIMESTAMP)
-    assert message == (
-        b"ceasefire\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\ntimestamp 1474308000\n"
-    )
+    assert message == (b"ceasefire\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\ntimestamp 1474308000\n")
 
 
 def test_checkpoint_sign_verify_round_trip() -> None:
@@ -491,11 +537,7 @@ def _flip_byte(value: bytes, i: int) -> bytes:
 
 def test_any_changed_byte_breaks_checkpoint_verification() -> None:
     cp = sign_checkpoint(TEST_KEY, 8, CT_ROOTS[8], TIMESTAMP)
-    passed = [
-        n
-        for n, bad in _changed_checkpoints(cp).items()
-        if verify_checkpoint(TEST_KEY.public_key(), bad)
-    ]
+    passed = [n for n, bad in _changed_checkpoints(cp).items() if verify_checkpoint(TEST_KEY.public_key(), bad)]
     assert passed == []
 
 
@@ -524,13 +566,28 @@ KID = "21fe31dfa154a261"
         ({"key_id": "21FE31DFA154A261"}, "key_id must be 16 lowercase hex digits"),
         ({"signature": bytes(63)}, "signature must be 64 bytes"),
     ],
-    ids=["origin-space", "origin-plus", "origin-newline", "origin-empty", "origin-non-ascii",
-         "size-negative", "size-bool", "timestamp-float", "root-31-bytes", "key-id-uppercase",
-         "signature-63-bytes"],
-)  # fmt: skip
+    ids=[
+        "origin-space",
+        "origin-plus",
+        "origin-newline",
+        "origin-empty",
+        "origin-non-ascii",
+        "size-negative",
+        "size-bool",
+        "timestamp-float",
+        "root-31-bytes",
+        "key-id-uppercase",
+        "signature-63-bytes",
+    ],
+)
 def test_invalid_checkpoints_are_refused(fields: dict[str, object], message: str) -> None:
-    base: dict[str, object] = {"size": 8, "root_hash": CT_ROOTS[8], "timestamp": TIMESTAMP,
-                               "key_id": KID, "signature": SIG}  # fmt: skip
+    base: dict[str, object] = {
+        "size": 8,
+        "root_hash": CT_ROOTS[8],
+        "timestamp": TIMESTAMP,
+        "key_id": KID,
+        "signature": SIG,
+    }
     with pytest.raises(LogError, match=re.escape(message)):
         Checkpoint(**{**base, **fields})  # type: ignore[arg-type]
 
@@ -579,13 +636,19 @@ def _tampered_receipts() -> dict[str, tuple[Receipt, bytes, str]]:
     cp, proof = good.checkpoint, list(good.inclusion_proof)
     replace = dataclasses.replace
     other = issue_receipt(entries_log(), 2, cp)
-    attacker_cp = replace(
-        sign_checkpoint(generate_private_key(), 5, cp.root_hash, TIMESTAMP), key_id=cp.key_id
-    )
+    attacker_cp = replace(sign_checkpoint(generate_private_key(), 5, cp.root_hash, TIMESTAMP), key_id=cp.key_id)
     lead = "inclusion proof does not lead to the signed root"
     return {
-        "signature-byte": (replace(good, checkpoint=replace(cp, signature=_flip_byte(cp.signature, 7))), entry, "bad signature"),
-        "root-byte": (replace(good, checkpoint=replace(cp, root_hash=_flip_byte(cp.root_hash, 0))), entry, "bad signature"),
+        "signature-byte": (
+            replace(good, checkpoint=replace(cp, signature=_flip_byte(cp.signature, 7))),
+            entry,
+            "bad signature",
+        ),
+        "root-byte": (
+            replace(good, checkpoint=replace(cp, root_hash=_flip_byte(cp.root_hash, 0))),
+            entry,
+            "bad signature",
+        ),
         "size": (replace(good, checkpoint=replace(cp, size=6)), entry, "bad signature"),
         "timestamp": (replace(good, checkpoint=replace(cp, timestamp=TIMESTAMP - 1)), entry, "bad signature"),
         "signed-by-another-key": (replace(good, checkpoint=attacker_cp), entry, "bad signature"),
@@ -596,12 +659,16 @@ def _tampered_receipts() -> dict[str, tuple[Receipt, bytes, str]]:
         "index+1": (replace(good, index=4), entry, lead),
         "index-outside": (replace(good, index=5), entry, "entry index 5 is outside the signed tree of size 5"),
         "proof-node-bit": (replace(good, inclusion_proof=(_flip_byte(proof[0], 31), proof[1], proof[2])), entry, lead),
-        "proof-node-flipped": (replace(good, inclusion_proof=(proof[0], _flip_byte(proof[1], 5), proof[2])), entry, lead),
+        "proof-node-flipped": (
+            replace(good, inclusion_proof=(proof[0], _flip_byte(proof[1], 5), proof[2])),
+            entry,
+            lead,
+        ),
         "missing-node": (replace(good, inclusion_proof=tuple(proof[:2])), entry, "needs 3 hashes, the proof has 2"),
         "extra-node": (replace(good, inclusion_proof=(*proof, SOME_HASH)), entry, "needs 3 hashes, the proof has 4"),
         "swapped-nodes": (replace(good, inclusion_proof=(proof[1], proof[0], proof[2])), entry, lead),
         "other-receipts-proof": (replace(good, inclusion_proof=other.inclusion_proof), entry, lead),
-    }  # fmt: skip
+    }
 
 
 TAMPERED = _tampered_receipts()
@@ -616,17 +683,13 @@ def test_tampered_receipts_fail_with_the_reason(case: str) -> None:
 
 def test_receipt_checked_with_the_wrong_key_says_so() -> None:
     other = generate_private_key().public_key()
-    with pytest.raises(
-        LogError, match=f"names key 21fe31dfa154a261, but the given public key is {key_id(other)}"
-    ):
+    with pytest.raises(LogError, match=f"names key 21fe31dfa154a261, but the given public key is {key_id(other)}"):
         verify_receipt(golden_receipt(), other, ENTRIES[3])
 
 
 def test_proof_mismatch_message_shows_both_roots() -> None:
     receipt, entry, _ = TAMPERED["swapped-nodes"]
-    with pytest.raises(
-        LogError, match=f"the checkpoint signed {receipt.checkpoint.root_hash.hex()}"
-    ):
+    with pytest.raises(LogError, match=f"the checkpoint signed {receipt.checkpoint.root_hash.hex()}"):
         verify_receipt(receipt, TEST_KEY.public_key(), entry)
 
 
@@ -664,11 +727,25 @@ def _golden_with(**changes: object) -> str:
         (_golden_with(checkpoint__key_id=KeyError), "receipt.checkpoint: missing field 'key_id'"),
         (_golden_with(checkpoint__origin="a b"), "checkpoint origin 'a b' must be printable ASCII"),
     ],
-    ids=["not-json", "not-object", "wrong-schema", "missing-index", "unknown-field",
-         "negative-index", "float-index", "uppercase-hex", "proof-not-list", "proof-node-short",
-         "checkpoint-not-object", "size-as-string", "short-signature", "null-signature",
-         "missing-key-id", "bad-origin"],
-)  # fmt: skip
+    ids=[
+        "not-json",
+        "not-object",
+        "wrong-schema",
+        "missing-index",
+        "unknown-field",
+        "negative-index",
+        "float-index",
+        "uppercase-hex",
+        "proof-not-list",
+        "proof-node-short",
+        "checkpoint-not-object",
+        "size-as-string",
+        "short-signature",
+        "null-signature",
+        "missing-key-id",
+        "bad-origin",
+    ],
+)
 def test_malformed_receipt_json_is_refused(text: str, message: str) -> None:
     with pytest.raises(LogError, match=re.escape(message)):
         Receipt.from_json(text)
@@ -735,9 +812,17 @@ def test_doc_examples_match_the_golden_files() -> None:
         ({"é": 1, "e": 2, "E": 3}, '{"E":3,"e":2,"é":1}'.encode()),
         ("", b'""'),
     ],
-    ids=["sorted-keys", "nested", "utf8-not-escaped", "escapes", "tuples-are-arrays", "numbers",
-         "code-point-order", "empty-string"],
-)  # fmt: skip
+    ids=[
+        "sorted-keys",
+        "nested",
+        "utf8-not-escaped",
+        "escapes",
+        "tuples-are-arrays",
+        "numbers",
+        "code-point-order",
+        "empty-string",
+    ],
+)
 def test_canonical_json(value: object, expected: bytes) -> None:
     assert canonical_json(value) == expected  # type: ignore[arg-type]
 
@@ -755,9 +840,8 @@ def test_canonical_json(value: object, expected: bytes) -> None:
         ({"x": object()}, "entry $.x: object cannot be logged"),
         ({"s": "\ud800"}, "entry: a string is not valid Unicode"),
     ],
-    ids=["nan", "infinity", "nested-negative-infinity", "date", "bytes", "set", "int-key",
-         "object", "lone-surrogate"],
-)  # fmt: skip
+    ids=["nan", "infinity", "nested-negative-infinity", "date", "bytes", "set", "int-key", "object", "lone-surrogate"],
+)
 def test_canonical_json_refuses_what_json_cannot_carry(value: object, message: str) -> None:
     with pytest.raises(LogError, match=re.escape(message)):
         canonical_json(value)  # type: ignore[arg-type]
@@ -795,7 +879,7 @@ JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
     max_leaves=20,
-)  # fmt: skip
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -810,8 +894,20 @@ def test_canonical_json_round_trips_and_is_a_fixed_point(value: object) -> None:
 # --- purity -----------------------------------------------------------------------------------
 def test_ledger_imports_no_database_web_or_cli_code() -> None:
     code = "import sys, ceasefire.ledger; print('\\n'.join(sorted(sys.modules)))"
-    loaded = set(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                text=True).stdout.split())  # fmt: skip
-    forbidden = {"sqlite3", "psycopg", "psycopg2", "typer", "rich", "starlette", "fastapi",
-                 "uvicorn", "ceasefire.cli", "pandas", "numpy"}  # fmt: skip
+    loaded = set(
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
+    )
+    forbidden = {
+        "sqlite3",
+        "psycopg",
+        "psycopg2",
+        "typer",
+        "rich",
+        "starlette",
+        "fastapi",
+        "uvicorn",
+        "ceasefire.cli",
+        "pandas",
+        "numpy",
+    }
     assert loaded & forbidden == set()

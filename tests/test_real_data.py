@@ -25,9 +25,16 @@ def damage_sites() -> list[Incident]:
     """HRW/UNOSAT damage sites as unattributed strikes (their cause is known, their author not)."""
     frame = pd.read_csv(SHARED / "aleppo" / "HRW_forProcessingV02.csv")
     return [
-        Incident(id=f"HRW{row.OBJECTID}", source="geojson", date=dt.date(2016, 9, 20), lat=float(row.Lat),
-                 lon=float(row.Long), event_type="Explosions/Remote violence", sub_event_type="Air/drone strike",
-                 actor1="Unidentified Military Forces")
+        Incident(
+            id=f"HRW{row.OBJECTID}",
+            source="geojson",
+            date=dt.date(2016, 9, 20),
+            lat=float(row.Lat),
+            lon=float(row.Long),
+            event_type="Explosions/Remote violence",
+            sub_event_type="Air/drone strike",
+            actor1="Unidentified Military Forces",
+        )
         for row in frame.itertuples()
     ]
 
@@ -35,8 +42,9 @@ def damage_sites() -> list[Incident]:
 def agreement_over(zones: list[Zone]) -> Agreement:
     rule = Rule("no_air_strikes", zones=tuple(z.id for z in zones))
     obligation = Obligation("air", "air_operations", "No strikes.", ("gov",), EFFECTIVE, rule=rule)
-    return Agreement("real", "Real zones", EFFECTIVE, "Asia/Damascus", PARTIES, zones=tuple(zones),
-                     obligations=(obligation,))
+    return Agreement(
+        "real", "Real zones", EFFECTIVE, "Asia/Damascus", PARTIES, zones=tuple(zones), obligations=(obligation,)
+    )
 
 
 def test_aleppo_neighbourhoods_match_geopandas() -> None:
@@ -45,8 +53,11 @@ def test_aleppo_neighbourhoods_match_geopandas() -> None:
     sites = damage_sites()
     result = run(agreement_over(zones), *sites)
     ours = {f.incidents[0] for f in result.finding_objects()}
-    points = gpd.GeoDataFrame({"id": [s.id for s in sites]},
-                              geometry=gpd.points_from_xy([s.lon for s in sites], [s.lat for s in sites]), crs=4326)
+    points = gpd.GeoDataFrame(
+        {"id": [s.id for s in sites]},
+        geometry=gpd.points_from_xy([s.lon for s in sites], [s.lat for s in sites]),
+        crs=4326,
+    )
     theirs = set(gpd.sjoin(points, hoods.to_crs(4326), predicate="within")["id"])
     assert len(ours) > 1000
     assert ours == theirs
@@ -64,8 +75,17 @@ def test_rough_locations_against_ocha_subdistricts() -> None:
     zones = [Zone(str(r.adm3_pcode), str(r.adm3_name), "other", r.geometry) for r in aleppo.itertuples()]
     rng = np.random.default_rng(1)
     sites = [s for s in damage_sites() if rng.random() < 0.3]
-    rough = [Incident(**{**{f: getattr(s, f) for f in Incident.__slots__}, "radius_m": 5_000.0,
-                         "geo_precision": 2, "actor1": "Military Forces of Testland"}) for s in sites]
+    rough = [
+        Incident(
+            **{
+                **{f: getattr(s, f) for f in Incident.__slots__},
+                "radius_m": 5_000.0,
+                "geo_precision": 2,
+                "actor1": "Military Forces of Testland",
+            }
+        )
+        for s in sites
+    ]
     found = {f.incidents[0]: f.status for f in run(agreement_over(zones), *rough).finding_objects()}
     pts = gpd.GeoSeries(gpd.points_from_xy([s.lon for s in rough], [s.lat for s in rough]), crs=4326).to_crs(32637)
     certain = np.zeros(len(rough), bool)

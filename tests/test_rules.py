@@ -28,33 +28,50 @@ NO_ATTACKS_CASES: list[tuple[str, dict[str, Any], tuple[str, tuple[str, ...], st
     ("one-sided-bound-perpetrator", {"actor1": GOV, "actor2": CIVILIANS}, ("violation", ("gov",), "certain")),
     ("one-sided-no-target-named", {"actor1": GOV}, ("violation", ("gov",), "certain")),
     ("one-sided-against-excluded", {"actor1": GOV, "actor2": ISIS}, ("exempt", ("gov",), "certain")),
-    ("one-sided-mixed-target", {"actor1": GOV, "actor2": ISIS, "assoc_actor_2": OPP},
-     ("possible_violation", ("gov",), "certain")),
-    ("one-sided-joint-perpetrators", {"actor1": GOV, "assoc_actor_1": ALLY, "actor2": CIVILIANS},
-     ("violation", ("gov", "ally"), "certain")),
+    (
+        "one-sided-mixed-target",
+        {"actor1": GOV, "actor2": ISIS, "assoc_actor_2": OPP},
+        ("possible_violation", ("gov",), "certain"),
+    ),
+    (
+        "one-sided-joint-perpetrators",
+        {"actor1": GOV, "assoc_actor_1": ALLY, "actor2": CIVILIANS},
+        ("violation", ("gov", "ally"), "certain"),
+    ),
     ("unknown-perpetrator", {"actor1": UNKNOWN, "actor2": CIVILIANS}, ("possible_violation", (), "unknown")),
     ("no-perpetrator-at-all", {"actor2": CIVILIANS}, ("possible_violation", (), "unknown")),
     ("unknown-against-excluded", {"actor1": UNKNOWN, "actor2": ISIS}, ("exempt", (), "unknown")),
     ("excluded-perpetrator", {"actor1": ISIS, "actor2": GOV}, None),
     ("party-not-bound", {"actor1": MILITIA, "actor2": CIVILIANS}, None),
     ("unresolved-named-actor", {"actor1": "Some Brigade", "actor2": CIVILIANS}, None),
-    ("battle-two-bound-parties", {**BATTLE, "actor1": GOV, "actor2": OPP},
-     ("violation", ("gov", "opp"), "ambiguous")),
-    ("battle-attacker-named", {**BATTLE, "actor1": GOV, "actor2": OPP, "attacker": OPP},
-     ("violation", ("opp",), "certain")),
+    ("battle-two-bound-parties", {**BATTLE, "actor1": GOV, "actor2": OPP}, ("violation", ("gov", "opp"), "ambiguous")),
+    (
+        "battle-attacker-named",
+        {**BATTLE, "actor1": GOV, "actor2": OPP, "attacker": OPP},
+        ("violation", ("opp",), "certain"),
+    ),
     ("battle-attacker-not-bound", {**BATTLE, "actor1": GOV, "actor2": MILITIA, "attacker": MILITIA}, None),
     ("battle-against-excluded", {**BATTLE, "actor1": GOV, "actor2": ISIS}, ("exempt", ("gov",), "certain")),
     ("battle-excluded-first", {**BATTLE, "actor1": ISIS, "actor2": OPP}, ("exempt", ("opp",), "certain")),
-    ("battle-against-unbound-party", {**BATTLE, "actor1": GOV, "actor2": MILITIA},
-     ("possible_violation", ("gov",), "ambiguous")),
-    ("battle-against-mixed", {**BATTLE, "actor1": GOV, "actor2": OPP, "assoc_actor_2": ISIS},
-     ("possible_violation", ("gov", "opp"), "ambiguous")),
+    (
+        "battle-against-unbound-party",
+        {**BATTLE, "actor1": GOV, "actor2": MILITIA},
+        ("possible_violation", ("gov",), "ambiguous"),
+    ),
+    (
+        "battle-against-mixed",
+        {**BATTLE, "actor1": GOV, "actor2": OPP, "assoc_actor_2": ISIS},
+        ("possible_violation", ("gov", "opp"), "ambiguous"),
+    ),
     ("battle-infighting", {**BATTLE, "actor1": GOV, "actor2": "Army"}, None),
     ("battle-neither-bound", {**BATTLE, "actor1": MILITIA, "actor2": ISIS}, None),
     ("protest-not-an-attack", {"event_type": "Protests", "actor1": GOV}, None),
     ("strategic-not-an-attack", {"event_type": "Strategic developments", "actor1": GOV}, None),
-    ("alias-case-insensitive", {"actor1": "military forces of testland", "actor2": CIVILIANS},
-     ("violation", ("gov",), "certain")),
+    (
+        "alias-case-insensitive",
+        {"actor1": "military forces of testland", "actor2": CIVILIANS},
+        ("violation", ("gov",), "certain"),
+    ),
 ]
 
 
@@ -74,15 +91,24 @@ AIR_CASES: list[tuple[str, dict[str, Any], tuple[str, tuple[str, ...], str] | No
     ("bound-strike-outside", {**AIR, **ZONE_OUT, "actor1": GOV}, None),
     ("not-an-air-strike", {**ZONE_IN, "actor1": GOV, "sub_event_type": "Shelling/artillery/missile attack"}, None),
     ("drone-weapon-counts", {**ZONE_IN, "actor1": GOV, "weapon": "drone"}, ("violation", ("gov",), "certain")),
-    ("unknown-strike-inside-aircraft-parties", {**AIR, **ZONE_IN, "actor1": "Unidentified Military Forces"},
-     ("possible_violation", ("gov",), "ambiguous")),
+    (
+        "unknown-strike-inside-aircraft-parties",
+        {**AIR, **ZONE_IN, "actor1": "Unidentified Military Forces"},
+        ("possible_violation", ("gov",), "ambiguous"),
+    ),
     ("strike-on-excluded", {**AIR, **ZONE_IN, "actor1": GOV, "actor2": ISIS}, ("exempt", ("gov",), "certain")),
     ("unbound-party-strike", {**AIR, **ZONE_IN, "actor1": ALLY}, None),
-    ("rough-location-straddles", {**AIR, **ZONE_EDGE, "actor1": GOV, "radius_m": 5000.0, "geo_precision": 2},
-     ("possible_violation", ("gov",), "certain")),
+    (
+        "rough-location-straddles",
+        {**AIR, **ZONE_EDGE, "actor1": GOV, "radius_m": 5000.0, "geo_precision": 2},
+        ("possible_violation", ("gov",), "certain"),
+    ),
     ("rough-location-far-out", {**AIR, **ZONE_OUT, "actor1": GOV, "radius_m": 5000.0, "geo_precision": 2}, None),
-    ("rough-location-deep-inside", {**AIR, **ZONE_IN, "actor1": GOV, "radius_m": 5000.0, "geo_precision": 2},
-     ("violation", ("gov",), "certain")),
+    (
+        "rough-location-deep-inside",
+        {**AIR, **ZONE_IN, "actor1": GOV, "radius_m": 5000.0, "geo_precision": 2},
+        ("violation", ("gov",), "certain"),
+    ),
 ]
 
 
@@ -105,25 +131,50 @@ def _east_of_route(km: float) -> dict[str, float]:
     return {"lon": lon, "lat": lat}
 
 
-KEEP_DIST = obligation("kc", Rule("keep_clear", route="r", distance_m=2000.0), bound=("gov", "opp"),
-                       category="withdrawal")
-KEEP_WEAPONS = obligation("kw", Rule("keep_clear", route="r", weapons=(("artillery", 5000.0), ("mlrs", 10000.0))),
-                          bound=("gov", "opp"), category="withdrawal")
+KEEP_DIST = obligation(
+    "kc", Rule("keep_clear", route="r", distance_m=2000.0), bound=("gov", "opp"), category="withdrawal"
+)
+KEEP_WEAPONS = obligation(
+    "kw",
+    Rule("keep_clear", route="r", weapons=(("artillery", 5000.0), ("mlrs", 10000.0))),
+    bound=("gov", "opp"),
+    category="withdrawal",
+)
 KEEP_CASES: list[tuple[str, Any, dict[str, Any], tuple[str, tuple[str, ...], str] | None]] = [
     ("distance-inside", KEEP_DIST, {**_east_of_route(1.0), "actor1": GOV}, ("violation", ("gov",), "certain")),
     ("distance-beyond", KEEP_DIST, {**_east_of_route(3.0), "actor1": GOV}, None),
-    ("distance-battle", KEEP_DIST, {**_east_of_route(0.5), **BATTLE, "actor1": GOV, "actor2": OPP},
-     ("violation", ("gov", "opp"), "ambiguous")),
-    ("distance-strategic-development", KEEP_DIST, {**_east_of_route(1.0), "event_type": "Strategic developments",
-     "actor1": OPP}, ("violation", ("opp",), "certain")),
+    (
+        "distance-battle",
+        KEEP_DIST,
+        {**_east_of_route(0.5), **BATTLE, "actor1": GOV, "actor2": OPP},
+        ("violation", ("gov", "opp"), "ambiguous"),
+    ),
+    (
+        "distance-strategic-development",
+        KEEP_DIST,
+        {**_east_of_route(1.0), "event_type": "Strategic developments", "actor1": OPP},
+        ("violation", ("opp",), "certain"),
+    ),
     ("distance-protest-ignored", KEEP_DIST, {**_east_of_route(1.0), "event_type": "Protests", "actor1": OPP}, None),
-    ("distance-precision-straddles", KEEP_DIST, {**_east_of_route(4.0), "actor1": GOV, "radius_m": 5000.0},
-     ("possible_violation", ("gov",), "certain")),
-    ("weapons-artillery-inside", KEEP_WEAPONS, {**_east_of_route(4.0), "actor1": GOV, "weapon": "artillery"},
-     ("violation", ("gov",), "certain")),
+    (
+        "distance-precision-straddles",
+        KEEP_DIST,
+        {**_east_of_route(4.0), "actor1": GOV, "radius_m": 5000.0},
+        ("possible_violation", ("gov",), "certain"),
+    ),
+    (
+        "weapons-artillery-inside",
+        KEEP_WEAPONS,
+        {**_east_of_route(4.0), "actor1": GOV, "weapon": "artillery"},
+        ("violation", ("gov",), "certain"),
+    ),
     ("weapons-artillery-beyond", KEEP_WEAPONS, {**_east_of_route(6.0), "actor1": GOV, "weapon": "artillery"}, None),
-    ("weapons-mlrs-own-distance", KEEP_WEAPONS, {**_east_of_route(6.0), "actor1": GOV, "weapon": "mlrs"},
-     ("violation", ("gov",), "certain")),
+    (
+        "weapons-mlrs-own-distance",
+        KEEP_WEAPONS,
+        {**_east_of_route(6.0), "actor1": GOV, "weapon": "mlrs"},
+        ("violation", ("gov",), "certain"),
+    ),
     ("weapons-unlisted-weapon", KEEP_WEAPONS, {**_east_of_route(0.1), "actor1": GOV, "weapon": "small_arms"}, None),
     ("weapons-unknown-weapon", KEEP_WEAPONS, {**_east_of_route(0.1), "actor1": GOV}, None),
 ]
@@ -148,10 +199,22 @@ def test_keep_clear_from_line_and_zone() -> None:
 TERRITORY = {"event_type": "Strategic developments", "sub_event_type": "Government regains territory"}
 GAINS = obligation("gains", Rule("no_territorial_gains"), bound=("gov", "opp"), category="territorial_status_quo")
 GAIN_CASES: list[tuple[str, dict[str, Any], tuple[str, tuple[str, ...], str] | None]] = [
-    ("government-takes-from-opposition", {**TERRITORY, "actor1": GOV, "actor2": OPP}, ("violation", ("gov",), "certain")),
+    (
+        "government-takes-from-opposition",
+        {**TERRITORY, "actor1": GOV, "actor2": OPP},
+        ("violation", ("gov",), "certain"),
+    ),
     ("government-takes-from-excluded", {**TERRITORY, "actor1": GOV, "actor2": ISIS}, ("exempt", ("gov",), "certain")),
-    ("opposition-overtakes", {"event_type": "Battles", "sub_event_type": "Non-state actor overtakes territory",
-     "actor1": OPP, "actor2": GOV}, ("violation", ("opp",), "certain")),
+    (
+        "opposition-overtakes",
+        {
+            "event_type": "Battles",
+            "sub_event_type": "Non-state actor overtakes territory",
+            "actor1": OPP,
+            "actor2": GOV,
+        },
+        ("violation", ("opp",), "certain"),
+    ),
     ("not-a-territory-change", {"actor1": GOV, "actor2": OPP}, None),
 ]
 
@@ -162,19 +225,44 @@ def test_no_territorial_gains(kw: dict[str, Any], expected: tuple[str, tuple[str
 
 
 ACCESS = obligation("aid", Rule("humanitarian_access"), bound=("gov", "opp", "ally"), category="humanitarian_access")
-ACCESS_ROUTE = obligation("aid-road", Rule("humanitarian_access", routes=("r",), distance_m=1000.0),
-                          bound=("gov", "opp"), category="route_access")
+ACCESS_ROUTE = obligation(
+    "aid-road",
+    Rule("humanitarian_access", routes=("r",), distance_m=1000.0),
+    bound=("gov", "opp"),
+    category="route_access",
+)
 ACCESS_CASES: list[tuple[str, Any, dict[str, Any], tuple[str, tuple[str, ...], str] | None]] = [
-    ("attack-on-aid-workers", ACCESS, {"actor1": GOV, "actor2": "Aid Workers (Testland)"},
-     ("violation", ("gov",), "certain")),
-    ("convoy-in-notes-unknown-perpetrator", ACCESS, {"actor1": UNKNOWN, "actor2": CIVILIANS,
-     "notes": "An aid convoy of the Red Crescent was hit on the road."}, ("possible_violation", (), "unknown")),
-    ("looting-aid-supplies", ACCESS, {"event_type": "Strategic developments", "sub_event_type": "Looting/property destruction",
-     "actor1": OPP, "notes": "Fighters seized aid supplies from a warehouse."}, ("violation", ("opp",), "certain")),
+    (
+        "attack-on-aid-workers",
+        ACCESS,
+        {"actor1": GOV, "actor2": "Aid Workers (Testland)"},
+        ("violation", ("gov",), "certain"),
+    ),
+    (
+        "convoy-in-notes-unknown-perpetrator",
+        ACCESS,
+        {"actor1": UNKNOWN, "actor2": CIVILIANS, "notes": "An aid convoy of the Red Crescent was hit on the road."},
+        ("possible_violation", (), "unknown"),
+    ),
+    (
+        "looting-aid-supplies",
+        ACCESS,
+        {
+            "event_type": "Strategic developments",
+            "sub_event_type": "Looting/property destruction",
+            "actor1": OPP,
+            "notes": "Fighters seized aid supplies from a warehouse.",
+        },
+        ("violation", ("opp",), "certain"),
+    ),
     ("attack-not-on-aid", ACCESS, {"actor1": GOV, "actor2": CIVILIANS, "notes": "Shelling of a market."}, None),
     ("military-convoy-is-not-aid", ACCESS, {"actor1": GOV, "notes": "A military convoy was ambushed."}, None),
-    ("route-near", ACCESS_ROUTE, {**_east_of_route(0.5), "actor1": GOV, "actor2": "UN: United Nations"},
-     ("violation", ("gov",), "certain")),
+    (
+        "route-near",
+        ACCESS_ROUTE,
+        {**_east_of_route(0.5), "actor1": GOV, "actor2": "UN: United Nations"},
+        ("violation", ("gov",), "certain"),
+    ),
     ("route-far", ACCESS_ROUTE, {**_east_of_route(5.0), "actor1": GOV, "actor2": "UN: United Nations"}, None),
 ]
 
@@ -216,8 +304,9 @@ def test_time_window(kw: dict[str, Any], expected: str | None) -> None:
 def test_until_and_expiry_end_the_window() -> None:
     until = dt.datetime(2016, 9, 15, 0, 0, tzinfo=dt.UTC)  # 03:00 local on the 15th
     ended = obligation("ended", Rule("no_attacks"), until=until)
-    got = findings(agreement(ended), incident("a", 14, actor1=GOV), incident("b", 15, actor1=GOV),
-                   incident("c", 16, actor1=GOV))
+    got = findings(
+        agreement(ended), incident("a", 14, actor1=GOV), incident("b", 15, actor1=GOV), incident("c", 16, actor1=GOV)
+    )
     assert got["ended:a"][0] == "violation"
     assert got["ended:b"][0] == "possible_violation"
     assert "ended:c" not in got
@@ -241,8 +330,17 @@ def test_finding_explains_itself() -> None:
     event = incident(**_east_of_route(4.0), actor1=GOV, weapon="artillery", location="Testville")
     (finding,) = run(ag, event).finding_objects()
     text = finding.explanation
-    for part in ("kw (keep_clear)", "e1", "Testville", "2016-09-14", "gov", "4.0 km from route 'r'",
-                 "limit 5.0 km for artillery", "violation", "confidence 1.00"):
+    for part in (
+        "kw (keep_clear)",
+        "e1",
+        "Testville",
+        "2016-09-14",
+        "gov",
+        "4.0 km from route 'r'",
+        "limit 5.0 km for artillery",
+        "violation",
+        "confidence 1.00",
+    ):
         assert part in text, (part, text)
     assert finding.distance_m == pytest.approx(4000, rel=1e-3)
 

@@ -35,9 +35,7 @@ class _Constructor(RoundTripConstructor):
         return str(self.construct_scalar(node))
 
 
-_Constructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _Constructor.construct_timestamp_as_text
-)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_timestamp_as_text)
 
 
 def read_text(file: str, problems: Problems, report: Node | None = None) -> str | None:

@@ -103,8 +103,9 @@ def _positions(node: Node, minimum: int, ring: bool) -> list[Position] | None:
         node.problem(f"a {what} needs at least {minimum} positions{closing}, got {len(points)}")
         return None
     if ring and points[0] != points[-1]:
-        node.problem(f"ring is not closed: the last position {list(points[-1])} must repeat "
-                     f"the first {list(points[0])}")
+        node.problem(
+            f"ring is not closed: the last position {list(points[-1])} must repeat the first {list(points[0])}"
+        )
         return None
     return points
 

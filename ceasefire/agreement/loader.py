@@ -122,19 +122,20 @@ def _read_header(root: Node) -> _Header:
     """The scalar keys: schema, id, title, timezone, effective, expires, signed."""
     schema = root.text("schema")
     if schema is not None and schema != SCHEMA:
-        root.at("schema").problem(f"expected '{SCHEMA}', got {describe(schema)}; this version "
-                                  "of ceasefire reads only that schema")
+        root.at("schema").problem(
+            f"expected '{SCHEMA}', got {describe(schema)}; this version of ceasefire reads only that schema"
+        )
     agreement_id = root.text("id")
     if agreement_id is not None and not _SLUG.fullmatch(agreement_id):
-        root.at("id").problem(f"{describe(agreement_id)} is not a slug: use lowercase letters, "
-                              "digits and hyphens, e.g. syria-2016-09")
+        root.at("id").problem(
+            f"{describe(agreement_id)} is not a slug: use lowercase letters, digits and hyphens, e.g. syria-2016-09"
+        )
     title = root.text("title")
     zone = read_timezone(root)
     effective = read_moment(root, "effective", zone, required=True)
     expires = read_moment(root, "expires", zone)
     if effective is not None and expires is not None and expires <= effective:
-        root.at("expires").problem(f"must be after effective ({effective.isoformat()}), "
-                                   f"got {expires.isoformat()}")
+        root.at("expires").problem(f"must be after effective ({effective.isoformat()}), got {expires.isoformat()}")
     return _Header(
         id=agreement_id or "",
         title=title or "",

@@ -239,7 +239,6 @@ class Node:
             self.problem(f"must be a positive number of metres, got {describe(value)}")
             return None
         if not value <= MAX_METRES:  # also catches inf and huge ints (no float overflow)
-            self.problem(f"must be at most {MAX_METRES} metres (half the Earth's circumference), "
-                         f"got {describe(value)}")
+            self.problem(f"must be at most {MAX_METRES} metres (half the Earth's circumference), got {describe(value)}")
             return None
         return float(value)

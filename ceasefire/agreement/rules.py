@@ -147,8 +147,10 @@ def _over_problem(known: Known, obligation: str) -> Callable[[str], str | None]:
         if kind == "condition":
             return f"'{target}' is itself a condition; count obligations that have findings"
         if kind is None:
-            return (f"'{target}' has no rule, so it never has findings and every day would be "
-                    "quiet; give it a rule or leave it out")
+            return (
+                f"'{target}' has no rule, so it never has findings and every day would be "
+                "quiet; give it a rule or leave it out"
+            )
         return None
 
     return problem
@@ -165,9 +167,7 @@ _READERS: dict[str, _Reader] = {
     "line": lambda node, name, known, own: _one_id(node, name, known.lines),
     "distance_m": lambda node, name, known, own: node.metres(name),
     "weapons": lambda node, name, known, own: _weapons(node, name),
-    "over": lambda node, name, known, own: _ids(
-        node, name, known.obligations, "obligation", _over_problem(known, own)
-    ),
+    "over": lambda node, name, known, own: _ids(node, name, known.obligations, "obligation", _over_problem(known, own)),
     "max_per_day": lambda node, name, known, own: node.integer(name, 0),
     "consecutive_days": lambda node, name, known, own: node.integer(name, 1),
 }

@@ -61,12 +61,16 @@ class Ids:
             return ""
         node = entry.at("id")
         if not _ID.fullmatch(value):
-            node.problem(f"{describe(value)} is not a valid id: use letters, digits, '-', '_' "
-                         "and '.', starting with a letter or digit")
+            node.problem(
+                f"{describe(value)} is not a valid id: use letters, digits, '-', '_' "
+                "and '.', starting with a letter or digit"
+            )
         first = self.first.setdefault(value, node)
         if first is not node:
-            node.problem(f"duplicate {self.what} id {describe(value)}, first used at line "
-                         f"{first.line()} ({render_path(first.path)}); ids must be unique")
+            node.problem(
+                f"duplicate {self.what} id {describe(value)}, first used at line "
+                f"{first.line()} ({render_path(first.path)}); ids must be unique"
+            )
         return value
 
 
@@ -84,18 +88,16 @@ class Labels:
         owner, first = self.owners.setdefault(label.casefold(), (entry, node))
         if owner.path != entry.path:
             owner_id = describe(owner.at("id").value)
-            node.problem(f"{describe(label)} also names {render_path(owner.path)} {owner_id} "
-                         f"(line {first.line()}); matching actors would be ambiguous, keep it "
-                         "on one of them")
+            node.problem(
+                f"{describe(label)} also names {render_path(owner.path)} {owner_id} "
+                f"(line {first.line()}); matching actors would be ambiguous, keep it "
+                "on one of them"
+            )
 
 
 def entries(root: Node, key: str, what: str, required: bool = False) -> list[Node]:
     """The mapping elements of the list at ``key``; other elements are reported."""
-    return [
-        entry
-        for entry in root.items(key, required) or []
-        if entry.as_mapping(what) is not None
-    ]
+    return [entry for entry in root.items(key, required) or [] if entry.as_mapping(what) is not None]
 
 
 def _aliases(entry: Node, labels: Labels, name: str | None) -> tuple[str, ...]:
@@ -181,17 +183,14 @@ def read_zones(root: Node, agreement_file: str) -> tuple[Zone, ...]:
         zone_id = ids.claim(entry)
         kind = entry.text("kind")
         if kind is not None and kind not in ZONE_KINDS:
-            entry.at("kind").problem(f"unknown zone kind {describe(kind)} "
-                                     f"({suggest(kind, ZONE_KINDS)})")
+            entry.at("kind").problem(f"unknown zone kind {describe(kind)} ({suggest(kind, ZONE_KINDS)})")
         name = entry.text("name", required=False) or zone_id
         geometry = _place_geometry(entry, POLYGONAL, agreement_file)
         zones.append(Zone(zone_id, name, kind or "", geometry))
     return tuple(zones)
 
 
-def read_places(
-    root: Node, key: str, agreement_file: str, make: Callable[[str, str, Any], T]
-) -> tuple[T, ...]:
+def read_places(root: Node, key: str, agreement_file: str, make: Callable[[str, str, Any], T]) -> tuple[T, ...]:
     """The optional ``routes`` or ``lines`` list (``key``): LineStrings built with ``make``."""
     ids = Ids(key[:-1])
     places: list[T] = []
@@ -224,10 +223,7 @@ def read_obligations(
     """The ``obligations`` list; ``from`` defaults to ``effective``."""
     ids = Ids("obligation")
     what = "an obligation such as {id: ..., category: ..., text: ..., bound: [...]}"
-    return tuple(
-        _obligation(entry, ids, known, zone, effective)
-        for entry in entries(root, "obligations", what, True)
-    )
+    return tuple(_obligation(entry, ids, known, zone, effective) for entry in entries(root, "obligations", what, True))
 
 
 def _obligation(
@@ -237,15 +233,13 @@ def _obligation(
     obligation_id = ids.claim(entry)
     category = entry.text("category")
     if category is not None and category not in CATEGORIES:
-        entry.at("category").problem(f"unknown category {describe(category)} "
-                                     f"({suggest(category, CATEGORIES)})")
+        entry.at("category").problem(f"unknown category {describe(category)} ({suggest(category, CATEGORIES)})")
     start = read_moment(entry, "from", zone)
     until = read_moment(entry, "until", zone)
     begins = start or (None if entry.has("from") else effective)
     if until is not None and begins is not None and until <= begins:
         since = "from" if start else "effective"
-        entry.at("until").problem(f"must be after {since} ({begins.isoformat()}), "
-                                  f"got {until.isoformat()}")
+        entry.at("until").problem(f"must be after {since} ({begins.isoformat()}), got {until.isoformat()}")
     rule = entry.field("rule", False)
     return Obligation(
         id=obligation_id,
@@ -269,8 +263,7 @@ def _bound(entry: Node, known: Known) -> tuple[str, ...]:
         if value is None:
             continue
         if value in known.excluded:
-            node.problem(f"{describe(value)} is an excluded group, not a party; only parties "
-                         "can be bound")
+            node.problem(f"{describe(value)} is an excluded group, not a party; only parties can be bound")
         elif value not in known.parties:
             node.problem(f"unknown party {describe(value)} ({suggest(value, known.parties)})")
         bound.append(value)

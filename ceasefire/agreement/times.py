@@ -36,9 +36,7 @@ def read_timezone(parent: Node, key: str = "timezone") -> zoneinfo.ZoneInfo | No
     return None
 
 
-def read_moment(
-    parent: Node, key: str, zone: dt.tzinfo | None, required: bool = False
-) -> dt.datetime | None:
+def read_moment(parent: Node, key: str, zone: dt.tzinfo | None, required: bool = False) -> dt.datetime | None:
     """The aware datetime at ``key``; naive values and bare dates are read in ``zone``.
 
     ``zone`` is ``None`` when the agreement's timezone is itself wrong (already reported); UTC is

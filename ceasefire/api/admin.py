@@ -26,8 +26,14 @@ class TokenIn(BaseModel):
 
 
 def _token_dict(t: TokenRecord) -> dict[str, Any]:
-    return {"id": t.id, "role": t.role, "party": t.party, "name": t.name, "created_at": t.created_at,
-            "log_index": t.log_index}  # fmt: skip
+    return {
+        "id": t.id,
+        "role": t.role,
+        "party": t.party,
+        "name": t.name,
+        "created_at": t.created_at,
+        "log_index": t.log_index,
+    }
 
 
 @router.get("", summary="Every token's record (admin)")

@@ -43,25 +43,42 @@ def loaded(version: AgreementVersion) -> Agreement:
 
 
 def _obligation(o: Obligation) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": o.id, "category": o.category, "text": o.text, "bound": list(o.bound),
-                           "start": o.start.isoformat(), "until": o.until.isoformat() if o.until else None,
-                           "rule": None, "zones": [], "routes": [], "line": None, "distance_m": None}  # fmt: skip
+    out: dict[str, Any] = {
+        "id": o.id,
+        "category": o.category,
+        "text": o.text,
+        "bound": list(o.bound),
+        "start": o.start.isoformat(),
+        "until": o.until.isoformat() if o.until else None,
+        "rule": None,
+        "zones": [],
+        "routes": [],
+        "line": None,
+        "distance_m": None,
+    }
     rule = o.rule
     if rule is not None:
-        out |= {"rule": rule.kind, "zones": [*rule.zones, *([rule.zone] if rule.zone else [])],
-                "routes": [*rule.routes, *([rule.route] if rule.route else [])], "line": rule.line,
-                "distance_m": rule.distance_m}  # fmt: skip
+        out |= {
+            "rule": rule.kind,
+            "zones": [*rule.zones, *([rule.zone] if rule.zone else [])],
+            "routes": [*rule.routes, *([rule.route] if rule.route else [])],
+            "line": rule.line,
+            "distance_m": rule.distance_m,
+        }
     return out
 
 
 def layers(agreement: Agreement) -> dict[str, Any]:
     """Zones, routes and lines as a GeoJSON FeatureCollection (WGS 84 longitude, latitude)."""
     features = [
-        {"type": "Feature", "geometry": mapping(item.geometry),
-         "properties": {"layer": layer, "id": item.id, "name": item.name, "kind": getattr(item, "kind", layer)}}
+        {
+            "type": "Feature",
+            "geometry": mapping(item.geometry),
+            "properties": {"layer": layer, "id": item.id, "name": item.name, "kind": getattr(item, "kind", layer)},
+        }
         for layer, items in (("zone", agreement.zones), ("route", agreement.routes), ("line", agreement.lines))
         for item in items
-    ]  # fmt: skip
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -70,14 +87,27 @@ def agreement_dict(version: AgreementVersion) -> dict[str, Any]:
     a = loaded(version)
     parties = [{"id": p.id, "name": p.name, "kind": "party"} for p in a.parties]
     parties += [{"id": g.id, "name": g.name, "kind": "excluded"} for g in a.excluded]
-    return {"id": a.id, "version": version.version, "title": a.title, "timezone": a.timezone,
-            "start": a.effective.isoformat(), "parties": parties,
-            "obligations": [_obligation(o) for o in a.obligations], "layers": layers(a)}  # fmt: skip
+    return {
+        "id": a.id,
+        "version": version.version,
+        "title": a.title,
+        "timezone": a.timezone,
+        "start": a.effective.isoformat(),
+        "parties": parties,
+        "obligations": [_obligation(o) for o in a.obligations],
+        "layers": layers(a),
+    }
 
 
 def _version_dict(v: AgreementVersion) -> dict[str, Any]:
-    return {"agreement_id": v.agreement_id, "version": v.version, "sha256": v.sha256, "title": v.title,
-            "created_at": v.created_at, "log_index": v.log_index}  # fmt: skip
+    return {
+        "agreement_id": v.agreement_id,
+        "version": v.version,
+        "sha256": v.sha256,
+        "title": v.title,
+        "created_at": v.created_at,
+        "log_index": v.log_index,
+    }
 
 
 @router.get("/agreement", summary="The current agreement: parties, obligations and its map layers")
@@ -100,8 +130,9 @@ def versions(db: StoreDep, who: CallerDep) -> dict[str, Any]:
 _YAML_BODY = {"requestBody": {"required": True, "content": {"application/yaml": {"schema": {"type": "string"}}}}}
 
 
-@router.post("/agreements", status_code=201, summary="Store a new version of the agreement (admin)",
-             openapi_extra=_YAML_BODY)  # fmt: skip
+@router.post(
+    "/agreements", status_code=201, summary="Store a new version of the agreement (admin)", openapi_extra=_YAML_BODY
+)
 async def add(request: Request, db: StoreDep, who: CallerDep) -> dict[str, Any]:
     """The body is the agreement YAML (one file). 201 ``{"agreement_id", "version", "sha256",
     ..., "new"}``; the same document again is no new version (``new`` false); 422 names the
@@ -115,8 +146,9 @@ async def add(request: Request, db: StoreDep, who: CallerDep) -> dict[str, Any]:
     try:
         document = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise Problem(422, "the agreement is not UTF-8 text",
-                      errors=[{"field": "body", "in": "body", "message": "not UTF-8"}]) from None  # fmt: skip
+        raise Problem(
+            422, "the agreement is not UTF-8 text", errors=[{"field": "body", "in": "body", "message": "not UTF-8"}]
+        ) from None
     return await anyio.to_thread.run_sync(_add, db, document)
 
 
@@ -128,7 +160,9 @@ def _add(db: SQLStore, document: str) -> dict[str, Any]:
             _, bundle = read_bundle(path)
         except AgreementError as error:
             lines = [line.replace(str(path), "agreement.yaml") for line in error.lines]
-            raise Problem(422, lines[0], errors=[{"field": "body", "in": "body", "message": m} for m in lines]) from None
+            raise Problem(
+                422, lines[0], errors=[{"field": "body", "in": "body", "message": m} for m in lines]
+            ) from None
     bundle = dataclasses.replace(bundle, source="agreement.yaml")
     current = db.current_agreement()
     if current is not None and bundle.agreement_id != current.agreement_id:

@@ -41,10 +41,16 @@ from ceasefire.web import PAGE_MODULES, pages
 __all__ = ["PREFIX", "create_app"]
 
 PREFIX = "/api/v1"
-_ERRORS = {401: "no valid bearer token", 403: "the role may not do this", 404: "not found or not yours to see",
-           422: "invalid request: `errors` names each field", 429: "rate limit of the token reached"}  # fmt: skip
+_ERRORS = {
+    401: "no valid bearer token",
+    403: "the role may not do this",
+    404: "not found or not yours to see",
+    422: "invalid request: `errors` names each field",
+    429: "rate limit of the token reached",
+}
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"description": text, "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}} for status, text in _ERRORS.items()
+    status: {"description": text, "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}
+    for status, text in _ERRORS.items()
 }
 
 
@@ -65,15 +71,30 @@ def create_app(settings: Settings) -> FastAPI:
         pool.close()
 
     app = FastAPI(
-        title="ceasefire", version="1", summary="Reports, findings and the tamper-evident log of a ceasefire.",
-        openapi_url=f"{PREFIX}/openapi.json", docs_url=f"{PREFIX}/docs", redoc_url=None, lifespan=lifespan,
-    )  # fmt: skip
+        title="ceasefire",
+        version="1",
+        summary="Reports, findings and the tamper-evident log of a ceasefire.",
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
     app.state.pool, app.state.in_flight, app.state.settings = pool, InFlight(), settings
     app.state.limiter = RateLimiter(settings.rate_per_minute, settings.burst)
     app.state.writer = writer
     problems.install(app)
-    api_routers = (reports.router, evidence.router, log.router, findings.router, incidents.router, claims.router,
-                   cases.router, runs.router, agreements.router, admin.router)  # fmt: skip
+    api_routers = (
+        reports.router,
+        evidence.router,
+        log.router,
+        findings.router,
+        incidents.router,
+        claims.router,
+        cases.router,
+        runs.router,
+        agreements.router,
+        admin.router,
+    )
     for router in api_routers:
         app.include_router(router, prefix=PREFIX, responses=ERROR_RESPONSES)
     for router in (bulletin.router, exports.router):  # at the root: /bulletin/..., /export/...

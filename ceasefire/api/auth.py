@@ -22,8 +22,17 @@ from ceasefire.store import SQLStore
 from ceasefire.store.protocol import ReportScope, Submitter
 
 __all__ = [
-    "COOKIE", "Caller", "CallerDep", "StoreDep", "ViewerDep", "caller", "report_scope", "require", "store", "viewer",
-]  # fmt: skip
+    "COOKIE",
+    "Caller",
+    "CallerDep",
+    "StoreDep",
+    "ViewerDep",
+    "caller",
+    "report_scope",
+    "require",
+    "store",
+    "viewer",
+]
 
 COOKIE = "cf_token"  # the dashboard's sign-in cookie: a token, as in the Authorization header
 
@@ -75,27 +84,35 @@ def _limit(request: Request, key: int | str) -> None:
     limiter: RateLimiter = request.app.state.limiter
     wait = limiter.take(key)
     if wait > 0:
-        raise Problem(429, f"rate limit reached; retry in {math.ceil(wait)} s",
-                      headers={"Retry-After": str(math.ceil(wait))})  # fmt: skip
+        raise Problem(
+            429, f"rate limit reached; retry in {math.ceil(wait)} s", headers={"Retry-After": str(math.ceil(wait))}
+        )
 
 
 def caller(
-    request: Request, db: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:  # fmt: skip
+    request: Request,
+    db: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
     """The token's holder; 401 without a valid bearer token, 429 past the token's rate. The
     dashboard's cookie counts for reading only: an API write needs the header, so a page of
     another site cannot make a signed-in browser write (the dashboard's own forms check a CSRF
     token instead)."""
     token = _token(request, credentials, cookie=request.method in ("GET", "HEAD"))
     if token is None:
-        raise Problem(401, "send Authorization: Bearer TOKEN (a token from `ceasefire token create`)",
-                      headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+        raise Problem(
+            401,
+            "send Authorization: Bearer TOKEN (a token from `ceasefire token create`)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return _holder(request, db, token)
 
 
 def viewer(
-    request: Request, db: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller | None:  # fmt: skip
+    request: Request,
+    db: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller | None:
     """The token's holder, or None for the public (no token at all): what public pages, the
     published findings, bulletins and exports use. A token that is sent must be valid (401)."""
     token = _token(request, credentials, cookie=True)

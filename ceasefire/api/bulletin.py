@@ -26,17 +26,30 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/bulletin", tags=["bulletins"])
 Day = Annotated[dt.date, Path(description="The day (YYYY-MM-DD), in the agreement's timezone.")]
-_HTML: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The page."}}
-_PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-              "description": "An A4 PDF."}}  # fmt: skip
+_HTML: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The page."}
+}
+_PDF: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "An A4 PDF.",
+    }
+}
 
 
 def _index(db: SQLStore, who: Caller | None) -> tuple[str | None, records.RunInfo | None, list[records.DayLine]]:
     run = visible_run(db, who)
     if run is None:
         return None, None, []
-    info = records.RunInfo(run.id, run.created_at, run.agreement_version, run.incidents, run.findings, run.log_index,
-                         run.id in db.published_runs())  # fmt: skip
+    info = records.RunInfo(
+        run.id,
+        run.created_at,
+        run.agreement_version,
+        run.incidents,
+        run.findings,
+        run.log_index,
+        run.id in db.published_runs(),
+    )
     summary = db.run_summary(run.id)
     return run.agreement_id, info, daily.days(visible_findings(db, who, run), summary.get("clocks", []))
 
@@ -63,7 +76,9 @@ def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[records.B
     if not sees_everything(who):
         published = db.published_cases()
         cases = [c for c in cases if c.id in published]
-    inputs = gather.inputs(db, run, visible_findings(db, who, run), cases=cases, published=run.id in db.published_runs())
+    inputs = gather.inputs(
+        db, run, visible_findings(db, who, run), cases=cases, published=run.id in db.published_runs()
+    )
     try:
         return daily.compute(inputs, day), inputs
     except records.OutsideRun as error:

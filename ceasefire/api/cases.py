@@ -55,7 +55,9 @@ class RequestIn(BaseModel):
 
 class ResponseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    request_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="Default: the latest request to your party.")
+    request_id: int | None = Field(
+        default=None, ge=1, le=MAX_ID, description="Default: the latest request to your party."
+    )
     response: Text
 
 
@@ -82,7 +84,9 @@ def open_case(db: StoreDep, who: CallerDep, body: CaseIn) -> dict[str, Any]:
     missing = [r for r in body.reports if db.report(ReportScope(everything=True), r) is None]
     if missing:
         message = f"no such report: {', '.join(map(str, missing))}"
-        raise Problem(422, f"invalid request: reports: {message}", errors=[{"field": "reports", "in": "body", "message": message}])
+        raise Problem(
+            422, f"invalid request: reports: {message}", errors=[{"field": "reports", "in": "body", "message": message}]
+        )
     case = db.open_case(who.submitter, body.title, body.allegation, body.reports)
     return {**_case_dict(case, who, db.published_cases()), "receipt": _receipt(db, case.log_index)}
 
@@ -95,7 +99,9 @@ def request_information(db: StoreDep, who: CallerDep, case_id: CaseId, body: Req
     known = [p.id for p in current.bundle.load().parties] if current else []
     if body.party not in known:
         message = f"'{body.party}' is not a party of the agreement (known: {', '.join(known)})"
-        raise Problem(422, f"invalid request: party: {message}", errors=[{"field": "party", "in": "body", "message": message}])
+        raise Problem(
+            422, f"invalid request: party: {message}", errors=[{"field": "party", "in": "body", "message": message}]
+        )
     return _stepped(db, who, db.add_case_step(who.submitter, case_id, "request", body.model_dump(mode="json")))
 
 
@@ -178,15 +184,30 @@ def _case_dict(case: CaseRecord, who: Caller | None, published: set[int]) -> dic
     deadlines = {s.id: s.fields["deadline"] for s in case.steps if s.kind == "request"}
     shown = [_step_dict(s, deadlines) for s in steps]
     assessed = [s for s in shown if s["kind"] == "assessment"]
-    return {"id": case.id, "title": case.title, "allegation": case.allegation, "reports": list(case.reports),
-            "opened_by": {"role": case.opened_by.role, "party": case.opened_by.party}, "at": case.created_at,
-            "log_index": case.log_index, "status": assessed[-1]["conclusion"] if assessed else "open",
-            "published": case.id in published, "steps": shown}  # fmt: skip
+    return {
+        "id": case.id,
+        "title": case.title,
+        "allegation": case.allegation,
+        "reports": list(case.reports),
+        "opened_by": {"role": case.opened_by.role, "party": case.opened_by.party},
+        "at": case.created_at,
+        "log_index": case.log_index,
+        "status": assessed[-1]["conclusion"] if assessed else "open",
+        "published": case.id in published,
+        "steps": shown,
+    }
 
 
 def _step_dict(step: CaseStep, deadlines: dict[int, str]) -> dict[str, Any]:
-    out = {"kind": step.kind, "id": step.id, "case_id": step.case_id, **step.fields,
-           "by": {"role": step.by.role, "party": step.by.party}, "at": step.created_at, "log_index": step.log_index}  # fmt: skip
+    out = {
+        "kind": step.kind,
+        "id": step.id,
+        "case_id": step.case_id,
+        **step.fields,
+        "by": {"role": step.by.role, "party": step.by.party},
+        "at": step.created_at,
+        "log_index": step.log_index,
+    }
     if step.kind == "response":
         out["late"] = step.created_at[:10] > deadlines.get(int(step.fields["request_id"]), "9999-12-31")
     return out
@@ -196,7 +217,11 @@ def _stepped(db: SQLStore, who: Caller, step: CaseStep) -> dict[str, Any]:
     case = db.case(step.case_id)
     assert case is not None
     deadlines = {s.id: s.fields["deadline"] for s in case.steps if s.kind == "request"}
-    return {**_step_dict(step, deadlines), "receipt": _receipt(db, step.log_index), "entry": db.log_entry(step.log_index).decode()}
+    return {
+        **_step_dict(step, deadlines),
+        "receipt": _receipt(db, step.log_index),
+        "entry": db.log_entry(step.log_index).decode(),
+    }
 
 
 def _receipt(db: SQLStore, index: int) -> dict[str, Any]:

@@ -24,21 +24,23 @@ Verdict = Literal["supports", "contradicts", "no_evidence"]
 
 @router.get("/claims", summary="The claims ledger: stored claims judged against the findings")
 def claims(
-    db: StoreDep, who: ViewerDep,
+    db: StoreDep,
+    who: ViewerDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
     party: Annotated[str | None, Query(max_length=200, description="The speaker's party or an accused party.")] = None,
     obligation: Annotated[str | None, Query(max_length=200)] = None,
     verdict: Verdict | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """``{"claims": [...], "total"}``: each claim's fields, ``date``, ``verdict``, ``findings``
     (ids) and ``explanation``; a date filter leaves out claims without a date."""
     keep = [
-        c for c in claims_ledger(db, visible_findings(db, who, visible_run(db, who)))
+        c
+        for c in claims_ledger(db, visible_findings(db, who, visible_run(db, who)))
         if (date_from is None or (c["date"] is not None and c["date"] >= date_from.isoformat()))
         and (date_to is None or (c["date"] is not None and c["date"] <= date_to.isoformat()))
         and (party is None or party == c["speaker_party"] or party in c["accused"])
         and (obligation is None or c["obligation"] == obligation)
         and (verdict is None or c["verdict"] == verdict)
-    ]  # fmt: skip
+    ]
     return {"claims": keep, "total": len(keep)}

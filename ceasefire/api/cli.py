@@ -17,13 +17,36 @@ def serve(
     db: Annotated[str, typer.Option("--db", help="SQLite database file, or a postgresql:// URL.")],
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    key: Annotated[Path | None, typer.Option("--key", help="Log signing key file (default for SQLite: DB.key; env CEASEFIRE_LOG_KEY).")] = None,
-    evidence: Annotated[Path | None, typer.Option("--evidence", help="Evidence folder (default for SQLite: DB.evidence; env CEASEFIRE_EVIDENCE_DIR).")] = None,
-    rate_limit: Annotated[float, typer.Option("--rate-limit", help="Requests per minute per token, on average.")] = 600.0,
+    key: Annotated[
+        Path | None,
+        typer.Option("--key", help="Log signing key file (default for SQLite: DB.key; env CEASEFIRE_LOG_KEY)."),
+    ] = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option(
+            "--evidence", help="Evidence folder (default for SQLite: DB.evidence; env CEASEFIRE_EVIDENCE_DIR)."
+        ),
+    ] = None,
+    rate_limit: Annotated[
+        float, typer.Option("--rate-limit", help="Requests per minute per token, on average.")
+    ] = 600.0,
     burst: Annotated[int, typer.Option("--burst", help="Requests a token may make at once.")] = 60,
-    max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="Largest evidence file accepted, in MiB.")] = 50.0,
-    checkpoint_every: Annotated[float, typer.Option("--checkpoint-every", help="Seconds between signed checkpoints (0: only on writes and on demand).")] = 60.0,
-    tile_url: Annotated[str | None, typer.Option("--tile-url", help="Map tiles for the dashboard, e.g. https://tiles.example.org/{z}/{x}/{y}.png (default: none, offline outlines only).")] = None,
+    max_upload_mb: Annotated[
+        float, typer.Option("--max-upload-mb", help="Largest evidence file accepted, in MiB.")
+    ] = 50.0,
+    checkpoint_every: Annotated[
+        float,
+        typer.Option(
+            "--checkpoint-every", help="Seconds between signed checkpoints (0: only on writes and on demand)."
+        ),
+    ] = 60.0,
+    tile_url: Annotated[
+        str | None,
+        typer.Option(
+            "--tile-url",
+            help="Map tiles for the dashboard, e.g. https://tiles.example.org/{z}/{x}/{y}.png (default: none, offline outlines only).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json) until interrupted.
 
@@ -38,11 +61,19 @@ def serve(
 
     try:
         if rate_limit <= 0 or burst < 1 or max_upload_mb <= 0 or checkpoint_every < 0:
-            raise UsageError("--rate-limit and --max-upload-mb must be > 0, --burst at least 1, "
-                             "--checkpoint-every at least 0")  # fmt: skip
-        settings = Settings(db=db, key=key, evidence=evidence, rate_per_minute=rate_limit, burst=burst,
-                            max_upload=int(max_upload_mb * 1024 * 1024), checkpoint_every=checkpoint_every,
-                            tile_url=tile_url or None)  # fmt: skip
+            raise UsageError(
+                "--rate-limit and --max-upload-mb must be > 0, --burst at least 1, --checkpoint-every at least 0"
+            )
+        settings = Settings(
+            db=db,
+            key=key,
+            evidence=evidence,
+            rate_per_minute=rate_limit,
+            burst=burst,
+            max_upload=int(max_upload_mb * 1024 * 1024),
+            checkpoint_every=checkpoint_every,
+            tile_url=tile_url or None,
+        )
         app = create_app(settings)
     except CeasefireError as error:
         for line in error.lines:

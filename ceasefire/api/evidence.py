@@ -27,9 +27,20 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 _SLACK = 64 * 1024  # multipart headers and boundaries around the file
-_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary", "description": "The evidence file."}}}}}}}  # fmt: skip
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary", "description": "The evidence file."}},
+                }
+            }
+        },
+    }
+}
 
 
 def _too_large(limit: int) -> Problem:
@@ -47,8 +58,11 @@ async def _limited(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
 
 async def _read_form(request: Request, limit: int) -> FormData:
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise Problem(422, "send the file as multipart/form-data in a field named 'file'",
-                      errors=[{"field": "file", "in": "body", "message": "expected multipart/form-data"}])  # fmt: skip
+        raise Problem(
+            422,
+            "send the file as multipart/form-data in a field named 'file'",
+            errors=[{"field": "file", "in": "body", "message": "expected multipart/form-data"}],
+        )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + _SLACK:
         raise _too_large(limit)
@@ -56,12 +70,18 @@ async def _read_form(request: Request, limit: int) -> FormData:
     try:
         return await parser.parse()
     except MultiPartException as error:
-        raise Problem(422, f"the multipart body cannot be read: {error.message}",
-                      errors=[{"field": "file", "in": "body", "message": error.message}]) from None  # fmt: skip
+        raise Problem(
+            422,
+            f"the multipart body cannot be read: {error.message}",
+            errors=[{"field": "file", "in": "body", "message": error.message}],
+        ) from None
 
 
 @router.post(
-    "/{report_id}/evidence", status_code=201, summary="Attach an evidence file (submitter)", openapi_extra=_BODY,
+    "/{report_id}/evidence",
+    status_code=201,
+    summary="Attach an evidence file (submitter)",
+    openapi_extra=_BODY,
     responses={413: {"description": "the file is too large", "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}},
 )
 async def attach(request: Request, db: StoreDep, who: CallerDep, report_id: ReportId) -> JSONResponse:
@@ -73,11 +93,15 @@ async def attach(request: Request, db: StoreDep, who: CallerDep, report_id: Repo
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise Problem(422, "no file in the field 'file'", errors=[{"field": "file", "in": "body", "message": "required"}])
+            raise Problem(
+                422, "no file in the field 'file'", errors=[{"field": "file", "in": "body", "message": "required"}]
+            )
         if upload.size is not None and upload.size > limit:
             raise _too_large(limit)
         name, media = upload.filename or "evidence", upload.content_type or "application/octet-stream"
-        done = await run_in_threadpool(db.attach_evidence, who.submitter, report_id, upload.file, name[:300], media[:200])
+        done = await run_in_threadpool(
+            db.attach_evidence, who.submitter, report_id, upload.file, name[:300], media[:200]
+        )
     finally:
         await form.close()
     record = await run_in_threadpool(db.report, ReportScope(everything=True), report_id)
@@ -86,7 +110,14 @@ async def attach(request: Request, db: StoreDep, who: CallerDep, report_id: Repo
 
 def _attached(done: Attached, client_hash: str | None) -> dict[str, Any]:
     ev = done.evidence
-    return {"report_id": done.report_id, "sha256": ev.sha256, "size": ev.size, "name": ev.name,
-            "media_type": ev.media_type, "new": done.new, "log_index": done.log_index,
-            "receipt": json.loads(done.receipt.to_json()),
-            "matches_client_hash": None if client_hash is None else client_hash == ev.sha256}  # fmt: skip
+    return {
+        "report_id": done.report_id,
+        "sha256": ev.sha256,
+        "size": ev.size,
+        "name": ev.name,
+        "media_type": ev.media_type,
+        "new": done.new,
+        "log_index": done.log_index,
+        "receipt": json.loads(done.receipt.to_json()),
+        "matches_client_hash": None if client_hash is None else client_hash == ev.sha256,
+    }

@@ -26,9 +26,15 @@ from ceasefire.store import SQLStore
 __all__ = ["router"]
 
 router = APIRouter(prefix="/export", tags=["exports"])
-_CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV, UTF-8."}}
-_GEOJSON: dict[int | str, dict[str, Any]] = {200: {"content": {"application/geo+json": {"schema": {"type": "object"}}},
-                  "description": "An RFC 7946 FeatureCollection, one Point feature per finding."}}  # fmt: skip
+_CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV, UTF-8."}
+}
+_GEOJSON: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"application/geo+json": {"schema": {"type": "object"}}},
+        "description": "An RFC 7946 FeatureCollection, one Point feature per finding.",
+    }
+}
 
 DateFrom = Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")]
 DateTo = Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")]
@@ -37,15 +43,26 @@ Obligation = Annotated[str | None, Query(max_length=200)]
 
 
 def _selected(
-    db: SQLStore, who: Caller | None, date_from: dt.date | None, date_to: dt.date | None,
-    party: str | None, obligation: str | None, status: str | None,
-) -> tuple[str | None, list[Mapping[str, Any]], dict[str, Incident]]:  # fmt: skip
+    db: SQLStore,
+    who: Caller | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    party: str | None,
+    obligation: str | None,
+    status: str | None,
+) -> tuple[str | None, list[Mapping[str, Any]], dict[str, Incident]]:
     """(agreement id, the filtered findings the viewer may see, the incidents the run saw)."""
     run = visible_run(db, who)
     if run is None:
         return None, [], {}
-    found = exports.filter_findings(visible_findings(db, who, run), date_from=date_from, date_to=date_to,
-                                    party=party, obligation=obligation, status=status)  # fmt: skip
+    found = exports.filter_findings(
+        visible_findings(db, who, run),
+        date_from=date_from,
+        date_to=date_to,
+        party=party,
+        obligation=obligation,
+        status=status,
+    )
     wanted = {f["incidents"][0] for f in found if f.get("incidents")}
     incidents: dict[str, Incident] = {}
     for incident in db.incidents(before=run.log_index):  # the first of each id, as verification
@@ -54,37 +71,67 @@ def _selected(
     return run.agreement_id, found, incidents
 
 
-def _csv(findings: Sequence[Mapping[str, Any]], incidents: dict[str, Incident], *, hxl: bool, name: str) -> StreamingResponse:
+def _csv(
+    findings: Sequence[Mapping[str, Any]], incidents: dict[str, Incident], *, hxl: bool, name: str
+) -> StreamingResponse:
     lines: Iterator[str] = exports.csv_lines(exports.rows_with_incidents(findings, incidents), hxl=hxl)
-    return StreamingResponse(lines, media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return StreamingResponse(
+        lines, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
-@router.get("/findings.csv", response_class=StreamingResponse, responses=_CSV,
-            summary="Findings as CSV: ACLED column names, then the finding's columns")  # fmt: skip
+@router.get(
+    "/findings.csv",
+    response_class=StreamingResponse,
+    responses=_CSV,
+    summary="Findings as CSV: ACLED column names, then the finding's columns",
+)
 def findings_csv(
-    db: StoreDep, who: ViewerDep, date_from: DateFrom = None, date_to: DateTo = None, party: Party = None,
-    obligation: Obligation = None, status: Status | None = None,
-) -> StreamingResponse:  # fmt: skip
+    db: StoreDep,
+    who: ViewerDep,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    party: Party = None,
+    obligation: Obligation = None,
+    status: Status | None = None,
+) -> StreamingResponse:
     agreement, found, incidents = _selected(db, who, date_from, date_to, party, obligation, status)
     return _csv(found, incidents, hxl=False, name=f"{agreement or 'ceasefire'}-findings.csv")
 
 
-@router.get("/findings.hxl.csv", response_class=StreamingResponse, responses=_CSV,
-            summary="Findings as HXL-tagged CSV: the CSV with HXL hashtags on its second row")  # fmt: skip
+@router.get(
+    "/findings.hxl.csv",
+    response_class=StreamingResponse,
+    responses=_CSV,
+    summary="Findings as HXL-tagged CSV: the CSV with HXL hashtags on its second row",
+)
 def findings_hxl(
-    db: StoreDep, who: ViewerDep, date_from: DateFrom = None, date_to: DateTo = None, party: Party = None,
-    obligation: Obligation = None, status: Status | None = None,
-) -> StreamingResponse:  # fmt: skip
+    db: StoreDep,
+    who: ViewerDep,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    party: Party = None,
+    obligation: Obligation = None,
+    status: Status | None = None,
+) -> StreamingResponse:
     agreement, found, incidents = _selected(db, who, date_from, date_to, party, obligation, status)
     return _csv(found, incidents, hxl=True, name=f"{agreement or 'ceasefire'}-findings.hxl.csv")
 
 
-@router.get("/findings.geojson", response_class=JSONResponse, responses=_GEOJSON,
-            summary="Findings as GeoJSON (RFC 7946): one Point feature per finding")  # fmt: skip
+@router.get(
+    "/findings.geojson",
+    response_class=JSONResponse,
+    responses=_GEOJSON,
+    summary="Findings as GeoJSON (RFC 7946): one Point feature per finding",
+)
 def findings_geojson(
-    db: StoreDep, who: ViewerDep, date_from: DateFrom = None, date_to: DateTo = None, party: Party = None,
-    obligation: Obligation = None, status: Status | None = None,
-) -> JSONResponse:  # fmt: skip
+    db: StoreDep,
+    who: ViewerDep,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    party: Party = None,
+    obligation: Obligation = None,
+    status: Status | None = None,
+) -> JSONResponse:
     agreement, found, _ = _selected(db, who, date_from, date_to, party, obligation, status)
     return JSONResponse(exports.feature_collection(found, agreement), media_type="application/geo+json")

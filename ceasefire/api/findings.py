@@ -52,7 +52,7 @@ def from_visible(incident_ids: list[str], reports: set[int] | None) -> bool:
     """Whether every incident behind a finding may be seen by who sees ``reports``."""
     if reports is None:
         return True
-    return all(not i.startswith(REPORT_PREFIX) or int(i[len(REPORT_PREFIX):]) in reports for i in incident_ids)
+    return all(not i.startswith(REPORT_PREFIX) or int(i[len(REPORT_PREFIX) :]) in reports for i in incident_ids)
 
 
 def visible_findings(db: SQLStore, who: Caller | None, run: RunRecord | None) -> list[dict[str, Any]]:
@@ -66,28 +66,40 @@ def visible_findings(db: SQLStore, who: Caller | None, run: RunRecord | None) ->
 def run_dict(run: RunRecord | None, published: set[int]) -> dict[str, Any] | None:
     if run is None:
         return None
-    return {"id": run.id, "agreement_version": run.agreement_version, "created_at": run.created_at,
-            "incidents": run.incidents, "findings": run.findings, "log_index": run.log_index,
-            "published": run.id in published}  # fmt: skip
+    return {
+        "id": run.id,
+        "agreement_version": run.agreement_version,
+        "created_at": run.created_at,
+        "incidents": run.incidents,
+        "findings": run.findings,
+        "log_index": run.log_index,
+        "published": run.id in published,
+    }
 
 
 @router.get("/findings", summary="Findings of the latest verification run")
 def findings(
-    db: StoreDep, who: ViewerDep,
+    db: StoreDep,
+    who: ViewerDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
     party: Annotated[str | None, Query(max_length=200)] = None,
     obligation: Annotated[str | None, Query(max_length=200)] = None,
     status: Status | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """``{"agreement", "run", "findings": [...], "total"}``; ``run`` is null when there is no
     run the caller may read (none yet; for the public, none published yet)."""
     run = visible_run(db, who)
     found = visible_findings(db, who, run)
-    keep = filter_findings(found, date_from=date_from, date_to=date_to, party=party, obligation=obligation,
-                           status=status)  # fmt: skip
-    return {"agreement": run.agreement_id if run else None, "run": run_dict(run, db.published_runs()),
-            "findings": keep, "total": len(keep)}  # fmt: skip
+    keep = filter_findings(
+        found, date_from=date_from, date_to=date_to, party=party, obligation=obligation, status=status
+    )
+    return {
+        "agreement": run.agreement_id if run else None,
+        "run": run_dict(run, db.published_runs()),
+        "findings": keep,
+        "total": len(keep),
+    }
 
 
 @router.get("/clocks", summary="Clocks (conditions) of the latest verification run")
@@ -95,5 +107,8 @@ def clocks(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
     """``{"agreement", "run", "clocks": [...]}``: the ``verify --format json`` clocks."""
     run = visible_run(db, who)
     summary = db.run_summary(run.id) if run else {}
-    return {"agreement": run.agreement_id if run else None, "run": run_dict(run, db.published_runs()),
-            "clocks": summary.get("clocks", [])}  # fmt: skip
+    return {
+        "agreement": run.agreement_id if run else None,
+        "run": run_dict(run, db.published_runs()),
+        "clocks": summary.get("clocks", []),
+    }

@@ -38,21 +38,37 @@ def _incidents(db: SQLStore, run: RunRecord, reports: set[int] | None) -> Iterat
 def _feature(i: Incident, findings: list[dict[str, Any]]) -> dict[str, Any]:
     worst = max((f["status"] for f in findings), key=lambda s: RANK.get(s, 0), default="no_finding")
     day = i.date_reported or i.date
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
-            "properties": {"id": i.id, "date": day.isoformat(), "event_type": i.event_type,
-                           "sub_event_type": i.sub_event_type, "actor1": i.actor1, "actor2": i.actor2,
-                           "fatalities": i.fatalities, "radius_m": i.radius_m, "geo_precision": i.geo_precision,
-                           "location": i.location, "admin1": i.admin1, "notes": i.notes,
-                           "source_name": i.source_name, "source": i.source, "status": worst,
-                           "findings": [f["id"] for f in findings]}}  # fmt: skip
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
+        "properties": {
+            "id": i.id,
+            "date": day.isoformat(),
+            "event_type": i.event_type,
+            "sub_event_type": i.sub_event_type,
+            "actor1": i.actor1,
+            "actor2": i.actor2,
+            "fatalities": i.fatalities,
+            "radius_m": i.radius_m,
+            "geo_precision": i.geo_precision,
+            "location": i.location,
+            "admin1": i.admin1,
+            "notes": i.notes,
+            "source_name": i.source_name,
+            "source": i.source,
+            "status": worst,
+            "findings": [f["id"] for f in findings],
+        },
+    }
 
 
 @router.get("/incidents", summary="Incidents of the run the caller reads, as GeoJSON, with their status")
 def incidents(
-    db: StoreDep, who: ViewerDep,
+    db: StoreDep,
+    who: ViewerDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (RFC 7946), empty when the caller reads no run; ``status``
     is the worst finding status of the incident or ``no_finding``."""
     run = visible_run(db, who)
@@ -63,8 +79,9 @@ def incidents(
         for incident_id in finding["incidents"]:
             by_incident.setdefault(incident_id, []).append(finding)
     features = [
-        _feature(i, by_incident.get(i.id, [])) for i in _incidents(db, run, visible_reports(db, who))
+        _feature(i, by_incident.get(i.id, []))
+        for i in _incidents(db, run, visible_reports(db, who))
         if (date_from is None or (i.date_reported or i.date) >= date_from)
         and (date_to is None or (i.date_reported or i.date) <= date_to)
-    ]  # fmt: skip
+    ]
     return {"type": "FeatureCollection", "features": features, "run": run.id}

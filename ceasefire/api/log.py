@@ -53,25 +53,40 @@ def _check(field: str, value: int, limit: int, what: str) -> None:
 
 @router.get("/proof", summary="Inclusion proof of one entry")
 def proof(
-    db: StoreDep, who: CallerDep, index: Annotated[int, Query(ge=0, le=2**53)], size: Size | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    db: StoreDep,
+    who: CallerDep,
+    index: Annotated[int, Query(ge=0, le=2**53)],
+    size: Size | None = None,
+) -> dict[str, Any]:
     """The audit path of entry ``index`` in the tree of ``size`` entries (default: the whole log)."""
     tree = db.merkle_log()
     size = tree.size if size is None else size
     _check("size", size, tree.size, "the log's size")
     _check("index", index, size - 1, "the last entry of that tree")
-    return {"index": index, "size": size, "leaf_hash": tree.leaf(index).hex(), "root_hash": tree.root(size).hex(),
-            "inclusion_proof": [node.hex() for node in tree.inclusion_proof(index, size)]}  # fmt: skip
+    return {
+        "index": index,
+        "size": size,
+        "leaf_hash": tree.leaf(index).hex(),
+        "root_hash": tree.root(size).hex(),
+        "inclusion_proof": [node.hex() for node in tree.inclusion_proof(index, size)],
+    }
 
 
 @router.get("/consistency", summary="Consistency proof between two tree sizes")
 def consistency(
-    db: StoreDep, who: CallerDep, old: Annotated[int, Query(alias="from", ge=1, le=2**53)],
+    db: StoreDep,
+    who: CallerDep,
+    old: Annotated[int, Query(alias="from", ge=1, le=2**53)],
     new: Annotated[int, Query(alias="to", ge=1, le=2**53)],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Proves the tree of ``from`` entries is a prefix of the tree of ``to`` entries."""
     tree = db.merkle_log()
     _check("to", new, tree.size, "the log's size")
     _check("from", old, new, "'to'")
-    return {"from": old, "to": new, "old_root": tree.root(old).hex(), "new_root": tree.root(new).hex(),
-            "consistency_proof": [node.hex() for node in tree.consistency_proof(old, new)]}  # fmt: skip
+    return {
+        "from": old,
+        "to": new,
+        "old_root": tree.root(old).hex(),
+        "new_root": tree.root(new).hex(),
+        "consistency_proof": [node.hex() for node in tree.consistency_proof(old, new)],
+    }

@@ -49,28 +49,43 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],
     "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
         "detail": {"type": "string"},
-        "errors": {"type": "array", "items": {"type": "object", "properties": {
-            "field": {"type": "string"}, "in": {"type": "string"}, "message": {"type": "string"}}}},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "in": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
     },
-}  # fmt: skip
+}
 
 
 class Problem(Exception):
     """Raise to answer with a problem body: ``status``, a one-line ``detail``, maybe ``errors``."""
 
     def __init__(
-        self, status: int, detail: str, *, errors: Sequence[Mapping[str, str]] = (),
+        self,
+        status: int,
+        detail: str,
+        *,
+        errors: Sequence[Mapping[str, str]] = (),
         headers: Mapping[str, str] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         super().__init__(detail)
         self.status, self.detail, self.errors, self.headers = status, detail, list(errors), dict(headers or {})
 
 
 def problem_response(
-    status: int, detail: str, *, errors: Sequence[Mapping[str, str]] = (), headers: Mapping[str, str] | None = None,
-) -> JSONResponse:  # fmt: skip
+    status: int,
+    detail: str,
+    *,
+    errors: Sequence[Mapping[str, str]] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     slug, title = _KINDS.get(status, ("error", "Error"))
     body: dict[str, Any] = {"type": f"/api/v1/problems/{slug}", "title": title, "status": status, "detail": detail}
     if errors:
@@ -113,7 +128,9 @@ async def _on_library(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, UnknownRecord):
         return problem_response(404, str(error))
     if isinstance(error, IdempotencyMismatch):
-        return problem_response(422, str(error), errors=[{"field": "Idempotency-Key", "in": "header", "message": str(error)}])
+        return problem_response(
+            422, str(error), errors=[{"field": "Idempotency-Key", "in": "header", "message": str(error)}]
+        )
     if isinstance(error, StoreError):
         log.error("store error on %s %s: %s", request.method, request.url.path, error)
         return problem_response(503, "the store cannot answer now; try again later")

@@ -39,9 +39,17 @@ from ceasefire.store.protocol import ReportRecord, ReportSubmission
 from ceasefire.store.reports import ReportRequest
 
 __all__ = [
-    "SUBMITTERS", "InFlight", "ReportId", "ReportIn", "SubmitterDep", "check_owner", "report_dict", "router", "submitter",
+    "SUBMITTERS",
+    "InFlight",
+    "ReportId",
+    "ReportIn",
+    "SubmitterDep",
+    "check_owner",
+    "report_dict",
+    "router",
+    "submitter",
     "visible",
-]  # fmt: skip
+]
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 SUBMITTERS = ("monitor", "party")
@@ -49,9 +57,13 @@ MAX_ID = 2**53  # ids beyond any stored one answer 404, never a database overflo
 ReportId = Annotated[int, Path(ge=1, le=MAX_ID, description="The report's id.")]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", min_length=1, max_length=200,
-           description="Retry safely: the same key and body replay the first answer."),
-]  # fmt: skip
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Retry safely: the same key and body replay the first answer.",
+    ),
+]
 
 
 def _weapon(value: str) -> str:
@@ -67,12 +79,19 @@ class SourceIn(BaseModel):
 
 
 EXAMPLE_REPORT: dict[str, Any] = {
-    "title": "Shelling of Kafr Hamra", "description": "Mortar rounds hit the market.",
-    "occurred_on": "2016-09-14", "lat": 36.26, "lon": 37.08, "event_type": "Explosions/Remote violence",
-    "sub_event_type": "Shelling/artillery/missile attack", "actor1": "Military Forces of Syria",
-    "actor2": "Civilians (Syria)", "weapon": "mortar", "fatalities": 2,
+    "title": "Shelling of Kafr Hamra",
+    "description": "Mortar rounds hit the market.",
+    "occurred_on": "2016-09-14",
+    "lat": 36.26,
+    "lon": 37.08,
+    "event_type": "Explosions/Remote violence",
+    "sub_event_type": "Shelling/artillery/missile attack",
+    "actor1": "Military Forces of Syria",
+    "actor2": "Civilians (Syria)",
+    "weapon": "mortar",
+    "fatalities": 2,
     "sources": [{"name": "SOHR", "url": "https://example.org/sohr/1"}],
-}  # fmt: skip
+}
 """A valid report: the OpenAPI example, and the body tests and bench/load.py send."""
 
 
@@ -90,11 +109,15 @@ class ReportIn(BaseModel):
     actor1: Plain = Field(default="", max_length=300)
     actor2: Plain = Field(default="", max_length=300)
     weapon: Annotated[str, AfterValidator(_weapon)] = Field(
-        default="", json_schema_extra={"enum": ["", *WEAPON_CLASSES]}, description="A weapon class, or empty.")
+        default="", json_schema_extra={"enum": ["", *WEAPON_CLASSES]}, description="A weapon class, or empty."
+    )
     fatalities: int = Field(default=0, ge=0, le=1_000_000)
     sources: list[SourceIn] = Field(default_factory=list, max_length=50)
-    client_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$",
-                                    description="SHA-256 (hex) of attached evidence, as the client computed it.")  # fmt: skip
+    client_hash: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 (hex) of attached evidence, as the client computed it.",
+    )
 
     def submission(self) -> ReportSubmission:
         fields = self.model_dump(exclude={"sources", "occurred_on"})
@@ -116,7 +139,9 @@ class InFlight:
             return
         with self._lock:
             if (token_id, key) in self._keys:
-                raise Problem(409, f"a request with Idempotency-Key {key!r} is still in flight; retry when it is answered")
+                raise Problem(
+                    409, f"a request with Idempotency-Key {key!r} is still in flight; retry when it is answered"
+                )
             self._keys.add((token_id, key))
         try:
             yield
@@ -126,8 +151,9 @@ class InFlight:
 
 
 async def submitter(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(auth._bearer)],
-) -> Caller:  # fmt: skip
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(auth._bearer)],
+) -> Caller:
     """The caller of a submission (as ``CallerDep``: 401, 429), with a store borrowed only for the
     token check: a submission then waits for its batch holding no store (``writer.py``).
 
@@ -148,7 +174,11 @@ SubmitterDep = Annotated[Caller, Depends(submitter)]
 async def _submit(request: Request, who: Caller, body: ReportIn, key: str | None, report_id: int | None) -> Response:
     idempotency = None
     if key is not None:
-        request_doc: dict[str, Any] = {"method": request.method, "path": request.url.path, "body": body.model_dump(mode="json")}
+        request_doc: dict[str, Any] = {
+            "method": request.method,
+            "path": request.url.path,
+            "body": body.model_dump(mode="json"),
+        }
         idempotency = (key, hashlib.sha256(_canonical(request_doc)).hexdigest())
     in_flight: InFlight = request.app.state.in_flight
     writer: ReportWriter = request.app.state.writer
@@ -188,8 +218,12 @@ async def submit(request: Request, who: SubmitterDep, body: ReportIn, key: Idemp
 
 @router.post("/{report_id}/versions", status_code=201, summary="Correct a report: a new version")
 async def add_version(
-    request: Request, who: SubmitterDep, report_id: ReportId, body: ReportIn, key: IdempotencyKey = None,
-) -> Response:  # fmt: skip
+    request: Request,
+    who: SubmitterDep,
+    report_id: ReportId,
+    body: ReportIn,
+    key: IdempotencyKey = None,
+) -> Response:
     """A correction is the report's next version; earlier versions stay as they were."""
     require(who, *SUBMITTERS)
     pool: StorePool = request.app.state.pool
@@ -201,9 +235,11 @@ async def add_version(
 
 @router.get("", summary="The reports this token may see")
 def list_reports(
-    db: StoreDep, who: CallerDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    db: StoreDep,
+    who: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """The latest version of each report visible to the caller, by id: ``{"items", "total"}``."""
     records, total = db.reports(report_scope(who), limit=limit, offset=offset)
     return {"items": [report_dict(r) for r in records], "total": total, "limit": limit, "offset": offset}
@@ -212,8 +248,10 @@ def list_reports(
 @router.get("/{report_id}", summary="One report (404 when not yours to see)")
 def get_report(db: StoreDep, who: CallerDep, report_id: ReportId) -> dict[str, Any]:
     """The latest version, and the evidence files attached to the report."""
-    evidence = [{"sha256": e.sha256, "size": e.size, "name": e.name, "media_type": e.media_type}
-                for e in db.report_evidence(report_id)]  # fmt: skip
+    evidence = [
+        {"sha256": e.sha256, "size": e.size, "name": e.name, "media_type": e.media_type}
+        for e in db.report_evidence(report_id)
+    ]
     return {**report_dict(visible(db, who, report_id)), "evidence": evidence}
 
 
@@ -238,13 +276,21 @@ def check_owner(who: Caller, record: ReportRecord) -> None:
     """403 unless ``who`` submitted the report (a party token: or its party did)."""
     if record.owner.token_id == who.token_id or (who.role == "party" and record.owner.party == who.party):
         return
-    raise Problem(403, f"report {record.id} was submitted by someone else; only its submitter (or its party) may change it")
+    raise Problem(
+        403, f"report {record.id} was submitted by someone else; only its submitter (or its party) may change it"
+    )
 
 
 def report_dict(record: ReportRecord) -> dict[str, Any]:
     """A report as the API shows it: the latest version's fields and who stands behind it."""
     fields = dict(record.submission.__dict__)
     fields["sources"] = [{"name": n, "url": u} for n, u in record.submission.sources]
-    return {"id": record.id, "version": record.version, **fields,
-            "submitted_by": {"role": record.owner.role, "party": record.owner.party},
-            "published": record.published, "created_at": record.created_at, "log_index": record.log_index}  # fmt: skip
+    return {
+        "id": record.id,
+        "version": record.version,
+        **fields,
+        "submitted_by": {"role": record.owner.role, "party": record.owner.party},
+        "published": record.published,
+        "created_at": record.created_at,
+        "log_index": record.log_index,
+    }

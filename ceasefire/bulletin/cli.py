@@ -62,7 +62,9 @@ def _make(db: str, date: str, fmt: str) -> bytes:
         if not applied:
             raise StoreError(f"{store.url}: not a ceasefire database; create it with `ceasefire init`")
         if _NEEDS not in applied:
-            raise StoreError(f"{store.url}: made by an older ceasefire; apply its migrations first (`ceasefire serve` does)")
+            raise StoreError(
+                f"{store.url}: made by an older ceasefire; apply its migrations first (`ceasefire serve` does)"
+            )
         run = gather.newest_run(store)
         inputs = gather.inputs(store, run, store.run_findings(run.id), published=run.id in store.published_runs())
     finally:
@@ -73,5 +75,3 @@ def _make(db: str, date: str, fmt: str) -> bytes:
     if fmt == "json":
         return (json.dumps(render.to_json(made), ensure_ascii=False) + "\n").encode("utf-8")
     return render.html(made, inputs.agreement).encode("utf-8")
-
-

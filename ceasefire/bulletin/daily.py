@@ -88,13 +88,25 @@ def compute(inputs: Inputs, day: dt.date) -> Bulletin:
     totals, was = _totals(today, inputs.incidents, day), _totals(before, inputs.incidents, previous)
     clocks = tuple(_clock(inputs, c, day) for c in inputs.clocks)
     return Bulletin(
-        agreement_id=inputs.agreement.id, title=inputs.agreement.title, timezone=inputs.agreement.timezone,
-        date=day.isoformat(), previous=previous.isoformat(), run=inputs.run, log=inputs.log,
-        summary=_summary(day, totals, was, notable, clocks), totals=totals, was=was,
-        counts=_count_tables(inputs, places, today, before), notable=notable,
-        access=_access(inputs, places, today), clocks=clocks, claims=_claims(inputs, day),
-        points=_points(today, notable), first=period[0].isoformat(), last=period[1].isoformat(),
-    )  # fmt: skip
+        agreement_id=inputs.agreement.id,
+        title=inputs.agreement.title,
+        timezone=inputs.agreement.timezone,
+        date=day.isoformat(),
+        previous=previous.isoformat(),
+        run=inputs.run,
+        log=inputs.log,
+        summary=_summary(day, totals, was, notable, clocks),
+        totals=totals,
+        was=was,
+        counts=_count_tables(inputs, places, today, before),
+        notable=notable,
+        access=_access(inputs, places, today),
+        clocks=clocks,
+        claims=_claims(inputs, day),
+        points=_points(today, notable),
+        first=period[0].isoformat(),
+        last=period[1].isoformat(),
+    )
 
 
 def _of_day(findings: Iterable[Doc], day: dt.date) -> list[Doc]:
@@ -125,15 +137,23 @@ def _tally(findings: Iterable[Doc], keys: Keys) -> dict[str, tuple[int, int]]:
         for key in keys(f):
             seen = worst[key].get(_incident_of(f))
             worst[key][_incident_of(f)] = _worst([f["status"], *([seen] if seen else [])])
-    return {k: (sum(s == "violation" for s in v.values()), sum(s == "possible_violation" for s in v.values()))
-            for k, v in worst.items()}  # fmt: skip
+    return {
+        k: (sum(s == "violation" for s in v.values()), sum(s == "possible_violation" for s in v.values()))
+        for k, v in worst.items()
+    }
 
 
-def _table(title: str, today: list[Doc], before: list[Doc], keys: Keys,
-           labels: Mapping[str, str], always: Sequence[str] = ()) -> CountTable:  # fmt: skip
+def _table(
+    title: str, today: list[Doc], before: list[Doc], keys: Keys, labels: Mapping[str, str], always: Sequence[str] = ()
+) -> CountTable:
     now, then = _tally(today, keys), _tally(before, keys)
-    order = [*always, *sorted((now.keys() | then.keys()) - set(always), key=lambda k: (-now.get(k, (0, 0))[0],
-             -now.get(k, (0, 0))[1], labels.get(k, k)))]  # fmt: skip
+    order = [
+        *always,
+        *sorted(
+            (now.keys() | then.keys()) - set(always),
+            key=lambda k: (-now.get(k, (0, 0))[0], -now.get(k, (0, 0))[1], labels.get(k, k)),
+        ),
+    ]
     rows = tuple(Count(k, labels.get(k, k), *now.get(k, (0, 0)), *then.get(k, (0, 0))) for k in order)
     return CountTable(title, rows)
 
@@ -153,10 +173,16 @@ def _count_tables(inputs: Inputs, places: Places, today: list[Doc], before: list
         _table("By party", today, before, lambda f: f.get("parties") or [""], parties, [p.id for p in a.parties]),
         _table("By obligation", today, before, lambda f: [f["obligation"]], {}, verified),
         _table("By area: governorate (admin1)", today, before, admin1, {}),
-        _table("By area: zone of the agreement", today, before,
-               lambda f: places.zones_at(f["lon"], f["lat"]) or [""], zones, zone_rows),
+        _table(
+            "By area: zone of the agreement",
+            today,
+            before,
+            lambda f: places.zones_at(f["lon"], f["lat"]) or [""],
+            zones,
+            zone_rows,
+        ),
         _table("By weapon", today, before, lambda f: [f.get("weapon") or "not known"], {}),
-    )  # fmt: skip
+    )
 
 
 def _totals(findings: list[Doc], incidents: Mapping[str, Incident], day: dt.date) -> dict[str, int]:
@@ -165,8 +191,13 @@ def _totals(findings: list[Doc], incidents: Mapping[str, Incident], day: dt.date
         by_incident[_incident_of(f)].append(f["status"])
     worst = [_worst(s) for s in by_incident.values()]
     reported = sum((i.date_reported or i.date) == day for i in incidents.values())
-    return {"violation": worst.count("violation"), "possible": worst.count("possible_violation"),
-            "exempt": worst.count("exempt"), "incidents": len(worst), "reported": reported}  # fmt: skip
+    return {
+        "violation": worst.count("violation"),
+        "possible": worst.count("possible_violation"),
+        "exempt": worst.count("exempt"),
+        "incidents": len(worst),
+        "reported": reported,
+    }
 
 
 # -- notable incidents -------------------------------------------------------------------------
@@ -174,10 +205,16 @@ def _totals(findings: list[Doc], incidents: Mapping[str, Incident], day: dt.date
 
 def _line(f: Doc) -> FindingLine:
     return FindingLine(
-        id=f["id"], obligation=f["obligation"], status=f["status"], parties=tuple(f.get("parties") or ()),
-        attribution=f.get("attribution", ""), confidence=float(f.get("confidence", 0.0)),
-        explanation=f.get("explanation", ""), date=f["date"], location=f.get("location", ""),
-    )  # fmt: skip
+        id=f["id"],
+        obligation=f["obligation"],
+        status=f["status"],
+        parties=tuple(f.get("parties") or ()),
+        attribution=f.get("attribution", ""),
+        confidence=float(f.get("confidence", 0.0)),
+        explanation=f.get("explanation", ""),
+        date=f["date"],
+        location=f.get("location", ""),
+    )
 
 
 def _notable(inputs: Inputs, today: list[Doc]) -> tuple[Notable, ...]:
@@ -189,8 +226,12 @@ def _notable(inputs: Inputs, today: list[Doc]) -> tuple[Notable, ...]:
     def rank(item: tuple[str, list[Doc]]) -> tuple[int, int, float, str]:
         incident, found = item
         fatalities = max(int(f.get("fatalities") or 0) for f in found)
-        return (-fatalities, _RANK[_worst(f["status"] for f in found)],
-                -max(float(f.get("confidence", 0)) for f in found), incident)  # fmt: skip
+        return (
+            -fatalities,
+            _RANK[_worst(f["status"] for f in found)],
+            -max(float(f.get("confidence", 0)) for f in found),
+            incident,
+        )
 
     ranked = sorted(groups.items(), key=rank)[:NOTABLE]
     return tuple(_notable_one(inputs, n, incident, found) for n, (incident, found) in enumerate(ranked, 1))
@@ -201,14 +242,19 @@ def _notable_one(inputs: Inputs, number: int, incident_id: str, found: list[Doc]
     incident = inputs.incidents.get(incident_id)
     grading = inputs.gradings.get(incident_id)
     return Notable(
-        number=number, incident=incident_id, date=f["date"], place=f.get("location") or f"{f['lat']}, {f['lon']}",
-        admin1=incident.admin1 if incident is not None else "", what=_what(f),
-        fatalities=int(f.get("fatalities") or 0), status=f["status"],
+        number=number,
+        incident=incident_id,
+        date=f["date"],
+        place=f.get("location") or f"{f['lat']}, {f['lon']}",
+        admin1=incident.admin1 if incident is not None else "",
+        what=_what(f),
+        fatalities=int(f.get("fatalities") or 0),
+        status=f["status"],
         findings=tuple(_line(x) for x in sorted(found, key=lambda x: (_RANK[x["status"]], x["obligation"]))),
         sources=str(f.get("source") or (incident.source_name if incident else "") or "not given"),
         grading=grading.text() if grading else "ungraded",
         notes=incident.notes if incident is not None else "",
-    )  # fmt: skip
+    )
 
 
 def _what(f: Doc) -> str:
@@ -234,17 +280,32 @@ def _access(inputs: Inputs, places: Places, today: list[Doc]) -> tuple[AccessSta
     a = inputs.agreement
     access = {o.id for o in a.obligations if o.category in ACCESS_CATEGORIES}
     states = []
-    targets = [("route", r.id, r.name) for r in a.routes] + \
-              [("besieged_area", z.id, z.name) for z in a.zones if z.kind == "besieged_area"]  # fmt: skip
+    targets = [("route", r.id, r.name) for r in a.routes] + [
+        ("besieged_area", z.id, z.name) for z in a.zones if z.kind == "besieged_area"
+    ]
     for kind, place_id, name in targets:
         if kind == "route":
             reach = places.route_reach[place_id]
-            here = [f for f in today if places.route_distance(place_id, f["lon"], f["lat"]) - float(f.get("radius_m") or 0) <= reach]
+            here = [
+                f
+                for f in today
+                if places.route_distance(place_id, f["lon"], f["lat"]) - float(f.get("radius_m") or 0) <= reach
+            ]
         else:
-            here = [f for f in today if places.touches_zone(place_id, f["lon"], f["lat"], float(f.get("radius_m") or 0))]
+            here = [
+                f for f in today if places.touches_zone(place_id, f["lon"], f["lat"], float(f.get("radius_m") or 0))
+            ]
         own = [f for f in here if f["obligation"] in access and f["status"] in _COUNTED]
-        states.append(AccessState(place_id, name, kind, _state(own), tuple(_line(f) for f in own),
-                                  _one_per_incident([f for f in here if f not in own])))  # fmt: skip
+        states.append(
+            AccessState(
+                place_id,
+                name,
+                kind,
+                _state(own),
+                tuple(_line(f) for f in own),
+                _one_per_incident([f for f in here if f not in own]),
+            )
+        )
     return tuple(states)
 
 
@@ -266,7 +327,9 @@ def _one_per_incident(findings: list[Doc]) -> tuple[FindingLine, ...]:
 
 def _clock(inputs: Inputs, clock: Doc, day: dt.date) -> ClockState:
     text = day.isoformat()
-    days = tuple((d["date"], int(d["violations"]), bool(d["quiet"])) for d in clock.get("days", ()) if d["date"] <= text)
+    days = tuple(
+        (d["date"], int(d["violations"]), bool(d["quiet"])) for d in clock.get("days", ()) if d["date"] <= text
+    )
     run = 0
     if days and days[-1][0] == text:
         for _, _, quiet in reversed(days):
@@ -276,10 +339,14 @@ def _clock(inputs: Inputs, clock: Doc, day: dt.date) -> ClockState:
     met = clock.get("met_on")
     ob = next((o for o in inputs.agreement.obligations if o.id == clock["obligation"]), None)
     return ClockState(
-        obligation=clock["obligation"], text=ob.text if ob else "", max_per_day=int(clock.get("max_per_day", 0)),
-        consecutive_days=int(clock.get("consecutive_days", 0)), days=days, quiet_run=run,
+        obligation=clock["obligation"],
+        text=ob.text if ob else "",
+        max_per_day=int(clock.get("max_per_day", 0)),
+        consecutive_days=int(clock.get("consecutive_days", 0)),
+        days=days,
+        quiet_run=run,
         met_on=met if met is not None and met <= text else None,
-    )  # fmt: skip
+    )
 
 
 def _claims(inputs: Inputs, day: dt.date) -> tuple[ClaimLine, ...]:
@@ -287,12 +354,19 @@ def _claims(inputs: Inputs, day: dt.date) -> tuple[ClaimLine, ...]:
     text = day.isoformat()
     return tuple(
         ClaimLine(
-            speaker=c["speaker"], speaker_party=c.get("speaker_party"), cited_by=c.get("cited_by"),
-            kind=c["kind"], accused=tuple(c.get("accused") or ()), obligation=c.get("obligation") or c.get("category"),
-            quote=c.get("quote", ""), verdict=c.get("verdict", "no_evidence"), explanation=c.get("explanation", ""),
+            speaker=c["speaker"],
+            speaker_party=c.get("speaker_party"),
+            cited_by=c.get("cited_by"),
+            kind=c["kind"],
+            accused=tuple(c.get("accused") or ()),
+            obligation=c.get("obligation") or c.get("category"),
+            quote=c.get("quote", ""),
+            verdict=c.get("verdict", "no_evidence"),
+            explanation=c.get("explanation", ""),
             findings=tuple(_line(by_id[i]) for i in c.get("findings", ()) if i in by_id),
         )
-        for c in inputs.claims if c.get("date") == text
+        for c in inputs.claims
+        if c.get("date") == text
     )
 
 
@@ -302,39 +376,68 @@ def _points(today: list[Doc], notable: tuple[Notable, ...]) -> tuple[MapPoint, .
     for f in today:
         groups[_incident_of(f)].append(f)
     return tuple(
-        MapPoint(incident, float(fs[0]["lon"]), float(fs[0]["lat"]), float(fs[0].get("radius_m") or 0),
-                 _worst(f["status"] for f in fs), fs[0].get("location") or incident, numbers.get(incident))
+        MapPoint(
+            incident,
+            float(fs[0]["lon"]),
+            float(fs[0]["lat"]),
+            float(fs[0].get("radius_m") or 0),
+            _worst(f["status"] for f in fs),
+            fs[0].get("location") or incident,
+            numbers.get(incident),
+        )
         for incident, fs in groups.items()
-    )  # fmt: skip
+    )
 
 
-def _summary(day: dt.date, totals: Mapping[str, int], was: Mapping[str, int],
-             notable: tuple[Notable, ...], clocks: tuple[ClockState, ...]) -> str:  # fmt: skip
+def _summary(
+    day: dt.date,
+    totals: Mapping[str, int],
+    was: Mapping[str, int],
+    notable: tuple[Notable, ...],
+    clocks: tuple[ClockState, ...],
+) -> str:
     """Two sentences: the day's counts against the day before, then the most serious incident
     and the longest clock."""
-    said = (f"On {long_date(day)}, {_n(totals['violation'], 'incident')} gave violations and "
-            f"{totals['possible']} gave possible violations only "
-            f"(the day before: {was['violation']} and {was['possible']}).")  # fmt: skip
+    said = (
+        f"On {long_date(day)}, {_n(totals['violation'], 'incident')} gave violations and "
+        f"{totals['possible']} gave possible violations only "
+        f"(the day before: {was['violation']} and {was['possible']})."
+    )
     if notable:
         top = notable[0]
         dead = f", {top.fatalities} reported killed" if top.fatalities else ""
         said += f" Most serious: {top.place}{dead} ({top.status.replace('_', ' ')})."
     longest = max(clocks, key=lambda c: c.consecutive_days, default=None)
     if longest is not None:
-        state = f"met on {longest.met_on}" if longest.met_on else \
-                f"{longest.quiet_run} of {longest.consecutive_days} quiet days"  # fmt: skip
+        state = (
+            f"met on {longest.met_on}"
+            if longest.met_on
+            else f"{longest.quiet_run} of {longest.consecutive_days} quiet days"
+        )
         said += f" Clock {longest.obligation}: {state}."
     return said
 
 
 def long_date(day: dt.date) -> str:
-    """"Monday 19 September 2016" (English names, whatever the locale)."""
+    """ "Monday 19 September 2016" (English names, whatever the locale)."""
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")  # fmt: skip
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _n(count: int, noun: str) -> str:

@@ -38,9 +38,13 @@ def newest_run(db: SQLStore) -> RunRecord:
 
 
 def inputs(
-    db: SQLStore, run: RunRecord, findings: Sequence[Mapping[str, Any]], *,
-    cases: Iterable[CaseRecord] | None = None, published: bool | None = None,
-) -> Inputs:  # fmt: skip
+    db: SQLStore,
+    run: RunRecord,
+    findings: Sequence[Mapping[str, Any]],
+    *,
+    cases: Iterable[CaseRecord] | None = None,
+    published: bool | None = None,
+) -> Inputs:
     """Everything ``daily.compute`` needs for ``run``, of which the reader sees ``findings``.
     ``cases``: whose assessments may grade sources (default: every case)."""
     from ceasefire.store.claims import claims_ledger
@@ -51,10 +55,15 @@ def inputs(
     summary = db.run_summary(run.id)
     info = RunInfo(run.id, run.created_at, run.agreement_version, run.incidents, run.findings, run.log_index, published)
     return Inputs(
-        agreement=version.bundle.load(), run=info, findings=findings, clocks=summary.get("clocks", []),
-        claims=claims_ledger(db, [dict(f) for f in findings]), incidents=_incidents(db, run),
-        gradings=gradings(db.cases() if cases is None else cases), log=_log(db),
-    )  # fmt: skip
+        agreement=version.bundle.load(),
+        run=info,
+        findings=findings,
+        clocks=summary.get("clocks", []),
+        claims=claims_ledger(db, [dict(f) for f in findings]),
+        incidents=_incidents(db, run),
+        gradings=gradings(db.cases() if cases is None else cases),
+        log=_log(db),
+    )
 
 
 def _incidents(db: SQLStore, run: RunRecord) -> dict[str, Incident]:
@@ -75,7 +84,9 @@ def gradings(cases: Iterable[CaseRecord]) -> dict[str, Grading]:
         if not assessments:
             continue
         latest = assessments[-1].fields
-        grades = tuple((str(g["source"]), str(g["reliability"]), int(g["credibility"])) for g in latest.get("grades") or ())
+        grades = tuple(
+            (str(g["source"]), str(g["reliability"]), int(g["credibility"])) for g in latest.get("grades") or ()
+        )
         for report in case.reports:
             out[f"{REPORT_PREFIX}{report}"] = Grading(case.id, str(latest.get("conclusion", "")), grades)
     return out

@@ -27,9 +27,12 @@ __all__ = ["html", "index_html", "index_json", "pdf", "to_json"]
 @functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("ceasefire.bulletin", "templates"), autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-    )  # fmt: skip
+        loader=jinja2.PackageLoader("ceasefire.bulletin", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["delta"] = _delta
     env.filters["status"] = lambda s: str(s).replace("_", " ")
     env.filters["extent"] = _extent
@@ -56,10 +59,17 @@ def html(bulletin: Bulletin, agreement: Agreement) -> str:
     """The bulletin page: self-contained (styles inline, map as inline SVG)."""
     day = dt.date.fromisoformat(bulletin.date)
     following = (day + dt.timedelta(days=1)).isoformat()
-    return _environment().get_template("bulletin.html").render(
-        b=bulletin, long_date=long_date(day), maps=maps(agreement, bulletin.points),
-        next_day=following if following <= bulletin.last else None, reach=Places(agreement).route_reach,
-    )  # fmt: skip
+    return (
+        _environment()
+        .get_template("bulletin.html")
+        .render(
+            b=bulletin,
+            long_date=long_date(day),
+            maps=maps(agreement, bulletin.points),
+            next_day=following if following <= bulletin.last else None,
+            reach=Places(agreement).route_reach,
+        )
+    )
 
 
 def pdf(bulletin: Bulletin, agreement: Agreement) -> bytes:
@@ -78,10 +88,15 @@ def index_json(agreement_id: str | None, run: RunInfo | None, days: Sequence[Day
     """``{"agreement", "run", "days": [{"date", "violation", "possible", "incidents", "html", "pdf",
     "json"}]}``; the links are relative to ``/bulletin/``."""
     return {
-        "agreement": agreement_id, "run": dataclasses.asdict(run) if run else None,
-        "days": [{**dataclasses.asdict(d), **{ext: f"{d.date}.{ext}" for ext in ("html", "pdf", "json")}} for d in days],
-    }  # fmt: skip
+        "agreement": agreement_id,
+        "run": dataclasses.asdict(run) if run else None,
+        "days": [
+            {**dataclasses.asdict(d), **{ext: f"{d.date}.{ext}" for ext in ("html", "pdf", "json")}} for d in days
+        ],
+    }
 
 
 def index_html(agreement_id: str | None, run: RunInfo | None, days: Sequence[DayLine], *, public: bool) -> str:
-    return _environment().get_template("index.html").render(agreement_id=agreement_id, run=run, days=days, public=public)
+    return (
+        _environment().get_template("index.html").render(agreement_id=agreement_id, run=run, days=days, public=public)
+    )

@@ -68,8 +68,12 @@ class _Projection:
         self.y0 = north + (height / self.scale - span_y) / 2
         self.width, self.height = width, height
         # what the frame shows (wider than ``bounds`` on one axis, to keep the aspect)
-        self.bounds = (self.x0 / self.k, self.y0 - height / self.scale,
-                       (self.x0 + width / self.scale) / self.k, self.y0)  # fmt: skip
+        self.bounds = (
+            self.x0 / self.k,
+            self.y0 - height / self.scale,
+            (self.x0 + width / self.scale) / self.k,
+            self.y0,
+        )
 
     def xy(self, lon: float, lat: float) -> tuple[float, float]:
         return round((lon * self.k - self.x0) * self.scale, 1), round((self.y0 - lat) * self.scale, 1)
@@ -112,8 +116,10 @@ def _label_at(geometry: Any, p: _Projection) -> tuple[float, float]:
 def _shapes(agreement: Agreement, p: _Projection) -> tuple[Shape, ...]:
     zones = [Shape(z.id, z.name, z.kind, _path(z.geometry, p), _label_at(z.geometry, p)) for z in agreement.zones]
     routes = [Shape(r.id, r.name, "route", _path(r.geometry, p), _label_at(r.geometry, p)) for r in agreement.routes]
-    lines = [Shape(line.id, line.name, "line", _path(line.geometry, p), _label_at(line.geometry, p))
-             for line in agreement.lines]  # fmt: skip
+    lines = [
+        Shape(line.id, line.name, "line", _path(line.geometry, p), _label_at(line.geometry, p))
+        for line in agreement.lines
+    ]
     return _apart((*zones, *lines, *routes))
 
 
@@ -140,8 +146,9 @@ def _scale(p: _Projection) -> tuple[float, str]:
     return round(length / p.metres_per_px, 1), label
 
 
-def _view(agreement: Agreement, points: Sequence[MapPoint], p: _Projection,
-          frame: tuple[float, float, float, float] | None) -> MapView:  # fmt: skip
+def _view(
+    agreement: Agreement, points: Sequence[MapPoint], p: _Projection, frame: tuple[float, float, float, float] | None
+) -> MapView:
     dots, outside = [], []
     for point in points:
         if not p.inside(point.lon, point.lat):
@@ -153,8 +160,7 @@ def _view(agreement: Agreement, points: Sequence[MapPoint], p: _Projection,
     dots.sort(key=lambda d: d.number is not None)  # numbered (notable) dots drawn last, on top
     bar, label = _scale(p)
     named = [f"{name} ({outside.count(name)})" if outside.count(name) > 1 else name for name in dict.fromkeys(outside)]
-    return MapView(p.width, p.height, _shapes(agreement, p), tuple(dots), tuple(named), bar, label, frame,
-                   p.bounds)  # fmt: skip
+    return MapView(p.width, p.height, _shapes(agreement, p), tuple(dots), tuple(named), bar, label, frame, p.bounds)
 
 
 def _bounds(geometries: Iterable[object]) -> tuple[float, float, float, float] | None:
@@ -167,8 +173,11 @@ def _bounds(geometries: Iterable[object]) -> tuple[float, float, float, float] |
 
 def maps(agreement: Agreement, points: Sequence[MapPoint], width: int = 640, height: int = 400) -> list[MapView]:
     """The detail map, and an overview when some points fall outside it."""
-    places = [*(z.geometry for z in agreement.zones), *(r.geometry for r in agreement.routes),
-              *(line.geometry for line in agreement.lines)]  # fmt: skip
+    places = [
+        *(z.geometry for z in agreement.zones),
+        *(r.geometry for r in agreement.routes),
+        *(line.geometry for line in agreement.lines),
+    ]
     dots = [shapely.Point(pt.lon, pt.lat) for pt in points]
     area = _bounds(places) or _bounds(dots) or (-1.0, -1.0, 1.0, 1.0)
     detail = _Projection(_padded(*area), width, height)
@@ -176,6 +185,9 @@ def maps(agreement: Agreement, points: Sequence[MapPoint], width: int = 640, hei
     if views[0].outside:
         everything = _bounds([*places, *dots]) or area
         overview = _Projection(_padded(*everything), width // 2, height // 2)
-        (x0, y0), (x1, y1) = overview.xy(detail.bounds[0], detail.bounds[3]), overview.xy(detail.bounds[2], detail.bounds[1])
+        (x0, y0), (x1, y1) = (
+            overview.xy(detail.bounds[0], detail.bounds[3]),
+            overview.xy(detail.bounds[2], detail.bounds[1]),
+        )
         views.append(_view(agreement, points, overview, (x0, y0, round(x1 - x0, 1), round(y1 - y0, 1))))
     return views

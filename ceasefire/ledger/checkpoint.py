@@ -121,9 +121,7 @@ class Checkpoint:
     def __post_init__(self) -> None:
         _check_fields(self.origin, self.size, self.root_hash, self.timestamp)
         if not isinstance(self.key_id, str) or not _KEY_ID.fullmatch(self.key_id):
-            raise LogError(
-                f"checkpoint key_id must be 16 lowercase hex digits, got {self.key_id!r}"
-            )
+            raise LogError(f"checkpoint key_id must be 16 lowercase hex digits, got {self.key_id!r}")
         if not isinstance(self.signature, bytes) or len(self.signature) != SIGNATURE_SIZE:
             raise LogError(f"checkpoint signature must be {SIGNATURE_SIZE} bytes")
 
@@ -152,17 +150,13 @@ class Checkpoint:
             root_hash=as_hash(field(data, "root_hash", where), f"{where}.root_hash"),
             timestamp=as_count(field(data, "timestamp", where), f"{where}.timestamp"),
             key_id=as_text(field(data, "key_id", where), f"{where}.key_id"),
-            signature=as_base64(
-                field(data, "signature", where), SIGNATURE_SIZE, f"{where}.signature"
-            ),
+            signature=as_base64(field(data, "signature", where), SIGNATURE_SIZE, f"{where}.signature"),
         )
 
 
 def _check_fields(origin: str, size: int, root_hash: bytes, timestamp: int) -> None:
     if not isinstance(origin, str) or not _ORIGIN.fullmatch(origin):
-        raise LogError(
-            f"checkpoint origin {origin!r} must be printable ASCII without spaces or '+'"
-        )
+        raise LogError(f"checkpoint origin {origin!r} must be printable ASCII without spaces or '+'")
     for name, value in (("size", size), ("timestamp", timestamp)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise LogError(f"checkpoint {name} must be a non-negative integer, got {value!r}")

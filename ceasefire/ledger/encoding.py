@@ -96,9 +96,7 @@ def as_text(value: object, where: str) -> str:
 def as_hash(value: object, where: str) -> bytes:
     """A hash written as 64 lowercase hex digits."""
     if not isinstance(value, str) or not _HEX_HASH.fullmatch(value):
-        raise LogError(
-            f"{where}: expected 64 lowercase hex digits (a SHA-256 hash), got {value!r:.80}"
-        )
+        raise LogError(f"{where}: expected 64 lowercase hex digits (a SHA-256 hash), got {value!r:.80}")
     return bytes.fromhex(value)
 
 

@@ -28,9 +28,7 @@ from ceasefire.ledger.errors import LogError
 
 __all__ = ["JSONValue", "canonical_json", "canonicalize"]
 
-JSONValue: TypeAlias = (
-    "bool | int | float | str | Sequence[JSONValue] | Mapping[str, JSONValue] | None"
-)
+JSONValue: TypeAlias = "bool | int | float | str | Sequence[JSONValue] | Mapping[str, JSONValue] | None"
 
 _ALLOWED = "null, true/false, finite numbers, strings, arrays and objects with string keys"
 

@@ -120,9 +120,7 @@ class MerkleLog:
         """
         new_size = self._check_size(new_size)
         if not 0 < old_size <= new_size:
-            raise LogError(
-                f"consistency proof: need 0 < old size <= new size, got {old_size} and {new_size}"
-            )
+            raise LogError(f"consistency proof: need 0 < old size <= new size, got {old_size} and {new_size}")
         return self._subproof(old_size, 0, new_size, True)
 
     def _hash(self, lo: int, hi: int) -> bytes:
@@ -169,9 +167,7 @@ def _is_hash(value: object) -> bool:
     return isinstance(value, bytes) and len(value) == HASH_SIZE
 
 
-def root_from_inclusion_proof(
-    leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes]
-) -> bytes | None:
+def root_from_inclusion_proof(leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes]) -> bytes | None:
     """The root that ``proof`` leads to from leaf ``index`` of a tree of ``size`` (§2.1.3.2).
 
     ``None`` when the proof cannot apply: index outside the tree, a node that is not 32 bytes,
@@ -193,17 +189,13 @@ def root_from_inclusion_proof(
     return r if sn == 0 else None
 
 
-def verify_inclusion(
-    leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes
-) -> bool:
+def verify_inclusion(leaf_hash: bytes, index: int, size: int, proof: Sequence[bytes], root: bytes) -> bool:
     """True iff ``proof`` shows ``leaf_hash`` at ``index`` in the tree of ``size`` with ``root``."""
     computed = root_from_inclusion_proof(leaf_hash, index, size, proof)
     return computed is not None and _is_hash(root) and computed == root
 
 
-def verify_consistency(
-    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
-) -> bool:
+def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]) -> bool:
     """True iff ``proof`` shows the tree (old_size, old_root) is a prefix of (new_size, new_root).
 
     Follows §2.1.4.2; sizes must satisfy ``0 < old_size <= new_size``, and equal sizes need an

@@ -79,9 +79,7 @@ class Receipt:
             index=as_count(field(data, "index", "receipt"), "receipt.index"),
             leaf_hash=as_hash(field(data, "leaf_hash", "receipt"), "receipt.leaf_hash"),
             checkpoint=Checkpoint.from_dict(checkpoint, "receipt.checkpoint"),
-            inclusion_proof=as_hash_list(
-                field(data, "inclusion_proof", "receipt"), "receipt.inclusion_proof"
-            ),
+            inclusion_proof=as_hash_list(field(data, "inclusion_proof", "receipt"), "receipt.inclusion_proof"),
         )
 
 

@@ -218,10 +218,7 @@ def count_dead(words: Sequence[str]) -> list[Count]:
         if (
             bare
             or after_verb
-            or (
-                (kind is not None or _after_toll(words, i))
-                and _fate(words, i, noun_at + 1) == "death"
-            )
+            or ((kind is not None or _after_toll(words, i)) and _fate(words, i, noun_at + 1) == "death")
         ):
             included = any(w in {"including", "among", "whom"} for w in words[max(0, i - 3) : i])
             counts.append(Count(value, kind or "", i, included))

@@ -63,9 +63,7 @@ def extract_claims(agreement: Agreement, articles: Sequence[Article]) -> Iterato
             yield from claims_of(article, doc, resolver, matcher)
 
 
-def claims_of(
-    article: Article, doc: Any, resolver: PartyResolver, matcher: ObligationMatcher
-) -> list[NewsClaim]:
+def claims_of(article: Article, doc: Any, resolver: PartyResolver, matcher: ObligationMatcher) -> list[NewsClaim]:
     """The claims of one article, given its parsed spaCy ``Doc``."""
     agency = _DATELINE_AGENCY.search(doc.text[:200])
     city = _DATELINE_CITY.match(doc.text[:60]) if agency else None
@@ -124,9 +122,7 @@ class _Context:
             matches = stated
         else:
             matches = (
-                self.matcher.match(verdict.words)
-                or self.matcher.match(verdict.context)
-                or self.matcher.match(spare)
+                self.matcher.match(verdict.words) or self.matcher.match(verdict.context) or self.matcher.match(spare)
             )
             if not matches and len(clauses_of(speaker.tokens)) < 2:
                 matches = stated

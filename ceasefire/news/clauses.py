@@ -82,14 +82,10 @@ def _head_of(token: Any, members: dict[int, list[Any]], inside: set[int]) -> int
         node = node.head
 
 
-def _clause(
-    head: Any, words: list[Any], inside: set[int], main: bool, parent: int | None
-) -> Clause:
+def _clause(head: Any, words: list[Any], inside: set[int], main: bool, parent: int | None) -> Clause:
     subject = next(c for c in head.children if c.dep_ in _SUBJECTS and c.i in inside)
     subject_words = [t for t in subject.subtree if t.i in inside]
-    negated = any(c.dep_ == "neg" for c in head.children) or any(
-        t.lower_ in _NEGATIONS for t in subject_words
-    )
+    negated = any(c.dep_ == "neg" for c in head.children) or any(t.lower_ in _NEGATIONS for t in subject_words)
     return Clause(_text(words), _text(subject_words), negated, words[0].idx, main, parent)
 
 

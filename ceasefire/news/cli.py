@@ -23,9 +23,7 @@ _EXTRACT_FORMATS = ("json", "csv")
 def extract(
     files: Annotated[list[Path], typer.Argument(help="News articles, plain text or HTML (UTF-8).")],
     format: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Write here instead of standard output.")
-    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
 ) -> None:
     """Incidents from news text: date, place, governorate, weapon, actors, casualties.
 

@@ -34,12 +34,7 @@ MONTHS = {  # month names and abbreviations -> month number
     )
     for name in names.split()
 }
-_WEEKDAYS = {
-    d: i
-    for i, d in enumerate(
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    )
-}
+_WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
@@ -117,8 +112,7 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
 
 def _relative(text: str, anchor: dt.date) -> list[DateMention]:
     found = [
-        DateMention(_weekday(m, anchor), 1, m.start(), m.end(), m.group().strip())
-        for m in _WEEKDAY.finditer(text)
+        DateMention(_weekday(m, anchor), 1, m.start(), m.end(), m.group().strip()) for m in _WEEKDAY.finditer(text)
     ]
     for pattern, days, precision in _RELATIVE:
         for m in pattern.finditer(text):

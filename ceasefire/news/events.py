@@ -35,9 +35,7 @@ class TriggerMention:
 def triggers() -> tuple[tuple[Trigger, re.Pattern[str]], ...]:
     table = []
     for rank, row in enumerate(lexicon.load("events.yaml")["triggers"]):
-        trigger = Trigger(
-            rank, row["weapon"], row["event_type"], row["sub_event_type"], row["cause"]
-        )
+        trigger = Trigger(rank, row["weapon"], row["event_type"], row["sub_event_type"], row["cause"])
         pattern = re.compile(r"(?<![\w-])(?:" + "|".join(row["patterns"]) + r")(?![\w])", re.I)
         table.append((trigger, pattern))
     return tuple(table)

@@ -148,9 +148,7 @@ def _area_entries(towns: dict[str, Place]) -> list[tuple[Place, list[str]]]:
         if "near" in area:
             near = towns[area["near"]]
             precision = area.get("precision", 2)
-            place = Place(
-                area["name"], area["admin1"], near.lat, near.lon, precision, near.population
-            )
+            place = Place(area["name"], area["admin1"], near.lat, near.lon, precision, near.population)
         else:
             place = Place(area["name"], area["admin1"], area["lat"], area["lon"], 1)
         entries.append((place, [area["name"], *area["variants"]]))
@@ -163,17 +161,14 @@ def gazetteer() -> Gazetteer:
     towns: dict[str, Place] = {}
     names: dict[str, list[str]] = {}
     for row in _places_file():
-        towns[row["name"]] = Place(
-            row["name"], row["admin1"], row["lat"], row["lon"], 1, row["population"]
-        )
+        towns[row["name"]] = Place(row["name"], row["admin1"], row["lat"], row["lon"], 1, row["population"])
         names[row["name"]] = [row["name"], *row["variants"]]
     entries = _governorate_entries(towns) + _area_entries(towns)
     by_population = sorted(towns.values(), key=lambda p: -p.population)
     entries += [(town, names[town.name]) for town in by_population]
     gaz = Gazetteer(entries)
     gaz.governorates = {
-        p.admin1: Place(p.name, p.admin1, p.lat, p.lon, 3, p.population)
-        for p, _ in _governorate_entries(towns)
+        p.admin1: Place(p.name, p.admin1, p.lat, p.lon, 3, p.population) for p, _ in _governorate_entries(towns)
     }
     return gaz
 

@@ -164,9 +164,7 @@ def _distinct(first: NewsIncident, rest: Iterable[NewsIncident]) -> list[NewsInc
     return kept
 
 
-def _incident(
-    article: Article, sent: _Sentence, sentences: list[_Sentence], *, main: bool
-) -> NewsIncident:
+def _incident(article: Article, sent: _Sentence, sentences: list[_Sentence], *, main: bool) -> NewsIncident:
     trigger = main_trigger(sent.triggers)
     assert trigger is not None  # is_event guarantees it
     if main and trigger.trigger.cause == "unknown":
@@ -220,9 +218,7 @@ def _located(incident: NewsIncident, place: PlaceMention | None) -> NewsIncident
 
 def _date(sent: _Sentence, published: dt.date | None) -> tuple[dt.date | None, int]:
     usable = [
-        d
-        for d in sent.dates
-        if published is None or (d.date <= published and not _is_dateline(sent, d, published))
+        d for d in sent.dates if published is None or (d.date <= published and not _is_dateline(sent, d, published))
     ]
     if usable:
         return usable[0].date, usable[0].precision

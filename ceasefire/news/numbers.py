@@ -45,9 +45,7 @@ _UNITS = {
 }
 _TENS = {
     w: 10 * (i + 2)
-    for i, w in enumerate(
-        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    )
+    for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")

@@ -91,9 +91,7 @@ class ObligationMatch:
 
 def _cue_patterns(table: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
     return {
-        category: re.compile(
-            r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I
-        )
+        category: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I)
         for category, words in table.items()
     }
 

@@ -67,9 +67,7 @@ class PartyResolver:
             terms = [t for t in [*own, *self._country_words(own)] if t.lower() not in taken]
             taken.update(t.lower() for t in terms)
             if terms:
-                alternation = "|".join(
-                    _term_pattern(t) for t in sorted(terms, key=len, reverse=True)
-                )
+                alternation = "|".join(_term_pattern(t) for t in sorted(terms, key=len, reverse=True))
                 pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.I)
                 self._patterns.append((party.id, pattern))
 

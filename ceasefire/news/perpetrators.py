@@ -68,9 +68,7 @@ def _score(text: str, mention: ActorMention, first_trigger: int) -> float:
     return score
 
 
-def perpetrator(
-    text: str, actors: Sequence[ActorMention], triggers: Sequence[TriggerMention]
-) -> Actor | None:
+def perpetrator(text: str, actors: Sequence[ActorMention], triggers: Sequence[TriggerMention]) -> Actor | None:
     """The actor of ``actors`` (mentions in ``text``) that most likely carried out the attack."""
     if not actors:
         return None

@@ -62,9 +62,7 @@ def incident_row(incident: NewsIncident) -> dict[str, Any]:
 
 
 def incidents_json(incidents: Iterable[NewsIncident]) -> str:
-    return json.dumps(
-        {"incidents": [incident_row(i) for i in incidents]}, ensure_ascii=False, indent=2
-    )
+    return json.dumps({"incidents": [incident_row(i) for i in incidents]}, ensure_ascii=False, indent=2)
 
 
 def incidents_csv(incidents: Iterable[NewsIncident]) -> str:

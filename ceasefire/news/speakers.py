@@ -70,9 +70,7 @@ def _inside(spans: list[tuple[int, int]], position: int) -> bool:
 class SpeakerTracker:
     """Reads speakers sentence by sentence through one article, remembering the last one."""
 
-    def __init__(
-        self, resolver: PartyResolver, quotes: list[tuple[int, int]], home: str | None = None
-    ) -> None:
+    def __init__(self, resolver: PartyResolver, quotes: list[tuple[int, int]], home: str | None = None) -> None:
         self._resolver = resolver
         self._quotes = quotes
         self._home = home  # the party of the dateline's city, for institutions named bare
@@ -87,9 +85,7 @@ class SpeakerTracker:
             self._last = attributed[0]
             return attributed
         middle = (sent.start_char + sent.end_char) // 2
-        if self._last is not None and (
-            _inside(self._quotes, sent.start_char + 1) or _inside(self._quotes, middle)
-        ):
+        if self._last is not None and (_inside(self._quotes, sent.start_char + 1) or _inside(self._quotes, middle)):
             tokens = tuple(sent)
             return [Speaker(self._last.name, self._last.party, None, sent.text, tokens=tokens)]
         return []

@@ -110,9 +110,7 @@ class StatementReader:
         if verdict.kind == "accusation":
             self.charged.update(p for p in verdict.accused if p != speaker.party)
 
-    def _subject_parties(
-        self, clause: Clause, speaker: Speaker, antecedent: tuple[str, ...]
-    ) -> tuple[str, ...]:
+    def _subject_parties(self, clause: Clause, speaker: Speaker, antecedent: tuple[str, ...]) -> tuple[str, ...]:
         """The parties a clause is about: named in its subject, else those its pronoun
         points to."""
         named = tuple(self.resolver.parties(clause.subject))
@@ -128,9 +126,7 @@ class StatementReader:
             return antecedent or self.last_accused.get(speaker.name, ())
         return ()
 
-    def _judge(
-        self, clause: Clause, speaker: Speaker, subject: tuple[str, ...], below: str
-    ) -> Verdict | None:
+    def _judge(self, clause: Clause, speaker: Speaker, subject: tuple[str, ...], below: str) -> Verdict | None:
         """The verdict of one clause; ``below``: the words of the clauses under it, where a
         specific act may sit ("it had let [every aid convoy through]")."""
         kind = kind_of(None, clause.text)

@@ -76,15 +76,17 @@ def aircraft_for_unknown(a: Attribution, is_air: npt.NDArray[np.bool_], flying: 
     a.who[hit], a.parties[hit], a.reason[hit] = Who.AMBIGUOUS, np.uint64(flying), Reason.UNKNOWN_AIRCRAFT
 
 
-Out = tuple[
-    npt.NDArray[np.int8], npt.NDArray[np.int8], npt.NDArray[np.uint64], npt.NDArray[np.int8]
-]
+Out = tuple[npt.NDArray[np.int8], npt.NDArray[np.int8], npt.NDArray[np.uint64], npt.NDArray[np.int8]]
 
 
 def _set(
-    out: Out, mask: npt.NDArray[np.bool_], status: int, who: int,
-    parties: npt.NDArray[np.uint64] | int, reason: int,
-) -> None:  # fmt: skip
+    out: Out,
+    mask: npt.NDArray[np.bool_],
+    status: int,
+    who: int,
+    parties: npt.NDArray[np.uint64] | int,
+    reason: int,
+) -> None:
     out[0][mask], out[1][mask], out[3][mask] = status, who, reason
     out[2][mask] = parties[mask] if isinstance(parties, np.ndarray) else np.uint64(parties)
 

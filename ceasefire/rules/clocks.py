@@ -33,9 +33,7 @@ Ints = npt.NDArray[np.int64]
 DailyCounts = dict[str, tuple[Ints, Ints]]
 
 
-def clocks(
-    agreement: Agreement, table: IncidentTable, findings: FindingTable, last_day: dt.date | None
-) -> list[Clock]:
+def clocks(agreement: Agreement, table: IncidentTable, findings: FindingTable, last_day: dt.date | None) -> list[Clock]:
     """One clock per ``condition`` obligation; ``last_day`` defaults to the data's last day."""
     if last_day is None and len(table):
         last_day = dt.date.fromordinal(int(table.day1.max()))
@@ -72,7 +70,9 @@ def merge_daily(parts: Iterable[Mapping[str, tuple[Ints, Ints]]]) -> DailyCounts
     return out
 
 
-def clocks_from_counts(agreement: Agreement, counts: Mapping[str, tuple[Ints, Ints]], last_day: dt.date | None) -> list[Clock]:
+def clocks_from_counts(
+    agreement: Agreement, counts: Mapping[str, tuple[Ints, Ints]], last_day: dt.date | None
+) -> list[Clock]:
     """One clock per ``condition`` obligation from its daily counts (absent: none that day)."""
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64))
     return [_clock(agreement, o, counts.get(o.id, empty), last_day) for o in _conditions(agreement)]

@@ -99,8 +99,10 @@ class RuleContext:
         key = (kind, ident)
         if key not in self._frames:
             items: dict[str, Any] = {
-                "zone": self.agreement.zones, "route": self.agreement.routes, "line": self.agreement.lines,
-            }  # fmt: skip
+                "zone": self.agreement.zones,
+                "route": self.agreement.routes,
+                "line": self.agreement.lines,
+            }
             self._frames[key] = LocalFrame(next(x.geometry for x in items[kind] if x.id == ident))
         return self._frames[key]
 
@@ -175,9 +177,12 @@ def everywhere(rows: Indices) -> Place:
 
 
 def judge(
-    ctx: RuleContext, events: npt.NDArray[np.bool_], obligation: Obligation, place: Place | None,
+    ctx: RuleContext,
+    events: npt.NDArray[np.bool_],
+    obligation: Obligation,
+    place: Place | None,
     air_zone: bool = False,
-) -> Judgement:  # fmt: skip
+) -> Judgement:
     """The incidents in scope (covered events in the area) with their attribution.
 
     With ``air_zone``, unattributed air strikes in the area go to the bound aircraft parties.

@@ -18,7 +18,10 @@ TARGETS = ("parquet",)
 def convert(
     events: Annotated[list[Path], typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")],
     to: Annotated[str, typer.Option("--to", help="Target format: parquet.")] = "parquet",
-    out: Annotated[Path | None, typer.Option("--out", help="Parquet file to write (default: the first input's name with .parquet).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Parquet file to write (default: the first input's name with .parquet)."),
+    ] = None,
     skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")] = False,
 ) -> None:
     """Convert event files to one Parquet file of normalized incidents, in constant memory.

@@ -52,9 +52,13 @@ def incident_batches(incidents: Iterable[Incident], batch: int = BATCH) -> Itera
 
 
 def convert(
-    paths: Sequence[str | os.PathLike[str]], out: Path, *, skip_bad_rows: bool = False,
-    batch: int = BATCH, progress: Callable[[int], None] | None = None,
-) -> tuple[int, BadRows]:  # fmt: skip
+    paths: Sequence[str | os.PathLike[str]],
+    out: Path,
+    *,
+    skip_bad_rows: bool = False,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, BadRows]:
     """Write the incidents of ``paths`` to the Parquet file ``out`` (atomically: a temporary
     file renamed when complete); returns (incidents written, bad rows)."""
     bad_rows = BadRows(skip=skip_bad_rows)

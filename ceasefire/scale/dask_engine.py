@@ -33,7 +33,9 @@ def client_for(scheduler: str | None) -> Iterator[Any]:
         try:
             client = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
         except OSError as error:
-            raise UsageError(f"--scheduler {scheduler}: cannot connect ({error}): is `dask scheduler` running?") from None
+            raise UsageError(
+                f"--scheduler {scheduler}: cannot connect ({error}): is `dask scheduler` running?"
+            ) from None
         with client:
             yield client
         return
@@ -52,7 +54,9 @@ def dask_runner(agreement: Agreement, scheduler: str | None) -> Iterator[Runner]
     with client_for(scheduler) as client:
         shared = client.scatter(agreement, broadcast=True)
 
-        def run(tasks: Sequence[tuple[int, Task]], progress: Callable[[int], None] | None) -> Iterator[tuple[int, PartResult]]:
+        def run(
+            tasks: Sequence[tuple[int, Task]], progress: Callable[[int], None] | None
+        ) -> Iterator[tuple[int, PartResult]]:
             futures = client.map(verify_chunk, [shared] * len(tasks), [t for _, t in tasks], pure=False)
             pending = {f.key: pair for f, pair in zip(futures, tasks, strict=True)}
             for future in as_completed(futures):  # type: ignore[no-untyped-call]

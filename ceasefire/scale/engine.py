@@ -44,9 +44,11 @@ Progress = Callable[[int], None]
 
 
 def chunks(
-    paths: Sequence[str | os.PathLike[str]], bad_rows: BadRows, part_rows: int = PART_ROWS,
+    paths: Sequence[str | os.PathLike[str]],
+    bad_rows: BadRows,
+    part_rows: int = PART_ROWS,
     progress: Progress | None = None,
-) -> list[Chunk]:  # fmt: skip
+) -> list[Chunk]:
     """The partitions of every input, in input order (text files are read now; ``progress``
     gets the rows of each batch read)."""
     out: list[Chunk] = []
@@ -85,16 +87,27 @@ def runner(agreement: Agreement, engine: str, scheduler: str | None = None) -> I
 
 
 def run_partitions(
-    agreement: Agreement, paths: Sequence[str | os.PathLike[str]], *, engine: str = "local",
-    scheduler: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None,
-    skip_bad_rows: bool = False, progress: Progress | None = None, part_rows: int = PART_ROWS,
-) -> Reduction:  # fmt: skip
+    agreement: Agreement,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    engine: str = "local",
+    scheduler: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
+    part_rows: int = PART_ROWS,
+) -> Reduction:
     """Every partition verified, repeated ids dropped: the reduction, ready to put together."""
     bad_rows = BadRows(skip=skip_bad_rows)
     read = _running_total(progress)
     parts = chunks(paths, bad_rows, part_rows, read)
-    intake = Intake(files=[os.fspath(p) for p in paths], bad_rows=list(bad_rows.messages),
-                    bad_row_count=bad_rows.count, not_incidents=bad_rows.ignored)  # fmt: skip
+    intake = Intake(
+        files=[os.fspath(p) for p in paths],
+        bad_rows=list(bad_rows.messages),
+        bad_row_count=bad_rows.count,
+        not_incidents=bad_rows.ignored,
+    )
     reduction = Reduction(agreement, intake, date_from, date_to)
     tasks = [Task(c, date_from, date_to, None, skip_bad_rows) for c in parts]
     with runner(agreement, engine, scheduler) as run:
@@ -107,15 +120,29 @@ def run_partitions(
 
 
 def verify_partitioned(
-    agreement: Agreement, paths: Sequence[str | os.PathLike[str]], *, engine: str = "local",
-    scheduler: str | None = None, date_from: dt.date | None = None, date_to: dt.date | None = None,
-    skip_bad_rows: bool = False, progress: Progress | None = None, part_rows: int = PART_ROWS,
-) -> Verification:  # fmt: skip
+    agreement: Agreement,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    engine: str = "local",
+    scheduler: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
+    part_rows: int = PART_ROWS,
+) -> Verification:
     """Verify the inputs partition by partition; the result equals ``pipeline.verify``'s."""
     return run_partitions(
-        agreement, paths, engine=engine, scheduler=scheduler, date_from=date_from, date_to=date_to,
-        skip_bad_rows=skip_bad_rows, progress=progress, part_rows=part_rows,
-    ).verification()  # fmt: skip
+        agreement,
+        paths,
+        engine=engine,
+        scheduler=scheduler,
+        date_from=date_from,
+        date_to=date_to,
+        skip_bad_rows=skip_bad_rows,
+        progress=progress,
+        part_rows=part_rows,
+    ).verification()
 
 
 def _running_total(progress: Progress | None) -> Progress | None:

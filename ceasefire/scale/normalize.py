@@ -38,22 +38,64 @@ from ceasefire.sources.rows import BadRows, RowError
 from ceasefire.sources.taxonomy import normalize_event_type
 from ceasefire.sources.weapons import infer_weapon
 
-__all__ = ["EPOCH_ORDINAL", "INCIDENT_SCHEMA", "acled_columns", "categorical", "id_array", "incident_columns",
-           "reported_days", "row_ids"]
+__all__ = [
+    "EPOCH_ORDINAL",
+    "INCIDENT_SCHEMA",
+    "acled_columns",
+    "categorical",
+    "id_array",
+    "incident_columns",
+    "reported_days",
+    "row_ids",
+]
 
 EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal(): Arrow date32 counts days from it
-TEXT_FIELDS = ("source", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2",
-               "assoc_actor_2", "attacker", "weapon", "country", "admin1", "location", "notes",
-               "source_name", "file")  # fmt: skip
-ACLED_TEXT = {"actor1": "actor1", "assoc_actor_1": "assoc_actor_1", "actor2": "actor2",
-              "assoc_actor_2": "assoc_actor_2", "country": "country", "admin1": "admin1",
-              "location": "location", "notes": "notes", "source_name": "source"}  # fmt: skip
+TEXT_FIELDS = (
+    "source",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "attacker",
+    "weapon",
+    "country",
+    "admin1",
+    "location",
+    "notes",
+    "source_name",
+    "file",
+)
+ACLED_TEXT = {
+    "actor1": "actor1",
+    "assoc_actor_1": "assoc_actor_1",
+    "actor2": "actor2",
+    "assoc_actor_2": "assoc_actor_2",
+    "country": "country",
+    "admin1": "admin1",
+    "location": "location",
+    "notes": "notes",
+    "source_name": "source",
+}
 _TEXT = pa.dictionary(pa.int32(), pa.string())
 INCIDENT_SCHEMA = pa.schema(
-    [("id", pa.string()), ("source", _TEXT), ("date", pa.date32()), ("date_end", pa.date32()),
-     ("date_precision", pa.int8()), ("lat", pa.float64()), ("lon", pa.float64()), ("geo_precision", pa.int8()),
-     ("radius_m", pa.float64()), *((name, _TEXT) for name in TEXT_FIELDS[1:9]), ("fatalities", pa.int64()),
-     *((name, _TEXT) for name in TEXT_FIELDS[9:]), ("line", pa.int64()), ("date_reported", pa.date32())],
+    [
+        ("id", pa.string()),
+        ("source", _TEXT),
+        ("date", pa.date32()),
+        ("date_end", pa.date32()),
+        ("date_precision", pa.int8()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("geo_precision", pa.int8()),
+        ("radius_m", pa.float64()),
+        *((name, _TEXT) for name in TEXT_FIELDS[1:9]),
+        ("fatalities", pa.int64()),
+        *((name, _TEXT) for name in TEXT_FIELDS[9:]),
+        ("line", pa.int64()),
+        ("date_reported", pa.date32()),
+    ],
     metadata={"ceasefire.layout": "incidents/v1"},
 )  # the ``incidents`` layout: one column per Incident field, in its order
 _MASKED = "\0"  # a value no source holds: stands for rows a step does not look at
@@ -100,8 +142,9 @@ def reported_days(table: pa.Table, layout: str) -> npt.NDArray[np.int64]:
     if layout == "incidents":
         reported = _zero_null(table["date_reported"]) if "date_reported" in table.column_names else 0
         return np.where(reported > 0, reported, _ordinals(table["date"]))
-    dates = Applied(_date_range, [_text(table, "event_date"), _text(table, "time_precision", "1")],
-                    _Checks(table.num_rows))  # fmt: skip
+    dates = Applied(
+        _date_range, [_text(table, "event_date"), _text(table, "time_precision", "1")], _Checks(table.num_rows)
+    )
     return dates.numbers(np.int64, 0)
 
 
@@ -187,7 +230,9 @@ def _as_categorical(values: npt.NDArray[Any]) -> Any:
 
 def _text(table: pa.Table, name: str, default: str = "") -> Any:
     """Any column as text categories (numbers as the CSV would spell them)."""
-    if name in table.column_names and not (pa.types.is_dictionary(table[name].type) or pa.types.is_string(table[name].type)):
+    if name in table.column_names and not (
+        pa.types.is_dictionary(table[name].type) or pa.types.is_string(table[name].type)
+    ):
         table = table.set_column(table.column_names.index(name), name, pc.cast(table[name], pa.string()))
     return categorical(table, name, default)
 
@@ -201,8 +246,10 @@ def _coordinates(table: pa.Table, name: str, limit: float, checks: _Checks) -> n
     values = np.asarray(pc.cast(column, pa.float64()).fill_null(np.nan).to_numpy(), np.float64)
     errors = np.full(len(values), None, dtype=object)
     bad = ~(np.abs(values) <= limit)
-    errors[bad] = [f"{name}: {x:g} is out of range (-{limit:g} to {limit:g})" if not np.isnan(x)
-                   else f"{name}: '' is not a number" for x in values[bad]]  # fmt: skip
+    errors[bad] = [
+        f"{name}: {x:g} is out of range (-{limit:g} to {limit:g})" if not np.isnan(x) else f"{name}: '' is not a number"
+        for x in values[bad]
+    ]
     checks.add(errors)
     return values
 
@@ -218,14 +265,22 @@ def acled_columns(table: pa.Table, name: str, first_row: int, bad_rows: BadRows)
     geo = Applied(lambda t: parse_code("geo_precision", t, _GEO_CODES), [_text(table, "geo_precision", "1")], checks)
     first, last = dates.numbers(np.int64, 1), dates.numbers(np.int64, 2)
     raw: dict[str, Any] = {
-        "id": ids, "source": categorical(table, _MASKED, "acled"), "file": categorical(table, _MASKED, name),
-        "lat": _coordinates(table, "latitude", 90.0, checks), "lon": _coordinates(table, "longitude", 180.0, checks),
-        "fatalities": Applied(lambda t: parse_count("fatalities", t), [_text(table, "fatalities")], checks).numbers(np.int64),
-        "date": first, "date_end": np.where(last != first, last, 0), "date_reported": dates.numbers(np.int64, 0),
-        "date_precision": dates.numbers(np.int8, 3, 1), "geo_precision": geo.numbers(np.int8, default=1),
+        "id": ids,
+        "source": categorical(table, _MASKED, "acled"),
+        "file": categorical(table, _MASKED, name),
+        "lat": _coordinates(table, "latitude", 90.0, checks),
+        "lon": _coordinates(table, "longitude", 180.0, checks),
+        "fatalities": Applied(lambda t: parse_count("fatalities", t), [_text(table, "fatalities")], checks).numbers(
+            np.int64
+        ),
+        "date": first,
+        "date_end": np.where(last != first, last, 0),
+        "date_reported": dates.numbers(np.int64, 0),
+        "date_precision": dates.numbers(np.int8, 3, 1),
+        "geo_precision": geo.numbers(np.int8, default=1),
         "line": np.arange(first_row + 1, first_row + 1 + table.num_rows, dtype=np.int64),
         **{field: categorical(table, column) for field, column in ACLED_TEXT.items()},
-    }  # fmt: skip
+    }
     radii = np.array([0.0, *(radius_m("acled", c) for c in place_codes("acled"))])
     raw["radius_m"] = radii[np.clip(raw["geo_precision"], 0, len(radii) - 1)]
     raw["event_type"], raw["sub_event_type"] = _event_types(table, raw, checks)
@@ -255,7 +310,8 @@ def _event_types(table: pa.Table, raw: dict[str, Any], checks: _Checks) -> tuple
     to be mapped are resolved per distinct combination of those too."""
     kind, sub = categorical(table, "event_type"), categorical(table, "sub_event_type")
     context = np.array([" ".join(str(c).lower().split()) in _CONTEXT_TYPES for c in kind.categories] + [False])[
-        np.asarray(kind.codes, np.intp)]  # fmt: skip
+        np.asarray(kind.codes, np.intp)
+    ]
     empty = pd.Categorical.from_codes(np.zeros(len(kind), np.int8), pd.Index([""]))
     inter1, inter2 = _text(table, "inter1"), _text(table, "inter2")
     extra = [raw["notes"], raw["actor1"], raw["actor2"], inter1, inter2]
@@ -283,5 +339,7 @@ def _weapons(table: pa.Table, raw: dict[str, Any], checks: _Checks) -> Any:
     given = Applied(lambda t: parse_weapon("weapon", t), [categorical(table, "weapon")], checks).text()
     unknown = np.asarray(given == "", bool)
     notes = _where(unknown, raw["notes"], None)
-    inferred = Applied(lambda s, n: infer_weapon(s, "" if n == _MASKED else n), [raw["sub_event_type"], notes], checks).text()
+    inferred = Applied(
+        lambda s, n: infer_weapon(s, "" if n == _MASKED else n), [raw["sub_event_type"], notes], checks
+    ).text()
     return _as_categorical(np.where(unknown, np.asarray(inferred, object), np.asarray(given, object)))

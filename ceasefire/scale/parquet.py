@@ -81,8 +81,13 @@ class Part:
 
     def _strings(self, columns: list[str] | None) -> list[str]:
         schema = pq.read_schema(self.path)
-        return [f.name for f in schema if pa.types.is_string(f.type) and (columns is None or f.name in columns)
-                and f.name not in ("id", "event_id_cnty", "data_id")]  # fmt: skip
+        return [
+            f.name
+            for f in schema
+            if pa.types.is_string(f.type)
+            and (columns is None or f.name in columns)
+            and f.name not in ("id", "event_id_cnty", "data_id")
+        ]
 
 
 def parquet_parts(path: str | os.PathLike[str], part_rows: int = PART_ROWS) -> list[Part]:

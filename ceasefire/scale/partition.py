@@ -42,10 +42,31 @@ __all__ = ["Chunk", "PartResult", "Runner", "Task", "id_hashes", "to_arrow", "ve
 
 HASH_KEYS = ("ceasefire:ids:a0", "ceasefire:ids:b1")  # two 64-bit SipHashes: 128 bits per id
 
-ACLED_READ = ("event_id_cnty", "data_id", "event_date", "time_precision", "event_type", "sub_event_type",
-              "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "country", "admin1",
-              "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities", "weapon",
-              "attacker")  # fmt: skip
+ACLED_READ = (
+    "event_id_cnty",
+    "data_id",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+    "weapon",
+    "attacker",
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +86,11 @@ class Chunk:
         """The named columns (None: all); ``progress`` gets the rows of each Parquet row group
         read (a table in memory was read, and counted, when the chunk was made)."""
         if self.table is not None:
-            return self.table if columns is None else self.table.select([c for c in columns if c in self.table.column_names])
+            return (
+                self.table
+                if columns is None
+                else self.table.select([c for c in columns if c in self.table.column_names])
+            )
         assert self.part is not None
         return self.part.read(columns, progress)
 
@@ -126,13 +151,16 @@ def verify_chunk(agreement: Agreement, task: Task, progress: Progress | None = N
     rows, local = np.unique(findings.incident, return_inverse=True)
     return PartResult(
         findings=replace(findings, incident=local.astype(np.intp)),
-        incidents=_compact(table.take(rows)), id_hash=id_hash,
+        incidents=_compact(table.take(rows)),
+        id_hash=id_hash,
         daily=daily_violations(agreement, table, findings),
-        admitted=len(table), outside_period=int(np.count_nonzero(~inside)),
+        admitted=len(table),
+        outside_period=int(np.count_nonzero(~inside)),
         last_day=int(table.day1.max(initial=0)),
-        unresolved=tuple(resolver.unresolved()), bad_rows=bad_rows,
+        unresolved=tuple(resolver.unresolved()),
+        bad_rows=bad_rows,
         seconds=time.perf_counter() - start,
-    )  # fmt: skip
+    )
 
 
 def _admitted(raw: Mapping[str, Any], task: Task) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
@@ -180,7 +208,8 @@ def to_arrow(table: IncidentTable, rows: npt.NDArray[np.intp]) -> pa.Table:
         if name in STRING_FIELDS and name != "id":
             cat = values if isinstance(values, pd.Categorical) else pd.Categorical(values)
             data[name] = pa.DictionaryArray.from_arrays(
-                pa.array(np.asarray(cat.codes, np.int32)), pa.array(np.asarray(cat.categories, dtype=object), pa.string())
+                pa.array(np.asarray(cat.codes, np.int32)),
+                pa.array(np.asarray(cat.categories, dtype=object), pa.string()),
             )
         else:
             data[name] = pa.array(values)

@@ -67,8 +67,9 @@ class Tally:
 class Reduction:
     """The results of the partitions ``0 .. n-1`` of one input, reduced (see the module)."""
 
-    def __init__(self, agreement: Agreement, intake: Intake, date_from: dt.date | None = None,
-                 date_to: dt.date | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, agreement: Agreement, intake: Intake, date_from: dt.date | None = None, date_to: dt.date | None = None
+    ) -> None:
         self.agreement, self.intake, self.date_from, self.date_to = agreement, intake, date_from, date_to
         self.incidents: dict[int, Columns] = {}
         self.findings: dict[int, Columns] = {}
@@ -81,8 +82,16 @@ class Reduction:
         self.incidents[index] = _flatten(part.incidents)
         self.findings[index] = {f: getattr(part.findings, f) for f in _FINDINGS} | {"places": part.findings.places}
         self.id_hash.setdefault(index, part.id_hash)
-        self.tallies[index] = Tally(part.daily, part.admitted, part.outside_period, part.last_day, part.unresolved,
-                                    part.bad_rows, part.seconds, len(part.incidents))  # fmt: skip
+        self.tallies[index] = Tally(
+            part.daily,
+            part.admitted,
+            part.outside_period,
+            part.last_day,
+            part.unresolved,
+            part.bad_rows,
+            part.seconds,
+            len(part.incidents),
+        )
 
     def repeats(self) -> dict[int, npt.NDArray[np.bool_]]:
         """Per partition with repeated ids: which of its incidents inside the period repeat an
@@ -105,7 +114,7 @@ class Reduction:
         drop[candidates[pd.DataFrame(pairs).duplicated(keep="first").to_numpy()]] = True
         self.intake.duplicates = int(drop.sum())
         bounds = np.cumsum([0, *(len(self.id_hash[i]) for i in order)])
-        masks = {i: drop[bounds[k]: bounds[k + 1]] for k, i in enumerate(order)}
+        masks = {i: drop[bounds[k] : bounds[k + 1]] for k, i in enumerate(order)}
         return {i: mask for i, mask in masks.items() if mask.any()}
 
     def verification(self) -> Verification:
@@ -130,9 +139,12 @@ class Reduction:
 
 
 def reduce_parts(
-    agreement: Agreement, parts: Iterable[PartResult], intake: Intake,
-    date_from: dt.date | None = None, date_to: dt.date | None = None,
-) -> Verification:  # fmt: skip
+    agreement: Agreement,
+    parts: Iterable[PartResult],
+    intake: Intake,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Verification:
     """One verification from the results of consecutive partitions of the input, in order
     (repeated ids already dropped)."""
     reduction = Reduction(agreement, intake, date_from, date_to)
@@ -166,7 +178,9 @@ def _table(pieces: list[Columns], sizes: Sequence[int], agreement: Agreement) ->
         merged[key] = _concat([p.pop(key) for p in pieces])
         _give_back()
     columns = {k.removeprefix("columns."): merged.pop(k) for k in list(merged) if k.startswith("columns.")}
-    sides: dict[str, Any] = {s: SideColumns(**{f: merged.pop(f"{s}.{f}") for f in SideColumns.__slots__}) for s in ("side1", "side2")}
+    sides: dict[str, Any] = {
+        s: SideColumns(**{f: merged.pop(f"{s}.{f}") for f in SideColumns.__slots__}) for s in ("side1", "side2")
+    }
     return IncidentTable(columns=columns, **sides, **merged)
 
 
@@ -186,17 +200,21 @@ def _shifted(codes: list[npt.NDArray[np.intp]], counts: Sequence[int]) -> npt.ND
     out = np.empty(sum(len(c) for c in codes), np.intp)
     start = 0
     for piece, offset in zip(codes, offsets, strict=True):
-        out[start: start + len(piece)] = piece + offset
+        out[start : start + len(piece)] = piece + offset
         start += len(piece)
     return out
 
 
-def _recoded(codes: list[npt.NDArray[np.intp]], names: list[tuple[str, ...]]) -> tuple[npt.NDArray[np.intp], tuple[str, ...]]:
+def _recoded(
+    codes: list[npt.NDArray[np.intp]], names: list[tuple[str, ...]]
+) -> tuple[npt.NDArray[np.intp], tuple[str, ...]]:
     """Codes into per-piece name lists, recoded into their union (-1 stays -1)."""
     union = list(dict.fromkeys(n for piece in names for n in piece))
     index = {n: i for i, n in enumerate(union)}
     recode = [np.array([*(index[n] for n in piece), -1], np.intp) for piece in names]
-    return np.concatenate([r[c] for r, c in zip(recode, codes, strict=True)]) if codes else np.zeros(0, np.intp), tuple(union)
+    return np.concatenate([r[c] for r, c in zip(recode, codes, strict=True)]) if codes else np.zeros(0, np.intp), tuple(
+        union
+    )
 
 
 def _findings(pieces: list[Columns], sizes: Sequence[int]) -> FindingTable:
@@ -205,10 +223,14 @@ def _findings(pieces: list[Columns], sizes: Sequence[int]) -> FindingTable:
     places = list(dict.fromkeys(p for piece in pieces for p in piece["places"]))
     remap = [np.array([places.index(p) for p in piece.pop("places")] + [-1], np.int16) for piece in pieces]
     merged: Columns = {"incident": _shifted([p.pop("incident") for p in pieces], sizes)}
-    merged["place_id"] = np.concatenate([r[p.pop("place_id")] for r, p in zip(remap, pieces, strict=True)] or [np.zeros(0, np.int16)])
+    merged["place_id"] = np.concatenate(
+        [r[p.pop("place_id")] for r, p in zip(remap, pieces, strict=True)] or [np.zeros(0, np.int16)]
+    )
     for name in _FINDINGS:
         if name not in merged:
-            merged[name] = np.concatenate([p.pop(name) for p in pieces]) if pieces else getattr(FindingTable.concat([], ()), name)
+            merged[name] = (
+                np.concatenate([p.pop(name) for p in pieces]) if pieces else getattr(FindingTable.concat([], ()), name)
+            )
             _give_back()
     return FindingTable(**merged, places=tuple(places))
 

@@ -91,7 +91,5 @@ def parse_weapon(column: str, text: str) -> str:
     """A weapon class from model.WEAPON_CLASSES (any case), or "" for an empty field."""
     weapon = text.strip().lower()
     if weapon and weapon not in _WEAPONS:
-        raise RowError(
-            column, f"{text.strip()!r} is not a weapon class ({', '.join(WEAPON_CLASSES)})"
-        )
+        raise RowError(column, f"{text.strip()!r} is not a weapon class ({', '.join(WEAPON_CLASSES)})")
     return weapon

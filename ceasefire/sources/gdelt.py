@@ -165,21 +165,15 @@ def read_gdelt(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
             bad_rows.report(f"{name}:{line}: {error}")
 
 
-def _first_layout(
-    fields: list[str], name: str, line: int, bad_rows: BadRows
-) -> tuple[int, _Columns]:
+def _first_layout(fields: list[str], name: str, line: int, bad_rows: BadRows) -> tuple[int, _Columns]:
     layout = GDELT_LAYOUTS.get(len(fields))
     if layout is None:
         counts = ", ".join(str(n) for n in GDELT_LAYOUTS)
-        fail_file(
-            bad_rows, f"{name}:{line}: {len(fields)} tab-separated fields (GDELT has {counts})"
-        )
+        fail_file(bad_rows, f"{name}:{line}: {len(fields)} tab-separated fields (GDELT has {counts})")
     return len(fields), _Columns.of(layout[1])
 
 
-def _incident(
-    fields: list[str], columns: _Columns, event: tuple[str, str, str], name: str, line: int
-) -> Incident:
+def _incident(fields: list[str], columns: _Columns, event: tuple[str, str, str], name: str, line: int) -> Incident:
     event_type, sub_event_type, weapon = event
     lat_text, lon_text = fields[columns.lat], fields[columns.lon]
     if not lat_text or not lon_text:

@@ -134,9 +134,7 @@ def _collection(text: str, name: str) -> tuple[dict[str, Any], list[tuple[int, A
                 position = _skip(text, _expect(text, position, ","))
             key, end = _DECODER.raw_decode(text, position)
             if not isinstance(key, str):
-                raise json.JSONDecodeError(
-                    "expected a property name in double quotes", text, position
-                )
+                raise json.JSONDecodeError("expected a property name in double quotes", text, position)
             position = _skip(text, _expect(text, _skip(text, end), ":"))
             if key == "features" and text.startswith("[", position):
                 features, position = _array(text, position)

@@ -33,9 +33,7 @@ class WeaponRule(NamedTuple):
 
 WEAPON_RULES: tuple[WeaponRule, ...] = (
     WeaponRule("chemical", CHEMICAL_WEAPON, ("chlorine", "sarin", "chemical"), (CHEMICAL_WEAPON,)),
-    WeaponRule(
-        "heavy_mlrs", SHELLING, ("smerch", "uragan", "tornado", "tos 1", "tos 1a", "heavy mlrs")
-    ),
+    WeaponRule("heavy_mlrs", SHELLING, ("smerch", "uragan", "tornado", "tos 1", "tos 1a", "heavy mlrs")),
     WeaponRule("mlrs", SHELLING, ("grad", "mlrs", "multiple rocket", "rocket launcher")),
     WeaponRule("mortar", SHELLING, ("mortar",)),
     WeaponRule(

@@ -59,9 +59,7 @@ def open_store(
     if "://" in text:
         raise StoreError(f"--db {text}: not a file path nor a postgresql:// URL")
     database = SQLiteDatabase(text, create=create)
-    return SQLStore(
-        database, key_path=key or Path(text + ".key"), evidence_dir=evidence or Path(text + ".evidence")
-    )
+    return SQLStore(database, key_path=key or Path(text + ".key"), evidence_dir=evidence or Path(text + ".evidence"))
 
 
 def _env_path(name: str) -> Path | None:

@@ -71,20 +71,31 @@ def _check_records(store: SQLStore, report: LogReport) -> None:
             _check_record(kind, row, digests, entries, claimed, report)
         for child in kind.children:
             for owner in digests[child.table]:  # child rows whose record is missing
-                report.problems.append(LogProblem(f"table {child.table}: rows of {child.parent_key} {owner} "
-                                                  f"belong to no logged {kind.table} row"))  # fmt: skip
+                report.problems.append(
+                    LogProblem(
+                        f"table {child.table}: rows of {child.parent_key} {owner} belong to no logged {kind.table} row"
+                    )
+                )
     for idx in sorted(set(entries) - set(claimed)):
-        report.problems.append(LogProblem("no stored row matches it (a recorded row was deleted)", idx, _kind_of(entries[idx])))
+        report.problems.append(
+            LogProblem("no stored row matches it (a recorded row was deleted)", idx, _kind_of(entries[idx]))
+        )
 
 
 def _check_record(
-    kind: Kind, row: Row, digests: dict[str, dict[object, str]], entries: dict[int, str],
-    claimed: dict[int, str], report: LogReport,
-) -> None:  # fmt: skip
+    kind: Kind,
+    row: Row,
+    digests: dict[str, dict[object, str]],
+    entries: dict[int, str],
+    claimed: dict[int, str],
+    report: LogReport,
+) -> None:
     index = row["log_index"]
     children = {c.table: digests[c.table].pop(row[c.key], children_digest(())) for c in kind.children}
     if not isinstance(index, int) or index not in entries:
-        report.problems.append(LogProblem(f"table {kind.table}: a row points at log entry {index!r}, which does not exist"))
+        report.problems.append(
+            LogProblem(f"table {kind.table}: a row points at log entry {index!r}, which does not exist")
+        )
         return
     if index in claimed:
         report.problems.append(LogProblem(f"claimed by rows of both {claimed[index]} and {kind.table}", index))
@@ -96,7 +107,11 @@ def _check_record(
         report.problems.append(LogProblem(f"its {kind.table} row cannot be logged: {error}", index, kind.name))
         return
     if expected != entries[index]:
-        report.problems.append(LogProblem(f"does not match its {kind.table} row as stored (the row or the entry was changed)", index, kind.name))
+        report.problems.append(
+            LogProblem(
+                f"does not match its {kind.table} row as stored (the row or the entry was changed)", index, kind.name
+            )
+        )
 
 
 def _child_digests(store: SQLStore, child: Child) -> dict[object, str]:
@@ -149,7 +164,9 @@ def _check_key(store: SQLStore, report: LogReport) -> Ed25519PublicKey | None:
 
 
 def _check_checkpoints(store: SQLStore, public: Ed25519PublicKey | None, tree: MerkleLog, report: LogReport) -> None:
-    rows = store.db.dicts("SELECT id, origin, size, root_hash, timestamp, key_id, signature FROM checkpoints ORDER BY id")
+    rows = store.db.dicts(
+        "SELECT id, origin, size, root_hash, timestamp, key_id, signature FROM checkpoints ORDER BY id"
+    )
     for row in rows:
         report.checkpoints += 1
         number = row.pop("id")

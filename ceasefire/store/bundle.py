@@ -83,8 +83,10 @@ def _named_files(path: Path, text: str) -> list[str]:
             name = entry.get("file") if isinstance(entry, dict) else None
             if isinstance(name, str):
                 if posixpath.isabs(name) or Path(name).is_absolute():
-                    raise StoreError(f"{path}: {section}: file {name!r} is an absolute path; "
-                                     "give it relative to the agreement so the database can keep it")  # fmt: skip
+                    raise StoreError(
+                        f"{path}: {section}: file {name!r} is an absolute path; "
+                        "give it relative to the agreement so the database can keep it"
+                    )
                 names.append(name)
     return sorted(set(names))
 

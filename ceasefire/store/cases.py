@@ -48,9 +48,16 @@ def open_case(store: SQLStore, submitter: Submitter, title: str, allegation: str
             if not store.db.execute("SELECT 1 FROM report_versions WHERE report_id = ?", (report_id,)):
                 raise UnknownRecord(f"report {report_id}: no such report")
         case_id = _next_id(store, "cases")
-        row = {"id": case_id, "title": title, "allegation": allegation,
-               "reports": canonical_json(sorted(set(reports))).decode("utf-8"), "token_id": submitter.token_id,
-               "role": submitter.role, "party": submitter.party, "created_at": _now()}  # fmt: skip
+        row = {
+            "id": case_id,
+            "title": title,
+            "allegation": allegation,
+            "reports": canonical_json(sorted(set(reports))).decode("utf-8"),
+            "token_id": submitter.token_id,
+            "role": submitter.role,
+            "party": submitter.party,
+            "created_at": _now(),
+        }
         store._append("case", row)
         store.checkpoint()
     found = get_case(store, case_id)
@@ -58,7 +65,9 @@ def open_case(store: SQLStore, submitter: Submitter, title: str, allegation: str
     return found
 
 
-def add_case_step(store: SQLStore, submitter: Submitter, case_id: int, kind: str, fields: Mapping[str, Any]) -> CaseStep:
+def add_case_step(
+    store: SQLStore, submitter: Submitter, case_id: int, kind: str, fields: Mapping[str, Any]
+) -> CaseStep:
     """Append a ``request``, ``response`` or ``assessment`` (``fields``: its columns; for a
     response ``request_id`` may be None: the latest request addressed to the submitter's party)."""
     log_kind, columns = STEPS[kind]
@@ -69,12 +78,20 @@ def add_case_step(store: SQLStore, submitter: Submitter, case_id: int, kind: str
         if kind == "request":
             store._check_party(str(values["party"]))
         if kind == "response":
-            values["request_id"], values["party"] = _addressed(store, case_id, values.get("request_id"), submitter.party), submitter.party
+            values["request_id"], values["party"] = (
+                _addressed(store, case_id, values.get("request_id"), submitter.party),
+                submitter.party,
+            )
         if kind == "assessment" and values["conclusion"] not in CONCLUSIONS:
             raise InputError(f"conclusion: {values['conclusion']!r} is not one of {', '.join(CONCLUSIONS)}")
         row = {c: canonical_json(values[c]).decode("utf-8") if c in _JSON else values[c] for c in columns}
-        row |= {"id": _next_id(store, KINDS[log_kind].table), "case_id": case_id, "token_id": submitter.token_id,
-                "role": submitter.role, "created_at": _now()}  # fmt: skip
+        row |= {
+            "id": _next_id(store, KINDS[log_kind].table),
+            "case_id": case_id,
+            "token_id": submitter.token_id,
+            "role": submitter.role,
+            "created_at": _now(),
+        }
         index = store._append(log_kind, row)
         store.checkpoint()
     return _step(kind, {**row, "party": row.get("party")}, index, columns)
@@ -83,8 +100,9 @@ def add_case_step(store: SQLStore, submitter: Submitter, case_id: int, kind: str
 def _addressed(store: SQLStore, case_id: int, request_id: int | None, party: str | None) -> int:
     """The request of ``case_id`` addressed to ``party`` being answered (the latest by default)."""
     extra, params = ("AND id = ?", (request_id,)) if request_id is not None else ("", ())
-    rows = store.db.execute(f"SELECT MAX(id) FROM case_requests WHERE case_id = ? AND party = ? {extra}",
-                            (case_id, party, *params))  # fmt: skip
+    rows = store.db.execute(
+        f"SELECT MAX(id) FROM case_requests WHERE case_id = ? AND party = ? {extra}", (case_id, party, *params)
+    )
     if rows[0][0] is None:
         which = f"request {request_id}" if request_id is not None else "no request"
         raise UnknownRecord(f"case {case_id}: {which} addressed to party {party!r}")
@@ -93,7 +111,9 @@ def _addressed(store: SQLStore, case_id: int, request_id: int | None, party: str
 
 def list_cases(store: SQLStore, party: str | None = None) -> list[CaseRecord]:
     """Every case by id, or (``party`` given) those with a request addressed to ``party``."""
-    where, params = ("", ()) if party is None else ("WHERE id IN (SELECT case_id FROM case_requests WHERE party = ?)", (party,))
+    where, params = (
+        ("", ()) if party is None else ("WHERE id IN (SELECT case_id FROM case_requests WHERE party = ?)", (party,))
+    )
     with store.db.read():
         ids = [int(i) for (i,) in store.db.execute(f"SELECT id FROM cases {where} ORDER BY id", params)]
         found = [get_case(store, i) for i in ids]
@@ -110,9 +130,16 @@ def get_case(store: SQLStore, case_id: int) -> CaseRecord | None:
         for row in store.db.dicts(KINDS[log_kind].select("WHERE case_id = ?"), (case_id,)):
             steps.append(_step(kind, row, int(row["log_index"]), columns))
     r = rows[0]
-    return CaseRecord(id=int(r["id"]), title=r["title"], allegation=r["allegation"], reports=tuple(json.loads(r["reports"])),
-                      opened_by=Submitter(int(r["token_id"]), r["role"], r["party"]), created_at=r["created_at"],
-                      log_index=int(r["log_index"]), steps=tuple(sorted(steps, key=lambda s: s.log_index)))  # fmt: skip
+    return CaseRecord(
+        id=int(r["id"]),
+        title=r["title"],
+        allegation=r["allegation"],
+        reports=tuple(json.loads(r["reports"])),
+        opened_by=Submitter(int(r["token_id"]), r["role"], r["party"]),
+        created_at=r["created_at"],
+        log_index=int(r["log_index"]),
+        steps=tuple(sorted(steps, key=lambda s: s.log_index)),
+    )
 
 
 def _step(kind: str, row: Row, index: int, columns: tuple[str, ...]) -> CaseStep:

@@ -42,8 +42,12 @@ def news_imports(store: SQLStore) -> list[NewsImportRecord]:
 
 
 def add_news(
-    store: SQLStore, source: Path, published: dt.date | None, agreement_version: int, claims: Sequence[NewsClaim],
-) -> NewsImportRecord:  # fmt: skip
+    store: SQLStore,
+    source: Path,
+    published: dt.date | None,
+    agreement_version: int,
+    claims: Sequence[NewsClaim],
+) -> NewsImportRecord:
     """Record the article in ``source`` and its ``claims``; idempotent by the file's SHA-256."""
     from ceasefire.store.sqlstore import now
 
@@ -54,9 +58,15 @@ def add_news(
             return found
         import_id = _next_id(store, "news_imports")
         at = now()
-        row = {"id": import_id, "sha256": evidence.sha256, "name": str(source),
-               "published": published.isoformat() if published else None,
-               "agreement_version": agreement_version, "claims": len(claims), "created_at": at}  # fmt: skip
+        row = {
+            "id": import_id,
+            "sha256": evidence.sha256,
+            "name": str(source),
+            "published": published.isoformat() if published else None,
+            "agreement_version": agreement_version,
+            "claims": len(claims),
+            "created_at": at,
+        }
         store._append("news_import", row)
         first = _next_id(store, "claims")
         for seq, claim in enumerate(claims):
@@ -71,11 +81,23 @@ def _next_id(store: SQLStore, table: str) -> int:
 
 
 def _claim_row(claim: NewsClaim, claim_id: int, import_id: int, seq: int, at: str) -> dict[str, Any]:
-    return {"id": claim_id, "news_import_id": import_id, "seq": seq, "file": claim.file, "speaker": claim.speaker,
-            "speaker_party": claim.speaker_party, "cited_by": claim.cited_by, "claim_kind": claim.kind,
-            "accused": canonical_json(list(claim.accused)).decode("utf-8"), "obligation": claim.obligation,
-            "category": claim.category, "quote": claim.quote, "sentence": claim.sentence,
-            "date": claim.date.isoformat() if claim.date else None, "created_at": at}  # fmt: skip
+    return {
+        "id": claim_id,
+        "news_import_id": import_id,
+        "seq": seq,
+        "file": claim.file,
+        "speaker": claim.speaker,
+        "speaker_party": claim.speaker_party,
+        "cited_by": claim.cited_by,
+        "claim_kind": claim.kind,
+        "accused": canonical_json(list(claim.accused)).decode("utf-8"),
+        "obligation": claim.obligation,
+        "category": claim.category,
+        "quote": claim.quote,
+        "sentence": claim.sentence,
+        "date": claim.date.isoformat() if claim.date else None,
+        "created_at": at,
+    }
 
 
 def stored_claims(store: SQLStore) -> list[NewsClaim]:
@@ -86,12 +108,21 @@ def stored_claims(store: SQLStore) -> list[NewsClaim]:
 
     rows = store.db.dicts(KINDS["claim"].select().replace("ORDER BY log_index", "ORDER BY news_import_id, seq"))
     return [
-        NewsClaim(file=r["file"], speaker=r["speaker"], speaker_party=r["speaker_party"], cited_by=r["cited_by"],
-                  kind=r["claim_kind"], accused=tuple(json.loads(r["accused"])), obligation=r["obligation"],
-                  category=r["category"], quote=r["quote"], sentence=int(r["sentence"]),
-                  date=dt.date.fromisoformat(r["date"]) if r["date"] else None)
+        NewsClaim(
+            file=r["file"],
+            speaker=r["speaker"],
+            speaker_party=r["speaker_party"],
+            cited_by=r["cited_by"],
+            kind=r["claim_kind"],
+            accused=tuple(json.loads(r["accused"])),
+            obligation=r["obligation"],
+            category=r["category"],
+            quote=r["quote"],
+            sentence=int(r["sentence"]),
+            date=dt.date.fromisoformat(r["date"]) if r["date"] else None,
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def claims_ledger(store: SQLStore, findings: Sequence[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
@@ -118,12 +149,19 @@ def _finding(doc: dict[str, Any]) -> Finding:
     from ceasefire.model import Finding
 
     return Finding(
-        id=doc["id"], obligation=doc["obligation"], category=doc.get("category", ""), status=doc["status"],
-        parties=tuple(doc.get("parties", ())), attribution=doc.get("attribution", ""),
-        incidents=tuple(doc.get("incidents", ())), date=dt.date.fromisoformat(doc["date"]),
-        lat=float(doc.get("lat", 0.0)), lon=float(doc.get("lon", 0.0)),
-        confidence=float(doc.get("confidence", 0.0)), explanation=doc.get("explanation", ""),
-    )  # fmt: skip
+        id=doc["id"],
+        obligation=doc["obligation"],
+        category=doc.get("category", ""),
+        status=doc["status"],
+        parties=tuple(doc.get("parties", ())),
+        attribution=doc.get("attribution", ""),
+        incidents=tuple(doc.get("incidents", ())),
+        date=dt.date.fromisoformat(doc["date"]),
+        lat=float(doc.get("lat", 0.0)),
+        lon=float(doc.get("lon", 0.0)),
+        confidence=float(doc.get("confidence", 0.0)),
+        explanation=doc.get("explanation", ""),
+    )
 
 
 def _record(row: Row, *, new: bool) -> NewsImportRecord:

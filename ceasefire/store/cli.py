@@ -34,8 +34,12 @@ Evidence = Annotated[
 ]
 Format = Annotated[str, typer.Option("--format", help="text | json")]
 
-token_app = typer.Typer(name="token", help="Access tokens. Example: ceasefire token create --db cf.db --role analyst", no_args_is_help=True)
-log_app = typer.Typer(name="log", help="The tamper-evident log. Example: ceasefire log verify --db cf.db", no_args_is_help=True)
+token_app = typer.Typer(
+    name="token", help="Access tokens. Example: ceasefire token create --db cf.db --role analyst", no_args_is_help=True
+)
+log_app = typer.Typer(
+    name="log", help="The tamper-evident log. Example: ceasefire log verify --db cf.db", no_args_is_help=True
+)
 
 
 @contextmanager
@@ -86,13 +90,23 @@ def init(
         done = init_database(store, agreement)
         v = done.version
         if fmt == "json":
-            _print_json({"agreement": v.agreement_id, "version": v.version, "sha256": v.sha256,
-                         "created": done.created, "migrations": done.migrations,
-                         "log_index": v.log_index, "checkpoint": done.checkpoint.to_dict()})  # fmt: skip
+            _print_json(
+                {
+                    "agreement": v.agreement_id,
+                    "version": v.version,
+                    "sha256": v.sha256,
+                    "created": done.created,
+                    "migrations": done.migrations,
+                    "log_index": v.log_index,
+                    "checkpoint": done.checkpoint.to_dict(),
+                }
+            )
             return
         state = "stored" if done.created else "unchanged, still"
-        typer.echo(f"{store.url}: agreement {v.agreement_id} {state} version {v.version} "
-                   f"(log: {done.checkpoint.size} entries, key {done.checkpoint.key_id})")  # fmt: skip
+        typer.echo(
+            f"{store.url}: agreement {v.agreement_id} {state} version {v.version} "
+            f"(log: {done.checkpoint.size} entries, key {done.checkpoint.key_id})"
+        )
 
 
 def import_events(
@@ -101,7 +115,8 @@ def import_events(
         list[Path] | None, typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")
     ] = None,
     news: Annotated[
-        list[Path] | None, typer.Option("--news", help="A news article (text or HTML) whose claims to store; repeatable.")
+        list[Path] | None,
+        typer.Option("--news", help="A news article (text or HTML) whose claims to store; repeatable."),
     ] = None,
     key: Key = None,
     evidence: Evidence = None,
@@ -138,10 +153,15 @@ def _import_events(store: SQLStore, events: list[Path], fmt: str) -> dict[str, A
             what = f"{record.incidents} incidents" if record.new else "already imported"
             typer.echo(f"{record.name}: {what} (import {record.id}, sha256 {record.sha256[:12]})")
         run = done.run
-        typer.echo(f"run {run.id}: {run.findings} findings from {run.incidents} incidents under "
-                   f"{run.agreement_id} version {run.agreement_version}")  # fmt: skip
-    return {"imports": [{**r.__dict__} for r in done.imports], "run": done.run.__dict__,
-            "checkpoint": done.checkpoint.to_dict()}  # fmt: skip
+        typer.echo(
+            f"run {run.id}: {run.findings} findings from {run.incidents} incidents under "
+            f"{run.agreement_id} version {run.agreement_version}"
+        )
+    return {
+        "imports": [{**r.__dict__} for r in done.imports],
+        "run": done.run.__dict__,
+        "checkpoint": done.checkpoint.to_dict(),
+    }
 
 
 def _import_news(store: SQLStore, news: list[Path], fmt: str) -> list[dict[str, Any]]:
@@ -189,13 +209,23 @@ def log_verify(db: Db, key: Key = None, evidence: Evidence = None, fmt: Format =
         report = store.verify_log()
     first = report.first()
     if fmt == "json":
-        _print_json({"ok": report.ok, "size": report.size, "root_hash": report.root_hash,
-                     "checkpoints": report.checkpoints, "evidence_files": report.evidence_files,
-                     "key_id": report.key_id, "first_problem": str(first) if first else None,
-                     "problems": [str(p) for p in report.problems]})  # fmt: skip
+        _print_json(
+            {
+                "ok": report.ok,
+                "size": report.size,
+                "root_hash": report.root_hash,
+                "checkpoints": report.checkpoints,
+                "evidence_files": report.evidence_files,
+                "key_id": report.key_id,
+                "first_problem": str(first) if first else None,
+                "problems": [str(p) for p in report.problems],
+            }
+        )
     elif first is None:
-        typer.echo(f"ok: {report.size} entries, root {report.root_hash}, {report.checkpoints} checkpoints, "
-                   f"{report.evidence_files} evidence files, key {report.key_id}")  # fmt: skip
+        typer.echo(
+            f"ok: {report.size} entries, root {report.root_hash}, {report.checkpoints} checkpoints, "
+            f"{report.evidence_files} evidence files, key {report.key_id}"
+        )
     else:
         typer.echo(f"FAILED: {first}")
         for problem in [p for p in report.problems if p is not first][:20]:

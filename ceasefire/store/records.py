@@ -23,25 +23,87 @@ from typing import Any
 from ceasefire.ledger import canonical_json
 from ceasefire.store.database import Row
 
-__all__ = ["CLAIM_COLUMNS", "INCIDENT_COLUMNS", "KINDS", "REPORT_COLUMNS", "Child", "Kind", "children_digest", "entry_bytes"]
+__all__ = [
+    "CLAIM_COLUMNS",
+    "INCIDENT_COLUMNS",
+    "KINDS",
+    "REPORT_COLUMNS",
+    "Child",
+    "Kind",
+    "children_digest",
+    "entry_bytes",
+]
 
 INCIDENT_COLUMNS = (
-    "import_id", "seq", "incident_id", "source", "date", "date_end", "date_reported", "lat", "lon",
-    "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
-    "attacker", "weapon", "date_precision", "geo_precision", "radius_m", "fatalities", "country",
-    "admin1", "location", "notes", "source_name", "file", "line",
-)  # fmt: skip
+    "import_id",
+    "seq",
+    "incident_id",
+    "source",
+    "date",
+    "date_end",
+    "date_reported",
+    "lat",
+    "lon",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "attacker",
+    "weapon",
+    "date_precision",
+    "geo_precision",
+    "radius_m",
+    "fatalities",
+    "country",
+    "admin1",
+    "location",
+    "notes",
+    "source_name",
+    "file",
+    "line",
+)
 FINDING_COLUMNS = ("run_id", "seq", "finding_id", "obligation", "status", "date", "parties", "document")
 REPORT_COLUMNS = (
-    "report_id", "version", "title", "description", "occurred_on", "lat", "lon", "event_type",
-    "sub_event_type", "actor1", "actor2", "weapon", "fatalities", "sources", "client_hash",
-    "token_id", "role", "party", "created_at",
-)  # fmt: skip
+    "report_id",
+    "version",
+    "title",
+    "description",
+    "occurred_on",
+    "lat",
+    "lon",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "weapon",
+    "fatalities",
+    "sources",
+    "client_hash",
+    "token_id",
+    "role",
+    "party",
+    "created_at",
+)
 
 CLAIM_COLUMNS = (
-    "id", "news_import_id", "seq", "file", "speaker", "speaker_party", "cited_by", "claim_kind", "accused",
-    "obligation", "category", "quote", "sentence", "date", "created_at",
-)  # fmt: skip
+    "id",
+    "news_import_id",
+    "seq",
+    "file",
+    "speaker",
+    "speaker_party",
+    "cited_by",
+    "claim_kind",
+    "accused",
+    "obligation",
+    "category",
+    "quote",
+    "sentence",
+    "date",
+    "created_at",
+)
 
 
 @dataclass(frozen=True)
@@ -75,49 +137,96 @@ class Kind:
         return f"INSERT INTO {self.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("log_key", "log_keys", ("key_id", "public_key", "origin", "created_at"),
-         ("key_id", "public_key", "origin")),
-    Kind("agreement_version", "agreement_versions",
-         ("agreement_id", "version", "sha256", "title", "source", "document", "created_at"),
-         ("agreement_id", "version", "sha256", "title")),
-    Kind("evidence", "evidence", ("sha256", "size", "name", "media_type", "created_at"),
-         ("sha256", "size", "name", "media_type")),
-    Kind("import", "imports", ("id", "sha256", "name", "format", "incidents", "created_at"),
-         ("id", "sha256", "name", "format", "incidents"),
-         (Child("incidents", INCIDENT_COLUMNS, "import_id", "id"),)),
-    Kind("run", "runs",
-         ("id", "agreement_id", "agreement_version", "incidents", "findings", "summary", "created_at"),
-         ("id", "agreement_id", "agreement_version", "incidents", "findings"),
-         (Child("findings", FINDING_COLUMNS, "run_id", "id"),)),
-    Kind("token", "tokens", ("id", "token_sha256", "role", "party", "name", "created_at"),
-         ("id", "role", "party", "name")),
-    # 0004_reports: what the REST API writes (ceasefire/store/reports.py)
-    Kind("report_version", "report_versions", REPORT_COLUMNS, ("report_id", "version", "token_id", "party")),
-    Kind("publication", "report_publications", ("report_id", "token_id", "created_at"), ("report_id", "token_id")),
-    Kind("attachment", "report_evidence", ("report_id", "sha256", "token_id", "created_at"),
-         ("report_id", "sha256", "token_id")),
-    # 0006_claims: claims from news articles (ceasefire/store/claims.py)
-    Kind("news_import", "news_imports",
-         ("id", "sha256", "name", "published", "agreement_version", "claims", "created_at"),
-         ("id", "sha256", "name", "agreement_version", "claims")),
-    Kind("claim", "claims", CLAIM_COLUMNS, ("id", "news_import_id", "seq", "speaker_party", "claim_kind", "obligation")),
-    # 0008_cases: the case workflow (ceasefire/store/cases.py)
-    Kind("case", "cases", ("id", "title", "allegation", "reports", "token_id", "role", "party", "created_at"),
-         ("id", "reports", "token_id")),
-    Kind("case_request", "case_requests",
-         ("id", "case_id", "party", "question", "deadline", "token_id", "role", "created_at"),
-         ("id", "case_id", "party", "deadline", "token_id")),
-    Kind("case_response", "case_responses",
-         ("id", "case_id", "request_id", "party", "response", "token_id", "role", "created_at"),
-         ("id", "case_id", "request_id", "party", "token_id")),
-    Kind("case_assessment", "case_assessments",
-         ("id", "case_id", "conclusion", "reasoning", "grades", "token_id", "role", "created_at"),
-         ("id", "case_id", "conclusion", "token_id")),
-    # 0010_publications: runs and cases made public (ceasefire/store/publications.py)
-    Kind("run_publication", "run_publications", ("run_id", "token_id", "created_at"), ("run_id", "token_id")),
-    Kind("case_publication", "case_publications", ("case_id", "token_id", "created_at"), ("case_id", "token_id")),
-)}  # fmt: skip
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "log_key", "log_keys", ("key_id", "public_key", "origin", "created_at"), ("key_id", "public_key", "origin")
+        ),
+        Kind(
+            "agreement_version",
+            "agreement_versions",
+            ("agreement_id", "version", "sha256", "title", "source", "document", "created_at"),
+            ("agreement_id", "version", "sha256", "title"),
+        ),
+        Kind(
+            "evidence",
+            "evidence",
+            ("sha256", "size", "name", "media_type", "created_at"),
+            ("sha256", "size", "name", "media_type"),
+        ),
+        Kind(
+            "import",
+            "imports",
+            ("id", "sha256", "name", "format", "incidents", "created_at"),
+            ("id", "sha256", "name", "format", "incidents"),
+            (Child("incidents", INCIDENT_COLUMNS, "import_id", "id"),),
+        ),
+        Kind(
+            "run",
+            "runs",
+            ("id", "agreement_id", "agreement_version", "incidents", "findings", "summary", "created_at"),
+            ("id", "agreement_id", "agreement_version", "incidents", "findings"),
+            (Child("findings", FINDING_COLUMNS, "run_id", "id"),),
+        ),
+        Kind(
+            "token",
+            "tokens",
+            ("id", "token_sha256", "role", "party", "name", "created_at"),
+            ("id", "role", "party", "name"),
+        ),
+        # 0004_reports: what the REST API writes (ceasefire/store/reports.py)
+        Kind("report_version", "report_versions", REPORT_COLUMNS, ("report_id", "version", "token_id", "party")),
+        Kind("publication", "report_publications", ("report_id", "token_id", "created_at"), ("report_id", "token_id")),
+        Kind(
+            "attachment",
+            "report_evidence",
+            ("report_id", "sha256", "token_id", "created_at"),
+            ("report_id", "sha256", "token_id"),
+        ),
+        # 0006_claims: claims from news articles (ceasefire/store/claims.py)
+        Kind(
+            "news_import",
+            "news_imports",
+            ("id", "sha256", "name", "published", "agreement_version", "claims", "created_at"),
+            ("id", "sha256", "name", "agreement_version", "claims"),
+        ),
+        Kind(
+            "claim",
+            "claims",
+            CLAIM_COLUMNS,
+            ("id", "news_import_id", "seq", "speaker_party", "claim_kind", "obligation"),
+        ),
+        # 0008_cases: the case workflow (ceasefire/store/cases.py)
+        Kind(
+            "case",
+            "cases",
+            ("id", "title", "allegation", "reports", "token_id", "role", "party", "created_at"),
+            ("id", "reports", "token_id"),
+        ),
+        Kind(
+            "case_request",
+            "case_requests",
+            ("id", "case_id", "party", "question", "deadline", "token_id", "role", "created_at"),
+            ("id", "case_id", "party", "deadline", "token_id"),
+        ),
+        Kind(
+            "case_response",
+            "case_responses",
+            ("id", "case_id", "request_id", "party", "response", "token_id", "role", "created_at"),
+            ("id", "case_id", "request_id", "party", "token_id"),
+        ),
+        Kind(
+            "case_assessment",
+            "case_assessments",
+            ("id", "case_id", "conclusion", "reasoning", "grades", "token_id", "role", "created_at"),
+            ("id", "case_id", "conclusion", "token_id"),
+        ),
+        # 0010_publications: runs and cases made public (ceasefire/store/publications.py)
+        Kind("run_publication", "run_publications", ("run_id", "token_id", "created_at"), ("run_id", "token_id")),
+        Kind("case_publication", "case_publications", ("case_id", "token_id", "created_at"), ("case_id", "token_id")),
+    )
+}
 
 
 def children_digest(rows: Iterable[Mapping[str, Any]]) -> str:

@@ -44,9 +44,19 @@ if TYPE_CHECKING:
     from ceasefire.store.sqlstore import SQLStore
 
 __all__ = [
-    "BatchRolledBack", "Outcome", "ReportRequest", "attach_evidence", "entries", "get_report", "list_reports", "publish_report",
-    "receipt_text", "report_evidence", "submit_report", "submit_reports",
-]  # fmt: skip
+    "BatchRolledBack",
+    "Outcome",
+    "ReportRequest",
+    "attach_evidence",
+    "entries",
+    "get_report",
+    "list_reports",
+    "publish_report",
+    "receipt_text",
+    "report_evidence",
+    "submit_report",
+    "submit_reports",
+]
 
 # The latest version of every report, with its first version (the owner) and its publication.
 _LATEST = (
@@ -76,9 +86,13 @@ Outcome = Submitted | Exception
 
 
 def submit_report(
-    store: SQLStore, submitter: Submitter, submission: ReportSubmission, *, report_id: int | None = None,
+    store: SQLStore,
+    submitter: Submitter,
+    submission: ReportSubmission,
+    *,
+    report_id: int | None = None,
     idempotency: tuple[str, str] | None = None,
-) -> Submitted:  # fmt: skip
+) -> Submitted:
     """Store ``submission`` as report ``report_id``'s next version (None: a new report).
 
     A batch of one (:func:`submit_reports`); its error, if any, is raised.
@@ -159,9 +173,15 @@ class _Batch:
             report_id, version = self._next_version(request.report_id)
         except CeasefireError as error:
             return error
-        row = {**_submission_row(request.submission), "report_id": report_id, "version": version,
-               "token_id": request.submitter.token_id, "role": request.submitter.role,
-               "party": request.submitter.party, "created_at": _now()}  # fmt: skip
+        row = {
+            **_submission_row(request.submission),
+            "report_id": report_id,
+            "version": version,
+            "token_id": request.submitter.token_id,
+            "role": request.submitter.role,
+            "party": request.submitter.party,
+            "created_at": _now(),
+        }
         self.store.db.execute("SAVEPOINT report")
         try:
             index = self.store._append("report_version", row)
@@ -173,7 +193,11 @@ class _Batch:
         if request.report_id is None:
             self.next_id = report_id + 1
         if request.idempotency is not None:
-            self.keys[(request.submitter.token_id, request.idempotency[0])] = (position, request.idempotency[1], report_id)
+            self.keys[(request.submitter.token_id, request.idempotency[0])] = (
+                position,
+                request.idempotency[1],
+                report_id,
+            )
         return _Staged(report_id, version, index, row["created_at"])
 
     def _replay(self, request: ReportRequest) -> _Staged | None:
@@ -199,7 +223,9 @@ class _Batch:
         return _next_version(self.store, report_id)
 
 
-def _earlier_answers(store: SQLStore, requests: Sequence[ReportRequest]) -> dict[tuple[int, str], tuple[str, Submitted]]:
+def _earlier_answers(
+    store: SQLStore, requests: Sequence[ReportRequest]
+) -> dict[tuple[int, str], tuple[str, Submitted]]:
     """(token, key) -> (request hash, the answer given) for the batch's keys already stored."""
     pairs = sorted({(r.submitter.token_id, r.idempotency[0]) for r in requests if r.idempotency is not None})
     if not pairs:
@@ -207,13 +233,16 @@ def _earlier_answers(store: SQLStore, requests: Sequence[ReportRequest]) -> dict
     where = " OR ".join(["(token_id = ? AND idem_key = ?)"] * len(pairs))
     rows = store.db.execute(
         "SELECT token_id, idem_key, request_sha256, report_id, version, log_index, receipt FROM idempotency_keys "
-        f"WHERE {where}", [value for pair in pairs for value in pair],
-    )  # fmt: skip
+        f"WHERE {where}",
+        [value for pair in pairs for value in pair],
+    )
     return {
-        (int(token), str(key)): (str(sha), Submitted(int(report_id), int(version), int(index),
-                                                     Receipt.from_json(str(receipt)), replayed=True))
+        (int(token), str(key)): (
+            str(sha),
+            Submitted(int(report_id), int(version), int(index), Receipt.from_json(str(receipt)), replayed=True),
+        )
         for token, key, sha, report_id, version, index, receipt in rows
-    }  # fmt: skip
+    }
 
 
 def _answers(store: SQLStore, staged: Sequence[_Staged | Exception]) -> list[Outcome]:
@@ -242,16 +271,28 @@ def _answers(store: SQLStore, staged: Sequence[_Staged | Exception]) -> list[Out
 
 
 def _remember_keys(
-    store: SQLStore, requests: Sequence[ReportRequest], staged: Sequence[_Staged | Exception], outcomes: Sequence[Outcome],
-) -> None:  # fmt: skip
+    store: SQLStore,
+    requests: Sequence[ReportRequest],
+    staged: Sequence[_Staged | Exception],
+    outcomes: Sequence[Outcome],
+) -> None:
     """Store each written request's Idempotency-Key with its answer, in the batch's transaction."""
     rows = [
-        (request.submitter.token_id, *request.idempotency, done.report_id, done.version, done.log_index,
-         receipt_text(done.receipt), item.created_at)
+        (
+            request.submitter.token_id,
+            *request.idempotency,
+            done.report_id,
+            done.version,
+            done.log_index,
+            receipt_text(done.receipt),
+            item.created_at,
+        )
         for request, item, done in zip(requests, staged, outcomes, strict=True)
-        if request.idempotency is not None and isinstance(item, _Staged) and item.index >= 0
+        if request.idempotency is not None
+        and isinstance(item, _Staged)
+        and item.index >= 0
         and isinstance(done, Submitted)
-    ]  # fmt: skip
+    ]
     if rows:
         store.db.executemany(
             "INSERT INTO idempotency_keys (token_id, idem_key, request_sha256, report_id, version, "
@@ -263,9 +304,13 @@ def _remember_keys(
 def receipt_text(receipt: Receipt) -> str:
     """``receipt.to_json()``, the same bytes, made without re-checking every value: a receipt
     holds only strings and integers, which ``json.dumps`` writes as ``canonical_json`` does."""
-    document = {"schema": RECEIPT_SCHEMA, "index": receipt.index, "leaf_hash": receipt.leaf_hash.hex(),
-                "checkpoint": receipt.checkpoint.to_dict(),
-                "inclusion_proof": [node.hex() for node in receipt.inclusion_proof]}  # fmt: skip
+    document = {
+        "schema": RECEIPT_SCHEMA,
+        "index": receipt.index,
+        "leaf_hash": receipt.leaf_hash.hex(),
+        "checkpoint": receipt.checkpoint.to_dict(),
+        "inclusion_proof": [node.hex() for node in receipt.inclusion_proof],
+    }
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -314,8 +359,13 @@ def publish_report(store: SQLStore, submitter: Submitter, report_id: int) -> tup
 
 
 def attach_evidence(
-    store: SQLStore, submitter: Submitter, report_id: int, fp: BinaryIO, name: str, media_type: str,
-) -> Attached:  # fmt: skip
+    store: SQLStore,
+    submitter: Submitter,
+    report_id: int,
+    fp: BinaryIO,
+    name: str,
+    media_type: str,
+) -> Attached:
     """Keep ``fp``'s bytes as evidence and attach them to report ``report_id``."""
     stored = store.evidence_files().put_stream(fp)  # on disk and fsynced before any row names it
     with store.db.write():
@@ -350,7 +400,9 @@ def list_reports(store: SQLStore, scope: ReportScope, *, limit: int, offset: int
     where, params = _scope_sql(scope)
     with store.db.read():
         total = int(store.db.execute(f"SELECT COUNT(*) {_LATEST}{where}", params)[0][0])
-        rows = store.db.dicts(f"{_SELECT}{_LATEST}{where} ORDER BY v.report_id LIMIT ? OFFSET ?", (*params, limit, offset))
+        rows = store.db.dicts(
+            f"{_SELECT}{_LATEST}{where} ORDER BY v.report_id LIMIT ? OFFSET ?", (*params, limit, offset)
+        )
         return [_record(row) for row in rows], total
 
 
@@ -365,11 +417,15 @@ def _record(row: Row) -> ReportRecord:
     sources = tuple((s["name"], s["url"]) for s in json.loads(row["sources"]))
     fields = {k: row[k] for k in ReportSubmission.__dataclass_fields__ if k != "sources"}
     return ReportRecord(
-        id=int(row["report_id"]), version=int(row["version"]), submission=ReportSubmission(**fields, sources=sources),
+        id=int(row["report_id"]),
+        version=int(row["version"]),
+        submission=ReportSubmission(**fields, sources=sources),
         owner=Submitter(int(row["owner_token_id"]), row["owner_role"], row["owner_party"]),
         submitted_by=Submitter(int(row["token_id"]), row["role"], row["party"]),
-        published=bool(row["published"]), created_at=row["created_at"], log_index=int(row["log_index"]),
-    )  # fmt: skip
+        published=bool(row["published"]),
+        created_at=row["created_at"],
+        log_index=int(row["log_index"]),
+    )
 
 
 def _now() -> str:

@@ -84,9 +84,13 @@ class SQLStore:
     """See the module docstring. ``url`` names the database in messages (no password)."""
 
     def __init__(
-        self, db: Database, *, key_path: Path | None = None, evidence_dir: Path | None = None,
+        self,
+        db: Database,
+        *,
+        key_path: Path | None = None,
+        evidence_dir: Path | None = None,
         origin: str = DEFAULT_ORIGIN,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.db, self.url, self.origin = db, db.url, origin
         self.key_path, self.evidence_dir = key_path, evidence_dir
         self._key: Ed25519PrivateKey | None = None
@@ -117,8 +121,12 @@ class SQLStore:
             path = self._key_file()
             self._key = read_key(path) if path.exists() else create_key(path)
             public = self._key.public_key()
-            row = {"key_id": key_id(public), "public_key": public_key_to_base64(public),
-                   "origin": self.origin, "created_at": now()}  # fmt: skip
+            row = {
+                "key_id": key_id(public),
+                "public_key": public_key_to_base64(public),
+                "origin": self.origin,
+                "created_at": now(),
+            }
             self._append("log_key", row)
             return str(row["key_id"])
 
@@ -155,7 +163,9 @@ class SQLStore:
             for child in kind.children:
                 names = ", ".join(child.columns)
                 marks = ", ".join("?" * len(child.columns))
-                self.db.executemany(f"INSERT INTO {child.table} ({names}) VALUES ({marks})", children.get(child.table, ()))
+                self.db.executemany(
+                    f"INSERT INTO {child.table} ({names}) VALUES ({marks})", children.get(child.table, ())
+                )
             stored = next(self.db.dicts(kind.select("WHERE log_index = ?"), (index,)))
             digests = {
                 c.table: children_digest(self.db.dicts(c.select(f"WHERE {c.parent_key} = ?"), (stored[c.key],)))
@@ -180,7 +190,9 @@ class SQLStore:
 
     def merkle_log(self) -> MerkleLog:
         """The tree over the stored leaf hashes, as stored (``log verify`` checks them)."""
-        return MerkleLog(bytes.fromhex(str(h)) for (h,) in self.db.execute("SELECT leaf_hash FROM log_entries ORDER BY idx"))
+        return MerkleLog(
+            bytes.fromhex(str(h)) for (h,) in self.db.execute("SELECT leaf_hash FROM log_entries ORDER BY idx")
+        )
 
     def checkpoint(self) -> Checkpoint:
         """Sign the log as it is now, store the checkpoint and return it."""
@@ -193,14 +205,23 @@ class SQLStore:
             self.db.execute(
                 "INSERT INTO checkpoints (id, origin, size, root_hash, timestamp, key_id, signature) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (next_id, data["origin"], data["size"], data["root_hash"], data["timestamp"], data["key_id"],
-                 data["signature"]),
-            )  # fmt: skip
+                (
+                    next_id,
+                    data["origin"],
+                    data["size"],
+                    data["root_hash"],
+                    data["timestamp"],
+                    data["key_id"],
+                    data["signature"],
+                ),
+            )
         return signed
 
     def checkpoints(self) -> list[Checkpoint]:
         """Every stored checkpoint, oldest first (``log verify`` checks them; this does not)."""
-        rows = self.db.dicts("SELECT origin, size, root_hash, timestamp, key_id, signature FROM checkpoints ORDER BY id")
+        rows = self.db.dicts(
+            "SELECT origin, size, root_hash, timestamp, key_id, signature FROM checkpoints ORDER BY id"
+        )
         return [Checkpoint.from_dict(row) for row in rows]
 
     def receipt(self, index: int) -> Receipt:
@@ -231,9 +252,15 @@ class SQLStore:
                 )
             if current is not None and current.sha256 == bundle.sha256:
                 return current, False
-            row = {"agreement_id": bundle.agreement_id, "version": current.version + 1 if current else 1,
-                   "sha256": bundle.sha256, "title": bundle.title, "source": bundle.source,
-                   "document": bundle.document, "created_at": now()}  # fmt: skip
+            row = {
+                "agreement_id": bundle.agreement_id,
+                "version": current.version + 1 if current else 1,
+                "sha256": bundle.sha256,
+                "title": bundle.title,
+                "source": bundle.source,
+                "document": bundle.document,
+                "created_at": now(),
+            }
             self._append("agreement_version", row)
             created = self.current_agreement()
         assert created is not None
@@ -244,7 +271,11 @@ class SQLStore:
         return [_version(row) for row in rows]
 
     def current_agreement(self) -> AgreementVersion | None:
-        rows = list(self.db.dicts(KINDS["agreement_version"].select("WHERE version = (SELECT MAX(version) FROM agreement_versions)")))
+        rows = list(
+            self.db.dicts(
+                KINDS["agreement_version"].select("WHERE version = (SELECT MAX(version) FROM agreement_versions)")
+            )
+        )
         return _version(rows[0]) if rows else None
 
     # -- evidence and imports ---------------------------------------------------------------
@@ -261,8 +292,13 @@ class SQLStore:
             found = self.evidence(stored.sha256)
             if found is not None:
                 return found
-            row = {"sha256": stored.sha256, "size": stored.size, "name": name, "media_type": media_type,
-                   "created_at": now()}  # fmt: skip
+            row = {
+                "sha256": stored.sha256,
+                "size": stored.size,
+                "name": name,
+                "media_type": media_type,
+                "created_at": now(),
+            }
             self._append("evidence", row)
             record = self.evidence(stored.sha256)
         assert record is not None
@@ -278,15 +314,27 @@ class SQLStore:
 
     def add_import(self, source: Path, fmt: str, incidents: Sequence[Incident]) -> ImportRecord:
         """Record an events file (kept as evidence) and its incidents; idempotent by SHA-256."""
-        media = "application/geo+json" if fmt == "geojson" else "text/tab-separated-values" if fmt == "gdelt" else "text/csv"
+        media = (
+            "application/geo+json"
+            if fmt == "geojson"
+            else "text/tab-separated-values"
+            if fmt == "gdelt"
+            else "text/csv"
+        )
         with self.db.write():
             evidence = self.add_evidence(source, source.name, media)
             found = self.find_import(evidence.sha256)
             if found is not None:
                 return found
             import_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM imports")[0][0])
-            row = {"id": import_id, "sha256": evidence.sha256, "name": str(source), "format": fmt,
-                   "incidents": len(incidents), "created_at": now()}  # fmt: skip
+            row = {
+                "id": import_id,
+                "sha256": evidence.sha256,
+                "name": str(source),
+                "format": fmt,
+                "incidents": len(incidents),
+                "created_at": now(),
+            }
             values = (incident_row(import_id, seq, incident) for seq, incident in enumerate(incidents))
             self._append("import", row, {"incidents": values})
             record = self.find_import(evidence.sha256)
@@ -308,16 +356,25 @@ class SQLStore:
     # -- verification runs ------------------------------------------------------------------
 
     def add_run(
-        self, version: AgreementVersion, incidents: int, summary: Mapping[str, Any],
+        self,
+        version: AgreementVersion,
+        incidents: int,
+        summary: Mapping[str, Any],
         findings: Iterable[Mapping[str, Any]],
-    ) -> RunRecord:  # fmt: skip
+    ) -> RunRecord:
         """Record a verification run made under ``version`` with its findings (finding dicts)."""
         with self.db.write():
             run_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")[0][0])
             rows = [_finding_row(run_id, seq, f) for seq, f in enumerate(findings)]
-            row = {"id": run_id, "agreement_id": version.agreement_id, "agreement_version": version.version,
-                   "incidents": incidents, "findings": len(rows),
-                   "summary": canonical_json(dict(summary)).decode("utf-8"), "created_at": now()}  # fmt: skip
+            row = {
+                "id": run_id,
+                "agreement_id": version.agreement_id,
+                "agreement_version": version.version,
+                "incidents": incidents,
+                "findings": len(rows),
+                "summary": canonical_json(dict(summary)).decode("utf-8"),
+                "created_at": now(),
+            }
             self._append("run", row, {"findings": rows})
         return self.runs()[-1]
 
@@ -346,8 +403,14 @@ class SQLStore:
             if party is not None:
                 self._check_party(party)
             token_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens")[0][0])
-            row = {"id": token_id, "token_sha256": token_hash(token), "role": role, "party": party,
-                   "name": name, "created_at": now()}  # fmt: skip
+            row = {
+                "id": token_id,
+                "token_sha256": token_hash(token),
+                "role": role,
+                "party": party,
+                "name": name,
+                "created_at": now(),
+            }
             self._append("token", row)
         found = self.find_token(token)
         assert found is not None
@@ -360,7 +423,10 @@ class SQLStore:
 
     def tokens(self) -> list[TokenRecord]:
         """Every token's record (never the token itself), oldest first."""
-        return [TokenRecord(**{k: row[k] for k in TokenRecord.__dataclass_fields__}) for row in self.db.dicts(KINDS["token"].select())]
+        return [
+            TokenRecord(**{k: row[k] for k in TokenRecord.__dataclass_fields__})
+            for row in self.db.dicts(KINDS["token"].select())
+        ]
 
     def _check_party(self, party: str) -> None:
         current = self.current_agreement()
@@ -368,14 +434,20 @@ class SQLStore:
             raise StoreError(f"{self.url}: no agreement yet; run `ceasefire init` first")
         known = [p.id for p in current.bundle.load().parties]
         if party not in known:
-            raise UsageError(f"--party: '{party}' is not a party of '{current.agreement_id}' (known: {', '.join(known)})")
+            raise UsageError(
+                f"--party: '{party}' is not a party of '{current.agreement_id}' (known: {', '.join(known)})"
+            )
 
     # -- reports (0004_reports; the logic lives in reports.py) ----------------------------------
 
     def submit_report(
-        self, submitter: Submitter, submission: ReportSubmission, *, report_id: int | None = None,
+        self,
+        submitter: Submitter,
+        submission: ReportSubmission,
+        *,
+        report_id: int | None = None,
         idempotency: tuple[str, str] | None = None,
-    ) -> Submitted:  # fmt: skip
+    ) -> Submitted:
         """Store a report version, log it and return its receipt (see ``reports.submit_report``)."""
         return reports.submit_report(self, submitter, submission, report_id=report_id, idempotency=idempotency)
 
@@ -389,8 +461,13 @@ class SQLStore:
         return reports.get_report(self, scope, report_id)
 
     def attach_evidence(
-        self, submitter: Submitter, report_id: int, fp: BinaryIO, name: str, media_type: str,
-    ) -> Attached:  # fmt: skip
+        self,
+        submitter: Submitter,
+        report_id: int,
+        fp: BinaryIO,
+        name: str,
+        media_type: str,
+    ) -> Attached:
         """Keep a file as evidence and attach it to a report (see ``reports.attach_evidence``)."""
         return reports.attach_evidence(self, submitter, report_id, fp, name, media_type)
 
@@ -407,8 +484,12 @@ class SQLStore:
     # -- claims (0006_claims; the logic lives in claims.py) -----------------------------------
 
     def add_news(
-        self, source: Path, published: dt.date | None, agreement_version: int, claims: Sequence[NewsClaim],
-    ) -> NewsImportRecord:  # fmt: skip
+        self,
+        source: Path,
+        published: dt.date | None,
+        agreement_version: int,
+        claims: Sequence[NewsClaim],
+    ) -> NewsImportRecord:
         """Keep an article and store its claims, each logged (see ``claims.add_news``)."""
         return claims_store.add_news(self, source, published, agreement_version, claims)
 
@@ -477,9 +558,16 @@ def row_incident(row: Row) -> Incident:
 
 
 def _finding_row(run_id: int, seq: int, finding: Mapping[str, Any]) -> tuple[Any, ...]:
-    return (run_id, seq, finding["id"], finding["obligation"], finding["status"], finding["date"],
-            canonical_json(list(finding["parties"])).decode("utf-8"),
-            canonical_json(dict(finding)).decode("utf-8"))  # fmt: skip
+    return (
+        run_id,
+        seq,
+        finding["id"],
+        finding["obligation"],
+        finding["status"],
+        finding["date"],
+        canonical_json(list(finding["parties"])).decode("utf-8"),
+        canonical_json(dict(finding)).decode("utf-8"),
+    )
 
 
 def _version(row: Row) -> AgreementVersion:

@@ -30,14 +30,20 @@ from ceasefire.store.protocol import (
     ReportRecord,
     ReportScope,
     RunRecord,
-)  # fmt: skip
+)
 from ceasefire.store.sqlstore import SQLStore
 from ceasefire.table import IncidentTable
 
 __all__ = [
-    "Imported", "Initialized", "all_reports", "import_events", "import_news", "init_database",
-    "report_incident", "verify_stored",
-]  # fmt: skip
+    "Imported",
+    "Initialized",
+    "all_reports",
+    "import_events",
+    "import_news",
+    "init_database",
+    "report_incident",
+    "verify_stored",
+]
 
 
 @dataclass(frozen=True)
@@ -118,12 +124,22 @@ def report_incident(report: ReportRecord) -> Incident:
     """A submitted report as an incident: its own coordinates (exact), date and actors."""
     sub = report.submission
     return Incident(
-        id=f"{REPORT_PREFIX}{report.id}", source="report", date=dt.date.fromisoformat(sub.occurred_on),
-        lat=sub.lat, lon=sub.lon, event_type=sub.event_type, sub_event_type=sub.sub_event_type,
-        actor1=sub.actor1, actor2=sub.actor2, weapon=sub.weapon, fatalities=sub.fatalities,
-        location=sub.title, notes=sub.description, source_name="; ".join(name for name, _ in sub.sources),
+        id=f"{REPORT_PREFIX}{report.id}",
+        source="report",
+        date=dt.date.fromisoformat(sub.occurred_on),
+        lat=sub.lat,
+        lon=sub.lon,
+        event_type=sub.event_type,
+        sub_event_type=sub.sub_event_type,
+        actor1=sub.actor1,
+        actor2=sub.actor2,
+        weapon=sub.weapon,
+        fatalities=sub.fatalities,
+        location=sub.title,
+        notes=sub.description,
+        source_name="; ".join(name for name, _ in sub.sources),
         file=f"report {report.id} version {report.version}",
-    )  # fmt: skip
+    )
 
 
 def _up_to_date_run(store: SQLStore) -> RunRecord | None:

@@ -10,6 +10,9 @@ __all__ = ["PAGE_MODULES"]
 
 # Every module that registers pages; add yours here (order matters only between paths that overlap).
 PAGE_MODULES: tuple[str, ...] = (
-    "ceasefire.web.home", "ceasefire.web.exports_page",
-    "ceasefire.web.compliance_pages", "ceasefire.web.case_pages", "ceasefire.web.report_pages",
+    "ceasefire.web.home",
+    "ceasefire.web.exports_page",
+    "ceasefire.web.compliance_pages",
+    "ceasefire.web.case_pages",
+    "ceasefire.web.report_pages",
 )

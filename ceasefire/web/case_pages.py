@@ -40,15 +40,32 @@ from ceasefire.web.pages import check_csrf, html_router, page, render
 __all__ = ["CREDIBILITY", "RELIABILITY", "case_page", "cases_page"]
 
 # The Admiralty (NATO) grading scale: source reliability and information credibility.
-RELIABILITY = {"A": "Completely reliable", "B": "Usually reliable", "C": "Fairly reliable",
-               "D": "Not usually reliable", "E": "Unreliable", "F": "Reliability cannot be judged"}  # fmt: skip
-CREDIBILITY = {"1": "Confirmed by other sources", "2": "Probably true", "3": "Possibly true", "4": "Doubtful",
-               "5": "Improbable", "6": "Truth cannot be judged"}  # fmt: skip
+RELIABILITY = {
+    "A": "Completely reliable",
+    "B": "Usually reliable",
+    "C": "Fairly reliable",
+    "D": "Not usually reliable",
+    "E": "Unreliable",
+    "F": "Reliability cannot be judged",
+}
+CREDIBILITY = {
+    "1": "Confirmed by other sources",
+    "2": "Probably true",
+    "3": "Possibly true",
+    "4": "Doubtful",
+    "5": "Improbable",
+    "6": "Truth cannot be judged",
+}
 Saved = Literal["case", "request", "response", "assessment", "publish"]
 # Who may post each form: checked before the form is validated, so a role that may never take
 # the step gets 403 whatever it sent (docs/api.md, "Roles"); the API's functions check again.
-STEP_ROLES = {"cases": ("analyst",), "requests": ("analyst",), "responses": ("party",), "assessment": ("analyst",),
-              "publish": ("analyst",)}  # fmt: skip
+STEP_ROLES = {
+    "cases": ("analyst",),
+    "requests": ("analyst",),
+    "responses": ("party",),
+    "assessment": ("analyst",),
+    "publish": ("analyst",),
+}
 
 
 def _agreement(db: SQLStore) -> Agreement | None:
@@ -63,9 +80,13 @@ def queue_data(db: SQLStore, who: Caller | None, form: dict[str, Any] | None = N
     listed = cases_api.list_cases(db, who)["items"]
     everything = who is not None and who.role in ("analyst", "admin")
     reports = [report_dict(r) for r in all_reports(db, report_scope(who))] if who and everything else []
-    return {**views.case_queue(listed, reports, today_in(agreement)), "agreement": agreement_brief(agreement),
-            "may_open": who is not None and who.role == "analyst", "triaged": everything,
-            "form": form or {"values": {}, "errors": {}}}  # fmt: skip
+    return {
+        **views.case_queue(listed, reports, today_in(agreement)),
+        "agreement": agreement_brief(agreement),
+        "may_open": who is not None and who.role == "analyst",
+        "triaged": everything,
+        "form": form or {"values": {}, "errors": {}},
+    }
 
 
 @page("/cases", "cases.html", title="Cases")
@@ -75,7 +96,9 @@ def cases_page(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
     return queue_data(db, who)
 
 
-def case_data(db: SQLStore, who: Caller | None, case_id: int, forms: dict[str, Any] | None = None, saved: str | None = None) -> dict[str, Any]:
+def case_data(
+    db: SQLStore, who: Caller | None, case_id: int, forms: dict[str, Any] | None = None, saved: str | None = None
+) -> dict[str, Any]:
     """The ``/cases/{id}`` page: the case as ``who`` may see it (404 otherwise; 401 for the
     public), its steps and requests (views.case_detail), its reports ``who`` may see, and which
     forms to offer."""
@@ -85,12 +108,24 @@ def case_data(db: SQLStore, who: Caller | None, case_id: int, forms: dict[str, A
     agreement = _agreement(db)
     scope = report_scope(who) if who else ReportScope()
     reports = [report_dict(r) for r in (db.report(scope, i) for i in case["reports"]) if r is not None]
-    sources = [f"report {r['id']}" for r in reports] + list(dict.fromkeys(s["name"] for r in reports for s in r["sources"]))
+    sources = [f"report {r['id']}" for r in reports] + list(
+        dict.fromkeys(s["name"] for r in reports for s in r["sources"])
+    )
     detail = views.case_detail(case, today_in(agreement))
-    return {**detail, "agreement": agreement_brief(agreement), "reports": reports, "grade_sources": sources,
-            "may_request": _is(who, "analyst"), "may_assess": _is(who, "analyst"), "may_publish": _is(who, "analyst"),
-            "may_respond": _is(who, "party") and bool(detail["open_requests"]),
-            "reliability": RELIABILITY, "credibility": CREDIBILITY, "saved": saved, "forms": forms or {}}  # fmt: skip
+    return {
+        **detail,
+        "agreement": agreement_brief(agreement),
+        "reports": reports,
+        "grade_sources": sources,
+        "may_request": _is(who, "analyst"),
+        "may_assess": _is(who, "analyst"),
+        "may_publish": _is(who, "analyst"),
+        "may_respond": _is(who, "party") and bool(detail["open_requests"]),
+        "reliability": RELIABILITY,
+        "credibility": CREDIBILITY,
+        "saved": saved,
+        "forms": forms or {},
+    }
 
 
 def _is(who: Caller | None, role: str) -> bool:
@@ -98,7 +133,9 @@ def _is(who: Caller | None, role: str) -> bool:
 
 
 @page("/cases/{case_id}", "case.html", title="Case")
-def case_page(db: StoreDep, who: ViewerDep, case_id: cases_api.CaseId, saved: Annotated[Saved | None, Query()] = None) -> dict[str, Any]:
+def case_page(
+    db: StoreDep, who: ViewerDep, case_id: cases_api.CaseId, saved: Annotated[Saved | None, Query()] = None
+) -> dict[str, Any]:
     """One case: 401 for the public, 404 when it is not the reader's to see."""
     return case_data(db, who, case_id, saved=saved)
 
@@ -118,8 +155,11 @@ async def open_case_form(request: Request, db: StoreDep, who: ViewerDep) -> Resp
 
 def _open_case(request: Request, db: SQLStore, who: Caller, form: FormData) -> Response:
     require(who, *STEP_ROLES["cases"])
-    values = {"title": text(form, "title"), "allegation": text(form, "allegation"),
-              "reports": [str(v) for v in form.getlist("reports") if isinstance(v, str)]}  # fmt: skip
+    values = {
+        "title": text(form, "title"),
+        "allegation": text(form, "allegation"),
+        "reports": [str(v) for v in form.getlist("reports") if isinstance(v, str)],
+    }
     try:
         body = cases_api.CaseIn.model_validate(values)
         opened = cases_api.open_case(db, who, body)
@@ -144,7 +184,13 @@ async def publish_form(request: Request, db: StoreDep, who: ViewerDep, case_id: 
 
 
 @html_router.post("/cases/{case_id}/{step}")
-async def add_step_form(request: Request, db: StoreDep, who: ViewerDep, case_id: cases_api.CaseId, step: Literal["requests", "responses", "assessment"]) -> Response:
+async def add_step_form(
+    request: Request,
+    db: StoreDep,
+    who: ViewerDep,
+    case_id: cases_api.CaseId,
+    step: Literal["requests", "responses", "assessment"],
+) -> Response:
     """Add a request (analyst), a response (the party asked) or an assessment (analyst)."""
     form = await _posted(request)
     return await run_in_threadpool(_add_step, request, db, signed(who), case_id, step, form)
@@ -154,7 +200,11 @@ def _add_step(request: Request, db: SQLStore, who: Caller, case_id: int, step: s
     require(who, *STEP_ROLES[step])
     rows: dict[str, list[int]] = {}
     if step == "requests":
-        values: dict[str, Any] = {"party": text(form, "party"), "question": text(form, "question"), "deadline": text(form, "deadline")}
+        values: dict[str, Any] = {
+            "party": text(form, "party"),
+            "question": text(form, "question"),
+            "deadline": text(form, "deadline"),
+        }
     elif step == "responses":
         values = {"request_id": text(form, "request_id") or None, "response": text(form, "response")}
     else:
@@ -173,7 +223,9 @@ def _add_step(request: Request, db: SQLStore, who: Caller, case_id: int, step: s
     except UnknownRecord as error:  # a response to a request not addressed to the party
         errors = {"request_id": str(error)}
     else:
-        return RedirectResponse(f"/cases/{case_id}?saved={written['kind']}#step-{written['kind']}-{written['id']}", status_code=303)
+        return RedirectResponse(
+            f"/cases/{case_id}?saved={written['kind']}#step-{written['kind']}-{written['id']}", status_code=303
+        )
     shown = {**values, "rows": _grade_rows(form)} if step == "assessment" else values
     data = case_data(db, who, case_id, forms={step: {"values": shown, "errors": errors}})
     return render(request, "case.html", data, who, title="Case", status=422)
@@ -182,8 +234,14 @@ def _add_step(request: Request, db: SQLStore, who: Caller, case_id: int, step: s
 def _grade_rows(form: FormData) -> list[dict[str, str]]:
     """The assessment form's grade rows as sent: ``source_N``, ``reliability_N``, ``credibility_N``."""
     count = min(int(text(form, "rows") or 0) if text(form, "rows").isdigit() else 0, 100)
-    return [{"source": text(form, f"source_{i}"), "reliability": text(form, f"reliability_{i}"),
-             "credibility": text(form, f"credibility_{i}")} for i in range(count)]  # fmt: skip
+    return [
+        {
+            "source": text(form, f"source_{i}"),
+            "reliability": text(form, f"reliability_{i}"),
+            "credibility": text(form, f"credibility_{i}"),
+        }
+        for i in range(count)
+    ]
 
 
 def _assessment(form: FormData) -> tuple[dict[str, Any], list[int]]:
@@ -194,4 +252,8 @@ def _assessment(form: FormData) -> tuple[dict[str, Any], list[int]]:
         if row["reliability"] or row["credibility"]:
             grades.append({k: v or None for k, v in row.items()})
             rows.append(i)
-    return {"conclusion": text(form, "conclusion") or None, "reasoning": text(form, "reasoning"), "grades": grades}, rows
+    return {
+        "conclusion": text(form, "conclusion") or None,
+        "reasoning": text(form, "reasoning"),
+        "grades": grades,
+    }, rows

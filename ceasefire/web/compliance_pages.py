@@ -45,8 +45,14 @@ def agreement_brief(agreement: Agreement | None) -> dict[str, Any] | None:
     if agreement is None:
         return None
     names = {p.id: p.name for p in agreement.parties} | {g.id: g.name for g in agreement.excluded}
-    return {"id": agreement.id, "title": agreement.title, "timezone": agreement.timezone, "names": names,
-            "parties": [p.id for p in agreement.parties], "obligations": [o.id for o in agreement.obligations]}  # fmt: skip
+    return {
+        "id": agreement.id,
+        "title": agreement.title,
+        "timezone": agreement.timezone,
+        "names": names,
+        "parties": [p.id for p in agreement.parties],
+        "obligations": [o.id for o in agreement.obligations],
+    }
 
 
 def _frame(db: SQLStore, run: RunRecord | None, agreement: Agreement | None) -> dict[str, Any]:
@@ -56,7 +62,9 @@ def _frame(db: SQLStore, run: RunRecord | None, agreement: Agreement | None) -> 
 def _check_span(date_from: dt.date | None, date_to: dt.date | None) -> None:
     if date_from and date_to and date_from > date_to:
         message = f"from ({date_from}) is after to ({date_to})"
-        raise Problem(422, f"invalid request: from: {message}", errors=[{"field": "from", "in": "query", "message": message}])
+        raise Problem(
+            422, f"invalid request: from: {message}", errors=[{"field": "from", "in": "query", "message": message}]
+        )
 
 
 @page("/scorecards", "scorecards.html", title="Scorecards")
@@ -84,16 +92,31 @@ def clocks_page(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
 
 @page("/claims", "claims.html", title="Claims and evidence")
 def claims_page(
-    db: StoreDep, who: ViewerDep, date_from: DateFrom = None, date_to: DateTo = None, party: Ident = None,
-    obligation: Ident = None, verdict: claims_api.Verdict | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    db: StoreDep,
+    who: ViewerDep,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    party: Ident = None,
+    obligation: Ident = None,
+    verdict: claims_api.Verdict | None = None,
+) -> dict[str, Any]:
     """The claims ledger as ``GET /api/v1/claims`` filters it, each claim beside the findings
     the viewer may see for its obligation and party (views.claims_evidence)."""
     _check_span(date_from, date_to)
-    ledger = claims_api.claims(db, who, date_from=date_from, date_to=date_to, party=party,
-                               obligation=obligation, verdict=verdict)["claims"]  # fmt: skip
+    ledger = claims_api.claims(
+        db, who, date_from=date_from, date_to=date_to, party=party, obligation=obligation, verdict=verdict
+    )["claims"]
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
-    filters = {"from": date_from.isoformat() if date_from else None, "to": date_to.isoformat() if date_to else None,
-               "party": party, "obligation": obligation, "verdict": verdict}  # fmt: skip
-    return {**_frame(db, run, agreement), "filters": filters, **views.claims_evidence(ledger, visible_findings(db, who, run))}
+    filters = {
+        "from": date_from.isoformat() if date_from else None,
+        "to": date_to.isoformat() if date_to else None,
+        "party": party,
+        "obligation": obligation,
+        "verdict": verdict,
+    }
+    return {
+        **_frame(db, run, agreement),
+        "filters": filters,
+        **views.claims_evidence(ledger, visible_findings(db, who, run)),
+    }

@@ -85,7 +85,9 @@ async def _limited(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
         yield chunk
 
 
-async def read_form(request: Request, *, limit: int = FORM_LIMIT, max_files: int = 0, max_fields: int = 400) -> FormData:
+async def read_form(
+    request: Request, *, limit: int = FORM_LIMIT, max_files: int = 0, max_fields: int = 400
+) -> FormData:
     """The posted form (urlencoded, or multipart with up to ``max_files`` files), read as a
     stream that stops with 413 past ``limit`` bytes (plus room for multipart framing), whether
     or not the browser declared the length; 422 when it is neither kind of form."""

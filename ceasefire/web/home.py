@@ -43,15 +43,17 @@ def _local(target: str | None) -> str:
 @html_router.get("/signin", response_class=HTMLResponse)
 def signin_form(request: Request, next: str = "/") -> Response:
     """The sign-in form (it needs no valid cookie: a stale one must be replaceable)."""
-    return render(request, "signin.html", {"next": _local(next), "error": None}, None, title="Sign in",
-                  twin=False)
+    return render(request, "signin.html", {"next": _local(next), "error": None}, None, title="Sign in", twin=False)
 
 
 @html_router.post("/signin")
 def signin(
-    request: Request, db: StoreDep, token: Annotated[str, Form(max_length=500)],
-    csrf: Annotated[str, Form(max_length=200)] = "", next: Annotated[str, Form(max_length=2000)] = "/",
-) -> Response:  # fmt: skip
+    request: Request,
+    db: StoreDep,
+    token: Annotated[str, Form(max_length=500)],
+    csrf: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
     """Check the token, set the cookie and go back to ``next``; a wrong token shows the form again."""
     check_csrf(request, csrf)
     token = token.strip()
@@ -59,8 +61,15 @@ def signin(
         data = {"next": _local(next), "error": "That token is not valid here. Check that it was copied whole."}
         return render(request, "signin.html", data, None, title="Sign in", status=401, twin=False)
     answer = RedirectResponse(_local(next), status_code=303)
-    answer.set_cookie(COOKIE, token, max_age=_COOKIE_DAYS * 86400, path="/", httponly=True, samesite="strict",
-                      secure=request.url.scheme == "https")  # fmt: skip
+    answer.set_cookie(
+        COOKIE,
+        token,
+        max_age=_COOKIE_DAYS * 86400,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
     return answer
 
 

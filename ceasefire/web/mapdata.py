@@ -31,8 +31,12 @@ __all__ = ["STATUSES", "MapFilter", "map_data"]
 
 STATUSES = ("violation", "possible_violation", "exempt", "no_finding")
 _RANK = {"violation": 3, "possible_violation": 2, "exempt": 1}
-_LABELS = {"violation": "violations", "possible_violation": "possible violations", "exempt": "exempt incidents",
-           "no_finding": "incidents without a finding"}  # fmt: skip
+_LABELS = {
+    "violation": "violations",
+    "possible_violation": "possible violations",
+    "exempt": "exempt incidents",
+    "no_finding": "incidents without a finding",
+}
 
 
 @dataclass(frozen=True)
@@ -53,27 +57,40 @@ class MapFilter:
         unknown = [s for s in statuses if s not in STATUSES]
         if unknown:
             raise Problem(422, f"status: unknown value {unknown[0]!r} (one of {', '.join(STATUSES)})")
-        return cls(_date(query, "from"), _date(query, "to"), query.get("party") or None,
-                   query.get("obligation") or None, statuses)  # fmt: skip
+        return cls(
+            _date(query, "from"),
+            _date(query, "to"),
+            query.get("party") or None,
+            query.get("obligation") or None,
+            statuses,
+        )
 
     def as_query(self) -> dict[str, str]:
-        values = {"from": self.date_from.isoformat() if self.date_from else "",
-                  "to": self.date_to.isoformat() if self.date_to else "", "party": self.party or "",
-                  "obligation": self.obligation or "", "status": ",".join(self.statuses)}  # fmt: skip
+        values = {
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "party": self.party or "",
+            "obligation": self.obligation or "",
+            "status": ",".join(self.statuses),
+        }
         return values
 
     def status_of(self, findings: list[dict[str, Any]]) -> str | None:
         """The incident's status under this filter's party and obligation (None: hidden)."""
         if self.party is None and self.obligation is None:
             return max((f["status"] for f in findings), key=lambda s: _RANK.get(s, 0), default="no_finding")
-        matching = [f["status"] for f in findings
-                    if (self.party is None or self.party in f["parties"])
-                    and (self.obligation is None or f["obligation"] == self.obligation)]  # fmt: skip
+        matching = [
+            f["status"]
+            for f in findings
+            if (self.party is None or self.party in f["parties"])
+            and (self.obligation is None or f["obligation"] == self.obligation)
+        ]
         return max(matching, key=lambda s: _RANK.get(s, 0)) if matching else None
 
     def keeps_date(self, day: str) -> bool:
         return (self.date_from is None or day >= self.date_from.isoformat()) and (
-            self.date_to is None or day <= self.date_to.isoformat())  # fmt: skip
+            self.date_to is None or day <= self.date_to.isoformat()
+        )
 
     def sentence(self, shown: int, total: int) -> str:
         """The filter as a person reads it, e.g. "12 of 116 incidents: violations, involving us"."""
@@ -100,9 +117,17 @@ def _date(query: Mapping[str, str], name: str) -> dt.date | None:
 def _row(feature: dict[str, Any], status: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
     props = feature["properties"]
     lon, lat = feature["geometry"]["coordinates"]
-    return {"id": props["id"], "date": props["date"], "status": status, "location": props["location"],
-            "lat": lat, "lon": lon, "radius_m": props["radius_m"], "event_type": props["event_type"],
-            "findings": [f["id"] for f in findings]}  # fmt: skip
+    return {
+        "id": props["id"],
+        "date": props["date"],
+        "status": status,
+        "location": props["location"],
+        "lat": lat,
+        "lon": lon,
+        "radius_m": props["radius_m"],
+        "event_type": props["event_type"],
+        "findings": [f["id"] for f in findings],
+    }
 
 
 def map_data(db: SQLStore, who: Caller | None, chosen: MapFilter) -> dict[str, Any]:
@@ -126,11 +151,19 @@ def map_data(db: SQLStore, who: Caller | None, chosen: MapFilter) -> dict[str, A
     return {
         "agreement": {k: agreement[k] for k in ("id", "version", "title", "timezone", "start")} if agreement else None,
         "run": {"id": run.id, "created_at": run.created_at} if run else None,
-        "filters": chosen.as_query(), "description": chosen.sentence(len(rows), len(features)),
-        "choices": {"dates": [dates[0], dates[-1]] if dates else None, "statuses": list(STATUSES),
-                    "parties": [p for p in agreement["parties"] if p["kind"] == "party"] if agreement else [],
-                    "obligations": [{"id": o["id"], "category": o["category"]} for o in agreement["obligations"]]
-                    if agreement else []},
-        "shown": len(rows), "total": len(features), "counts": counts, "incidents": rows,
+        "filters": chosen.as_query(),
+        "description": chosen.sentence(len(rows), len(features)),
+        "choices": {
+            "dates": [dates[0], dates[-1]] if dates else None,
+            "statuses": list(STATUSES),
+            "parties": [p for p in agreement["parties"] if p["kind"] == "party"] if agreement else [],
+            "obligations": [{"id": o["id"], "category": o["category"]} for o in agreement["obligations"]]
+            if agreement
+            else [],
+        },
+        "shown": len(rows),
+        "total": len(features),
+        "counts": counts,
+        "incidents": rows,
         "api": {"agreement": "/api/v1/agreement", "incidents": "/api/v1/incidents", "findings": "/api/v1/findings"},
-    }  # fmt: skip
+    }

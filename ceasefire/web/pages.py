@@ -86,16 +86,27 @@ from ceasefire.api.auth import COOKIE, Caller, ViewerDep
 from ceasefire.api.problems import Problem
 
 __all__ = [
-    "NAV", "STATIC", "TEMPLATES", "NavItem", "check_csrf", "csrf_token", "html_router", "install", "page", "render",
-    "router", "twin_path",
-]  # fmt: skip
+    "NAV",
+    "STATIC",
+    "TEMPLATES",
+    "NavItem",
+    "check_csrf",
+    "csrf_token",
+    "html_router",
+    "install",
+    "page",
+    "render",
+    "router",
+    "twin_path",
+]
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 _SECRET = secrets.token_bytes(32)  # per process: forms made before a restart must be reloaded
-_RESERVED = frozenset({"request", "viewer", "page_title", "json_url", "csrf_token", "nav", "current_path",
-                       "settings", "data"})  # fmt: skip
+_RESERVED = frozenset(
+    {"request", "viewer", "page_title", "json_url", "csrf_token", "nav", "current_path", "settings", "data"}
+)
 _VIEWER_PARAM = "cf_page_viewer"
 _REQUEST_PARAM = "cf_page_request"
 
@@ -115,11 +126,15 @@ class NavItem:
 
 
 NAV: tuple[NavItem, ...] = (
-    NavItem("/", "Map"), NavItem("/scorecards", "Scorecards"), NavItem("/clocks", "Clocks"),
-    NavItem("/claims", "Claims"), NavItem("/cases", "Cases"),  # published cases are public
+    NavItem("/", "Map"),
+    NavItem("/scorecards", "Scorecards"),
+    NavItem("/clocks", "Clocks"),
+    NavItem("/claims", "Claims"),
+    NavItem("/cases", "Cases"),  # published cases are public
     NavItem("/report", "Report", ("monitor", "party", "analyst", "admin")),
-    NavItem("/bulletin/", "Bulletins"), NavItem("/exports", "Exports"),
-)  # fmt: skip
+    NavItem("/bulletin/", "Bulletins"),
+    NavItem("/exports", "Exports"),
+)
 
 
 class _PageRoute(APIRoute):
@@ -132,12 +147,20 @@ class _PageRoute(APIRoute):
             try:
                 return await handle(request)
             except Problem as problem:
-                return render(request, "error.html", _error(problem.status, problem.detail), None,
-                              title="Error", status=problem.status, headers=problem.headers)  # fmt: skip
+                return render(
+                    request,
+                    "error.html",
+                    _error(problem.status, problem.detail),
+                    None,
+                    title="Error",
+                    status=problem.status,
+                    headers=problem.headers,
+                )
             except RequestValidationError as error:
                 fields = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) for e in error.errors())
-                return render(request, "error.html", _error(422, f"invalid request: {fields}"), None,
-                              title="Error", status=422)  # fmt: skip
+                return render(
+                    request, "error.html", _error(422, f"invalid request: {fields}"), None, title="Error", status=422
+                )
 
         return html_errors
 
@@ -151,8 +174,13 @@ def _error(status: int, detail: str) -> dict[str, Any]:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.globals["nav_items"] = NAV
     return env
 
@@ -166,9 +194,16 @@ def twin_path(path: str) -> str:
 
 
 def render(
-    request: Request, template: str, data: dict[str, Any], who: Caller | None, *, title: str,
-    status: int = 200, headers: dict[str, str] | None = None, twin: bool = True,
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    template: str,
+    data: dict[str, Any],
+    who: Caller | None,
+    *,
+    title: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    twin: bool = True,
+) -> HTMLResponse:
     """``template`` rendered with ``data`` and the base context (see the module docstring);
     ``twin`` False: the page has no JSON twin (``json_url`` is None, no link to one)."""
     clash = _RESERVED & set(data)
@@ -176,17 +211,29 @@ def render(
         raise ValueError(f"page data may not use the reserved names {sorted(clash)}")
     path = request.url.path
     json_url = twin_path(path) + (f"?{request.url.query}" if request.url.query else "") if twin else None
-    context = {**data, "data": data, "request": request, "viewer": who, "page_title": title,
-               "json_url": json_url, "csrf_token": csrf_token(request), "current_path": path,
-               "nav": [item for item in NAV if item.shown_to(who)],
-               "settings": request.app.state.settings}  # fmt: skip
+    context = {
+        **data,
+        "data": data,
+        "request": request,
+        "viewer": who,
+        "page_title": title,
+        "json_url": json_url,
+        "csrf_token": csrf_token(request),
+        "current_path": path,
+        "nav": [item for item in NAV if item.shown_to(who)],
+        "settings": request.app.state.settings,
+    }
     html = _env.get_template(template).render(context)
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def page(
-    path: str, template: str, *, title: str, roles: Iterable[str] | None = None,
-) -> Callable[[Handler], Handler]:  # fmt: skip
+    path: str,
+    template: str,
+    *,
+    title: str,
+    roles: Iterable[str] | None = None,
+) -> Callable[[Handler], Handler]:
     """Register ``GET path`` (HTML) and its JSON twin, both built by the decorated handler."""
     allowed = tuple(roles) if roles is not None else None
 
@@ -214,8 +261,7 @@ def page(
             endpoint.__doc__ = handler.__doc__
             endpoint.__signature__ = signature  # type: ignore[attr-defined]  # what FastAPI reads
         router.add_api_route(twin_path(path), as_json, methods=["GET"], response_model=None)
-        html_router.add_api_route(path, as_html, methods=["GET"], response_model=None,
-                                   response_class=HTMLResponse)  # fmt: skip
+        html_router.add_api_route(path, as_html, methods=["GET"], response_model=None, response_class=HTMLResponse)
         return handler
 
     return register
@@ -227,8 +273,10 @@ def _signature(handler: Handler) -> tuple[inspect.Signature, str]:
     passes the request under one name only, so a handler's own ``Request`` parameter is reused).
     Also the name the request comes under."""
     hints = typing.get_type_hints(handler, include_extras=True)
-    params = [p.replace(annotation=hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
-              for p in inspect.signature(handler).parameters.values()]  # fmt: skip
+    params = [
+        p.replace(annotation=hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
+        for p in inspect.signature(handler).parameters.values()
+    ]
     own = [p.name for p in params if isinstance(p.annotation, type) and issubclass(p.annotation, Request)]
     extra = [inspect.Parameter(_VIEWER_PARAM, inspect.Parameter.KEYWORD_ONLY, annotation=ViewerDep)]
     if not own:
@@ -289,5 +337,3 @@ def _no_such_page(path: str) -> Response:
 
 def _favicon() -> FileResponse:
     return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
-
-

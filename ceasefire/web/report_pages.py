@@ -42,7 +42,19 @@ __all__ = ["SOURCE_ROWS", "report_form", "report_page"]
 
 FORM_ROLES = ("monitor", "party", "analyst", "admin")  # analysts and admins see the page, not the form
 SOURCE_ROWS = 3  # name + url rows on the form
-_TEXT = ("title", "description", "occurred_on", "lat", "lon", "event_type", "sub_event_type", "actor1", "actor2", "weapon", "fatalities")
+_TEXT = (
+    "title",
+    "description",
+    "occurred_on",
+    "lat",
+    "lon",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "weapon",
+    "fatalities",
+)
 _OPTIONAL = ("description", "sub_event_type", "actor1", "actor2", "weapon", "fatalities")  # empty: the model's default
 
 
@@ -55,15 +67,27 @@ def _mine(who: Caller, record: Any) -> bool:
     return True
 
 
-def form_data(request: Request, db: SQLStore, who: Caller, values: dict[str, Any] | None = None,
-              errors: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+def form_data(
+    request: Request,
+    db: SQLStore,
+    who: Caller,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """The ``/report`` page: the form's choices, values and errors, and the reports ``who``
     submitted (a party: its party's), newest first."""
     mine = [reports_api.report_dict(r) for r in all_reports(db, report_scope(who)) if _mine(who, r)]
     shown = values or {"sources": [{"name": "", "url": ""}] * SOURCE_ROWS}
-    return {"may_submit": who.role in reports_api.SUBMITTERS, "event_types": EVENT_TYPES, "weapons": list(WEAPON_CLASSES),
-            "max_upload": request.app.state.settings.max_upload, "form_key": secrets.token_urlsafe(18),
-            "values": shown, "errors": errors or {}, "mine": sorted(mine, key=lambda r: -int(r["id"]))}  # fmt: skip
+    return {
+        "may_submit": who.role in reports_api.SUBMITTERS,
+        "event_types": EVENT_TYPES,
+        "weapons": list(WEAPON_CLASSES),
+        "max_upload": request.app.state.settings.max_upload,
+        "form_key": secrets.token_urlsafe(18),
+        "values": shown,
+        "errors": errors or {},
+        "mine": sorted(mine, key=lambda r: -int(r["id"])),
+    }
 
 
 @page("/report", "report.html", title="Submit a report", roles=FORM_ROLES)
@@ -96,7 +120,9 @@ def _values(form: FormData) -> tuple[dict[str, Any], dict[str, Any], list[int]]:
     """The form as shown again, as ReportIn fields (empty optional fields left out, so the
     defaults apply; empty source rows left out) and the form row of each source kept."""
     values: dict[str, Any] = {k: text(form, k) for k in _TEXT}
-    values["sources"] = [{"name": text(form, f"source_name_{i}"), "url": text(form, f"source_url_{i}")} for i in range(SOURCE_ROWS)]
+    values["sources"] = [
+        {"name": text(form, f"source_name_{i}"), "url": text(form, f"source_url_{i}")} for i in range(SOURCE_ROWS)
+    ]
     filled = [i for i, s in enumerate(values["sources"]) if s["name"] or s["url"]]
     fields = {k: v for k, v in values.items() if not (k in _OPTIONAL and not v)}
     return values, {**fields, "sources": [values["sources"][i] for i in filled]}, filled
@@ -129,7 +155,9 @@ async def _write(request: Request, who: Caller, body: reports_api.ReportIn, key:
     return written.submitted
 
 
-def _again(request: Request, db: SQLStore, who: Caller, values: dict[str, Any] | None, errors: dict[str, str], status: int) -> Response:
+def _again(
+    request: Request, db: SQLStore, who: Caller, values: dict[str, Any] | None, errors: dict[str, str], status: int
+) -> Response:
     data = form_data(request, db, who, values, errors)
     return render(request, "report.html", data, who, title="Submit a report", status=status)
 
@@ -151,12 +179,18 @@ def _attach(db: SQLStore, who: Caller, report_id: int, file: UploadFile, limit: 
 
 
 @page("/reports/{report_id}", "report_detail.html", title="Report")
-def report_page(db: StoreDep, who: ViewerDep, report_id: reports_api.ReportId,
-                sent: Annotated[bool, Query()] = False) -> dict[str, Any]:  # fmt: skip
+def report_page(
+    db: StoreDep, who: ViewerDep, report_id: reports_api.ReportId, sent: Annotated[bool, Query()] = False
+) -> dict[str, Any]:
     """One report with its evidence, log entry and receipt; 401 for the public, 404 when it
     is not the viewer's to see (as ``GET /api/v1/reports/{id}``)."""
     caller = signed(who)
     shown = reports_api.get_report(db, caller, report_id)
     receipt = json.loads(db.receipt(int(shown["log_index"])).to_json())
-    return {"report": shown, "receipt": receipt, "entry": db.log_entry(int(shown["log_index"])).decode("utf-8"),
-            "sent": sent, "mine": _mine(caller, reports_api.visible(db, caller, report_id))}  # fmt: skip
+    return {
+        "report": shown,
+        "receipt": receipt,
+        "entry": db.log_entry(int(shown["log_index"])).decode("utf-8"),
+        "sent": sent,
+        "mine": _mine(caller, reports_api.visible(db, caller, report_id)),
+    }

@@ -69,9 +69,12 @@ def _window(findings: Sequence[Finding], date_from: dt.date | None, date_to: dt.
 
 
 def scorecards(
-    findings: Sequence[Finding], parties: Sequence[Party], obligations: Sequence[Obligation],
-    date_from: dt.date | None = None, date_to: dt.date | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    findings: Sequence[Finding],
+    parties: Sequence[Party],
+    obligations: Sequence[Obligation],
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> dict[str, Any]:
     """Per party a row: per obligation (those verified by a rule other than a clock) the
     violations and possible violations in ``date_from``..``date_to`` (inclusive, the findings'
     own local dates), each with a link to the map filtered to it, totals, and a trend: the
@@ -87,21 +90,34 @@ def scorecards(
     for party in parties:
         cells = [_cell(counts, party.id, o.id, span) for o in columns]
         trend = [{"date": d, "violations": per_day[(party.id, d)]} for d in days]
-        rows.append({"id": party.id, "name": party.name, "cells": cells,
-                     "total": _cell(counts, party.id, None, span), "trend": trend,
-                     "trend_peak": max((per_day[(party.id, d)] for d in days), default=0)})  # fmt: skip
+        rows.append(
+            {
+                "id": party.id,
+                "name": party.name,
+                "cells": cells,
+                "total": _cell(counts, party.id, None, span),
+                "trend": trend,
+                "trend_peak": max((per_day[(party.id, d)] for d in days), default=0),
+            }
+        )
     return {
-        "filters": {"from": span["from_"], "to": span["to"]}, "days": days,
+        "filters": {"from": span["from_"], "to": span["to"]},
+        "days": days,
         "obligations": [{"id": o.id, "category": o.category, "text": o.text} for o in columns],
-        "parties": rows, "trend_peak": max(per_day.values(), default=0),
-    }  # fmt: skip
+        "parties": rows,
+        "trend_peak": max(per_day.values(), default=0),
+    }
 
 
-def _cell(counts: Counter[tuple[str, str, str]], party: str, obligation: str | None, span: Mapping[str, str | None]) -> dict[str, Any]:
+def _cell(
+    counts: Counter[tuple[str, str, str]], party: str, obligation: str | None, span: Mapping[str, str | None]
+) -> dict[str, Any]:
     """The counts of ``party`` for one obligation (None: all of them) and their map links."""
     cell: dict[str, Any] = {"obligation": obligation}
     for status in COUNTED:
-        cell[status] = sum(n for (p, o, s), n in counts.items() if p == party and s == status and obligation in (None, o))
+        cell[status] = sum(
+            n for (p, o, s), n in counts.items() if p == party and s == status and obligation in (None, o)
+        )
         cell[f"{status}_href"] = map_href(party=party, obligation=obligation, status=status, **span)
     return cell
 
@@ -127,16 +143,25 @@ def _clock(clock: Mapping[str, Any], text: str) -> dict[str, Any]:
     if best_end is not None:
         best_start = (dt.date.fromisoformat(best_end) - dt.timedelta(days=best - 1)).isoformat()
     out = {key: clock.get(key) for key in ("obligation", "met_on", "over", "max_per_day", "consecutive_days")}
-    return {**out, "text": text, "met": clock.get("met_on") is not None, "days": days,
-            "longest": best, "longest_from": best_start, "longest_to": best_end,
-            "explanation": _clock_sentence(clock, best, best_start, best_end)}  # fmt: skip
+    return {
+        **out,
+        "text": text,
+        "met": clock.get("met_on") is not None,
+        "days": days,
+        "longest": best,
+        "longest_from": best_start,
+        "longest_to": best_end,
+        "explanation": _clock_sentence(clock, best, best_start, best_end),
+    }
 
 
 def _clock_sentence(clock: Mapping[str, Any], best: int, start: str | None, end: str | None) -> str:
     need, most = clock.get("consecutive_days", 0), clock.get("max_per_day", 0)
     over = ", ".join(clock.get("over", [])) or "no obligation"
-    rule = (f"A day is quiet when it has at most {most} violation{'s' if most != 1 else ''} of {over}; "
-            f"the clock needs {need} quiet day{'s' if need != 1 else ''} in a row.")  # fmt: skip
+    rule = (
+        f"A day is quiet when it has at most {most} violation{'s' if most != 1 else ''} of {over}; "
+        f"the clock needs {need} quiet day{'s' if need != 1 else ''} in a row."
+    )
     if clock.get("met_on"):
         return f"{rule} Met on {clock['met_on']}."
     if not best:
@@ -154,11 +179,19 @@ def claims_evidence(claims: Sequence[Mapping[str, Any]], findings: Sequence[Find
     finding the reader may not see is neither counted nor linked."""
     rows = [{**c, "evidence": _evidence(c, findings, top)} for c in claims]
     verdicts = Counter(str(c["verdict"]) for c in claims)
-    return {"claims": rows, "total": len(rows), "verdicts": {v: verdicts[v] for v in ("supports", "contradicts", "no_evidence")}}
+    return {
+        "claims": rows,
+        "total": len(rows),
+        "verdicts": {v: verdicts[v] for v in ("supports", "contradicts", "no_evidence")},
+    }
 
 
 def _evidence(claim: Mapping[str, Any], findings: Sequence[Finding], top: int) -> dict[str, Any]:
-    parties = [claim["speaker_party"]] if claim["kind"] == "commitment" and claim.get("speaker_party") else list(claim["accused"])
+    parties = (
+        [claim["speaker_party"]]
+        if claim["kind"] == "commitment" and claim.get("speaker_party")
+        else list(claim["accused"])
+    )
     if claim.get("obligation"):
         concerns = [f for f in findings if f["obligation"] == claim["obligation"]]
     elif claim.get("category"):
@@ -167,13 +200,17 @@ def _evidence(claim: Mapping[str, Any], findings: Sequence[Finding], top: int) -
         concerns = []
     related = [f for f in concerns if set(f["parties"]) & set(parties)]
     cited = set(claim.get("findings", []))
-    ranked = sorted((f for f in related if f["status"] in COUNTED), key=lambda f: (f["id"] not in cited, -float(f.get("confidence", 0)), f["date"], f["id"]))
+    ranked = sorted(
+        (f for f in related if f["status"] in COUNTED),
+        key=lambda f: (f["id"] not in cited, -float(f.get("confidence", 0)), f["date"], f["id"]),
+    )
     counts = Counter(str(f["status"]) for f in related)
     return {
-        "parties": parties, "counts": {s: counts[s] for s in STATUS_LABELS},
+        "parties": parties,
+        "counts": {s: counts[s] for s in STATUS_LABELS},
         "top": [_finding_brief(f, f["id"] in cited) for f in ranked[:top]],
         "map_href": map_href(party=parties[0] if len(parties) == 1 else None, obligation=claim.get("obligation")),
-    }  # fmt: skip
+    }
 
 
 def _finding_brief(finding: Finding, cited: bool) -> dict[str, Any]:
@@ -181,11 +218,18 @@ def _finding_brief(finding: Finding, cited: bool) -> dict[str, Any]:
     first party (the map has no link to one finding; this narrows it to a handful)."""
     keys = ("id", "obligation", "status", "date", "parties", "confidence", "location", "explanation")
     parties = list(finding.get("parties") or [])
-    href = map_href(from_=finding["date"], to=finding["date"], party=parties[0] if parties else None, obligation=finding["obligation"])
+    href = map_href(
+        from_=finding["date"],
+        to=finding["date"],
+        party=parties[0] if parties else None,
+        obligation=finding["obligation"],
+    )
     return {key: finding.get(key) for key in keys} | {"cited": cited, "href": href}
 
 
-def case_queue(cases: Sequence[Mapping[str, Any]], reports: Iterable[Mapping[str, Any]], today: dt.date) -> dict[str, Any]:
+def case_queue(
+    cases: Sequence[Mapping[str, Any]], reports: Iterable[Mapping[str, Any]], today: dt.date
+) -> dict[str, Any]:
     """The case pages' overview. ``cases``: as ``GET /api/v1/cases`` shows them to the reader
     (so a party's hold only its own requests); ``reports``: those the reader may see (only an
     analyst's queue uses them). ``triage``: reports no case cites, newest first; ``cases``: open
@@ -197,18 +241,28 @@ def case_queue(cases: Sequence[Mapping[str, Any]], reports: Iterable[Mapping[str
     requests = [q for c in cases for q in _requests(c, today)]
     requests.sort(key=lambda q: (q["answered"], q["deadline"], q["case_id"], q["id"]))
     listed = [_case_brief(c, today) for c in sorted(cases, key=lambda c: (c["status"] != "open", -int(c["id"])))]
-    return {"today": today.isoformat(), "triage": [_report_brief(r) for r in triage], "cases": listed,
-            "requests": requests, "overdue": sum(q["overdue"] for q in requests)}  # fmt: skip
+    return {
+        "today": today.isoformat(),
+        "triage": [_report_brief(r) for r in triage],
+        "cases": listed,
+        "requests": requests,
+        "overdue": sum(q["overdue"] for q in requests),
+    }
 
 
 def case_detail(case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     """One case as the reader may see it: its steps in log order, each request with whether
     and when it was answered and whether it is overdue, and ``open_requests`` (unanswered)."""
     requests = {q["id"]: q for q in _requests(case, today)}
-    steps = [{**s, **({k: requests[s["id"]][k] for k in ("answered", "overdue")} if s["kind"] == "request" else {})}
-             for s in sorted(case["steps"], key=lambda s: int(s["log_index"]))]  # fmt: skip
-    return {"today": today.isoformat(), "case": {**{k: v for k, v in case.items() if k != "steps"}, "steps": steps},
-            "open_requests": [q for q in requests.values() if not q["answered"]]}  # fmt: skip
+    steps = [
+        {**s, **({k: requests[s["id"]][k] for k in ("answered", "overdue")} if s["kind"] == "request" else {})}
+        for s in sorted(case["steps"], key=lambda s: int(s["log_index"]))
+    ]
+    return {
+        "today": today.isoformat(),
+        "case": {**{k: v for k, v in case.items() if k != "steps"}, "steps": steps},
+        "open_requests": [q for q in requests.values() if not q["answered"]],
+    }
 
 
 def _requests(case: Mapping[str, Any], today: dt.date) -> list[dict[str, Any]]:
@@ -221,21 +275,50 @@ def _requests(case: Mapping[str, Any], today: dt.date) -> list[dict[str, Any]]:
         if step["kind"] != "request":
             continue
         answer = answers.get(int(step["id"]))
-        out.append({"case_id": case["id"], "case_title": case["title"], "id": step["id"], "party": step["party"],
-                    "question": step["question"], "deadline": step["deadline"], "at": step["at"],
-                    "answered": answer is not None, "answered_at": answer["at"] if answer else None,
-                    "late": bool(answer and answer.get("late")),
-                    "overdue": answer is None and today.isoformat() > str(step["deadline"])})  # fmt: skip
+        out.append(
+            {
+                "case_id": case["id"],
+                "case_title": case["title"],
+                "id": step["id"],
+                "party": step["party"],
+                "question": step["question"],
+                "deadline": step["deadline"],
+                "at": step["at"],
+                "answered": answer is not None,
+                "answered_at": answer["at"] if answer else None,
+                "late": bool(answer and answer.get("late")),
+                "overdue": answer is None and today.isoformat() > str(step["deadline"]),
+            }
+        )
     return out
 
 
 def _case_brief(case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     requests = _requests(case, today)
-    return {"id": case["id"], "title": case["title"], "status": case["status"], "reports": case["reports"],
-            "at": case["at"], "steps": len(case["steps"]), "open_requests": sum(not q["answered"] for q in requests),
-            "overdue": sum(q["overdue"] for q in requests)}  # fmt: skip
+    return {
+        "id": case["id"],
+        "title": case["title"],
+        "status": case["status"],
+        "reports": case["reports"],
+        "at": case["at"],
+        "steps": len(case["steps"]),
+        "open_requests": sum(not q["answered"] for q in requests),
+        "overdue": sum(q["overdue"] for q in requests),
+    }
 
 
 def _report_brief(report: Mapping[str, Any]) -> dict[str, Any]:
-    keys = ("id", "version", "title", "occurred_on", "event_type", "actor1", "lat", "lon", "submitted_by", "created_at", "published")
+    keys = (
+        "id",
+        "version",
+        "title",
+        "occurred_on",
+        "event_type",
+        "actor1",
+        "lat",
+        "lon",
+        "submitted_by",
+        "created_at",
+        "published",
+    )
     return {k: report.get(k) for k in keys}

@@ -30,10 +30,15 @@ TEST_RATE = {"rate_per_minute": 60_000.0, "burst": 1_000}
 
 # name -> (role, party): the tokens every test database holds.
 TOKENS = {
-    "admin": ("admin", None), "analyst": ("analyst", None), "monitor": ("monitor", None),
-    "monitor2": ("monitor", None), "gov": ("party", "syria-gov"), "gov2": ("party", "syria-gov"),
-    "opposition": ("party", "opposition"), "observer": ("observer", None),
-}  # fmt: skip
+    "admin": ("admin", None),
+    "analyst": ("analyst", None),
+    "monitor": ("monitor", None),
+    "monitor2": ("monitor", None),
+    "gov": ("party", "syria-gov"),
+    "gov2": ("party", "syria-gov"),
+    "opposition": ("party", "opposition"),
+    "observer": ("observer", None),
+}
 
 
 @dataclass
@@ -83,9 +88,13 @@ def database(backend: str, folder: Path) -> Iterator[tuple[Settings, dict[str, s
         schema = f"t_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(pg_url(), autocommit=True) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
-        settings = Settings(db=f"{pg_url()}?options=-csearch_path%3D{schema},public",
-                            key=folder / "log.key", evidence=folder / "evidence", max_upload=MAX_UPLOAD,
-                            **TEST_RATE)  # fmt: skip
+        settings = Settings(
+            db=f"{pg_url()}?options=-csearch_path%3D{schema},public",
+            key=folder / "log.key",
+            evidence=folder / "evidence",
+            max_upload=MAX_UPLOAD,
+            **TEST_RATE,
+        )
     else:
         settings = Settings(db=str(folder / "cf.db"), max_upload=MAX_UPLOAD, **TEST_RATE)
     store = open_store(settings.db, key=settings.key, evidence=settings.evidence, create=True)

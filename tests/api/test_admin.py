@@ -23,12 +23,16 @@ def test_an_admin_creates_a_token_that_works_and_is_listed_without_its_secret(li
         assert client.get("/reports").status_code == 200
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"role": "party", "name": "no party"}, "party"),
-    ({"role": "observer", "party": "russia"}, "party"),
-    ({"role": "party", "party": "novorossiya"}, "novorossiya"),
-    ({"role": "king"}, "role"),
-], ids=["party-missing", "party-for-observer", "unknown-party", "unknown-role"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"role": "party", "name": "no party"}, "party"),
+        ({"role": "observer", "party": "russia"}, "party"),
+        ({"role": "party", "party": "novorossiya"}, "novorossiya"),
+        ({"role": "king"}, "role"),
+    ],
+    ids=["party-missing", "party-for-observer", "unknown-party", "unknown-role"],
+)
 def test_bad_token_requests_are_refused_naming_the_problem(live: Live, body: dict[str, str], field: str) -> None:
     with live.client("admin") as client:
         answer = client.post("/tokens", json=body)

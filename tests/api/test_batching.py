@@ -71,8 +71,12 @@ def store(opener: Opener) -> SQLStore:
 
 
 def _request(
-    who: Submitter, title: str, key: str | None = None, sha: str = "a" * 64, report_id: int | None = None,
-) -> ReportRequest:  # fmt: skip
+    who: Submitter,
+    title: str,
+    key: str | None = None,
+    sha: str = "a" * 64,
+    report_id: int | None = None,
+) -> ReportRequest:
     submission = ReportIn.model_validate(report(title=title)).submission()
     return ReportRequest(who, submission, report_id, (key, sha) if key else None)
 
@@ -112,18 +116,28 @@ def test_a_bad_request_fails_alone_and_a_repeat_replays_inside_the_batch(store: 
     first = submit_reports(store, [_request(who, "earlier", f"used-{tag}", "b" * 64)])[0]
     assert isinstance(first, Submitted)
     size, checkpoints, rows = _counts(store)
-    outcomes = submit_reports(store, [
-        _request(who, "ok 1", f"k1-{tag}", "c" * 64),
-        _request(who, "reuses a key", f"used-{tag}", "d" * 64),  # earlier batch, another request
-        _request(who, "ok 2", f"k2-{tag}", "e" * 64),
-        _request(who, "version of nothing", report_id=10**12),
-        _request(who, "ok 1 again", f"k1-{tag}", "c" * 64),  # same key and request, this batch
-        _request(who, "k2, another body", f"k2-{tag}", "f" * 64),  # same key, other request
-        _request(who, "earlier again", f"used-{tag}", "b" * 64),  # replays the earlier batch
-    ])  # fmt: skip
+    outcomes = submit_reports(
+        store,
+        [
+            _request(who, "ok 1", f"k1-{tag}", "c" * 64),
+            _request(who, "reuses a key", f"used-{tag}", "d" * 64),  # earlier batch, another request
+            _request(who, "ok 2", f"k2-{tag}", "e" * 64),
+            _request(who, "version of nothing", report_id=10**12),
+            _request(who, "ok 1 again", f"k1-{tag}", "c" * 64),  # same key and request, this batch
+            _request(who, "k2, another body", f"k2-{tag}", "f" * 64),  # same key, other request
+            _request(who, "earlier again", f"used-{tag}", "b" * 64),  # replays the earlier batch
+        ],
+    )
     kinds = [type(o).__name__ for o in outcomes]
-    assert kinds == ["Submitted", "IdempotencyMismatch", "Submitted", "UnknownRecord", "Submitted",
-                     "IdempotencyMismatch", "Submitted"]  # fmt: skip
+    assert kinds == [
+        "Submitted",
+        "IdempotencyMismatch",
+        "Submitted",
+        "UnknownRecord",
+        "Submitted",
+        "IdempotencyMismatch",
+        "Submitted",
+    ]
     ok1, ok2, again, earlier = (outcomes[i] for i in (0, 2, 4, 6))
     assert isinstance(ok1, Submitted) and isinstance(ok2, Submitted) and isinstance(again, Submitted)
     assert again == replace(ok1, replayed=True) and not ok1.replayed
@@ -140,7 +154,9 @@ class Boom(Exception):
     """An error raised after a request's rows and log entry were written."""
 
 
-def test_a_write_failing_midway_is_undone_alone(store: SQLStore, opener: Opener, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_failing_midway_is_undone_alone(
+    store: SQLStore, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
     who = opener.submitter(store)
     append = store._append
 
@@ -161,7 +177,9 @@ def test_a_write_failing_midway_is_undone_alone(store: SQLStore, opener: Opener,
     assert store.verify_log().ok
 
 
-def test_a_batch_failing_before_its_commit_stores_nothing(store: SQLStore, opener: Opener, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_batch_failing_before_its_commit_stores_nothing(
+    store: SQLStore, opener: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
     who = opener.submitter(store)
     before = _counts(store)
 
@@ -260,7 +278,9 @@ def _holder(live: Live) -> SQLStore:
     return open_store(live.settings.db, key=live.settings.key, evidence=live.settings.evidence)
 
 
-async def _post_all(live: Live, holder: SQLStore, posts: list[tuple[dict[str, Any], dict[str, str]]]) -> list[httpx.Response]:
+async def _post_all(
+    live: Live, holder: SQLStore, posts: list[tuple[dict[str, Any], dict[str, str]]]
+) -> list[httpx.Response]:
     """Send ``posts`` (body, headers) at once while the write lock is held; all get queued in
     the writer and none is answered before the lock goes; then the answers."""
     writer: ReportWriter = live.app.state.writer
@@ -279,7 +299,9 @@ def test_concurrent_submissions_share_transactions_and_checkpoints(live: Live) -
     holder = _holder(live)
     try:
         before = len(holder.checkpoints())
-        posts = [(report(title=f"together {n}"), {"Idempotency-Key": f"together-{time.time_ns()}-{n}"}) for n in range(12)]
+        posts = [
+            (report(title=f"together {n}"), {"Idempotency-Key": f"together-{time.time_ns()}-{n}"}) for n in range(12)
+        ]
         answers = asyncio.run(_post_all(live, holder, posts))
         assert [a.status_code for a in answers] == [201] * 12, [a.text for a in answers]
         done = [a.json() for a in answers]
@@ -331,7 +353,11 @@ def test_the_stored_request_hash_is_the_canonical_json_one(live: Live) -> None:
     key, body = f"hash-{time.time_ns()}", report(title="hash Ünïcode ✓", sources=[{"name": "Ç", "url": ""}])
     with live.client("monitor", **{"Idempotency-Key": key}) as client:
         assert client.post("/reports", json=body).status_code == 201
-    document = {"method": "POST", "path": "/api/v1/reports", "body": ReportIn.model_validate(body).model_dump(mode="json")}
+    document = {
+        "method": "POST",
+        "path": "/api/v1/reports",
+        "body": ReportIn.model_validate(body).model_dump(mode="json"),
+    }
     holder = _holder(live)
     try:
         stored = holder.db.execute("SELECT request_sha256 FROM idempotency_keys WHERE idem_key = ?", (key,))
@@ -348,8 +374,12 @@ def test_the_writer_stops_with_the_server(tmp_path: Path) -> None:
     with database("sqlite", tmp_path) as (settings, tokens):
         app = create_app(settings)
         with running(app) as url:
-            answer = httpx.post(f"{url}/api/v1/reports", json=report(), timeout=30,
-                                headers={"Authorization": f"Bearer {tokens['monitor']}"})  # fmt: skip
+            answer = httpx.post(
+                f"{url}/api/v1/reports",
+                json=report(),
+                timeout=30,
+                headers={"Authorization": f"Bearer {tokens['monitor']}"},
+            )
             assert answer.status_code == 201
             thread = app.state.writer._thread
             assert thread is not None and thread.is_alive()

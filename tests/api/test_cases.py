@@ -13,7 +13,10 @@ from ceasefire.ledger import Receipt, public_key_from_base64, verify_receipt
 from ceasefire.store import open_store
 
 REQUEST = {"party": "syria-gov", "question": "Which unit fired from grid 37S?", "deadline": "2016-10-01"}
-GRADES = [{"source": "report 1", "reliability": "B", "credibility": 2}, {"source": "SOHR", "reliability": "C", "credibility": 3}]
+GRADES = [
+    {"source": "report 1", "reliability": "B", "credibility": 2},
+    {"source": "SOHR", "reliability": "C", "credibility": 3},
+]
 
 
 @pytest.fixture(scope="module")
@@ -21,14 +24,19 @@ def case(live: Live) -> dict[str, Any]:
     """A case from two reports, asked of syria-gov (answered) and opposition, then assessed."""
     with live.client("monitor") as monitor, live.client("analyst") as analyst, live.client("gov2") as gov2:
         reports = [monitor.post("/reports", json=report(title=f"case {n}")).json()["id"] for n in (1, 2)]
-        opened = analyst.post("/cases", json={"title": "Kafr Hamra", "allegation": "Mortar fire on the market.", "reports": reports})
+        opened = analyst.post(
+            "/cases", json={"title": "Kafr Hamra", "allegation": "Mortar fire on the market.", "reports": reports}
+        )
         assert opened.status_code == 201, opened.text
         case_id = opened.json()["id"]
         for body in (REQUEST, {**REQUEST, "party": "opposition"}):
             assert analyst.post(f"/cases/{case_id}/requests", json=body).status_code == 201
         answered = gov2.post(f"/cases/{case_id}/responses", json={"response": "No unit of ours was there."})
         assert answered.status_code == 201, answered.text
-        assessed = analyst.post(f"/cases/{case_id}/assessment", json={"conclusion": "violation", "reasoning": "Two sources.", "grades": GRADES})
+        assessed = analyst.post(
+            f"/cases/{case_id}/assessment",
+            json={"conclusion": "violation", "reasoning": "Two sources.", "grades": GRADES},
+        )
         assert assessed.status_code == 201, assessed.text
         return dict(analyst.get(f"/cases/{case_id}").json())
 
@@ -86,8 +94,20 @@ BAD = [
     ("post", "/cases/{id}/requests", {**REQUEST, "party": "martians"}, 422, "party"),
     ("post", "/cases/{id}/requests", {**REQUEST, "deadline": "soon"}, 422, "deadline"),
     ("post", "/cases/{id}/assessment", {"conclusion": "guilty", "grades": GRADES}, 422, "conclusion"),
-    ("post", "/cases/{id}/assessment", {"conclusion": "violation", "grades": [{**GRADES[0], "reliability": "G"}]}, 422, "grades.0.reliability"),
-    ("post", "/cases/{id}/assessment", {"conclusion": "violation", "grades": [{**GRADES[0], "credibility": 7}]}, 422, "grades.0.credibility"),
+    (
+        "post",
+        "/cases/{id}/assessment",
+        {"conclusion": "violation", "grades": [{**GRADES[0], "reliability": "G"}]},
+        422,
+        "grades.0.reliability",
+    ),
+    (
+        "post",
+        "/cases/{id}/assessment",
+        {"conclusion": "violation", "grades": [{**GRADES[0], "credibility": 7}]},
+        422,
+        "grades.0.credibility",
+    ),
     ("post", "/cases", {"title": "x\u0000y", "reports": [1]}, 422, "title"),
     ("post", "/cases/{id}/requests", {**REQUEST, "question": "why\u0000"}, 422, "question"),
     ("post", "/cases/999999/requests", REQUEST, 404, None),
@@ -95,8 +115,12 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body", "status", "field"), BAD, ids=[f"{p} {f or s}" for _, p, _, s, f in BAD])
-def test_bad_input_is_a_problem(live: Live, case: dict[str, Any], method: str, path: str, body: Any, status: int, field: str | None) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "field"), BAD, ids=[f"{p} {f or s}" for _, p, _, s, f in BAD]
+)
+def test_bad_input_is_a_problem(
+    live: Live, case: dict[str, Any], method: str, path: str, body: Any, status: int, field: str | None
+) -> None:
     with live.client("analyst") as client:
         answer = client.request(method.upper(), path.format(id=case["id"]), json=body)
     assert answer.status_code == status, answer.text

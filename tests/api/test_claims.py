@@ -32,8 +32,22 @@ def ledger(live: Live) -> list[dict[str, Any]]:
 
 
 def test_every_claim_has_the_contract_fields_and_a_verdict(ledger: list[dict[str, Any]]) -> None:
-    fields = {"file", "speaker", "speaker_party", "cited_by", "kind", "accused", "obligation", "category",
-              "quote", "sentence", "date", "verdict", "findings", "explanation"}  # fmt: skip
+    fields = {
+        "file",
+        "speaker",
+        "speaker_party",
+        "cited_by",
+        "kind",
+        "accused",
+        "obligation",
+        "category",
+        "quote",
+        "sentence",
+        "date",
+        "verdict",
+        "findings",
+        "explanation",
+    }
     for claim in ledger:
         assert fields <= set(claim)
         assert claim["verdict"] in {"supports", "contradicts", "no_evidence"}

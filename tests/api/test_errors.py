@@ -21,9 +21,11 @@ def assert_problem(answer: object, status: int) -> dict[str, object]:
     return dict(body)
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer cf_not-a-token"}, {"Authorization": "Basic abc"},
-                                     {"Authorization": "Bearer"}],
-                         ids=["none", "unknown", "basic", "empty"])  # fmt: skip
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer cf_not-a-token"}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer"}],
+    ids=["none", "unknown", "basic", "empty"],
+)
 @pytest.mark.parametrize("path", ["/reports", "/reports/1", "/log/checkpoint", "/tokens"])
 def test_without_a_valid_token_401(live: Live, headers: dict[str, str], path: str) -> None:
     with live.client(**headers) as client:
@@ -57,7 +59,7 @@ BAD = [
     (report(extra="field"), ["extra"]),
     ({k: v for k, v in report().items() if k != "event_type"}, ["event_type"]),
     ([1, 2], [""]),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("body", "fields"), BAD, ids=[f[0] or "not-an-object" for _, f in BAD])
@@ -69,28 +71,34 @@ def test_validation_errors_name_the_field(live: Live, body: object, fields: list
         assert any(n == field or (not field and n) for n in named), (field, named)
 
 
-@pytest.mark.parametrize(("method", "path", "content", "status"), [
-    ("POST", "/reports", b"{not json", 422),
-    ("POST", "/reports", b"", 422),
-    ("POST", "/reports", b'{"lat": NaN}', 422),
-    ("GET", "/reports/abc", None, 422),
-    ("GET", "/reports/0", None, 422),
-    ("GET", "/reports/99999999999999999999999", None, 422),
-    ("GET", "/reports?limit=0", None, 422),
-    ("GET", "/reports?limit=1e99", None, 422),
-    ("GET", "/reports?offset=-1", None, 422),
-    ("GET", "/findings?from=yesterday", None, 422),
-    ("GET", "/findings?status=maybe", None, 422),
-    ("GET", "/log/proof?index=-1", None, 422),
-    ("GET", "/log/proof?index=0&size=1000000", None, 422),
-    ("GET", "/log/proof?index=5&size=5", None, 422),
-    ("GET", "/log/consistency?from=0&to=1", None, 422),
-    ("GET", "/log/consistency?from=3&to=2", None, 422),
-    ("GET", "/nowhere", None, 404),
-    ("DELETE", "/reports/1", None, 405),
-    ("PUT", "/reports/1", None, 405),
-], ids=lambda v: v if isinstance(v, str) else None)  # fmt: skip
-def test_bad_requests_get_a_problem_never_a_500(live: Live, method: str, path: str, content: bytes | None, status: int) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "content", "status"),
+    [
+        ("POST", "/reports", b"{not json", 422),
+        ("POST", "/reports", b"", 422),
+        ("POST", "/reports", b'{"lat": NaN}', 422),
+        ("GET", "/reports/abc", None, 422),
+        ("GET", "/reports/0", None, 422),
+        ("GET", "/reports/99999999999999999999999", None, 422),
+        ("GET", "/reports?limit=0", None, 422),
+        ("GET", "/reports?limit=1e99", None, 422),
+        ("GET", "/reports?offset=-1", None, 422),
+        ("GET", "/findings?from=yesterday", None, 422),
+        ("GET", "/findings?status=maybe", None, 422),
+        ("GET", "/log/proof?index=-1", None, 422),
+        ("GET", "/log/proof?index=0&size=1000000", None, 422),
+        ("GET", "/log/proof?index=5&size=5", None, 422),
+        ("GET", "/log/consistency?from=0&to=1", None, 422),
+        ("GET", "/log/consistency?from=3&to=2", None, 422),
+        ("GET", "/nowhere", None, 404),
+        ("DELETE", "/reports/1", None, 405),
+        ("PUT", "/reports/1", None, 405),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_bad_requests_get_a_problem_never_a_500(
+    live: Live, method: str, path: str, content: bytes | None, status: int
+) -> None:
     with live.client("analyst", **{"content-type": "application/json"}) as client:
         assert_problem(client.request(method, path, content=content), status)
 

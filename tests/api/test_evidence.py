@@ -46,7 +46,9 @@ def test_an_upload_is_kept_under_its_sha256_logged_and_listed(live: Live) -> Non
     assert again["status"] == 201 and again["new"] is False and again["log_index"] == done["log_index"]
 
 
-@pytest.mark.parametrize(("who", "status"), [("monitor2", 404), ("opposition", 404), ("analyst", 403), ("observer", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("monitor2", 404), ("opposition", 404), ("analyst", 403), ("observer", 403)]
+)
 def test_only_the_submitter_attaches(live: Live, who: str, status: int) -> None:
     report_id = new_report(live, "monitor")
     assert upload(live, who, report_id, b"x")["status"] == status
@@ -75,11 +77,15 @@ def test_a_chunked_upload_over_the_limit_is_cut_off_with_413(live: Live) -> None
     assert answer.status_code == 413 and answer.headers["content-type"] == "application/problem+json"
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"json": {"file": "not a file"}}, "file"),
-    ({"files": {"other": ("a.txt", b"a", "text/plain")}}, "file"),
-    ({"content": b"--x\r\nbroken", "headers": {"content-type": "multipart/form-data"}}, "file"),
-], ids=["json", "wrong-field", "no-boundary"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"json": {"file": "not a file"}}, "file"),
+        ({"files": {"other": ("a.txt", b"a", "text/plain")}}, "file"),
+        ({"content": b"--x\r\nbroken", "headers": {"content-type": "multipart/form-data"}}, "file"),
+    ],
+    ids=["json", "wrong-field", "no-boundary"],
+)
 def test_bad_uploads_name_the_field(live: Live, kwargs: dict[str, object], field: str) -> None:
     report_id = new_report(live, "monitor")
     with live.client("monitor") as client:

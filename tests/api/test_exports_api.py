@@ -49,8 +49,21 @@ def get(live: Live, path: str, who: str | None = None, **params: str) -> httpx.R
 
 @pytest.fixture(scope="module")
 def verified_csv() -> str:
-    done = subprocess.run([sys.executable, "-m", "ceasefire.cli", "verify", str(SYRIA / "agreement.yaml"),
-                           str(SYRIA / "incidents.csv"), "--format", "csv"], capture_output=True, text=True, timeout=180)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ceasefire.cli",
+            "verify",
+            str(SYRIA / "agreement.yaml"),
+            str(SYRIA / "incidents.csv"),
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -86,13 +99,18 @@ def test_geojson_export(live: Live) -> None:
     findings = get(live, "/api/v1/findings").json()["findings"]
     assert collection["type"] == "FeatureCollection" and collection["agreement"] == "syria-2016-09"
     assert [f["id"] for f in collection["features"]] == [f["id"] for f in findings]
-    assert all(f["geometry"]["type"] == "Point" and len(f["geometry"]["coordinates"]) == 2 for f in collection["features"])
+    assert all(
+        f["geometry"]["type"] == "Point" and len(f["geometry"]["coordinates"]) == 2 for f in collection["features"]
+    )
 
 
 FILTERS = [
-    {"status": "violation"}, {"party": "syria-gov"}, {"obligation": "castello-pullback"},
-    {"from": "2016-09-17", "to": "2016-09-19"}, {"party": "opposition", "status": "violation"},
-]  # fmt: skip
+    {"status": "violation"},
+    {"party": "syria-gov"},
+    {"obligation": "castello-pullback"},
+    {"from": "2016-09-17", "to": "2016-09-19"},
+    {"party": "opposition", "status": "violation"},
+]
 
 
 @pytest.mark.parametrize("params", FILTERS, ids=["status", "party", "obligation", "dates", "party-status"])
@@ -107,11 +125,15 @@ def test_filters_are_those_of_api_findings(live: Live, params: dict[str, str]) -
     assert len(hxl_rows) == len(expected) + 2
 
 
-@pytest.mark.parametrize(("path", "params", "field"), [
-    ("/export/findings.csv", {"status": "maybe"}, "status"),
-    ("/export/findings.geojson", {"from": "2016-09-31"}, "from"),
-    ("/export/findings.hxl.csv", {"to": "yesterday"}, "to"),
-], ids=["status", "from", "to"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/export/findings.csv", {"status": "maybe"}, "status"),
+        ("/export/findings.geojson", {"from": "2016-09-31"}, "from"),
+        ("/export/findings.hxl.csv", {"to": "yesterday"}, "to"),
+    ],
+    ids=["status", "from", "to"],
+)
 def test_bad_filters_are_422(live: Live, path: str, params: dict[str, str], field: str) -> None:
     answer = get(live, path, **params)
     assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
@@ -142,10 +164,17 @@ def test_bulletin_index_and_its_json_twin(live: Live) -> None:
     assert all(f'href="{day}.html"' in page.text for day in days)
 
 
-@pytest.mark.parametrize(("path", "status"), [
-    ("/bulletin/2016-10-01.html", 404), ("/bulletin/2016-09-11.pdf", 404), ("/bulletin/2016-10-01.json", 404),
-    ("/bulletin/2016-09-31.html", 422), ("/bulletin/yesterday.pdf", 422),
-], ids=["after", "before", "json-after", "no-such-date", "not-a-date"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/bulletin/2016-10-01.html", 404),
+        ("/bulletin/2016-09-11.pdf", 404),
+        ("/bulletin/2016-10-01.json", 404),
+        ("/bulletin/2016-09-31.html", 422),
+        ("/bulletin/yesterday.pdf", 422),
+    ],
+    ids=["after", "before", "json-after", "no-such-date", "not-a-date"],
+)
 def test_bulletin_errors_are_problems(live: Live, path: str, status: int) -> None:
     answer = get(live, path)
     assert answer.status_code == status and answer.headers["content-type"] == "application/problem+json"

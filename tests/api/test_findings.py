@@ -30,8 +30,20 @@ def test_findings_are_the_latest_runs_findings(live: Live) -> None:
     findings, _ = stored(live)
     data = get(live, "/findings")
     assert data["agreement"] == "syria-2016-09" and data["findings"] == findings and data["total"] == len(findings)
-    assert {"id", "obligation", "category", "status", "parties", "attribution", "incidents", "date", "lat", "lon",
-            "confidence", "explanation"} <= set(findings[0])  # fmt: skip
+    assert {
+        "id",
+        "obligation",
+        "category",
+        "status",
+        "parties",
+        "attribution",
+        "incidents",
+        "date",
+        "lat",
+        "lon",
+        "confidence",
+        "explanation",
+    } <= set(findings[0])
 
 
 FILTERS = [
@@ -39,9 +51,11 @@ FILTERS = [
     ({"party": "syria-gov"}, lambda f: "syria-gov" in f["parties"]),
     ({"obligation": "cease-attacks"}, lambda f: f["obligation"] == "cease-attacks"),
     ({"from": "2016-09-15", "to": "2016-09-17"}, lambda f: "2016-09-15" <= f["date"] <= "2016-09-17"),
-    ({"party": "syria-gov", "status": "possible_violation"},
-     lambda f: "syria-gov" in f["parties"] and f["status"] == "possible_violation"),
-]  # fmt: skip
+    (
+        {"party": "syria-gov", "status": "possible_violation"},
+        lambda f: "syria-gov" in f["parties"] and f["status"] == "possible_violation",
+    ),
+]
 
 
 @pytest.mark.parametrize(("params", "keep"), FILTERS, ids=["status", "party", "obligation", "dates", "party-status"])

@@ -24,12 +24,22 @@ def row(**statuses: int) -> dict[str, int]:
 # (method, path) -> the status each caller gets; "gov" submitted the (unpublished) report,
 # "gov2" is another token of the same party, "opposition" another party.
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
-    ("post", "/api/v1/reports"): row(admin=403, analyst=403, monitor=201, gov=201, gov2=201, opposition=201, observer=403),
+    ("post", "/api/v1/reports"): row(
+        admin=403, analyst=403, monitor=201, gov=201, gov2=201, opposition=201, observer=403
+    ),
     ("get", "/api/v1/reports"): ALL_200,
-    ("get", "/api/v1/reports/{report_id}"): row(admin=200, analyst=200, monitor=404, gov=200, gov2=200, opposition=404, observer=404),
-    ("post", "/api/v1/reports/{report_id}/versions"): row(admin=403, analyst=403, monitor=404, gov=201, gov2=201, opposition=404, observer=403),
-    ("post", "/api/v1/reports/{report_id}/publish"): row(admin=403, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
-    ("post", "/api/v1/reports/{report_id}/evidence"): row(admin=403, analyst=403, monitor=404, gov=201, gov2=201, opposition=404, observer=403),
+    ("get", "/api/v1/reports/{report_id}"): row(
+        admin=200, analyst=200, monitor=404, gov=200, gov2=200, opposition=404, observer=404
+    ),
+    ("post", "/api/v1/reports/{report_id}/versions"): row(
+        admin=403, analyst=403, monitor=404, gov=201, gov2=201, opposition=404, observer=403
+    ),
+    ("post", "/api/v1/reports/{report_id}/publish"): row(
+        admin=403, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
+    ("post", "/api/v1/reports/{report_id}/evidence"): row(
+        admin=403, analyst=403, monitor=404, gov=201, gov2=201, opposition=404, observer=403
+    ),
     ("get", "/api/v1/log/checkpoint"): ALL_200,
     ("get", "/api/v1/log/key"): ALL_200,
     ("get", "/api/v1/log/proof"): ALL_200,
@@ -39,20 +49,38 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("get", "/api/v1/claims"): PUBLIC,
     ("get", "/api/v1/incidents"): PUBLIC,
     ("get", "/api/v1/agreement"): PUBLIC,
-    ("get", "/api/v1/agreements"): row(admin=200, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
-    ("post", "/api/v1/agreements"): row(admin=201, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("get", "/api/v1/agreements"): row(
+        admin=200, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
+    ("post", "/api/v1/agreements"): row(
+        admin=201, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
     ("get", "/api/v1/runs"): PUBLIC,
     ("post", "/api/v1/runs"): ANALYST | {"analyst": 201},
     ("post", "/api/v1/runs/{run_id}/publish"): ANALYST | {"analyst": 200},
-    ("get", "/api/v1/tokens"): row(admin=200, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
-    ("post", "/api/v1/tokens"): row(admin=201, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
-    ("post", "/api/v1/cases"): row(admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("get", "/api/v1/tokens"): row(
+        admin=200, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
+    ("post", "/api/v1/tokens"): row(
+        admin=201, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
+    ("post", "/api/v1/cases"): row(
+        admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
     ("get", "/api/v1/cases"): PUBLIC,
-    ("get", "/api/v1/cases/{case_id}"): row(admin=200, analyst=200, monitor=404, gov=200, gov2=200, opposition=404, observer=404, anonymous=404),
+    ("get", "/api/v1/cases/{case_id}"): row(
+        admin=200, analyst=200, monitor=404, gov=200, gov2=200, opposition=404, observer=404, anonymous=404
+    ),
     ("post", "/api/v1/cases/{case_id}/publish"): ANALYST | {"analyst": 200},
-    ("post", "/api/v1/cases/{case_id}/requests"): row(admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
-    ("post", "/api/v1/cases/{case_id}/responses"): row(admin=403, analyst=403, monitor=403, gov=201, gov2=201, opposition=404, observer=403),
-    ("post", "/api/v1/cases/{case_id}/assessment"): row(admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("post", "/api/v1/cases/{case_id}/requests"): row(
+        admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
+    ("post", "/api/v1/cases/{case_id}/responses"): row(
+        admin=403, analyst=403, monitor=403, gov=201, gov2=201, opposition=404, observer=403
+    ),
+    ("post", "/api/v1/cases/{case_id}/assessment"): row(
+        admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
     ("get", "/bulletin/"): PUBLIC,
     ("get", "/bulletin/index.json"): PUBLIC,
     ("get", "/bulletin/{day}.html"): PUBLIC,
@@ -61,7 +89,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("get", "/export/findings.csv"): PUBLIC,
     ("get", "/export/findings.hxl.csv"): PUBLIC,
     ("get", "/export/findings.geojson"): PUBLIC,
-}  # fmt: skip
+}
 # What each operation is called with, beyond the path.
 REQUEST: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/reports"): {"json": report()},
@@ -70,12 +98,17 @@ REQUEST: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/api/v1/log/proof"): {"params": {"index": 0}},
     ("get", "/api/v1/log/consistency"): {"params": {"from": 1, "to": 2}},
     ("post", "/api/v1/cases"): {"json": {"title": "matrix", "reports": [1]}},
-    ("post", "/api/v1/cases/{case_id}/requests"): {"json": {"party": "syria-gov", "question": "q", "deadline": "2016-10-01"}},
+    ("post", "/api/v1/cases/{case_id}/requests"): {
+        "json": {"party": "syria-gov", "question": "q", "deadline": "2016-10-01"}
+    },
     ("post", "/api/v1/cases/{case_id}/responses"): {"json": {"response": "r"}},
-    ("post", "/api/v1/cases/{case_id}/assessment"): {"json": {"conclusion": "inconclusive",
-                                                              "grades": [{"source": "SOHR", "reliability": "B", "credibility": 2}]}},
-    ("post", "/api/v1/agreements"): {"content": (SYRIA / "agreement.yaml").read_bytes(),
-                                     "headers": {"Content-Type": "application/yaml"}},
+    ("post", "/api/v1/cases/{case_id}/assessment"): {
+        "json": {"conclusion": "inconclusive", "grades": [{"source": "SOHR", "reliability": "B", "credibility": 2}]}
+    },
+    ("post", "/api/v1/agreements"): {
+        "content": (SYRIA / "agreement.yaml").read_bytes(),
+        "headers": {"Content-Type": "application/yaml"},
+    },
     ("post", "/api/v1/tokens"): {"json": {"role": "observer", "name": "matrix"}},
 }
 CELLS = [(op, role) for op in MATRIX for role in ROLES]
@@ -89,7 +122,9 @@ def test_every_endpoint_of_the_openapi_document_is_in_the_matrix(live: Live) -> 
     assert set(MATRIX) - published == set(), "matrix rows for endpoints the server does not publish"
 
 
-@pytest.mark.parametrize(("op", "role"), CELLS, ids=[f"{m.upper()} {p.removeprefix('/api/v1')} as {r}" for (m, p), r in CELLS])
+@pytest.mark.parametrize(
+    ("op", "role"), CELLS, ids=[f"{m.upper()} {p.removeprefix('/api/v1')} as {r}" for (m, p), r in CELLS]
+)
 def test_matrix_cell(live: Live, op: tuple[str, str], role: str) -> None:
     with live.client("gov") as client:
         report_id = client.post("/reports", json=report(title="matrix")).json()["id"]

@@ -21,7 +21,7 @@ def test_checkpoints_are_signed_periodically(tmp_path: Path) -> None:
         with running(app):
             time.sleep(1.5)
         after = _checkpoints(settings)
-    fresh = after[len(before):]
+    fresh = after[len(before) :]
     assert len(fresh) >= 3  # about 7 in 1.5 s; at least 3 even on a loaded machine
     assert len({(c.size, c.root_hash) for c in fresh}) == 1  # nothing was written: one tree
     assert fresh[0].size >= before[-1].size

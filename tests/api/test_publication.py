@@ -9,9 +9,17 @@ from typing import Any
 from api.apikit import Live, report
 
 # Inside east Aleppo and the truce: a bound party's air strike on civilians is a violation.
-STRIKE = report(title="strike", occurred_on="2016-09-22", lat=36.2105, lon=37.1771, event_type="Explosions/Remote violence",
-                sub_event_type="Air/drone strike", actor1="Military Forces of Russia (2000-)", actor2="Civilians (Syria)",
-                weapon="aircraft")  # fmt: skip
+STRIKE = report(
+    title="strike",
+    occurred_on="2016-09-22",
+    lat=36.2105,
+    lon=37.1771,
+    event_type="Explosions/Remote violence",
+    sub_event_type="Air/drone strike",
+    actor1="Military Forces of Russia (2000-)",
+    actor2="Civilians (Syria)",
+    weapon="aircraft",
+)
 
 
 def get(live: Live, who: str | None, path: str) -> Any:
@@ -82,9 +90,13 @@ def test_a_published_case_is_whole_and_public(live: Live) -> None:
         report_id = client.post("/reports", json=report(title="case")).json()["id"]
     with live.client("analyst") as client:
         case_id = client.post("/cases", json={"title": "public case", "reports": [report_id]}).json()["id"]
-        client.post(f"/cases/{case_id}/requests", json={"party": "syria-gov", "question": "q", "deadline": "2016-10-01"})
-        client.post(f"/cases/{case_id}/assessment", json={"conclusion": "violation",
-                                                         "grades": [{"source": "SOHR", "reliability": "B", "credibility": 2}]})  # fmt: skip
+        client.post(
+            f"/cases/{case_id}/requests", json={"party": "syria-gov", "question": "q", "deadline": "2016-10-01"}
+        )
+        client.post(
+            f"/cases/{case_id}/assessment",
+            json={"conclusion": "violation", "grades": [{"source": "SOHR", "reliability": "B", "credibility": 2}]},
+        )
     with live.client() as client:
         assert client.get(f"/cases/{case_id}").status_code == 404
         assert case_id not in {c["id"] for c in client.get("/cases").json()["items"]}

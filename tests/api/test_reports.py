@@ -54,7 +54,10 @@ def test_the_same_idempotency_key_and_body_replays_without_a_new_row(live: Live)
 def test_a_key_still_in_flight_gets_409(live: Live) -> None:
     # The first request is held in flight by the server's own registry, as a slow one would be.
     token_id = _token_id(live, "monitor")
-    with live.app.state.in_flight.hold(token_id, "slow-1"), live.client("monitor", **{"Idempotency-Key": "slow-1"}) as client:
+    with (
+        live.app.state.in_flight.hold(token_id, "slow-1"),
+        live.client("monitor", **{"Idempotency-Key": "slow-1"}) as client,
+    ):
         answer = client.post("/reports", json=report())
     assert answer.status_code == 409 and answer.headers["content-type"] == "application/problem+json"
     assert submit(live, "monitor", report(), **{"Idempotency-Key": "slow-1"})["version"] == 1
@@ -126,17 +129,26 @@ def test_corrections_are_new_versions_only_by_the_submitter_or_its_party(live: L
     assert latest["version"] == 3 and latest["fatalities"] == 4
     store = open_store(live.settings.db, key=live.settings.key, evidence=live.settings.evidence)
     try:
-        rows = store.db.execute("SELECT version, fatalities FROM report_versions WHERE report_id = ? ORDER BY version", (done["id"],))
+        rows = store.db.execute(
+            "SELECT version, fatalities FROM report_versions WHERE report_id = ? ORDER BY version", (done["id"],)
+        )
         assert [tuple(r) for r in rows] == [(1, 2), (2, 3), (3, 4)]  # nothing updated in place
         assert store.verify_log().ok
     finally:
         store.close()
 
 
-@pytest.mark.parametrize(("who", "method", "path"), [
-    ("observer", "post", "/reports"), ("analyst", "post", "/reports"), ("admin", "post", "/reports"),
-    ("monitor", "post", "/reports/1/publish"), ("gov", "post", "/reports/1/publish"),
-], ids=["observer-submits", "analyst-submits", "admin-submits", "monitor-publishes", "party-publishes"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("who", "method", "path"),
+    [
+        ("observer", "post", "/reports"),
+        ("analyst", "post", "/reports"),
+        ("admin", "post", "/reports"),
+        ("monitor", "post", "/reports/1/publish"),
+        ("gov", "post", "/reports/1/publish"),
+    ],
+    ids=["observer-submits", "analyst-submits", "admin-submits", "monitor-publishes", "party-publishes"],
+)
 def test_roles_without_the_right_get_403(live: Live, who: str, method: str, path: str) -> None:
     submit(live, "monitor")
     with live.client(who) as client:

@@ -33,15 +33,17 @@ def test_no_server_error_and_no_schema_violation(live: Live) -> None:
     assert len(operations) == len(results), f"operations schemathesis cannot read: {len(results) - len(operations)}"
     assert len(operations) >= 10, "the OpenAPI document lists fewer operations than expected"
 
-    @settings(max_examples=EXAMPLES * len(operations), deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=EXAMPLES * len(operations), deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(st.data())
     def run(data: st.DataObject) -> None:
         operation = data.draw(st.sampled_from(operations))
         case = data.draw(operation.as_strategy())
         headers = {"Authorization": f"Bearer {_token(live, operation.method.upper(), operation.path)}"}
-        response = case.call_and_validate(base_url=live.url, headers=headers,
-                                          checks=[not_a_server_error, response_schema_conformance])  # fmt: skip
+        response = case.call_and_validate(
+            base_url=live.url, headers=headers, checks=[not_a_server_error, response_schema_conformance]
+        )
         statuses.append(response.status_code)
 
     statuses: list[int] = []

@@ -29,8 +29,12 @@ def _free_port() -> int:
 def test_serve_answers_on_loopback_until_stopped(tmp_path: Path) -> None:
     with database("sqlite", tmp_path) as (settings, tokens):
         port = _free_port()
-        server = subprocess.Popen([*CLI, "serve", "--db", settings.db, "--port", str(port)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        server = subprocess.Popen(
+            [*CLI, "serve", "--db", settings.db, "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             base = f"http://127.0.0.1:{port}/api/v1"
             deadline = time.monotonic() + 20
@@ -52,8 +56,9 @@ def test_serve_answers_on_loopback_until_stopped(tmp_path: Path) -> None:
 @pytest.mark.parametrize("db", ["missing.db", "postgresql://nobody@127.0.0.1:1/none"], ids=["no-file", "no-server"])
 def test_serve_refuses_a_database_it_cannot_serve_in_one_line(tmp_path: Path, db: str) -> None:
     target = str(tmp_path / db) if "://" not in db else db
-    done = subprocess.run([*CLI, "serve", "--db", target, "--port", str(_free_port())],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [*CLI, "serve", "--db", target, "--port", str(_free_port())], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "Traceback" not in done.stderr
 

@@ -38,8 +38,16 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 _TOKEN_LINE = re.compile(r"^  (admin|analyst|monitor|observer|party:\S+)\s+(\S+)\s*$")
 _URL_LINE = re.compile(r"^Dashboard: (http://\S+?)/?\s*$")
 START_SECONDS = 180  # the demo verifies and loads the example first; 2 shared cores in CI
@@ -113,9 +121,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     port = _free_port()
     process = subprocess.Popen(
         [str(command), "demo", "--db", str(folder / "demo.db"), "--port", str(port), "--no-browser"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        cwd=folder,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    )
     output: list[str] = []
     printed = threading.Event()
     reader = threading.Thread(target=_read, args=(process, output, printed), daemon=True)
@@ -167,15 +179,20 @@ def new_page(browser: Any, viewport: dict[str, int]) -> Any:
     """A page in a new context (own cookies) of ``viewport`` size; the console's errors, the
     page's uncaught exceptions and every answer >= 400 to what a page loads (scripts, styles,
     fetches; not the page itself) are kept in ``page.cf_errors``."""
-    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-GB",
-                                  timezone_id="UTC")  # fmt: skip
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-GB", timezone_id="UTC")
     context.set_default_timeout(20_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("response", lambda answer: errors.append(f"{answer.status} {answer.url}")
-            if answer.status >= 400 and answer.request.resource_type != "document" else None)  # fmt: skip
+    page.on(
+        "response",
+        lambda answer: (
+            errors.append(f"{answer.status} {answer.url}")
+            if answer.status >= 400 and answer.request.resource_type != "document"
+            else None
+        ),
+    )
     page.cf_errors = errors
     return page
 

@@ -53,7 +53,9 @@ def test_a_partys_report_reaches_the_analyst_and_no_other_party(pages: Any, demo
     gov.fill("#fatalities", "2")
     gov.fill("#source_name_0", "Local council")
     gov.fill("#source_url_0", "https://example.org/council/21")
-    gov.set_input_files("#file", files=[{"name": "market.txt", "mimeType": "text/plain", "buffer": b"witness statement"}])
+    gov.set_input_files(
+        "#file", files=[{"name": "market.txt", "mimeType": "text/plain", "buffer": b"witness statement"}]
+    )
     gov.evaluate("window.scrollTo(0, 0)")
     shoot(gov, "report-form")
     gov.click("form.report-form button[type=submit]")

@@ -63,14 +63,19 @@ def test_pdf_to_a_file_and_to_a_pipe(dbs: dict[str, Path], tmp_path: Path) -> No
 def test_pdf_is_not_written_to_a_terminal(dbs: dict[str, Path]) -> None:
     leader, follower = pty.openpty()
     try:
-        done = subprocess.run([*CLI, "bulletin", "--db", str(dbs["full"]), "--date", "2016-09-19", "--format", "pdf"],
-                              stdout=follower, stderr=subprocess.PIPE, timeout=120)  # fmt: skip
+        done = subprocess.run(
+            [*CLI, "bulletin", "--db", str(dbs["full"]), "--date", "2016-09-19", "--format", "pdf"],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
     finally:
         os.close(follower)
         os.close(leader)
     assert done.returncode == 2
     assert done.stderr.decode().splitlines() == [
-        "--format pdf: give --out FILE, or redirect stdout to a file (no PDF on a terminal)"]
+        "--format pdf: give --out FILE, or redirect stdout to a file (no PDF on a terminal)"
+    ]
 
 
 ERRORS = [  # arguments (after --db), the start of the one line on stderr
@@ -80,7 +85,7 @@ ERRORS = [  # arguments (after --db), the start of the one line on stderr
     (["full", "--date", "2016-09-19", "--format", "docx"], "--format: 'docx' is not one of html, pdf, json"),
     (["empty", "--date", "2016-09-19"], "no verification run yet"),
     (["missing", "--date", "2016-09-19"], "no database here"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("args", "message"), ERRORS, ids=["day-31", "not-iso", "outside", "format", "no-run", "no-db"])

@@ -20,28 +20,52 @@ BESIEGED = Polygon([(37.0, 36.0), (37.1, 36.0), (37.1, 36.1), (37.0, 36.1)])
 AGREEMENT = agreement(
     obligation("cease", Rule("no_attacks")),
     obligation("access", Rule("humanitarian_access", routes=("r",), distance_m=1000.0), category="humanitarian_access"),
-    obligation("protect", Rule("no_attacks", event_types=("Violence against civilians",)),
-               category="civilian_protection"),
-    obligation("quiet", Rule("condition", over=("cease",), max_per_day=1, consecutive_days=3),
-               category="coordination"),
+    obligation(
+        "protect", Rule("no_attacks", event_types=("Violence against civilians",)), category="civilian_protection"
+    ),
+    obligation("quiet", Rule("condition", over=("cease",), max_per_day=1, consecutive_days=3), category="coordination"),
     zones=(Zone("z", "Designated", "designated_area", ZONE), Zone("town", "Besieged town", "besieged_area", BESIEGED)),
-)  # fmt: skip
+)
 IN_TOWN = (36.05, 37.05)  # (lat, lon) inside the besieged town
 ON_ROAD = (35.2, 38.0)  # on route r of the factories (38.0 E, 35.0-35.5 N)
 ELSEWHERE = (34.0, 39.0)  # in no zone, far from the road
 
 
-def finding(incident_id: str, obligation_id: str, status: str, day: dt.date = DAY, *, parties: tuple[str, ...] = (),
-            at: tuple[float, float] = ELSEWHERE, weapon: str = "artillery", fatalities: int = 0,
-            confidence: float = 1.0, radius_m: float = 0.0) -> dict[str, Any]:  # fmt: skip
+def finding(
+    incident_id: str,
+    obligation_id: str,
+    status: str,
+    day: dt.date = DAY,
+    *,
+    parties: tuple[str, ...] = (),
+    at: tuple[float, float] = ELSEWHERE,
+    weapon: str = "artillery",
+    fatalities: int = 0,
+    confidence: float = 1.0,
+    radius_m: float = 0.0,
+) -> dict[str, Any]:
     return {
-        "id": f"{obligation_id}:{incident_id}", "obligation": obligation_id, "status": status,
-        "parties": list(parties), "attribution": "certain" if parties else "unknown", "incidents": [incident_id],
-        "date": day.isoformat(), "lat": at[0], "lon": at[1], "confidence": confidence,
-        "explanation": f"why {obligation_id}:{incident_id}", "weapon": weapon, "location": f"place {incident_id}",
-        "fatalities": fatalities, "radius_m": radius_m, "event_type": "Explosions/Remote violence",
-        "sub_event_type": "Shelling/artillery/missile attack", "actor1": "Army", "actor2": "Civilians", "source": "SOHR",
-    }  # fmt: skip
+        "id": f"{obligation_id}:{incident_id}",
+        "obligation": obligation_id,
+        "status": status,
+        "parties": list(parties),
+        "attribution": "certain" if parties else "unknown",
+        "incidents": [incident_id],
+        "date": day.isoformat(),
+        "lat": at[0],
+        "lon": at[1],
+        "confidence": confidence,
+        "explanation": f"why {obligation_id}:{incident_id}",
+        "weapon": weapon,
+        "location": f"place {incident_id}",
+        "fatalities": fatalities,
+        "radius_m": radius_m,
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Shelling/artillery/missile attack",
+        "actor1": "Army",
+        "actor2": "Civilians",
+        "source": "SOHR",
+    }
 
 
 BEFORE = DAY - dt.timedelta(days=1)
@@ -59,19 +83,38 @@ FINDINGS = [
     # the day before
     finding("i6", "cease", "violation", BEFORE, parties=("gov",)),
     finding("i7", "cease", "possible_violation", BEFORE, parties=("opp",), weapon="mortar"),
-]  # fmt: skip
-INCIDENTS = {i: incident(i, day=day, admin1=admin1) for i, day, admin1 in
-             (("i1", 19, "North"), ("i2", 19, "South"), ("i4", 19, "North"), ("i5", 19, "South"), ("i6", 18, "North"),
-              ("i7", 18, "East"))}  # fmt: skip
-CLOCK = {"obligation": "quiet", "met_on": "2016-09-20", "over": ["cease"], "max_per_day": 1, "consecutive_days": 3,
-         "days": [{"date": "2016-09-17", "violations": 0, "quiet": True}, {"date": "2016-09-18", "violations": 1, "quiet": True},
-                  {"date": "2016-09-19", "violations": 2, "quiet": False}, {"date": "2016-09-20", "violations": 0, "quiet": True}]}  # fmt: skip
+]
+INCIDENTS = {
+    i: incident(i, day=day, admin1=admin1)
+    for i, day, admin1 in (
+        ("i1", 19, "North"),
+        ("i2", 19, "South"),
+        ("i4", 19, "North"),
+        ("i5", 19, "South"),
+        ("i6", 18, "North"),
+        ("i7", 18, "East"),
+    )
+}
+CLOCK = {
+    "obligation": "quiet",
+    "met_on": "2016-09-20",
+    "over": ["cease"],
+    "max_per_day": 1,
+    "consecutive_days": 3,
+    "days": [
+        {"date": "2016-09-17", "violations": 0, "quiet": True},
+        {"date": "2016-09-18", "violations": 1, "quiet": True},
+        {"date": "2016-09-19", "violations": 2, "quiet": False},
+        {"date": "2016-09-20", "violations": 0, "quiet": True},
+    ],
+}
 RUN = RunInfo(1, "2026-01-01T00:00:00Z", 1, 7, len(FINDINGS), 5)
 
 
 def inputs(findings: list[dict[str, Any]] = FINDINGS, **kw: Any) -> Inputs:
-    return Inputs(agreement=kw.pop("agreement", AGREEMENT), run=RUN, findings=findings, clocks=[CLOCK],
-                  incidents=INCIDENTS, **kw)  # fmt: skip
+    return Inputs(
+        agreement=kw.pop("agreement", AGREEMENT), run=RUN, findings=findings, clocks=[CLOCK], incidents=INCIDENTS, **kw
+    )
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +162,9 @@ def test_totals_and_change(bulletin: records.Bulletin) -> None:
     assert bulletin.totals == {"violation": 2, "possible": 1, "exempt": 1, "incidents": 4, "reported": 4}
     assert bulletin.was == {"violation": 1, "possible": 1, "exempt": 0, "incidents": 2, "reported": 2}
     assert bulletin.previous == "2016-09-18"
-    assert "2 incidents gave violations and 1 gave possible violations only (the day before: 1 and 1)" in bulletin.summary
+    assert (
+        "2 incidents gave violations and 1 gave possible violations only (the day before: 1 and 1)" in bulletin.summary
+    )
 
 
 def test_notable_ranked_by_fatalities_then_status_then_confidence(bulletin: records.Bulletin) -> None:
@@ -149,15 +194,27 @@ def test_grading_from_a_case() -> None:
 ACCESS = [  # findings of the day, route state, town state
     ([], "no obstruction reported", "no obstruction reported"),
     ([finding("a1", "access", "possible_violation", at=ON_ROAD)], "possibly obstructed", "no obstruction reported"),
-    ([finding("a1", "access", "possible_violation", at=ON_ROAD), finding("a2", "access", "violation", at=(35.2, 38.005))],
-     "obstructed", "no obstruction reported"),  # 450 m from the road: within the obligation's 1 km
-    ([finding("a3", "access", "violation", at=(35.2, 38.05))], "no obstruction reported", "no obstruction reported"),  # 4.5 km off
+    (
+        [
+            finding("a1", "access", "possible_violation", at=ON_ROAD),
+            finding("a2", "access", "violation", at=(35.2, 38.005)),
+        ],
+        "obstructed",
+        "no obstruction reported",
+    ),  # 450 m from the road: within the obligation's 1 km
+    (
+        [finding("a3", "access", "violation", at=(35.2, 38.05))],
+        "no obstruction reported",
+        "no obstruction reported",
+    ),  # 4.5 km off
     ([finding("a4", "access", "violation", at=IN_TOWN)], "no obstruction reported", "obstructed"),
     ([finding("a5", "cease", "violation", at=IN_TOWN)], "no obstruction reported", "no obstruction reported"),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("found", "road", "town"), ACCESS, ids=["none", "possible", "violation", "far", "town", "not-access"])
+@pytest.mark.parametrize(
+    ("found", "road", "town"), ACCESS, ids=["none", "possible", "violation", "far", "town", "not-access"]
+)
 def test_access_states(found: list[dict[str, Any]], road: str, town: str) -> None:
     made = daily.compute(inputs([*found, finding("x", "cease", "exempt")]), DAY)
     states = {a.id: a.state for a in made.access}
@@ -170,11 +227,15 @@ def test_other_incidents_near_a_place_are_listed() -> None:
     assert [f.id for f in town.nearby] == ["cease:a5"] and town.findings == ()
 
 
-@pytest.mark.parametrize(("day", "run", "met", "shown"), [
-    (DAY, 0, None, 3),  # the 19th is not quiet; met on the 20th is not yet known on the 19th
-    (BEFORE, 2, None, 2),  # 17th and 18th quiet
-    (DAY + dt.timedelta(days=1), 1, "2016-09-20", 4),
-], ids=["loud-day", "two-quiet", "met"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("day", "run", "met", "shown"),
+    [
+        (DAY, 0, None, 3),  # the 19th is not quiet; met on the 20th is not yet known on the 19th
+        (BEFORE, 2, None, 2),  # 17th and 18th quiet
+        (DAY + dt.timedelta(days=1), 1, "2016-09-20", 4),
+    ],
+    ids=["loud-day", "two-quiet", "met"],
+)
 def test_clock_up_to_the_day(day: dt.date, run: int, met: str | None, shown: int) -> None:
     clock = daily.compute(inputs(), day).clocks[0]
     assert (clock.quiet_run, clock.met_on, len(clock.days)) == (run, met, shown)
@@ -183,13 +244,33 @@ def test_clock_up_to_the_day(day: dt.date, run: int, met: str | None, shown: int
 
 def test_claims_of_the_day_with_their_findings() -> None:
     claims = [
-        {"speaker": "Ministry", "speaker_party": "opp", "cited_by": None, "kind": "accusation", "accused": ["gov"],
-         "obligation": "cease", "quote": "They shelled us.", "date": "2016-09-19", "verdict": "supports",
-         "explanation": "borne out", "findings": ["cease:i1", "cease:i6", "cease:gone"]},
-        {"speaker": "Other", "speaker_party": "gov", "cited_by": None, "kind": "denial", "accused": ["gov"],
-         "obligation": "cease", "quote": "Not us.", "date": "2016-09-18", "verdict": "contradicts",
-         "explanation": "", "findings": []},
-    ]  # fmt: skip
+        {
+            "speaker": "Ministry",
+            "speaker_party": "opp",
+            "cited_by": None,
+            "kind": "accusation",
+            "accused": ["gov"],
+            "obligation": "cease",
+            "quote": "They shelled us.",
+            "date": "2016-09-19",
+            "verdict": "supports",
+            "explanation": "borne out",
+            "findings": ["cease:i1", "cease:i6", "cease:gone"],
+        },
+        {
+            "speaker": "Other",
+            "speaker_party": "gov",
+            "cited_by": None,
+            "kind": "denial",
+            "accused": ["gov"],
+            "obligation": "cease",
+            "quote": "Not us.",
+            "date": "2016-09-18",
+            "verdict": "contradicts",
+            "explanation": "",
+            "findings": [],
+        },
+    ]
     made = daily.compute(inputs(claims=claims), DAY)
     assert [c.speaker for c in made.claims] == ["Ministry"]
     assert [f.id for f in made.claims[0].findings] == ["cease:i1", "cease:i6"]  # unknown ids dropped
@@ -197,8 +278,12 @@ def test_claims_of_the_day_with_their_findings() -> None:
 
 def test_map_points_one_per_incident_with_notable_numbers(bulletin: records.Bulletin) -> None:
     points = {p.incident: (p.status, p.number) for p in bulletin.points}
-    assert points == {"i1": ("violation", 2), "i2": ("possible_violation", 1), "i4": ("violation", 3),
-                      "i5": ("exempt", None)}  # fmt: skip
+    assert points == {
+        "i1": ("violation", 2),
+        "i2": ("possible_violation", 1),
+        "i4": ("violation", 3),
+        "i5": ("exempt", None),
+    }
 
 
 @pytest.mark.parametrize("day", [dt.date(2016, 9, 16), dt.date(2016, 9, 21)], ids=["before", "after"])
@@ -210,5 +295,8 @@ def test_a_day_outside_the_run_is_refused(day: dt.date) -> None:
 def test_days_of_the_run() -> None:
     lines = daily.days(FINDINGS, [CLOCK])
     assert [(d.date, d.violation, d.possible, d.incidents) for d in lines] == [
-        ("2016-09-17", 0, 0, 0), ("2016-09-18", 1, 1, 2), ("2016-09-19", 2, 1, 4), ("2016-09-20", 0, 0, 0)]  # fmt: skip
-
+        ("2016-09-17", 0, 0, 0),
+        ("2016-09-18", 1, 1, 2),
+        ("2016-09-19", 2, 1, 4),
+        ("2016-09-20", 0, 0, 0),
+    ]

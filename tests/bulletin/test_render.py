@@ -91,8 +91,16 @@ def test_html_holds_every_count_of_the_day(syria: Inputs, day: str) -> None:
     assert len(parser.tables) == len(made.counts)
     for table in made.counts:
         rows = parser.tables[table.title][1:]  # below the header row
-        expected = [[r.label, str(r.violation), _delta(r.violation - r.was_violation), str(r.possible),
-                     _delta(r.possible - r.was_possible)] for r in table.rows]  # fmt: skip
+        expected = [
+            [
+                r.label,
+                str(r.violation),
+                _delta(r.violation - r.was_violation),
+                str(r.possible),
+                _delta(r.possible - r.was_possible),
+            ]
+            for r in table.rows
+        ]
         assert rows == expected, table.title
 
 
@@ -121,7 +129,11 @@ def test_the_jabal_tharda_day(syria: Inputs) -> None:
     us_row = next(r for r in made.counts[0].rows if r.key == "us")
     assert us_row.violation >= 1
     russia = [c for c in made.claims if c.speaker_party == "russia" and c.obligation == "cease-attacks"]
-    assert russia and russia[0].verdict == "supports" and "cease-attacks:SYR-ILL-0029" in {f.id for f in russia[0].findings}
+    assert (
+        russia
+        and russia[0].verdict == "supports"
+        and "cease-attacks:SYR-ILL-0029" in {f.id for f in russia[0].findings}
+    )
     clock = next(c for c in made.clocks if c.obligation == "jic-condition")
     assert (clock.quiet_run, clock.met_on, clock.consecutive_days) == (0, None, 7)  # the 17th is not quiet
     assert "Jabal Tharda" in page and "0 of 7 quiet days" in page and "<svg" in page
@@ -129,9 +141,19 @@ def test_the_jabal_tharda_day(syria: Inputs) -> None:
 
 def test_every_value_is_escaped(syria: Inputs) -> None:
     hostile = "<script>alert(1)</script>"
-    claim = {"speaker": hostile, "speaker_party": None, "cited_by": hostile, "kind": "accusation", "accused": [],
-             "obligation": None, "quote": hostile, "date": "2016-09-19", "verdict": "no_evidence",
-             "explanation": hostile, "findings": []}  # fmt: skip
+    claim = {
+        "speaker": hostile,
+        "speaker_party": None,
+        "cited_by": hostile,
+        "kind": "accusation",
+        "accused": [],
+        "obligation": None,
+        "quote": hostile,
+        "date": "2016-09-19",
+        "verdict": "no_evidence",
+        "explanation": hostile,
+        "findings": [],
+    }
     findings = [{**f, "location": hostile} if f["date"] == "2016-09-19" else f for f in syria.findings]
     inputs = dataclasses.replace(syria, claims=[claim], findings=findings)
     page = render.html(daily.compute(inputs, dt.date(2016, 9, 19)), inputs.agreement)
@@ -156,7 +178,7 @@ def _page_count(pdf: bytes, tmp: Path) -> int:
     texts = [pdf]
     for start in re.finditer(rb"stream\r?\n", pdf):
         try:
-            texts.append(zlib.decompressobj().decompress(pdf[start.end():]))
+            texts.append(zlib.decompressobj().decompress(pdf[start.end() :]))
         except zlib.error:
             continue
     counts = [int(n) for text in texts for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", text)]

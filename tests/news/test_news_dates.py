@@ -27,12 +27,8 @@ RELATIVE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected", "precision"), [r[1:] for r in RELATIVE], ids=[r[0] for r in RELATIVE]
-)
-def test_relative_dates_resolve_against_the_article(
-    text: str, expected: dt.date, precision: int
-) -> None:
+@pytest.mark.parametrize(("text", "expected", "precision"), [r[1:] for r in RELATIVE], ids=[r[0] for r in RELATIVE])
+def test_relative_dates_resolve_against_the_article(text: str, expected: dt.date, precision: int) -> None:
     found = find_dates(text, ANCHOR)
     assert [(d.date, d.precision) for d in found][:1] == [(expected, precision)]
 
@@ -46,17 +42,13 @@ EXPLICIT = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"), [r[1:] for r in EXPLICIT], ids=[r[0] for r in EXPLICIT]
-)
+@pytest.mark.parametrize(("text", "expected"), [r[1:] for r in EXPLICIT], ids=[r[0] for r in EXPLICIT])
 def test_datelines(text: str, expected: dt.date) -> None:
     assert parse_dateline(text) == expected
 
 
 def test_date_without_year_takes_the_articles_year() -> None:
-    assert [d.date for d in find_dates("The attack on Sept 19 killed 20.", ANCHOR)] == [
-        dt.date(2016, 9, 19)
-    ]
+    assert [d.date for d in find_dates("The attack on Sept 19 killed 20.", ANCHOR)] == [dt.date(2016, 9, 19)]
 
 
 def test_december_in_a_january_story_is_last_year() -> None:
@@ -83,7 +75,9 @@ def test_impossible_dates_are_ignored() -> None:
     ],
     ids=["same-year", "next-year", "previous-year", "no-reference", "explicit-year-wins"],
 )
-def test_dateline_without_year_takes_the_nearest_year(head: str, near: dt.date | None, expected: dt.date | None) -> None:
+def test_dateline_without_year_takes_the_nearest_year(
+    head: str, near: dt.date | None, expected: dt.date | None
+) -> None:
     from ceasefire.news.dates import parse_dateline
 
     assert parse_dateline(head, near) == expected

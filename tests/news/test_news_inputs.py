@@ -62,9 +62,7 @@ def test_html_becomes_text() -> None:
     assert "Air strikes killed 12 civilians in Idlib." in text and "Second & last." in text
 
 
-def test_empty_file_gives_no_incidents(
-    fast_nlp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_empty_file_gives_no_incidents(fast_nlp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "empty.txt"
     path.write_text("")
     assert json.loads(_run_extract(capsys, path)) == {"incidents": []}
@@ -96,9 +94,7 @@ def test_json_contract(fast_nlp: Any, tmp_path: Path, capsys: pytest.CaptureFixt
     assert incidents[0]["date"] == "2016-09-20" and incidents[0]["admin1"] == "Idleb"
 
 
-def test_html_file_through_the_command(
-    fast_nlp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_html_file_through_the_command(fast_nlp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "story.html"
     path.write_text(f"<html><body><p>{STORY}</p></body></html>")
     assert json.loads(_run_extract(capsys, path))["incidents"][0]["civilian_fatalities"] == 12
@@ -120,9 +116,7 @@ def test_out_file_written_whole(fast_nlp: Any, tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.partial"))
 
 
-def test_a_bad_file_stops_before_anything_is_printed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_bad_file_stops_before_anything_is_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
     good.write_text(STORY)
     bad.write_bytes(b"\xff\xfe")
@@ -138,9 +132,7 @@ def test_unknown_format() -> None:
 
 def test_importing_the_commands_does_not_load_spacy() -> None:
     code = "import sys, ceasefire.news.cli; print('spacy' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
 
@@ -151,9 +143,7 @@ def test_claims_command_reads_an_agreement_file(
 
     agreement = Path(__file__).resolve().parents[1] / "data" / "agreements" / "full.yaml"
     story = tmp_path / "story.txt"
-    story.write_text(
-        "MOSCOW, Oct 4 (Tass) - Russia accused the United States of failing to stop attacks."
-    )
+    story.write_text("MOSCOW, Oct 4 (Tass) - Russia accused the United States of failing to stop attacks.")
     claims(agreement, [story], format="json")
     found = json.loads(capsys.readouterr().out)["claims"]
     assert [(c["speaker_party"], c["kind"], c["accused"], c["cited_by"]) for c in found] == [

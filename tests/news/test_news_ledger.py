@@ -33,9 +33,7 @@ AGREEMENT = Agreement(
 )
 
 
-def _finding(
-    id: str, obligation: str, party: str, date: dt.date, status: str = "violation"
-) -> Finding:
+def _finding(id: str, obligation: str, party: str, date: dt.date, status: str = "violation") -> Finding:
     category = next(o.category for o in AGREEMENT.obligations if o.id == obligation)
     return Finding(
         id=id,
@@ -146,9 +144,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("claim", "verdict", "findings"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
+@pytest.mark.parametrize(("claim", "verdict", "findings"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_verdicts(claim: NewsClaim, verdict: str, findings: list[str]) -> None:
     [assessment] = assess_claims(AGREEMENT, [claim], FINDINGS)
     assert (assessment.verdict, sorted(assessment.findings)) == (verdict, sorted(findings))
@@ -162,9 +158,7 @@ WINDOWS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("days", "findings"), [w[1:] for w in WINDOWS], ids=[w[0] for w in WINDOWS]
-)
+@pytest.mark.parametrize(("days", "findings"), [w[1:] for w in WINDOWS], ids=[w[0] for w in WINDOWS])
 def test_window_is_a_parameter(days: int, findings: list[str]) -> None:
     [assessment] = assess_claims(AGREEMENT, [_claim("accusation", ("gov",), "aid")], FINDINGS, days)
     assert sorted(assessment.findings) == findings

@@ -46,9 +46,7 @@ TOLLS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("sentence", "dead", "civilians"), [t[1:] for t in TOLLS], ids=[t[0] for t in TOLLS]
-)
+@pytest.mark.parametrize(("sentence", "dead", "civilians"), [t[1:] for t in TOLLS], ids=[t[0] for t in TOLLS])
 def test_tolls(sentence: str, dead: int, civilians: int) -> None:
     words = sentence.lower().split()  # the sentences are written pre-tokenised
     result = toll(count_dead(words))

@@ -26,8 +26,9 @@ def test_dask_engine_equals_local_engine(
     pq.write_table(table, tmp_path / "events.parquet", row_group_size=25_000)
     resolver = AliasResolver(synthetic_agreement)
     local = verify_table(synthetic_agreement, IncidentTable.from_columns(incident_columns(table), resolver), resolver)
-    remote = verify_partitioned(synthetic_agreement, [tmp_path / "events.parquet"], engine="dask",
-                                scheduler=dask_scheduler, part_rows=50_000)  # fmt: skip
+    remote = verify_partitioned(
+        synthetic_agreement, [tmp_path / "events.parquet"], engine="dask", scheduler=dask_scheduler, part_rows=50_000
+    )
     a = [finding_dict(f, local) for f in local.finding_objects()]
     b = [finding_dict(f, remote) for f in remote.finding_objects()]
     assert len(a) == len(b) > N // 2

@@ -51,8 +51,11 @@ def test_acled_named_parquet_is_normalized_like_the_csv(tmp_path: Path) -> None:
 
 def test_hive_folder_and_period(tmp_path: Path) -> None:
     table = pq.read_table(acled_parquet(tmp_path))
-    pq.write_to_dataset(table.append_column("month", pa.array(["2016-09"] * table.num_rows)), tmp_path / "hive",
-                        partition_cols=["month"])  # fmt: skip
+    pq.write_to_dataset(
+        table.append_column("month", pa.array(["2016-09"] * table.num_rows)),
+        tmp_path / "hive",
+        partition_cols=["month"],
+    )
     assert detect_format(tmp_path / "hive") == "parquet"
     period = {"date_from": __import__("datetime").date(2016, 9, 15)}
     assert as_json([tmp_path / "hive"], **period) == as_json([EVENTS], **period)
@@ -72,11 +75,15 @@ def test_detected_by_content_not_name(tmp_path: Path) -> None:
     assert len(list(read_events(disguised, BadRows()))) == 116
 
 
-@pytest.mark.parametrize(("column", "value", "message"), [
-    ("latitude", 95.0, "latitude: 95 is out of range (-90 to 90)"),
-    ("event_type", "Picnic", "event_type: 'Picnic' is not an ACLED event type"),
-    ("geo_precision", 7, "geo_precision: '7' is not a valid code"),
-], ids=["latitude", "event-type", "geo-precision"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("latitude", 95.0, "latitude: 95 is out of range (-90 to 90)"),
+        ("event_type", "Picnic", "event_type: 'Picnic' is not an ACLED event type"),
+        ("geo_precision", 7, "geo_precision: '7' is not a valid code"),
+    ],
+    ids=["latitude", "event-type", "geo-precision"],
+)
 def test_bad_rows_name_file_row_and_column(tmp_path: Path, column: str, value: object, message: str) -> None:
     table = pq.read_table(acled_parquet(tmp_path))
     values = table[column].to_pylist()

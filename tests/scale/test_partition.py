@@ -50,7 +50,9 @@ def same(a: Verification, b: Verification) -> None:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cuts=st.lists(st.integers(0, N), max_size=6))
-def test_any_partitioning_gives_the_same_findings(synthetic_agreement: Agreement, synthetic: Any, cuts: list[int]) -> None:
+def test_any_partitioning_gives_the_same_findings(
+    synthetic_agreement: Agreement, synthetic: Any, cuts: list[int]
+) -> None:
     table = synthetic(synthetic_agreement, N)
     same(local(synthetic_agreement, table), partitioned(synthetic_agreement, table, cuts))
 
@@ -95,8 +97,12 @@ def test_repeated_ids_inside_the_period_are_dropped_like_the_local_engine(
         pq.write_table(table, Path(tmp) / "events.parquet", row_group_size=100)
         got = verify_partitioned(synthetic_agreement, [Path(tmp) / "events.parquet"], part_rows=part_rows, **period)
     resolver = AliasResolver(synthetic_agreement)
-    want = verify_table(synthetic_agreement, IncidentTable.from_columns(incident_columns(table.filter(pa.array(keep))),
-                                                                        resolver), resolver, **period)  # fmt: skip
+    want = verify_table(
+        synthetic_agreement,
+        IncidentTable.from_columns(incident_columns(table.filter(pa.array(keep))), resolver),
+        resolver,
+        **period,
+    )
     same(want, got)
     assert got.intake.incidents == keep.sum()
     assert got.intake.duplicates == ((day >= lo) & (day <= hi)).sum() - keep.sum()

@@ -30,49 +30,86 @@ OLD = read("acled_pre2019.csv")
         (
             "TST1001",
             dict(
-                source="acled", date=D(2016, 9, 19), date_end=None, date_precision=1,
-                lat=36.149, lon=36.95, geo_precision=1, radius_m=0.0,
-                event_type="Explosions/Remote violence", sub_event_type="Air/drone strike",
-                actor1="Air Force of Testland", actor2="Aid Workers (Testland)",
-                weapon="aircraft", fatalities=20, country="Testland", admin1="North Province",
-                location="Kafr Test", source_name="Test Monitor", line=2,
+                source="acled",
+                date=D(2016, 9, 19),
+                date_end=None,
+                date_precision=1,
+                lat=36.149,
+                lon=36.95,
+                geo_precision=1,
+                radius_m=0.0,
+                event_type="Explosions/Remote violence",
+                sub_event_type="Air/drone strike",
+                actor1="Air Force of Testland",
+                actor2="Aid Workers (Testland)",
+                weapon="aircraft",
+                fatalities=20,
+                country="Testland",
+                admin1="North Province",
+                location="Kafr Test",
+                source_name="Test Monitor",
+                line=2,
             ),
         ),
         (
             "TST1002",
             dict(
-                date=D(2016, 9, 16), date_end=D(2016, 9, 22), date_precision=2,
-                geo_precision=2, radius_m=5_000.0, event_type="Battles",
-                sub_event_type="Armed clash", assoc_actor_1="Militia A; Militia B",
-                actor2="Rebel Front", weapon="small_arms", fatalities=3,
-                source_name="Test Monitor; Other Outlet", line=3,
+                date=D(2016, 9, 16),
+                date_end=D(2016, 9, 22),
+                date_precision=2,
+                geo_precision=2,
+                radius_m=5_000.0,
+                event_type="Battles",
+                sub_event_type="Armed clash",
+                assoc_actor_1="Militia A; Militia B",
+                actor2="Rebel Front",
+                weapon="small_arms",
+                fatalities=3,
+                source_name="Test Monitor; Other Outlet",
+                line=3,
             ),
         ),
         (
             "TST1003",
             dict(
-                date=D(2016, 9, 1), date_end=D(2016, 9, 30), date_precision=3, geo_precision=3,
-                radius_m=25_000.0, weapon="mortar", actor2="", line=4,
+                date=D(2016, 9, 1),
+                date_end=D(2016, 9, 30),
+                date_precision=3,
+                geo_precision=3,
+                radius_m=25_000.0,
+                weapon="mortar",
+                actor2="",
+                line=4,
             ),
         ),
         (
             "TST1004",
             dict(
-                date=D(2016, 9, 19), event_type="Violence against civilians", weapon="",
-                notes='Gunmen shot a farmer; the "village council" reported it.', line=5,
+                date=D(2016, 9, 19),
+                event_type="Violence against civilians",
+                weapon="",
+                notes='Gunmen shot a farmer; the "village council" reported it.',
+                line=5,
             ),
         ),
         (
             "TST1005",
             dict(
-                date=D(2016, 9, 19), event_type="Strategic developments",
-                sub_event_type="Headquarters or base established", line=6,
+                date=D(2016, 9, 19),
+                event_type="Strategic developments",
+                sub_event_type="Headquarters or base established",
+                line=6,
             ),
         ),
     ],
-    ids=["air-strike-iso-date", "battle-plus-minus-3-days", "shelling-whole-month",
-         "civilians-us-date-quoted-notes", "strategic-day-month-name"],
-)  # fmt: skip
+    ids=[
+        "air-strike-iso-date",
+        "battle-plus-minus-3-days",
+        "shelling-whole-month",
+        "civilians-us-date-quoted-notes",
+        "strategic-day-month-name",
+    ],
+)
 def test_current_columns(event_id: str, expected: dict[str, Any]) -> None:
     incident = CURRENT[event_id]
     assert {k: getattr(incident, k) for k in expected} == expected
@@ -95,10 +132,21 @@ def test_current_columns(event_id: str, expected: dict[str, Any]) -> None:
         ("OLD2011", "Strategic developments", "Headquarters or base established", ""),
         ("OLD2012", "Strategic developments", "Non-violent transfer of territory", ""),
     ],
-    ids=["battle-no-change", "government-regains", "non-state-overtakes", "remote-air",
-         "remote-ied", "remote-unknown", "civilians", "riots", "protests", "strategic",
-         "headquarters", "transfer"],
-)  # fmt: skip
+    ids=[
+        "battle-no-change",
+        "government-regains",
+        "non-state-overtakes",
+        "remote-air",
+        "remote-ied",
+        "remote-unknown",
+        "civilians",
+        "riots",
+        "protests",
+        "strategic",
+        "headquarters",
+        "transfer",
+    ],
+)
 def test_pre2019_columns_map_to_current_taxonomy(
     event_id: str, event_type: str, sub_event_type: str, weapon: str
 ) -> None:
@@ -172,5 +220,7 @@ def test_imprecise_dates_keep_the_reported_date() -> None:
     )
     got = list(read_acled(io.StringIO(text), "t.csv", BadRows()))
     assert [(i.date.day, i.last_date.day, (i.date_reported or i.date).day) for i in got] == [
-        (18, 24, 21), (1, 30, 21), (21, 21, 21)
+        (18, 24, 21),
+        (1, 30, 21),
+        (21, 21, 21),
     ]

@@ -16,8 +16,7 @@ from ceasefire.sources import BadRows, read_acled, read_events
 
 EVENTS = Path(__file__).resolve().parents[1] / "data" / "events"
 ACLED_HEADER = (
-    "event_id_cnty,event_date,time_precision,event_type,actor1,latitude,longitude,geo_precision,"
-    "fatalities,weapon"
+    "event_id_cnty,event_date,time_precision,event_type,actor1,latitude,longitude,geo_precision,fatalities,weapon"
 )
 GOOD = "E1,2016-09-19,1,Battles,A,36.2,37.1,1,0,"
 DATE_HELP = "expected 2016-09-19, 19 September 2016, 19-Sep-16 or 9/19/2016"
@@ -39,38 +38,59 @@ def refusal(name: str, text: str) -> str:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("E2,2016-19-09,1,Battles,A,36.2,37.1,1,0,",
-         "event_date: '2016-19-09' is not a valid date (month must be in 1..12)"),
-        ("E2,yesterday,1,Battles,A,36.2,37.1,1,0,",
-         f"event_date: 'yesterday' is not a date ({DATE_HELP})"),
+        (
+            "E2,2016-19-09,1,Battles,A,36.2,37.1,1,0,",
+            "event_date: '2016-19-09' is not a valid date (month must be in 1..12)",
+        ),
+        ("E2,yesterday,1,Battles,A,36.2,37.1,1,0,", f"event_date: 'yesterday' is not a date ({DATE_HELP})"),
         ("E2,9999-12-31,1,Battles,A,36.2,37.1,1,0,", "event_date: 9999-12-31 is in the future"),
         ("E2,2016-09-19,1,Battles,A,north,37.1,1,0,", "latitude: 'north' is not a number"),
         ("E2,2016-09-19,1,Battles,A,,37.1,1,0,", "latitude: '' is not a number"),
         ("E2,2016-09-19,1,Battles,A,91,37.1,1,0,", "latitude: 91 is out of range (-90 to 90)"),
         ("E2,2016-09-19,1,Battles,A,nan,37.1,1,0,", "latitude: nan is out of range (-90 to 90)"),
-        ("E2,2016-09-19,1,Battles,A,36.2,-181,1,0,",
-         "longitude: -181 is out of range (-180 to 180)"),
-        ("E2,2016-09-19,1,Battles,A,36.2,37.1,4,0,",
-         "geo_precision: '4' is not a valid code (expected one of 1, 2, 3)"),
-        ("E2,2016-09-19,1,Battles,A,36.2,37.1,,0,",
-         "geo_precision: '' is not a valid code (expected one of 1, 2, 3)"),
-        ("E2,2016-09-19,0,Battles,A,36.2,37.1,1,0,",
-         "time_precision: '0' is not a valid code (expected one of 1, 2, 3)"),
+        ("E2,2016-09-19,1,Battles,A,36.2,-181,1,0,", "longitude: -181 is out of range (-180 to 180)"),
+        (
+            "E2,2016-09-19,1,Battles,A,36.2,37.1,4,0,",
+            "geo_precision: '4' is not a valid code (expected one of 1, 2, 3)",
+        ),
+        ("E2,2016-09-19,1,Battles,A,36.2,37.1,,0,", "geo_precision: '' is not a valid code (expected one of 1, 2, 3)"),
+        (
+            "E2,2016-09-19,0,Battles,A,36.2,37.1,1,0,",
+            "time_precision: '0' is not a valid code (expected one of 1, 2, 3)",
+        ),
         ("E2,2016-09-19,1,Battles,A,36.2,37.1,1,2.5,", "fatalities: '2.5' is not a whole number"),
         ("E2,2016-09-19,1,Battles,A,36.2,37.1,1,-1,", "fatalities: -1 is negative"),
-        ("E2,2016-09-19,1,Battles,A,36.2,37.1,1,0,laser",
-         f"weapon: 'laser' is not a weapon class ({', '.join(WEAPON_CLASSES)})"),
-        (",2016-09-19,1,Battles,A,36.2,37.1,1,0,",
-         "event_id_cnty/data_id: empty: every event needs an id"),
-        ("report-5,2016-09-19,1,Battles,A,36.2,37.1,1,0,",
-         "event_id_cnty/data_id: 'report-5': ids starting with 'report-' are kept for submitted reports"),
+        (
+            "E2,2016-09-19,1,Battles,A,36.2,37.1,1,0,laser",
+            f"weapon: 'laser' is not a weapon class ({', '.join(WEAPON_CLASSES)})",
+        ),
+        (",2016-09-19,1,Battles,A,36.2,37.1,1,0,", "event_id_cnty/data_id: empty: every event needs an id"),
+        (
+            "report-5,2016-09-19,1,Battles,A,36.2,37.1,1,0,",
+            "event_id_cnty/data_id: 'report-5': ids starting with 'report-' are kept for submitted reports",
+        ),
         ("E2,2016-09-19,1,Battles,A,36.2,37.1,1,0", "the row has 9 fields, the header 10"),
     ],
-    ids=["impossible-date", "unknown-date", "future-date", "latitude-text", "latitude-empty",
-         "latitude-range", "latitude-nan", "longitude-range", "geo-precision-range",
-         "geo-precision-empty", "time-precision-range", "fatalities-fraction",
-         "fatalities-negative", "weapon-unknown", "id-empty", "id-reserved", "field-count"],
-)  # fmt: skip
+    ids=[
+        "impossible-date",
+        "unknown-date",
+        "future-date",
+        "latitude-text",
+        "latitude-empty",
+        "latitude-range",
+        "latitude-nan",
+        "longitude-range",
+        "geo-precision-range",
+        "geo-precision-empty",
+        "time-precision-range",
+        "fatalities-fraction",
+        "fatalities-negative",
+        "weapon-unknown",
+        "id-empty",
+        "id-reserved",
+        "field-count",
+    ],
+)
 def test_acled_bad_rows(row: str, message: str) -> None:
     assert refusal("e.csv", f"{ACLED_HEADER}\n{GOOD}\n{row}\n") == f"e.csv:3: {message}"
 
@@ -129,9 +149,17 @@ def edit_row(path: Path, changes: dict[str, str]) -> str:
         ({"best": "many"}, "best: 'many' is not a whole number"),
         ({"longitude": "east"}, "longitude: 'east' is not a number"),
     ],
-    ids=["violence-type", "where-prec", "date-prec", "date-start", "date-end-before-start", "date-end-future",
-         "best", "longitude"],
-)  # fmt: skip
+    ids=[
+        "violence-type",
+        "where-prec",
+        "date-prec",
+        "date-start",
+        "date-end-before-start",
+        "date-end-future",
+        "best",
+        "longitude",
+    ],
+)
 def test_ucdp_bad_rows(changes: dict[str, str], message: str) -> None:
     assert refusal("g.csv", edit_row(EVENTS / "ucdp_ged.csv", changes)) == f"g.csv:2: {message}"
 
@@ -166,9 +194,18 @@ def edit_gdelt(changes: dict[int, str | None]) -> str:
         ({0: "x1"}, "GLOBALEVENTID: 'x1' is not a number"),
         ({60: None}, "the row has 60 fields, the file 61"),
     ],
-    ids=["no-latitude", "no-longitude", "latitude-range", "iso-date", "impossible-date", "future-date",
-         "geo-type", "event-id", "field-count"],
-)  # fmt: skip
+    ids=[
+        "no-latitude",
+        "no-longitude",
+        "latitude-range",
+        "iso-date",
+        "impossible-date",
+        "future-date",
+        "geo-type",
+        "event-id",
+        "field-count",
+    ],
+)
 def test_gdelt_bad_rows(changes: dict[int, str | None], message: str) -> None:
     assert refusal("g.tsv", edit_gdelt(changes)) == f"g.tsv:2: {message}"
 
@@ -192,7 +229,10 @@ def feature(properties: Any = None, geometry: Any = None) -> dict[str, Any]:
     [
         (feature(geometry={"type": "Polygon", "coordinates": []}), "geometry: expected a Point, got Polygon"),
         (feature(geometry={"type": "Point", "coordinates": ["37", 36]}), "geometry: longitude is string, not a number"),
-        (feature(geometry={"type": "Point", "coordinates": [37]}), "geometry: a Point needs coordinates [longitude, latitude]"),
+        (
+            feature(geometry={"type": "Point", "coordinates": [37]}),
+            "geometry: a Point needs coordinates [longitude, latitude]",
+        ),
         (feature(geometry=[]), "geometry: expected a Point, got array"),
         (feature({"actor1": 5}), "actor1: expected a string, got number 5"),
         (feature({"fatalities": "3 or 4"}), "fatalities: '3 or 4' is not a whole number"),
@@ -206,11 +246,24 @@ def feature(properties: Any = None, geometry: Any = None) -> dict[str, Any]:
         ("F1", "type: not a GeoJSON Feature object"),
         (feature({"actor1": "Army\u0000X"}), "actor1: contains a NUL character (\\u0000)"),
     ],
-    ids=["polygon", "coordinate-text", "one-coordinate", "geometry-array", "string-field-number",
-         "integer-field-text", "integer-field-fraction", "integer-field-boolean",
-         "date-number", "notes-array", "date-null", "properties-array", "no-geometry",
-         "not-a-feature", "nul-character"],
-)  # fmt: skip
+    ids=[
+        "polygon",
+        "coordinate-text",
+        "one-coordinate",
+        "geometry-array",
+        "string-field-number",
+        "integer-field-text",
+        "integer-field-fraction",
+        "integer-field-boolean",
+        "date-number",
+        "notes-array",
+        "date-null",
+        "properties-array",
+        "no-geometry",
+        "not-a-feature",
+        "nul-character",
+    ],
+)
 def test_geojson_bad_features(bad: Any, message: str) -> None:
     good = json.dumps(feature())
     text = f'{{"type": "FeatureCollection", "features": [\n{good},\n{json.dumps(bad)}\n]}}\n'
@@ -221,12 +274,15 @@ def test_geojson_bad_features(bad: Any, message: str) -> None:
     ("text", "message"),
     [
         ('{"type": "FeatureCollection", "features": [\n{"type": }]}', "p.geojson:2: not valid JSON: Expecting value"),
-        ('{"type": "FeatureCollection", "features": []} []', "p.geojson:1: not valid JSON: extra data after the top-level object"),
+        (
+            '{"type": "FeatureCollection", "features": []} []',
+            "p.geojson:1: not valid JSON: extra data after the top-level object",
+        ),
         ('{"type": "FeatureCollection", "features": [] \n', "p.geojson:2: not valid JSON: expected ','"),
         ('{"type": "Feature", "features": []}', "p.geojson:1: not a GeoJSON FeatureCollection with a features array"),
     ],
     ids=["bad-value", "extra-data", "unclosed", "not-a-collection"],
-)  # fmt: skip
+)
 def test_geojson_file_errors(text: str, message: str) -> None:
     assert refusal("p.geojson", text) == message
 

@@ -11,8 +11,20 @@ from hypothesis import strategies as st
 
 from ceasefire.sources.dates import parse_date
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]  # fmt: skip
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 SHAPES: dict[str, Callable[[dt.date], str]] = {
     "iso": lambda d: d.isoformat(),
     "iso-with-time": lambda d: f"{d.isoformat()} 00:00:00.000",
@@ -39,20 +51,53 @@ SHAPES: dict[str, Callable[[dt.date], str]] = {
         ("  2016-09-19 ", dt.date(2016, 9, 19)),
         ("2016-09-19 00:00:00.000", dt.date(2016, 9, 19)),
     ],
-    ids=["iso", "day-month-name", "hyphens", "short-year", "pivot-1969", "pivot-2068", "us",
-         "padded", "ucdp-timestamp"],
-)  # fmt: skip
+    ids=[
+        "iso",
+        "day-month-name",
+        "hyphens",
+        "short-year",
+        "pivot-1969",
+        "pivot-2068",
+        "us",
+        "padded",
+        "ucdp-timestamp",
+    ],
+)
 def test_accepted(text: str, expected: dt.date) -> None:
     assert parse_date(text) == expected
 
 
 @pytest.mark.parametrize(
     "text",
-    ["", "2016", "20160919", "2016/09/19", "19.09.2016", "19 Sep-2016", "19 Sept 2016",
-     "9/19/16", "2016-W38-1", "September 19, 2016", "2016-09-19Z", "yesterday"],
-    ids=["empty", "year", "basic-iso", "slashes-iso", "dots", "mixed-separators", "sept",
-         "us-short-year", "iso-week", "us-words", "zone", "word"],
-)  # fmt: skip
+    [
+        "",
+        "2016",
+        "20160919",
+        "2016/09/19",
+        "19.09.2016",
+        "19 Sep-2016",
+        "19 Sept 2016",
+        "9/19/16",
+        "2016-W38-1",
+        "September 19, 2016",
+        "2016-09-19Z",
+        "yesterday",
+    ],
+    ids=[
+        "empty",
+        "year",
+        "basic-iso",
+        "slashes-iso",
+        "dots",
+        "mixed-separators",
+        "sept",
+        "us-short-year",
+        "iso-week",
+        "us-words",
+        "zone",
+        "word",
+    ],
+)
 def test_refused(text: str) -> None:
     with pytest.raises(ValueError, match="is not a date"):
         parse_date(text)

@@ -78,19 +78,35 @@ def test_gdelt_is_told_by_column_count(width: int, found: str | None) -> None:
         (b"abc\x00def", "it holds binary data, not text"),
         (b'[{"type": "Feature"}]', "a JSON array, not a GeoJSON FeatureCollection"),
         (b'{"type": "Feature", "geometry": null}', "a JSON object, but not a GeoJSON FeatureCollection"),
-        (b"OBJECTID,SiteID,Lat,Long\n1,2,3,4\n",
-         "its first line (OBJECTID, SiteID, Lat, Long) is not an ACLED header (with event_id_cnty, "
-         "event_type, ...) nor a UCDP GED one (type_of_violence, where_prec, ...)"),
-        (b"id,event_type,latitude,longitude\n",
-         "its first line (id, event_type, latitude, longitude) is not an ACLED header (with "
-         "event_id_cnty, event_type, ...) nor a UCDP GED one (type_of_violence, where_prec, ...)"),
-        (b"event_id_cnty\tevent_date\tevent_type\n",
-         "a first line of 3 tab-separated fields starting 'event_id_cnty' (GDELT event rows have "
-         "57, 58, 61, the first an event number)"),
+        (
+            b"OBJECTID,SiteID,Lat,Long\n1,2,3,4\n",
+            "its first line (OBJECTID, SiteID, Lat, Long) is not an ACLED header (with event_id_cnty, "
+            "event_type, ...) nor a UCDP GED one (type_of_violence, where_prec, ...)",
+        ),
+        (
+            b"id,event_type,latitude,longitude\n",
+            "its first line (id, event_type, latitude, longitude) is not an ACLED header (with "
+            "event_id_cnty, event_type, ...) nor a UCDP GED one (type_of_violence, where_prec, ...)",
+        ),
+        (
+            b"event_id_cnty\tevent_date\tevent_type\n",
+            "a first line of 3 tab-separated fields starting 'event_id_cnty' (GDELT event rows have "
+            "57, 58, 61, the first an event number)",
+        ),
     ],
-    ids=["empty", "blank", "zip", "gzip", "binary", "json-array", "json-feature",
-         "other-csv", "one-acled-marker", "tab-separated-header"],
-)  # fmt: skip
+    ids=[
+        "empty",
+        "blank",
+        "zip",
+        "gzip",
+        "binary",
+        "json-array",
+        "json-feature",
+        "other-csv",
+        "one-acled-marker",
+        "tab-separated-header",
+    ],
+)
 def test_unrecognized_content(content: bytes, why: str) -> None:
     Path("f.csv").write_bytes(content)
     with pytest.raises(FormatNotRecognized) as raised:
@@ -100,9 +116,7 @@ def test_unrecognized_content(content: bytes, why: str) -> None:
 
 def test_feature_collection_whose_type_comes_after_a_long_features_array() -> None:
     feature = json.loads((EVENTS / "points.geojson").read_text())["features"][0]
-    Path("late.json").write_text(
-        json.dumps({"features": [feature] * 400, "type": "FeatureCollection"})
-    )
+    Path("late.json").write_text(json.dumps({"features": [feature] * 400, "type": "FeatureCollection"}))
     assert Path("late.json").stat().st_size > 65536
     assert detect_format("late.json") == "geojson"
     assert len(list(read_events("late.json", BadRows()))) == 400
@@ -129,9 +143,7 @@ def test_iter_files_checks_every_format_before_reading_any() -> None:
     Path("bad.csv").write_text("a,b\n1,2\n")
     with pytest.raises(FormatNotRecognized, match=r"^bad\.csv: "):
         iter_files([EVENTS / "acled_current.csv", "bad.csv"], BadRows())
-    ids = [
-        i.id for i in iter_files([EVENTS / "ucdp_ged.csv", EVENTS / "points.geojson"], BadRows())
-    ]
+    ids = [i.id for i in iter_files([EVENTS / "ucdp_ged.csv", EVENTS / "points.geojson"], BadRows())]
     assert ids == ["UCDP900001", "UCDP900002", "UCDP900003", "GJ3001", "GJ3002", "7"]
 
 

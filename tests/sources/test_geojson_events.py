@@ -22,29 +22,46 @@ POINTS = {i.id: i for i in read_events(EVENTS / "points.geojson", BadRows())}
         (
             "GJ3001",
             dict(
-                source="geojson", date=dt.date(2016, 9, 19), lat=36.149, lon=36.95,
-                event_type="Explosions/Remote violence", sub_event_type="Air/drone strike",
-                weapon="aircraft", actor2="", fatalities=20, source_name="Test Monitor", line=5,
+                source="geojson",
+                date=dt.date(2016, 9, 19),
+                lat=36.149,
+                lon=36.95,
+                event_type="Explosions/Remote violence",
+                sub_event_type="Air/drone strike",
+                weapon="aircraft",
+                actor2="",
+                fatalities=20,
+                source_name="Test Monitor",
+                line=5,
             ),
         ),
         (
             "GJ3002",
             dict(
-                date=dt.date(2016, 9, 16), date_end=dt.date(2016, 9, 22), lat=36.25, lon=37.1,
-                radius_m=5_000.0, attacker="Rebel Front", weapon="tank", fatalities=3, line=6,
+                date=dt.date(2016, 9, 16),
+                date_end=dt.date(2016, 9, 22),
+                lat=36.25,
+                lon=37.1,
+                radius_m=5_000.0,
+                attacker="Rebel Front",
+                weapon="tank",
+                fatalities=3,
+                line=6,
             ),
         ),
         (
             "7",
             dict(
                 event_type="Explosions/Remote violence",
-                sub_event_type="Shelling/artillery/missile attack", weapon="mlrs",
-                geo_precision=1, line=7,
+                sub_event_type="Shelling/artillery/missile attack",
+                weapon="mlrs",
+                geo_precision=1,
+                line=7,
             ),
         ),
     ],
     ids=["air-strike", "coordinates-from-geometry", "upper-case-old-properties"],
-)  # fmt: skip
+)
 def test_geojson_points(event_id: str, expected: dict[str, Any]) -> None:
     incident = POINTS[event_id]
     assert {k: getattr(incident, k) for k in expected} == expected

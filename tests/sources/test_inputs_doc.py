@@ -26,9 +26,7 @@ def table_rows(first_cell: str) -> list[list[str]]:
 
 def test_precision_table() -> None:
     documented = [tuple(row[:4]) for row in table_rows("source")]
-    expected = [
-        (SCALES[p.scale], p.column, str(p.code), f"{p.radius_m:,.0f}") for p in PLACE_PRECISION
-    ]
+    expected = [(SCALES[p.scale], p.column, str(p.code), f"{p.radius_m:,.0f}") for p in PLACE_PRECISION]
     assert documented == expected
 
 

@@ -23,14 +23,24 @@ RANKED = {"acled": (1, 2, 3), "ucdp": (1, 2, 3, 4, 6, 7), "gdelt": (3, 4, 2, 5, 
 @pytest.mark.parametrize(
     ("scale", "code", "radius"),
     [
-        ("acled", 1, 0), ("acled", 2, 5_000), ("acled", 3, 25_000),
-        ("ucdp", 1, 0), ("ucdp", 2, 25_000), ("ucdp", 3, 25_000), ("ucdp", 4, 100_000),
-        ("ucdp", 5, 25_000), ("ucdp", 6, 300_000), ("ucdp", 7, 300_000),
-        ("gdelt", 1, 300_000), ("gdelt", 2, 100_000), ("gdelt", 3, 0), ("gdelt", 4, 0),
+        ("acled", 1, 0),
+        ("acled", 2, 5_000),
+        ("acled", 3, 25_000),
+        ("ucdp", 1, 0),
+        ("ucdp", 2, 25_000),
+        ("ucdp", 3, 25_000),
+        ("ucdp", 4, 100_000),
+        ("ucdp", 5, 25_000),
+        ("ucdp", 6, 300_000),
+        ("ucdp", 7, 300_000),
+        ("gdelt", 1, 300_000),
+        ("gdelt", 2, 100_000),
+        ("gdelt", 3, 0),
+        ("gdelt", 4, 0),
         ("gdelt", 5, 100_000),
     ],
     ids=lambda value: str(value),
-)  # fmt: skip
+)
 def test_radius_table(scale: str, code: int, radius: float) -> None:
     assert radius_m(scale, code) == radius
 
@@ -62,9 +72,7 @@ def test_acled_date_ranges_grow_with_the_code_and_hold_the_date(date: dt.date) -
     assert ranges[0] == (date, date)
     assert ranges[1] == (date - dt.timedelta(days=3), date + dt.timedelta(days=3))
     first, last = ranges[2]
-    assert (first.day, first.month, last.month, (last + dt.timedelta(days=1)).day) == (
-        1, date.month, date.month, 1
-    )  # fmt: skip
+    assert (first.day, first.month, last.month, (last + dt.timedelta(days=1)).day) == (1, date.month, date.month, 1)
     widths = [(end - start).days for start, end in ranges]
     assert widths == sorted(widths)
     assert all(start <= date <= end for start, end in ranges)

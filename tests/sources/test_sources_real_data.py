@@ -36,6 +36,4 @@ def test_aleppo_neighbourhoods_are_geojson_but_not_points() -> None:
     bad_rows = BadRows(skip=True)
     assert list(read_events(path, bad_rows)) == []
     assert bad_rows.count == 133
-    assert (
-        bad_rows.messages[0] == f"{path}:6: feature 1: geometry: expected a Point, got MultiPolygon"
-    )
+    assert bad_rows.messages[0] == f"{path}:6: feature 1: geometry: expected a Point, got MultiPolygon"

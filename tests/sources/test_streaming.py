@@ -54,9 +54,7 @@ def test_acled_reader_memory_does_not_grow_with_the_file(tmp_path: Path) -> None
     finally:
         tracemalloc.stop()
     holding_all = per_incident * ROWS
-    print(
-        f"peak {peak / 1e6:.1f} MB streaming; holding {ROWS} would take {holding_all / 1e6:.0f} MB"
-    )
+    print(f"peak {peak / 1e6:.1f} MB streaming; holding {ROWS} would take {holding_all / 1e6:.0f} MB")
     assert count == ROWS
     assert peak < holding_all / 20
     assert peak < 8_000_000

@@ -13,16 +13,21 @@ from ceasefire.sources.taxonomy import EVENT_TYPES, OLD_EVENT_TYPES, normalize_e
         ("Battle-No change of territory", "", (), ("Battles", "Armed clash")),
         ("BATTLE - NO CHANGE OF TERRITORY", "", (), ("Battles", "Armed clash")),
         ("Battle-Government regains territory", "", (), ("Battles", "Government regains territory")),
-        ("Battle-Non-state actor overtakes territory", "", (),
-         ("Battles", "Non-state actor overtakes territory")),
-        ("Remote violence", "Warplanes bombed the town.", (),
-         ("Explosions/Remote violence", "Air/drone strike")),
-        ("Remote violence", "Artillery shelling.", (),
-         ("Explosions/Remote violence", "Shelling/artillery/missile attack")),
-        ("Remote violence", "A landmine exploded.", (),
-         ("Explosions/Remote violence", "Remote explosive/landmine/IED")),
-        ("Remote violence", "A suicide bomber struck.", (),
-         ("Explosions/Remote violence", "Suicide bomb")),
+        ("Battle-Non-state actor overtakes territory", "", (), ("Battles", "Non-state actor overtakes territory")),
+        ("Remote violence", "Warplanes bombed the town.", (), ("Explosions/Remote violence", "Air/drone strike")),
+        (
+            "Remote violence",
+            "Artillery shelling.",
+            (),
+            ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+        ),
+        (
+            "Remote violence",
+            "A landmine exploded.",
+            (),
+            ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+        ),
+        ("Remote violence", "A suicide bomber struck.", (), ("Explosions/Remote violence", "Suicide bomb")),
         ("Remote violence", "Sniper fire.", (), ("Explosions/Remote violence", "")),
         ("Remote violence", "An explosion.", (), ("Explosions/Remote violence", "")),
         ("Violence against civilians", "", (), ("Violence against civilians", "")),
@@ -30,18 +35,30 @@ from ceasefire.sources.taxonomy import EVENT_TYPES, OLD_EVENT_TYPES, normalize_e
         ("Riots/Protests", "", ("Police Forces of X", "Rioters (X)", "1", "5"), ("Riots", "")),
         ("Riots/Protests", "", ("Protesters (X)", "", "6", ""), ("Protests", "")),
         ("Strategic development", "", (), ("Strategic developments", "")),
-        ("Headquarters or base established", "", (),
-         ("Strategic developments", "Headquarters or base established")),
-        ("Non-violent transfer of territory", "", (),
-         ("Strategic developments", "Non-violent transfer of territory")),
+        ("Headquarters or base established", "", (), ("Strategic developments", "Headquarters or base established")),
+        ("Non-violent transfer of territory", "", (), ("Strategic developments", "Non-violent transfer of territory")),
     ],
-    ids=["battle", "battle-shouted", "regains", "overtakes", "remote-air", "remote-shelling",
-         "remote-landmine", "remote-suicide", "remote-small-arms", "remote-unknown", "civilians",
-         "rioters-actor1", "rioters-actor2", "protesters", "strategic", "headquarters", "transfer"],
-)  # fmt: skip
-def test_old_types(
-    old: str, notes: str, actors: tuple[str, ...], expected: tuple[str, str]
-) -> None:
+    ids=[
+        "battle",
+        "battle-shouted",
+        "regains",
+        "overtakes",
+        "remote-air",
+        "remote-shelling",
+        "remote-landmine",
+        "remote-suicide",
+        "remote-small-arms",
+        "remote-unknown",
+        "civilians",
+        "rioters-actor1",
+        "rioters-actor2",
+        "protesters",
+        "strategic",
+        "headquarters",
+        "transfer",
+    ],
+)
+def test_old_types(old: str, notes: str, actors: tuple[str, ...], expected: tuple[str, str]) -> None:
     assert normalize_event_type(old, "", notes, actors) == expected
 
 

@@ -12,12 +12,27 @@ from ceasefire.store.protocol import ReportSubmission, Submitter
 from ceasefire.store.workflow import import_events, init_database
 
 # (table, a column to change): every table that holds submitted data or the log.
-TABLES = [("log_entries", "entry"), ("checkpoints", "signature"), ("log_keys", "public_key"),
-          ("agreement_versions", "title"), ("evidence", "name"), ("imports", "name"),
-          ("incidents", "actor1"), ("runs", "summary"), ("findings", "status"), ("tokens", "role"),
-          ("report_versions", "title"), ("report_publications", "created_at"), ("idempotency_keys", "receipt"),
-          ("news_imports", "name"), ("claims", "quote"), ("cases", "title"), ("case_requests", "question"),
-          ("case_responses", "response"), ("case_assessments", "reasoning")]  # fmt: skip
+TABLES = [
+    ("log_entries", "entry"),
+    ("checkpoints", "signature"),
+    ("log_keys", "public_key"),
+    ("agreement_versions", "title"),
+    ("evidence", "name"),
+    ("imports", "name"),
+    ("incidents", "actor1"),
+    ("runs", "summary"),
+    ("findings", "status"),
+    ("tokens", "role"),
+    ("report_versions", "title"),
+    ("report_publications", "created_at"),
+    ("idempotency_keys", "receipt"),
+    ("news_imports", "name"),
+    ("claims", "quote"),
+    ("cases", "title"),
+    ("case_requests", "question"),
+    ("case_responses", "response"),
+    ("case_assessments", "reasoning"),
+]
 
 
 @pytest.fixture
@@ -35,10 +50,25 @@ def filled(open_target: OpenTarget) -> OpenTarget:
     store.add_news(open_target.tmp_path / "news.txt", None, 1, [claim])
     _, liaison = store.create_token("party", "syria-gov", "l")
     case = store.open_case(Submitter(analyst.id, "analyst"), "t", "", [done.report_id])
-    store.add_case_step(Submitter(analyst.id, "analyst"), case.id, "request", {"party": "syria-gov", "question": "q", "deadline": "2016-10-01"})
-    store.add_case_step(Submitter(liaison.id, "party", "syria-gov"), case.id, "response", {"request_id": None, "response": "r"})
-    store.add_case_step(Submitter(analyst.id, "analyst"), case.id, "assessment",
-                        {"conclusion": "inconclusive", "reasoning": "", "grades": [{"source": "s", "reliability": "F", "credibility": 6}]})  # fmt: skip
+    store.add_case_step(
+        Submitter(analyst.id, "analyst"),
+        case.id,
+        "request",
+        {"party": "syria-gov", "question": "q", "deadline": "2016-10-01"},
+    )
+    store.add_case_step(
+        Submitter(liaison.id, "party", "syria-gov"), case.id, "response", {"request_id": None, "response": "r"}
+    )
+    store.add_case_step(
+        Submitter(analyst.id, "analyst"),
+        case.id,
+        "assessment",
+        {
+            "conclusion": "inconclusive",
+            "reasoning": "",
+            "grades": [{"source": "s", "reliability": "F", "credibility": 6}],
+        },
+    )
     store.close()
     return open_target
 

@@ -15,7 +15,11 @@ from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.protocol import ReportSubmission, Submitter
 from ceasefire.store.workflow import init_database
 
-ANALYST, GOV, OPPOSITION = Submitter(1, "analyst"), Submitter(2, "party", "syria-gov"), Submitter(3, "party", "opposition")
+ANALYST, GOV, OPPOSITION = (
+    Submitter(1, "analyst"),
+    Submitter(2, "party", "syria-gov"),
+    Submitter(3, "party", "opposition"),
+)
 ASK = {"party": "syria-gov", "question": "q", "deadline": "2016-10-01"}
 
 
@@ -32,8 +36,12 @@ def test_a_case_and_its_steps_are_logged_in_order(store: SQLStore) -> None:
     case = store.open_case(ANALYST, "t", "a", [1, 1])
     request = store.add_case_step(ANALYST, case.id, "request", ASK)
     response = store.add_case_step(GOV, case.id, "response", {"request_id": None, "response": "r"})
-    store.add_case_step(ANALYST, case.id, "assessment", {"conclusion": "violation", "reasoning": "",
-                                                         "grades": [{"source": "s", "reliability": "A", "credibility": 1}]})  # fmt: skip
+    store.add_case_step(
+        ANALYST,
+        case.id,
+        "assessment",
+        {"conclusion": "violation", "reasoning": "", "grades": [{"source": "s", "reliability": "A", "credibility": 1}]},
+    )
     stored = store.case(case.id)
     assert stored is not None and stored.reports == (1,)
     assert [s.kind for s in stored.steps] == ["request", "response", "assessment"]
@@ -52,10 +60,16 @@ REFUSED: list[tuple[str, Submitter, dict[str, Any], type[CeasefireError]]] = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "who", "fields", "error"), REFUSED, ids=["unknown party", "not addressed", "no such request", "conclusion"])
+@pytest.mark.parametrize(
+    ("kind", "who", "fields", "error"), REFUSED, ids=["unknown party", "not addressed", "no such request", "conclusion"]
+)
 def test_a_step_pointing_at_nothing_writes_nothing(
-    store: SQLStore, kind: str, who: Submitter, fields: dict[str, Any], error: type[CeasefireError],
-) -> None:  # fmt: skip
+    store: SQLStore,
+    kind: str,
+    who: Submitter,
+    fields: dict[str, Any],
+    error: type[CeasefireError],
+) -> None:
     case = store.open_case(ANALYST, "t", "", [1])
     store.add_case_step(ANALYST, case.id, "request", ASK)
     size = store.log_size()

@@ -34,7 +34,12 @@ def test_claims_are_stored_as_extracted_each_logged(stored: OpenTarget) -> None:
     near = agreement.effective.date()
     expected = list(extract_claims(agreement, [read_article(NEWS / "convoy.txt", near)]))
     assert expected and store.stored_claims() == expected
-    assert (record.new, record.claims, record.agreement_version, record.published) == (True, len(expected), 1, "2016-09-20")
+    assert (record.new, record.claims, record.agreement_version, record.published) == (
+        True,
+        len(expected),
+        1,
+        "2016-09-20",
+    )
     kinds = [json.loads(store.log_entry(i))["kind"] for i in range(before, store.log_size())]
     assert kinds == ["evidence", "news_import", *["claim"] * len(expected)]
     assert store.verify_log().ok

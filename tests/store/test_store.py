@@ -21,8 +21,9 @@ EVENTS = DATA / "events"
 
 def test_migrations_from_empty_are_named_ordered_and_recorded(open_target: OpenTarget) -> None:
     store = open_target()
-    expected = [m.name for m in migrations_for(store.db.dialect)
-                if m.requires is None or store.db.has_extension(m.requires)]  # fmt: skip
+    expected = [
+        m.name for m in migrations_for(store.db.dialect) if m.requires is None or store.db.has_extension(m.requires)
+    ]
     assert expected[:2] == ["0001_core", "0002_append_only"]
     assert store.migrate() == expected
     assert store.migrate() == []
@@ -115,11 +116,17 @@ def test_stored_incidents_round_trip(open_target: OpenTarget, tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     ("role", "party", "problem"),
-    [("party", None, "needs the party"), ("party", "nobody", "not a party"), ("analyst", "syria-gov", "only role"),
-     ("king", None, "not one of")],
+    [
+        ("party", None, "needs the party"),
+        ("party", "nobody", "not a party"),
+        ("analyst", "syria-gov", "only role"),
+        ("king", None, "not one of"),
+    ],
     ids=["party-without-party", "unknown-party", "party-on-analyst", "unknown-role"],
-)  # fmt: skip
-def test_bad_tokens_are_refused(open_target: OpenTarget, tmp_path: Path, role: str, party: str | None, problem: str) -> None:
+)
+def test_bad_tokens_are_refused(
+    open_target: OpenTarget, tmp_path: Path, role: str, party: str | None, problem: str
+) -> None:
     store = open_target()
     init_database(store, agreement_copy(tmp_path))
     with pytest.raises(UsageError, match=problem):  # a CeasefireError: exit 2 on the CLI, 400 on the API

@@ -40,10 +40,12 @@ def test_bad_input_is_one_line_and_exit_2(open_target: OpenTarget, tmp_path: Pat
     missing = cli("import", *db, SYRIA / "incidents.csv")
     assert missing.returncode == 2 and len(missing.stderr.splitlines()) == 1, missing.stderr
     assert cli("init", *db, SYRIA / "agreement.yaml").returncode == 0
-    for args in (["token", "create", *db[:4], "--role", "party"],
-                 ["token", "create", *db[:4], "--role", "party", "--party", "nobody"],
-                 ["import", *db, tmp_path / "nothing.csv"],
-                 ["log", "verify", "--db", "mysql://x"]):  # fmt: skip
+    for args in (
+        ["token", "create", *db[:4], "--role", "party"],
+        ["token", "create", *db[:4], "--role", "party", "--party", "nobody"],
+        ["import", *db, tmp_path / "nothing.csv"],
+        ["log", "verify", "--db", "mysql://x"],
+    ):
         done = cli(*args)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)
         assert "Traceback" not in done.stderr

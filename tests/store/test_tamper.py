@@ -27,15 +27,46 @@ from ceasefire.store.sqlstore import now
 from ceasefire.store.workflow import import_events, init_database
 
 TOKENS = 10_000
-REPORT = ReportSubmission("Shelling", "Mortar rounds.", "2016-09-14", 36.26, 37.08, "Explosions/Remote violence",
-                          "Shelling/artillery/missile attack", "Syrian army", "Civilians", "mortar", 2,
-                          (("SOHR", "https://example.org/1"),), "ab" * 32)  # fmt: skip
-CLAIM = NewsClaim("news.txt", "John Kerry", "us", "Reuters", "accusation", ("russia",), "humanitarian-access",
-                  "humanitarian", "The convoy was hit.", 0, dt.date(2016, 9, 20))  # fmt: skip
-CASE_STEPS = [("request", {"party": "syria-gov", "question": "Who fired", "deadline": "2016-10-01"}),
-              ("response", {"request_id": None, "response": "Not us."}),
-              ("assessment", {"conclusion": "violation", "reasoning": "Two sources.",
-                              "grades": [{"source": "SOHR", "reliability": "B", "credibility": 2}]})]  # fmt: skip
+REPORT = ReportSubmission(
+    "Shelling",
+    "Mortar rounds.",
+    "2016-09-14",
+    36.26,
+    37.08,
+    "Explosions/Remote violence",
+    "Shelling/artillery/missile attack",
+    "Syrian army",
+    "Civilians",
+    "mortar",
+    2,
+    (("SOHR", "https://example.org/1"),),
+    "ab" * 32,
+)
+CLAIM = NewsClaim(
+    "news.txt",
+    "John Kerry",
+    "us",
+    "Reuters",
+    "accusation",
+    ("russia",),
+    "humanitarian-access",
+    "humanitarian",
+    "The convoy was hit.",
+    0,
+    dt.date(2016, 9, 20),
+)
+CASE_STEPS = [
+    ("request", {"party": "syria-gov", "question": "Who fired", "deadline": "2016-10-01"}),
+    ("response", {"request_id": None, "response": "Not us."}),
+    (
+        "assessment",
+        {
+            "conclusion": "violation",
+            "reasoning": "Two sources.",
+            "grades": [{"source": "SOHR", "reliability": "B", "credibility": 2}],
+        },
+    ),
+]
 TABLES = ["log_entries", "checkpoints", *(k.table for k in KINDS.values()), "incidents", "findings"]
 
 
@@ -73,8 +104,14 @@ def bulk_tokens(store: SQLStore, count: int) -> None:
         start, first_id = store.log_size(), int(store.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens")[0][0])
         rows, entries = [], []
         for n in range(count):
-            row: dict[str, Any] = {"id": first_id + n, "token_sha256": hashlib.sha256(b"%d" % n).hexdigest(),
-                                   "role": "analyst", "party": None, "name": f"holder-{n:05d}", "created_at": now()}  # fmt: skip
+            row: dict[str, Any] = {
+                "id": first_id + n,
+                "token_sha256": hashlib.sha256(b"%d" % n).hexdigest(),
+                "role": "analyst",
+                "party": None,
+                "name": f"holder-{n:05d}",
+                "created_at": now(),
+            }
             entry = entry_bytes(kind, row, {})
             rows.append([*(row[c] for c in kind.columns), start + n])
             entries.append((start + n, entry.decode(), leaf_hash(entry).hex()))
@@ -105,14 +142,23 @@ def built(backend: str, folder: Path, tokens: int) -> Iterator[SQLStore]:
     _, liaison = store.create_token("party", "syria-gov", "liaison")
     submitted = store.submit_report(Submitter(liaison.id, "party", "syria-gov"), REPORT, idempotency=("k", "h"))
     store.publish_report(Submitter(1, "analyst"), submitted.report_id)
-    store.attach_evidence(Submitter(liaison.id, "party", "syria-gov"), submitted.report_id, io.BytesIO(b"photo"),
-                          "photo.jpg", "image/jpeg")  # fmt: skip
+    store.attach_evidence(
+        Submitter(liaison.id, "party", "syria-gov"),
+        submitted.report_id,
+        io.BytesIO(b"photo"),
+        "photo.jpg",
+        "image/jpeg",
+    )
     (folder / "news.txt").write_text("DAMASCUS, Sept 20 (Reuters) - The convoy was hit.", encoding="utf-8")
     store.add_news(folder / "news.txt", dt.date(2016, 9, 20), 1, [CLAIM])
     case = store.open_case(Submitter(1, "analyst"), "Kafr Hamra", "Mortar fire.", [submitted.report_id])
     for kind, fields in CASE_STEPS:
-        store.add_case_step(Submitter(liaison.id, "party", "syria-gov") if kind == "response" else Submitter(1, "analyst"),
-                            case.id, kind, fields)  # fmt: skip
+        store.add_case_step(
+            Submitter(liaison.id, "party", "syria-gov") if kind == "response" else Submitter(1, "analyst"),
+            case.id,
+            kind,
+            fields,
+        )
     store.publish_case(Submitter(1, "analyst"), case.id)
     bulk_tokens(store, tokens)
     store.checkpoint()
@@ -176,13 +222,15 @@ def test_one_changed_byte_in_a_leaf_hash(big: SQLStore) -> None:
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE incidents SET notes = 'X' || substr(notes, 2) WHERE seq = 50",
-     "UPDATE findings SET document = replace(document, '\"status\":\"violation\"', '\"status\":\"violatioN\"') WHERE seq = 3",
-     "DELETE FROM incidents WHERE seq = 7",
-     "UPDATE incidents SET seq = -1 WHERE seq = 1; UPDATE incidents SET seq = 1 WHERE seq = 2; "
-     "UPDATE incidents SET seq = 2 WHERE seq = -1"],
+    [
+        "UPDATE incidents SET notes = 'X' || substr(notes, 2) WHERE seq = 50",
+        'UPDATE findings SET document = replace(document, \'"status":"violation"\', \'"status":"violatioN"\') WHERE seq = 3',
+        "DELETE FROM incidents WHERE seq = 7",
+        "UPDATE incidents SET seq = -1 WHERE seq = 1; UPDATE incidents SET seq = 1 WHERE seq = 2; "
+        "UPDATE incidents SET seq = 2 WHERE seq = -1",
+    ],
     ids=["incident-byte", "finding-byte", "incident-deleted", "incidents-reordered"],
-)  # fmt: skip
+)
 def test_child_rows_are_covered_by_their_record(big: SQLStore, statement: str) -> None:
     report = tampered(big, *statement.split("; "))
     first = report.first()
@@ -202,9 +250,11 @@ def test_a_deleted_record_row(big: SQLStore) -> None:
 
 def test_reordered_entries(big: SQLStore) -> None:
     report = tampered(
-        big, "UPDATE log_entries SET idx = -1 WHERE idx = 6000", "UPDATE log_entries SET idx = 6000 WHERE idx = 6001",
+        big,
+        "UPDATE log_entries SET idx = -1 WHERE idx = 6000",
+        "UPDATE log_entries SET idx = 6000 WHERE idx = 6001",
         "UPDATE log_entries SET idx = 6001 WHERE idx = -1",
-    )  # fmt: skip
+    )
     assert report.first() is not None and report.first().index == 6000  # type: ignore[union-attr]
 
 
@@ -215,9 +265,10 @@ def test_a_consistent_rewrite_is_caught_by_the_signed_checkpoints(big: SQLStore)
     row["name"] = _one_byte(row["name"], 8)
     entry = entry_bytes(KINDS["token"], row, {})
     report = tampered(
-        big, f"UPDATE tokens SET name = '{row['name']}' WHERE id = 3",
+        big,
+        f"UPDATE tokens SET name = '{row['name']}' WHERE id = 3",
         f"UPDATE log_entries SET entry = '{entry.decode()}', leaf_hash = '{leaf_hash(entry).hex()}' WHERE idx = {at}",
-    )  # fmt: skip
+    )
     assert not report.ok
     assert all("no longer have its root hash" in str(p) for p in report.problems)
 
@@ -238,9 +289,17 @@ def _columns() -> list[tuple[str, str]]:
 
 
 # Columns PostgreSQL's (non-deferrable) foreign keys protect: it refuses the change outright.
-PG_FOREIGN = {("imports", "sha256"), ("imports", "id"), ("evidence", "sha256"), ("runs", "id"),
-              ("runs", "agreement_id"), ("runs", "agreement_version"), ("agreement_versions", "agreement_id"),
-              ("agreement_versions", "version"), ("news_imports", "sha256")}  # fmt: skip
+PG_FOREIGN = {
+    ("imports", "sha256"),
+    ("imports", "id"),
+    ("evidence", "sha256"),
+    ("runs", "id"),
+    ("runs", "agreement_id"),
+    ("runs", "agreement_version"),
+    ("agreement_versions", "agreement_id"),
+    ("agreement_versions", "version"),
+    ("news_imports", "sha256"),
+}
 
 
 def _mutated(value: Any, table: str, column: str) -> Any:

@@ -58,8 +58,10 @@ def test_the_map_page_and_its_twin(site: Live) -> None:
     assert sorted(r["id"] for r in data["incidents"]) == sorted(f["properties"]["id"] for f in features)
     assert data["agreement"]["id"] == "syria-2016-09" and data["run"] is not None
     assert {p["id"] for p in data["choices"]["parties"]} == {"syria-gov", "russia", "us", "opposition"}
-    assert data["choices"]["dates"] == [min(f["properties"]["date"] for f in features),
-                                        max(f["properties"]["date"] for f in features)]  # fmt: skip
+    assert data["choices"]["dates"] == [
+        min(f["properties"]["date"] for f in features),
+        max(f["properties"]["date"] for f in features),
+    ]
     # the page embeds the same dict for its script
     embedded = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', html, re.S)
     assert embedded and json.loads(embedded.group(1)) == data
@@ -70,8 +72,13 @@ def _worst(statuses: list[str]) -> str | None:
     return max(statuses, key=lambda s: rank[s]) if statuses else None
 
 
-def _expected(features: list[dict[str, Any]], findings: dict[str, Finding],
-              keep: Callable[[Finding], bool], statuses: set[str], days: tuple[str, str]) -> set[str]:  # fmt: skip
+def _expected(
+    features: list[dict[str, Any]],
+    findings: dict[str, Finding],
+    keep: Callable[[Finding], bool],
+    statuses: set[str],
+    days: tuple[str, str],
+) -> set[str]:
     """The ids the map should keep, worked out from the API's incidents and findings."""
     out = set()
     for f in features:
@@ -91,17 +98,28 @@ FILTERS = [
     ({"status": "violation"}, _any, {"violation"}, ("", "9")),
     ({"status": "exempt,no_finding"}, _any, {"exempt", "no_finding"}, ("", "9")),
     ({"party": "us"}, lambda f: "us" in f["parties"], set(), ("", "9")),
-    ({"obligation": "cease-attacks", "status": "possible_violation"}, lambda f: f["obligation"] == "cease-attacks",
-     {"possible_violation"}, ("", "9")),
+    (
+        {"obligation": "cease-attacks", "status": "possible_violation"},
+        lambda f: f["obligation"] == "cease-attacks",
+        {"possible_violation"},
+        ("", "9"),
+    ),
     ({"from": "2016-09-17", "to": "2016-09-19"}, _any, set(), ("2016-09-17", "2016-09-19")),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("query", "keep", "statuses", "days"), FILTERS,
-                         ids=["violations", "exempt-or-none", "party-us", "obligation-possible", "dates"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("query", "keep", "statuses", "days"),
+    FILTERS,
+    ids=["violations", "exempt-or-none", "party-us", "obligation-possible", "dates"],
+)
 def test_filters_keep_what_the_findings_say(
-    site: Live, query: dict[str, str], keep: Callable[[Finding], bool], statuses: set[str], days: tuple[str, str],
-) -> None:  # fmt: skip
+    site: Live,
+    query: dict[str, str],
+    keep: Callable[[Finding], bool],
+    statuses: set[str],
+    days: tuple[str, str],
+) -> None:
     features = api(site, "/incidents")["features"]
     findings = {f["id"]: f for f in api(site, "/findings")["findings"]}
     expected = _expected(features, findings, keep, statuses, days)
@@ -113,8 +131,9 @@ def test_filters_keep_what_the_findings_say(
         assert shown_in_html(client.get("/", params=query).text) == len(expected)
 
 
-@pytest.mark.parametrize(("query", "field"), [({"status": "bad"}, "status"), ({"from": "17-09-2016"}, "from")],
-                         ids=["status", "date"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("query", "field"), [({"status": "bad"}, "status"), ({"from": "17-09-2016"}, "from")], ids=["status", "date"]
+)
 def test_a_bad_filter_is_a_422_naming_the_field(site: Live, query: dict[str, str], field: str) -> None:
     with visitor(site) as client:
         page, data = client.get("/", params=query), client.get("/index.json", params=query)
@@ -125,8 +144,9 @@ def test_a_bad_filter_is_a_422_naming_the_field(site: Live, query: dict[str, str
 
 
 def test_the_public_and_the_signed_in_see_their_own_run_and_menu(site: Live) -> None:
-    with httpx.Client(base_url=site.url + "/api/v1", headers={"Authorization": f"Bearer {site.tokens['analyst']}"},
-                      timeout=60) as client:  # fmt: skip
+    with httpx.Client(
+        base_url=site.url + "/api/v1", headers={"Authorization": f"Bearer {site.tokens['analyst']}"}, timeout=60
+    ) as client:
         made = client.post("/runs")
     assert made.status_code == 201, made.text
     public, analyst = twin(site), twin(site, "analyst")
@@ -175,12 +195,22 @@ def test_signing_in_sets_a_strict_httponly_cookie_and_signing_out_clears_it(site
         assert out.status_code == 303 and 'cf_token=""' in out.headers["set-cookie"]
 
 
-@pytest.mark.parametrize(("token", "next_path", "status", "where"), [
-    ("cf_wrong", "/", 401, None), ("gov", "//elsewhere.example/", 303, "/"), ("gov", "https://elsewhere.example/", 303, "/"),
-], ids=["wrong-token", "protocol-relative-next", "absolute-next"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("token", "next_path", "status", "where"),
+    [
+        ("cf_wrong", "/", 401, None),
+        ("gov", "//elsewhere.example/", 303, "/"),
+        ("gov", "https://elsewhere.example/", 303, "/"),
+    ],
+    ids=["wrong-token", "protocol-relative-next", "absolute-next"],
+)
 def test_signin_refuses_wrong_tokens_and_foreign_redirects(
-    site: Live, token: str, next_path: str, status: int, where: str | None,
-) -> None:  # fmt: skip
+    site: Live,
+    token: str,
+    next_path: str,
+    status: int,
+    where: str | None,
+) -> None:
     with visitor(site) as client:
         csrf = _signin_form(client)
         answer = client.post("/signin", data={"token": site.tokens.get(token, token), "csrf": csrf, "next": next_path})
@@ -191,14 +221,18 @@ def test_signin_refuses_wrong_tokens_and_foreign_redirects(
         assert answer.headers["location"] == where
 
 
-@pytest.mark.parametrize(("csrf", "origin"), [("", None), ("0" * 64, None), (None, "https://elsewhere.example")],
-                         ids=["missing", "forged", "other-origin"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("csrf", "origin"),
+    [("", None), ("0" * 64, None), (None, "https://elsewhere.example")],
+    ids=["missing", "forged", "other-origin"],
+)
 def test_signin_without_this_sites_form_is_403(site: Live, csrf: str | None, origin: str | None) -> None:
     with visitor(site) as client:
         good = _signin_form(client)
         headers = {"Origin": origin} if origin else {}
-        answer = client.post("/signin", data={"token": site.tokens["gov"], "csrf": good if csrf is None else csrf},
-                             headers=headers)  # fmt: skip
+        answer = client.post(
+            "/signin", data={"token": site.tokens["gov"], "csrf": good if csrf is None else csrf}, headers=headers
+        )
     assert answer.status_code == 403 and "set-cookie" not in answer.headers
     assert 'role="alert"' in answer.text
 
@@ -209,8 +243,17 @@ def _request(cookie: str | None, origin: str | None = None) -> Request:
         headers.append((b"cookie", f"cf_token={cookie}".encode()))
     if origin is not None:
         headers.append((b"origin", origin.encode()))
-    return Request({"type": "http", "method": "POST", "path": "/report", "headers": headers, "query_string": b"",
-                    "scheme": "http", "server": ("127.0.0.1", 8000)})  # fmt: skip
+    return Request(
+        {
+            "type": "http",
+            "method": "POST",
+            "path": "/report",
+            "headers": headers,
+            "query_string": b"",
+            "scheme": "http",
+            "server": ("127.0.0.1", 8000),
+        }
+    )
 
 
 def test_the_csrf_helpers() -> None:
@@ -218,22 +261,30 @@ def test_the_csrf_helpers() -> None:
     assert len({csrf_token(alice), csrf_token(bob), csrf_token(public)}) == 3
     check_csrf(alice, csrf_token(alice))  # no error
     check_csrf(_request("cf_alice", "http://127.0.0.1:8000"), csrf_token(alice))
-    for request, value in [(alice, csrf_token(bob)), (alice, ""), (alice, None), (alice, csrf_token(alice)[:-1] + "0"),
-                           (_request("cf_alice", "https://elsewhere.example"), csrf_token(alice))]:  # fmt: skip
+    for request, value in [
+        (alice, csrf_token(bob)),
+        (alice, ""),
+        (alice, None),
+        (alice, csrf_token(alice)[:-1] + "0"),
+        (_request("cf_alice", "https://elsewhere.example"), csrf_token(alice)),
+    ]:
         with pytest.raises(Problem) as refused:
             check_csrf(request, value)
         assert refused.value.status == 403
 
 
-@pytest.mark.parametrize(("path", "twin_of"), [("/", "/index.json"), ("/scorecards", "/scorecards.json"),
-                                                 ("/cases/{case_id}", "/cases/{case_id}.json")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "twin_of"),
+    [("/", "/index.json"), ("/scorecards", "/scorecards.json"), ("/cases/{case_id}", "/cases/{case_id}.json")],
+)
 def test_twin_paths(path: str, twin_of: str) -> None:
     assert twin_path(path) == twin_of
 
 
-@pytest.mark.parametrize(("path", "kind"), [("/static/css/site.css", "text/css"),
-                                             ("/static/js/common.js", "javascript"),
-                                             ("/static/js/map.js", "javascript")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [("/static/css/site.css", "text/css"), ("/static/js/common.js", "javascript"), ("/static/js/map.js", "javascript")],
+)
 def test_own_static_files_are_served(site: Live, path: str, kind: str) -> None:
     with visitor(site) as client:
         answer = client.get(path)
@@ -250,8 +301,16 @@ def vendor_built() -> None:
         pytest.skip(reason)
 
 
-@pytest.mark.parametrize("path", ["leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/marker-icon.png",
-                                  "markercluster/leaflet.markercluster.js", "markercluster/MarkerCluster.css"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "leaflet/leaflet.js",
+        "leaflet/leaflet.css",
+        "leaflet/images/marker-icon.png",
+        "markercluster/leaflet.markercluster.js",
+        "markercluster/MarkerCluster.css",
+    ],
+)
 def test_vendor_libraries_are_served(site: Live, path: str) -> None:
     vendor_built()
     with visitor(site) as client:
@@ -286,8 +345,9 @@ def test_a_tile_url_setting_reaches_the_map(site: Live) -> None:
         assert 'data-tile-url=""' in client.get("/").text
 
 
-@pytest.mark.parametrize("query", [{}, {"party": "syria-gov", "status": "violation", "from": "2016-09-17"}],
-                         ids=["all", "filtered"])  # fmt: skip
+@pytest.mark.parametrize(
+    "query", [{}, {"party": "syria-gov", "status": "violation", "from": "2016-09-17"}], ids=["all", "filtered"]
+)
 def test_the_exports_page_counts_and_links_the_filtered_findings(site: Live, query: dict[str, str]) -> None:
     with visitor(site) as client:
         data = client.get("/exports.json", params=query).json()
@@ -306,7 +366,7 @@ def test_the_exports_page_counts_and_links_the_filtered_findings(site: Live, que
 def test_every_link_of_the_menu_answers(site: Live, who: str | None) -> None:
     with visitor(site, who) as client:
         html = client.get("/").text
-        menu = html[html.index('<nav aria-label="Main">'):html.index("</nav>")]
+        menu = html[html.index('<nav aria-label="Main">') : html.index("</nav>")]
         links = re.findall(r'href="([^"]+)"', menu)
         assert "/" in links and "/exports" in links and "/cases" in links  # published cases are public
         assert ("/report" in links) == (who is not None)
@@ -314,11 +374,21 @@ def test_every_link_of_the_menu_answers(site: Live, who: str | None) -> None:
             assert client.get(link).status_code == 200, link
 
 
-@pytest.mark.parametrize(("path", "html"), [("/nope", True), ("/cases/1/nope", True), ("/api/v1/nope", False),
-                                            ("/export/nope.csv", False), ("/static/nope.js", False),
-                                            ("/nope.json", False)],
-                         ids=["page", "deep-page", "api", "export", "static", "twin"])  # fmt: skip
-def test_an_unknown_path_is_a_404_page_for_people_and_problem_json_for_programs(site: Live, path: str, html: bool) -> None:
+@pytest.mark.parametrize(
+    ("path", "html"),
+    [
+        ("/nope", True),
+        ("/cases/1/nope", True),
+        ("/api/v1/nope", False),
+        ("/export/nope.csv", False),
+        ("/static/nope.js", False),
+        ("/nope.json", False),
+    ],
+    ids=["page", "deep-page", "api", "export", "static", "twin"],
+)
+def test_an_unknown_path_is_a_404_page_for_people_and_problem_json_for_programs(
+    site: Live, path: str, html: bool
+) -> None:
     with visitor(site) as client:
         answer = client.get(path, headers={"Accept": "text/html"})
     assert answer.status_code == 404

@@ -68,7 +68,7 @@ PAGES = [
     ("/cases", "observer", {"cases"}),
     ("/report", "gov", {"may_submit", "event_types", "weapons", "values", "errors", "mine", "form_key"}),
     ("/report", "monitor", {"may_submit", "mine"}),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("path", "who", "keys"), PAGES, ids=[f"{p[1:]}-{w or 'public'}" for p, w, _ in PAGES])
@@ -105,14 +105,24 @@ def test_scorecard_numbers_link_to_the_filtered_map(live: Live) -> None:
         card = client.get("/scorecards.json", params={"from": "2016-09-17", "to": "2016-09-19"}).json()
         html = client.get("/scorecards", params={"from": "2016-09-17", "to": "2016-09-19"}).text
         cell = next(c for c in card["parties"][0]["cells"] if c["violation"])
-        answer = client.get("/api/v1/findings", params={"party": card["parties"][0]["id"], "obligation": cell["obligation"],
-                                                        "status": "violation", "from": "2016-09-17", "to": "2016-09-19"})  # fmt: skip
+        answer = client.get(
+            "/api/v1/findings",
+            params={
+                "party": card["parties"][0]["id"],
+                "obligation": cell["obligation"],
+                "status": "violation",
+                "from": "2016-09-17",
+                "to": "2016-09-19",
+            },
+        )
     assert card["days"] == ["2016-09-17", "2016-09-18", "2016-09-19"]
     assert answer.json()["total"] == cell["violation"]  # the map link's filter finds as many
     assert cell["violation_href"].replace("&", "&amp;") in html
 
 
-@pytest.mark.parametrize("query", [{"from": "2016-09-20", "to": "2016-09-10"}, {"from": "yesterday"}], ids=["reversed", "not-a-date"])
+@pytest.mark.parametrize(
+    "query", [{"from": "2016-09-20", "to": "2016-09-10"}, {"from": "yesterday"}], ids=["reversed", "not-a-date"]
+)
 def test_scorecards_refuse_bad_dates(live: Live, query: dict[str, str]) -> None:
     with browser(live) as client:
         page, twin = client.get("/scorecards", params=query), client.get("/scorecards.json", params=query)
@@ -143,17 +153,23 @@ def test_claims_page_is_the_ledger_beside_the_findings(live: Live) -> None:
     assert twin == {**twin, **views.claims_evidence(ledger["claims"], findings)}
     for claim in twin["claims"]:  # a supported claim rests on findings, and they are listed first
         assert claim["evidence"]["top"] and claim["evidence"]["top"][0]["cited"]
-    assert "Supported by the findings" in html and "Contradicted" not in html.split("<ol class=\"claim-list\">")[1]
+    assert "Supported by the findings" in html and "Contradicted" not in html.split('<ol class="claim-list">')[1]
 
 
 # "/cases/1" is the unpublished case of the ``case_id`` fixture (a request to syria-gov)
 AUTH = [
-    ("/report", None, 401), ("/reports/1", None, 401), ("/cases/1", None, 401), ("/cases/1.json", None, 401),
+    ("/report", None, 401),
+    ("/reports/1", None, 401),
+    ("/cases/1", None, 401),
+    ("/cases/1.json", None, 401),
     ("/cases/999999", None, 401),  # the same answer whether or not the case exists
     ("/report", "observer", 403),
-    ("/cases/1", "monitor", 404), ("/cases/1.json", "observer", 404), ("/cases/1", "opposition", 404),
-    ("/cases/1", "gov", 200), ("/cases/1", "admin", 200),
-]  # fmt: skip
+    ("/cases/1", "monitor", 404),
+    ("/cases/1.json", "observer", 404),
+    ("/cases/1", "opposition", 404),
+    ("/cases/1", "gov", 200),
+    ("/cases/1", "admin", 200),
+]
 
 
 @pytest.fixture(scope="module")
@@ -167,11 +183,11 @@ def make_case(live: Live) -> int:
     with live.client("monitor") as monitor, live.client("analyst") as analyst:
         report_id = monitor.post("/reports", json=report(title="for a case")).json()["id"]
         case = analyst.post("/cases", json={"title": "T", "allegation": "A", "reports": [report_id]}).json()["id"]
-        asked = analyst.post(f"/cases/{case}/requests", json={"party": "syria-gov", "question": "Q?", "deadline": "2016-09-25"})
+        asked = analyst.post(
+            f"/cases/{case}/requests", json={"party": "syria-gov", "question": "Q?", "deadline": "2016-09-25"}
+        )
     assert asked.status_code == 201, asked.text
     return int(case)
-
-
 
 
 @pytest.mark.parametrize(("path", "who", "status"), AUTH, ids=[f"{p}-{w or 'public'}" for p, w, _ in AUTH])
@@ -186,9 +202,19 @@ def test_signed_out_and_other_roles(live: Live, case_id: int, path: str, who: st
 def submit_form(client: httpx.Client, *, files: dict[str, Any] | None = None, **fields: str) -> httpx.Response:
     """Fill the /report form as a browser does (its CSRF token and form key) and send it."""
     html = client.get("/report").text
-    data = {"csrf": csrf_of(html), "form_key": csrf_of(html, "form_key"), "title": "Shelling near Kafr Hamra",
-            "occurred_on": "2016-09-14", "lat": "36.26", "lon": "37.08", "event_type": "Explosions/Remote violence",
-            "weapon": "mortar", "source_name_0": "SOHR", "source_url_0": "https://example.org/1", **fields}  # fmt: skip
+    data = {
+        "csrf": csrf_of(html),
+        "form_key": csrf_of(html, "form_key"),
+        "title": "Shelling near Kafr Hamra",
+        "occurred_on": "2016-09-14",
+        "lat": "36.26",
+        "lon": "37.08",
+        "event_type": "Explosions/Remote violence",
+        "weapon": "mortar",
+        "source_name_0": "SOHR",
+        "source_url_0": "https://example.org/1",
+        **fields,
+    }
     return client.post("/report", data=data, files=files or {"file": ("", b"", "application/octet-stream")})
 
 
@@ -198,7 +224,11 @@ def test_a_partys_report_is_seen_by_its_party_and_the_analyst_not_by_another_par
         assert sent.status_code == 303, sent.text[:500]
         report_id = int(sent.headers["location"].split("/")[-1].split("?")[0])
         page = gov.get(sent.headers["location"])
-        assert page.status_code == 200 and "was stored as report" in page.text and '"leaf_hash"' in gov.get(f"/reports/{report_id}.json").text
+        assert (
+            page.status_code == 200
+            and "was stored as report" in page.text
+            and '"leaf_hash"' in gov.get(f"/reports/{report_id}.json").text
+        )
         assert report_id in [r["id"] for r in gov.get("/report.json").json()["mine"]]
     with browser(live, "gov2") as same_party, browser(live, "analyst") as analyst, browser(live, "opposition") as other:
         assert same_party.get(f"/reports/{report_id}").status_code == 200
@@ -214,8 +244,15 @@ def test_a_partys_report_is_seen_by_its_party_and_the_analyst_not_by_another_par
 def test_the_same_form_sent_twice_stores_one_report(live: Live) -> None:
     with browser(live, "monitor") as client:
         html = client.get("/report").text
-        data = {"csrf": csrf_of(html), "form_key": csrf_of(html, "form_key"), "title": "twice", "occurred_on": "2016-09-15",
-                "lat": "36.2", "lon": "37.1", "event_type": "Battles"}  # fmt: skip
+        data = {
+            "csrf": csrf_of(html),
+            "form_key": csrf_of(html, "form_key"),
+            "title": "twice",
+            "occurred_on": "2016-09-15",
+            "lat": "36.2",
+            "lon": "37.1",
+            "event_type": "Battles",
+        }
         first = client.post("/report", data=data)
         before = stored_reports(live)
         again = client.post("/report", data=data)
@@ -229,12 +266,30 @@ def test_the_same_form_sent_twice_stores_one_report(live: Live) -> None:
 def test_forms_without_this_sites_token_are_refused(live: Live, csrf: str) -> None:
     before = stored_reports(live)
     with browser(live, "gov") as client:
-        answer = client.post("/report", data={"csrf": csrf, "title": "x", "occurred_on": "2016-09-14", "lat": "1", "lon": "1",
-                                              "event_type": "Battles"})  # fmt: skip
+        answer = client.post(
+            "/report",
+            data={
+                "csrf": csrf,
+                "title": "x",
+                "occurred_on": "2016-09-14",
+                "lat": "1",
+                "lon": "1",
+                "event_type": "Battles",
+            },
+        )
         html = client.get("/report").text
-        foreign = client.post("/report", headers={"Origin": "https://evil.example"},
-                              data={"csrf": csrf_of(html), "title": "x", "occurred_on": "2016-09-14", "lat": "1", "lon": "1",
-                                    "event_type": "Battles"})  # fmt: skip
+        foreign = client.post(
+            "/report",
+            headers={"Origin": "https://evil.example"},
+            data={
+                "csrf": csrf_of(html),
+                "title": "x",
+                "occurred_on": "2016-09-14",
+                "lat": "1",
+                "lon": "1",
+                "event_type": "Battles",
+            },
+        )
     assert answer.status_code == foreign.status_code == 403
     assert stored_reports(live) == before
 
@@ -258,13 +313,17 @@ def test_evidence_is_uploaded_with_the_form(live: Live) -> None:
         sent = submit_form(client, files={"file": ("photo.jpg", content, "image/jpeg")})
         assert sent.status_code == 303
         shown = client.get(sent.headers["location"].split("?")[0] + ".json").json()["report"]
-    assert [(e["name"], e["sha256"], e["size"]) for e in shown["evidence"]] == [("photo.jpg", hashlib.sha256(content).hexdigest(), len(content))]
+    assert [(e["name"], e["sha256"], e["size"]) for e in shown["evidence"]] == [
+        ("photo.jpg", hashlib.sha256(content).hexdigest(), len(content))
+    ]
 
 
 def test_evidence_over_the_servers_limit_stores_nothing(live: Live) -> None:
     before = stored_reports(live)
     with browser(live, "monitor") as client:
-        answer = submit_form(client, files={"file": ("big.bin", b"x" * (MAX_UPLOAD + 100_000), "application/octet-stream")})
+        answer = submit_form(
+            client, files={"file": ("big.bin", b"x" * (MAX_UPLOAD + 100_000), "application/octet-stream")}
+        )
     assert answer.status_code == 413 and 'id="err-file"' in answer.text
     assert stored_reports(live) == before
 
@@ -286,13 +345,21 @@ def test_the_case_workflow_through_the_forms(live: Live) -> None:
         token = csrf_of(analyst.get("/cases").text)
         missing = analyst.post("/cases", data={"csrf": token, "title": "", "allegation": "a"})
         assert missing.status_code == 422 and 'id="err-title"' in missing.text and 'id="err-reports"' in missing.text
-        opened = analyst.post("/cases", data={"csrf": token, "title": "Shelling", "allegation": "who", "reports": str(report_id)})
+        opened = analyst.post(
+            "/cases", data={"csrf": token, "title": "Shelling", "allegation": "who", "reports": str(report_id)}
+        )
         assert opened.status_code == 303, opened.text[:400]
         case = int(opened.headers["location"].split("/")[2].split("?")[0])
         assert report_id not in [r["id"] for r in analyst.get("/cases.json").json()["triage"]]
-        bad = analyst.post(f"/cases/{case}/requests", data={"csrf": token, "party": "novorossiya", "question": "q", "deadline": "2016-09-20"})
+        bad = analyst.post(
+            f"/cases/{case}/requests",
+            data={"csrf": token, "party": "novorossiya", "question": "q", "deadline": "2016-09-20"},
+        )
         assert bad.status_code == 422 and 'id="err-party"' in bad.text and "not a party of the agreement" in bad.text
-        asked = analyst.post(f"/cases/{case}/requests", data={"csrf": token, "party": "opposition", "question": "Which unit?", "deadline": "2016-09-20"})
+        asked = analyst.post(
+            f"/cases/{case}/requests",
+            data={"csrf": token, "party": "opposition", "question": "Which unit?", "deadline": "2016-09-20"},
+        )
         assert asked.status_code == 303
         detail = analyst.get(f"/cases/{case}.json").json()
         assert [s["kind"] for s in detail["case"]["steps"]] == ["request"] and detail["case"]["steps"][0]["overdue"]
@@ -303,10 +370,20 @@ def test_the_case_workflow_through_the_forms(live: Live) -> None:
         assert "Answer a request" in html and "Record the assessment" not in html
         answered = party.post(f"/cases/{case}/responses", data={"csrf": csrf_of(html), "response": "None of ours."})
         assert answered.status_code == 303
-        assert party.post(f"/cases/{case}/assessment", data={"csrf": csrf_of(html), "conclusion": "violation"}).status_code == 403
+        assert (
+            party.post(f"/cases/{case}/assessment", data={"csrf": csrf_of(html), "conclusion": "violation"}).status_code
+            == 403
+        )
     with browser(live, "analyst") as analyst:
         html = analyst.get(f"/cases/{case}").text
-        rows = {"csrf": csrf_of(html), "conclusion": "violation", "reasoning": "r", "rows": "3", "source_0": "report", "source_1": "SOHR"}
+        rows = {
+            "csrf": csrf_of(html),
+            "conclusion": "violation",
+            "reasoning": "r",
+            "rows": "3",
+            "source_0": "report",
+            "source_1": "SOHR",
+        }
         ungraded = analyst.post(f"/cases/{case}/assessment", data=rows)
         assert ungraded.status_code == 422 and 'id="err-grades"' in ungraded.text
         half = analyst.post(f"/cases/{case}/assessment", data={**rows, "reliability_1": "B"})
@@ -314,7 +391,11 @@ def test_the_case_workflow_through_the_forms(live: Live) -> None:
         done = analyst.post(f"/cases/{case}/assessment", data={**rows, "reliability_1": "B", "credibility_1": "2"})
         assert done.status_code == 303
         detail = analyst.get(f"/cases/{case}.json").json()["case"]
-    assert detail["status"] == "violation" and [s["kind"] for s in detail["steps"]] == ["request", "response", "assessment"]
+    assert detail["status"] == "violation" and [s["kind"] for s in detail["steps"]] == [
+        "request",
+        "response",
+        "assessment",
+    ]
     assert detail["steps"][2]["grades"] == [{"source": "SOHR", "reliability": "B", "credibility": 2}]
     assert detail["steps"][1]["by"] == {"role": "party", "party": "opposition"}
 

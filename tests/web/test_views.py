@@ -14,18 +14,44 @@ from ceasefire.web import views
 
 PARTIES = (Party("gov", "Government"), Party("opp", "Opposition"))
 OBLIGATIONS = (
-    Obligation("attacks", "cessation_of_hostilities", "No attacks.", ("gov", "opp"), EFFECTIVE, rule=Rule("no_attacks")),
-    Obligation("air", "air_operations", "No air strikes.", ("gov",), EFFECTIVE, rule=Rule("no_air_strikes", zones=("z",))),
-    Obligation("clock", "coordination", "Seven quiet days.", ("gov",), EFFECTIVE,
-               rule=Rule("condition", over=("attacks",), max_per_day=1, consecutive_days=3)),
+    Obligation(
+        "attacks", "cessation_of_hostilities", "No attacks.", ("gov", "opp"), EFFECTIVE, rule=Rule("no_attacks")
+    ),
+    Obligation(
+        "air", "air_operations", "No air strikes.", ("gov",), EFFECTIVE, rule=Rule("no_air_strikes", zones=("z",))
+    ),
+    Obligation(
+        "clock",
+        "coordination",
+        "Seven quiet days.",
+        ("gov",),
+        EFFECTIVE,
+        rule=Rule("condition", over=("attacks",), max_per_day=1, consecutive_days=3),
+    ),
     Obligation("separate", "separation_of_forces", "Separate.", ("opp",), EFFECTIVE),
-)  # fmt: skip
+)
 
 
-def finding(ident: str, date: str, status: str = "violation", obligation: str = "attacks",
-            parties: tuple[str, ...] = ("gov",), confidence: float = 0.5, category: str = "cessation_of_hostilities") -> dict[str, Any]:  # fmt: skip
-    return {"id": ident, "date": date, "status": status, "obligation": obligation, "parties": list(parties),
-            "confidence": confidence, "category": category, "explanation": f"why {ident}", "location": "X"}  # fmt: skip
+def finding(
+    ident: str,
+    date: str,
+    status: str = "violation",
+    obligation: str = "attacks",
+    parties: tuple[str, ...] = ("gov",),
+    confidence: float = 0.5,
+    category: str = "cessation_of_hostilities",
+) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "date": date,
+        "status": status,
+        "obligation": obligation,
+        "parties": list(parties),
+        "confidence": confidence,
+        "category": category,
+        "explanation": f"why {ident}",
+        "location": "X",
+    }
 
 
 FINDINGS = [
@@ -54,14 +80,19 @@ COUNTS = [
     (("opp", None, None, "2016-09-16"), (1, 0)),
     (("gov", None, "2016-09-15", "2016-09-15"), (1, 1)),
     (("gov", None, "2016-10-01", None), (0, 0)),  # after the run
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("key", "expected"), COUNTS, ids=[f"{k[0]}-{k[1]}-{k[2]}-{k[3]}" for k, _ in COUNTS])
 def test_scorecard_counts(key: tuple[str, str | None, str | None, str | None], expected: tuple[int, int]) -> None:
     party, obligation, start, end = key
-    card = views.scorecards(FINDINGS, PARTIES, OBLIGATIONS,
-                            dt.date.fromisoformat(start) if start else None, dt.date.fromisoformat(end) if end else None)  # fmt: skip
+    card = views.scorecards(
+        FINDINGS,
+        PARTIES,
+        OBLIGATIONS,
+        dt.date.fromisoformat(start) if start else None,
+        dt.date.fromisoformat(end) if end else None,
+    )
     got = cell(card, party, obligation)
     assert (got["violation"], got["possible_violation"]) == expected
 
@@ -77,22 +108,39 @@ def test_scorecard_links_filter_the_map() -> None:
     card = views.scorecards(FINDINGS, PARTIES, OBLIGATIONS, dt.date(2016, 9, 14))
     href = cell(card, "gov", "air")["violation_href"]
     assert urlsplit(href).path == "/"
-    assert parse_qs(urlsplit(href).query) == {"party": ["gov"], "obligation": ["air"], "status": ["violation"], "from": ["2016-09-14"]}
+    assert parse_qs(urlsplit(href).query) == {
+        "party": ["gov"],
+        "obligation": ["air"],
+        "status": ["violation"],
+        "from": ["2016-09-14"],
+    }
     total = parse_qs(urlsplit(cell(card, "opp", None)["possible_violation_href"]).query)
     assert "obligation" not in total and total["status"] == ["possible_violation"]
 
 
 TRENDS = [
-    (None, None, ["2016-09-13", "2016-09-14", "2016-09-15", "2016-09-16", "2016-09-17"], {"gov": [2, 0, 1, 0, 0], "opp": [1, 0, 0, 0, 1]}),
+    (
+        None,
+        None,
+        ["2016-09-13", "2016-09-14", "2016-09-15", "2016-09-16", "2016-09-17"],
+        {"gov": [2, 0, 1, 0, 0], "opp": [1, 0, 0, 0, 1]},
+    ),
     ("2016-09-15", None, ["2016-09-15", "2016-09-16", "2016-09-17"], {"gov": [1, 0, 0], "opp": [0, 0, 1]}),
     ("2016-09-01", "2016-09-14", ["2016-09-13", "2016-09-14"], {"gov": [2, 0], "opp": [1, 0]}),  # clipped to the run
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("start", "end", "days", "per_party"), TRENDS, ids=["whole-run", "from", "clipped"])
-def test_scorecard_trend_has_one_cell_per_day(start: str | None, end: str | None, days: list[str], per_party: dict[str, list[int]]) -> None:
-    card = views.scorecards(FINDINGS, PARTIES, OBLIGATIONS,
-                            dt.date.fromisoformat(start) if start else None, dt.date.fromisoformat(end) if end else None)  # fmt: skip
+def test_scorecard_trend_has_one_cell_per_day(
+    start: str | None, end: str | None, days: list[str], per_party: dict[str, list[int]]
+) -> None:
+    card = views.scorecards(
+        FINDINGS,
+        PARTIES,
+        OBLIGATIONS,
+        dt.date.fromisoformat(start) if start else None,
+        dt.date.fromisoformat(end) if end else None,
+    )
     assert card["days"] == days
     for row in card["parties"]:
         assert [t["date"] for t in row["trend"]] == days
@@ -106,8 +154,11 @@ def test_scorecards_without_findings() -> None:
     assert card["days"] == [] and card["trend_peak"] == 0 and cell(card, "gov", None)["violation"] == 0
 
 
-@pytest.mark.parametrize(("first", "last", "count"), [("2016-09-01", "2016-09-01", 1), ("2016-09-02", "2016-09-01", 0),
-                                                      ("2015-01-01", "2016-12-31", views.MAX_DAYS)], ids=["one", "reversed", "capped"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("first", "last", "count"),
+    [("2016-09-01", "2016-09-01", 1), ("2016-09-02", "2016-09-01", 0), ("2015-01-01", "2016-12-31", views.MAX_DAYS)],
+    ids=["one", "reversed", "capped"],
+)
 def test_day_range(first: str, last: str, count: int) -> None:
     days = views.day_range(dt.date.fromisoformat(first), dt.date.fromisoformat(last))
     assert len(days) == count
@@ -117,22 +168,51 @@ def test_day_range(first: str, last: str, count: int) -> None:
 
 def clock(quiet: str, met_on: str | None, need: int = 3) -> dict[str, Any]:
     """A clock whose days start on 1 Sep: ``quiet`` is one letter a day, q (quiet) or b (broken)."""
-    days = [{"date": f"2016-09-{i + 1:02d}", "violations": 0 if q == "q" else 5, "quiet": q == "q"} for i, q in enumerate(quiet)]
-    return {"obligation": "clock", "met_on": met_on, "days": days, "over": ["attacks"], "max_per_day": 1, "consecutive_days": need}
+    days = [
+        {"date": f"2016-09-{i + 1:02d}", "violations": 0 if q == "q" else 5, "quiet": q == "q"}
+        for i, q in enumerate(quiet)
+    ]
+    return {
+        "obligation": "clock",
+        "met_on": met_on,
+        "days": days,
+        "over": ["attacks"],
+        "max_per_day": 1,
+        "consecutive_days": need,
+    }
 
 
 CLOCKS = [
     ("qqbqqqb", "2016-09-06", [1, 2, 0, 1, 2, 3, 0], 3, "2016-09-04", "Met on 2016-09-06."),
     ("qqqqbqq", "2016-09-03", [1, 2, 3, 4, 0, 1, 2], 4, "2016-09-01", "Met on 2016-09-03."),
-    ("qqbqqbq", None, [1, 2, 0, 1, 2, 0, 1], 2, "2016-09-01", "Never met: the longest quiet run was 2 days (2016-09-01 to 2016-09-02)."),
-    ("bbbqbbb", None, [0, 0, 0, 1, 0, 0, 0], 1, "2016-09-04", "Never met: the longest quiet run was 1 day (2016-09-04)."),
+    (
+        "qqbqqbq",
+        None,
+        [1, 2, 0, 1, 2, 0, 1],
+        2,
+        "2016-09-01",
+        "Never met: the longest quiet run was 2 days (2016-09-01 to 2016-09-02).",
+    ),
+    (
+        "bbbqbbb",
+        None,
+        [0, 0, 0, 1, 0, 0, 0],
+        1,
+        "2016-09-04",
+        "Never met: the longest quiet run was 1 day (2016-09-04).",
+    ),
     ("bbb", None, [0, 0, 0], 0, None, "Never met: no day was quiet."),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("quiet", "met_on", "streaks", "longest", "longest_from", "ending"), CLOCKS,
-                         ids=["met-late", "met-then-broken", "never", "one-quiet-day", "none-quiet"])  # fmt: skip
-def test_clock_strip(quiet: str, met_on: str | None, streaks: list[int], longest: int, longest_from: str | None, ending: str) -> None:
+@pytest.mark.parametrize(
+    ("quiet", "met_on", "streaks", "longest", "longest_from", "ending"),
+    CLOCKS,
+    ids=["met-late", "met-then-broken", "never", "one-quiet-day", "none-quiet"],
+)
+def test_clock_strip(
+    quiet: str, met_on: str | None, streaks: list[int], longest: int, longest_from: str | None, ending: str
+) -> None:
     strip = views.clock_strips([clock(quiet, met_on)], {"clock": "Seven quiet days."})["clocks"][0]
     assert [d["streak"] for d in strip["days"]] == streaks
     assert (strip["longest"], strip["longest_from"], strip["met"]) == (longest, longest_from, met_on is not None)
@@ -143,11 +223,28 @@ def test_clock_strip(quiet: str, met_on: str | None, streaks: list[int], longest
     assert (reached[0] if reached else None) == met_on
 
 
-def claim(kind: str = "accusation", accused: tuple[str, ...] = ("gov",), obligation: str | None = "attacks",
-          category: str | None = None, cited: tuple[str, ...] = (), verdict: str = "supports", speaker_party: str | None = "opp") -> dict[str, Any]:  # fmt: skip
-    return {"speaker": "S", "speaker_party": speaker_party, "kind": kind, "accused": list(accused), "obligation": obligation,
-            "category": category, "quote": "q", "date": "2016-09-18", "verdict": verdict, "findings": list(cited),
-            "explanation": "e"}  # fmt: skip
+def claim(
+    kind: str = "accusation",
+    accused: tuple[str, ...] = ("gov",),
+    obligation: str | None = "attacks",
+    category: str | None = None,
+    cited: tuple[str, ...] = (),
+    verdict: str = "supports",
+    speaker_party: str | None = "opp",
+) -> dict[str, Any]:
+    return {
+        "speaker": "S",
+        "speaker_party": speaker_party,
+        "kind": kind,
+        "accused": list(accused),
+        "obligation": obligation,
+        "category": category,
+        "quote": "q",
+        "date": "2016-09-18",
+        "verdict": verdict,
+        "findings": list(cited),
+        "explanation": "e",
+    }
 
 
 PAIRS = [
@@ -155,13 +252,21 @@ PAIRS = [
     (claim(cited=("f3",)), {"violation": 2, "possible_violation": 1, "exempt": 1}, ["f3", "f1", "f2"]),
     (claim(accused=("opp",)), {"violation": 2, "possible_violation": 0, "exempt": 0}, ["f2", "f6"]),
     (claim(obligation=None, category="air_operations"), {"violation": 1, "possible_violation": 0, "exempt": 0}, ["f4"]),
-    (claim(kind="commitment", accused=(), speaker_party="opp"), {"violation": 2, "possible_violation": 0, "exempt": 0}, ["f2", "f6"]),
+    (
+        claim(kind="commitment", accused=(), speaker_party="opp"),
+        {"violation": 2, "possible_violation": 0, "exempt": 0},
+        ["f2", "f6"],
+    ),
     (claim(obligation=None), {"violation": 0, "possible_violation": 0, "exempt": 0}, []),
     (claim(accused=()), {"violation": 0, "possible_violation": 0, "exempt": 0}, []),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("row", "counts", "top"), PAIRS, ids=["accused", "cited-first", "other-party", "category", "commitment", "no-obligation", "no-party"])
+@pytest.mark.parametrize(
+    ("row", "counts", "top"),
+    PAIRS,
+    ids=["accused", "cited-first", "other-party", "category", "commitment", "no-obligation", "no-party"],
+)
 def test_claims_pairing(row: dict[str, Any], counts: dict[str, int], top: list[str]) -> None:
     findings = [{**f, "confidence": 0.9 if f["id"] == "f1" else 0.5} for f in FINDINGS]
     evidence = views.claims_evidence([row], findings)["claims"][0]["evidence"]
@@ -190,17 +295,36 @@ def step(kind: str, ident: int, log_index: int, **fields: Any) -> dict[str, Any]
 
 
 def case(ident: int, reports: list[int], steps: list[dict[str, Any]], status: str = "open") -> dict[str, Any]:
-    return {"id": ident, "title": f"case {ident}", "reports": reports, "status": status, "at": "2016-09-20T09:00:00Z", "steps": steps}
+    return {
+        "id": ident,
+        "title": f"case {ident}",
+        "reports": reports,
+        "status": status,
+        "at": "2016-09-20T09:00:00Z",
+        "steps": steps,
+    }
 
 
 CASES = [
-    case(1, [1, 2], [step("request", 1, 1, party="gov", question="?", deadline="2016-09-22"),
-                     step("response", 1, 3, request_id=1, response="no", late=False),
-                     step("request", 2, 2, party="opp", question="?", deadline="2016-09-23")]),
+    case(
+        1,
+        [1, 2],
+        [
+            step("request", 1, 1, party="gov", question="?", deadline="2016-09-22"),
+            step("response", 1, 3, request_id=1, response="no", late=False),
+            step("request", 2, 2, party="opp", question="?", deadline="2016-09-23"),
+        ],
+    ),
     case(2, [3], [step("request", 3, 4, party="gov", question="?", deadline="2016-09-30")], status="violation"),
-    case(3, [3], [step("request", 4, 5, party="opp", question="?", deadline="2016-09-20"),
-                  step("response", 2, 6, request_id=4, response="late", late=True)]),
-]  # fmt: skip
+    case(
+        3,
+        [3],
+        [
+            step("request", 4, 5, party="opp", question="?", deadline="2016-09-20"),
+            step("response", 2, 6, request_id=4, response="late", late=True),
+        ],
+    ),
+]
 REPORTS = [{"id": i, "title": f"report {i}"} for i in (1, 2, 3, 4, 5)]
 
 # today -> (request ids overdue, in queue order)
@@ -208,7 +332,7 @@ DEADLINES = [
     ("2016-09-22", [], [2, 3, 4, 1]),  # the deadline day itself is not overdue
     ("2016-09-24", [2], [2, 3, 4, 1]),
     ("2016-10-01", [2, 3], [2, 3, 4, 1]),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("today", "overdue", "order"), DEADLINES, ids=["on-deadline", "one-overdue", "both-overdue"])
@@ -236,8 +360,14 @@ def test_case_detail_orders_steps_and_lists_open_requests() -> None:
     assert [q["id"] for q in detail["open_requests"]] == [2]
 
 
-@pytest.mark.parametrize(("filters", "expected"), [({}, "/"), ({"party": "gov", "status": None}, "/?party=gov"),
-                                                   ({"from_": "2016-09-01", "to": "2016-09-02"}, "/?from=2016-09-01&to=2016-09-02")],
-                         ids=["none", "skips-empty", "from"])  # fmt: skip
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, "/"),
+        ({"party": "gov", "status": None}, "/?party=gov"),
+        ({"from_": "2016-09-01", "to": "2016-09-02"}, "/?from=2016-09-01&to=2016-09-02"),
+    ],
+    ids=["none", "skips-empty", "from"],
+)
 def test_map_href(filters: dict[str, str | None], expected: str) -> None:
     assert views.map_href(**filters) == expected
