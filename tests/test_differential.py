@@ -113,6 +113,7 @@ def _body(response: httpx.Response) -> Any:
 def _copy_database(to: Path) -> Path:
     for item in GOLDEN.glob(DB + "*"):
         (shutil.copytree if item.is_dir() else shutil.copy2)(item, to / item.name)
+    (to / (DB + ".key")).chmod(0o600)  # git keeps no such mode; the store refuses a key others may read
     return to / DB
 
 
@@ -141,13 +142,16 @@ def read_everything(db: Path) -> dict[str, Any]:
 
 
 def verify_output(example: str, fmt: str) -> str:
-    folder = ROOT / "examples" / example
-    events = sorted(folder.glob("incidents.*"))
+    """``ceasefire verify`` on an example, run from the repository root with relative paths (the
+    JSON output names its input files)."""
+    folder = Path("examples") / example
+    events = sorted(p.relative_to(ROOT) for p in (ROOT / folder).glob("incidents.*"))
     done = subprocess.run(
         [*CLI, "verify", str(folder / "agreement.yaml"), *map(str, events), "--format", fmt],
         capture_output=True,
         text=True,
         check=True,
+        cwd=ROOT,
         env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
     return done.stdout
