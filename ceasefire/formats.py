@@ -1,4 +1,4 @@
-"""Verification results as JSON (the MISSION.md contract), CSV, HXL CSV, GeoJSON and a Rich table.
+"""Verification results as JSON (the docs/contracts.md contract), CSV, HXL CSV, GeoJSON and a Rich table.
 
 The JSON keys of the contract come first and never change; extra keys only extend them.
 CSV rows use ACLED's column names for the incident, then the finding's columns; rows and
