@@ -1,4 +1,4 @@
-"""Verification results as JSON (the MISSION.md contract), CSV, HXL CSV, GeoJSON and a Rich table.
+"""Verification results as JSON (the docs/contracts.md contract), CSV, HXL CSV, GeoJSON and a Rich table.
 
 The JSON keys of the contract come first and never change; extra keys only extend them.
 CSV rows use ACLED's column names for the incident, then the finding's columns; rows and
@@ -7,7 +7,6 @@ features are built by ``ceasefire.exports``, which the server's exports share.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -256,9 +255,3 @@ def render(v: Verification, fmt: str, out: TextIO) -> None:
         write_geojson(v, out)
     else:
         write_table(v, out)
-
-
-def render_text(v: Verification, fmt: str) -> str:
-    buffer = io.StringIO()
-    render(v, fmt, buffer)
-    return buffer.getvalue()

@@ -212,10 +212,6 @@ class Incident:
     line: int = 0
     date_reported: dt.date | None = None
 
-    @property
-    def last_date(self) -> dt.date:
-        return self.date_end or self.date
-
 
 @dataclass(frozen=True, slots=True)
 class Finding:

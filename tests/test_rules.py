@@ -1,4 +1,4 @@
-"""The rule semantics of MISSION.md, one row per rule-table row and attribution case."""
+"""The rule semantics of docs/contracts.md, one row per rule-table row and attribution case."""
 
 from __future__ import annotations
 

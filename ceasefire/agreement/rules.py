@@ -1,6 +1,6 @@
 """An obligation's ``rule``: its kind, the parameters that kind takes, and their references.
 
-``PARAMETERS`` is the contract of each kind (MISSION.md, docs/agreement.md); a parameter not
+``PARAMETERS`` is the contract of each kind (docs/contracts.md, docs/agreement.md); a parameter not
 listed for a kind is a problem. Parameter names are the field names of ``model.Rule``.
 """
 

@@ -64,7 +64,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 
-class Problem(Exception):
+class Problem(CeasefireError):
     """Raise to answer with a problem body: ``status``, a one-line ``detail``, maybe ``errors``."""
 
     def __init__(

@@ -1,4 +1,4 @@
-"""The claims ledger: each public claim set against the findings (issue 4, MISSION.md §4).
+"""The claims ledger: each public claim set against the findings (issue 4).
 
 ``assess_claims(agreement, claims, findings, days=7)`` gives one ``ClaimAssessment`` per claim,
 in the claims' order. A claim is judged on the findings of the obligation it names (or, when it

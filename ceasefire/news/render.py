@@ -1,4 +1,4 @@
-"""JSON and CSV renderings of extracted incidents and claims (the MISSION.md contracts)."""
+"""JSON and CSV renderings of extracted incidents and claims (the contracts of docs/contracts.md)."""
 
 from __future__ import annotations
 

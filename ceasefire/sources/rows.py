@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from ceasefire.errors import InputError
+from ceasefire.errors import CeasefireError, InputError
 
 __all__ = ["MAX_MESSAGES", "BadRows", "RowError", "fail_file"]
 
 MAX_MESSAGES = 100
 
 
-class RowError(ValueError):
+class RowError(CeasefireError):
     """One field of one row is unusable; ``str()`` names the column first: ``column: problem``."""
 
     def __init__(self, column: str, problem: str) -> None:

@@ -19,9 +19,7 @@ from ceasefire.errors import InputError
 from ceasefire.model import Incident
 from ceasefire.sources.rows import BadRows, RowError, fail_file
 
-__all__ = ["EXTRA_COLUMNS", "TableSpec", "column_name", "read_table"]
-
-EXTRA_COLUMNS = ("weapon", "attacker")  # honoured in any format that has a header
+__all__ = ["TableSpec", "column_name", "read_table"]
 
 
 @dataclass(frozen=True)
