@@ -6,13 +6,12 @@ corrected since shows again once a newer run verifies it)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import StoreDep, ViewerDep
-from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_reports, visible_run
 from ceasefire.model import Incident
 from ceasefire.store import SQLStore
@@ -36,9 +35,8 @@ def _incidents(db: SQLStore, run: RunRecord, reports: set[int] | None) -> Iterat
             yield report_incident(report)
 
 
-def _feature(i: Incident, findings: Sequence[tuple[str, str]]) -> JSONBody:
-    """The incident as a GeoJSON Feature; ``findings``: (id, status) of the findings about it."""
-    worst = max((status for _, status in findings), key=lambda s: RANK.get(s, 0), default="no_finding")
+def _feature(i: Incident, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    worst = max((f["status"] for f in findings), key=lambda s: RANK.get(s, 0), default="no_finding")
     day = i.date_reported or i.date
     return {
         "type": "Feature",
@@ -59,7 +57,7 @@ def _feature(i: Incident, findings: Sequence[tuple[str, str]]) -> JSONBody:
             "source_name": i.source_name,
             "source": i.source,
             "status": worst,
-            "findings": [finding_id for finding_id, _ in findings],
+            "findings": [f["id"] for f in findings],
         },
     }
 
@@ -70,16 +68,16 @@ def incidents(
     who: ViewerDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
-) -> JSONBody:
+) -> dict[str, Any]:
     """A GeoJSON FeatureCollection (RFC 7946), empty when the caller reads no run; ``status``
     is the worst finding status of the incident or ``no_finding``."""
     run = visible_run(db, who)
     if run is None:
         return {"type": "FeatureCollection", "features": [], "run": None}
-    by_incident: dict[str, list[tuple[str, str]]] = {}  # incident id -> (finding id, status)
+    by_incident: dict[str, list[dict[str, Any]]] = {}
     for finding in visible_findings(db, who, run):
         for incident_id in finding["incidents"]:
-            by_incident.setdefault(incident_id, []).append((finding["id"], finding["status"]))
+            by_incident.setdefault(incident_id, []).append(finding)
     features = [
         _feature(i, by_incident.get(i.id, []))
         for i in _incidents(db, run, visible_reports(db, who))

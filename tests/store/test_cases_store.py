@@ -47,6 +47,11 @@ def test_a_case_and_its_steps_are_logged_in_order(store: SQLStore) -> None:
     stored = store.case(case.id)
     assert stored is not None and stored.reports == (1,)
     assert [s.kind for s in stored.steps] == ["request", "response", "assessment"]
+    assert [s.detail for s in stored.steps] == [
+        ASK,
+        PartyResponse(request.id, "r", "syria-gov"),
+        Assessment("violation", "", (Grade("s", "A", 1),)),
+    ]
     assert response.detail == PartyResponse(request.id, "r", "syria-gov") and response.by == GOV
     kinds = [json.loads(store.log_entry(s.log_index))["kind"] for s in stored.steps]
     assert kinds == ["case_request", "case_response", "case_assessment"]
