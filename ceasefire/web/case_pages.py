@@ -2,14 +2,15 @@
 deadlines) and ``/cases/{id}`` (the steps and the forms that add one), with JSON twins.
 
 Who sees what is the API's rule, reused, not restated: the pages read cases through
-``ceasefire.api.cases.list_cases`` / ``get_case`` (analysts and admins see every case; a party
-the cases with a request to it, and in them only its own requests and answers; everyone, the
-public included, the published cases; a case not the reader's to see is a 404, and for a
-signed-out visitor a 401 page that offers sign-in, whether or not the case exists), and
-the forms build the API's request models and call its step functions (``open_case``,
-``request_information``, ``respond``, ``assess``), which check the role and write through
-``db.open_case`` / ``db.add_case_step``. A form with errors is shown again with each message
-beside its field (422); a step that is written redirects (303) back to the case.
+``ceasefire.api.cases.cases_json`` / ``readable_case`` and show them with ``case_json``
+(analysts and admins see every case; a party the cases with a request to it, and in them only
+its own requests and answers; everyone, the public included, the published cases; a case not
+the reader's to see is a 404, and for a signed-out visitor a 401 page that offers sign-in,
+whether or not the case exists), and the forms build the API's request models and call the
+functions its routes call (``opened``, ``requested``, ``responded``, ``assessed``), which check
+the role and write through ``db.open_case`` / ``db.add_case_step``. A form with errors is shown
+again with each message beside its field (422); a step that is written redirects (303) back to
+the case.
 """
 
 from __future__ import annotations
