@@ -271,7 +271,7 @@ def step_json(step: CaseStep, deadlines: Mapping[int, str]) -> JSONBody:
 
 
 def _detail_json(detail: StepDetail) -> JSONBody:
-    """The step's own fields, in the order of its columns (store/cases.py, ``STEPS``); grades
+    """The step's own fields, in the order of its table's columns (migration 0008_cases); grades
     with their keys sorted, as they are stored."""
     if isinstance(detail, InformationRequest):
         return {"party": detail.party, "question": detail.question, "deadline": detail.deadline}

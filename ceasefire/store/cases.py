@@ -32,6 +32,7 @@ from ceasefire.store.protocol import (
     InformationRequest,
     PartyResponse,
     StepDetail,
+    StepKind,
     Submitter,
 )
 from ceasefire.store.records import KINDS
@@ -42,12 +43,8 @@ if TYPE_CHECKING:
 __all__ = ["CONCLUSIONS", "STEPS", "add_case_step", "get_case", "list_cases", "open_case"]
 
 CONCLUSIONS = ("violation", "no_violation", "inconclusive")
-# step kind -> (log kind, its own columns, in the order a step's JSON shows them)
-STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "request": ("case_request", ("party", "question", "deadline")),
-    "response": ("case_response", ("request_id", "party", "response")),
-    "assessment": ("case_assessment", ("conclusion", "reasoning", "grades")),
-}
+# step kind -> log kind (its table: KINDS[log kind].table)
+STEPS: dict[StepKind, str] = {"request": "case_request", "response": "case_response", "assessment": "case_assessment"}
 
 
 def open_case(store: SQLStore, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord:
@@ -78,7 +75,7 @@ def add_case_step(store: SQLStore, submitter: Submitter, case_id: int, detail: S
     """Append a request, a response or an assessment to case ``case_id`` (a response's
     ``request_id`` None: the latest request addressed to the submitter's party, who answers)."""
     kind = STEP_KINDS[type(detail)]
-    log_kind, columns = STEPS[kind]
+    log_kind = STEPS[kind]
     with store.db.write():
         if not store.db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)):
             raise UnknownRecord(f"case {case_id}: no such case")
@@ -89,8 +86,7 @@ def add_case_step(store: SQLStore, submitter: Submitter, case_id: int, detail: S
             detail = PartyResponse(request_id, detail.response, submitter.party)
         if isinstance(detail, Assessment) and detail.conclusion not in CONCLUSIONS:
             raise InputError(f"conclusion: {detail.conclusion!r} is not one of {', '.join(CONCLUSIONS)}")
-        stored = _columns(detail)
-        row = {c: stored[c] for c in columns}
+        row = _columns(detail)
         row |= {
             "id": _next_id(store, KINDS[log_kind].table),
             "case_id": case_id,
@@ -104,7 +100,8 @@ def add_case_step(store: SQLStore, submitter: Submitter, case_id: int, detail: S
 
 
 def _columns(detail: StepDetail) -> dict[str, Value]:
-    """The step's own columns as stored (and logged): grades as canonical JSON text."""
+    """The step's own columns as stored (and logged), in the table's order; grades as canonical
+    JSON text."""
     if isinstance(detail, InformationRequest):
         return {"party": detail.party, "question": detail.question, "deadline": detail.deadline}
     if isinstance(detail, PartyResponse):
@@ -148,7 +145,7 @@ def get_case(store: SQLStore, case_id: int) -> CaseRecord | None:
     if not rows:
         return None
     steps = []
-    for kind, (log_kind, _) in STEPS.items():
+    for kind, log_kind in STEPS.items():
         for row in store.db.dicts(KINDS[log_kind].select("WHERE case_id = ?"), (case_id,)):
             steps.append(_step(kind, row, int(row["log_index"])))
     r = rows[0]
@@ -164,7 +161,7 @@ def get_case(store: SQLStore, case_id: int) -> CaseRecord | None:
     )
 
 
-def _step(kind: str, row: Row, index: int) -> CaseStep:
+def _step(kind: StepKind, row: Row, index: int) -> CaseStep:
     detail: StepDetail
     if kind == "request":
         detail = InformationRequest(row["party"], row["question"], row["deadline"])
