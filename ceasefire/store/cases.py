@@ -16,14 +16,25 @@ this module checks that what a step points at exists (:class:`UnknownRecord` whe
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ceasefire.errors import InputError
 from ceasefire.ledger import canonical_json
-from ceasefire.store.database import Row
+from ceasefire.store.database import Row, Value
 from ceasefire.store.errors import UnknownRecord
-from ceasefire.store.protocol import CaseRecord, CaseStep, Submitter
+from ceasefire.store.protocol import (
+    STEP_KINDS,
+    Assessment,
+    CaseRecord,
+    CaseStep,
+    Grade,
+    InformationRequest,
+    PartyResponse,
+    StepDetail,
+    StepKind,
+    Submitter,
+)
 from ceasefire.store.records import KINDS
 
 if TYPE_CHECKING:
@@ -32,13 +43,8 @@ if TYPE_CHECKING:
 __all__ = ["CONCLUSIONS", "STEPS", "add_case_step", "get_case", "list_cases", "open_case"]
 
 CONCLUSIONS = ("violation", "no_violation", "inconclusive")
-# step kind -> (log kind, its own columns; JSON columns are decoded when read)
-STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "request": ("case_request", ("party", "question", "deadline")),
-    "response": ("case_response", ("request_id", "party", "response")),
-    "assessment": ("case_assessment", ("conclusion", "reasoning", "grades")),
-}
-_JSON = {"grades", "reports"}
+# step kind -> log kind (its table: KINDS[log kind].table)
+STEPS: dict[StepKind, str] = {"request": "case_request", "response": "case_response", "assessment": "case_assessment"}
 
 
 def open_case(store: SQLStore, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord:
@@ -65,26 +71,22 @@ def open_case(store: SQLStore, submitter: Submitter, title: str, allegation: str
     return found
 
 
-def add_case_step(
-    store: SQLStore, submitter: Submitter, case_id: int, kind: str, fields: Mapping[str, Any]
-) -> CaseStep:
-    """Append a ``request``, ``response`` or ``assessment`` (``fields``: its columns; for a
-    response ``request_id`` may be None: the latest request addressed to the submitter's party)."""
-    log_kind, columns = STEPS[kind]
+def add_case_step(store: SQLStore, submitter: Submitter, case_id: int, detail: StepDetail) -> CaseStep:
+    """Append a request, a response or an assessment to case ``case_id`` (a response's
+    ``request_id`` None: the latest request addressed to the submitter's party, who answers)."""
+    kind = STEP_KINDS[type(detail)]
+    log_kind = STEPS[kind]
     with store.db.write():
         if not store.db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)):
             raise UnknownRecord(f"case {case_id}: no such case")
-        values = dict(fields)
-        if kind == "request":
-            store._check_party(str(values["party"]))
-        if kind == "response":
-            values["request_id"], values["party"] = (
-                _addressed(store, case_id, values.get("request_id"), submitter.party),
-                submitter.party,
-            )
-        if kind == "assessment" and values["conclusion"] not in CONCLUSIONS:
-            raise InputError(f"conclusion: {values['conclusion']!r} is not one of {', '.join(CONCLUSIONS)}")
-        row = {c: canonical_json(values[c]).decode("utf-8") if c in _JSON else values[c] for c in columns}
+        if isinstance(detail, InformationRequest):
+            store._check_party(detail.party)
+        if isinstance(detail, PartyResponse):
+            request_id = _addressed(store, case_id, detail.request_id, submitter.party)
+            detail = PartyResponse(request_id, detail.response, submitter.party)
+        if isinstance(detail, Assessment) and detail.conclusion not in CONCLUSIONS:
+            raise InputError(f"conclusion: {detail.conclusion!r} is not one of {', '.join(CONCLUSIONS)}")
+        row = _columns(detail)
         row |= {
             "id": _next_id(store, KINDS[log_kind].table),
             "case_id": case_id,
@@ -94,7 +96,24 @@ def add_case_step(
         }
         index = store._append(log_kind, row)
         store.checkpoint()
-    return _step(kind, {**row, "party": row.get("party")}, index, columns)
+    return _step(kind, {**row, "party": row.get("party")}, index)
+
+
+def _columns(detail: StepDetail) -> dict[str, Value]:
+    """The step's own columns as stored (and logged), in the table's order; grades as canonical
+    JSON text."""
+    if isinstance(detail, InformationRequest):
+        return {"party": detail.party, "question": detail.question, "deadline": detail.deadline}
+    if isinstance(detail, PartyResponse):
+        return {"request_id": detail.request_id, "party": detail.party, "response": detail.response}
+    grades: list[dict[str, str | int]] = [
+        {"source": g.source, "reliability": g.reliability, "credibility": g.credibility} for g in detail.grades
+    ]
+    return {
+        "conclusion": detail.conclusion,
+        "reasoning": detail.reasoning,
+        "grades": canonical_json(grades).decode("utf-8"),
+    }
 
 
 def _addressed(store: SQLStore, case_id: int, request_id: int | None, party: str | None) -> int:
@@ -126,9 +145,9 @@ def get_case(store: SQLStore, case_id: int) -> CaseRecord | None:
     if not rows:
         return None
     steps = []
-    for kind, (log_kind, columns) in STEPS.items():
+    for kind, log_kind in STEPS.items():
         for row in store.db.dicts(KINDS[log_kind].select("WHERE case_id = ?"), (case_id,)):
-            steps.append(_step(kind, row, int(row["log_index"]), columns))
+            steps.append(_step(kind, row, int(row["log_index"])))
     r = rows[0]
     return CaseRecord(
         id=int(r["id"]),
@@ -142,11 +161,20 @@ def get_case(store: SQLStore, case_id: int) -> CaseRecord | None:
     )
 
 
-def _step(kind: str, row: Row, index: int, columns: tuple[str, ...]) -> CaseStep:
-    fields = {c: json.loads(row[c]) if c in _JSON and isinstance(row[c], str) else row[c] for c in columns}
+def _step(kind: StepKind, row: Row, index: int) -> CaseStep:
+    detail: StepDetail
+    if kind == "request":
+        detail = InformationRequest(row["party"], row["question"], row["deadline"])
+    elif kind == "response":
+        detail = PartyResponse(int(row["request_id"]), row["response"], row["party"])
+    else:
+        grades = tuple(
+            Grade(str(g["source"]), str(g["reliability"]), int(g["credibility"])) for g in json.loads(row["grades"])
+        )
+        detail = Assessment(row["conclusion"], row["reasoning"], grades)
     party = row["party"] if kind == "response" else None
     by = Submitter(int(row["token_id"]), row["role"], party)
-    return CaseStep(kind, int(row["id"]), int(row["case_id"]), fields, by, row["created_at"], index)
+    return CaseStep(int(row["id"]), int(row["case_id"]), detail, by, row["created_at"], index)
 
 
 def _next_id(store: SQLStore, table: str) -> int:

@@ -12,10 +12,11 @@ Both backends implement it through :class:`ceasefire.store.sqlstore.SQLStore` ov
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol
 
 from ceasefire.ledger import Checkpoint, Receipt
 from ceasefire.model import Incident
@@ -28,19 +29,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ROLES",
+    "STEP_KINDS",
     "AgreementVersion",
+    "Assessment",
     "Attached",
     "CaseRecord",
     "CaseStep",
     "EvidenceRecord",
+    "Grade",
     "ImportRecord",
+    "InformationRequest",
     "LogProblem",
     "LogReport",
     "NewsImportRecord",
+    "PartyResponse",
     "ReportRecord",
     "ReportScope",
     "ReportSubmission",
     "RunRecord",
+    "StepDetail",
+    "StepKind",
     "Store",
     "Submitted",
     "Submitter",
@@ -195,17 +203,81 @@ class NewsImportRecord:
 
 
 @dataclass(frozen=True)
-class CaseStep:
-    """One stored step of a case (0008_cases): ``kind`` is ``request``, ``response`` or
-    ``assessment``; ``fields`` its own columns (JSON columns decoded); who and when (UTC)."""
+class Grade:
+    """A source graded on the Admiralty scale: ``reliability`` A-F, ``credibility`` 1-6."""
 
-    kind: str
+    source: str
+    reliability: str
+    credibility: int
+
+
+@dataclass(frozen=True)
+class InformationRequest:
+    """A case step: an analyst asks ``party`` a question, to answer by ``deadline`` (YYYY-MM-DD)."""
+
+    party: str
+    question: str
+    deadline: str
+
+
+@dataclass(frozen=True)
+class PartyResponse:
+    """A case step: a party answers request ``request_id``.
+
+    Handed to the store, ``request_id`` None means the latest request addressed to the
+    submitter's party, and ``party`` is ignored: the store records the submitter's party.
+    Read back, both are always set."""
+
+    request_id: int | None
+    response: str
+    party: str | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A case step: an analyst's ``conclusion`` (``CONCLUSIONS`` in store/cases.py), why, and
+    each source graded."""
+
+    conclusion: str
+    reasoning: str
+    grades: tuple[Grade, ...]
+
+
+StepDetail = InformationRequest | PartyResponse | Assessment
+StepKind = Literal["request", "response", "assessment"]
+STEP_KINDS: dict[type[StepDetail], StepKind] = {
+    InformationRequest: "request",
+    PartyResponse: "response",
+    Assessment: "assessment",
+}
+
+
+@dataclass(frozen=True)
+class CaseStep:
+    """One stored step of a case (0008_cases): what it says (``detail``), who took it and when (UTC)."""
+
     id: int
     case_id: int
-    fields: Mapping[str, Any]
+    detail: StepDetail
     by: Submitter
     created_at: str
     log_index: int
+
+    @property
+    def kind(self) -> StepKind:
+        """``request``, ``response`` or ``assessment``."""
+        return STEP_KINDS[type(self.detail)]
+
+    @property
+    def party(self) -> str | None:
+        """The party a request is addressed to, or that answered; None for an assessment."""
+        return None if isinstance(self.detail, Assessment) else self.detail.party
+
+    @property
+    def fields(self) -> Mapping[str, Any]:
+        """The detail as a mapping, for readers not yet moved to ``detail`` (bulletin/gather.py).
+        Deprecated: remove once nothing reads it."""
+        return dataclasses.asdict(self.detail)
 
 
 @dataclass(frozen=True)
@@ -324,7 +396,7 @@ class Store(Protocol):
     def stored_claims(self) -> list[NewsClaim]: ...
     # 0008_cases (ceasefire/store/cases.py)
     def open_case(self, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord: ...
-    def add_case_step(self, submitter: Submitter, case_id: int, kind: str, fields: Mapping[str, Any]) -> CaseStep: ...
+    def add_case_step(self, submitter: Submitter, case_id: int, detail: StepDetail) -> CaseStep: ...
     def cases(self, party: str | None = None) -> list[CaseRecord]: ...
     def case(self, case_id: int) -> CaseRecord | None: ...
     # 0010_publications (ceasefire/store/publications.py)

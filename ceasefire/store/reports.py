@@ -337,7 +337,8 @@ def _next_version(store: SQLStore, report_id: int | None) -> tuple[int, int]:
     return report_id, int(found[0][0]) + 1
 
 
-def _submission_row(submission: ReportSubmission) -> dict[str, Any]:
+def _submission_row(submission: ReportSubmission) -> Row:
+    """The version's columns: every field of ``submission``, sources as canonical JSON text."""
     row = dict(submission.__dict__)
     row["sources"] = canonical_json([{"name": n, "url": u} for n, u in submission.sources]).decode("utf-8")
     row["lat"], row["lon"] = float(submission.lat), float(submission.lon)

@@ -56,6 +56,7 @@ from ceasefire.store.protocol import (
     ReportScope,
     ReportSubmission,
     RunRecord,
+    StepDetail,
     Submitted,
     Submitter,
     TokenRecord,
@@ -507,9 +508,9 @@ class SQLStore:
     def open_case(self, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord:
         return cases_store.open_case(self, submitter, title, allegation, reports)
 
-    def add_case_step(self, submitter: Submitter, case_id: int, kind: str, fields: Mapping[str, Any]) -> CaseStep:
+    def add_case_step(self, submitter: Submitter, case_id: int, detail: StepDetail) -> CaseStep:
         """Append a request, response or assessment to a case (see ``cases.add_case_step``)."""
-        return cases_store.add_case_step(self, submitter, case_id, kind, fields)
+        return cases_store.add_case_step(self, submitter, case_id, detail)
 
     def cases(self, party: str | None = None) -> list[CaseRecord]:
         return cases_store.list_cases(self, party)
