@@ -7,6 +7,7 @@
     ├── InputError                 an events file cannot be read (FILE:LINE: message)
     │   └── FormatNotRecognized    a file's content matches no known events format
     ├── UsageError                 options that contradict each other (e.g. --from after --to)
+    ├── DocumentError              a stored document (finding, clock, run summary) has an unknown schema
     ├── LogError                   a log entry, proof, checkpoint or receipt fails (ceasefire.ledger)
     └── StoreError                 a database, key file or evidence folder is unusable (ceasefire.store)
         └── AppendOnlyError        an update or delete of an append-only row was refused
@@ -25,6 +26,7 @@ from collections.abc import Sequence
 __all__ = [
     "AgreementError",
     "CeasefireError",
+    "DocumentError",
     "FormatNotRecognized",
     "InputError",
     "UsageError",
@@ -58,3 +60,8 @@ class FormatNotRecognized(InputError):
 
 class UsageError(CeasefireError):
     """Command options that cannot be honoured together."""
+
+
+class DocumentError(CeasefireError):
+    """A document (a stored finding, clock or run summary) is of a schema version this code
+    does not read; the message names it and says to upgrade."""
