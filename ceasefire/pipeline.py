@@ -166,8 +166,8 @@ def attach_claims(v: Verification, texts: Sequence[str | Path], days: int = 7) -
     one object per claim with its verdict (supports / contradicts / no evidence), the findings it
     rests on and why. ``days`` is how far before a claim (after, for a commitment) to look."""
     from ceasefire.news.claims import extract_claims
-    from ceasefire.news.verdicts import assess_claims
     from ceasefire.news.text import read_article
+    from ceasefire.news.verdicts import assess_claims
 
     near = v.agreement.effective.date()  # datelines without a year: the year nearest the agreement
     articles = [read_article(Path(p), near) for p in texts]

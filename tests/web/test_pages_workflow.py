@@ -88,7 +88,7 @@ def test_scorecards_agree_with_the_runs_own_summary(live: Live) -> None:
     s = live.settings
     store = open_store(s.db, key=s.key, evidence=s.evidence)
     try:
-        by_party = store.run_summary(store.runs()[-1].id)["summary"]["by_party"]
+        by_party = store.run_summary(store.runs()[-1].id).to_document()["summary"]["by_party"]
     finally:
         store.close()
     with browser(live, "analyst") as client:
