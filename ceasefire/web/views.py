@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from ceasefire.news.verdicts import ClaimVerdict
 
 __all__ = [
-    "COUNTED",
     "MAX_DAYS",
     "STATUS_LABELS",
     "case_detail",
