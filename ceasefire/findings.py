@@ -246,14 +246,12 @@ def materialize(
             event_type=str(r.event_type),
             sub_event_type=str(r.sub_event_type),
             weapon=str(r.weapon),
-            extra={
-                "row": r.incident,
-                "location": str(r.location),
-                "actor1": str(r.actor1),
-                "actor2": str(r.actor2),
-                "fatalities": r.fatalities,
-                "source": str(r.source_name),
-            },
+            location=str(r.location),
+            actor1=str(r.actor1),
+            actor2=str(r.actor2),
+            fatalities=r.fatalities,
+            source=str(r.source_name),
+            row=r.incident,
         )
 
 

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
 from ceasefire.api.findings import sees_everything, visible_findings, visible_run
 from ceasefire.api.problems import Problem
-from ceasefire.bulletin import daily, gather, records, render
+from ceasefire.bulletin import content, daily, gather, render
 from ceasefire.store import SQLStore
 
 __all__ = ["router"]
@@ -37,11 +37,11 @@ _PDF: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _index(db: SQLStore, who: Caller | None) -> tuple[str | None, records.RunInfo | None, list[records.DayLine]]:
+def _index(db: SQLStore, who: Caller | None) -> tuple[str | None, content.RunInfo | None, list[content.DayLine]]:
     run = visible_run(db, who)
     if run is None:
         return None, None, []
-    info = records.RunInfo(
+    info = content.RunInfo(
         run.id,
         run.created_at,
         run.agreement_version,
@@ -50,8 +50,7 @@ def _index(db: SQLStore, who: Caller | None) -> tuple[str | None, records.RunInf
         run.log_index,
         run.id in db.published_runs(),
     )
-    summary = db.run_summary(run.id)
-    return run.agreement_id, info, daily.days(visible_findings(db, who, run), summary.get("clocks", []))
+    return run.agreement_id, info, daily.days(visible_findings(db, who, run), db.run_summary(run.id).clocks)
 
 
 @router.get("/", response_class=HTMLResponse, responses=_HTML, summary="Daily bulletins: the days of the run (HTML)")
@@ -67,7 +66,7 @@ def index_json(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
     return render.index_json(*_index(db, who))
 
 
-def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[records.Bulletin, records.Inputs]:
+def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[content.Bulletin, content.Inputs]:
     """The bulletin of ``day`` as ``who`` may see it; 404 without a run or outside it."""
     run = visible_run(db, who)
     if run is None:
@@ -81,7 +80,7 @@ def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[records.B
     )
     try:
         return daily.compute(inputs, day), inputs
-    except records.OutsideRun as error:
+    except content.OutsideRun as error:
         raise Problem(404, str(error)) from None
 
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import StoreDep, ViewerDep
 from ceasefire.api.findings import visible_findings, visible_reports, visible_run
-from ceasefire.model import Incident
+from ceasefire.model import Finding, Incident, worst_status
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import RunRecord
 from ceasefire.store.workflow import all_reports, report_incident
@@ -21,7 +21,6 @@ from ceasefire.store.workflow import all_reports, report_incident
 __all__ = ["router"]
 
 router = APIRouter(tags=["findings"])
-RANK = {"violation": 3, "possible_violation": 2, "exempt": 1}  # worst first on the map
 
 
 def _incidents(db: SQLStore, run: RunRecord, reports: set[int] | None) -> Iterator[Incident]:
@@ -35,8 +34,8 @@ def _incidents(db: SQLStore, run: RunRecord, reports: set[int] | None) -> Iterat
             yield report_incident(report)
 
 
-def _feature(i: Incident, findings: list[dict[str, Any]]) -> dict[str, Any]:
-    worst = max((f["status"] for f in findings), key=lambda s: RANK.get(s, 0), default="no_finding")
+def _feature(i: Incident, findings: list[Finding]) -> dict[str, Any]:
+    worst = worst_status((f.status for f in findings), "no_finding")
     day = i.date_reported or i.date
     return {
         "type": "Feature",
@@ -57,7 +56,7 @@ def _feature(i: Incident, findings: list[dict[str, Any]]) -> dict[str, Any]:
             "source_name": i.source_name,
             "source": i.source,
             "status": worst,
-            "findings": [f["id"] for f in findings],
+            "findings": [f.id for f in findings],
         },
     }
 
@@ -74,9 +73,9 @@ def incidents(
     run = visible_run(db, who)
     if run is None:
         return {"type": "FeatureCollection", "features": [], "run": None}
-    by_incident: dict[str, list[dict[str, Any]]] = {}
+    by_incident: dict[str, list[Finding]] = {}
     for finding in visible_findings(db, who, run):
-        for incident_id in finding["incidents"]:
+        for incident_id in finding.incidents:
             by_incident.setdefault(incident_id, []).append(finding)
     features = [
         _feature(i, by_incident.get(i.id, []))

@@ -1,7 +1,7 @@
 """The daily bulletin: one day of a verification run, in the manner of a monitoring mission's
 daily report (docs/bulletin.md).
 
-- ``records``: the frozen dataclasses it is computed from and made of;
+- ``content``: the frozen dataclasses it is computed from and made of;
 - ``daily``: what the bulletin says, computed from the run's findings, clocks, the claims
   ledger and the agreement (pure: reads nothing);
 - ``places``: which zone, route or besieged area an incident touches (metres, not degrees);

@@ -9,11 +9,10 @@ may lend their grades (the server: only those the viewer may read).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
-from ceasefire.bulletin.records import BulletinError, Grading, Inputs, LogState, RunInfo
-from ceasefire.model import REPORT_PREFIX, Incident
+from ceasefire.bulletin.content import BulletinError, Grading, Inputs, LogState, RunInfo
+from ceasefire.model import REPORT_PREFIX, Finding, Incident
 from ceasefire.store import SQLStore
 from ceasefire.store.logtree import latest_checkpoint
 from ceasefire.store.protocol import CaseRecord, RunRecord
@@ -40,7 +39,7 @@ def newest_run(db: SQLStore) -> RunRecord:
 def inputs(
     db: SQLStore,
     run: RunRecord,
-    findings: Sequence[Mapping[str, Any]],
+    findings: Sequence[Finding],
     *,
     cases: Iterable[CaseRecord] | None = None,
     published: bool | None = None,
@@ -58,8 +57,8 @@ def inputs(
         agreement=version.bundle.load(),
         run=info,
         findings=findings,
-        clocks=summary.get("clocks", []),
-        claims=claims_ledger(db, [dict(f) for f in findings]),
+        clocks=summary.clocks,
+        claims=claims_ledger(db, findings),
         incidents=_incidents(db, run),
         gradings=gradings(db.cases() if cases is None else cases),
         log=_log(db),

@@ -6,7 +6,7 @@
   no-op that returns the first import (``new=False``): claims are append-only.
 - :func:`stored_claims` gives every stored claim back as a ``NewsClaim``, in import order;
   :func:`claims_ledger` sets them against the findings of the latest stored run with the current
-  agreement version (``ceasefire.news.ledger.assess_claims``), as ``verify --claims`` does.
+  agreement version (``ceasefire.news.verdicts.assess_claims``), as ``verify --claims`` does.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from ceasefire.model import Finding
     from ceasefire.news.claims import NewsClaim
+    from ceasefire.news.verdicts import ClaimVerdict
     from ceasefire.store.sqlstore import SQLStore
 
 __all__ = ["add_news", "claims_ledger", "find_news", "news_imports", "stored_claims"]
@@ -125,11 +126,10 @@ def stored_claims(store: SQLStore) -> list[NewsClaim]:
     ]
 
 
-def claims_ledger(store: SQLStore, findings: Sequence[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Every stored claim as a ``claims`` section row of ``verify --format json`` (the claim's
-    fields, ``date``, ``verdict``, ``findings``, ``explanation``), judged on ``findings``
-    (stored finding dicts; default: those of the latest run)."""
-    from ceasefire.news.ledger import assess_claims, claims_section
+def claims_ledger(store: SQLStore, findings: Sequence[Finding] | None = None) -> list[ClaimVerdict]:
+    """Every stored claim with its verdict, as the ``claims`` section of ``verify --format json``
+    judges it, on ``findings`` (default: those of the latest run)."""
+    from ceasefire.news.verdicts import assess_claims
 
     version = store.current_agreement()
     claims = stored_claims(store)
@@ -138,30 +138,7 @@ def claims_ledger(store: SQLStore, findings: Sequence[dict[str, Any]] | None = N
     if findings is None:
         runs = store.runs()
         findings = store.run_findings(runs[-1].id) if runs else []
-    return claims_section(assess_claims(version.bundle.load(), claims, [_finding(f) for f in findings]))
-
-
-def _finding(doc: dict[str, Any]) -> Finding:
-    """The ``model.Finding`` of a stored ``verify --format json`` finding (the fields the ledger
-    reads, and the rest as stored)."""
-    import datetime as dt
-
-    from ceasefire.model import Finding
-
-    return Finding(
-        id=doc["id"],
-        obligation=doc["obligation"],
-        category=doc.get("category", ""),
-        status=doc["status"],
-        parties=tuple(doc.get("parties", ())),
-        attribution=doc.get("attribution", ""),
-        incidents=tuple(doc.get("incidents", ())),
-        date=dt.date.fromisoformat(doc["date"]),
-        lat=float(doc.get("lat", 0.0)),
-        lon=float(doc.get("lon", 0.0)),
-        confidence=float(doc.get("confidence", 0.0)),
-        explanation=doc.get("explanation", ""),
-    )
+    return assess_claims(version.bundle.load(), claims, findings)
 
 
 def _record(row: Row, *, new: bool) -> NewsImportRecord:

@@ -33,7 +33,7 @@ from ceasefire.ledger import (
     public_key_to_base64,
     sign_checkpoint,
 )
-from ceasefire.model import Incident
+from ceasefire.model import Finding, Incident, RunSummary
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
 from ceasefire.store import logtree, migrations, publications, reports
@@ -360,10 +360,11 @@ class SQLStore:
         self,
         version: AgreementVersion,
         incidents: int,
-        summary: Mapping[str, Any],
-        findings: Iterable[Mapping[str, Any]],
+        summary: RunSummary,
+        findings: Iterable[Finding],
     ) -> RunRecord:
-        """Record a verification run made under ``version`` with its findings (finding dicts)."""
+        """Record a verification run made under ``version`` with its summary and findings, each
+        stored as the canonical JSON of its document (``to_document``)."""
         with self.db.write():
             run_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")[0][0])
             rows = [_finding_row(run_id, seq, f) for seq, f in enumerate(findings)]
@@ -373,7 +374,7 @@ class SQLStore:
                 "agreement_version": version.version,
                 "incidents": incidents,
                 "findings": len(rows),
-                "summary": canonical_json(dict(summary)).decode("utf-8"),
+                "summary": canonical_json(summary.to_document()).decode("utf-8"),
                 "created_at": now(),
             }
             self._append("run", row, {"findings": rows})
@@ -385,10 +386,10 @@ class SQLStore:
             for row in self.db.dicts(KINDS["run"].select())
         ]
 
-    def run_findings(self, run_id: int) -> list[dict[str, Any]]:
-        """The findings of a run, as ``verify --format json`` findings, in stored order."""
+    def run_findings(self, run_id: int) -> list[Finding]:
+        """The findings of a run, in stored order."""
         rows = self.db.execute("SELECT document FROM findings WHERE run_id = ? ORDER BY seq", (run_id,))
-        return [json.loads(str(document)) for (document,) in rows]
+        return [Finding.from_document(json.loads(str(document))) for (document,) in rows]
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -475,12 +476,12 @@ class SQLStore:
     def report_evidence(self, report_id: int) -> list[EvidenceRecord]:
         return reports.report_evidence(self, report_id)
 
-    def run_summary(self, run_id: int) -> dict[str, Any]:
-        """A run's ``summary``, ``clocks`` and ``unresolved_actors`` as ``verify --format json``."""
+    def run_summary(self, run_id: int) -> RunSummary:
+        """A run's summary: counts, clocks and unresolved actors."""
         rows = self.db.execute("SELECT summary FROM runs WHERE id = ?", (run_id,))
         if not rows:
             raise UnknownRecord(f"{self.url}: no verification run {run_id}")
-        return dict(json.loads(str(rows[0][0])))
+        return RunSummary.from_document(json.loads(str(rows[0][0])))
 
     # -- claims (0006_claims; the logic lives in claims.py) -----------------------------------
 
@@ -558,16 +559,17 @@ def row_incident(row: Row) -> Incident:
     return Incident(id=row["incident_id"], **fields)
 
 
-def _finding_row(run_id: int, seq: int, finding: Mapping[str, Any]) -> tuple[Any, ...]:
+def _finding_row(run_id: int, seq: int, finding: Finding) -> tuple[Any, ...]:
+    """The ``findings`` row of ``finding``: its document is the one stored form."""
     return (
         run_id,
         seq,
-        finding["id"],
-        finding["obligation"],
-        finding["status"],
-        finding["date"],
-        canonical_json(list(finding["parties"])).decode("utf-8"),
-        canonical_json(dict(finding)).decode("utf-8"),
+        finding.id,
+        finding.obligation,
+        finding.status,
+        finding.date.isoformat(),
+        canonical_json(list(finding.parties)).decode("utf-8"),
+        canonical_json(finding.to_document()).decode("utf-8"),
     )
 
 

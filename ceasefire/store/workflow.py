@@ -90,8 +90,6 @@ def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     of every submitted report (as incident ``report-ID``) with the current agreement version, and
     record the run with its findings. Who may see a report's findings is the API's business
     (``api.findings.visible_findings``)."""
-    from ceasefire.formats import to_json
-
     version = _ready(store)
     agreement = version.bundle.load()
     resolver = AliasResolver(agreement)
@@ -99,10 +97,7 @@ def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     stored = itertools.chain(store.incidents(), (report_incident(r) for r in all_reports(store)))
     table = IncidentTable.from_incidents(_first_of_each_id(stored, intake), resolver)
     verification = verify_table(agreement, table, resolver, intake=intake)
-    document = to_json(verification)
-    findings = document.pop("findings")
-    summary = {k: document[k] for k in ("summary", "clocks", "unresolved_actors")}
-    run = store.add_run(version, len(table), summary, findings)
+    run = store.add_run(version, len(table), verification.summary(), verification.finding_objects())
     return verification, run
 
 

@@ -85,7 +85,7 @@ def clocks_page(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
     """Each clock of the run's summary as a day strip with its threshold (views.clock_strips)."""
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
-    clocks = db.run_summary(run.id).get("clocks", []) if run else []
+    clocks = db.run_summary(run.id).clocks if run else ()
     texts = {o.id: o.text for o in agreement.obligations} if agreement else {}
     return {**_frame(db, run, agreement), **views.clock_strips(clocks, texts)}
 
@@ -103,9 +103,7 @@ def claims_page(
     """The claims ledger as ``GET /api/v1/claims`` filters it, each claim beside the findings
     the viewer may see for its obligation and party (views.claims_evidence)."""
     _check_span(date_from, date_to)
-    ledger = claims_api.claims(
-        db, who, date_from=date_from, date_to=date_to, party=party, obligation=obligation, verdict=verdict
-    )["claims"]
+    ledger = claims_api.judged(db, who, date_from, date_to, party, obligation, verdict)
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
     filters = {

@@ -62,8 +62,8 @@ def test_the_ledger_judges_stored_claims_on_the_latest_run(stored: OpenTarget) -
     store = stored()
     assert claims_ledger(store) == []
     import_news(store, [NEWS / "convoy.txt", NEWS / "castello.txt"])
-    ledger = claims_ledger(store)
-    findings = {f["id"] for f in store.run_findings(store.runs()[-1].id)}
+    ledger = [c.to_document() for c in claims_ledger(store)]
+    findings = {f.id for f in store.run_findings(store.runs()[-1].id)}
     assert ledger and all(c["verdict"] in {"supports", "contradicts", "no_evidence"} for c in ledger)
     assert all(set(c["findings"]) <= findings for c in ledger)
     us_on_aid = [c for c in ledger if c["speaker_party"] == "us" and c["obligation"] == "humanitarian-access"]

@@ -71,7 +71,7 @@ def test_findings_keep_the_version_they_were_made_under(open_target: OpenTarget,
     second = import_events(store, [SYRIA / "incidents.csv"]).run
     assert [(r.agreement_version, r.findings) for r in store.runs()] == [(1, len(before)), (2, len(before))]
     assert first is not None and second is not None and store.run_findings(first.id) == before
-    assert before[0]["obligation"] and before[0]["explanation"]
+    assert before[0].obligation and before[0].explanation
 
 
 def test_import_is_idempotent_by_content_hash(open_target: OpenTarget, tmp_path: Path) -> None:

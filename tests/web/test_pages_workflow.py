@@ -14,6 +14,8 @@ from api.apikit import MAX_UPLOAD, Live, database, report, running
 from store.storekit import BACKENDS, ROOT
 
 from ceasefire.api.app import create_app
+from ceasefire.model import Finding
+from ceasefire.news.verdicts import ClaimVerdict
 from ceasefire.store import open_store
 from ceasefire.store.protocol import ReportScope
 from ceasefire.store.workflow import import_news
@@ -88,7 +90,7 @@ def test_scorecards_agree_with_the_runs_own_summary(live: Live) -> None:
     s = live.settings
     store = open_store(s.db, key=s.key, evidence=s.evidence)
     try:
-        by_party = store.run_summary(store.runs()[-1].id)["summary"]["by_party"]
+        by_party = store.run_summary(store.runs()[-1].id).to_document()["summary"]["by_party"]
     finally:
         store.close()
     with browser(live, "analyst") as client:
@@ -150,7 +152,8 @@ def test_claims_page_is_the_ledger_beside_the_findings(live: Live) -> None:
         twin = client.get("/claims.json", params={"verdict": "supports"}).json()
         html = client.get("/claims", params={"verdict": "supports"}).text
     assert twin["total"] == ledger["total"] > 0
-    assert twin == {**twin, **views.claims_evidence(ledger["claims"], findings)}
+    judged = [ClaimVerdict.from_document(c) for c in ledger["claims"]]
+    assert twin == {**twin, **views.claims_evidence(judged, [Finding.from_document(f) for f in findings])}
     for claim in twin["claims"]:  # a supported claim rests on findings, and they are listed first
         assert claim["evidence"]["top"] and claim["evidence"]["top"][0]["cited"]
     assert "Supported by the findings" in html and "Contradicted" not in html.split('<ol class="claim-list">')[1]
