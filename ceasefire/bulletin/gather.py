@@ -15,7 +15,7 @@ from ceasefire.bulletin.content import BulletinError, Grading, Inputs, LogState,
 from ceasefire.model import REPORT_PREFIX, Finding, Incident
 from ceasefire.store import SQLStore
 from ceasefire.store.logtree import latest_checkpoint
-from ceasefire.store.protocol import CaseRecord, RunRecord
+from ceasefire.store.protocol import Assessment, CaseRecord, RunRecord
 
 __all__ = ["gradings", "inputs", "newest_run", "parse_day"]
 
@@ -79,15 +79,13 @@ def gradings(cases: Iterable[CaseRecord]) -> dict[str, Grading]:
     (a later case overrides an earlier one; within a case the latest assessment counts)."""
     out: dict[str, Grading] = {}
     for case in sorted(cases, key=lambda c: c.id):
-        assessments = [s for s in case.steps if s.kind == "assessment"]
+        assessments = [s.detail for s in case.steps if isinstance(s.detail, Assessment)]
         if not assessments:
             continue
-        latest = assessments[-1].fields
-        grades = tuple(
-            (str(g["source"]), str(g["reliability"]), int(g["credibility"])) for g in latest.get("grades") or ()
-        )
+        latest = assessments[-1]
+        grades = tuple((g.source, g.reliability, g.credibility) for g in latest.grades)
         for report in case.reports:
-            out[f"{REPORT_PREFIX}{report}"] = Grading(case.id, str(latest.get("conclusion", "")), grades)
+            out[f"{REPORT_PREFIX}{report}"] = Grading(case.id, latest.conclusion, grades)
     return out
 
 

@@ -12,11 +12,10 @@ Both backends implement it through :class:`ceasefire.store.sqlstore.SQLStore` ov
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Literal, Protocol
 
 from ceasefire.ledger import Checkpoint, Receipt
 from ceasefire.model import Finding, Incident, RunSummary
@@ -272,12 +271,6 @@ class CaseStep:
     def party(self) -> str | None:
         """The party a request is addressed to, or that answered; None for an assessment."""
         return None if isinstance(self.detail, Assessment) else self.detail.party
-
-    @property
-    def fields(self) -> Mapping[str, Any]:
-        """The detail as a mapping, for readers not yet moved to ``detail`` (bulletin/gather.py).
-        Deprecated: remove once nothing reads it."""
-        return dataclasses.asdict(self.detail)
 
 
 @dataclass(frozen=True)
