@@ -10,13 +10,14 @@ A day outside the run is a 404 problem; a path that is not a date, a 422.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio.to_thread
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, Response
 
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import sees_everything, visible_findings, visible_run
 from ceasefire.api.problems import Problem
 from ceasefire.bulletin import content, daily, gather, render
@@ -26,10 +27,10 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/bulletin", tags=["bulletins"])
 Day = Annotated[dt.date, Path(description="The day (YYYY-MM-DD), in the agreement's timezone.")]
-_HTML: dict[int | str, dict[str, Any]] = {
+_HTML: dict[int | str, JSONBody] = {
     200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The page."}
 }
-_PDF: dict[int | str, dict[str, Any]] = {
+_PDF: dict[int | str, JSONBody] = {
     200: {
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
         "description": "An A4 PDF.",
@@ -60,7 +61,7 @@ def index(db: StoreDep, who: ViewerDep) -> HTMLResponse:
 
 
 @router.get("/index.json", summary="Daily bulletins: the days of the run (JSON twin of /bulletin/)")
-def index_json(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def index_json(db: StoreDep, who: ViewerDep) -> JSONBody:
     """``{"agreement", "run", "days": [{"date", "violation", "possible", "incidents", "html",
     "pdf", "json"}]}``; ``run`` is null when the viewer may read no run yet."""
     return render.index_json(*_index(db, who))
@@ -91,7 +92,7 @@ def bulletin_html(db: StoreDep, who: ViewerDep, day: Day) -> HTMLResponse:
 
 
 @router.get("/{day}.json", summary="The bulletin of a day (JSON twin of the HTML page)")
-def bulletin_json(db: StoreDep, who: ViewerDep, day: Day) -> dict[str, Any]:
+def bulletin_json(db: StoreDep, who: ViewerDep, day: Day) -> JSONBody:
     """The data the page shows: header, counts, notable incidents, access, clocks, claims and
     the map's points."""
     made, _ = _bulletin(db, who, day)

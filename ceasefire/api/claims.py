@@ -8,11 +8,12 @@ exactly as the ``claims`` section of ``verify --format json`` (``ceasefire.news.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_run
 from ceasefire.news.verdicts import ClaimVerdict
 from ceasefire.store import SQLStore
@@ -33,7 +34,7 @@ def claims(
     party: Annotated[str | None, Query(max_length=200, description="The speaker's party or an accused party.")] = None,
     obligation: Annotated[str | None, Query(max_length=200)] = None,
     verdict: Verdict | None = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """``{"claims": [...], "total"}``: each claim's fields, ``date``, ``verdict``, ``findings``
     (ids) and ``explanation``; a date filter leaves out claims without a date."""
     keep = [c.to_document() for c in judged(db, who, date_from, date_to, party, obligation, verdict)]

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from ceasefire import exports
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import Status, stored_form, visible_findings, visible_run
 from ceasefire.model import Finding, Incident
 from ceasefire.store import SQLStore
@@ -26,10 +27,10 @@ from ceasefire.store import SQLStore
 __all__ = ["router"]
 
 router = APIRouter(prefix="/export", tags=["exports"])
-_CSV: dict[int | str, dict[str, Any]] = {
+_CSV: dict[int | str, JSONBody] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV, UTF-8."}
 }
-_GEOJSON: dict[int | str, dict[str, Any]] = {
+_GEOJSON: dict[int | str, JSONBody] = {
     200: {
         "content": {"application/geo+json": {"schema": {"type": "object"}}},
         "description": "An RFC 7946 FeatureCollection, one Point feature per finding.",

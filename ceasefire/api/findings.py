@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope
+from ceasefire.api.body import JSONBody
 from ceasefire.exports import filter_findings
 from ceasefire.ledger import JSONValue, canonical_json
 from ceasefire.model import REPORT_PREFIX, Finding
@@ -72,7 +73,7 @@ def visible_findings(db: SQLStore, who: Caller | None, run: RunRecord | None) ->
     return [f for f in db.run_findings(run.id) if from_visible(f.incidents, reports)]
 
 
-def run_dict(run: RunRecord | None, published: set[int]) -> dict[str, Any] | None:
+def run_dict(run: RunRecord | None, published: set[int]) -> JSONBody | None:
     if run is None:
         return None
     return {
@@ -95,7 +96,7 @@ def findings(
     party: Annotated[str | None, Query(max_length=200)] = None,
     obligation: Annotated[str | None, Query(max_length=200)] = None,
     status: Status | None = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """``{"agreement", "run", "findings": [...], "total"}``; ``run`` is null when there is no
     run the caller may read (none yet; for the public, none published yet)."""
     run = visible_run(db, who)
@@ -112,7 +113,7 @@ def findings(
 
 
 @router.get("/clocks", summary="Clocks (conditions) of the latest verification run")
-def clocks(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def clocks(db: StoreDep, who: ViewerDep) -> JSONBody:
     """``{"agreement", "run", "clocks": [...]}``: the ``verify --format json`` clocks."""
     run = visible_run(db, who)
     clocks = db.run_summary(run.id).clocks if run else ()

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import StoreDep, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_reports, visible_run
 from ceasefire.model import Finding, Incident, worst_status
 from ceasefire.store import SQLStore
@@ -34,7 +35,7 @@ def _incidents(db: SQLStore, run: RunRecord, reports: set[int] | None) -> Iterat
             yield report_incident(report)
 
 
-def _feature(i: Incident, findings: list[Finding]) -> dict[str, Any]:
+def _feature(i: Incident, findings: list[Finding]) -> JSONBody:
     worst = worst_status((f.status for f in findings), "no_finding")
     day = i.date_reported or i.date
     return {
@@ -67,7 +68,7 @@ def incidents(
     who: ViewerDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """A GeoJSON FeatureCollection (RFC 7946), empty when the caller reads no run; ``status``
     is the worst finding status of the incident or ``no_finding``."""
     run = visible_run(db, who)

@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ceasefire.api.agreements import agreement_dict
 from ceasefire.api.auth import Caller
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_run
 from ceasefire.api.incidents import incidents as incident_collection
 from ceasefire.api.problems import Problem
@@ -114,7 +114,7 @@ def _date(query: Mapping[str, str], name: str) -> dt.date | None:
         raise Problem(422, f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _row(feature: dict[str, Any], status: str, findings: list[Finding]) -> dict[str, Any]:
+def _row(feature: JSONBody, status: str, findings: list[Finding]) -> JSONBody:
     props = feature["properties"]
     lon, lat = feature["geometry"]["coordinates"]
     return {
@@ -130,7 +130,7 @@ def _row(feature: dict[str, Any], status: str, findings: list[Finding]) -> dict[
     }
 
 
-def map_data(db: SQLStore, who: Caller | None, chosen: MapFilter) -> dict[str, Any]:
+def map_data(db: SQLStore, who: Caller | None, chosen: MapFilter) -> JSONBody:
     """The map page's dict: agreement, run, filters and their choices, and the incidents kept."""
     version = db.current_agreement()
     agreement = agreement_dict(version) if version else None

@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from ceasefire.api.body import JSONBody
 from ceasefire.model import COUNTED, Clock, Finding, Obligation, Party
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def scorecards(
     obligations: Sequence[Obligation],
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """Per party a row: per obligation (those verified by a rule other than a clock) the
     violations and possible violations in ``date_from``..``date_to`` (inclusive, the findings'
     own local dates), each with a link to the map filtered to it, totals, and a trend: the
@@ -111,9 +112,9 @@ def scorecards(
 
 def _cell(
     counts: Counter[tuple[str, str, str]], party: str, obligation: str | None, span: Mapping[str, str | None]
-) -> dict[str, Any]:
+) -> JSONBody:
     """The counts of ``party`` for one obligation (None: all of them) and their map links."""
-    cell: dict[str, Any] = {"obligation": obligation}
+    cell: JSONBody = {"obligation": obligation}
     for status in COUNTED:
         cell[status] = sum(
             n for (p, o, s), n in counts.items() if p == party and s == status and obligation in (None, o)
@@ -122,7 +123,7 @@ def _cell(
     return cell
 
 
-def clock_strips(clocks: Sequence[Clock], texts: Mapping[str, str]) -> dict[str, Any]:
+def clock_strips(clocks: Sequence[Clock], texts: Mapping[str, str]) -> JSONBody:
     """Each clock of a run summary as a day strip:
     each day with ``streak`` (consecutive quiet days up to it) and ``reached`` (the streak is at
     the threshold), the longest quiet run, and a sentence saying what the clock needs and
@@ -130,7 +131,7 @@ def clock_strips(clocks: Sequence[Clock], texts: Mapping[str, str]) -> dict[str,
     return {"clocks": [_clock(c, texts.get(c.obligation, "")) for c in clocks]}
 
 
-def _clock(clock: Clock, text: str) -> dict[str, Any]:
+def _clock(clock: Clock, text: str) -> JSONBody:
     need = clock.consecutive_days
     streak, best, best_end, days = 0, 0, None, []
     for day in clock.days:
@@ -176,7 +177,7 @@ def _clock_sentence(clock: Clock, best: int, start: str | None, end: str | None)
     return f"{rule} Never met: the longest quiet run was {best} day{'s' if best != 1 else ''} ({run})."
 
 
-def claims_evidence(claims: Sequence[ClaimVerdict], findings: Sequence[Finding], top: int = 3) -> dict[str, Any]:
+def claims_evidence(claims: Sequence[ClaimVerdict], findings: Sequence[Finding], top: int = 3) -> JSONBody:
     """Each judged claim as ``GET /api/v1/claims`` shows it (claim fields, ``verdict``,
     ``findings``, ``explanation``) with
     ``evidence``: the findings of the claim's obligation (or, when it names only a category, of
@@ -193,7 +194,7 @@ def claims_evidence(claims: Sequence[ClaimVerdict], findings: Sequence[Finding],
     }
 
 
-def _evidence(verdict: ClaimVerdict, findings: Sequence[Finding], top: int) -> dict[str, Any]:
+def _evidence(verdict: ClaimVerdict, findings: Sequence[Finding], top: int) -> JSONBody:
     claim = verdict.claim
     parties = [claim.speaker_party] if claim.kind == "commitment" and claim.speaker_party else list(claim.accused)
     if claim.obligation:
@@ -217,7 +218,7 @@ def _evidence(verdict: ClaimVerdict, findings: Sequence[Finding], top: int) -> d
     }
 
 
-def _finding_brief(finding: Finding, cited: bool) -> dict[str, Any]:
+def _finding_brief(finding: Finding, cited: bool) -> JSONBody:
     """A finding as a claim's evidence lists it; ``href``: the map on its day, obligation and
     first party (the map has no link to one finding; this narrows it to a handful)."""
     keys = ("id", "obligation", "status", "date", "parties", "confidence", "location", "explanation")
@@ -232,9 +233,7 @@ def _finding_brief(finding: Finding, cited: bool) -> dict[str, Any]:
     return {key: document[key] for key in keys} | {"cited": cited, "href": href}
 
 
-def case_queue(
-    cases: Sequence[Mapping[str, Any]], reports: Iterable[Mapping[str, Any]], today: dt.date
-) -> dict[str, Any]:
+def case_queue(cases: Sequence[JSONBody], reports: Iterable[JSONBody], today: dt.date) -> JSONBody:
     """The case pages' overview. ``cases``: as ``GET /api/v1/cases`` shows them to the reader
     (so a party's hold only its own requests); ``reports``: those the reader may see (only an
     analyst's queue uses them). ``triage``: reports no case cites, newest first; ``cases``: open
@@ -255,7 +254,7 @@ def case_queue(
     }
 
 
-def case_detail(case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+def case_detail(case: JSONBody, today: dt.date) -> JSONBody:
     """One case as the reader may see it: its steps in log order, each request with whether
     and when it was answered and whether it is overdue, and ``open_requests`` (unanswered)."""
     requests = {q["id"]: q for q in _requests(case, today)}
@@ -270,8 +269,8 @@ def case_detail(case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     }
 
 
-def _requests(case: Mapping[str, Any], today: dt.date) -> list[dict[str, Any]]:
-    answers: dict[int, Mapping[str, Any]] = {}
+def _requests(case: JSONBody, today: dt.date) -> list[JSONBody]:
+    answers: dict[int, JSONBody] = {}
     for step in case["steps"]:
         if step["kind"] == "response":
             answers.setdefault(int(step["request_id"]), step)
@@ -298,7 +297,7 @@ def _requests(case: Mapping[str, Any], today: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-def _case_brief(case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+def _case_brief(case: JSONBody, today: dt.date) -> JSONBody:
     requests = _requests(case, today)
     return {
         "id": case["id"],
@@ -312,7 +311,7 @@ def _case_brief(case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     }
 
 
-def _report_brief(report: Mapping[str, Any]) -> dict[str, Any]:
+def _report_brief(report: JSONBody) -> JSONBody:
     keys = (
         "id",
         "version",
