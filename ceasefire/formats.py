@@ -22,9 +22,9 @@ from ceasefire.findings import Status
 from ceasefire.model import Clock, Finding
 from ceasefire.pipeline import Verification
 
-__all__ = ["FORMATS", "finding_dict", "render", "to_json", "write_csv", "write_geojson", "write_table"]
+__all__ = ["OUTPUT_FORMATS", "finding_dict", "render", "to_json", "write_csv", "write_geojson", "write_table"]
 
-FORMATS = ("table", "json", "csv", "geojson", "hxl")  # hxl: the csv table, HXL hashtags on its second row
+OUTPUT_FORMATS = ("table", "json", "csv", "geojson", "hxl")  # hxl: the csv table, HXL hashtags on its second row
 
 
 def finding_dict(f: Finding, v: Verification) -> dict[str, Any]:
@@ -247,7 +247,7 @@ def _claims_table(claims: list[dict[str, Any]]) -> Table:
 
 
 def render(v: Verification, fmt: str, out: TextIO) -> None:
-    """Write the verification in one of ``FORMATS``."""
+    """Write the verification in one of ``OUTPUT_FORMATS``."""
     if fmt == "json":
         write_json(v, out)
     elif fmt in ("csv", "hxl"):

@@ -1,4 +1,4 @@
-"""``ceasefire convert``: event files to Parquet, streaming (registered in ``ceasefire.cli``)."""
+"""``ceasefire convert``: event files to Parquet, streaming."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from ceasefire.clitools import progress_bar
-from ceasefire.errors import CeasefireError, UsageError
+from ceasefire.cli.output import progress_bar
+from ceasefire.errors import UsageError
 
 __all__ = ["convert"]
 
-TARGETS = ("parquet",)
+CONVERT_TARGETS = ("parquet",)  # what `convert --to` takes
 
 
 def convert(
@@ -32,17 +32,12 @@ def convert(
     """
     from ceasefire.scale.convert import convert as run_convert
 
-    try:
-        if to not in TARGETS:
-            raise UsageError(f"--to: '{to}' is not one of {', '.join(TARGETS)}")
-        target = out or events[0].with_suffix(".parquet")
-        if target.resolve() in {e.resolve() for e in events}:
-            raise UsageError(f"--out {target}: would overwrite an input; name another file")
-        with progress_bar("converting") as progress:
-            written, bad_rows = run_convert(events, target, skip_bad_rows=skip_bad_rows, progress=progress)
-    except CeasefireError as error:
-        for line in error.lines:
-            typer.echo(line, err=True)
-        raise typer.Exit(2) from None
+    if to not in CONVERT_TARGETS:
+        raise UsageError(f"--to: '{to}' is not one of {', '.join(CONVERT_TARGETS)}")
+    target = out or events[0].with_suffix(".parquet")
+    if target.resolve() in {e.resolve() for e in events}:
+        raise UsageError(f"--out {target}: would overwrite an input; name another file")
+    with progress_bar("converting") as progress:
+        written, bad_rows = run_convert(events, target, skip_bad_rows=skip_bad_rows, progress=progress)
     skipped = f", {bad_rows.count} bad rows skipped" if bad_rows.count else ""
     typer.echo(f"{target}: {written} incidents{skipped}")

@@ -12,12 +12,12 @@ from typing import Annotated
 
 import typer
 
-from ceasefire.clitools import emit_bytes
-from ceasefire.errors import CeasefireError, UsageError
+from ceasefire.cli.output import emit_bytes
+from ceasefire.errors import UsageError
 
 __all__ = ["bulletin"]
 
-FORMATS = ("html", "pdf", "json")
+BULLETIN_FORMATS = ("html", "pdf", "json")
 _NEEDS = "0010_publications"  # the newest migration whose tables a bulletin reads
 
 
@@ -37,16 +37,11 @@ def bulletin(
 
     Exit codes: 0 done; 2 bad input (a bad date, a day outside the run, a database without runs).
     """
-    try:
-        if fmt not in FORMATS:
-            raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
-        if fmt == "pdf" and out is None and sys.stdout.isatty():
-            raise UsageError("--format pdf: give --out FILE, or redirect stdout to a file (no PDF on a terminal)")
-        data = _make(db, date, fmt)
-    except CeasefireError as error:
-        for line in error.lines:
-            typer.echo(line, err=True)
-        raise typer.Exit(2) from None
+    if fmt not in BULLETIN_FORMATS:
+        raise UsageError(f"--format: '{fmt}' is not one of {', '.join(BULLETIN_FORMATS)}")
+    if fmt == "pdf" and out is None and sys.stdout.isatty():
+        raise UsageError("--format pdf: give --out FILE, or redirect stdout to a file (no PDF on a terminal)")
+    data = _make(db, date, fmt)
     emit_bytes(data, out)
 
 

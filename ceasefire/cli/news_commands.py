@@ -1,4 +1,4 @@
-"""The ``extract`` and ``claims`` commands, as plain functions the main CLI registers.
+"""``ceasefire extract`` and ``ceasefire claims``: incidents and claims from news text.
 
 Importing this module is cheap: spaCy and the lexicons load when a command runs. Both commands
 read every file before printing anything, so a bad file stops the run with one line
@@ -12,12 +12,12 @@ from typing import Annotated
 
 import typer
 
-from ceasefire.clitools import emit
+from ceasefire.cli.output import emit
 from ceasefire.errors import UsageError
 
 __all__ = ["claims", "extract"]
 
-_EXTRACT_FORMATS = ("json", "csv")
+EXTRACT_OUTPUT_FORMATS = ("json", "csv")  # what `extract --format` takes
 
 
 def extract(
@@ -36,7 +36,7 @@ def extract(
     from ceasefire.news.render import incidents_csv, incidents_json
     from ceasefire.news.text import read_article
 
-    if format not in _EXTRACT_FORMATS:
+    if format not in EXTRACT_OUTPUT_FORMATS:
         raise UsageError(f"--format {format}: unknown format (choose json or csv)")
     articles = [read_article(path) for path in files]
     incidents = list(extract_incidents(articles))
