@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ceasefire.actors import AliasResolver, SideSummary
+from ceasefire.actor_resolution import AliasResolver, SideSummary
 from ceasefire.model import WEAPON_CLASSES, Incident
 
 __all__ = ["EventClass", "IncidentTable", "SideColumns"]
