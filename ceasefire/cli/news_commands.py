@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from ceasefire.cli.options import AgreementFile, NewsFiles
 from ceasefire.cli.output import emit
 from ceasefire.errors import UsageError
 
@@ -21,7 +22,7 @@ EXTRACT_OUTPUT_FORMATS = ("json", "csv")  # what `extract --format` takes
 
 
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="News articles, plain text or HTML (UTF-8).")],
+    files: NewsFiles,
     format: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
 ) -> None:
@@ -45,8 +46,8 @@ def extract(
 
 
 def claims(
-    agreement: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
-    files: Annotated[list[Path], typer.Argument(help="News articles, plain text or HTML (UTF-8).")],
+    agreement: AgreementFile,
+    files: NewsFiles,
     format: Annotated[str, typer.Option("--format", help="json (the only format).")] = "json",
 ) -> None:
     """Claims from news text: who accused whom of breaking which obligation, cited by whom.

@@ -7,8 +7,12 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["Db", "Evidence", "Key"]
+__all__ = ["AgreementFile", "Db", "EventFiles", "Evidence", "Key", "NewsFiles", "SkipBadRows"]
 
+AgreementFile = Annotated[Path, typer.Argument(help="Agreement YAML file.")]
+EventFiles = Annotated[list[Path], typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")]
+NewsFiles = Annotated[list[Path], typer.Argument(help="News articles, plain text or HTML (UTF-8).")]
+SkipBadRows = Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")]
 Db = Annotated[str, typer.Option("--db", help="SQLite database file, or a postgresql:// URL.")]
 Key = Annotated[
     Path | None,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ceasefire.cli.options import EventFiles, SkipBadRows
 from ceasefire.cli.output import progress_bar
 from ceasefire.errors import UsageError
 
@@ -16,13 +17,13 @@ CONVERT_TARGETS = ("parquet",)  # what `convert --to` takes
 
 
 def convert(
-    events: Annotated[list[Path], typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")],
+    events: EventFiles,
     to: Annotated[str, typer.Option("--to", help="Target format: parquet.")] = "parquet",
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Parquet file to write (default: the first input's name with .parquet)."),
     ] = None,
-    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")] = False,
+    skip_bad_rows: SkipBadRows = False,
 ) -> None:
     """Convert event files to one Parquet file of normalized incidents, in constant memory.
 

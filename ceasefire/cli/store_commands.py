@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ceasefire.cli.options import Db, Evidence, Key
+from ceasefire.cli.options import AgreementFile, Db, Evidence, Key
 from ceasefire.errors import UsageError
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def _print_json(data: dict[str, Any]) -> None:
 
 
 def init(
-    agreement: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
+    agreement: AgreementFile,
     db: Db,
     key: Key = None,
     evidence: Evidence = None,

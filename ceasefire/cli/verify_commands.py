@@ -8,15 +8,22 @@ from typing import Annotated
 
 import typer
 
+from ceasefire.cli.options import AgreementFile, EventFiles, SkipBadRows
 from ceasefire.cli.output import emit, progress_bar
 from ceasefire.errors import UsageError
 
 __all__ = ["check", "verify"]
 
+Engine = Annotated[str, typer.Option("--engine", help="local | dask: verify partitions in this process or on Dask.")]
+Scheduler = Annotated[
+    str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT (default: a local cluster).")
+]
+ClaimFiles = Annotated[
+    list[Path] | None, typer.Option("--claims", help="News text: set its claims against the findings.")
+]
 
-def check(
-    agreement: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
-) -> None:
+
+def check(agreement: AgreementFile) -> None:
     """Validate an agreement file: exit 0 when valid, else exit 2 and one FILE:LINE line per problem.
 
     Example: ceasefire check examples/syria-2016-09/agreement.yaml
@@ -40,22 +47,16 @@ def _date(text: str | None, option: str) -> dt.date | None:
 
 
 def verify(
-    agreement: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
-    events: Annotated[list[Path], typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")],
+    agreement: AgreementFile,
+    events: EventFiles,
     date_from: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson | hxl")] = "table",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
-    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")] = False,
-    engine: Annotated[
-        str, typer.Option("--engine", help="local | dask: verify partitions in this process or on Dask.")
-    ] = "local",
-    scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT (default: a local cluster).")
-    ] = None,
-    claims: Annotated[
-        list[Path] | None, typer.Option("--claims", help="News text: set its claims against the findings.")
-    ] = None,
+    skip_bad_rows: SkipBadRows = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
+    claims: ClaimFiles = None,
 ) -> None:
     """Verify incidents against every obligation of an agreement.
 
