@@ -101,7 +101,7 @@ class EventClass:
 
 @dataclass(frozen=True, slots=True)
 class SideColumns:
-    """One side of every incident: party bit masks and flags (see ``actors.SideSummary``)."""
+    """One side of every incident: party bit masks and flags (see ``actor_resolution.SideSummary``)."""
 
     parties: npt.NDArray[np.uint64]
     excluded: npt.NDArray[np.bool_]
