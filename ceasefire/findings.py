@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.model import Agreement, Finding
 from ceasefire.table import IncidentTable
 

@@ -24,9 +24,9 @@ from ceasefire.pipeline import Verification
 if TYPE_CHECKING:
     from ceasefire.news.verdicts import ClaimVerdict
 
-__all__ = ["FORMATS", "render", "to_json", "write_csv", "write_geojson", "write_table"]
+__all__ = ["OUTPUT_FORMATS", "render", "to_json", "write_csv", "write_geojson", "write_table"]
 
-FORMATS = ("table", "json", "csv", "geojson", "hxl")  # hxl: the csv table, HXL hashtags on its second row
+OUTPUT_FORMATS = ("table", "json", "csv", "geojson", "hxl")  # hxl: the csv table, HXL hashtags on its second row
 
 
 def to_json(v: Verification) -> dict[str, Any]:
@@ -192,7 +192,7 @@ def _claims_table(claims: list[ClaimVerdict]) -> Table:
 
 
 def render(v: Verification, fmt: str, out: TextIO) -> None:
-    """Write the verification in one of ``FORMATS``."""
+    """Write the verification in one of ``OUTPUT_FORMATS``."""
     if fmt == "json":
         write_json(v, out)
     elif fmt in ("csv", "hxl"):

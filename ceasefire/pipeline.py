@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.errors import UsageError
 from ceasefire.findings import FindingTable, Status, materialize
 from ceasefire.model import Agreement, Clock, Finding, Incident, RunSummary

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ceasefire.cli import EXAMPLE
+from ceasefire.cli.serve_commands import EXAMPLE
 from ceasefire.demo import DEMO_TOKENS, Demo, build_demo
 from ceasefire.store import SQLStore, open_store
 

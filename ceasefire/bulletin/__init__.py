@@ -8,7 +8,6 @@ daily report (docs/bulletin.md).
 - ``svgmap``: the small map, projected and drawn as inline SVG (no tiles, no network);
 - ``gather``: reads those inputs from a store (the CLI and the server share it);
 - ``render``: HTML through Jinja2 templates (autoescaped), PDF through WeasyPrint;
-- ``cli``: ``ceasefire bulletin``.
 """
 
 from __future__ import annotations

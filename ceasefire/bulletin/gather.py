@@ -1,9 +1,10 @@
 """Read a bulletin's inputs from a store: the run, its findings and clocks, the claims ledger,
 the incidents the run saw, case gradings and the latest signed checkpoint.
 
-The caller chooses the run and the findings (the CLI: the newest run and all its findings; the
-server: the run and findings the viewer may see, ``api.findings.visible_run``) and which cases
-may lend their grades (the server: only those the viewer may read).
+The caller chooses the run and the findings (the CLI: the newest run and all its findings,
+``newest_run_inputs``; the server: the run and findings the viewer may see,
+``api.findings.visible_run``) and which cases may lend their grades (the server: only those the
+viewer may read).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from ceasefire.store import SQLStore
 from ceasefire.store.logtree import latest_checkpoint
 from ceasefire.store.protocol import Assessment, CaseRecord, RunRecord
 
-__all__ = ["gradings", "inputs", "newest_run", "parse_day"]
+__all__ = ["NEEDED_MIGRATION", "gradings", "inputs", "newest_run", "newest_run_inputs", "parse_day"]
+
+NEEDED_MIGRATION = "0010_publications"  # the newest migration whose tables a bulletin reads
 
 
 def parse_day(text: str) -> dt.date:
@@ -34,6 +37,27 @@ def newest_run(db: SQLStore) -> RunRecord:
     if not runs:
         raise BulletinError(f"{db.url}: no verification run yet; import events first (`ceasefire import`)")
     return runs[-1]
+
+
+def newest_run_inputs(target: str) -> Inputs:
+    """The inputs of the newest run with all its findings (``ceasefire bulletin``), read from the
+    database at ``target`` (a SQLite file or a postgresql:// URL). StoreError when ``target`` holds
+    no ceasefire database or one without the bulletin's tables; BulletinError when it has no run."""
+    from ceasefire.store import StoreError, open_store
+
+    store = open_store(target)
+    try:
+        applied = store.migrations()
+        if not applied:
+            raise StoreError(f"{store.url}: not a ceasefire database; create it with `ceasefire init`")
+        if NEEDED_MIGRATION not in applied:
+            raise StoreError(
+                f"{store.url}: made by an older ceasefire; apply its migrations first (`ceasefire serve` does)"
+            )
+        run = newest_run(store)
+        return inputs(store, run, store.run_findings(run.id), published=run.id in store.published_runs())
+    finally:
+        store.close()
 
 
 def inputs(

@@ -15,7 +15,6 @@
     evidence    files kept under their SHA-256 (temp file, fsync, rename, then recorded)
     keys        the log's Ed25519 key file (0600)
     workflow    init, import + re-verify, tokens: what the CLI commands do
-    cli         the Typer commands
 
 The core (model, agreement, geo, rules) never imports this package. docs/store.md has the
 tables, the migrations, the roles and how to run against PostgreSQL.

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.ledger import Checkpoint
 from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.pipeline import Intake, Verification, verify_table

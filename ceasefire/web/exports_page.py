@@ -22,7 +22,7 @@ from ceasefire.web.pages import page
 
 __all__ = ["exports_page"]
 
-FORMATS = (
+EXPORT_DOWNLOADS = (  # (format, path, label, about): the files the page links to
     (
         "csv",
         "/export/findings.csv",
@@ -85,6 +85,6 @@ def exports_page(
         },
         "formats": [
             {"id": key, "label": label, "about": about, "url": path + (f"?{query}" if query else "")}
-            for key, path, label, about in FORMATS
+            for key, path, label, about in EXPORT_DOWNLOADS
         ],
     }

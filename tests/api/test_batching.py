@@ -369,7 +369,7 @@ def test_the_stored_request_hash_is_the_canonical_json_one(live: Live) -> None:
 def test_the_writer_stops_with_the_server(tmp_path: Path) -> None:
     from api.apikit import running
 
-    from ceasefire.api.app import create_app
+    from ceasefire.server import create_app
 
     with database("sqlite", tmp_path) as (settings, tokens):
         app = create_app(settings)

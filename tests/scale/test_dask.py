@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.formats import _tail
 from ceasefire.model import RULE_KINDS, Agreement
 from ceasefire.pipeline import verify_table

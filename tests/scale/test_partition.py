@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.formats import _tail
 from ceasefire.model import Agreement
 from ceasefire.pipeline import Intake, Verification, verify_table

@@ -13,9 +13,9 @@ import pytest
 from api.apikit import MAX_UPLOAD, Live, database, report, running
 from store.storekit import BACKENDS, ROOT
 
-from ceasefire.api.app import create_app
 from ceasefire.model import Finding
 from ceasefire.news.verdicts import ClaimVerdict
+from ceasefire.server import create_app
 from ceasefire.store import open_store
 from ceasefire.store.protocol import ReportScope
 from ceasefire.store.workflow import import_news
