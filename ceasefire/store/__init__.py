@@ -8,7 +8,7 @@
     protocol    Store, the records it returns (AgreementVersion, ImportRecord, ...), ROLES
     database    the thin SQL layer a backend provides; sqlite / postgres implement it
     migrations  named, ordered SQL files recorded in schema_migrations
-    records     what each log entry records, rebuilt from the rows (write and verify share it)
+    log_entries what each log entry records, rebuilt from the rows (write and verify share it)
     sqlstore    the store's logic, once, over either backend
     audit       ``log verify``: everything recomputed from the stored rows
     bundle      an agreement with the files it names, as one stored document

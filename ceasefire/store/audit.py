@@ -4,7 +4,7 @@ Checks, in one read snapshot:
 
 1. entries are numbered 0, 1, 2, ... with no gap (a deleted or renumbered entry shows here);
 2. each stored leaf hash is ``SHA-256(0x00 || entry)``;
-3. each entry equals the entry rebuilt from the rows it records (``records.entry_bytes``), so
+3. each entry equals the entry rebuilt from the rows it records (``log_entries.entry_bytes``), so
    any changed byte in a recorded row or its child rows, a deleted row, or rows moved between
    entries shows; and every record row and child row is claimed by exactly one entry;
 4. the first entry records the log key; a key file, when given, holds its private half;
@@ -25,7 +25,7 @@ from ceasefire.errors import CeasefireError
 from ceasefire.ledger import Checkpoint, LogError, MerkleLog, key_id, leaf_hash, verify_checkpoint
 from ceasefire.store.database import Row
 from ceasefire.store.protocol import LogProblem, LogReport
-from ceasefire.store.records import KINDS, Child, Kind, children_digest, entry_bytes
+from ceasefire.store.log_entries import KINDS, Child, Kind, children_digest, entry_bytes
 
 if TYPE_CHECKING:
     from ceasefire.store.sqlstore import SQLStore

@@ -24,7 +24,7 @@ from ceasefire.ledger import canonical_json
 from ceasefire.store.database import Row
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.protocol import CaseRecord, CaseStep, Submitter
-from ceasefire.store.records import KINDS
+from ceasefire.store.log_entries import KINDS
 
 if TYPE_CHECKING:
     from ceasefire.store.sqlstore import SQLStore

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ceasefire.ledger import canonical_json
 from ceasefire.store.database import Row
 from ceasefire.store.protocol import NewsImportRecord
-from ceasefire.store.records import KINDS
+from ceasefire.store.log_entries import KINDS
 
 if TYPE_CHECKING:
     import datetime as dt

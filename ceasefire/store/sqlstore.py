@@ -2,7 +2,7 @@
 :class:`~ceasefire.store.database.Database` (SQLite or PostgreSQL).
 
 Each write method is one serialized write transaction: it inserts the record's rows, reads them
-back, builds the log entry from what was stored (``records.entry_bytes``) and appends it at the
+back, builds the log entry from what was stored (``log_entries.entry_bytes``) and appends it at the
 next index. Signing needs the private key file (``key_path``); evidence needs ``evidence_dir``.
 """
 
@@ -60,7 +60,7 @@ from ceasefire.store.protocol import (
     Submitter,
     TokenRecord,
 )
-from ceasefire.store.records import INCIDENT_COLUMNS, KINDS, children_digest, entry_bytes
+from ceasefire.store.log_entries import INCIDENT_COLUMNS, KINDS, children_digest, entry_bytes
 
 if TYPE_CHECKING:
     from ceasefire.news.claims import NewsClaim

@@ -22,7 +22,7 @@ from ceasefire.ledger import leaf_hash
 from ceasefire.news.claims import NewsClaim
 from ceasefire.store import LogReport, SQLStore
 from ceasefire.store.protocol import ReportSubmission, Submitter
-from ceasefire.store.records import KINDS, entry_bytes
+from ceasefire.store.log_entries import KINDS, entry_bytes
 from ceasefire.store.sqlstore import now
 from ceasefire.store.workflow import import_events, init_database
 
