@@ -22,7 +22,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from ceasefire.news.claims import NewsClaim, extract_claims
+from ceasefire.model import NewsClaim
+from ceasefire.news.claims import extract_claims
 from ceasefire.news.text import read_article
 
 DATA = Path(__file__).resolve().parent / "data" / "claims"

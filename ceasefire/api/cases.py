@@ -96,7 +96,7 @@ def request_information(db: StoreDep, who: CallerDep, case_id: CaseId, body: Req
     require(who, "analyst")
     _visible(db, who, case_id)
     current = db.current_agreement()
-    known = [p.id for p in current.bundle.load().parties] if current else []
+    known = current.bundle.party_ids() if current else []
     if body.party not in known:
         message = f"'{body.party}' is not a party of the agreement (known: {', '.join(known)})"
         raise Problem(

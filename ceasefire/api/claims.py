@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import StoreDep, ViewerDep
 from ceasefire.api.findings import visible_findings, visible_run
-from ceasefire.store.claims import claims_ledger
+from ceasefire.service.claims import claims_ledger
 
 __all__ = ["router"]
 

@@ -17,9 +17,9 @@ from fastapi import APIRouter, Query
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope
 from ceasefire.exports import filter_findings
 from ceasefire.model import REPORT_PREFIX
+from ceasefire.service.workflow import all_reports
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import ReportScope, RunRecord
-from ceasefire.store.workflow import all_reports
 
 __all__ = ["router", "visible_findings", "visible_run"]
 

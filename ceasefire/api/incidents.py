@@ -14,9 +14,9 @@ from fastapi import APIRouter, Query
 from ceasefire.api.auth import StoreDep, ViewerDep
 from ceasefire.api.findings import visible_findings, visible_reports, visible_run
 from ceasefire.model import Incident
+from ceasefire.service.workflow import all_reports, report_incident
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import RunRecord
-from ceasefire.store.workflow import all_reports, report_incident
 
 __all__ = ["router"]
 

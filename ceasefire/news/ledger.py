@@ -27,8 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ceasefire.model import Agreement, Finding
-from ceasefire.news.claims import NewsClaim
+from ceasefire.model import Agreement, Finding, NewsClaim
 from ceasefire.news.render import claim_row
 
 __all__ = [

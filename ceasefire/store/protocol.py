@@ -18,13 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from ceasefire.ledger import Checkpoint, Receipt
-from ceasefire.model import Incident
+from ceasefire.model import Incident, NewsClaim
 from ceasefire.store.bundle import AgreementBundle
 
 if TYPE_CHECKING:
     import datetime as dt
-
-    from ceasefire.news.claims import NewsClaim
 
 __all__ = [
     "ROLES",

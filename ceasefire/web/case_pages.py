@@ -28,10 +28,10 @@ from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope, requir
 from ceasefire.api.problems import Problem
 from ceasefire.api.reports import report_dict
 from ceasefire.model import Agreement
+from ceasefire.service.workflow import all_reports
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.protocol import ReportScope
-from ceasefire.store.workflow import all_reports
 from ceasefire.web import views
 from ceasefire.web.compliance_pages import agreement_brief
 from ceasefire.web.forms import field_errors, problem_errors, read_form, signed, text, today_in

@@ -10,10 +10,10 @@ import pytest
 from store.storekit import SYRIA, OpenTarget
 
 from ceasefire.errors import CeasefireError, InputError, UsageError
+from ceasefire.service.workflow import init_database
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.protocol import ReportSubmission, Submitter
-from ceasefire.store.workflow import init_database
 
 ANALYST, GOV, OPPOSITION = (
     Submitter(1, "analyst"),
