@@ -76,7 +76,6 @@ class SQLStore:
         origin: str = DEFAULT_ORIGIN,
     ) -> None:
         self.db, self.url, self.origin = db, db.url, origin
-        self.key_path, self.evidence_dir = key_path, evidence_dir
         self.journal = Journal(db, key_path=key_path, origin=origin)
         self.evidence_records = Evidence(self.journal, evidence_dir)
 

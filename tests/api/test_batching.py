@@ -250,7 +250,7 @@ def test_a_batch_that_rolled_back_is_written_again_one_by_one(opener: Opener) ->
 
     def open_failing_once() -> SQLStore:
         store = opener()
-        signed = store.checkpoint
+        signed = store.journal.checkpoint
 
         def checkpoint() -> Any:
             batch = store.db.execute("SELECT COUNT(*) FROM report_versions WHERE title LIKE ?", (f"r{tag} %",))
@@ -258,7 +258,7 @@ def test_a_batch_that_rolled_back_is_written_again_one_by_one(opener: Opener) ->
                 raise failures.pop()
             return signed()
 
-        store.checkpoint = checkpoint  # type: ignore[method-assign]
+        store.journal.checkpoint = checkpoint  # type: ignore[method-assign]
         return store
 
     writer = ReportWriter(open_failing_once)
