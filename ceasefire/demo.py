@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ceasefire.service.workflow import import_events, import_news, init_database, verify_stored
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import (
     Assessment,
@@ -24,7 +25,6 @@ from ceasefire.store.protocol import (
     RunRecord,
     Submitter,
 )
-from ceasefire.store.workflow import import_events, import_news, init_database, verify_stored
 
 __all__ = ["DEMO_TOKENS", "Demo", "build_demo"]
 

@@ -1,4 +1,4 @@
-"""Frozen dataclasses passed between layers: agreements, incidents, findings, clocks.
+"""Frozen dataclasses passed between layers: agreements, incidents, findings, clocks, claims.
 
 The vocabularies (categories, zone kinds, rule kinds, weapon classes, statuses) are the fixed
 contract of ``ceasefire/agreement/v1`` (see docs/agreement.md). Geometries are shapely 2 objects
@@ -32,6 +32,7 @@ __all__ = [
     "Finding",
     "Incident",
     "Line",
+    "NewsClaim",
     "Obligation",
     "Party",
     "Route",
@@ -427,3 +428,21 @@ def severity(status: str) -> int:
 def worst_status(statuses: Iterable[str], default: str) -> str:
     """The worst of ``statuses`` (the first of equals); ``default`` when there are none."""
     return min(statuses, key=severity, default=default)
+
+
+@dataclass(frozen=True, slots=True)
+class NewsClaim:
+    """One attributed statement found in a news article (``ceasefire.news.claims`` extracts
+    them, the store keeps them); fields as in ``claims --format json``."""
+
+    file: str
+    speaker: str
+    speaker_party: str | None
+    cited_by: str | None
+    kind: str
+    accused: tuple[str, ...]
+    obligation: str | None
+    category: str | None
+    quote: str
+    sentence: int
+    date: dt.date | None = None  # the article's date; not in ``claims --format json``

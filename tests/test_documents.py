@@ -22,11 +22,11 @@ from ceasefire.model import (
     Clock,
     ClockDay,
     Finding,
+    NewsClaim,
     RunSummary,
     severity,
     worst_status,
 )
-from ceasefire.news.claims import NewsClaim
 from ceasefire.news.verdicts import VERDICTS, ClaimVerdict
 
 STORED = json.loads((Path(__file__).parent / "data" / "stored-v1.json").read_text(encoding="utf-8"))

@@ -22,8 +22,9 @@ from ceasefire.api.body import JSONBody
 from ceasefire.api.problems import Problem
 from ceasefire.errors import AgreementError
 from ceasefire.model import Agreement, Obligation
+from ceasefire.service.bundles import load_bundle, read_bundle
 from ceasefire.store import SQLStore
-from ceasefire.store.bundle import AgreementBundle, read_bundle
+from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.protocol import AgreementVersion
 
 __all__ = ["agreement_dict", "router"]
@@ -34,7 +35,7 @@ MAX_AGREEMENT = 2 * 1024 * 1024  # bytes of an agreement YAML sent to POST /agre
 
 @functools.lru_cache(maxsize=8)
 def _load(bundle: AgreementBundle) -> Agreement:
-    return bundle.load()
+    return load_bundle(bundle)
 
 
 def loaded(version: AgreementVersion) -> Agreement:

@@ -137,7 +137,7 @@ def requested(db: SQLStore, who: Caller, case_id: int, body: RequestIn) -> CaseS
     require(who, "analyst")
     readable_case(db, who, case_id)
     current = db.current_agreement()
-    known = [p.id for p in current.bundle.load().parties] if current else []
+    known = current.bundle.party_ids() if current else []
     if body.party not in known:
         message = f"'{body.party}' is not a party of the agreement (known: {', '.join(known)})"
         raise Problem(

@@ -16,8 +16,8 @@ from ceasefire.api.auth import Caller, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_run
 from ceasefire.news.verdicts import ClaimVerdict
+from ceasefire.service.claims import claims_ledger
 from ceasefire.store import SQLStore
-from ceasefire.store.claims import claims_ledger
 
 __all__ = ["judged", "router"]
 

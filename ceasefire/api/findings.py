@@ -21,9 +21,9 @@ from ceasefire.api.body import JSONBody
 from ceasefire.exports import filter_findings
 from ceasefire.ledger import JSONValue, canonical_json
 from ceasefire.model import REPORT_PREFIX, Finding
+from ceasefire.service.workflow import all_reports
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import ReportScope, RunRecord
-from ceasefire.store.workflow import all_reports
 
 __all__ = ["router", "stored_form", "visible_findings", "visible_run"]
 

@@ -15,9 +15,9 @@ from ceasefire.api.auth import StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_reports, visible_run
 from ceasefire.model import Finding, Incident, worst_status
+from ceasefire.service.workflow import all_reports, report_incident
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import RunRecord
-from ceasefire.store.workflow import all_reports, report_incident
 
 __all__ = ["router"]
 

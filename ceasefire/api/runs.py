@@ -14,8 +14,8 @@ from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import run_dict, sees_everything
 from ceasefire.api.problems import Problem
 from ceasefire.api.reports import MAX_ID
+from ceasefire.service.workflow import verify_stored
 from ceasefire.store import SQLStore
-from ceasefire.store.workflow import verify_stored
 
 __all__ = ["router"]
 

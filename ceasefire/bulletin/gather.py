@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from ceasefire.bulletin.content import BulletinError, Grading, Inputs, LogState, RunInfo
 from ceasefire.model import REPORT_PREFIX, Finding, Incident
+from ceasefire.service.bundles import load_bundle
+from ceasefire.service.claims import claims_ledger
 from ceasefire.store import SQLStore
 from ceasefire.store.logtree import latest_checkpoint
 from ceasefire.store.protocol import Assessment, CaseRecord, RunRecord
@@ -70,15 +72,13 @@ def inputs(
 ) -> Inputs:
     """Everything ``daily.compute`` needs for ``run``, of which the reader sees ``findings``.
     ``cases``: whose assessments may grade sources (default: every case)."""
-    from ceasefire.store.claims import claims_ledger
-
     version = next((v for v in db.agreement_versions() if v.version == run.agreement_version), None)
     if version is None:  # pragma: no cover - a run always names a stored version
         raise BulletinError(f"{db.url}: run {run.id} names agreement version {run.agreement_version}, not stored")
     summary = db.run_summary(run.id)
     info = RunInfo(run.id, run.created_at, run.agreement_version, run.incidents, run.findings, run.log_index, published)
     return Inputs(
-        agreement=version.bundle.load(),
+        agreement=load_bundle(version.bundle),
         run=info,
         findings=findings,
         clocks=summary.clocks,

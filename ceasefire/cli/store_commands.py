@@ -70,7 +70,7 @@ def init(
 
     Exit codes: 0 done (also when the agreement is unchanged); 2 bad input.
     """
-    from ceasefire.store.workflow import init_database
+    from ceasefire.service.workflow import init_database
 
     with _store(db, key, evidence, create=True) as store:
         _check_format(fmt)
@@ -131,7 +131,7 @@ def import_events(
 
 
 def _import_events(store: SQLStore, events: list[Path], fmt: str) -> dict[str, Any]:
-    from ceasefire.store.workflow import import_events as run_import
+    from ceasefire.service.workflow import import_events as run_import
 
     done = run_import(store, events)
     assert done.run is not None and done.checkpoint is not None
@@ -152,7 +152,7 @@ def _import_events(store: SQLStore, events: list[Path], fmt: str) -> dict[str, A
 
 
 def _import_news(store: SQLStore, news: list[Path], fmt: str) -> list[dict[str, Any]]:
-    from ceasefire.store.workflow import import_news
+    from ceasefire.service.workflow import import_news
 
     done = import_news(store, news)
     if fmt == "text":

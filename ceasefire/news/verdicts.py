@@ -27,8 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ceasefire.model import Agreement, Finding, check_schema
-from ceasefire.news.claims import NewsClaim
+from ceasefire.model import Agreement, Finding, NewsClaim, check_schema
 from ceasefire.news.render import CLAIM_FIELDS, claim_row
 
 __all__ = [

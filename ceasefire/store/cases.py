@@ -1,4 +1,5 @@
-"""The case workflow (migration ``0008_cases``), over ``SQLStore``.
+"""The case workflow (migration ``0008_cases``), written through the store's :class:`Journal`
+(the ``store`` argument of every function here).
 
 An analyst opens a case (an allegation from one or more stored reports); then each step is a
 new row, logged in the same write transaction with who (token, role, party) and when (UTC):
@@ -17,12 +18,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from ceasefire.errors import InputError
 from ceasefire.ledger import canonical_json
+from ceasefire.store.agreements import check_party
 from ceasefire.store.database import Row, Value
 from ceasefire.store.errors import UnknownRecord
+from ceasefire.store.journal import Journal, now
+from ceasefire.store.log_entries import KINDS
 from ceasefire.store.protocol import (
     STEP_KINDS,
     Assessment,
@@ -35,10 +38,6 @@ from ceasefire.store.protocol import (
     StepKind,
     Submitter,
 )
-from ceasefire.store.records import KINDS
-
-if TYPE_CHECKING:
-    from ceasefire.store.sqlstore import SQLStore
 
 __all__ = ["CONCLUSIONS", "STEPS", "add_case_step", "get_case", "list_cases", "open_case"]
 
@@ -47,7 +46,7 @@ CONCLUSIONS = ("violation", "no_violation", "inconclusive")
 STEPS: dict[StepKind, str] = {"request": "case_request", "response": "case_response", "assessment": "case_assessment"}
 
 
-def open_case(store: SQLStore, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord:
+def open_case(store: Journal, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord:
     """Open a case from stored ``reports`` (UnknownRecord naming the first missing one)."""
     with store.db.write():
         for report_id in reports:
@@ -62,16 +61,16 @@ def open_case(store: SQLStore, submitter: Submitter, title: str, allegation: str
             "token_id": submitter.token_id,
             "role": submitter.role,
             "party": submitter.party,
-            "created_at": _now(),
+            "created_at": now(),
         }
-        store._append("case", row)
+        store.append("case", row)
         store.checkpoint()
     found = get_case(store, case_id)
     assert found is not None
     return found
 
 
-def add_case_step(store: SQLStore, submitter: Submitter, case_id: int, detail: StepDetail) -> CaseStep:
+def add_case_step(store: Journal, submitter: Submitter, case_id: int, detail: StepDetail) -> CaseStep:
     """Append a request, a response or an assessment to case ``case_id`` (a response's
     ``request_id`` None: the latest request addressed to the submitter's party, who answers)."""
     kind = STEP_KINDS[type(detail)]
@@ -80,7 +79,7 @@ def add_case_step(store: SQLStore, submitter: Submitter, case_id: int, detail: S
         if not store.db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)):
             raise UnknownRecord(f"case {case_id}: no such case")
         if isinstance(detail, InformationRequest):
-            store._check_party(detail.party)
+            check_party(store, detail.party)
         if isinstance(detail, PartyResponse):
             request_id = _addressed(store, case_id, detail.request_id, submitter.party)
             detail = PartyResponse(request_id, detail.response, submitter.party)
@@ -92,9 +91,9 @@ def add_case_step(store: SQLStore, submitter: Submitter, case_id: int, detail: S
             "case_id": case_id,
             "token_id": submitter.token_id,
             "role": submitter.role,
-            "created_at": _now(),
+            "created_at": now(),
         }
-        index = store._append(log_kind, row)
+        index = store.append(log_kind, row)
         store.checkpoint()
     return _step(kind, {**row, "party": row.get("party")}, index)
 
@@ -116,7 +115,7 @@ def _columns(detail: StepDetail) -> dict[str, Value]:
     }
 
 
-def _addressed(store: SQLStore, case_id: int, request_id: int | None, party: str | None) -> int:
+def _addressed(store: Journal, case_id: int, request_id: int | None, party: str | None) -> int:
     """The request of ``case_id`` addressed to ``party`` being answered (the latest by default)."""
     extra, params = ("AND id = ?", (request_id,)) if request_id is not None else ("", ())
     rows = store.db.execute(
@@ -128,7 +127,7 @@ def _addressed(store: SQLStore, case_id: int, request_id: int | None, party: str
     return int(rows[0][0])
 
 
-def list_cases(store: SQLStore, party: str | None = None) -> list[CaseRecord]:
+def list_cases(store: Journal, party: str | None = None) -> list[CaseRecord]:
     """Every case by id, or (``party`` given) those with a request addressed to ``party``."""
     where, params = (
         ("", ()) if party is None else ("WHERE id IN (SELECT case_id FROM case_requests WHERE party = ?)", (party,))
@@ -139,7 +138,7 @@ def list_cases(store: SQLStore, party: str | None = None) -> list[CaseRecord]:
     return [case for case in found if case is not None]
 
 
-def get_case(store: SQLStore, case_id: int) -> CaseRecord | None:
+def get_case(store: Journal, case_id: int) -> CaseRecord | None:
     """The case and its steps in log order, or None."""
     rows = list(store.db.dicts(KINDS["case"].select("WHERE id = ?"), (case_id,)))
     if not rows:
@@ -177,11 +176,5 @@ def _step(kind: StepKind, row: Row, index: int) -> CaseStep:
     return CaseStep(int(row["id"]), int(row["case_id"]), detail, by, row["created_at"], index)
 
 
-def _next_id(store: SQLStore, table: str) -> int:
+def _next_id(store: Journal, table: str) -> int:
     return int(store.db.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")[0][0])
-
-
-def _now() -> str:
-    from ceasefire.store.sqlstore import now
-
-    return now()

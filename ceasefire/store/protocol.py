@@ -4,7 +4,7 @@ Both backends implement it through :class:`ceasefire.store.sqlstore.SQLStore` ov
 :class:`~ceasefire.store.database.Database`. Contracts every implementation keeps:
 
 - every write (agreement version, evidence, import, verification run, token) appends exactly one
-  log entry per record, in the same transaction as the rows it records (``records.py``);
+  log entry per record, in the same transaction as the rows it records (``log_entries.py``);
 - nothing stored is updated or deleted: a changed agreement is a new version, a re-import of the
   same bytes is a no-op that returns the first import (``new=False``);
 - findings keep the agreement version they were made under (``RunRecord.agreement_version``).
@@ -18,13 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal, Protocol
 
 from ceasefire.ledger import Checkpoint, Receipt
-from ceasefire.model import Finding, Incident, RunSummary
+from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
 from ceasefire.store.bundle import AgreementBundle
 
 if TYPE_CHECKING:
     import datetime as dt
-
-    from ceasefire.news.claims import NewsClaim
 
 __all__ = [
     "ROLES",

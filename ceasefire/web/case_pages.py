@@ -31,10 +31,10 @@ from ceasefire.api.body import JSONBody
 from ceasefire.api.problems import Problem
 from ceasefire.api.reports import report_json
 from ceasefire.model import Agreement
+from ceasefire.service.workflow import all_reports
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.protocol import ReportScope
-from ceasefire.store.workflow import all_reports
 from ceasefire.web import views
 from ceasefire.web.compliance_pages import agreement_brief
 from ceasefire.web.forms import FormState, field_errors, problem_errors, read_form, signed, text, today_in

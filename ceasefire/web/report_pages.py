@@ -29,12 +29,12 @@ from ceasefire.api.body import JSONBody
 from ceasefire.api.problems import Problem
 from ceasefire.api.writer import ReportWriter
 from ceasefire.model import WEAPON_CLASSES
+from ceasefire.service.workflow import all_reports
 from ceasefire.sources.taxonomy import EVENT_TYPES
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import IdempotencyMismatch
 from ceasefire.store.protocol import ReportRecord, Submitted
 from ceasefire.store.reports import ReportRequest
-from ceasefire.store.workflow import all_reports
 from ceasefire.web.forms import field_errors, read_form, signed, text, upload
 from ceasefire.web.pages import check_csrf, html_router, page, render
 

@@ -21,8 +21,8 @@ import pytest
 from ceasefire.bulletin import daily, gather, render
 from ceasefire.bulletin.content import Inputs
 from ceasefire.news.verdicts import ClaimVerdict
+from ceasefire.service.workflow import import_events, import_news, init_database
 from ceasefire.store import open_store
-from ceasefire.store.workflow import import_events, import_news, init_database
 
 SYRIA = Path(__file__).resolve().parents[2] / "examples" / "syria-2016-09"
 

@@ -8,8 +8,7 @@ import json
 
 import pytest
 
-from ceasefire.model import Agreement, Finding, Obligation, Party
-from ceasefire.news.claims import NewsClaim
+from ceasefire.model import Agreement, Finding, NewsClaim, Obligation, Party
 from ceasefire.news.verdicts import ClaimVerdict, assess_claims
 
 START = dt.datetime(2016, 9, 12, 19, tzinfo=dt.timezone(dt.timedelta(hours=3)))

@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 from store.storekit import SYRIA, OpenTarget
 
-from ceasefire.news.claims import NewsClaim
+from ceasefire.model import NewsClaim
+from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store.protocol import (
     Assessment,
     Grade,
@@ -16,7 +17,6 @@ from ceasefire.store.protocol import (
     ReportSubmission,
     Submitter,
 )
-from ceasefire.store.workflow import import_events, init_database
 
 # (table, a column to change): every table that holds submitted data or the log.
 TABLES = [

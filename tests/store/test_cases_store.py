@@ -9,6 +9,7 @@ import pytest
 from store.storekit import SYRIA, OpenTarget
 
 from ceasefire.errors import CeasefireError, InputError, UsageError
+from ceasefire.service.workflow import init_database
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.protocol import (
@@ -20,7 +21,6 @@ from ceasefire.store.protocol import (
     StepDetail,
     Submitter,
 )
-from ceasefire.store.workflow import init_database
 
 ANALYST, GOV, OPPOSITION = (
     Submitter(1, "analyst"),

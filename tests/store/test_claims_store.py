@@ -13,7 +13,7 @@ from store.storekit import ROOT, SYRIA, OpenTarget
 from ceasefire.agreement import load_agreement
 from ceasefire.news.claims import extract_claims
 from ceasefire.news.text import read_article
-from ceasefire.store.workflow import import_events, import_news, init_database
+from ceasefire.service.workflow import import_events, import_news, init_database
 
 NEWS = ROOT / "bench" / "data" / "claims"
 
@@ -57,7 +57,7 @@ def test_the_same_article_again_adds_nothing(stored: OpenTarget, tmp_path: Path)
 
 
 def test_the_ledger_judges_stored_claims_on_the_latest_run(stored: OpenTarget) -> None:
-    from ceasefire.store.claims import claims_ledger
+    from ceasefire.service.claims import claims_ledger
 
     store = stored()
     assert claims_ledger(store) == []

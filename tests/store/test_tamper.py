@@ -19,8 +19,11 @@ import pytest
 from store.storekit import BACKENDS, SYRIA, OpenTarget, pg_url
 
 from ceasefire.ledger import leaf_hash
-from ceasefire.news.claims import NewsClaim
+from ceasefire.model import NewsClaim
+from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import LogReport, SQLStore
+from ceasefire.store.journal import now
+from ceasefire.store.log_entries import KINDS, entry_bytes
 from ceasefire.store.protocol import (
     Assessment,
     Grade,
@@ -30,9 +33,6 @@ from ceasefire.store.protocol import (
     StepDetail,
     Submitter,
 )
-from ceasefire.store.records import KINDS, entry_bytes
-from ceasefire.store.sqlstore import now
-from ceasefire.store.workflow import import_events, init_database
 
 TOKENS = 10_000
 REPORT = ReportSubmission(

@@ -16,9 +16,9 @@ from store.storekit import BACKENDS, ROOT
 from ceasefire.model import Finding
 from ceasefire.news.verdicts import ClaimVerdict
 from ceasefire.server import create_app
+from ceasefire.service.workflow import import_news
 from ceasefire.store import open_store
 from ceasefire.store.protocol import ReportScope
-from ceasefire.store.workflow import import_news
 from ceasefire.web import views
 
 NEWS = ROOT / "bench" / "data" / "claims"
@@ -408,7 +408,7 @@ def test_pages_before_any_run(tmp_path: Any) -> None:
     from store.storekit import SYRIA
 
     from ceasefire.api.state import Settings
-    from ceasefire.store.workflow import init_database
+    from ceasefire.service.workflow import init_database
 
     settings = Settings(db=str(tmp_path / "bare.db"), max_upload=MAX_UPLOAD)
     store = open_store(settings.db, key=settings.key, evidence=settings.evidence, create=True)

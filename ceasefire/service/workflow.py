@@ -1,4 +1,5 @@
-"""What the store's CLI commands do, as functions the API can call too.
+"""What the store's CLI commands do, as functions the API can call too: orchestration above the
+store (it joins the store with the sources, the pipeline and the news reader).
 
 ``init_database`` stores an agreement (a new version when it changed), ``import_events`` reads
 event files with the same readers as ``verify`` (every file is read in full before anything is
@@ -20,8 +21,9 @@ from ceasefire.actor_resolution import AliasResolver
 from ceasefire.ledger import Checkpoint
 from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.pipeline import Intake, Verification, verify_table
+from ceasefire.service.bundles import load_bundle, read_bundle
 from ceasefire.sources import BadRows, detect_format, read_events
-from ceasefire.store.bundle import read_bundle
+from ceasefire.store import SQLStore
 from ceasefire.store.errors import StoreError
 from ceasefire.store.protocol import (
     AgreementVersion,
@@ -31,7 +33,6 @@ from ceasefire.store.protocol import (
     ReportScope,
     RunRecord,
 )
-from ceasefire.store.sqlstore import SQLStore
 from ceasefire.table import IncidentTable
 
 __all__ = [
@@ -91,7 +92,7 @@ def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     record the run with its findings. Who may see a report's findings is the API's business
     (``api.findings.visible_findings``)."""
     version = _ready(store)
-    agreement = version.bundle.load()
+    agreement = load_bundle(version.bundle)
     resolver = AliasResolver(agreement)
     intake = Intake(files=[record.name for record in store.imports()])
     stored = itertools.chain(store.incidents(), (report_incident(r) for r in all_reports(store)))
@@ -180,7 +181,7 @@ def import_news(store: SQLStore, paths: Sequence[Path]) -> list[NewsImportRecord
     from ceasefire.news.text import read_article
 
     version = _ready(store)
-    agreement = version.bundle.load()
+    agreement = load_bundle(version.bundle)
     near = agreement.effective.date()  # datelines without a year: the year nearest the agreement
     articles = [read_article(path, near) for path in paths]
     done = []
