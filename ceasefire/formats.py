@@ -20,7 +20,7 @@ from rich.text import Text
 from ceasefire import exports
 from ceasefire.findings import Status
 from ceasefire.model import Clock, Finding
-from ceasefire.pipeline import Verification
+from ceasefire.verification import Verification
 
 __all__ = ["FORMATS", "finding_dict", "render", "to_json", "write_csv", "write_geojson", "write_table"]
 

@@ -30,12 +30,12 @@ from dataclasses import replace
 from functools import partial
 
 from ceasefire.model import Agreement
-from ceasefire.pipeline import Intake, Verification
 from ceasefire.scale.convert import incident_batches
-from ceasefire.scale.parquet import PART_ROWS, is_parquet, layout, parquet_parts
 from ceasefire.scale.partition import Chunk, PartResult, Runner, Task, verify_chunk
 from ceasefire.scale.reduce import Reduction
 from ceasefire.sources import BadRows, read_events
+from ceasefire.sources.parquet import PART_ROWS, is_parquet, layout, parquet_parts
+from ceasefire.verification import Intake, Verification
 
 __all__ = ["ENGINES", "chunks", "run_local", "run_partitions", "runner", "verify_partitioned"]
 

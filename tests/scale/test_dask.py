@@ -13,7 +13,7 @@ from ceasefire.formats import _tail, clock_dict, finding_dict
 from ceasefire.model import RULE_KINDS, Agreement
 from ceasefire.pipeline import verify_table
 from ceasefire.scale import verify_partitioned
-from ceasefire.scale.normalize import incident_columns
+from ceasefire.sources.columns import incident_columns
 from ceasefire.table import IncidentTable
 
 N = 200_000
