@@ -5,7 +5,8 @@
 1. every input becomes ``Chunk``s: a Parquet file or hive folder one per group of row groups
    (``PART_ROWS`` rows; for data kept by date, as GDELT and ACLED bulk users keep it, these are
    time partitions), a text file (CSV, TSV, GeoJSON) its incidents read by the ordinary readers;
-2. each chunk is verified apart (``partition.verify_chunk``): in this process one after the
+2. each chunk is verified apart (``partition.verify_chunk``, which runs
+   ``verification.verify_table`` as every other path does): in this process one after the
    other (``local``: memory holds one partition plus the reduced results so far), or on a Dask
    cluster (``dask``; ``scale.dask_engine``); each result goes to a ``reduce.Reduction`` as it
    arrives;
