@@ -2,7 +2,8 @@
 
 Every finding depends on its own incident only; the clocks and summaries aggregate per day. So a
 partition (``Chunk``: some row groups of a Parquet file, or incidents read from a text file) is
-verified on its own (``verify_chunk``) into a ``PartResult``: its findings (columnar), the
+verified on its own (``verify_chunk``, with ``verification.verify_table``, the path every
+input takes) into a ``PartResult``: its findings (columnar), the
 incidents they concern (an ``IncidentTable``, ids as Arrow strings), its clocks' daily violation
 counts, a 128-bit hash of the id of every incident inside the period (the reduction finds
 repeated ids with them) and a few counts.

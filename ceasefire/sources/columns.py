@@ -40,15 +40,7 @@ from ceasefire.sources.rows import BadRows, RowError
 from ceasefire.sources.taxonomy import normalize_event_type
 from ceasefire.sources.weapons import infer_weapon
 
-__all__ = [
-    "EPOCH_ORDINAL",
-    "INCIDENT_SCHEMA",
-    "acled_columns",
-    "categorical",
-    "id_array",
-    "incident_columns",
-    "row_ids",
-]
+__all__ = ["EPOCH_ORDINAL", "INCIDENT_SCHEMA", "acled_columns", "incident_columns"]
 
 EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal(): Arrow date32 counts days from it
 TEXT_FIELDS = (
