@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ceasefire import exports
+from ceasefire import column_writers, exports
+from ceasefire.finding_columns import finding_columns
 from ceasefire.findings import Status
 from ceasefire.model import Clock
 from ceasefire.verification import Verification
@@ -24,9 +25,10 @@ from ceasefire.verification import Verification
 if TYPE_CHECKING:
     from ceasefire.news.verdicts import ClaimVerdict
 
-__all__ = ["OUTPUT_FORMATS", "render", "to_json", "write_csv", "write_geojson", "write_table"]
+__all__ = ["OUTPUT_FORMATS", "render", "render_binary", "to_json", "write_csv", "write_geojson", "write_table"]
 
-OUTPUT_FORMATS = ("table", "json", "csv", "geojson", "hxl")  # hxl: the csv table, HXL hashtags on its second row
+# hxl: the csv table, HXL hashtags on its second row; parquet, arrow: the findings as columns (binary)
+OUTPUT_FORMATS = ("table", "json", "csv", "geojson", "hxl", "parquet", "arrow")
 
 
 def to_json(v: Verification) -> dict[str, Any]:
@@ -35,8 +37,9 @@ def to_json(v: Verification) -> dict[str, Any]:
 
 
 def write_json(v: Verification, out: TextIO, chunk: int = 5_000) -> None:
-    """The JSON document, written as it is produced: findings are encoded a chunk at a time with
-    the C encoder (``json.dump`` on a stream would use the slow pure-Python one)."""
+    """The JSON document through ``Finding`` objects, findings encoded a chunk at a time with
+    the C encoder. ``render`` writes the same bytes from columns (``column_writers``); this
+    object path is the reference the differential tests hold it to."""
     out.write('{"agreement": ' + json.dumps(v.agreement.id) + ', "findings": [')
     batch: list[str] = []
     first = True
@@ -76,7 +79,8 @@ def _incident_value(v: Verification, row: int, field: str) -> Any:
 
 
 def write_csv(v: Verification, out: TextIO, *, hxl: bool = False) -> None:
-    """One row per finding (``exports.csv_row``); with ``hxl``, HXL hashtags on the second row."""
+    """One row per finding (``exports.csv_row``); with ``hxl``, HXL hashtags on the second row.
+    The object path: ``render`` writes the same bytes from columns."""
     rows = (
         (
             f,
@@ -192,12 +196,20 @@ def _claims_table(claims: list[ClaimVerdict]) -> Table:
 
 
 def render(v: Verification, fmt: str, out: TextIO) -> None:
-    """Write the verification in one of ``OUTPUT_FORMATS``."""
+    """Write the verification in one of the text formats of ``OUTPUT_FORMATS`` (json, csv and
+    hxl from the findings' columns); ``render_binary`` writes parquet and arrow."""
     if fmt == "json":
-        write_json(v, out)
+        head = '{"agreement": ' + json.dumps(v.agreement.id) + ', "findings": ['
+        tail = "], " + json.dumps(_tail(v), ensure_ascii=False)[1:] + "\n"
+        column_writers.write_json(finding_columns(v), head, tail, out)
     elif fmt in ("csv", "hxl"):
-        write_csv(v, out, hxl=fmt == "hxl")
+        column_writers.write_csv(finding_columns(v), out, hxl=fmt == "hxl")
     elif fmt == "geojson":
         write_geojson(v, out)
     else:
         write_table(v, out)
+
+
+def render_binary(v: Verification, fmt: str, out: BinaryIO) -> None:
+    """The findings as columns (``finding_columns``) in Parquet or the Arrow IPC file format."""
+    column_writers.write_binary(finding_columns(v), fmt, out)
