@@ -49,7 +49,10 @@ def _text_of(lines: pa.Array) -> str:
     lines = pa.concat_arrays([lines.cast(pa.large_string())])  # offsets from 0, no slicing
     offsets = np.frombuffer(lines.buffers()[1], np.int64)[: len(lines) + 1]
     data = lines.buffers()[2]
-    return b"" if data is None else data.to_pybytes()[: int(offsets[-1])].decode("utf-8") if len(lines) else ""
+    if data is None or not len(lines):
+        return ""
+    text: bytes = data.to_pybytes()
+    return text[: int(offsets[-1])].decode("utf-8")
 
 
 def _floats(table: pa.Table, name: str, python: Callable[[float], str] | None = None) -> pa.Array:

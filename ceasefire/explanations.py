@@ -119,7 +119,9 @@ def _where(c: ExplainColumns, places: Sequence[tuple[str, str]]) -> pa.Array:
 
 def _when(c: ExplainColumns, agreement: Agreement) -> pa.Array:
     starts = pick([o.start.isoformat() for o in agreement.obligations], c.obligation)
-    partial = join("the date range is only ", _percent(c.time_share), " inside the obligation's period (from ", starts, ")")
+    partial = join(
+        "the date range is only ", _percent(c.time_share), " inside the obligation's period (from ", starts, ")"
+    )
     return when(c.time_share >= 1, "within the obligation's period", partial)
 
 

@@ -45,7 +45,9 @@ def _strings(column: Any, rows: npt.NDArray[np.intp]) -> pa.Array:
     return values.take(pa.array(codes[rows]))
 
 
-def _parties(v: Verification, masks: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.intp], tuple[tuple[str, ...], ...]]:
+def _parties(
+    v: Verification, masks: npt.NDArray[np.uint64]
+) -> tuple[npt.NDArray[np.intp], tuple[tuple[str, ...], ...]]:
     uniques, codes = np.unique(masks, return_inverse=True)
     sets = tuple(v.resolver.mask_to_ids(int(m)) for m in uniques.tolist())
     return np.asarray(codes, np.intp).reshape(-1), sets
@@ -125,4 +127,3 @@ _FINDING_FIELDS = (
     "distance_m",
     "limit_m",
 )
-

@@ -26,7 +26,6 @@ def join(*parts: pa.Array | str) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
-
 def when(mask: npt.NDArray[np.bool_] | pa.Array, yes: pa.Array | str, no: pa.Array | str) -> pa.Array:
     """``yes`` where ``mask``, else ``no`` (literals broadcast)."""
     return pc.if_else(pa.array(mask) if isinstance(mask, np.ndarray) else mask, _scalar(yes), _scalar(no))
@@ -50,7 +49,9 @@ def put(size: int, groups: Sequence[tuple[npt.NDArray[np.intp], pa.Array]]) -> p
     return values.take(pa.array(inverse))
 
 
-def _python(values: npt.NDArray[Any], strings: pa.Array, bad: npt.NDArray[np.bool_], fmt: Callable[[Any], str]) -> pa.Array:
+def _python(
+    values: npt.NDArray[Any], strings: pa.Array, bad: npt.NDArray[np.bool_], fmt: Callable[[Any], str]
+) -> pa.Array:
     """``strings`` with the ``bad`` rows replaced by ``fmt`` of their value."""
     if not bad.any():
         return strings

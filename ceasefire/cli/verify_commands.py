@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ceasefire.cli.options import AgreementFile, EventFiles, SkipBadRows
-from ceasefire.cli.output import emit, progress_bar
+from ceasefire.cli.output import emit, emit_binary, progress_bar
 from ceasefire.errors import UsageError
 
 __all__ = ["check", "verify"]
@@ -51,7 +52,10 @@ def verify(
     events: EventFiles,
     date_from: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json | csv | geojson | hxl")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="table | json | csv | geojson | hxl | parquet | arrow (the last two binary)"),
+    ] = "table",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
     skip_bad_rows: SkipBadRows = False,
     engine: Engine = "local",
@@ -62,15 +66,20 @@ def verify(
 
     Example: ceasefire verify examples/syria-2016-09/agreement.yaml examples/syria-2016-09/incidents.csv --format json
 
+    --format parquet and --format arrow (Arrow IPC file) write the findings as columns, to --out
+    FILE or to a stdout that is not a terminal.
+
     Exit codes: 0 done; 2 bad input (one line naming file, line or field).
     """
     from ceasefire.agreement import load_agreement
-    from ceasefire.formats import OUTPUT_FORMATS, render
+    from ceasefire.formats import OUTPUT_FORMATS, render, render_binary
     from ceasefire.pipeline import attach_claims
     from ceasefire.pipeline import verify as run_verify
 
     if fmt not in OUTPUT_FORMATS:
         raise UsageError(f"--format: '{fmt}' is not one of {', '.join(OUTPUT_FORMATS)}")
+    if fmt in ("parquet", "arrow") and out is None and sys.stdout.isatty():
+        raise UsageError(f"--format {fmt} is binary: give --out FILE or redirect stdout to a file or pipe")
     if scheduler is not None and engine != "dask":
         raise UsageError("--scheduler: only with --engine dask")
     loaded = load_agreement(agreement)
@@ -87,4 +96,7 @@ def verify(
         )
     if claims:
         attach_claims(result, claims)
-    emit(lambda fp: render(result, fmt, fp), out)
+    if fmt in ("parquet", "arrow"):
+        emit_binary(lambda fp: render_binary(result, fmt, fp), out, f"--format {fmt}")
+    else:
+        emit(lambda fp: render(result, fmt, fp), out)
