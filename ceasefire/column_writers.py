@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from ceasefire import exports
 from ceasefire.finding_columns import FindingColumns
-from ceasefire.text_columns import iso_dates, join, json_floats, json_strings, pick, when
+from ceasefire.text_columns import dictionary, iso_dates, join, json_floats, json_strings, pick, when
 
 __all__ = ["BINARY_FORMATS", "write_arrow", "write_binary", "write_csv", "write_json", "write_parquet"]
 
@@ -44,15 +44,21 @@ def write_binary(fc: FindingColumns, fmt: str, out: BinaryIO) -> None:
     (write_parquet if fmt == "parquet" else write_arrow)(fc, out)
 
 
-def _text_of(lines: pa.Array) -> str:
-    """The concatenation of a string array's values, read straight from its data buffer."""
+def _write_lines(lines: pa.Array, out: TextIO, drop: int = 0) -> None:
+    """Write a string array's values back to back, straight from its data buffer (to the
+    binary stream under ``out`` when there is one), leaving out the last ``drop`` bytes."""
     lines = pa.concat_arrays([lines.cast(pa.large_string())])  # offsets from 0, no slicing
     offsets = np.frombuffer(lines.buffers()[1], np.int64)[: len(lines) + 1]
     data = lines.buffers()[2]
     if data is None or not len(lines):
-        return ""
-    text: bytes = data.to_pybytes()
-    return text[: int(offsets[-1])].decode("utf-8")
+        return
+    view = memoryview(data)[: max(int(offsets[-1]) - drop, 0)]
+    binary = getattr(out, "buffer", None)
+    if binary is not None:
+        out.flush()
+        binary.write(view)
+    else:
+        out.write(str(view, "utf-8"))
 
 
 def _floats(table: pa.Table, name: str, python: Callable[[float], str] | None = None) -> pa.Array:
@@ -69,7 +75,7 @@ def _slices(fc: FindingColumns) -> Iterator[tuple[pa.Table, np.ndarray]]:
 
 def _json_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray) -> pa.Array:
     """One ``finding.to_document()`` text per row, in the contract's key order."""
-    s = {name: json_strings(table.column(name).combine_chunks()) for name in _JSON_STRINGS}
+    s = {name: json_strings(dictionary(table.column(name).combine_chunks())) for name in _JSON_STRINGS}
     weapon = table.column("weapon").combine_chunks()
     days = table.column("date").combine_chunks().cast(pa.int32()).to_numpy().astype(np.int64) + 719163
     values: dict[str, pa.Array] = {
@@ -84,7 +90,7 @@ def _json_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray) -> pa.Ar
     pieces: list[pa.Array | str] = []
     for k, key in enumerate(_JSON_KEYS):
         pieces += [("{" if k == 0 else ", ") + json.dumps(key) + ": ", values[key]]
-    return join(*pieces, "}")
+    return join(*pieces, "}, ")  # the writer drops the last row's ", "
 
 
 _JSON_KEYS = (
@@ -134,20 +140,16 @@ _JSON_STRINGS = (
 def write_json(fc: FindingColumns, head: str, tail: str, out: TextIO) -> None:
     """``head`` + the findings' documents joined by ``", "`` + ``tail``, a slice at a time."""
     out.write(head)
-    for k, (table, codes) in enumerate(_slices(fc)):
-        lines = _json_lines(fc, table, codes)
-        out.write(("" if k == 0 else ", ") + _text_of(join(lines, when(_not_last(len(lines)), ", ", ""))))
+    last = fc.table.num_rows - 1
+    for start, (table, codes) in zip(range(0, fc.table.num_rows, SLICE), _slices(fc), strict=True):
+        _write_lines(_json_lines(fc, table, codes), out, drop=2 if start + table.num_rows - 1 == last else 0)
     out.write(tail)
-
-
-def _not_last(n: int) -> np.ndarray:
-    mask = np.ones(n, bool)
-    mask[-1:] = False
-    return mask
 
 
 def _csv_cell(column: pa.Array) -> pa.Array:
     """A string cell as ``csv.writer`` writes it (QUOTE_MINIMAL, ``\\n`` line ends)."""
+    if pa.types.is_dictionary(column.type):
+        return _csv_cell(column.dictionary).take(column.indices)
     text = column.cast(pa.string())
     quoted = join('"', pc.replace_substring(text, '"', '""'), '"')
     return pc.if_else(pc.match_substring_regex(text, '[,"\n]'), quoted, text)
@@ -159,7 +161,7 @@ def _csv_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray) -> pa.Arr
     date = iso_dates(days)
     column = {name: table.column(name).combine_chunks() for name in table.column_names}
     cells: dict[str, pa.Array] = {
-        **{name: _csv_cell(column[name]) for name in _CSV_STRINGS},
+        **{name: _csv_cell(dictionary(column[name])) for name in _CSV_STRINGS},
         "event_id_cnty": _csv_cell(column["incident"]),
         "event_date": date,
         "year": pc.utf8_slice_codeunits(date, 0, 4),
@@ -210,4 +212,4 @@ def write_csv(fc: FindingColumns, out: TextIO, *, hxl: bool = False) -> None:
     writer.writerows(exports.csv_header(hxl=hxl))
     out.write(header.getvalue())
     for table, codes in _slices(fc):
-        out.write(_text_of(_csv_lines(fc, table, codes)))
+        _write_lines(_csv_lines(fc, table, codes), out)

@@ -59,7 +59,8 @@ def _empty(column: pa.Array) -> npt.NDArray[np.bool_]:
 
 
 def _km(metres: npt.NDArray[np.float64]) -> pa.Array:
-    return join(fixed(metres / 1000, 1), " km")
+    # NaN (no route, no limit) only in rows whose sentence does not use this text: 0 spares Python
+    return join(fixed(np.where(np.isnan(metres), 0.0, metres) / 1000, 1), " km")
 
 
 def _percent(share: npt.NDArray[np.float64]) -> pa.Array:

@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["fixed", "iso_dates", "join", "json_floats", "json_strings", "pick", "put", "when"]
+__all__ = ["dictionary", "fixed", "iso_dates", "join", "json_floats", "json_strings", "pick", "put", "when"]
 
 _UNIX_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 
@@ -52,25 +52,45 @@ def put(size: int, groups: Sequence[tuple[npt.NDArray[np.intp], pa.Array]]) -> p
 def _python(
     values: npt.NDArray[Any], strings: pa.Array, bad: npt.NDArray[np.bool_], fmt: Callable[[Any], str]
 ) -> pa.Array:
-    """``strings`` with the ``bad`` rows replaced by ``fmt`` of their value."""
+    """``strings`` with the ``bad`` rows replaced by ``fmt`` of their value (a take over the
+    strings followed by the few replacements, so the good rows never become Python objects)."""
     if not bad.any():
         return strings
-    out = np.asarray(strings.to_numpy(zero_copy_only=False), dtype=object)
     index = np.flatnonzero(bad)
-    out[index] = [fmt(v) for v in values[index].tolist()]
-    return pa.array(out, pa.string())
+    fixes = pa.array([fmt(v) for v in values[index].tolist()], pa.string())
+    where = np.arange(len(strings), dtype=np.int64)
+    where[index] = len(strings) + np.arange(len(index))
+    return pa.concat_arrays([strings.cast(pa.string()), fixes]).take(pa.array(where))
+
+
+def _two_product(a: npt.NDArray[np.float64], b: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(p, e) with p = fl(a * b) and p + e = a * b exactly (Dekker's product, no FMA needed)."""
+    p = a * b
+    split = 134217729.0  # 2**27 + 1
+    c = split * a
+    a_hi = c - (c - a)
+    a_lo = a - a_hi
+    d = split * b
+    b_hi = d - (d - b)
+    b_lo = b - b_hi
+    e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    return p, e
 
 
 def fixed(values: npt.NDArray[np.float64], digits: int) -> pa.Array:
-    """``f"{v:.{digits}f}"`` for each value. The scaled value is rounded half-to-even as Python
-    rounds the exact binary value; rows within 1e-6 of a tie, or too large to scale exactly,
-    are formatted by Python itself."""
+    """``f"{v:.{digits}f}"`` for each value: the exact binary value times 10**digits rounded half
+    to even, as Python rounds it. The product is kept exactly (``_two_product``), so a value
+    just below or above a decimal tie rounds the way Python's correctly rounded formatting does;
+    values too large for that, and non-finite ones, are formatted by Python itself."""
     x = np.asarray(values, np.float64)
+    a = np.abs(x)
     with np.errstate(invalid="ignore", over="ignore"):
-        scaled = x * 10.0**digits
-        frac = np.abs(scaled - np.floor(scaled) - 0.5)
-        bad = ~np.isfinite(scaled) | (np.abs(scaled) > 1e15) | (frac < 1e-6)
-    k = np.abs(np.rint(np.where(bad, 0, scaled))).astype(np.int64)
+        bad = ~np.isfinite(a) | (a * 10.0**digits > 1e15)
+        a = np.where(bad, 0.0, a)
+        p, e = _two_product(a, 2.0 * 10.0**digits)  # 2·10**d: ties are odd integers
+    k = np.rint(p / 2)
+    k = k + ((p == 2 * k + 1) & (e > 0)) - ((p == 2 * k - 1) & (e < 0))
+    k = k.astype(np.int64)
     whole = pa.array(k // 10**digits).cast(pa.string())
     sign = when(np.signbit(x), "-", "")
     if digits:
@@ -101,22 +121,33 @@ def _json_float(value: float) -> str:
     return json.dumps(value)
 
 
-_CONTROL = "[\x00-\x1f]"
+_ESCAPED = r'["\\\x00-\x1f]'  # a quote, a backslash or a control character (RE2 syntax)
 
 
 def json_strings(values: pa.Array) -> pa.Array:
-    """``json.dumps(s, ensure_ascii=False)`` of each string: quotes and backslashes escaped
-    with Arrow; strings with control characters (rare in event data) are encoded by Python."""
+    """``json.dumps(s, ensure_ascii=False)`` of each string. A dictionary-encoded column is
+    encoded once per distinct value; otherwise only the rows holding a quote, a backslash or a
+    control character (rare in event data) are escaped, by Python, and the rest just quoted."""
+    if pa.types.is_dictionary(values.type):
+        return json_strings(values.dictionary).take(values.indices)
     text = values.cast(pa.string())
-    escaped = pc.replace_substring(pc.replace_substring(text, "\\", "\\\\"), '"', '\\"')
-    quoted = join('"', escaped, '"')
-    bad = np.asarray(pc.match_substring_regex(text, _CONTROL).to_numpy(zero_copy_only=False), bool)
-    if not bad.any():
-        return quoted
+    quoted = join('"', text, '"')
+    bad = np.asarray(pc.match_substring_regex(text, _ESCAPED).to_numpy(zero_copy_only=False), bool)
     import json
 
-    raw = np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+    index = np.flatnonzero(bad)
+    raw = np.empty(len(text), dtype=object)
+    raw[index] = text.take(pa.array(index)).to_pylist()
     return _python(raw, quoted, bad, lambda s: json.dumps(s, ensure_ascii=False))
+
+
+def dictionary(values: pa.Array, most: int = 5_000) -> pa.Array:
+    """``values`` dictionary-encoded when they repeat (at most ``most`` distinct in the first
+    rows), so per-value work runs once per distinct value."""
+    head = values.slice(0, 20_000)
+    if len(head) and pc.count_distinct(head).as_py() <= most and not pa.types.is_dictionary(values.type):
+        return pc.dictionary_encode(values)
+    return values
 
 
 def iso_dates(ordinals: npt.NDArray[np.int64]) -> pa.Array:
