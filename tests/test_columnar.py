@@ -140,3 +140,33 @@ def test_slices_join_up(verification: Verification, fmt: str, monkeypatch: pytes
     monkeypatch.setattr("ceasefire.column_writers.SLICE", 7)
     formats.render(verification, fmt, sliced)
     assert sliced.getvalue() == whole.getvalue()
+
+
+CLI = [str(Path(sys.executable).parent / "ceasefire"), "verify"]
+SYRIA = ["examples/syria-2016-09/agreement.yaml", "examples/syria-2016-09/incidents.csv"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "arrow"], ids=["parquet", "arrow"])
+def test_cli_binary_formats(fmt: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    out = tmp_path / f"findings.{fmt}"
+    subprocess.run([*CLI, *SYRIA, "--format", fmt, "--out", str(out)], cwd=ROOT, check=True)
+    piped = subprocess.run([*CLI, *SYRIA, "--format", fmt], cwd=ROOT, check=True, capture_output=True).stdout
+    read = pq.read_table if fmt == "parquet" else (lambda p: pa.ipc.open_file(pa.memory_map(str(p))).read_all())
+    table = read(out)
+    assert table.num_rows == 121 and table.column_names[:3] == ["id", "obligation", "category"]
+    assert piped == out.read_bytes()
+    primary, replica = os.openpty()  # a terminal as stdout: refused with one line, exit 2
+    try:
+        done = subprocess.run([*CLI, *SYRIA, "--format", fmt], cwd=ROOT, stdout=replica, stderr=subprocess.PIPE)
+    finally:
+        os.close(primary)
+        os.close(replica)
+    assert done.returncode == 2
+    assert (
+        done.stderr.decode().strip()
+        == f"--format {fmt} is binary: give --out FILE or redirect stdout to a file or pipe"
+    )
