@@ -27,7 +27,7 @@ from ceasefire.text_columns import dictionary, iso_dates, join, json_floats, jso
 __all__ = ["BINARY_FORMATS", "write_arrow", "write_binary", "write_csv", "write_json", "write_parquet"]
 
 BINARY_FORMATS = ("parquet", "arrow")
-SLICE = 200_000  # rows formatted at once: bounds the memory the text of a slice takes
+SLICE = 200_000  # rows formatted at once (as explanations are built): bounds the memory of a slice's text
 
 
 def write_parquet(fc: FindingColumns, out: BinaryIO) -> None:
