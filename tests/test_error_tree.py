@@ -36,7 +36,8 @@ def drawn_tree(docstring: str) -> dict[str, str | None]:
 def package_exceptions() -> dict[str, type[BaseException]]:
     """Every exception class the package defines, by name, after importing each of its modules."""
     for module in pkgutil.walk_packages(ceasefire.__path__, "ceasefire."):
-        importlib.import_module(module.name)
+        if not module.name.endswith(".__main__"):  # running the CLI is not importing it
+            importlib.import_module(module.name)
     found: dict[str, type[BaseException]] = {}
     todo: list[type[BaseException]] = [BaseException]
     while todo:
