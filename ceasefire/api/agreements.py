@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from shapely.geometry import mapping
 
 from ceasefire.api.auth import CallerDep, StoreDep, ViewerDep, require
+from ceasefire.api.limits import MAX_AGREEMENT
 from ceasefire.api.problems import Problem
 from ceasefire.errors import AgreementError
 from ceasefire.model import Agreement, Obligation
@@ -29,7 +30,6 @@ from ceasefire.store.protocol import AgreementVersion
 __all__ = ["agreement_dict", "router"]
 
 router = APIRouter(tags=["agreements"])
-MAX_AGREEMENT = 2 * 1024 * 1024  # bytes of an agreement YAML sent to POST /agreements
 
 
 @functools.lru_cache(maxsize=8)

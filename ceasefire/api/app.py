@@ -31,6 +31,7 @@ from ceasefire.api import (
     reports,
     runs,
 )
+from ceasefire.api.limits import BodyLimit
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
 from ceasefire.api.reports import InFlight
 from ceasefire.api.state import RateLimiter, Settings, StorePool
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (bulletin.router, exports.router):  # at the root: /bulletin/..., /export/...
         app.include_router(router, responses=ERROR_RESPONSES)
     pages.install(app, PAGE_MODULES)  # the dashboard (HTML pages, their JSON twins, /static)
+    app.add_middleware(BodyLimit, settings=settings)  # 413 before a body is read (issue 11)
     return app
 
 

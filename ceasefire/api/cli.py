@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ceasefire.errors import CeasefireError, UsageError
+from ceasefire.store.urls import redact_url
 
 __all__ = ["serve"]
 
@@ -34,6 +35,10 @@ def serve(
     max_upload_mb: Annotated[
         float, typer.Option("--max-upload-mb", help="Largest evidence file accepted, in MiB.")
     ] = 50.0,
+    max_body_kb: Annotated[
+        int,
+        typer.Option("--max-body-kb", help="Largest JSON or form body accepted, in KiB (evidence: --max-upload-mb)."),
+    ] = 1024,
     checkpoint_every: Annotated[
         float,
         typer.Option(
@@ -60,9 +65,10 @@ def serve(
     from ceasefire.api.state import Settings
 
     try:
-        if rate_limit <= 0 or burst < 1 or max_upload_mb <= 0 or checkpoint_every < 0:
+        if rate_limit <= 0 or burst < 1 or max_upload_mb <= 0 or max_body_kb < 1 or checkpoint_every < 0:
             raise UsageError(
-                "--rate-limit and --max-upload-mb must be > 0, --burst at least 1, --checkpoint-every at least 0"
+                "--rate-limit and --max-upload-mb must be > 0, --burst and --max-body-kb at least 1,"
+                " --checkpoint-every at least 0"
             )
         settings = Settings(
             db=db,
@@ -71,6 +77,7 @@ def serve(
             rate_per_minute=rate_limit,
             burst=burst,
             max_upload=int(max_upload_mb * 1024 * 1024),
+            max_body=max_body_kb * 1024,
             checkpoint_every=checkpoint_every,
             tile_url=tile_url or None,
         )
@@ -79,7 +86,9 @@ def serve(
         for line in error.lines:
             typer.echo(line, err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"ceasefire: serving {db} on http://{host}:{port}/api/v1 (OpenAPI: /api/v1/openapi.json)", err=True)
+    typer.echo(
+        f"ceasefire: serving {redact_url(db)} on http://{host}:{port}/api/v1 (OpenAPI: /api/v1/openapi.json)", err=True
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
