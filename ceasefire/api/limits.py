@@ -67,20 +67,24 @@ class BodyLimit:
         if declared is not None and declared > limit:
             await _refuse(limit, scope, receive, send)  # not a byte of the body is read
             return
-        started, received = False, 0
+        started, received, cut = False, 0, False
 
         async def counted() -> Message:
-            nonlocal received
+            nonlocal received, cut
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    cut = True
                     raise BodyTooLarge(limit)
             return message
 
         async def watched(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                started = True
+                if cut:  # else the server reads (and discards) the rest of the body to keep the connection
+                    message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
             await send(message)
 
         try:
