@@ -83,7 +83,9 @@ class BodyLimit:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                if cut:  # else the server reads (and discards) the rest of the body to keep the connection
+                # a body cut off here or by a route's own limit: else the server would go on
+                # reading (and discarding) the rest of it to keep the connection
+                if cut or message.get("status") == 413:
                     message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
             await send(message)
 

@@ -122,3 +122,29 @@ def test_serve_has_a_max_body_option() -> None:
 
     shown = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
     assert "--max-body-kb" in shown.output
+
+
+def test_a_chunked_evidence_upload_over_the_limit_is_not_read_on(live: Live) -> None:
+    """The evidence route's own 413 also closes the connection: the rest is never read."""
+    with live.client("monitor") as client:
+        report_id = client.post("/reports", json={**EXAMPLE, "title": "with evidence"}).json()["id"]
+    sent = 0
+    with _connect(live) as sock:
+        sock.sendall(
+            f"POST /api/v1/reports/{report_id}/evidence HTTP/1.1\r\nHost: x\r\n".encode()
+            + f"Authorization: Bearer {live.tokens['monitor']}\r\n".encode()
+            + b"Content-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        head = b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n\r\n'
+        sock.sendall(f"{len(head):x}\r\n".encode() + head + b"\r\n")
+        sock.settimeout(2)
+        chunk = f"{CHUNK:x}\r\n".encode() + b"1" * CHUNK + b"\r\n"
+        try:
+            while sent < FLOOD:
+                sock.sendall(chunk)
+                sent += CHUNK
+        except (TimeoutError, ConnectionError):
+            pass
+        sock.settimeout(30)
+        status, _, _ = _answer(sock)
+    assert status == 413 and sent < FLOOD // 2
