@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 from api.apikit import Live, database, running
-from ceasefire.server import create_app
 from store.storekit import BACKENDS
+
+from ceasefire.server import create_app
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

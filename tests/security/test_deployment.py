@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from ceasefire.store.workflow import init_database
 from store.storekit import SYRIA
 
+from ceasefire.service.workflow import init_database
 from ceasefire.store import open_store
 
 CEASEFIRE = Path(sys.executable).with_name("ceasefire")

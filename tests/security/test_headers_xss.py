@@ -16,11 +16,11 @@ import httpx
 import pytest
 from api.apikit import Live, running
 from browser.conftest import CHROMIUM_ARGS, LAPTOP, chromium_path, new_page, unavailable
-from ceasefire.server import create_app
-from ceasefire.store.workflow import import_events, init_database
 from store.storekit import SYRIA
 
 from ceasefire.api.state import Settings
+from ceasefire.server import create_app
+from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import open_store
 
 EVIL = "<img src=x onerror=alert(1)>"
