@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ceasefire.api.problems import problem_response
 from ceasefire.api.state import Settings
+from ceasefire.errors import CeasefireError
 
 __all__ = ["MAX_AGREEMENT", "MULTIPART_SLACK", "BodyLimit", "BodyTooLarge", "limit_for"]
 
@@ -32,9 +33,10 @@ MULTIPART_SLACK: Final = 64 * 1024  # multipart headers and boundaries around an
 _EVIDENCE = re.compile(r"^/api/v1/reports/[^/]+/evidence/?$")
 
 
-class BodyTooLarge(HTTPException):
-    """Raised from ``receive`` when the streamed body passes its limit. An HTTPException, so
-    FastAPI's body reading lets it through (it turns other exceptions into a 400) and the app's
+class BodyTooLarge(HTTPException, CeasefireError):
+    """Raised from ``receive`` when the streamed body passes its limit. An HTTPException first
+    (so the app's handlers answer it as the 413 it is, not as a CeasefireError), so FastAPI's body
+    reading lets it through (it turns other exceptions into a 400) and the app's
     handler answers it as problem+json; the middleware answers it itself otherwise."""
 
     def __init__(self, limit: int) -> None:
