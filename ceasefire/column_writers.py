@@ -146,11 +146,20 @@ def write_json(fc: FindingColumns, head: str, tail: str, out: TextIO) -> None:
     out.write(tail)
 
 
+# exports.spreadsheet_safe in RE2: a formula start, unless the whole text is a number
+# (\p{Nd} is what Python's \d matches: any decimal digit).
+_FORMULA = r"^[=+\-@\t\r]"
+_NUMBER = r"^[+-]?(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:[eE][+-]?\p{Nd}+)?$"
+
+
 def _csv_cell(column: pa.Array) -> pa.Array:
-    """A string cell as ``csv.writer`` writes it (QUOTE_MINIMAL, ``\\n`` line ends)."""
+    """A text cell as ``csv.writer`` writes ``exports.spreadsheet_safe`` of it (QUOTE_MINIMAL,
+    ``\\n`` line ends)."""
     if pa.types.is_dictionary(column.type):
         return _csv_cell(column.dictionary).take(column.indices)
     text = column.cast(pa.string())
+    formula = pc.and_(pc.match_substring_regex(text, _FORMULA), pc.invert(pc.match_substring_regex(text, _NUMBER)))
+    text = pc.if_else(formula, join("'", text), text)
     quoted = join('"', pc.replace_substring(text, '"', '""'), '"')
     return pc.if_else(pc.match_substring_regex(text, '[,"\n]'), quoted, text)
 

@@ -32,7 +32,25 @@ from ceasefire.verification import Verification, verify_table
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import synth
 
-ODD_TEXT = ['say "no"', "a, b", "line\nbreak", "back\\slash", "tab\there", "bell\x07", "Ḑayr az-Zawr ☢", "cr\rhere", ""]
+ODD_TEXT = [
+    "=HYPERLINK(1)",
+    "-3.5",
+    "+2",
+    "-1e3",
+    "@x",
+    "-",
+    "\tlead",
+    "-٣",
+    'say "no"',
+    "a, b",
+    "line\nbreak",
+    "back\\slash",
+    "tab\there",
+    "bell\x07",
+    "Ḑayr az-Zawr ☢",
+    "cr\rhere",
+    "",
+]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +58,7 @@ def verification() -> Verification:
     n = 4000
     columns = synth.incidents(n, seed=16)
     rng = np.random.default_rng(16)
-    for name in ("location", "notes", "actor2"):
+    for name in ("location", "notes", "actor2", "actor1", "event_type"):
         values = np.asarray(columns.get(name, np.full(n, "", dtype=object)), dtype=object)
         salted = rng.random(n) < 0.3
         values[salted] = rng.choice(np.array(ODD_TEXT, dtype=object), int(salted.sum()))
