@@ -5,23 +5,31 @@ them, and which of them are required; header names match case-insensitively (old
 are upper case), and a few old names are aliases of current ones. Each row is handed to the
 format's ``build`` function as a tuple in the spec's order, an absent column holding its default,
 and becomes an ``Incident`` or raises ``RowError``.
+
+Date columns (``TableSpec.dates``) are read in one order for the whole column (``datecolumns``):
+the first ``SCAN_ROWS`` rows are held back and scanned; when none of them says whether the day or
+the month comes first and the file can be rewound, the rest of the file is scanned too, then the
+file is read again from the start (a second pass only for such files).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, TextIO
 
 from ceasefire.errors import InputError
 from ceasefire.model import Incident
-from ceasefire.sources.rows import BadRows, RowError, fail_file
+from ceasefire.sources.datecolumns import DateColumn, DateScan, decide
+from ceasefire.sources.rows import BadRows, NoPlace, RowError, fail_file
 
 __all__ = ["EXTRA_COLUMNS", "TableSpec", "column_name", "read_table"]
 
 EXTRA_COLUMNS = ("weapon", "attacker")  # honoured in any format that has a header
+SCAN_ROWS = 2_000  # rows held back to decide the date order before the first is read
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,8 @@ class TableSpec:
     required: tuple[tuple[str, ...], ...]  # each entry: one of these names must be present
     defaults: Mapping[str, str] = field(default_factory=dict)  # for absent columns; else ""
     aliases: Mapping[str, str] = field(default_factory=dict)  # old name -> current name
+    source: str = ""  # the format's key in FORMATS, for its date convention
+    dates: tuple[str, ...] = ()  # date columns: day/month order decided per file
 
     def needs(self) -> str:
         return ", ".join(" or ".join(names) for names in self.required)
@@ -49,18 +59,18 @@ def read_table(
     build: Callable[[tuple[str, ...], int], Incident],
 ) -> Iterator[Incident]:
     """Incidents from ``fp`` row by row; bad rows go to ``bad_rows`` as ``FILE:LINE: ...``."""
-    reader = csv.reader(fp, strict=True)  # a stray quote is an error, not a merged row
-    last = 0  # the physical line the previous row ended on
+    rows = _Numbered(csv.reader(fp, strict=True))  # strict: a stray quote is an error, not a merged row
     try:
-        header = next(reader, None)
+        header = next(rows.reader, None)
         if header is None:
             fail_file(bad_rows, f"{name}:1: the file is empty ({spec.label} CSV needs a header)")
         width = len(header)
-        pick, fill = _picker(_columns(header, spec, name, bad_rows), spec, width)
-        last = reader.line_num
-        for row in reader:
-            # A quoted field may span lines: report the line the row starts on.
-            line, last = last + 1, reader.line_num
+        columns = _columns(header, spec, name, bad_rows)
+        pick, fill = _picker(columns, spec, width)
+        dated = [(columns[c], c) for c in spec.dates if c in columns]
+        rows.last = rows.reader.line_num
+        held, rows, convert = _date_order(fp, rows, dated, spec.source, bad_rows)
+        for line, row in itertools.chain(held, rows):
             if not row:
                 continue
             if len(row) != width:
@@ -68,11 +78,62 @@ def read_table(
                 continue
             row.extend(fill)
             try:
+                if convert is not None:
+                    for index, column in dated:
+                        row[index] = convert(column, row[index])
                 yield build(pick(row), line)
+            except NoPlace as error:
+                bad_rows.no_place(f"{name}:{line}: {error}")
             except RowError as error:
                 bad_rows.report(f"{name}:{line}: {error}")
     except csv.Error as error:  # e.g. an unclosed quote: no row after it can be trusted
-        raise InputError(f"{name}:{last + 1}: not valid CSV: {error}") from None
+        raise InputError(f"{name}:{rows.last + 1}: not valid CSV: {error}") from None
+
+
+class _Numbered:
+    """A CSV reader's rows with the physical line each starts on (a quoted field may span lines:
+    a row is reported at the line it starts on)."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.last = 0  # the physical line the previous row ended on
+
+    def __iter__(self) -> _Numbered:
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        row = next(self.reader)
+        line, self.last = self.last + 1, self.reader.line_num
+        return line, row
+
+
+def _date_order(
+    fp: TextIO, rows: _Numbered, dated: list[tuple[int, str]], source: str, bad_rows: BadRows
+) -> tuple[list[tuple[int, list[str]]], _Numbered, DateColumn | None]:
+    """The rows held back to decide the date order, the rows after them, and the converter of
+    the date columns (None when there are none)."""
+    if not dated:
+        return [], rows, None
+    held = list(itertools.islice(rows, SCAN_ROWS))
+    scan = DateScan()
+    _scan(scan, held, dated)
+    if scan.evidence is None and scan.numeric and len(held) == SCAN_ROWS and fp.seekable():
+        _scan(scan, rows, dated)  # the rest of the file, then read it again after the held rows
+        fp.seek(0)
+        rows = _Numbered(csv.reader(fp, strict=True))
+        for _ in range(1 + len(held)):
+            next(rows)
+    order, why = decide(scan, source)
+    counts = bad_rows.current
+    counts.date_order, counts.date_order_why = order, why
+    return held, rows, DateColumn(order, scan.evidence)
+
+
+def _scan(scan: DateScan, rows: Iterable[tuple[int, list[str]]], dated: list[tuple[int, str]]) -> None:
+    for line, row in rows:
+        for index, _ in dated:
+            if index < len(row) and scan.see(row[index], line):
+                return
 
 
 def _columns(header: list[str], spec: TableSpec, name: str, bad_rows: BadRows) -> dict[str, int]:
