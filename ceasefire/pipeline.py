@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from ceasefire.model import Agreement, Clock, Finding, Incident
 from ceasefire.rules import evaluate
 from ceasefire.rules.clocks import clocks
 from ceasefire.table import IncidentTable
+
+if TYPE_CHECKING:
+    from ceasefire.sources.rows import BadRows, FileCounts
 
 __all__ = ["Intake", "Verification", "verify", "verify_table"]
 
@@ -40,6 +43,14 @@ class Intake:
     bad_rows: list[str] = field(default_factory=list)
     bad_row_count: int = 0
     not_incidents: int = 0  # rows a format holds that are not incidents (GDELT outside CAMEO 18-20)
+    no_place: int = 0  # events without coordinates (issue 12): not verified, not errors
+    by_file: list[FileCounts] = field(default_factory=list)  # each text file's rows by class
+
+    def read(self, bad_rows: BadRows) -> None:
+        """Take the counts reading left in ``bad_rows``."""
+        self.bad_rows, self.bad_row_count = list(bad_rows.messages), bad_rows.count
+        self.not_incidents, self.no_place = bad_rows.ignored, bad_rows.no_places
+        self.by_file = list(bad_rows.files)
 
 
 @dataclass
@@ -74,8 +85,11 @@ def verify(
     progress: Progress | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
 ) -> Verification:
-    """Read every events file and verify it against the agreement.
+    """Read every events file and verify it against the agreement; ``encoding`` forces the text
+    files' encoding (else detected), ``sheet`` the sheet of .xlsx files (else the first).
 
     Parquet inputs, or ``engine="dask"``, go through the partitioned engine (``ceasefire.scale``:
     streaming, or on a Dask cluster at ``scheduler``); the findings are the same.
@@ -101,10 +115,10 @@ def verify(
     bad_rows = BadRows(skip=skip_bad_rows)
     intake = Intake(files=[str(p) for p in paths])
     resolver = AliasResolver(agreement)
-    incidents = _admitted(iter_files(paths, bad_rows), intake, date_from, date_to, progress)
+    read = iter_files(paths, bad_rows, encoding=encoding, sheet=sheet)
+    incidents = _admitted(read, intake, date_from, date_to, progress)
     table = IncidentTable.from_incidents(incidents, resolver)
-    intake.bad_rows, intake.bad_row_count = list(bad_rows.messages), bad_rows.count
-    intake.not_incidents = bad_rows.ignored
+    intake.read(bad_rows)
     return verify_table(agreement, table, resolver, date_from=date_from, date_to=date_to, intake=intake)
 
 

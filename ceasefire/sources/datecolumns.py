@@ -55,11 +55,13 @@ class DateScan:
     def __init__(self) -> None:
         self.evidence: Evidence | None = None
         self.numeric = False  # any day/month-number value seen
+        self.seen = False  # any value seen
 
     def see(self, value: str, line: int) -> bool:
         """Look at one value; True once the order is decided."""
         if self.evidence is not None:
             return True
+        self.seen = True
         match = _NUMERIC.fullmatch(value.strip())
         if match is None:
             return False
@@ -73,11 +75,11 @@ class DateScan:
 
 
 def decide(scan: DateScan, source: str) -> tuple[str, str]:
-    """(order, why) for the columns scanned; ("", "") when they hold no day/month numbers."""
+    """(order, why) for the columns scanned; order "" when they hold no day/month numbers."""
     if scan.evidence is not None:
         return scan.evidence.order, scan.evidence.why()
     if not scan.numeric:
-        return "", ""
+        return "", "ISO dates or month names: no order to infer" if scan.seen else ""
     order, reason = CONVENTION.get(source, CONVENTION["ucdp"])
     return order, f"no value says which number is the day: {reason}"
 

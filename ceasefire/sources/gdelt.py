@@ -150,6 +150,7 @@ def read_gdelt(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
     from its own width: backfile (57) and daily (58) rows concatenated in one file both read."""
     layouts = {width: _Columns.of(names) for width, (_, names) in GDELT_LAYOUTS.items()}
     counts = bad_rows.current
+    counts.date_order_why = "SQLDATE is YYYYMMDD: no order to infer"
     known = False  # a row of a GDELT width has been seen
     for line, text in enumerate(fp, start=1):
         fields = text.rstrip("\r\n").split("\t")

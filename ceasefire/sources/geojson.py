@@ -1,10 +1,13 @@
-"""GeoJSON FeatureCollections of Point features whose properties use ACLED's column names.
+"""GeoJSON FeatureCollections of Point features whose properties use ACLED's or UCDP GED's
+column names, told from the properties present as CSV headers are (issue 12).
 
 The whole file is decoded at once (like ``json.load``), but feature by feature so that each
 keeps the physical line it starts on: messages read ``FILE:LINE: feature N: column: problem``,
-N counting from 1. The point's coordinates come from the geometry (any ``latitude`` and
-``longitude`` properties are ignored); properties are matched case-insensitively and must have
-the JSON type their column holds (docs/inputs.md), else the feature is a bad row.
+N counting from 1. The point's coordinates come from a Point geometry, else from ``latitude``
+and ``longitude`` properties; a feature with neither has no place (counted, not an error).
+Properties are matched case-insensitively and must have the JSON type their column holds
+(docs/inputs.md), else the feature is a bad row. Date properties are read in one day/month
+order for the whole file (``datecolumns``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from typing import Any, TextIO
 from ceasefire.errors import InputError
 from ceasefire.model import Incident
 from ceasefire.sources.acled import ACLED, ACLED_DEFAULTS, AcledRecord, acled_incident
-from ceasefire.sources.rows import BadRows, RowError
+from ceasefire.sources.datecolumns import DateColumn, DateScan, decide
+from ceasefire.sources.rows import BadRows, NoPlace, RowError
+from ceasefire.sources.tables import SCAN_ROWS
+from ceasefire.sources.ucdp import UCDP, UcdpRecord, ucdp_incident
 
 __all__ = ["read_geojson"]
 
@@ -31,29 +37,107 @@ INTEGER_PROPERTIES = frozenset(
         "fatalities",
         "inter1",
         "inter2",
+        "id",  # UCDP GED
+        "type_of_violence",
+        "where_prec",
+        "date_prec",
+        "best",
     }
 )
-_PROPERTIES = frozenset(AcledRecord._fields) - {"latitude", "longitude"}
-_ALIASES = ACLED.aliases
-_COLUMNS = {name: name for name in AcledRecord._fields}  # property names already in ACLED case
-_BLANK = {name: ACLED_DEFAULTS.get(name, "") for name in AcledRecord._fields}
+NUMBER_PROPERTIES = frozenset({"latitude", "longitude"})  # a JSON number or a string holding one
+_UCDP_MARKERS = frozenset({"type_of_violence", "where_prec", "date_prec", "side_a", "side_b", "date_start"})
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+
+
+class _Scheme:
+    """How one source's property names become a record and an incident."""
+
+    def __init__(self, source: str, fields: tuple[str, ...], aliases: Mapping[str, str], dates: tuple[str, ...]):
+        self.source = source
+        self.properties = frozenset(fields)
+        self.aliases = aliases
+        self.columns = {name: name for name in fields}  # property names already in the source's case
+        self.blank = {name: ACLED_DEFAULTS.get(name, "") if source == "acled" else "" for name in fields}
+        self.dates = dates
+
+
+ACLED_SCHEME = _Scheme("acled", AcledRecord._fields, ACLED.aliases, ACLED.dates)
+UCDP_SCHEME = _Scheme("ucdp", UcdpRecord._fields, UCDP.aliases, UCDP.dates)
+_REQUIRED = {
+    "acled": ("event_date", "event_type", "actor1"),
+    "ucdp": ("id", "type_of_violence", "side_a", "date_start", "date_end", "where_prec", "date_prec", "best"),
+}
 
 
 def read_geojson(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
     """Incidents from a GeoJSON FeatureCollection of points, in file order."""
     text = fp.read().removeprefix("\ufeff")
-    for number, (line, feature) in enumerate(_features(text, name), start=1):
+    features = list(_features(text, name))
+    scheme = _scheme_of(features)
+    convert = _date_order(features, scheme, bad_rows)
+    for number, (line, feature) in enumerate(features, start=1):
         try:
-            record = _record(feature)
-            yield acled_incident(record, line, source="geojson", file=name)
+            fields = _fields(feature, scheme)
+            for column in scheme.dates:
+                if column in fields:
+                    fields[column] = convert(column, fields[column])
+            yield _incident(fields, scheme, line, name)
+        except NoPlace as error:
+            bad_rows.no_place(f"{name}:{line}: feature {number}: {error}")
         except RowError as error:
             bad_rows.report(f"{name}:{line}: feature {number}: {error}")
 
 
-def _record(feature: Any) -> AcledRecord:
-    """The feature's properties as ACLED-named text fields, coordinates from the geometry."""
+def _incident(fields: dict[str, str], scheme: _Scheme, line: int, name: str) -> Incident:
+    for column in _REQUIRED[scheme.source]:
+        if column not in fields:
+            raise RowError(column, "missing: every feature needs it")
+    if scheme.source == "ucdp":
+        return ucdp_incident(UcdpRecord(**(scheme.blank | fields)), line, file=name)
+    if "event_id_cnty" not in fields and "data_id" not in fields:
+        raise RowError("event_id_cnty", "missing: every feature needs an id")
+    return acled_incident(AcledRecord(**(scheme.blank | fields)), line, source="geojson", file=name)
+
+
+def _properties(feature: Any) -> dict[str, Any]:
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    return properties if isinstance(properties, dict) else {}
+
+
+def _scheme_of(features: list[tuple[int, Any]]) -> _Scheme:
+    """UCDP's names when the properties hold more of its marker columns than ACLED's (two at least)."""
+    keys: set[str] = set()
+    for _, feature in features[:100]:
+        keys.update(k.lower() for k in _properties(feature))
+    ucdp = len(keys & _UCDP_MARKERS)
+    acled = len(keys & {"event_id_cnty", "data_id", "event_type", "sub_event_type", "geo_precision", "actor1"})
+    return UCDP_SCHEME if ucdp >= 2 and ucdp > acled else ACLED_SCHEME
+
+
+def _date_order(features: list[tuple[int, Any]], scheme: _Scheme, bad_rows: BadRows) -> DateColumn:
+    """The day/month order of the date properties: as for CSV files, the first ``SCAN_ROWS``
+    features decide, or all of them when those hold day/month numbers that do not."""
+    scan = DateScan()
+    dates = frozenset(scheme.dates)
+    for number, (line, feature) in enumerate(features):
+        if number == SCAN_ROWS and not scan.numeric:
+            break
+        decided = any(
+            scan.see(value, line)
+            for key, value in _properties(feature).items()
+            if isinstance(value, str) and key.lower() in dates
+        )
+        if decided:
+            break
+    counts = bad_rows.current
+    counts.date_order, counts.date_order_why = decide(scan, "geojson" if scheme.source == "acled" else "ucdp")
+    return DateColumn(counts.date_order, scan.evidence)
+
+
+def _fields(feature: Any, scheme: _Scheme) -> dict[str, str]:
+    """The feature's properties as source-named text fields, coordinates from the geometry or
+    from ``latitude``/``longitude`` properties."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         raise RowError("type", "not a GeoJSON Feature object")
     properties = feature.get("properties") or {}
@@ -61,17 +145,14 @@ def _record(feature: Any) -> AcledRecord:
         raise RowError("properties", f"expected an object, got {_json_type(properties)}")
     record: dict[str, str] = {}
     for key, value in properties.items():
-        column = _COLUMNS.get(key) or _ALIASES.get(key.lower(), key.lower())
-        if column in _PROPERTIES and value is not None and column not in record:
+        column = scheme.columns.get(key) or scheme.aliases.get(key.lower(), key.lower())
+        if column in scheme.properties and value is not None and column not in record:
             plain = type(value) is str and "\x00" not in value  # the common case, checked fast
             record[column] = value if plain else _text(column, value)
-    record["longitude"], record["latitude"] = _point(feature.get("geometry"))
-    for column in ("event_date", "event_type", "actor1"):
-        if column not in record:
-            raise RowError(column, "missing: every feature needs it")
-    if "event_id_cnty" not in record and "data_id" not in record:
-        raise RowError("event_id_cnty", "missing: every feature needs an id")
-    return AcledRecord(**(_BLANK | record))
+    geometry = feature.get("geometry")
+    if geometry is not None or ("latitude" not in record and "longitude" not in record):
+        record["longitude"], record["latitude"] = _point(geometry)
+    return record
 
 
 def _text(column: str, value: Any) -> str:
@@ -79,17 +160,21 @@ def _text(column: str, value: Any) -> str:
         if "\x00" in value:  # JSON may escape it (\u0000); text files and PostgreSQL cannot hold it
             raise RowError(column, "contains a NUL character (\\u0000)")
         return value
+    if column in NUMBER_PROPERTIES and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value))
     if column in INTEGER_PROPERTIES and not isinstance(value, bool):
         if isinstance(value, int):
             return str(value)
         if isinstance(value, float) and value.is_integer():  # 3.0, as pandas writes integers
             return str(int(value))
-    wanted = "an integer" if column in INTEGER_PROPERTIES else "a string"
+    wanted = "an integer" if column in INTEGER_PROPERTIES else "a number" if column in NUMBER_PROPERTIES else "a string"
     raise RowError(column, f"expected {wanted}, got {_json_type(value)} {json.dumps(value)[:40]}")
 
 
 def _point(geometry: Any) -> tuple[str, str]:
-    """(longitude, latitude) as text, for the shared field parsers."""
+    """(longitude, latitude) as text, for the shared field parsers; ``NoPlace`` for a null geometry."""
+    if geometry is None:
+        raise NoPlace("geometry", "null, and no latitude/longitude properties: no place")
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     if kind != "Point":
         got = kind if isinstance(kind, str) else _json_type(geometry)

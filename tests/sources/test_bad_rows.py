@@ -238,7 +238,10 @@ def feature(properties: Any = None, geometry: Any = None) -> dict[str, Any]:
         (feature({"notes": ["a"]}), 'notes: expected a string, got array ["a"]'),
         (feature({"event_date": None}), "event_date: missing: every feature needs it"),
         (feature([1]), "properties: expected an object, got array"),
-        ({"type": "Feature"}, "geometry: expected a Point, got null"),
+        (
+            {"type": "Feature", "geometry": {"type": "Point"}},
+            "geometry: a Point needs coordinates [longitude, latitude]",
+        ),
         ("F1", "type: not a GeoJSON Feature object"),
         (feature({"actor1": "Army\u0000X"}), "actor1: contains a NUL character (\\u0000)"),
     ],
