@@ -261,9 +261,7 @@ def _read(detected: Detected, bad_rows: BadRows) -> Iterator[Incident]:
     counts.version = detected.version
     try:
         with _text(detected) as fp:
-            for incident in reader(fp, name, bad_rows):
-                counts.incidents += 1
-                yield incident
+            yield from reader(fp, name, bad_rows)  # each reader counts its incidents
     except UnicodeDecodeError as error:
         raise InputError(
             f"{name}: not {detected.encoding} text ({error.reason}): save it as UTF-8, or name its encoding with --encoding"

@@ -166,11 +166,15 @@ def read_gdelt(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
             bad_rows.not_incident("" if counts.not_incidents else _not_conflict(fields[columns.code], name, line))
             continue
         try:
-            yield _incident(fields, columns, event, name, line)
+            incident = _incident(fields, columns, event, name, line)
         except NoPlace as error:
             bad_rows.no_place(f"{name}:{line}: {error}")
+            continue
         except RowError as error:
             bad_rows.report(f"{name}:{line}: {error}")
+            continue
+        counts.incidents += 1
+        yield incident
 
 
 def _wrong_width(fields: list[str], name: str, line: int, bad_rows: BadRows, *, first: bool) -> None:

@@ -76,17 +76,23 @@ def read_geojson(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]
     features = list(_features(text, name))
     scheme = _scheme_of(features)
     convert = _date_order(features, scheme, bad_rows)
+    counts = bad_rows.current
     for number, (line, feature) in enumerate(features, start=1):
         try:
             fields = _fields(feature, scheme)
-            for column in scheme.dates:
-                if column in fields:
-                    fields[column] = convert(column, fields[column])
-            yield _incident(fields, scheme, line, name)
+            if convert is not None:
+                for column in scheme.dates:
+                    if column in fields:
+                        fields[column] = convert(column, fields[column])
+            incident = _incident(fields, scheme, line, name)
         except NoPlace as error:
             bad_rows.no_place(f"{name}:{line}: feature {number}: {error}")
+            continue
         except RowError as error:
             bad_rows.report(f"{name}:{line}: feature {number}: {error}")
+            continue
+        counts.incidents += 1
+        yield incident
 
 
 def _incident(fields: dict[str, str], scheme: _Scheme, line: int, name: str) -> Incident:
@@ -115,7 +121,7 @@ def _scheme_of(features: list[tuple[int, Any]]) -> _Scheme:
     return UCDP_SCHEME if ucdp >= 2 and ucdp > acled else ACLED_SCHEME
 
 
-def _date_order(features: list[tuple[int, Any]], scheme: _Scheme, bad_rows: BadRows) -> DateColumn:
+def _date_order(features: list[tuple[int, Any]], scheme: _Scheme, bad_rows: BadRows) -> DateColumn | None:
     """The day/month order of the date properties: as for CSV files, the first ``SCAN_ROWS``
     features decide, or all of them when those hold day/month numbers that do not."""
     scan = DateScan()
@@ -132,7 +138,7 @@ def _date_order(features: list[tuple[int, Any]], scheme: _Scheme, bad_rows: BadR
             break
     counts = bad_rows.current
     counts.date_order, counts.date_order_why = decide(scan, "geojson" if scheme.source == "acled" else "ucdp")
-    return DateColumn(counts.date_order, scan.evidence)
+    return DateColumn(counts.date_order, scan.evidence) if scan.numeric else None
 
 
 def _fields(feature: Any, scheme: _Scheme) -> dict[str, str]:
@@ -144,9 +150,10 @@ def _fields(feature: Any, scheme: _Scheme) -> dict[str, str]:
     if not isinstance(properties, dict):
         raise RowError("properties", f"expected an object, got {_json_type(properties)}")
     record: dict[str, str] = {}
+    columns, aliases, wanted = scheme.columns, scheme.aliases, scheme.properties
     for key, value in properties.items():
-        column = scheme.columns.get(key) or scheme.aliases.get(key.lower(), key.lower())
-        if column in scheme.properties and value is not None and column not in record:
+        column = columns.get(key) or aliases.get(key.lower(), key.lower())
+        if column in wanted and value is not None and column not in record:
             plain = type(value) is str and "\x00" not in value  # the common case, checked fast
             record[column] = value if plain else _text(column, value)
     geometry = feature.get("geometry")

@@ -9,7 +9,8 @@ and becomes an ``Incident`` or raises ``RowError``.
 Date columns (``TableSpec.dates``) are read in one order for the whole column (``datecolumns``):
 the first ``SCAN_ROWS`` rows are held back and scanned; when none of them says whether the day or
 the month comes first and the file can be rewound, the rest of the file is scanned too, then the
-file is read again from the start (a second pass only for such files).
+file is read again from the start (a second pass only for such files). When the rows held back
+hold no day/month numbers (ISO dates, month names), values pass to ``parse_date`` as they are.
 """
 
 from __future__ import annotations
@@ -59,18 +60,20 @@ def read_table(
     build: Callable[[tuple[str, ...], int], Incident],
 ) -> Iterator[Incident]:
     """Incidents from ``fp`` row by row; bad rows go to ``bad_rows`` as ``FILE:LINE: ...``."""
-    rows = _Numbered(csv.reader(fp, strict=True))  # strict: a stray quote is an error, not a merged row
+    reader = csv.reader(fp, strict=True)  # a stray quote is an error, not a merged row
+    ended = [0]  # the physical line the last row read ended on
+    counts = bad_rows.current
     try:
-        header = next(rows.reader, None)
+        header = next(reader, None)
         if header is None:
             fail_file(bad_rows, f"{name}:1: the file is empty ({spec.label} CSV needs a header)")
         width = len(header)
         columns = _columns(header, spec, name, bad_rows)
         pick, fill = _picker(columns, spec, width)
         dated = [(columns[c], c) for c in spec.dates if c in columns]
-        rows.last = rows.reader.line_num
-        held, rows, convert = _date_order(fp, rows, dated, spec.source, bad_rows)
-        for line, row in itertools.chain(held, rows):
+        ended[0] = reader.line_num
+        rows, convert = _date_order(fp, _numbered(reader, ended), dated, spec.source, bad_rows, ended)
+        for line, row in rows:
             if not row:
                 continue
             if len(row) != width:
@@ -81,55 +84,57 @@ def read_table(
                 if convert is not None:
                     for index, column in dated:
                         row[index] = convert(column, row[index])
-                yield build(pick(row), line)
+                incident = build(pick(row), line)
             except NoPlace as error:
                 bad_rows.no_place(f"{name}:{line}: {error}")
+                continue
             except RowError as error:
                 bad_rows.report(f"{name}:{line}: {error}")
+                continue
+            counts.incidents += 1
+            yield incident
     except csv.Error as error:  # e.g. an unclosed quote: no row after it can be trusted
-        raise InputError(f"{name}:{rows.last + 1}: not valid CSV: {error}") from None
+        raise InputError(f"{name}:{ended[0] + 1}: not valid CSV: {error}") from None
 
 
-class _Numbered:
-    """A CSV reader's rows with the physical line each starts on (a quoted field may span lines:
-    a row is reported at the line it starts on)."""
+Rows = Iterator[tuple[int, list[str]]]
 
-    def __init__(self, reader: Any) -> None:
-        self.reader = reader
-        self.last = 0  # the physical line the previous row ended on
 
-    def __iter__(self) -> _Numbered:
-        return self
-
-    def __next__(self) -> tuple[int, list[str]]:
-        row = next(self.reader)
-        line, self.last = self.last + 1, self.reader.line_num
-        return line, row
+def _numbered(reader: Any, ended: list[int]) -> Rows:
+    """The reader's rows with the physical line each starts on: a quoted field may span lines,
+    and a row is reported at the line it starts on. ``ended[0]`` follows the last line read."""
+    for row in reader:
+        line = ended[0] + 1
+        ended[0] = reader.line_num
+        yield line, row
 
 
 def _date_order(
-    fp: TextIO, rows: _Numbered, dated: list[tuple[int, str]], source: str, bad_rows: BadRows
-) -> tuple[list[tuple[int, list[str]]], _Numbered, DateColumn | None]:
-    """The rows held back to decide the date order, the rows after them, and the converter of
-    the date columns (None when there are none)."""
+    fp: TextIO, rows: Rows, dated: list[tuple[int, str]], source: str, bad_rows: BadRows, ended: list[int]
+) -> tuple[Rows, DateColumn | None]:
+    """Every row, the first ones held back to decide the date order, and the converter of the
+    date columns (None when the rows held back have no day/month numbers in them)."""
     if not dated:
-        return [], rows, None
+        return rows, None
     held = list(itertools.islice(rows, SCAN_ROWS))
     scan = DateScan()
     _scan(scan, held, dated)
     if scan.evidence is None and scan.numeric and len(held) == SCAN_ROWS and fp.seekable():
         _scan(scan, rows, dated)  # the rest of the file, then read it again after the held rows
         fp.seek(0)
-        rows = _Numbered(csv.reader(fp, strict=True))
+        reader = csv.reader(fp, strict=True)
+        ended[0] = 0
+        rows = _numbered(reader, ended)
         for _ in range(1 + len(held)):
             next(rows)
-    order, why = decide(scan, source)
     counts = bad_rows.current
-    counts.date_order, counts.date_order_why = order, why
-    return held, rows, DateColumn(order, scan.evidence)
+    counts.date_order, counts.date_order_why = decide(scan, source)
+    convert = DateColumn(counts.date_order, scan.evidence) if scan.numeric else None
+    return itertools.chain(held, rows), convert
 
 
 def _scan(scan: DateScan, rows: Iterable[tuple[int, list[str]]], dated: list[tuple[int, str]]) -> None:
+    """Show the date columns' values to ``scan`` until it has decided."""
     for line, row in rows:
         for index, _ in dated:
             if index < len(row) and scan.see(row[index], line):
