@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["Intake", "Verification", "verify", "verify_table"]
 
 Progress = Callable[[int], None]
+_UTF8 = ("utf-8", "utf-8-sig", "xlsx", "")
 
 
 @dataclass
@@ -45,6 +46,10 @@ class Intake:
     not_incidents: int = 0  # rows a format holds that are not incidents (GDELT outside CAMEO 18-20)
     no_place: int = 0  # events without coordinates (issue 12): not verified, not errors
     by_file: list[FileCounts] = field(default_factory=list)  # each text file's rows by class
+
+    def encoding_notes(self) -> list[str]:
+        """One line per file read in another encoding than UTF-8, for stderr."""
+        return [f"{f.file}: read as {f.encoding}" for f in self.by_file if f.encoding not in _UTF8]
 
     def read(self, bad_rows: BadRows) -> None:
         """Take the counts reading left in ``bad_rows``."""

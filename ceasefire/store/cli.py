@@ -33,6 +33,10 @@ Evidence = Annotated[
     typer.Option("--evidence", help="Evidence folder (default for SQLite: DB.evidence; env CEASEFIRE_EVIDENCE_DIR)."),
 ]
 Format = Annotated[str, typer.Option("--format", help="text | json")]
+TextEncoding = Annotated[
+    str | None, typer.Option("--encoding", help="The events files' text encoding, e.g. cp1252 (default: detected).")
+]
+Sheet = Annotated[str | None, typer.Option("--sheet", help="The sheet of .xlsx events files (default: the first).")]
 
 token_app = typer.Typer(
     name="token", help="Access tokens. Example: ceasefire token create --db cf.db --role analyst", no_args_is_help=True
@@ -121,6 +125,8 @@ def import_events(
     key: Key = None,
     evidence: Evidence = None,
     fmt: Format = "text",
+    encoding: TextEncoding = None,
+    sheet: Sheet = None,
 ) -> None:
     """Import event files (same readers as verify), then re-verify everything stored; with
     --news, store the claims of news articles (extracted with the current agreement version).
@@ -136,17 +142,19 @@ def import_events(
         _check_format(fmt)
         if not events and not news:
             raise UsageError("give event files to import, or --news TEXT_FILE, or both")
-        out = _import_events(store, events or [], fmt) if events else {}
+        out = _import_events(store, events or [], fmt, encoding, sheet) if events else {}
         if news:
             out["news"] = _import_news(store, news, fmt)
         if fmt == "json":
             _print_json(out)
 
 
-def _import_events(store: SQLStore, events: list[Path], fmt: str) -> dict[str, Any]:
+def _import_events(
+    store: SQLStore, events: list[Path], fmt: str, encoding: str | None, sheet: str | None
+) -> dict[str, Any]:
     from ceasefire.store.workflow import import_events as run_import
 
-    done = run_import(store, events)
+    done = run_import(store, events, encoding=encoding, sheet=sheet)
     assert done.run is not None and done.checkpoint is not None
     if fmt == "text":
         for record in done.imports:
