@@ -110,4 +110,14 @@ def _code_page(name: str, sample: bytes) -> str:
             f"{name}: not UTF-8 text, nor one of the code pages tried ({', '.join(CODE_PAGES)}): "
             "save it as UTF-8, or name its encoding with --encoding"
         )
-    return codecs.lookup(best.encoding).name
+    return _preferred(sample, codecs.lookup(best.encoding).name)
+
+
+def _preferred(sample: bytes, found: str) -> str:
+    """The first of ``CODE_PAGES`` that reads the sample exactly as ``found`` does: a few
+    accented letters read the same in cp1250 and cp1252, and cp1252 is what spreadsheets write."""
+    text = sample.decode(found, errors="replace")
+    for page in CODE_PAGES:
+        if sample.decode(page, errors="replace") == text:
+            return codecs.lookup(page).name
+    return found

@@ -20,11 +20,12 @@ from ceasefire.sources.dates import not_future
 from ceasefire.sources.fields import parse_code, parse_lat, parse_lon
 from ceasefire.sources.precision import place_codes, radius_m
 from ceasefire.sources.rows import BadRows, NoPlace, RowError, fail_file
+from ceasefire.sources.vocabulary import cameo_roots
 from ceasefire.sources.weapons import AIR_STRIKE, SHELLING, SUICIDE_BOMB, infer_weapon
 
 __all__ = ["CONFLICT_ROOTS", "GDELT_LAYOUTS", "cameo_event", "gdelt_version", "read_gdelt"]
 
-CONFLICT_ROOTS = ("18", "19", "20")
+CONFLICT_ROOTS = tuple(root for root, (_, incident) in cameo_roots().items() if incident)  # 18, 19, 20
 _ACTOR = (
     "Code",
     "Name",

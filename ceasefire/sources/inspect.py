@@ -83,7 +83,12 @@ class FileReport:
 
 
 _CLASSES = ("no_place", "not_incidents", "bad_rows")
-_FIRST = {"incidents": "incident", "no_place": "row without a place", "not_incidents": "row not an incident", "bad_rows": "bad row"}
+_FIRST = {
+    "incidents": "incident",
+    "no_place": "row without a place",
+    "not_incidents": "row not an incident",
+    "bad_rows": "bad row",
+}
 
 
 def inspect_files(
