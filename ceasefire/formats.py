@@ -175,7 +175,7 @@ def write_table(v: Verification, out: TextIO, width: int = 120) -> None:
             f"Actors matching no alias ({len(names)}): " + "; ".join(names[:12]) + (" …" if len(names) > 12 else "")
         )
     for counts in v.intake.by_file:
-        console.print(counts.summary(), highlight=False, markup=False)
+        console.print(counts.summary(), highlight=False, markup=False, soft_wrap=True)
     if v.intake.bad_row_count:
         console.print(f"Skipped {v.intake.bad_row_count} bad rows (first: {v.intake.bad_rows[0]})")
 
