@@ -11,6 +11,7 @@ the one ``--encoding`` takes to force it.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable
 from typing import IO
 
@@ -34,6 +35,9 @@ CODE_PAGES = (
     "iso8859_15",
     "mac_roman",
 )
+_OTHER_SCRIPTS = frozenset({"cp1251", "cp1253", "cp1256", "iso8859-5"})  # codecs.lookup names
+_WORD = re.compile(r"[^\W\d_]+")
+_STUCK = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f\w]|[^\x00-\x7f\w](?=[^\W\d_])")
 CHUNK = 1 << 20
 SAMPLE = 1 << 16  # bytes of non-UTF-8 lines handed to the detector
 Opener = Callable[[], IO[bytes]]
@@ -102,9 +106,17 @@ def _not_utf8(opener: Opener) -> bytes | None:
 
 
 def _code_page(name: str, sample: bytes) -> str:
+    """The code page of a sample that is not UTF-8. Unless the detector finds another script
+    (Cyrillic, Greek, Arabic), Windows-1252 wins whenever it decodes the sample: it is what
+    spreadsheets in Western locales write, and a few accented letters cannot tell it from the
+    other Latin pages (issue 12)."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample, cp_isolation=list(CODE_PAGES)).best()
+    matches = from_bytes(sample, cp_isolation=list(CODE_PAGES))
+    best = matches.best()
+    latin = best is None or codecs.lookup(best.encoding).name not in _OTHER_SCRIPTS or _mixed(str(best))
+    if latin and _decodes(sample, "cp1252") and (best is None or _odd(sample.decode("cp1252")) <= _odd(str(best))):
+        return "cp1252"
     if best is None:
         raise InputError(
             f"{name}: not UTF-8 text, nor one of the code pages tried ({', '.join(CODE_PAGES)}): "
@@ -113,9 +125,27 @@ def _code_page(name: str, sample: bytes) -> str:
     return _preferred(sample, codecs.lookup(best.encoding).name)
 
 
+def _mixed(text: str) -> bool:
+    """Whether a word mixes ASCII letters with letters of another script ("Aзз"): a Latin text
+    misread, since real Cyrillic, Greek or Arabic words are written in one script."""
+    return any(not word.isascii() and any(c.isascii() for c in word) for word in _WORD.findall(text))
+
+
+def _odd(text: str) -> int:
+    """Symbols stuck to letters ("£ód" is Łód read in the wrong Latin page)."""
+    return len(_STUCK.findall(text))
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    try:
+        sample.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _preferred(sample: bytes, found: str) -> str:
-    """The first of ``CODE_PAGES`` that reads the sample exactly as ``found`` does: a few
-    accented letters read the same in cp1250 and cp1252, and cp1252 is what spreadsheets write."""
+    """The first of ``CODE_PAGES`` that reads the sample exactly as ``found`` does."""
     text = sample.decode(found, errors="replace")
     for page in CODE_PAGES:
         if sample.decode(page, errors="replace") == text:
