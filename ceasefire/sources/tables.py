@@ -7,14 +7,16 @@ format's ``build`` function as a tuple in the spec's order, an absent column hol
 and becomes an ``Incident`` or raises ``RowError``.
 
 Date columns (``TableSpec.dates``) are read in one order for the whole column (``datecolumns``):
-the first ``SCAN_ROWS`` rows are held back and scanned; when none of them says whether the day or
-the month comes first and the file can be rewound, the rest of the file is scanned too, then the
-file is read again from the start (a second pass only for such files). When the rows held back
-hold no day/month numbers (ISO dates, month names), values pass to ``parse_date`` as they are.
+the first ``SCAN_ROWS`` rows are scanned, and the rest of the file too when they hold day/month
+numbers none of which says whether the day or the month comes first; then the file is read from
+its start (a workbook, which cannot be rewound, has its first rows held back instead). When the
+rows scanned hold no day/month numbers (ISO dates, month names), values pass to ``parse_date``
+as they are.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -60,8 +62,8 @@ def read_table(
     build: Callable[[tuple[str, ...], int], Incident],
 ) -> Iterator[Incident]:
     """Incidents from ``fp`` row by row; bad rows go to ``bad_rows`` as ``FILE:LINE: ...``."""
-    reader = csv.reader(fp, strict=True)  # a stray quote is an error, not a merged row
-    ended = [0]  # the physical line the last row read ended on
+    reader: Any = csv.reader(fp, strict=True)  # a stray quote is an error, not a merged row
+    last = 0  # the physical line the previous row ended on
     counts = bad_rows.current
     try:
         header = next(reader, None)
@@ -71,9 +73,13 @@ def read_table(
         columns = _columns(header, spec, name, bad_rows)
         pick, fill = _picker(columns, spec, width)
         dated = [(columns[c], c) for c in spec.dates if c in columns]
-        ended[0] = reader.line_num
-        rows, convert = _date_order(fp, _numbered(reader, ended), dated, spec.source, bad_rows, ended)
-        for line, row in rows:
+        convert = None
+        if dated:
+            reader, convert = _date_order(fp, reader, dated, spec.source, bad_rows)
+        last = reader.line_num
+        for row in reader:
+            # A quoted field may span lines: report the line the row starts on.
+            line, last = last + 1, reader.line_num
             if not row:
                 continue
             if len(row) != width:
@@ -94,51 +100,69 @@ def read_table(
             counts.incidents += 1
             yield incident
     except csv.Error as error:  # e.g. an unclosed quote: no row after it can be trusted
-        raise InputError(f"{name}:{ended[0] + 1}: not valid CSV: {error}") from None
-
-
-Rows = Iterator[tuple[int, list[str]]]
-
-
-def _numbered(reader: Any, ended: list[int]) -> Rows:
-    """The reader's rows with the physical line each starts on: a quoted field may span lines,
-    and a row is reported at the line it starts on. ``ended[0]`` follows the last line read."""
-    for row in reader:
-        line = ended[0] + 1
-        ended[0] = reader.line_num
-        yield line, row
+        raise InputError(f"{name}:{last + 1}: not valid CSV: {error}") from None
 
 
 def _date_order(
-    fp: TextIO, rows: Rows, dated: list[tuple[int, str]], source: str, bad_rows: BadRows, ended: list[int]
-) -> tuple[Rows, DateColumn | None]:
-    """Every row, the first ones held back to decide the date order, and the converter of the
-    date columns (None when the rows held back have no day/month numbers in them)."""
-    if not dated:
-        return rows, None
-    held = list(itertools.islice(rows, SCAN_ROWS))
+    fp: TextIO, reader: Any, dated: list[tuple[int, str]], source: str, bad_rows: BadRows
+) -> tuple[Any, DateColumn | None]:
+    """A reader positioned after the header again, and the converter of the date columns (None
+    when the rows scanned hold no day/month numbers). A file that can be rewound is scanned,
+    then read from the start, so that reading its rows costs nothing more; another (a
+    workbook) has its first rows held back and replayed."""
     scan = DateScan()
-    _scan(scan, held, dated)
-    if scan.evidence is None and scan.numeric and len(held) == SCAN_ROWS and fp.seekable():
-        _scan(scan, rows, dated)  # the rest of the file, then read it again after the held rows
+    if fp.seekable():
+        with contextlib.suppress(csv.Error):  # broken quoting: the reading pass reports it at its line
+            _scan(scan, ((reader.line_num, row) for row in reader), dated, whole=False)
         fp.seek(0)
         reader = csv.reader(fp, strict=True)
-        ended[0] = 0
-        rows = _numbered(reader, ended)
-        for _ in range(1 + len(held)):
-            next(rows)
+        next(reader, None)
+    else:
+        reader = _Replay(reader)
+        _scan(scan, reader.hold(SCAN_ROWS), dated, whole=True)  # a csv.Error here: at the held rows
     counts = bad_rows.current
     counts.date_order, counts.date_order_why = decide(scan, source)
-    convert = DateColumn(counts.date_order, scan.evidence) if scan.numeric else None
-    return itertools.chain(held, rows), convert
+    return reader, DateColumn(counts.date_order, scan.evidence) if scan.numeric else None
 
 
-def _scan(scan: DateScan, rows: Iterable[tuple[int, list[str]]], dated: list[tuple[int, str]]) -> None:
-    """Show the date columns' values to ``scan`` until it has decided."""
-    for line, row in rows:
+def _scan(scan: DateScan, rows: Iterable[tuple[int, list[str]]], dated: list[tuple[int, str]], *, whole: bool) -> None:
+    """Show the date columns' values to ``scan`` until it has decided; past ``SCAN_ROWS`` rows
+    only while the values seen hold day/month numbers that did not decide (unless ``whole``)."""
+    for number, (line, row) in enumerate(rows):
+        if not whole and number >= SCAN_ROWS and not scan.numeric:
+            return
         for index, _ in dated:
             if index < len(row) and scan.see(row[index], line):
                 return
+
+
+class _Replay:
+    """A CSV reader whose first rows were read ahead: it gives them again, then the rest, with
+    ``line_num`` as the reader had it after each."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._held: list[tuple[list[str], int]] = []
+        self.line_num = reader.line_num
+
+    def hold(self, count: int) -> list[tuple[int, list[str]]]:
+        """Read ``count`` rows ahead: (line, row) for each."""
+        for row in itertools.islice(self._reader, count):
+            self._held.append((row, self._reader.line_num))
+        ahead = [(line, row) for row, line in self._held]
+        self._held.reverse()  # popped from the end
+        return ahead
+
+    def __iter__(self) -> _Replay:
+        return self
+
+    def __next__(self) -> list[str]:
+        if self._held:
+            row, self.line_num = self._held.pop()
+            return row
+        row = next(self._reader)
+        self.line_num = self._reader.line_num
+        return row
 
 
 def _columns(header: list[str], spec: TableSpec, name: str, bad_rows: BadRows) -> dict[str, int]:
