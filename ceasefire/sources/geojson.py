@@ -12,6 +12,7 @@ order for the whole file (``datecolumns``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -73,11 +74,13 @@ _REQUIRED = {
 def read_geojson(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
     """Incidents from a GeoJSON FeatureCollection of points, in file order."""
     text = fp.read().removeprefix("\ufeff")
-    features = list(_features(text, name))
+    members, features = _collection(text, name)
+    if members.get("type") != "FeatureCollection" or "features" not in members:
+        raise InputError(f"{name}:1: not a GeoJSON FeatureCollection with a features array")
     scheme = _scheme_of(features)
-    convert = _date_order(features, scheme, bad_rows)
+    convert = _date_order(text, features, scheme, bad_rows)
     counts = bad_rows.current
-    for number, (line, feature) in enumerate(features, start=1):
+    for number, (line, feature) in enumerate(_lines(text, features), start=1):
         try:
             fields = _fields(feature, scheme)
             if convert is not None:
@@ -121,21 +124,24 @@ def _scheme_of(features: list[tuple[int, Any]]) -> _Scheme:
     return UCDP_SCHEME if ucdp >= 2 and ucdp > acled else ACLED_SCHEME
 
 
-def _date_order(features: list[tuple[int, Any]], scheme: _Scheme, bad_rows: BadRows) -> DateColumn | None:
+def _date_order(text: str, features: list[tuple[int, Any]], scheme: _Scheme, bad_rows: BadRows) -> DateColumn | None:
     """The day/month order of the date properties: as for CSV files, the first ``SCAN_ROWS``
     features decide, or all of them when those hold day/month numbers that do not."""
     scan = DateScan()
     dates = frozenset(scheme.dates)
-    for number, (line, feature) in enumerate(features):
+    for number, (offset, feature) in enumerate(features):
         if number == SCAN_ROWS and not scan.numeric:
             break
         decided = any(
-            scan.see(value, line)
+            scan.see(value, offset)  # the offset for now: the line is counted for the evidence only
             for key, value in _properties(feature).items()
             if isinstance(value, str) and key.lower() in dates
         )
         if decided:
             break
+    if scan.evidence is not None:
+        offset = scan.evidence.line
+        scan.evidence = dataclasses.replace(scan.evidence, line=text.count("\n", 0, offset) + 1)
     counts = bad_rows.current
     counts.date_order, counts.date_order_why = decide(scan, "geojson" if scheme.source == "acled" else "ucdp")
     return DateColumn(counts.date_order, scan.evidence) if scan.numeric else None
@@ -203,11 +209,9 @@ def _json_type(value: Any) -> str:
     return names.get(type(value), "number")
 
 
-def _features(text: str, name: str) -> Iterator[tuple[int, Any]]:
-    """(line, feature) for each member of the top-level "features" array, after checking it."""
-    members, features = _collection(text, name)
-    if members.get("type") != "FeatureCollection" or "features" not in members:
-        raise InputError(f"{name}:1: not a GeoJSON FeatureCollection with a features array")
+def _lines(text: str, features: list[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    """(line, feature) for each (offset, feature) of the features array, lazily: a list of
+    200,000 more tuples would slow every garbage collection while the file is read."""
     line, counted = 1, 0
     for offset, feature in features:
         line += text.count("\n", counted, offset)

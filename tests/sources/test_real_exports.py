@@ -300,3 +300,18 @@ def test_bad_rows_by_reason_in_skip_mode() -> None:
     assert len(list(read_events("e.csv", bad_rows))) == 2
     assert bad_rows.files[0].bad_rows_by_reason == {"latitude: … is out of range": 2}
     assert json.dumps(bad_rows.files[0].inputs())  # JSON-ready
+
+
+def test_geojson_dates_follow_one_order_for_the_file() -> None:
+    def feature(n: int, date: str) -> str:
+        properties = {"event_id_cnty": f"G{n}", "event_date": date, "event_type": "Battles", "actor1": "Army"}
+        return json.dumps(
+            {"type": "Feature", "properties": properties, "geometry": {"type": "Point", "coordinates": [36.9, 36.1]}}
+        )
+
+    dates = ["03/08/2020", "14/08/2020 00:00:00", "05/08/2020"]
+    features = ",\n".join(feature(n, d) for n, d in enumerate(dates))
+    Path("p.geojson").write_text(f'{{"type": "FeatureCollection", "features": [\n{features}\n]}}\n')
+    incidents, bad_rows = read("p.geojson")
+    assert [i.date for i in incidents] == [dt.date(2020, 8, 3), dt.date(2020, 8, 14), dt.date(2020, 8, 5)]
+    assert bad_rows.files[0].date_order_why == "'14/08/2020 00:00:00' at line 3 can only be day-first"
