@@ -266,8 +266,8 @@ def _read(detected: Detected, bad_rows: BadRows) -> Iterator[Incident]:
         raise InputError(
             f"{name}: not {detected.encoding} text ({error.reason}): save it as UTF-8, or name its encoding with --encoding"
         ) from None
-    except OSError as error:
-        raise InputError(f"{name}: cannot read the file: {error.strerror}") from None
+    except (OSError, EOFError, zipfile.BadZipFile) as error:  # gzip and zip: damaged or truncated data
+        raise InputError(f"{name}: cannot read the file: {getattr(error, 'strerror', None) or error}") from None
 
 
 def _text(detected: Detected) -> TextIO:
