@@ -9,12 +9,20 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ceasefire.sources import BadRows, read_events
 
 HEADER = "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,country,location,latitude,longitude,geo_precision,notes,fatalities"
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the files a test writes stay out of the work tree
+
+
 TIMES = ("", " 00:00", " 00:00:00", " 12:00:00 AM")
 DAYS = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2025, 12, 31))
 

@@ -21,6 +21,11 @@ from ceasefire.sources.vocabulary import acled_spellings, cameo_roots, ucdp_code
 EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the files a test writes stay out of the work tree
+
+
 def read(path: Path | str, **options: str) -> tuple[list, BadRows]:  # type: ignore[type-arg]
     bad_rows = BadRows()  # strict: only really broken rows may stop it
     return list(read_events(path, bad_rows, **options)), bad_rows
