@@ -7,15 +7,27 @@
     ├── InputError                 an events file cannot be read (FILE:LINE: message)
     │   └── FormatNotRecognized    a file's content matches no known events format
     ├── UsageError                 options that contradict each other (e.g. --from after --to)
+    ├── RowError                   one field of one row is unusable (ceasefire.sources.rows); readers
+    │                              turn it into an InputError with FILE:LINE, or skip the row
+    ├── DocumentError              a stored document (finding, clock, run summary) has an unknown schema
     ├── LogError                   a log entry, proof, checkpoint or receipt fails (ceasefire.ledger)
-    └── StoreError                 a database, key file or evidence folder is unusable (ceasefire.store)
-        └── AppendOnlyError        an update or delete of an append-only row was refused
+    ├── StoreError                 a database, key file or evidence folder is unusable (ceasefire.store)
+    │   ├── AppendOnlyError        an update or delete of an append-only row was refused
+    │   ├── UnknownRecord          no such record, or none the caller may see
+    │   ├── IdempotencyMismatch    an Idempotency-Key used again for a different request
+    │   └── BatchRolledBack        a batch of reports failed and none of it was stored
+    ├── BulletinError              a bulletin cannot be made: no run, bad date (ceasefire.bulletin)
+    │   └── OutsideRun             the day asked for lies outside the run's days
+    └── Problem                    an API answer other than success, with its HTTP status
+                                   (ceasefire.api.problems, the web edge's own error)
 
-``LogError`` and ``StoreError`` are defined beside their packages, so that importing this module
-never imports them.
+The root, AgreementError, InputError, FormatNotRecognized, UsageError and DocumentError are defined here; the others live beside the package that
+raises them, so that importing this module never imports those packages. ``tests/test_error_tree.py``
+keeps this drawing complete: every exception class of the package appears in it, under its parent.
 
 Messages say what failed, where, and how to fix it. No HTTP status codes live here: the CLI maps
-every ``CeasefireError`` to exit code 2 and its message; a web edge maps them to problem+json.
+every ``CeasefireError`` to exit code 2 and its message; the web edge maps them to problem+json
+(``ceasefire.api.problems``), and only its own ``Problem`` carries a status.
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ from collections.abc import Sequence
 __all__ = [
     "AgreementError",
     "CeasefireError",
+    "DocumentError",
     "FormatNotRecognized",
     "InputError",
     "UsageError",
@@ -58,3 +71,8 @@ class FormatNotRecognized(InputError):
 
 class UsageError(CeasefireError):
     """Command options that cannot be honoured together."""
+
+
+class DocumentError(CeasefireError):
+    """A document (a stored finding, clock or run summary) is of a schema version this code
+    does not read; the message names it and says to upgrade."""

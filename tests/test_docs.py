@@ -1,7 +1,10 @@
-"""Documentation keeps up with the code: every command, rule kind and option is documented."""
+"""Documentation keeps up with the code: every command, rule kind, option and dependency is documented."""
 
 from __future__ import annotations
 
+import json
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -34,3 +37,23 @@ def test_every_rule_kind_is_documented(kind: str) -> None:
 def test_readme_shows_the_two_commands() -> None:
     readme = (DOCS.parent / "README.md").read_text()
     assert "make demo" in readme and "make test" in readme
+
+
+def _documented_packages() -> set[str]:
+    """The names in the first column of docs/dependencies.md's tables (``a, b``, extras and notes dropped)."""
+    names = set()
+    for line in (DOCS / "dependencies.md").read_text().splitlines():
+        if line.startswith("| ") and not line.startswith(("| package", "|---")):
+            cell = line.split("|")[1].replace("\\[binary\\]", "").replace("(dev)", "")
+            names.update(name.strip().lower() for name in cell.split(","))
+    return names
+
+
+def test_every_dependency_is_explained() -> None:
+    project = tomllib.loads((DOCS.parent / "pyproject.toml").read_text())["project"]
+    pins = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    python = {re.split(r"[\[=<>~! ;]", pin, maxsplit=1)[0].lower() for pin in pins}
+    web = json.loads((DOCS.parent / "web" / "package.json").read_text())
+    javascript = {*web.get("dependencies", {}), *web.get("devDependencies", {})}
+    missing = sorted((python | javascript) - _documented_packages())
+    assert not missing, f"docs/dependencies.md does not explain: {missing}"

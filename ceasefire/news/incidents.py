@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ceasefire.model import Incident
-from ceasefire.news.actors import ActorMention, find_actors
+from ceasefire.news.actor_mentions import ActorMention, find_actors
 from ceasefire.news.casualties import Count, count_dead, toll
 from ceasefire.news.dates import DateMention, find_dates
 from ceasefire.news.events import TriggerMention, find_triggers, main_trigger
@@ -31,7 +31,7 @@ __all__ = ["NewsIncident", "extract_incidents", "incidents_of", "to_model"]
 _LEAD_SENTENCES = 6
 _MAX_OTHERS = 5
 _DATELINE_CHARS = 300
-_RADIUS_M = {1: 0.0, 2: 5_000.0, 3: 25_000.0}  # the discs MISSION.md gives precision levels 2 and 3
+_RADIUS_M = {1: 0.0, 2: 5_000.0, 3: 25_000.0}  # the discs docs/contracts.md gives levels 2 and 3
 _SPAN_DAYS = {1: 0, 2: 6, 3: 30}
 
 

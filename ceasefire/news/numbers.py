@@ -1,7 +1,7 @@
 """Numbers as news text writes them: "12", "1,300", "twenty-five", "a dozen", "dozens".
 
-``parse_number`` reads one written number; ``number_at`` reads the longest number that starts at
-a token of a word list, so that "one hundred and twenty" is one number, not three. Vague
+``number_at`` reads the longest number that starts at a token of a word list, so that "one
+hundred and twenty" is one number, not three. Vague
 quantities ("dozens", "several") take ACLED's conventional values from
 ``lexicon/casualties.yaml``.
 """
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ceasefire.news import lexicon
 
-__all__ = ["number_at", "parse_number", "vague_numbers"]
+__all__ = ["number_at", "vague_numbers"]
 
 _UNITS = {
     w: i
@@ -65,15 +65,6 @@ def _word_value(word: str) -> int | None:
     if len(parts) == 1:
         return _UNITS.get(parts[0], _TENS.get(parts[0]))
     return None
-
-
-def parse_number(text: str) -> int | None:
-    """The value of one written number ("1,300", "forty-two", "two hundred"), else None."""
-    words = text.replace(" and ", " ").split()
-    if not words:
-        return None
-    value, _ = _read(words)
-    return value if _ == len(words) else None
 
 
 def number_at(words: Sequence[str], start: int) -> tuple[int, int] | None:

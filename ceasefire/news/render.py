@@ -1,4 +1,4 @@
-"""JSON and CSV renderings of extracted incidents and claims (the MISSION.md contracts)."""
+"""JSON and CSV renderings of extracted incidents and claims (the contracts of docs/contracts.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from ceasefire.news.claims import NewsClaim
+from ceasefire.model import NewsClaim
 from ceasefire.news.incidents import NewsIncident
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Who broke the promise: attribution of every incident for one set of bound parties.
 
-The semantics are MISSION.md's, written out in docs/rules.md ("Attribution"):
+The semantics are fixed in docs/contracts.md and written out in docs/rules.md ("Attribution"):
 
 * One-sided events (explosions/remote violence, violence against civilians, strategic
   developments, territory changes): side 1 (``actor1`` and its associated actors) is the

@@ -9,7 +9,6 @@
     engine.py       cut the inputs into partitions, run them in-process or on Dask, reduce
     dask_engine.py  the Dask distributed client (a given scheduler, or a local cluster)
     convert.py      event files -> Parquet, streaming (``ceasefire convert``)
-    cli.py          the ``convert`` command
 
 Findings, clocks and summaries equal those of ``pipeline.verify_table`` on the same incidents:
 every finding depends on its own incident only, and clocks sum per-day counts

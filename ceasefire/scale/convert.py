@@ -28,7 +28,6 @@ from ceasefire.table import FIELDS
 __all__ = ["BATCH", "convert", "incident_batches", "incidents_to_arrow"]
 
 BATCH = 200_000  # incidents per row group
-_DATES = ("date", "date_end", "date_reported")
 
 
 def incidents_to_arrow(incidents: Sequence[Incident]) -> pa.Table:

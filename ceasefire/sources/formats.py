@@ -35,7 +35,7 @@ from ceasefire.sources.rows import BadRows
 from ceasefire.sources.tables import column_name
 from ceasefire.sources.ucdp import read_ucdp
 
-__all__ = ["FORMATS", "READERS", "Detected", "detect", "detect_format", "iter_files", "read_events"]
+__all__ = ["EVENT_FORMATS", "READERS", "Detected", "detect", "detect_format", "iter_files", "read_events"]
 
 FilePath = str | os.PathLike[str]
 Reader = Callable[[TextIO, str, BadRows], Iterator[Incident]]
@@ -46,7 +46,7 @@ READERS: dict[str, Reader] = {
     "gdelt": read_gdelt,
     "geojson": read_geojson,
 }
-FORMATS = tuple(READERS)  # text formats; detect_format also answers "parquet" (ceasefire.scale)
+EVENT_FORMATS = tuple(READERS)  # text formats; detect_format also answers "parquet" (ceasefire.scale)
 SNIFF_BYTES = 65536
 # Columns only one source's header has; two of them are enough to tell the source.
 MARKERS = {
@@ -97,7 +97,7 @@ class Detected:
 
 
 def detect_format(path: FilePath) -> str:
-    """The file's format, one of FORMATS (or "parquet"), from its content; else ``FormatNotRecognized``."""
+    """The file's format, one of EVENT_FORMATS (or "parquet"), from its content; else ``FormatNotRecognized``."""
     name = os.fspath(path)
     if os.path.isdir(name) or _head(name).startswith(PARQUET_MAGIC):
         return _parquet(name)

@@ -2,7 +2,7 @@
 
 Every source codes precision its own way; ``PLACE_PRECISION`` is the one table that turns a
 source's place code into the radius of the disc the event may have happened in. The radii for
-ACLED levels 2 and 3 are the minimums MISSION.md fixes (5 km and 25 km); docs/inputs.md repeats
+ACLED levels 2 and 3 are the minimums docs/contracts.md fixes (5 km and 25 km); docs/inputs.md repeats
 the table for readers.
 
 An ``Incident`` keeps the source's own code in ``geo_precision`` (so GDELT's 1 means "country")

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NoReturn
 
-from ceasefire.errors import InputError
+from ceasefire.errors import CeasefireError, InputError
 
 __all__ = ["MAX_MESSAGES", "BadRows", "FileCounts", "NoPlace", "RowError", "fail_file", "reason_of"]
 
@@ -32,7 +32,7 @@ _PLACE = re.compile(r"^.*?:\d+: (?:feature \d+: )?")  # "FILE:LINE: " and GeoJSO
 _LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"|(?<!\w)-?\d[\d.,:/\-]*")
 
 
-class RowError(ValueError):
+class RowError(CeasefireError):
     """One field of one row is unusable; ``str()`` names the column first: ``column: problem``."""
 
     def __init__(self, column: str, problem: str) -> None:

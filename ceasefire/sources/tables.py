@@ -29,10 +29,9 @@ from ceasefire.model import Incident
 from ceasefire.sources.datecolumns import DateColumn, DateScan, decide
 from ceasefire.sources.rows import BadRows, NoPlace, RowError, fail_file
 
-__all__ = ["EXTRA_COLUMNS", "TableSpec", "column_name", "read_table"]
+__all__ = ["SCAN_ROWS", "TableSpec", "column_name", "read_table"]
 
-EXTRA_COLUMNS = ("weapon", "attacker")  # honoured in any format that has a header
-SCAN_ROWS = 2_000  # rows held back to decide the date order before the first is read
+SCAN_ROWS = 2_000  # rows scanned to decide the date order before the first is read
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class TableSpec:
     required: tuple[tuple[str, ...], ...]  # each entry: one of these names must be present
     defaults: Mapping[str, str] = field(default_factory=dict)  # for absent columns; else ""
     aliases: Mapping[str, str] = field(default_factory=dict)  # old name -> current name
-    source: str = ""  # the format's key in FORMATS, for its date convention
+    source: str = ""  # the format's key in EVENT_FORMATS, for its date convention
     dates: tuple[str, ...] = ()  # date columns: day/month order decided per file
 
     def needs(self) -> str:

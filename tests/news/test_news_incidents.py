@@ -147,5 +147,5 @@ def test_to_model_widens_imprecise_dates_and_places(fast_nlp: Any) -> None:
     main = _main(fast_nlp, CAR_BOMB)  # "last week": precision 2
     incident = to_model(main, 1)
     assert incident is not None and incident.source == "news"
-    assert (incident.date, incident.last_date) == (dt.date(2017, 2, 27), dt.date(2017, 3, 5))
+    assert (incident.date, incident.date_end) == (dt.date(2017, 2, 27), dt.date(2017, 3, 5))
     assert incident.radius_m == {1: 0.0, 2: 5000.0, 3: 25000.0}[main.geo_precision]

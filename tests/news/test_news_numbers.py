@@ -5,24 +5,24 @@ from __future__ import annotations
 import pytest
 
 from ceasefire.news.casualties import count_dead, toll
-from ceasefire.news.numbers import parse_number
+from ceasefire.news.numbers import number_at
 
 NUMBERS = [
-    ("digits", "12", 12),
-    ("thousands", "1,300", 1300),
-    ("word", "seven", 7),
-    ("hyphenated", "twenty-five", 25),
-    ("hundred-and", "one hundred and twenty", 120),
-    ("thousands-words", "two thousand three hundred", 2300),
-    ("a-dozen", "a dozen", 12),
+    ("digits", "12", (12, 1)),
+    ("thousands", "1,300", (1300, 1)),
+    ("word", "seven", (7, 1)),
+    ("hyphenated", "twenty-five", (25, 1)),
+    ("hundred-and", "one hundred and twenty", (120, 4)),
+    ("thousands-words", "two thousand three hundred", (2300, 4)),
+    ("a-dozen", "a dozen", (12, 2)),
     ("not-a-number", "several", None),
-    ("mixed", "twelve apples", None),
+    ("stops-at-the-number", "twelve apples", (12, 1)),
 ]
 
 
-@pytest.mark.parametrize(("text", "value"), [n[1:] for n in NUMBERS], ids=[n[0] for n in NUMBERS])
-def test_parse_number(text: str, value: int | None) -> None:
-    assert parse_number(text) == value
+@pytest.mark.parametrize(("text", "found"), [n[1:] for n in NUMBERS], ids=[n[0] for n in NUMBERS])
+def test_number_at_reads_the_longest_number(text: str, found: tuple[int, int] | None) -> None:
+    assert number_at(text.split(), 0) == found
 
 
 TOLLS = [

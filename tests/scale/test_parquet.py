@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -16,14 +17,20 @@ from typer.testing import CliRunner
 from ceasefire.agreement import load_agreement
 from ceasefire.cli import app
 from ceasefire.errors import InputError
-from ceasefire.formats import render_text
-from ceasefire.pipeline import verify
+from ceasefire.formats import render
+from ceasefire.pipeline import Verification, verify
 from ceasefire.scale.convert import convert
 from ceasefire.sources import BadRows, detect_format, read_events
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "syria-2016-09"
 AGREEMENT = EXAMPLE / "agreement.yaml"
 EVENTS = EXAMPLE / "incidents.csv"
+
+
+def render_text(v: Verification, fmt: str) -> str:
+    out = io.StringIO()
+    render(v, fmt, out)
+    return out.getvalue()
 
 
 def as_json(paths: list[Path], **options: object) -> dict[str, object]:

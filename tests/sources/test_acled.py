@@ -219,7 +219,7 @@ def test_imprecise_dates_keep_the_reported_date() -> None:
         "A3,2016-09-21,1,Battles,X,36.2,37.1\n"
     )
     got = list(read_acled(io.StringIO(text), "t.csv", BadRows()))
-    assert [(i.date.day, i.last_date.day, (i.date_reported or i.date).day) for i in got] == [
+    assert [(i.date.day, (i.date_end or i.date).day, (i.date_reported or i.date).day) for i in got] == [
         (18, 24, 21),
         (1, 30, 21),
         (21, 21, 21),

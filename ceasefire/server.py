@@ -1,0 +1,124 @@
+"""The ASGI app: ``create_app(Settings(db=...))`` -> FastAPI, served by ``ceasefire serve``.
+
+The one module that joins the REST API (``ceasefire.api``) and the dashboard (``ceasefire.web``):
+the dashboard builds on the API, so the API never imports it. Routes live with their concept (``reports``, ``log``, ``findings``) under ``/api/v1``; the
+OpenAPI document is ``/api/v1/openapi.json``. The app opens the store once before serving:
+pending migrations are applied and the log key must be usable, so a bad ``--db`` or key fails
+at start with one line, not at the first request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import anyio.to_thread
+from fastapi import FastAPI
+
+from ceasefire.api import (
+    admin,
+    agreements,
+    bulletin,
+    cases,
+    claims,
+    evidence,
+    exports,
+    findings,
+    incidents,
+    log,
+    problems,
+    reports,
+    runs,
+)
+from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
+from ceasefire.api.reports import InFlight
+from ceasefire.api.state import RateLimiter, Settings, StorePool
+from ceasefire.api.writer import ReportWriter
+from ceasefire.store import StoreError
+from ceasefire.web import PAGE_MODULES, pages
+
+__all__ = ["PREFIX", "create_app"]
+
+PREFIX = "/api/v1"
+_ERRORS = {
+    401: "no valid bearer token",
+    403: "the role may not do this",
+    404: "not found or not yours to see",
+    422: "invalid request: `errors` names each field",
+    429: "rate limit of the token reached",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": text, "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}
+    for status, text in _ERRORS.items()
+}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The app over ``settings.db`` (StoreError when the database cannot be served)."""
+    pool = StorePool(settings, settings.connections)
+    _prepare(pool)
+    writer = ReportWriter(pool.open)  # submissions: group commit on a store of its own
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with anyio.create_task_group() as tasks:
+            if settings.checkpoint_every > 0:
+                tasks.start_soon(_sign_periodically, pool, settings.checkpoint_every)
+            yield
+            tasks.cancel_scope.cancel()
+        await anyio.to_thread.run_sync(writer.close)  # writes what is queued, then stops
+        pool.close()
+
+    app = FastAPI(
+        title="ceasefire",
+        version="1",
+        summary="Reports, findings and the tamper-evident log of a ceasefire.",
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.pool, app.state.in_flight, app.state.settings = pool, InFlight(), settings
+    app.state.limiter = RateLimiter(settings.rate_per_minute, settings.burst)
+    app.state.writer = writer
+    problems.install(app)
+    api_routers = (
+        reports.router,
+        evidence.router,
+        log.router,
+        findings.router,
+        incidents.router,
+        claims.router,
+        cases.router,
+        runs.router,
+        agreements.router,
+        admin.router,
+    )
+    for router in api_routers:
+        app.include_router(router, prefix=PREFIX, responses=ERROR_RESPONSES)
+    for router in (bulletin.router, exports.router):  # at the root: /bulletin/..., /export/...
+        app.include_router(router, responses=ERROR_RESPONSES)
+    pages.install(app, PAGE_MODULES)  # the dashboard (HTML pages, their JSON twins, /static)
+    return app
+
+
+async def _sign_periodically(pool: StorePool, seconds: float) -> None:
+    """A signed checkpoint every ``seconds`` while serving, even when nothing was written: its
+    fresh timestamp shows parties the log was live and unchanged (writes sign their own too)."""
+    while True:
+        await anyio.sleep(seconds)
+        async with pool.borrow() as store:
+            await anyio.to_thread.run_sync(store.checkpoint)
+
+
+def _prepare(pool: StorePool) -> None:
+    """Apply pending migrations and check the log key, on a store the pool then keeps."""
+    with pool.store() as store:
+        if not store.migrations():
+            raise StoreError(f"{store.url}: not a ceasefire database; create it with `ceasefire init`")
+        store.migrate()
+        store.ensure_log_key(create=False)
+        if store.current_agreement() is None:
+            raise StoreError(f"{store.url}: no agreement stored yet; run `ceasefire init` first")

@@ -1,0 +1,201 @@
+"""What the store's CLI commands do, as functions the API can call too: orchestration above the
+store (it joins the store with the sources, the pipeline and the news reader).
+
+``init_database`` stores an agreement (a new version when it changed), ``import_events`` reads
+event files with the same readers as ``verify`` (every file is read in full before anything is
+written, so a bad row stores nothing), stores each new file, then ``verify_stored`` re-verifies
+every stored incident with the current agreement version and records the run. Each ends with a
+signed checkpoint, so the log is always signed up to its last write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ceasefire.actor_resolution import AliasResolver
+from ceasefire.ledger import Checkpoint
+from ceasefire.model import REPORT_PREFIX, Incident
+from ceasefire.pipeline import Intake, Verification, verify_table
+from ceasefire.service.bundles import load_bundle, read_bundle
+from ceasefire.sources import BadRows, detect_format, read_events
+from ceasefire.store import SQLStore
+from ceasefire.store.errors import StoreError
+from ceasefire.store.protocol import (
+    AgreementVersion,
+    ImportRecord,
+    NewsImportRecord,
+    ReportRecord,
+    ReportScope,
+    RunRecord,
+)
+from ceasefire.table import IncidentTable
+
+__all__ = [
+    "Imported",
+    "Initialized",
+    "all_reports",
+    "import_events",
+    "import_news",
+    "init_database",
+    "report_incident",
+    "verify_stored",
+]
+
+
+@dataclass(frozen=True)
+class Initialized:
+    version: AgreementVersion
+    created: bool  # False: the agreement was already the current version
+    migrations: list[str]
+    checkpoint: Checkpoint
+
+
+@dataclass
+class Imported:
+    imports: list[ImportRecord] = field(default_factory=list)
+    run: RunRecord | None = None
+    verification: Verification | None = None
+    checkpoint: Checkpoint | None = None
+
+
+def init_database(store: SQLStore, agreement: Path) -> Initialized:
+    """Migrate, make the log key on first use, store the agreement; sign a checkpoint."""
+    _, bundle = read_bundle(agreement)  # validates first: a bad agreement writes nothing
+    applied = store.migrate()
+    store.ensure_log_key(create=True)
+    version, created = store.add_agreement(bundle)
+    return Initialized(version, created, applied, store.checkpoint())
+
+
+def import_events(
+    store: SQLStore, paths: Sequence[Path], *, encoding: str | None = None, sheet: str | None = None
+) -> Imported:
+    """Store each events file not stored before, then re-verify everything (one run);
+    ``encoding`` and ``sheet`` as for ``pipeline.verify``."""
+    _ready(store)
+    read = [(path, fmt, incidents) for path, fmt, incidents in _read_all(paths, encoding, sheet)]
+    done = Imported()
+    for path, fmt, incidents in read:
+        done.imports.append(store.add_import(path, fmt, incidents))
+    done.run = _up_to_date_run(store)
+    if done.run is None:
+        done.verification, done.run = verify_stored(store)
+    done.checkpoint = store.checkpoint()
+    return done
+
+
+def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
+    """Verify every stored incident (first of each id, in import order) and the latest version
+    of every submitted report (as incident ``report-ID``) with the current agreement version, and
+    record the run with its findings. Who may see a report's findings is the API's business
+    (``api.findings.visible_findings``)."""
+    version = _ready(store)
+    agreement = load_bundle(version.bundle)
+    resolver = AliasResolver(agreement)
+    intake = Intake(files=[record.name for record in store.imports()])
+    stored = itertools.chain(store.incidents(), (report_incident(r) for r in all_reports(store)))
+    table = IncidentTable.from_incidents(_first_of_each_id(stored, intake), resolver)
+    verification = verify_table(agreement, table, resolver, intake=intake)
+    run = store.add_run(version, len(table), verification.summary(), verification.finding_objects())
+    return verification, run
+
+
+EVERY_REPORT = ReportScope(everything=True)
+
+
+def all_reports(store: SQLStore, scope: ReportScope = EVERY_REPORT) -> Iterator[ReportRecord]:
+    """The latest version of every stored report ``scope`` sees (default: all), by id."""
+    page, offset = 500, 0
+    while True:
+        records, total = store.reports(scope, limit=page, offset=offset)
+        yield from records
+        offset += page
+        if offset >= total:
+            return
+
+
+def report_incident(report: ReportRecord) -> Incident:
+    """A submitted report as an incident: its own coordinates (exact), date and actors."""
+    sub = report.submission
+    return Incident(
+        id=f"{REPORT_PREFIX}{report.id}",
+        source="report",
+        date=dt.date.fromisoformat(sub.occurred_on),
+        lat=sub.lat,
+        lon=sub.lon,
+        event_type=sub.event_type,
+        sub_event_type=sub.sub_event_type,
+        actor1=sub.actor1,
+        actor2=sub.actor2,
+        weapon=sub.weapon,
+        fatalities=sub.fatalities,
+        location=sub.title,
+        notes=sub.description,
+        source_name="; ".join(name for name, _ in sub.sources),
+        file=f"report {report.id} version {report.version}",
+    )
+
+
+def _up_to_date_run(store: SQLStore) -> RunRecord | None:
+    """The latest run when nothing was stored since it (same agreement version, no newer import):
+    importing the same files again is then a no-op."""
+    runs, imports, version = store.runs(), store.imports(), store.current_agreement()
+    if not runs or version is None or runs[-1].agreement_version != version.version:
+        return None
+    if imports and imports[-1].log_index > runs[-1].log_index:
+        return None
+    return runs[-1]
+
+
+def _ready(store: SQLStore) -> AgreementVersion:
+    store.ensure_log_key(create=False)
+    version = store.current_agreement()
+    if version is None:
+        raise StoreError(f"{store.url}: no agreement stored yet; run `ceasefire init` first")
+    return version
+
+
+def _read_all(
+    paths: Sequence[Path], encoding: str | None = None, sheet: str | None = None
+) -> Iterator[tuple[Path, str, list[Incident]]]:
+    """Every file read in full (InputError at the first bad row) before any is yielded."""
+    read = [
+        (path, detect_format(path), list(read_events(path, BadRows(), encoding=encoding, sheet=sheet)))
+        for path in paths
+    ]
+    yield from read
+
+
+def _first_of_each_id(incidents: Iterable[Incident], intake: Intake) -> Iterator[Incident]:
+    seen: set[str] = set()
+    for incident in incidents:
+        if incident.id in seen:
+            intake.duplicates += 1
+            continue
+        seen.add(incident.id)
+        yield incident
+
+
+def import_news(store: SQLStore, paths: Sequence[Path]) -> list[NewsImportRecord]:
+    """Store each news article not stored before with the claims extracted from it by the
+    current agreement version (each claim logged); every file is read before any is stored.
+    Claims are judged when read (``GET /claims``), so no verification run is made."""
+    from ceasefire.news.claims import extract_claims
+    from ceasefire.news.text import read_article
+
+    version = _ready(store)
+    agreement = load_bundle(version.bundle)
+    near = agreement.effective.date()  # datelines without a year: the year nearest the agreement
+    articles = [read_article(path, near) for path in paths]
+    done = []
+    for path, article in zip(paths, articles, strict=True):
+        found = store.find_news(hashlib.sha256(path.read_bytes()).hexdigest())
+        claims = [] if found else list(extract_claims(agreement, [article]))  # again: a no-op
+        done.append(store.add_news(path, article.published, version.version, claims))
+    store.checkpoint()
+    return done
