@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import json
 import shutil
 import zipfile
@@ -267,7 +268,7 @@ def test_binary_file_is_one_clear_line() -> None:
 
 def test_inputs_section_counts_rows_by_class_per_file() -> None:
     from ceasefire.agreement import load_agreement
-    from ceasefire.formats import render_text, to_json
+    from ceasefire.formats import render, to_json
     from ceasefire.pipeline import verify
 
     agreement = load_agreement(Path(__file__).resolve().parents[2] / "examples" / "syria-2016-09" / "agreement.yaml")
@@ -288,9 +289,11 @@ def test_inputs_section_counts_rows_by_class_per_file() -> None:
         "not_incidents": 2,
         "bad_rows": 0,
     }
+    table = io.StringIO()
+    render(v, "table", table)
     assert (
         "gdelt_v1_mixed.tsv (gdelt, utf-8): 4 incidents, 2 without a place, 2 not incidents, 0 bad rows"
-        in render_text(v, "table")
+        in table.getvalue()
     )
     assert v.intake.encoding_notes() == [f"{EXPORTS / 'ucdp_cp1252.csv'}: read as cp1252"]
 
