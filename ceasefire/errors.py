@@ -10,6 +10,7 @@
     ├── UsageError                 options that contradict each other (e.g. --from after --to)
     ├── RowError                   one field of one row is unusable (ceasefire.sources.rows); readers
     │                              turn it into an InputError with FILE:LINE, or skip the row
+    │   └── NoPlace                the row is an event without coordinates: counted, not an error
     ├── DocumentError              a stored document (finding, clock, run summary) has an unknown schema
     ├── LogError                   a log entry, proof, checkpoint or receipt fails (ceasefire.ledger)
     ├── StoreError                 a database, key file or evidence folder is unusable (ceasefire.store)

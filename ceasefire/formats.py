@@ -64,8 +64,20 @@ def _tail(v: Verification) -> dict[str, Any]:
             "bad_rows": v.intake.bad_row_count,
             "bad_row_messages": v.intake.bad_rows,
             "not_incidents": v.intake.not_incidents,
+            "no_place": v.intake.no_place,
+            "bad_rows_by_reason": _by_reason(v),
+            "by_file": [f.inputs() for f in v.intake.by_file],
         },
     }
+
+
+def _by_reason(v: Verification) -> dict[str, int]:
+    """Bad rows per reason over every file (each file's own counts are in ``by_file``)."""
+    total: dict[str, int] = {}
+    for counts in v.intake.by_file:
+        for reason, n in counts.bad_rows_by_reason.items():
+            total[reason] = total.get(reason, 0) + n
+    return total
 
 
 def _incident_value(v: Verification, row: int, field: str) -> Any:
@@ -106,6 +118,8 @@ def write_table(v: Verification, out: TextIO, width: int = 120) -> None:
         console.print(
             f"Actors matching no alias ({len(names)}): " + "; ".join(names[:12]) + (" …" if len(names) > 12 else "")
         )
+    for counts in v.intake.by_file:
+        console.print(counts.summary(), highlight=False, markup=False, soft_wrap=True)
     if v.intake.bad_row_count:
         console.print(f"Skipped {v.intake.bad_row_count} bad rows (first: {v.intake.bad_rows[0]})")
 

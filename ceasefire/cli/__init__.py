@@ -7,6 +7,7 @@
       options                  options several commands share (--db, --key, --evidence)
       output                   atomic output files, the progress bar
       verify_commands          check, verify
+      inspect_commands         inspect
       news_commands            extract, claims
       store_commands           init, import, token create, log verify, log checkpoint
       scale_commands           convert
@@ -24,6 +25,7 @@ import typer
 from ceasefire.cli import store_commands
 from ceasefire.cli.bulletin_commands import bulletin
 from ceasefire.cli.exits import OneLineErrors
+from ceasefire.cli.inspect_commands import inspect_events
 from ceasefire.cli.news_commands import claims, extract
 from ceasefire.cli.scale_commands import convert
 from ceasefire.cli.serve_commands import demo, serve
@@ -49,6 +51,7 @@ def root() -> None:
 # One line per command, in the order `ceasefire --help` lists them.
 app.command()(check)
 app.command()(verify)
+app.command("inspect")(inspect_events)
 app.command()(extract)
 app.command()(claims)
 app.command()(store_commands.init)

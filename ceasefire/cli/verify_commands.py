@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ceasefire.cli.options import AgreementFile, EventFiles, SkipBadRows
+from ceasefire.cli.options import AgreementFile, EventFiles, Sheet, SkipBadRows, TextEncoding
 from ceasefire.cli.output import emit, progress_bar
 from ceasefire.errors import UsageError
 
@@ -57,6 +57,8 @@ def verify(
     engine: Engine = "local",
     scheduler: Scheduler = None,
     claims: ClaimFiles = None,
+    encoding: TextEncoding = None,
+    sheet: Sheet = None,
 ) -> None:
     """Verify incidents against every obligation of an agreement.
 
@@ -84,7 +86,11 @@ def verify(
             progress=progress,
             engine=engine,
             scheduler=scheduler,
+            encoding=encoding,
+            sheet=sheet,
         )
+    for note in result.intake.encoding_notes():
+        typer.echo(note, err=True)
     if claims:
         attach_claims(result, claims)
     emit(lambda fp: render(result, fmt, fp), out)
