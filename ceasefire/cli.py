@@ -11,10 +11,12 @@ from typing import Annotated
 
 import typer
 
+from ceasefire import EXAMPLES, __version__
 from ceasefire.api import cli as serve_cli
 from ceasefire.bulletin.cli import bulletin
 from ceasefire.clitools import emit, progress_bar
 from ceasefire.errors import CeasefireError, UsageError
+from ceasefire.extras import require_extra
 from ceasefire.news.cli import claims, extract
 from ceasefire.scale.cli import convert
 from ceasefire.store import cli as store_cli
@@ -28,8 +30,19 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ceasefire {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def root() -> None:
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and stop.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
     """Verify compliance with ceasefire agreements (docs/cli.md)."""
 
 
@@ -103,6 +116,10 @@ def verify(
             raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
         if scheduler is not None and engine != "dask":
             raise UsageError("--scheduler: only with --engine dask")
+        if engine == "dask":
+            require_extra("scale", needed_for="--engine dask")
+        if claims:
+            require_extra("news", needed_for="--claims")
         loaded = load_agreement(agreement)
         with progress_bar("reading events") as progress:
             result = run_verify(
@@ -134,7 +151,7 @@ app.command()(convert)
 app.command()(serve_cli.serve)
 app.command()(bulletin)
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "syria-2016-09"
+EXAMPLE = EXAMPLES / "syria-2016-09"
 
 
 @app.command()
@@ -161,8 +178,14 @@ def demo(
     """
     agreement, events = example / "agreement.yaml", example / "incidents.csv"
     if not agreement.exists() or not events.exists():
-        typer.echo(f"{example}: no agreement.yaml and incidents.csv here (run from a source checkout)", err=True)
+        typer.echo(f"{example}: no agreement.yaml and incidents.csv here (--example names a folder that has both)", err=True)
         raise typer.Exit(2)
+    if not no_serve:  # checked first: a missing extra must not stop the demo half-way
+        try:
+            require_extra("server", needed_for="ceasefire demo (serving; --no-serve does without)")
+            require_extra("news", needed_for="ceasefire demo (the news claims; --no-serve does without)")
+        except CeasefireError as error:
+            raise fail(error) from None
     verify(
         agreement,
         [events],

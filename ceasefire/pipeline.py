@@ -18,6 +18,7 @@ import numpy as np
 
 from ceasefire.actors import AliasResolver
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 from ceasefire.findings import FindingTable, materialize
 from ceasefire.model import Agreement, Clock, Finding, Incident
 from ceasefire.rules import evaluate
@@ -86,6 +87,7 @@ def verify(
     if engine not in ("local", "dask"):
         raise UsageError(f"--engine: '{engine}' is not one of local, dask")
     if engine == "dask" or _any_parquet(paths):
+        require_extra("scale", None if engine == "dask" else ("pyarrow",), needed_for="Parquet inputs or --engine dask")
         from ceasefire.scale import verify_partitioned
 
         return verify_partitioned(

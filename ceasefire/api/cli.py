@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ceasefire.errors import CeasefireError, UsageError
+from ceasefire.extras import require_extra
 
 __all__ = ["serve"]
 
@@ -52,8 +53,13 @@ def serve(
 
     Example: ceasefire serve --db syria.db --port 8000
 
-    Exit codes: 0 stopped; 2 the database cannot be served (one line).
+    Exit codes: 0 stopped; 2 the database cannot be served, or the server extra is missing (one line).
     """
+    try:
+        require_extra("server", needed_for="ceasefire serve")
+    except CeasefireError as error:
+        typer.echo(error.lines[0], err=True)
+        raise typer.Exit(2) from None
     import uvicorn
 
     from ceasefire.api.app import create_app

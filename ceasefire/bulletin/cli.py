@@ -14,6 +14,7 @@ import typer
 
 from ceasefire.clitools import emit_bytes
 from ceasefire.errors import CeasefireError, UsageError
+from ceasefire.extras import require_extra
 
 __all__ = ["bulletin"]
 
@@ -42,6 +43,10 @@ def bulletin(
             raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
         if fmt == "pdf" and out is None and sys.stdout.isatty():
             raise UsageError("--format pdf: give --out FILE, or redirect stdout to a file (no PDF on a terminal)")
+        if fmt == "pdf":
+            require_extra("pdf", needed_for="ceasefire bulletin --format pdf")
+        else:
+            require_extra("server", ("jinja2",), needed_for="ceasefire bulletin")
         data = _make(db, date, fmt)
     except CeasefireError as error:
         for line in error.lines:

@@ -9,6 +9,7 @@ import typer
 
 from ceasefire.clitools import progress_bar
 from ceasefire.errors import CeasefireError, UsageError
+from ceasefire.extras import require_extra
 
 __all__ = ["convert"]
 
@@ -30,14 +31,15 @@ def convert(
 
     Exit codes: 0 done; 2 bad input (one line naming file, line or field; nothing written).
     """
-    from ceasefire.scale.convert import convert as run_convert
-
     try:
         if to not in TARGETS:
             raise UsageError(f"--to: '{to}' is not one of {', '.join(TARGETS)}")
+        require_extra("scale", ("pyarrow",), needed_for="ceasefire convert")
         target = out or events[0].with_suffix(".parquet")
         if target.resolve() in {e.resolve() for e in events}:
             raise UsageError(f"--out {target}: would overwrite an input; name another file")
+        from ceasefire.scale.convert import convert as run_convert
+
         with progress_bar("converting") as progress:
             written, bad_rows = run_convert(events, target, skip_bad_rows=skip_bad_rows, progress=progress)
     except CeasefireError as error:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ceasefire.extras import require_extra
 from ceasefire.store.database import Row, Transactions, Value
 from ceasefire.store.errors import AppendOnlyError, StoreError
 
@@ -37,10 +38,9 @@ class PostgresDatabase(Transactions):
     dialect = "postgres"
 
     def __init__(self, url: str) -> None:
-        try:
-            import psycopg
-        except ImportError:  # pragma: no cover - psycopg is a dependency
-            raise StoreError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'") from None
+        require_extra("server", ("psycopg",), needed_for="a postgresql:// database")
+        import psycopg
+
         self.url = redact(url)
         try:
             self._conn = psycopg.connect(url, autocommit=True)
