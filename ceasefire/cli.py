@@ -178,7 +178,9 @@ def demo(
     """
     agreement, events = example / "agreement.yaml", example / "incidents.csv"
     if not agreement.exists() or not events.exists():
-        typer.echo(f"{example}: no agreement.yaml and incidents.csv here (--example names a folder that has both)", err=True)
+        typer.echo(
+            f"{example}: no agreement.yaml and incidents.csv here (--example names a folder that has both)", err=True
+        )
         raise typer.Exit(2)
     if not no_serve:  # checked first: a missing extra must not stop the demo half-way
         try:

@@ -54,9 +54,7 @@ def require_extra(extra: str, modules: Sequence[str] | None = None, *, needed_fo
         raise ValueError(f"unknown extra {extra!r} (known: {', '.join(EXTRAS)})")
     missing = [name for name in (EXTRAS[extra] if modules is None else modules) if not _installed(name)]
     if missing:
-        raise MissingExtra(
-            f"{needed_for} needs {', '.join(missing)}, not installed: pip install 'ceasefire[{extra}]'"
-        )
+        raise MissingExtra(f"{needed_for} needs {', '.join(missing)}, not installed: pip install 'ceasefire[{extra}]'")
 
 
 def _installed(module: str) -> bool:
