@@ -8,10 +8,11 @@ would run it.
 - every extra (``ceasefire[all]``): the demo builds its database, and ``ceasefire serve`` on it
   answers ``/``, the map's JavaScript and the vendored Leaflet with 200.
 
-Each environment installs only its part of the lock, by hash and with ``--no-deps``, so pip
-resolves nothing and re-uses its download cache: about 20 s for the core, a minute or two for
-everything on the reference machine. Skipped outside a checkout with ``build`` installed (fails
-under CI=true instead).
+One test, so that it runs once under xdist: one virtualenv gets the core's part of the lock (by
+hash, ``--no-deps``: pip resolves nothing and re-uses its download cache), is checked as a core
+install, then gets the rest of ``[all]`` and is checked again. About 2 minutes on the reference
+machine with a warm pip cache, most of it pip unpacking wheels (pyarrow, spaCy, numpy, pandas).
+Skipped outside a git checkout or without the ``build`` package (fails under CI=true instead).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# PATH for the build: a folder holding a `python3` link alone, so no `node` can be found.
+NO_NODE = Path(os.environ.get("TMPDIR", "/tmp")) / f"ceasefire-no-node-{os.getpid()}"
 LOCK = ROOT / "requirements" / "lock.txt"
 GOLDEN = ROOT / "tests" / "data" / "golden" / "verify"
 OPTIONAL = ("fastapi", "uvicorn", "spacy", "weasyprint", "dask", "distributed", "pyarrow", "psycopg", "jinja2")
@@ -127,10 +130,8 @@ def clean_env(bin_dir: Path | None = None) -> dict[str, str]:
     return env
 
 
-NO_NODE = Path(os.environ.get("TMPDIR", "/tmp")) / f"ceasefire-no-node-{os.getpid()}"
-
-
-def run(args: list[str | Path], env: dict[str, str], cwd: Path | None = None, timeout: float = 600) -> str:
+def run(args: list[str | Path], env: dict[str, str], cwd: Path = NO_NODE, timeout: float = 600) -> str:
+    """Run ``args``, by default in a folder away from the checkout (``python -c`` would import it)."""
     done = subprocess.run(
         [str(a) for a in args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )
@@ -138,7 +139,7 @@ def run(args: list[str | Path], env: dict[str, str], cwd: Path | None = None, ti
     return done.stdout
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel, built (with the sdist, from which ``build`` makes it) from the tracked files of
     this checkout, by a PATH on which there is no ``node``."""
@@ -173,17 +174,21 @@ def copy_tracked(into: Path) -> None:
         shutil.copy2(source, target, follow_symlinks=False)
 
 
-def venv_with(tmp: Path, wheel: Path, extras: Iterable[str]) -> Path:
-    """A fresh virtualenv holding the lock's part for ``extras`` and the wheel; its bin folder."""
-    env = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", env], check=True)
-    requirements = tmp / "requirements.txt"
+def fresh_venv(tmp: Path) -> Path:
+    """A new virtualenv's bin folder."""
+    subprocess.run([sys.executable, "-m", "venv", tmp / "venv"], check=True, cwd=tmp)
+    return tmp / "venv" / "bin"
+
+
+def install(bin_dir: Path, wheel: Path, extras: Iterable[str]) -> None:
+    """The lock's part for the core and ``extras`` (by hash, nothing resolved), then the wheel
+    without dependencies, then ``pip check``: the wheel's own requirements must be met by it."""
+    requirements = bin_dir.parent / f"requirements-{'-'.join(extras) or 'core'}.txt"
     requirements.write_text(lock_subset(closure(project_requirements(extras))))
-    pip = [env / "bin" / "python", "-m", "pip", "--disable-pip-version-check", "--quiet", "install"]
-    run([*pip, "--require-hashes", "--no-deps", "-r", requirements], clean_env(env / "bin"))
-    run([*pip, "--no-deps", wheel], clean_env(env / "bin"))
-    run([env / "bin" / "python", "-m", "pip", "check"], clean_env(env / "bin"))
-    return env / "bin"
+    pip = [bin_dir / "python", "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    run([*pip, "install", "--require-hashes", "--no-deps", "-r", requirements], clean_env(bin_dir))
+    run([*pip, "install", "--no-deps", wheel], clean_env(bin_dir))
+    run([*pip, "check"], clean_env(bin_dir))
 
 
 def package_dir(bin_dir: Path) -> Path:
@@ -191,10 +196,19 @@ def package_dir(bin_dir: Path) -> Path:
     return Path(run([bin_dir / "python", "-c", code], clean_env(bin_dir)).strip())
 
 
-def test_core_install_verifies_without_the_extras(dist: Path, tmp_path: Path) -> None:
+def test_the_wheel_installs_as_the_core_then_with_every_extra(dist: Path, tmp_path: Path) -> None:
+    """One virtualenv, checked as a core install first, then with ``[all]`` added (installing
+    the core twice would double the time for nothing)."""
+    bin_dir = fresh_venv(tmp_path)
+    install(bin_dir, dist, [])
+    check_core(bin_dir, tmp_path)
+    install(bin_dir, dist, ["all"])
+    check_all(bin_dir, tmp_path)
+
+
+def check_core(bin_dir: Path, tmp_path: Path) -> None:
     from ceasefire import __version__
 
-    bin_dir = venv_with(tmp_path, dist, [])
     env = clean_env(bin_dir)
     assert run([bin_dir / "ceasefire", "--version"], env) == f"ceasefire {__version__}\n"
     demo = json.loads(run([bin_dir / "ceasefire", "demo", "--no-serve", "--format", "json"], env, cwd=tmp_path))
@@ -219,8 +233,7 @@ def test_core_install_verifies_without_the_extras(dist: Path, tmp_path: Path) ->
         assert done.stderr.endswith(f"pip install 'ceasefire[{extra}]'\n"), (command, done.stderr)
 
 
-def test_full_install_serves_the_demo(dist: Path, tmp_path: Path) -> None:
-    bin_dir = venv_with(tmp_path, dist, ["all"])
+def check_all(bin_dir: Path, tmp_path: Path) -> None:
     env = clean_env(bin_dir)
     db = tmp_path / "demo.db"
     with serving([bin_dir / "ceasefire", "demo", "--db", db, "--no-browser"], env, tmp_path) as base:
@@ -254,8 +267,8 @@ class serving:
         self.env, self.cwd = env, cwd
 
     def __enter__(self) -> str:
-        log = (self.cwd / f"serve-{self.port}.log").open("w")
-        self.process = subprocess.Popen(self.args, env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT)
+        with (self.cwd / f"serve-{self.port}.log").open("w") as log:
+            self.process = subprocess.Popen(self.args, env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT)
         base, deadline = f"http://127.0.0.1:{self.port}", time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
