@@ -50,10 +50,14 @@ vendor:
 
 # Maintainers: re-resolve requirements/lock.txt to the newest versions pyproject.toml allows, with
 # hashes (docs/dependencies.md). pip-tools runs from its own virtualenv, never the project's.
+# The sed drops the line pip-tools writes for the project itself (`ceasefire @ file://...`, from
+# the extras that name ceasefire[...]): the project is installed by `make setup`, not from the lock.
+LOCK_OPTIONS := --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+  --extra all --extra dev --output-file requirements/lock.txt pyproject.toml
 lock:
 	@test -x $(PIPTOOLS)/bin/pip-compile || ($(PY) -m venv $(PIPTOOLS) && $(PIPTOOLS)/bin/pip install --quiet pip-tools)
-	$(PIPTOOLS)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
-	  --extra all --extra dev --output-file requirements/lock.txt pyproject.toml
+	$(PIPTOOLS)/bin/pip-compile --quiet --upgrade $(LOCK_OPTIONS)
+	sed -i '/^# WARNING: pip install will require the following package to be hashed/,/^    # via ceasefire (pyproject.toml)$$/d' requirements/lock.txt
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache web/node_modules
