@@ -117,9 +117,9 @@ def verify(
         if scheduler is not None and engine != "dask":
             raise UsageError("--scheduler: only with --engine dask")
         if engine == "dask":
-            require_extra("scale", needed_for="--engine dask")
+            require_extra("scale", needed_for="ceasefire verify --engine dask")
         if claims:
-            require_extra("news", needed_for="--claims")
+            require_extra("news", needed_for="ceasefire verify --claims")
         loaded = load_agreement(agreement)
         with progress_bar("reading events") as progress:
             result = run_verify(

@@ -27,7 +27,7 @@ import sys
 import time
 import tomllib
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -140,7 +140,7 @@ def run(args: list[str | Path], env: dict[str, str], cwd: Path = NO_NODE, timeou
 
 
 @pytest.fixture
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The wheel, built (with the sdist, from which ``build`` makes it) from the tracked files of
     this checkout, by a PATH on which there is no ``node``."""
     try:
@@ -157,9 +157,12 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert shutil.which("node", path=env["PATH"]) is None
     source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("dist")
     copy_tracked(source)
-    run([sys.executable, "-m", "build", "--no-isolation", "--outdir", out, source], env)
-    assert len(list(out.glob("ceasefire-*.tar.gz"))) == 1
-    return next(out.glob("ceasefire-*.whl"))
+    try:
+        run([sys.executable, "-m", "build", "--no-isolation", "--outdir", out, source], env)
+        assert len(list(out.glob("ceasefire-*.tar.gz"))) == 1
+        yield next(out.glob("ceasefire-*.whl"))
+    finally:
+        shutil.rmtree(NO_NODE, ignore_errors=True)
 
 
 def copy_tracked(into: Path) -> None:
