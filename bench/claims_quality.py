@@ -38,7 +38,8 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from ceasefire.agreement.loader import load_agreement
-from ceasefire.news.claims import NewsClaim, extract_claims
+from ceasefire.model import NewsClaim
+from ceasefire.news.claims import extract_claims
 from ceasefire.news.nlp import pipeline
 from ceasefire.news.text import Article, read_article
 

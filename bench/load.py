@@ -50,8 +50,8 @@ from typing import Any, Protocol
 import httpx
 
 from ceasefire.api.reports import EXAMPLE_REPORT
+from ceasefire.service.workflow import init_database
 from ceasefire.store import open_store
-from ceasefire.store.workflow import init_database
 
 ROOT = Path(__file__).resolve().parents[1]
 AGREEMENT = ROOT / "examples" / "syria-2016-09" / "agreement.yaml"

@@ -14,9 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ceasefire.service.workflow import import_events, import_news, init_database, verify_stored
 from ceasefire.store import SQLStore
-from ceasefire.store.protocol import ReportSubmission, RunRecord, Submitter
-from ceasefire.store.workflow import import_events, import_news, init_database, verify_stored
+from ceasefire.store.protocol import (
+    Assessment,
+    Grade,
+    InformationRequest,
+    PartyResponse,
+    ReportSubmission,
+    RunRecord,
+    Submitter,
+)
 
 __all__ = ["DEMO_TOKENS", "Demo", "build_demo"]
 
@@ -126,34 +134,12 @@ def _follow_case(store: SQLStore, who: dict[str, Submitter], report_id: int) -> 
         "Aircraft struck a marked aid convoy inside the truce.",
         [report_id],
     )
-    store.add_case_step(
-        analyst,
-        case.id,
-        "request",
-        {
-            "party": "russia",
-            "deadline": "2016-09-30",
-            "question": "Illustrative: list the sorties your aircraft flew near Urum al-Kubra on 19 September 2016, 18:00-21:00.",
-        },
-    )
-    store.add_case_step(
-        who["party:russia"],
-        case.id,
-        "response",
-        {
-            "request_id": None,
-            "response": "Illustrative: no aircraft of ours flew in that area at that time.",
-        },
-    )
-    store.add_case_step(
-        analyst,
-        case.id,
-        "assessment",
-        {
-            "conclusion": "inconclusive",
-            "reasoning": "Illustrative: an air strike is certain; which party's aircraft flew it is not established.",
-            "grades": [{"source": "Illustrative demo report", "reliability": "B", "credibility": 2}],
-        },
-    )
+    question = "Illustrative: list the sorties your aircraft flew near Urum al-Kubra on 19 September 2016, 18:00-21:00."
+    store.add_case_step(analyst, case.id, InformationRequest("russia", question, "2016-09-30"))
+    response = "Illustrative: no aircraft of ours flew in that area at that time."
+    store.add_case_step(who["party:russia"], case.id, PartyResponse(None, response))
+    reasoning = "Illustrative: an air strike is certain; which party's aircraft flew it is not established."
+    grades = (Grade("Illustrative demo report", "B", 2),)
+    store.add_case_step(analyst, case.id, Assessment("inconclusive", reasoning, grades))
     store.publish_case(analyst, case.id)
     return case.id

@@ -9,6 +9,7 @@
     ├── UsageError                 options that contradict each other (e.g. --from after --to)
     ├── RowError                   one field of one row is unusable (ceasefire.sources.rows); readers
     │                              turn it into an InputError with FILE:LINE, or skip the row
+    ├── DocumentError              a stored document (finding, clock, run summary) has an unknown schema
     ├── LogError                   a log entry, proof, checkpoint or receipt fails (ceasefire.ledger)
     ├── StoreError                 a database, key file or evidence folder is unusable (ceasefire.store)
     │   ├── AppendOnlyError        an update or delete of an append-only row was refused
@@ -21,7 +22,7 @@
     └── Problem                    an API answer other than success, with its HTTP status
                                    (ceasefire.api.problems, the web edge's own error)
 
-The root and the first four below it are defined here; the others live beside the package that
+The root, AgreementError, InputError, FormatNotRecognized, UsageError and DocumentError are defined here; the others live beside the package that
 raises them, so that importing this module never imports those packages. ``tests/test_error_tree.py``
 keeps this drawing complete: every exception class of the package appears in it, under its parent.
 
@@ -37,6 +38,7 @@ from collections.abc import Sequence
 __all__ = [
     "AgreementError",
     "CeasefireError",
+    "DocumentError",
     "FormatNotRecognized",
     "InputError",
     "UsageError",
@@ -70,3 +72,8 @@ class FormatNotRecognized(InputError):
 
 class UsageError(CeasefireError):
     """Command options that cannot be honoured together."""
+
+
+class DocumentError(CeasefireError):
+    """A document (a stored finding, clock or run summary) is of a schema version this code
+    does not read; the message names it and says to upgrade."""

@@ -8,9 +8,10 @@ server's ``GET /export/findings.csv|.hxl.csv|.geojson`` (``api/exports.py``):
   of HXL hashtags (``HXL_TAGS``, docs/exports.md says why each was chosen);
 - a **feature** is one finding as an RFC 7946 point (properties: the finding's JSON fields).
 
-Rows take the finding as its ``verify --format json`` dict and the incident as a mapping of
-``model.Incident`` field names (``incident_fields``), so the caller decides where incidents come
-from: the verifier's columnar table or the store.
+Rows take a ``model.Finding`` and its incident as a mapping of ``model.Incident`` field names
+(``incident_fields``), so the caller decides where incidents come from: the verifier's columnar
+table or the store. A feature's properties are the finding's document (``Finding.to_document``,
+or the ``document`` function the caller gives).
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TextIO
 
-from ceasefire.model import Incident
+from ceasefire.model import Finding, Incident
 
 __all__ = [
     "ACLED_COLUMNS",
@@ -114,26 +115,28 @@ HXL_TAGS = {
     "explanation": "#description+finding",
 }
 
-FindingDoc = Mapping[str, Any]
+IncidentFields = Mapping[str, object]  # Incident field name -> value, as a CSV cell shows it
+Document = Callable[[Finding], Mapping[str, object]]
 
 
-def incident_fields(incident: Incident) -> dict[str, Any]:
+def incident_fields(incident: Incident) -> dict[str, object]:
     """The ACLED-column fields of ``incident``; the date is the one the source reports."""
     values = {field: getattr(incident, field) for field in INCIDENT_FIELDS}
     values["date"] = (incident.date_reported or incident.date).isoformat()
     return values
 
 
-def _from_finding(finding: FindingDoc) -> dict[str, Any]:
+def _from_finding(finding: Finding) -> dict[str, object]:
     """Incident fields as far as the finding itself carries them (its incident is not at hand,
     e.g. a report the reader may see only through the finding)."""
+    document = finding.to_document()
     names = {
-        "id": (finding.get("incidents") or [""])[0],
-        "source_name": finding.get("source", ""),
+        "id": finding.incidents[0] if finding.incidents else "",
+        "source_name": finding.source,
         "date_precision": "",
         "geo_precision": "",
     }
-    return {field: names.get(field, finding.get(field, "")) for field in INCIDENT_FIELDS}
+    return {field: names.get(field, document.get(field, "")) for field in INCIDENT_FIELDS}
 
 
 def csv_header(*, hxl: bool = False) -> list[list[str]]:
@@ -142,34 +145,34 @@ def csv_header(*, hxl: bool = False) -> list[list[str]]:
     return [names, [HXL_TAGS[name] for name in names]] if hxl else [names]
 
 
-def _text(value: Any) -> Any:
+def _text(value: object) -> object:
     return "" if value is None else value
 
 
-def csv_row(finding: FindingDoc, incident: Mapping[str, Any] | None) -> list[Any]:
+def csv_row(finding: Finding, incident: IncidentFields | None) -> list[object]:
     """One finding as a row: its incident's ACLED columns, then its own columns. ``incident``
     maps Incident field names (``incident_fields``); None: taken from the finding."""
     values = dict(incident) if incident is not None else _from_finding(finding)
-    date = str(values.get("date") or finding.get("date") or "")
+    date = str(values.get("date") or finding.date.isoformat())
     values["year"] = date[:4]
     acled = [_text(values.get(field)) for field in ACLED_COLUMNS.values()]
     own = [
-        finding["id"],
-        finding["obligation"],
-        finding.get("category", ""),
-        finding["status"],
-        ";".join(finding.get("parties", ())),
-        finding.get("attribution", ""),
-        finding.get("confidence", ""),
-        finding.get("rule", ""),
-        _text(finding.get("distance_m")),
-        _text(finding.get("radius_m")),
-        finding.get("explanation", ""),
+        finding.id,
+        finding.obligation,
+        finding.category,
+        finding.status,
+        ";".join(finding.parties),
+        finding.attribution,
+        finding.confidence,
+        finding.rule,
+        _text(finding.distance_m),
+        finding.radius_m,
+        finding.explanation,
     ]
     return [*acled, *own]
 
 
-def csv_lines(rows: Iterable[tuple[FindingDoc, Mapping[str, Any] | None]], *, hxl: bool = False) -> Iterator[str]:
+def csv_lines(rows: Iterable[tuple[Finding, IncidentFields | None]], *, hxl: bool = False) -> Iterator[str]:
     """The CSV text, a line at a time (for streaming answers)."""
     buffer = _LineBuffer()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -181,7 +184,7 @@ def csv_lines(rows: Iterable[tuple[FindingDoc, Mapping[str, Any] | None]], *, hx
         yield buffer.take()
 
 
-def write_csv(rows: Iterable[tuple[FindingDoc, Mapping[str, Any] | None]], out: TextIO, *, hxl: bool = False) -> None:
+def write_csv(rows: Iterable[tuple[Finding, IncidentFields | None]], out: TextIO, *, hxl: bool = False) -> None:
     """Write the header (and hashtags, with ``hxl``) and one row per (finding, incident)."""
     for line in csv_lines(rows, hxl=hxl):
         out.write(line)
@@ -202,55 +205,55 @@ class _LineBuffer:
         return text
 
 
-def feature(finding: FindingDoc) -> dict[str, Any]:
-    """One finding as an RFC 7946 Feature: a Point at its (lon, lat), the other JSON fields as
-    properties, its id as the feature's ``id``."""
-    props = {key: value for key, value in finding.items() if key not in ("lat", "lon")}
-    point = {"type": "Point", "coordinates": [finding["lon"], finding["lat"]]}
-    return {"type": "Feature", "id": finding["id"], "geometry": point, "properties": props}
+def feature(finding: Finding, document: Document = Finding.to_document) -> dict[str, object]:
+    """One finding as an RFC 7946 Feature: a Point at its (lon, lat), the other fields of its
+    ``document`` as properties, its id as the feature's ``id``."""
+    props = {key: value for key, value in document(finding).items() if key not in ("lat", "lon")}
+    point = {"type": "Point", "coordinates": [finding.lon, finding.lat]}
+    return {"type": "Feature", "id": finding.id, "geometry": point, "properties": props}
 
 
-def feature_collection(findings: Iterable[FindingDoc], agreement: str | None) -> dict[str, Any]:
+def feature_collection(
+    findings: Iterable[Finding], agreement: str | None, document: Document = Finding.to_document
+) -> dict[str, object]:
     """The FeatureCollection of ``findings``; ``agreement`` (the agreement id) is a foreign
     member, which RFC 7946 (section 6.1) allows."""
-    return {"type": "FeatureCollection", "agreement": agreement, "features": [feature(f) for f in findings]}
+    features = [feature(f, document) for f in findings]
+    return {"type": "FeatureCollection", "agreement": agreement, "features": features}
 
 
-def write_geojson(findings: Iterable[FindingDoc], agreement: str | None, out: TextIO) -> None:
+def write_geojson(findings: Iterable[Finding], agreement: str | None, out: TextIO) -> None:
     json.dump(feature_collection(findings, agreement), out, ensure_ascii=False)
     out.write("\n")
 
 
 def filter_findings(
-    findings: Iterable[FindingDoc],
+    findings: Iterable[Finding],
     *,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     party: str | None = None,
     obligation: str | None = None,
     status: str | None = None,
-) -> list[FindingDoc]:
-    """The findings that pass every given filter: reported date within [date_from, date_to],
+) -> list[Finding]:
+    """The findings that pass every given filter: date within [date_from, date_to],
     ``party`` among the finding's parties, the ``obligation`` and the ``status`` given."""
-    first = date_from.isoformat() if date_from else None
-    last = date_to.isoformat() if date_to else None
     return [
         f
         for f in findings
-        if (first is None or f["date"] >= first)
-        and (last is None or f["date"] <= last)
-        and (party is None or party in f.get("parties", ()))
-        and (obligation is None or f["obligation"] == obligation)
-        and (status is None or f["status"] == status)
+        if (date_from is None or f.date >= date_from)
+        and (date_to is None or f.date <= date_to)
+        and (party is None or party in f.parties)
+        and (obligation is None or f.obligation == obligation)
+        and (status is None or f.status == status)
     ]
 
 
 def rows_with_incidents(
-    findings: Sequence[FindingDoc],
+    findings: Sequence[Finding],
     incidents: Mapping[str, Incident],
-) -> Iterator[tuple[FindingDoc, dict[str, Any] | None]]:
+) -> Iterator[tuple[Finding, IncidentFields | None]]:
     """(finding, its first incident's fields or None when that incident is not in ``incidents``)."""
     for f in findings:
-        ids = f.get("incidents") or ()
-        found = incidents.get(ids[0]) if ids else None
+        found = incidents.get(f.incidents[0]) if f.incidents else None
         yield f, incident_fields(found) if found is not None else None

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.model import Agreement, Finding
 from ceasefire.table import IncidentTable
 
@@ -246,14 +246,12 @@ def materialize(
             event_type=str(r.event_type),
             sub_event_type=str(r.sub_event_type),
             weapon=str(r.weapon),
-            extra={
-                "row": r.incident,
-                "location": str(r.location),
-                "actor1": str(r.actor1),
-                "actor2": str(r.actor2),
-                "fatalities": r.fatalities,
-                "source": str(r.source_name),
-            },
+            location=str(r.location),
+            actor1=str(r.actor1),
+            actor2=str(r.actor2),
+            fatalities=r.fatalities,
+            source=str(r.source_name),
+            row=r.incident,
         )
 
 

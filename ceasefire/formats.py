@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 from rich.console import Console
@@ -18,73 +18,20 @@ from rich.text import Text
 
 from ceasefire import exports
 from ceasefire.findings import Status
-from ceasefire.model import Clock, Finding
+from ceasefire.model import Clock
 from ceasefire.pipeline import Verification
 
-__all__ = ["FORMATS", "finding_dict", "render", "to_json", "write_csv", "write_geojson", "write_table"]
+if TYPE_CHECKING:
+    from ceasefire.news.verdicts import ClaimVerdict
 
-FORMATS = ("table", "json", "csv", "geojson", "hxl")  # hxl: the csv table, HXL hashtags on its second row
+__all__ = ["OUTPUT_FORMATS", "render", "to_json", "write_csv", "write_geojson", "write_table"]
 
-
-def finding_dict(f: Finding, v: Verification) -> dict[str, Any]:
-    """A finding as the contract's JSON object, extended with incident context."""
-    return {
-        "id": f.id,
-        "obligation": f.obligation,
-        "category": f.category,
-        "status": f.status,
-        "parties": list(f.parties),
-        "attribution": f.attribution,
-        "incidents": list(f.incidents),
-        "date": f.date.isoformat(),
-        "lat": f.lat,
-        "lon": f.lon,
-        "confidence": f.confidence,
-        "explanation": f.explanation,
-        "rule": f.rule,
-        "distance_m": f.distance_m,
-        "radius_m": f.radius_m,
-        "event_type": f.event_type,
-        "sub_event_type": f.sub_event_type,
-        "weapon": f.weapon or None,
-        "location": f.extra["location"],
-        "actor1": f.extra["actor1"],
-        "actor2": f.extra["actor2"],
-        "fatalities": f.extra["fatalities"],
-        "source": f.extra["source"],
-    }
-
-
-def clock_dict(c: Clock) -> dict[str, Any]:
-    return {
-        "obligation": c.obligation,
-        "met_on": c.met_on.isoformat() if c.met_on else None,
-        "days": [{"date": d.date.isoformat(), "violations": d.violations, "quiet": d.quiet} for d in c.days],
-        "over": list(c.over),
-        "max_per_day": c.max_per_day,
-        "consecutive_days": c.consecutive_days,
-    }
+OUTPUT_FORMATS = ("table", "json", "csv", "geojson", "hxl")  # hxl: the csv table, HXL hashtags on its second row
 
 
 def to_json(v: Verification) -> dict[str, Any]:
     """The whole result as one JSON-ready dict (``write_json`` streams the same document)."""
-    return {"agreement": v.agreement.id, "findings": [finding_dict(f, v) for f in v.finding_objects()], **_tail(v)}
-
-
-def _by_obligation(v: Verification) -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {}
-    for k, o in enumerate(v.agreement.obligations):
-        statuses = v.findings.status[v.findings.obligation == k]
-        if len(statuses):
-            out[o.id] = {
-                name: int(np.count_nonzero(statuses == code))
-                for code, name in (
-                    (Status.VIOLATION, "violation"),
-                    (Status.POSSIBLE, "possible_violation"),
-                    (Status.EXEMPT, "exempt"),
-                )
-            }
-    return out
+    return {"agreement": v.agreement.id, "findings": [f.to_document() for f in v.finding_objects()], **_tail(v)}
 
 
 def write_json(v: Verification, out: TextIO, chunk: int = 5_000) -> None:
@@ -94,7 +41,7 @@ def write_json(v: Verification, out: TextIO, chunk: int = 5_000) -> None:
     batch: list[str] = []
     first = True
     for f in v.finding_objects():
-        batch.append(json.dumps(finding_dict(f, v), ensure_ascii=False))
+        batch.append(json.dumps(f.to_document(), ensure_ascii=False))
         if len(batch) >= chunk:
             out.write(("" if first else ", ") + ", ".join(batch))
             batch, first = [], False
@@ -105,12 +52,10 @@ def write_json(v: Verification, out: TextIO, chunk: int = 5_000) -> None:
 
 def _tail(v: Verification) -> dict[str, Any]:
     """Everything after the findings: summary, clocks, unresolved actors, inputs."""
-    claims = {} if v.claims is None else {"claims": v.claims}
+    claims = {} if v.claims is None else {"claims": [c.to_document() for c in v.claims]}
     return {
         **claims,
-        "summary": {"by_party": v.by_party(), "by_obligation": _by_obligation(v)},
-        "clocks": [clock_dict(c) for c in v.clocks],
-        "unresolved_actors": v.unresolved_actors(),
+        **v.summary().to_document(),
         "inputs": {
             "files": v.intake.files,
             "incidents": v.intake.incidents,
@@ -134,8 +79,8 @@ def write_csv(v: Verification, out: TextIO, *, hxl: bool = False) -> None:
     """One row per finding (``exports.csv_row``); with ``hxl``, HXL hashtags on the second row."""
     rows = (
         (
-            finding_dict(f, v),
-            {field: _incident_value(v, int(f.extra["row"]), field) for field in exports.INCIDENT_FIELDS},
+            f,
+            {field: _incident_value(v, f.row, field) for field in exports.INCIDENT_FIELDS},
         )
         for f in v.finding_objects()
     )
@@ -143,7 +88,7 @@ def write_csv(v: Verification, out: TextIO, *, hxl: bool = False) -> None:
 
 
 def write_geojson(v: Verification, out: TextIO) -> None:
-    exports.write_geojson((finding_dict(f, v) for f in v.finding_objects()), v.agreement.id, out)
+    exports.write_geojson(v.finding_objects(), v.agreement.id, out)
 
 
 def write_table(v: Verification, out: TextIO, width: int = 120) -> None:
@@ -211,7 +156,7 @@ def _serious_table(v: Verification, limit: int = 15) -> Table:
     subset = Verification(v.agreement, v.table, ft.where(keep), [], v.resolver)
     findings = sorted(
         subset.finding_objects(),
-        key=lambda f: (f.status != "violation", -f.confidence, -f.extra["fatalities"], f.date),
+        key=lambda f: (f.status != "violation", -f.confidence, -f.fatalities, f.date),
     )
     table = Table(title=f"Most serious findings (top {limit})")
     for col in ("date", "obligation", "status", "parties", "conf.", "incident"):
@@ -223,30 +168,31 @@ def _serious_table(v: Verification, limit: int = 15) -> Table:
             f.status,
             ", ".join(f.parties) or "?",
             f"{f.confidence:.2f}",
-            f"{f.incidents[0]} {f.extra['location']}",
+            f"{f.incidents[0]} {f.location}",
         )
     return table
 
 
-def _claims_table(claims: list[dict[str, Any]]) -> Table:
+def _claims_table(claims: list[ClaimVerdict]) -> Table:
     table = Table(title="Claims against the evidence")
     for col in ("date", "speaker", "kind", "accused", "obligation", "verdict", "findings"):
         table.add_column(col)
     for c in claims:
+        claim = c.claim
         table.add_row(
-            str(c.get("date") or ""),
-            f"{c['speaker']} ({c['speaker_party'] or '?'})",
-            c["kind"],
-            ", ".join(c["accused"]),
-            str(c["obligation"] or c["category"] or ""),
-            c["verdict"],
-            str(len(c["findings"])),
+            claim.date.isoformat() if claim.date else "",
+            f"{claim.speaker} ({claim.speaker_party or '?'})",
+            claim.kind,
+            ", ".join(claim.accused),
+            str(claim.obligation or claim.category or ""),
+            c.verdict,
+            str(len(c.findings)),
         )
     return table
 
 
 def render(v: Verification, fmt: str, out: TextIO) -> None:
-    """Write the verification in one of ``FORMATS``."""
+    """Write the verification in one of ``OUTPUT_FORMATS``."""
     if fmt == "json":
         write_json(v, out)
     elif fmt in ("csv", "hxl"):

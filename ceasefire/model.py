@@ -1,4 +1,4 @@
-"""Frozen dataclasses passed between layers: agreements, incidents, findings, clocks.
+"""Frozen dataclasses passed between layers: agreements, incidents, findings, clocks, claims.
 
 The vocabularies (categories, zone kinds, rule kinds, weapon classes, statuses) are the fixed
 contract of ``ceasefire/agreement/v1`` (see docs/agreement.md). Geometries are shapely 2 objects
@@ -8,14 +8,20 @@ in WGS84 longitude/latitude; every distance in this package is in metres.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from ceasefire.errors import DocumentError
 
 __all__ = [
     "ATTRIBUTIONS",
     "CATEGORIES",
+    "COUNTED",
     "REPORT_PREFIX",
     "RULE_KINDS",
+    "SCHEMA_KEY",
+    "SCHEMA_VERSION",
     "STATUSES",
     "WEAPON_CLASSES",
     "ZONE_KINDS",
@@ -26,11 +32,16 @@ __all__ = [
     "Finding",
     "Incident",
     "Line",
+    "NewsClaim",
     "Obligation",
     "Party",
     "Route",
     "Rule",
+    "RunSummary",
     "Zone",
+    "check_schema",
+    "severity",
+    "worst_status",
 ]
 
 CATEGORIES = (
@@ -74,7 +85,7 @@ WEAPON_CLASSES = (
     "chemical",
     "other",
 )
-STATUSES = ("violation", "possible_violation", "exempt")
+STATUSES = ("violation", "possible_violation", "exempt")  # worst first: see severity()
 ATTRIBUTIONS = ("certain", "ambiguous", "unknown")
 
 
@@ -215,7 +226,13 @@ class Incident:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One incident judged against one obligation, explaining itself."""
+    """One incident judged against one obligation, explaining itself.
+
+    ``location``..``source`` are the incident's own words (place name, actors, deaths, reporting
+    sources), carried so a stored finding still says what happened. ``row`` indexes the
+    ``Verification.table`` the finding was made from (-1: none at hand, e.g. read from a store);
+    it is not part of the document and not compared.
+    """
 
     id: str
     obligation: str
@@ -235,7 +252,73 @@ class Finding:
     event_type: str = ""
     sub_event_type: str = ""
     weapon: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    location: str = ""
+    actor1: str = ""
+    actor2: str = ""
+    fatalities: int = 0
+    source: str = ""
+    row: int = field(default=-1, compare=False)
+
+    def to_document(self) -> dict[str, Any]:
+        """The finding as JSON: the object of ``verify --format json``'s ``findings``, the stored
+        form of a run's finding (canonical JSON of this), and the API's and exports' finding.
+        Schema v1 (see ``SCHEMA_KEY``): the contract's keys in the contract's order."""
+        return {
+            "id": self.id,
+            "obligation": self.obligation,
+            "category": self.category,
+            "status": self.status,
+            "parties": list(self.parties),
+            "attribution": self.attribution,
+            "incidents": list(self.incidents),
+            "date": self.date.isoformat(),
+            "lat": self.lat,
+            "lon": self.lon,
+            "confidence": self.confidence,
+            "explanation": self.explanation,
+            "rule": self.rule,
+            "distance_m": self.distance_m,
+            "radius_m": self.radius_m,
+            "event_type": self.event_type,
+            "sub_event_type": self.sub_event_type,
+            "weapon": self.weapon or None,
+            "location": self.location,
+            "actor1": self.actor1,
+            "actor2": self.actor2,
+            "fatalities": self.fatalities,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Finding:
+        """The finding ``to_document`` gave (and any finding a database ever stored: v1 is the
+        only schema so far). DocumentError names a schema version this code does not know."""
+        check_schema(doc, "finding")
+        return cls(
+            id=doc["id"],
+            obligation=doc["obligation"],
+            category=doc["category"],
+            status=doc["status"],
+            parties=tuple(doc["parties"]),
+            attribution=doc["attribution"],
+            incidents=tuple(doc["incidents"]),
+            date=dt.date.fromisoformat(doc["date"]),
+            lat=doc["lat"],
+            lon=doc["lon"],
+            confidence=doc["confidence"],
+            explanation=doc["explanation"],
+            rule=doc["rule"],
+            distance_m=doc["distance_m"],
+            radius_m=doc["radius_m"],
+            event_type=doc["event_type"],
+            sub_event_type=doc["sub_event_type"],
+            weapon=doc["weapon"] or "",
+            location=doc["location"],
+            actor1=doc["actor1"],
+            actor2=doc["actor2"],
+            fatalities=doc["fatalities"],
+            source=doc["source"],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,3 +336,113 @@ class Clock:
     consecutive_days: int
     met_on: dt.date | None
     days: tuple[ClockDay, ...]
+
+    def to_document(self) -> dict[str, Any]:
+        """The clock as JSON: an object of ``verify --format json``'s ``clocks`` (schema v1)."""
+        return {
+            "obligation": self.obligation,
+            "met_on": self.met_on.isoformat() if self.met_on else None,
+            "days": [{"date": d.date.isoformat(), "violations": d.violations, "quiet": d.quiet} for d in self.days],
+            "over": list(self.over),
+            "max_per_day": self.max_per_day,
+            "consecutive_days": self.consecutive_days,
+        }
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Clock:
+        check_schema(doc, "clock")
+        return cls(
+            obligation=doc["obligation"],
+            over=tuple(doc["over"]),
+            max_per_day=doc["max_per_day"],
+            consecutive_days=doc["consecutive_days"],
+            met_on=dt.date.fromisoformat(doc["met_on"]) if doc["met_on"] else None,
+            days=tuple(ClockDay(dt.date.fromisoformat(d["date"]), d["violations"], d["quiet"]) for d in doc["days"]),
+        )
+
+
+Counts = Mapping[str, Mapping[str, int]]  # id -> status -> number of findings
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What a verification run says beside its findings: counts by party and by obligation
+    (``violation``, ``possible_violation``, ``exempt``), the clocks, and the actor names that
+    matched no alias."""
+
+    by_party: Counts
+    by_obligation: Counts
+    clocks: tuple[Clock, ...] = ()
+    unresolved_actors: tuple[str, ...] = ()
+
+    def to_document(self) -> dict[str, Any]:
+        """``{"summary": {"by_party", "by_obligation"}, "clocks", "unresolved_actors"}``: those
+        sections of ``verify --format json``, and the stored form of a run's summary (v1)."""
+        return {
+            "summary": {"by_party": _plain_counts(self.by_party), "by_obligation": _plain_counts(self.by_obligation)},
+            "clocks": [c.to_document() for c in self.clocks],
+            "unresolved_actors": list(self.unresolved_actors),
+        }
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> RunSummary:
+        check_schema(doc, "run summary")
+        return cls(
+            by_party=_plain_counts(doc["summary"]["by_party"]),
+            by_obligation=_plain_counts(doc["summary"]["by_obligation"]),
+            clocks=tuple(Clock.from_document(c) for c in doc["clocks"]),
+            unresolved_actors=tuple(doc["unresolved_actors"]),
+        )
+
+
+def _plain_counts(counts: Counts) -> dict[str, dict[str, int]]:
+    return {key: dict(value) for key, value in counts.items()}
+
+
+# Documents (``to_document``) carry their schema version under SCHEMA_KEY from version 2 on.
+# Version 1 has no such key: it is the form every database stored before the key existed, so
+# their rows, and the log entries hashed over them, stay exactly as they were.
+SCHEMA_KEY = "schema"
+SCHEMA_VERSION = 1
+
+
+def check_schema(doc: Mapping[str, Any], what: str) -> None:
+    """Raise DocumentError unless ``doc`` is of a schema version this code reads."""
+    version = doc.get(SCHEMA_KEY, 1)
+    if version != SCHEMA_VERSION:
+        raise DocumentError(
+            f"{what}: schema version {version!r} is not one this ceasefire reads ({SCHEMA_VERSION}); upgrade ceasefire"
+        )
+
+
+# Statuses worst first (STATUSES): a violation outranks a possible violation, which outranks an
+# exemption; an unknown status ranks below them all. COUNTED: the statuses that are breaches.
+COUNTED = ("violation", "possible_violation")
+
+
+def severity(status: str) -> int:
+    """0 for the worst status (``violation``), then 1, 2; ``len(STATUSES)`` for an unknown one."""
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+def worst_status(statuses: Iterable[str], default: str) -> str:
+    """The worst of ``statuses`` (the first of equals); ``default`` when there are none."""
+    return min(statuses, key=severity, default=default)
+
+
+@dataclass(frozen=True, slots=True)
+class NewsClaim:
+    """One attributed statement found in a news article (``ceasefire.news.claims`` extracts
+    them, the store keeps them); fields as in ``claims --format json``."""
+
+    file: str
+    speaker: str
+    speaker_party: str | None
+    cited_by: str | None
+    kind: str
+    accused: tuple[str, ...]
+    obligation: str | None
+    category: str | None
+    quote: str
+    sentence: int
+    date: dt.date | None = None  # the article's date; not in ``claims --format json``

@@ -12,18 +12,21 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.errors import UsageError
 from ceasefire.extras import require_extra
-from ceasefire.findings import FindingTable, materialize
-from ceasefire.model import Agreement, Clock, Finding, Incident
+from ceasefire.findings import FindingTable, Status, materialize
+from ceasefire.model import Agreement, Clock, Finding, Incident, RunSummary
 from ceasefire.rules import evaluate
 from ceasefire.rules.clocks import clocks
 from ceasefire.table import IncidentTable
+
+if TYPE_CHECKING:
+    from ceasefire.news.verdicts import ClaimVerdict
 
 __all__ = ["Intake", "Verification", "verify", "verify_table"]
 
@@ -53,7 +56,7 @@ class Verification:
     intake: Intake = field(default_factory=Intake)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    claims: list[dict[str, Any]] | None = None  # the claims ledger, when news text was given
+    claims: list[ClaimVerdict] | None = None  # the claims ledger, when news text was given
 
     def finding_objects(self) -> Iterator[Finding]:
         return materialize(self.agreement, self.table, self.findings, self.resolver)
@@ -63,6 +66,26 @@ class Verification:
 
     def unresolved_actors(self) -> list[str]:
         return self.resolver.unresolved()
+
+    def by_obligation(self) -> dict[str, dict[str, int]]:
+        """Obligation id -> status -> findings, for the obligations that have findings."""
+        out: dict[str, dict[str, int]] = {}
+        for k, o in enumerate(self.agreement.obligations):
+            statuses = self.findings.status[self.findings.obligation == k]
+            if len(statuses):
+                out[o.id] = {
+                    name: int(np.count_nonzero(statuses == code))
+                    for code, name in (
+                        (Status.VIOLATION, "violation"),
+                        (Status.POSSIBLE, "possible_violation"),
+                        (Status.EXEMPT, "exempt"),
+                    )
+                }
+        return out
+
+    def summary(self) -> RunSummary:
+        """What the run says beside its findings (stored with a run, printed by ``verify``)."""
+        return RunSummary(self.by_party(), self.by_obligation(), tuple(self.clocks), tuple(self.unresolved_actors()))
 
 
 def verify(
@@ -145,13 +168,13 @@ def attach_claims(v: Verification, texts: Sequence[str | Path], days: int = 7) -
     one object per claim with its verdict (supports / contradicts / no evidence), the findings it
     rests on and why. ``days`` is how far before a claim (after, for a commitment) to look."""
     from ceasefire.news.claims import extract_claims
-    from ceasefire.news.ledger import assess_claims, claims_section
     from ceasefire.news.text import read_article
+    from ceasefire.news.verdicts import assess_claims
 
     near = v.agreement.effective.date()  # datelines without a year: the year nearest the agreement
     articles = [read_article(Path(p), near) for p in texts]
     claims = list(extract_claims(v.agreement, articles))
-    v.claims = claims_section(assess_claims(v.agreement, claims, list(v.finding_objects()), days))
+    v.claims = assess_claims(v.agreement, claims, list(v.finding_objects()), days)
     return v
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ceasefire.actors import AliasResolver, SideSummary
+from ceasefire.actor_resolution import AliasResolver, SideSummary
 from ceasefire.model import WEAPON_CLASSES, Incident
 
 __all__ = ["EventClass", "IncidentTable", "SideColumns"]
@@ -101,7 +101,7 @@ class EventClass:
 
 @dataclass(frozen=True, slots=True)
 class SideColumns:
-    """One side of every incident: party bit masks and flags (see ``actors.SideSummary``)."""
+    """One side of every incident: party bit masks and flags (see ``actor_resolution.SideSummary``)."""
 
     parties: npt.NDArray[np.uint64]
     excluded: npt.NDArray[np.bool_]

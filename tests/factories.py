@@ -7,7 +7,7 @@ from typing import Any
 
 from shapely.geometry import LineString, Polygon
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.model import (
     Agreement,
     ExcludedGroup,

@@ -29,7 +29,7 @@ from ceasefire.agreement import SCHEMA, load_agreement
 from ceasefire.agreement.documents import read_yaml
 from ceasefire.agreement.loader import TOP_KEYS
 from ceasefire.agreement.nodes import Problems
-from ceasefire.agreement.rules import PARAMETERS
+from ceasefire.agreement.rule_params import PARAMETERS
 from ceasefire.agreement.sections import (
     EXCLUDED_KEYS,
     OBLIGATION_KEYS,

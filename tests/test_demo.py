@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ceasefire.cli import EXAMPLE
+from ceasefire.cli.serve_commands import EXAMPLE
 from ceasefire.demo import DEMO_TOKENS, Demo, build_demo
 from ceasefire.store import SQLStore, open_store
 
@@ -38,7 +38,7 @@ def test_the_run_and_the_case_are_published_and_the_log_verifies(demo: tuple[SQL
 
 def test_the_seven_day_clock_never_reaches_seven(demo: tuple[SQLStore, Demo]) -> None:
     store, built = demo
-    clocks = {c["obligation"]: c for c in store.run_summary(built.run.id)["clocks"]}
+    clocks = {c["obligation"]: c for c in store.run_summary(built.run.id).to_document()["clocks"]}
     jic = clocks["jic-condition"]
     assert jic["consecutive_days"] == 7 and jic["met_on"] is None
     longest = run = 0
@@ -50,7 +50,7 @@ def test_the_seven_day_clock_never_reaches_seven(demo: tuple[SQLStore, Demo]) ->
 
 def test_the_17_and_19_september_incidents_are_findings(demo: tuple[SQLStore, Demo]) -> None:
     store, built = demo
-    findings = store.run_findings(built.run.id)
+    findings = [f.to_document() for f in store.run_findings(built.run.id)]
     by_incident = {i for f in findings for i in f["incidents"]}
     assert {"SYR-ILL-0029", "SYR-ILL-0041"} <= by_incident  # Jabal Tharda, Urum al-Kubra convoy
     convoy = [f for f in findings if "SYR-ILL-0041" in f["incidents"]]
@@ -59,7 +59,7 @@ def test_the_17_and_19_september_incidents_are_findings(demo: tuple[SQLStore, De
 
 def test_reports_are_verified_with_the_incidents(demo: tuple[SQLStore, Demo]) -> None:
     store, built = demo
-    findings = store.run_findings(built.run.id)
+    findings = [f.to_document() for f in store.run_findings(built.run.id)]
     from_reports = {i for f in findings for i in f["incidents"] if i.startswith("report-")}
     assert from_reports == {f"report-{r}" for r in built.reports}
 

@@ -121,8 +121,8 @@ def read_everything(db: Path) -> dict[str, Any]:
     """Every read in API_READS and PAGE_READS, as each role and the public, over ``db``."""
     from api.apikit import running
 
-    from ceasefire.api.app import create_app
     from ceasefire.api.state import Settings
+    from ceasefire.server import create_app
 
     tokens = json.loads((GOLDEN / "demo-before.tokens.json").read_text())
     seen: dict[str, Any] = {}

@@ -17,7 +17,7 @@ import pytest
 import shapely.geometry
 
 from ceasefire import exports
-from ceasefire.model import Incident
+from ceasefire.model import Finding, Incident
 from ceasefire.sources import read_events
 from ceasefire.sources.rows import BadRows
 
@@ -187,33 +187,35 @@ def test_geojson_is_rfc_7946(outputs: dict[str, str]) -> None:
         assert {"lat", "lon"}.isdisjoint(feature["properties"]) and feature["properties"]["status"] == finding["status"]
 
 
-def _finding(**kw: Any) -> dict[str, Any]:
-    return {
-        "id": "cease:X1",
-        "obligation": "cease",
-        "category": "cessation_of_hostilities",
-        "status": "violation",
-        "parties": ["a", "b"],
-        "attribution": "ambiguous",
-        "incidents": ["X1"],
-        "date": "2016-09-19",
-        "lat": 36.1,
-        "lon": 37.2,
-        "confidence": 0.9,
-        "explanation": "why",
-        "rule": "no_attacks",
-        "distance_m": None,
-        "radius_m": 0.0,
-        "event_type": "Battles",
-        "sub_event_type": "Armed clash",
-        "weapon": None,
-        "location": "Town",
-        "actor1": "Army",
-        "actor2": "Rebels",
-        "fatalities": 3,
-        "source": "SOHR",
-        **kw,
-    }
+def _finding(**kw: Any) -> Finding:
+    return Finding.from_document(
+        {
+            "id": "cease:X1",
+            "obligation": "cease",
+            "category": "cessation_of_hostilities",
+            "status": "violation",
+            "parties": ["a", "b"],
+            "attribution": "ambiguous",
+            "incidents": ["X1"],
+            "date": "2016-09-19",
+            "lat": 36.1,
+            "lon": 37.2,
+            "confidence": 0.9,
+            "explanation": "why",
+            "rule": "no_attacks",
+            "distance_m": None,
+            "radius_m": 0.0,
+            "event_type": "Battles",
+            "sub_event_type": "Armed clash",
+            "weapon": None,
+            "location": "Town",
+            "actor1": "Army",
+            "actor2": "Rebels",
+            "fatalities": 3,
+            "source": "SOHR",
+            **kw,
+        }
+    )
 
 
 def test_a_row_without_its_incident_is_filled_from_the_finding() -> None:
@@ -276,4 +278,4 @@ def test_filters(given: dict[str, str], kept: list[str]) -> None:
         _finding(id="d", date="2016-09-19", parties=[], obligation="access", status="exempt"),
     ]
     args = {k: dt.date.fromisoformat(v) if k.startswith("date") else v for k, v in given.items()}
-    assert [f["id"] for f in exports.filter_findings(docs, **args)] == kept
+    assert [f.id for f in exports.filter_findings(docs, **args)] == kept

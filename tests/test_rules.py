@@ -357,7 +357,7 @@ def test_confidence_reflects_uncertainty() -> None:
 
 
 def test_duplicate_field_values_resolve_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ceasefire.actors import AliasResolver
+    from ceasefire.actor_resolution import AliasResolver
 
     calls: list[str] = []
     original = AliasResolver._resolve_uncached

@@ -48,7 +48,7 @@ MAX_FUNCTION_LINES = 60
 KNOWN_LONG_FUNCTIONS: frozenset[str] = frozenset({"ceasefire/api/cli.py:serve"})
 
 # Untyped records past the core: the count may only go down (issue 10 aims at 25).
-DICT_LIMIT = 159
+DICT_LIMIT = 25
 DICT_PLACES = ("ceasefire/store", "ceasefire/api", "ceasefire/web", "ceasefire/bulletin", "ceasefire/exports.py")
 _LOOSE_DICT = re.compile(r"\b(?:dict|Mapping)\[str,\s*Any\]")
 

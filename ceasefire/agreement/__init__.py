@@ -11,7 +11,7 @@ docs/agreement.schema.json. Modules, in the order data flows through them:
     nodes       typed access to parsed values; the list of problems
     times       dates, date-times and the agreement's timezone
     geometry    GeoJSON geometries (inline or in files) -> shapely 2
-    rules       rule kinds and their parameters -> model.Rule
+    rule_params rule kinds and their parameters -> model.Rule
     sections    parties, excluded groups, zones, routes, lines, obligations
     loader      the whole file -> model.Agreement
 """

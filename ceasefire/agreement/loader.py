@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from ceasefire.agreement.documents import read_yaml
 from ceasefire.agreement.nodes import Node, Problems, describe
-from ceasefire.agreement.rules import Known
+from ceasefire.agreement.rule_params import Known
 from ceasefire.agreement.sections import (
     Ids,
     Labels,

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from ceasefire.agreement.geometry import LINEAR, POLYGONAL, read_geometry, read_geometry_file
 from ceasefire.agreement.nodes import Node, describe, render_path, suggest
-from ceasefire.agreement.rules import Known, read_rule
+from ceasefire.agreement.rule_params import Known, read_rule
 from ceasefire.agreement.times import EPOCH, read_moment
 from ceasefire.model import CATEGORIES, ZONE_KINDS, ExcludedGroup, Obligation, Party, Zone
 

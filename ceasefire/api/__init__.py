@@ -3,17 +3,17 @@ problem+json body for every error, OpenAPI at ``/api/v1/openapi.json``. docs/api
 
 ::
 
-    create_app(Settings(db=...)) -> FastAPI      served by `ceasefire serve` (cli.py)
+    ceasefire.server.create_app(Settings(db=...)) -> FastAPI      served by `ceasefire serve`
 
-    app        the app factory: routers, error handlers, the store pool
     state      Settings, the pool of store connections, the per-token rate limiter
     auth       bearer tokens -> Caller (role, party); role rules; 401 / 403 / 429
     problems   RFC 9457 problem details for every error
     reports    /reports: submit (idempotent), list, read, versions, publish
     log        /log: checkpoint, key, inclusion and consistency proofs
     findings   /findings, /clocks: the latest verification run
-    cli        the `serve` command
 
-Only this package imports the web framework; the core never does (tests/test_layers.py). This
-``__init__`` imports nothing, so the CLI can register ``serve`` without loading FastAPI.
+Only this package, the dashboard (``ceasefire.web``) and ``ceasefire.server`` import the web
+framework; the core never does (tests/test_layers.py). This ``__init__`` imports nothing, so the
+CLI can register ``serve`` without loading FastAPI. The app that joins these routers and the
+dashboard's pages is ``ceasefire.server``: the dashboard imports the API, never the reverse.
 """

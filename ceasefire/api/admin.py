@@ -4,12 +4,13 @@ does; the new token is in the answer once and never again."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from ceasefire.api.auth import CallerDep, StoreDep, require
+from ceasefire.api.body import JSONBody
 from ceasefire.api.fields import Plain
 from ceasefire.store.protocol import TokenRecord
 
@@ -25,7 +26,7 @@ class TokenIn(BaseModel):
     name: Plain = Field(default="", max_length=200, description="Who holds it (for people, not for checks).")
 
 
-def _token_dict(t: TokenRecord) -> dict[str, Any]:
+def _token_json(t: TokenRecord) -> JSONBody:
     return {
         "id": t.id,
         "role": t.role,
@@ -37,18 +38,18 @@ def _token_dict(t: TokenRecord) -> dict[str, Any]:
 
 
 @router.get("", summary="Every token's record (admin)")
-def tokens(db: StoreDep, who: CallerDep) -> dict[str, Any]:
+def tokens(db: StoreDep, who: CallerDep) -> JSONBody:
     """``{"items": [{"id", "role", "party", "name", "created_at", "log_index"}...], "total"}``."""
     require(who, "admin")
-    items = [_token_dict(t) for t in db.tokens()]
+    items = [_token_json(t) for t in db.tokens()]
     return {"items": items, "total": len(items)}
 
 
 @router.post("", status_code=201, summary="Create a token (admin)")
-def create(db: StoreDep, who: CallerDep, body: TokenIn) -> dict[str, Any]:
+def create(db: StoreDep, who: CallerDep, body: TokenIn) -> JSONBody:
     """201 ``{"token", "id", "role", "party", ...}``: the token is shown this once. 400 when
     ``party`` is missing for role party, given for another role, or not a party of the agreement."""
     require(who, "admin")
     token, record = db.create_token(body.role, body.party, body.name)
     db.checkpoint()
-    return {"token": token, **_token_dict(record)}
+    return {"token": token, **_token_json(record)}

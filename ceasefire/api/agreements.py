@@ -12,18 +12,19 @@ import dataclasses
 import functools
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Request
 from shapely.geometry import mapping
 
 from ceasefire.api.auth import CallerDep, StoreDep, ViewerDep, require
+from ceasefire.api.body import JSONBody
 from ceasefire.api.problems import Problem
 from ceasefire.errors import AgreementError
 from ceasefire.model import Agreement, Obligation
+from ceasefire.service.bundles import load_bundle, read_bundle
 from ceasefire.store import SQLStore
-from ceasefire.store.bundle import AgreementBundle, read_bundle
+from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.protocol import AgreementVersion
 
 __all__ = ["agreement_dict", "router"]
@@ -34,7 +35,7 @@ MAX_AGREEMENT = 2 * 1024 * 1024  # bytes of an agreement YAML sent to POST /agre
 
 @functools.lru_cache(maxsize=8)
 def _load(bundle: AgreementBundle) -> Agreement:
-    return bundle.load()
+    return load_bundle(bundle)
 
 
 def loaded(version: AgreementVersion) -> Agreement:
@@ -42,8 +43,8 @@ def loaded(version: AgreementVersion) -> Agreement:
     return _load(version.bundle)
 
 
-def _obligation(o: Obligation) -> dict[str, Any]:
-    out: dict[str, Any] = {
+def _obligation(o: Obligation) -> JSONBody:
+    out: JSONBody = {
         "id": o.id,
         "category": o.category,
         "text": o.text,
@@ -68,7 +69,7 @@ def _obligation(o: Obligation) -> dict[str, Any]:
     return out
 
 
-def layers(agreement: Agreement) -> dict[str, Any]:
+def layers(agreement: Agreement) -> JSONBody:
     """Zones, routes and lines as a GeoJSON FeatureCollection (WGS 84 longitude, latitude)."""
     features = [
         {
@@ -82,7 +83,7 @@ def layers(agreement: Agreement) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def agreement_dict(version: AgreementVersion) -> dict[str, Any]:
+def agreement_dict(version: AgreementVersion) -> JSONBody:
     """The agreement of ``version`` as the map and the pages read it."""
     a = loaded(version)
     parties = [{"id": p.id, "name": p.name, "kind": "party"} for p in a.parties]
@@ -99,7 +100,7 @@ def agreement_dict(version: AgreementVersion) -> dict[str, Any]:
     }
 
 
-def _version_dict(v: AgreementVersion) -> dict[str, Any]:
+def _version_json(v: AgreementVersion) -> JSONBody:
     return {
         "agreement_id": v.agreement_id,
         "version": v.version,
@@ -111,7 +112,7 @@ def _version_dict(v: AgreementVersion) -> dict[str, Any]:
 
 
 @router.get("/agreement", summary="The current agreement: parties, obligations and its map layers")
-def current(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def current(db: StoreDep, who: ViewerDep) -> JSONBody:
     """Public. ``{"id", "version", "title", "timezone", "start", "parties", "obligations",
     "layers"}``, ``layers`` a GeoJSON FeatureCollection of zones, routes and lines."""
     version = db.current_agreement()
@@ -121,9 +122,9 @@ def current(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
 
 
 @router.get("/agreements", summary="Every stored version of the agreement (admin, analyst)")
-def versions(db: StoreDep, who: CallerDep) -> dict[str, Any]:
+def versions(db: StoreDep, who: CallerDep) -> JSONBody:
     require(who, "admin", "analyst")
-    items = [_version_dict(v) for v in db.agreement_versions()]
+    items = [_version_json(v) for v in db.agreement_versions()]
     return {"items": items, "total": len(items)}
 
 
@@ -133,7 +134,7 @@ _YAML_BODY = {"requestBody": {"required": True, "content": {"application/yaml": 
 @router.post(
     "/agreements", status_code=201, summary="Store a new version of the agreement (admin)", openapi_extra=_YAML_BODY
 )
-async def add(request: Request, db: StoreDep, who: CallerDep) -> dict[str, Any]:
+async def add(request: Request, db: StoreDep, who: CallerDep) -> JSONBody:
     """The body is the agreement YAML (one file). 201 ``{"agreement_id", "version", "sha256",
     ..., "new"}``; the same document again is no new version (``new`` false); 422 names the
     line of each problem in the YAML; 413 past 2 MiB."""
@@ -152,7 +153,7 @@ async def add(request: Request, db: StoreDep, who: CallerDep) -> dict[str, Any]:
     return await anyio.to_thread.run_sync(_add, db, document)
 
 
-def _add(db: SQLStore, document: str) -> dict[str, Any]:
+def _add(db: SQLStore, document: str) -> JSONBody:
     with tempfile.TemporaryDirectory(prefix="ceasefire-upload-") as folder:
         path = Path(folder, "agreement.yaml")
         path.write_text(document, encoding="utf-8")
@@ -169,4 +170,4 @@ def _add(db: SQLStore, document: str) -> dict[str, Any]:
         raise Problem(422, f"this server keeps agreement '{current.agreement_id}', not '{bundle.agreement_id}'")
     version, new = db.add_agreement(bundle)
     db.checkpoint()
-    return {**_version_dict(version), "new": new}
+    return {**_version_json(version), "new": new}

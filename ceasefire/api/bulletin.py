@@ -10,26 +10,27 @@ A day outside the run is a 404 problem; a path that is not a date, a 422.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio.to_thread
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, Response
 
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import sees_everything, visible_findings, visible_run
 from ceasefire.api.problems import Problem
-from ceasefire.bulletin import daily, gather, records, render
+from ceasefire.bulletin import content, daily, gather, render
 from ceasefire.store import SQLStore
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/bulletin", tags=["bulletins"])
 Day = Annotated[dt.date, Path(description="The day (YYYY-MM-DD), in the agreement's timezone.")]
-_HTML: dict[int | str, dict[str, Any]] = {
+_HTML: dict[int | str, JSONBody] = {
     200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The page."}
 }
-_PDF: dict[int | str, dict[str, Any]] = {
+_PDF: dict[int | str, JSONBody] = {
     200: {
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
         "description": "An A4 PDF.",
@@ -37,11 +38,11 @@ _PDF: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _index(db: SQLStore, who: Caller | None) -> tuple[str | None, records.RunInfo | None, list[records.DayLine]]:
+def _index(db: SQLStore, who: Caller | None) -> tuple[str | None, content.RunInfo | None, list[content.DayLine]]:
     run = visible_run(db, who)
     if run is None:
         return None, None, []
-    info = records.RunInfo(
+    info = content.RunInfo(
         run.id,
         run.created_at,
         run.agreement_version,
@@ -50,8 +51,7 @@ def _index(db: SQLStore, who: Caller | None) -> tuple[str | None, records.RunInf
         run.log_index,
         run.id in db.published_runs(),
     )
-    summary = db.run_summary(run.id)
-    return run.agreement_id, info, daily.days(visible_findings(db, who, run), summary.get("clocks", []))
+    return run.agreement_id, info, daily.days(visible_findings(db, who, run), db.run_summary(run.id).clocks)
 
 
 @router.get("/", response_class=HTMLResponse, responses=_HTML, summary="Daily bulletins: the days of the run (HTML)")
@@ -61,13 +61,13 @@ def index(db: StoreDep, who: ViewerDep) -> HTMLResponse:
 
 
 @router.get("/index.json", summary="Daily bulletins: the days of the run (JSON twin of /bulletin/)")
-def index_json(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def index_json(db: StoreDep, who: ViewerDep) -> JSONBody:
     """``{"agreement", "run", "days": [{"date", "violation", "possible", "incidents", "html",
     "pdf", "json"}]}``; ``run`` is null when the viewer may read no run yet."""
     return render.index_json(*_index(db, who))
 
 
-def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[records.Bulletin, records.Inputs]:
+def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[content.Bulletin, content.Inputs]:
     """The bulletin of ``day`` as ``who`` may see it; 404 without a run or outside it."""
     run = visible_run(db, who)
     if run is None:
@@ -81,7 +81,7 @@ def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[records.B
     )
     try:
         return daily.compute(inputs, day), inputs
-    except records.OutsideRun as error:
+    except content.OutsideRun as error:
         raise Problem(404, str(error)) from None
 
 
@@ -92,7 +92,7 @@ def bulletin_html(db: StoreDep, who: ViewerDep, day: Day) -> HTMLResponse:
 
 
 @router.get("/{day}.json", summary="The bulletin of a day (JSON twin of the HTML page)")
-def bulletin_json(db: StoreDep, who: ViewerDep, day: Day) -> dict[str, Any]:
+def bulletin_json(db: StoreDep, who: ViewerDep, day: Day) -> JSONBody:
     """The data the page shows: header, counts, notable incidents, access, clocks, claims and
     the map's points."""
     made, _ = _bulletin(db, who, day)

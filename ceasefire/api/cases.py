@@ -16,19 +16,40 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ceasefire.api.auth import Caller, CallerDep, StoreDep, ViewerDep, require
+from ceasefire.api.body import JSONBody
 from ceasefire.api.fields import Plain
 from ceasefire.api.problems import Problem
 from ceasefire.api.reports import MAX_ID
-from ceasefire.store import SQLStore
-from ceasefire.store.protocol import CaseRecord, CaseStep, ReportScope
+from ceasefire.store import SQLStore, protocol
+from ceasefire.store.protocol import (
+    Assessment,
+    CaseRecord,
+    CaseStep,
+    InformationRequest,
+    PartyResponse,
+    ReportScope,
+    StepDetail,
+)
 
-__all__ = ["case_dict", "router", "visible_case"]
+__all__ = [
+    "assessed",
+    "case_json",
+    "cases_json",
+    "opened",
+    "readable_case",
+    "requested",
+    "responded",
+    "router",
+    "step_json",
+    "visible_case",
+]
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="The case's id.")]
@@ -52,6 +73,9 @@ class RequestIn(BaseModel):
     question: Text
     deadline: dt.date
 
+    def detail(self) -> InformationRequest:
+        return InformationRequest(self.party, self.question, self.deadline.isoformat())
+
 
 class ResponseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -59,6 +83,9 @@ class ResponseIn(BaseModel):
         default=None, ge=1, le=MAX_ID, description="Default: the latest request to your party."
     )
     response: Text
+
+    def detail(self) -> PartyResponse:
+        return PartyResponse(self.request_id, self.response)
 
 
 class Grade(BaseModel):
@@ -76,10 +103,20 @@ class AssessmentIn(BaseModel):
     reasoning: Plain = Field(default="", max_length=20_000)
     grades: list[Grade] = Field(min_length=1, max_length=100)
 
+    def detail(self) -> Assessment:
+        grades = tuple(protocol.Grade(g.source, g.reliability, g.credibility) for g in self.grades)
+        return Assessment(self.conclusion, self.reasoning, grades)
+
 
 @router.post("", status_code=201, summary="Open a case from reports (analyst)")
-def open_case(db: StoreDep, who: CallerDep, body: CaseIn) -> dict[str, Any]:
+def open_case(db: StoreDep, who: CallerDep, body: CaseIn) -> JSONBody:
     """201 with the case; 422 naming ``reports`` when one does not exist."""
+    case = opened(db, who, body)
+    return {**case_json(case, who, db.published_cases()), "receipt": _receipt(db, case.log_index)}
+
+
+def opened(db: SQLStore, who: Caller, body: CaseIn) -> CaseRecord:
+    """The case ``who`` (an analyst) opens; a 422 Problem naming ``reports`` when one does not exist."""
     require(who, "analyst")
     missing = [r for r in body.reports if db.report(ReportScope(everything=True), r) is None]
     if missing:
@@ -87,61 +124,80 @@ def open_case(db: StoreDep, who: CallerDep, body: CaseIn) -> dict[str, Any]:
         raise Problem(
             422, f"invalid request: reports: {message}", errors=[{"field": "reports", "in": "body", "message": message}]
         )
-    case = db.open_case(who.submitter, body.title, body.allegation, body.reports)
-    return {**_case_dict(case, who, db.published_cases()), "receipt": _receipt(db, case.log_index)}
+    return db.open_case(who.submitter, body.title, body.allegation, body.reports)
 
 
 @router.post("/{case_id}/requests", status_code=201, summary="Ask a party for information (analyst)")
-def request_information(db: StoreDep, who: CallerDep, case_id: CaseId, body: RequestIn) -> dict[str, Any]:
+def request_information(db: StoreDep, who: CallerDep, case_id: CaseId, body: RequestIn) -> JSONBody:
+    return _stepped(db, requested(db, who, case_id, body))
+
+
+def requested(db: SQLStore, who: Caller, case_id: int, body: RequestIn) -> CaseStep:
+    """The request ``who`` (an analyst) addresses to a party of the agreement (422 for another name)."""
     require(who, "analyst")
-    _visible(db, who, case_id)
+    readable_case(db, who, case_id)
     current = db.current_agreement()
-    known = [p.id for p in current.bundle.load().parties] if current else []
+    known = current.bundle.party_ids() if current else []
     if body.party not in known:
         message = f"'{body.party}' is not a party of the agreement (known: {', '.join(known)})"
         raise Problem(
             422, f"invalid request: party: {message}", errors=[{"field": "party", "in": "body", "message": message}]
         )
-    return _stepped(db, who, db.add_case_step(who.submitter, case_id, "request", body.model_dump(mode="json")))
+    return db.add_case_step(who.submitter, case_id, body.detail())
 
 
 @router.post("/{case_id}/responses", status_code=201, summary="Answer a request addressed to your party (party)")
-def respond(db: StoreDep, who: CallerDep, case_id: CaseId, body: ResponseIn) -> dict[str, Any]:
+def respond(db: StoreDep, who: CallerDep, case_id: CaseId, body: ResponseIn) -> JSONBody:
     """404 when the case has no request addressed to your party (or not that one)."""
+    return _stepped(db, responded(db, who, case_id, body))
+
+
+def responded(db: SQLStore, who: Caller, case_id: int, body: ResponseIn) -> CaseStep:
+    """``who``'s (a party's) answer to a request addressed to its party."""
     require(who, "party")
-    _visible(db, who, case_id)
-    return _stepped(db, who, db.add_case_step(who.submitter, case_id, "response", body.model_dump(mode="json")))
+    readable_case(db, who, case_id)
+    return db.add_case_step(who.submitter, case_id, body.detail())
 
 
 @router.post("/{case_id}/assessment", status_code=201, summary="Conclude a case, grading its sources (analyst)")
-def assess(db: StoreDep, who: CallerDep, case_id: CaseId, body: AssessmentIn) -> dict[str, Any]:
+def assess(db: StoreDep, who: CallerDep, case_id: CaseId, body: AssessmentIn) -> JSONBody:
     """A later assessment supersedes an earlier one; both stay."""
+    return _stepped(db, assessed(db, who, case_id, body))
+
+
+def assessed(db: SQLStore, who: Caller, case_id: int, body: AssessmentIn) -> CaseStep:
+    """``who``'s (an analyst's) assessment of the case."""
     require(who, "analyst")
-    _visible(db, who, case_id)
-    return _stepped(db, who, db.add_case_step(who.submitter, case_id, "assessment", body.model_dump(mode="json")))
+    readable_case(db, who, case_id)
+    return db.add_case_step(who.submitter, case_id, body.detail())
 
 
 @router.post("/{case_id}/publish", summary="Publish a case (analyst): every role and the public may read it")
-def publish(db: StoreDep, who: CallerDep, case_id: CaseId) -> dict[str, Any]:
+def publish(db: StoreDep, who: CallerDep, case_id: CaseId) -> JSONBody:
     """``{"id", "published": true, "log_index", "new"}``; publishing again changes nothing. The
     whole case is then shown, its assessment and every party's requests and responses included."""
     require(who, "analyst")
-    _visible(db, who, case_id)
+    readable_case(db, who, case_id)
     index, new = db.publish_case(who.submitter, case_id)
     return {"id": case_id, "published": True, "log_index": index, "new": new}
 
 
 @router.get("", summary="The cases the caller may see (the public: the published ones)")
-def list_cases(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def list_cases(db: StoreDep, who: ViewerDep) -> JSONBody:
     """``{"items": [case...], "total"}``, by id."""
+    items = cases_json(db, who)
+    return {"items": items, "total": len(items)}
+
+
+def cases_json(db: SQLStore, who: Caller | None) -> list[JSONBody]:
+    """Every case ``who`` may see, by id, as ``who`` may see it (:func:`case_json`)."""
     published = db.published_cases()
-    found = [c for c in db.cases() if _may_see(c, who, published)]
-    return {"items": [_case_dict(c, who, published) for c in found], "total": len(found)}
+    return [case_json(c, who, published) for c in db.cases() if _may_see(c, who, published)]
 
 
 @router.get("/{case_id}", summary="One case (404 when not yours to see)")
-def get_case(db: StoreDep, who: ViewerDep, case_id: CaseId) -> dict[str, Any]:
-    return _case_dict(_visible(db, who, case_id), who, db.published_cases())
+def get_case(db: StoreDep, who: ViewerDep, case_id: CaseId) -> JSONBody:
+    return case_json(readable_case(db, who, case_id), who, db.published_cases())
 
 
 def visible_case(db: SQLStore, who: Caller | None, case_id: int) -> CaseRecord | None:
@@ -151,7 +207,7 @@ def visible_case(db: SQLStore, who: Caller | None, case_id: int) -> CaseRecord |
     return case if case is not None and _may_see(case, who, db.published_cases()) else None
 
 
-def _visible(db: SQLStore, who: Caller | None, case_id: int) -> CaseRecord:
+def readable_case(db: SQLStore, who: Caller | None, case_id: int) -> CaseRecord:
     """The case, or 404 when it is absent or not ``who``'s to see (the same answer)."""
     case = visible_case(db, who, case_id)
     if case is None:
@@ -166,24 +222,19 @@ def _may_see(case: CaseRecord, who: Caller | None, published: set[int]) -> bool:
 
 
 def _shown(case: CaseRecord, who: Caller) -> bool:
-    return any(s.kind == "request" and s.fields["party"] == who.party for s in case.steps)
+    return any(s.kind == "request" and s.party == who.party for s in case.steps)
 
 
-def case_dict(case: CaseRecord, who: Caller | None, published: set[int]) -> dict[str, Any]:
+def case_json(case: CaseRecord, who: Caller | None, published: set[int]) -> JSONBody:
     """The case as ``who`` sees it: a party, before publication, only its own requests and
     responses and no assessment; once published, everyone sees every step."""
-    return _case_dict(case, who, published)
-
-
-def _case_dict(case: CaseRecord, who: Caller | None, published: set[int]) -> dict[str, Any]:
     steps = case.steps
     whole = case.id in published or (who is not None and who.role in ("analyst", "admin"))
     if not whole:
         party = who.party if who is not None else None
-        steps = tuple(s for s in steps if s.kind != "assessment" and s.fields.get("party") == party)
-    deadlines = {s.id: s.fields["deadline"] for s in case.steps if s.kind == "request"}
-    shown = [_step_dict(s, deadlines) for s in steps]
-    assessed = [s for s in shown if s["kind"] == "assessment"]
+        steps = tuple(s for s in steps if s.kind != "assessment" and s.party == party)
+    assessments = [s.detail for s in steps if isinstance(s.detail, Assessment)]
+    deadlines = _deadlines(case)
     return {
         "id": case.id,
         "title": case.title,
@@ -192,37 +243,53 @@ def _case_dict(case: CaseRecord, who: Caller | None, published: set[int]) -> dic
         "opened_by": {"role": case.opened_by.role, "party": case.opened_by.party},
         "at": case.created_at,
         "log_index": case.log_index,
-        "status": assessed[-1]["conclusion"] if assessed else "open",
+        "status": assessments[-1].conclusion if assessments else "open",
         "published": case.id in published,
-        "steps": shown,
+        "steps": [step_json(s, deadlines) for s in steps],
     }
 
 
-def _step_dict(step: CaseStep, deadlines: dict[int, str]) -> dict[str, Any]:
-    out = {
+def _deadlines(case: CaseRecord) -> dict[int, str]:
+    return {s.id: s.detail.deadline for s in case.steps if isinstance(s.detail, InformationRequest)}
+
+
+def step_json(step: CaseStep, deadlines: Mapping[int, str]) -> JSONBody:
+    """One step as the API shows it; a response says whether it came after its request's
+    deadline (``deadlines``: request id -> YYYY-MM-DD)."""
+    out: JSONBody = {
         "kind": step.kind,
         "id": step.id,
         "case_id": step.case_id,
-        **step.fields,
+        **_detail_json(step.detail),
         "by": {"role": step.by.role, "party": step.by.party},
         "at": step.created_at,
         "log_index": step.log_index,
     }
-    if step.kind == "response":
-        out["late"] = step.created_at[:10] > deadlines.get(int(step.fields["request_id"]), "9999-12-31")
+    if isinstance(step.detail, PartyResponse) and step.detail.request_id is not None:
+        out["late"] = step.created_at[:10] > deadlines.get(step.detail.request_id, "9999-12-31")
     return out
 
 
-def _stepped(db: SQLStore, who: Caller, step: CaseStep) -> dict[str, Any]:
+def _detail_json(detail: StepDetail) -> JSONBody:
+    """The step's own fields, in the order of its table's columns (migration 0008_cases); grades
+    with their keys sorted, as they are stored."""
+    if isinstance(detail, InformationRequest):
+        return {"party": detail.party, "question": detail.question, "deadline": detail.deadline}
+    if isinstance(detail, PartyResponse):
+        return {"request_id": detail.request_id, "party": detail.party, "response": detail.response}
+    grades = [{"credibility": g.credibility, "reliability": g.reliability, "source": g.source} for g in detail.grades]
+    return {"conclusion": detail.conclusion, "reasoning": detail.reasoning, "grades": grades}
+
+
+def _stepped(db: SQLStore, step: CaseStep) -> JSONBody:
     case = db.case(step.case_id)
     assert case is not None
-    deadlines = {s.id: s.fields["deadline"] for s in case.steps if s.kind == "request"}
     return {
-        **_step_dict(step, deadlines),
+        **step_json(step, _deadlines(case)),
         "receipt": _receipt(db, step.log_index),
         "entry": db.log_entry(step.log_index).decode(),
     }
 
 
-def _receipt(db: SQLStore, index: int) -> dict[str, Any]:
+def _receipt(db: SQLStore, index: int) -> JSONBody:
     return dict(json.loads(db.receipt(index).to_json()))

@@ -2,21 +2,24 @@
 
 Claims come from public news (``ceasefire import --news``), so every role and the public may read
 them. Each is judged when read against the findings the caller may read (``findings.visible_run``),
-exactly as the ``claims`` section of ``verify --format json`` (``ceasefire.news.ledger``).
+exactly as the ``claims`` section of ``verify --format json`` (``ceasefire.news.verdicts``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from ceasefire.api.auth import StoreDep, ViewerDep
+from ceasefire.api.auth import Caller, StoreDep, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_run
-from ceasefire.store.claims import claims_ledger
+from ceasefire.news.verdicts import ClaimVerdict
+from ceasefire.service.claims import claims_ledger
+from ceasefire.store import SQLStore
 
-__all__ = ["router"]
+__all__ = ["judged", "router"]
 
 router = APIRouter(tags=["claims"])
 Verdict = Literal["supports", "contradicts", "no_evidence"]
@@ -31,16 +34,29 @@ def claims(
     party: Annotated[str | None, Query(max_length=200, description="The speaker's party or an accused party.")] = None,
     obligation: Annotated[str | None, Query(max_length=200)] = None,
     verdict: Verdict | None = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """``{"claims": [...], "total"}``: each claim's fields, ``date``, ``verdict``, ``findings``
     (ids) and ``explanation``; a date filter leaves out claims without a date."""
-    keep = [
+    keep = [c.to_document() for c in judged(db, who, date_from, date_to, party, obligation, verdict)]
+    return {"claims": keep, "total": len(keep)}
+
+
+def judged(
+    db: SQLStore,
+    who: Caller | None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    party: str | None = None,
+    obligation: str | None = None,
+    verdict: str | None = None,
+) -> list[ClaimVerdict]:
+    """The stored claims judged on the findings ``who`` may read, filtered as ``GET /claims``."""
+    return [
         c
         for c in claims_ledger(db, visible_findings(db, who, visible_run(db, who)))
-        if (date_from is None or (c["date"] is not None and c["date"] >= date_from.isoformat()))
-        and (date_to is None or (c["date"] is not None and c["date"] <= date_to.isoformat()))
-        and (party is None or party == c["speaker_party"] or party in c["accused"])
-        and (obligation is None or c["obligation"] == obligation)
-        and (verdict is None or c["verdict"] == verdict)
+        if (date_from is None or (c.claim.date is not None and c.claim.date >= date_from))
+        and (date_to is None or (c.claim.date is not None and c.claim.date <= date_to))
+        and (party is None or party == c.claim.speaker_party or party in c.claim.accused)
+        and (obligation is None or c.claim.obligation == obligation)
+        and (verdict is None or c.verdict == verdict)
     ]
-    return {"claims": keep, "total": len(keep)}

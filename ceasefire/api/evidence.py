@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncGenerator
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -19,8 +18,9 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ceasefire.api.auth import CallerDep, StoreDep, require
+from ceasefire.api.body import JSONBody
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA, Problem
-from ceasefire.api.reports import SUBMITTERS, ReportId, check_owner, visible
+from ceasefire.api.reports import SUBMITTERS, ReportId, check_owner, evidence_json, visible
 from ceasefire.store.protocol import Attached, ReportScope
 
 __all__ = ["router"]
@@ -105,17 +105,14 @@ async def attach(request: Request, db: StoreDep, who: CallerDep, report_id: Repo
     finally:
         await form.close()
     record = await run_in_threadpool(db.report, ReportScope(everything=True), report_id)
-    return JSONResponse(_attached(done, record.submission.client_hash if record else None), status_code=201)
+    return JSONResponse(_attached_json(done, record.submission.client_hash if record else None), status_code=201)
 
 
-def _attached(done: Attached, client_hash: str | None) -> dict[str, Any]:
+def _attached_json(done: Attached, client_hash: str | None) -> JSONBody:
     ev = done.evidence
     return {
         "report_id": done.report_id,
-        "sha256": ev.sha256,
-        "size": ev.size,
-        "name": ev.name,
-        "media_type": ev.media_type,
+        **evidence_json(ev),
         "new": done.new,
         "log_index": done.log_index,
         "receipt": json.loads(done.receipt.to_json()),

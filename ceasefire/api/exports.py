@@ -11,25 +11,26 @@ Public, like ``/api/v1/findings``, with its filters (``from``, ``to``, ``party``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Annotated, Any
+from collections.abc import Iterator, Sequence
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from ceasefire import exports
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
-from ceasefire.api.findings import Status, visible_findings, visible_run
-from ceasefire.model import Incident
+from ceasefire.api.body import JSONBody
+from ceasefire.api.findings import Status, stored_form, visible_findings, visible_run
+from ceasefire.model import Finding, Incident
 from ceasefire.store import SQLStore
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/export", tags=["exports"])
-_CSV: dict[int | str, dict[str, Any]] = {
+_CSV: dict[int | str, JSONBody] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV, UTF-8."}
 }
-_GEOJSON: dict[int | str, dict[str, Any]] = {
+_GEOJSON: dict[int | str, JSONBody] = {
     200: {
         "content": {"application/geo+json": {"schema": {"type": "object"}}},
         "description": "An RFC 7946 FeatureCollection, one Point feature per finding.",
@@ -50,7 +51,7 @@ def _selected(
     party: str | None,
     obligation: str | None,
     status: str | None,
-) -> tuple[str | None, list[Mapping[str, Any]], dict[str, Incident]]:
+) -> tuple[str | None, list[Finding], dict[str, Incident]]:
     """(agreement id, the filtered findings the viewer may see, the incidents the run saw)."""
     run = visible_run(db, who)
     if run is None:
@@ -63,7 +64,7 @@ def _selected(
         obligation=obligation,
         status=status,
     )
-    wanted = {f["incidents"][0] for f in found if f.get("incidents")}
+    wanted = {f.incidents[0] for f in found if f.incidents}
     incidents: dict[str, Incident] = {}
     for incident in db.incidents(before=run.log_index):  # the first of each id, as verification
         if incident.id in wanted:
@@ -71,9 +72,7 @@ def _selected(
     return run.agreement_id, found, incidents
 
 
-def _csv(
-    findings: Sequence[Mapping[str, Any]], incidents: dict[str, Incident], *, hxl: bool, name: str
-) -> StreamingResponse:
+def _csv(findings: Sequence[Finding], incidents: dict[str, Incident], *, hxl: bool, name: str) -> StreamingResponse:
     lines: Iterator[str] = exports.csv_lines(exports.rows_with_incidents(findings, incidents), hxl=hxl)
     return StreamingResponse(
         lines, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}
@@ -134,4 +133,5 @@ def findings_geojson(
     status: Status | None = None,
 ) -> JSONResponse:
     agreement, found, _ = _selected(db, who, date_from, date_to, party, obligation, status)
-    return JSONResponse(exports.feature_collection(found, agreement), media_type="application/geo+json")
+    collection = exports.feature_collection(found, agreement, lambda f: stored_form(f.to_document()))
+    return JSONResponse(collection, media_type="application/geo+json")

@@ -10,18 +10,22 @@ of the run.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope
+from ceasefire.api.body import JSONBody
 from ceasefire.exports import filter_findings
-from ceasefire.model import REPORT_PREFIX
+from ceasefire.ledger import JSONValue, canonical_json
+from ceasefire.model import REPORT_PREFIX, Finding
+from ceasefire.service.workflow import all_reports
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import ReportScope, RunRecord
-from ceasefire.store.workflow import all_reports
 
-__all__ = ["router", "visible_findings", "visible_run"]
+__all__ = ["router", "stored_form", "visible_findings", "visible_run"]
 
 router = APIRouter(tags=["findings"])
 Status = Literal["violation", "possible_violation", "exempt"]
@@ -48,22 +52,28 @@ def visible_reports(db: SQLStore, who: Caller | None) -> set[int] | None:
     return {report.id for report in all_reports(db, scope)}
 
 
-def from_visible(incident_ids: list[str], reports: set[int] | None) -> bool:
+def stored_form(document: JSONValue) -> Any:
+    """A document (``Finding.to_document``, ``Clock.to_document``) as the API has always
+    answered it: as the database stores it, canonical JSON, so with its keys sorted."""
+    return json.loads(canonical_json(document))
+
+
+def from_visible(incident_ids: Sequence[str], reports: set[int] | None) -> bool:
     """Whether every incident behind a finding may be seen by who sees ``reports``."""
     if reports is None:
         return True
     return all(not i.startswith(REPORT_PREFIX) or int(i[len(REPORT_PREFIX) :]) in reports for i in incident_ids)
 
 
-def visible_findings(db: SQLStore, who: Caller | None, run: RunRecord | None) -> list[dict[str, Any]]:
+def visible_findings(db: SQLStore, who: Caller | None, run: RunRecord | None) -> list[Finding]:
     """The findings of ``run`` that ``who`` may see (none when ``run`` is None)."""
     if run is None:
         return []
     reports = visible_reports(db, who)
-    return [f for f in db.run_findings(run.id) if from_visible(f["incidents"], reports)]
+    return [f for f in db.run_findings(run.id) if from_visible(f.incidents, reports)]
 
 
-def run_dict(run: RunRecord | None, published: set[int]) -> dict[str, Any] | None:
+def run_dict(run: RunRecord | None, published: set[int]) -> JSONBody | None:
     if run is None:
         return None
     return {
@@ -86,7 +96,7 @@ def findings(
     party: Annotated[str | None, Query(max_length=200)] = None,
     obligation: Annotated[str | None, Query(max_length=200)] = None,
     status: Status | None = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """``{"agreement", "run", "findings": [...], "total"}``; ``run`` is null when there is no
     run the caller may read (none yet; for the public, none published yet)."""
     run = visible_run(db, who)
@@ -97,18 +107,18 @@ def findings(
     return {
         "agreement": run.agreement_id if run else None,
         "run": run_dict(run, db.published_runs()),
-        "findings": keep,
+        "findings": [stored_form(f.to_document()) for f in keep],
         "total": len(keep),
     }
 
 
 @router.get("/clocks", summary="Clocks (conditions) of the latest verification run")
-def clocks(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def clocks(db: StoreDep, who: ViewerDep) -> JSONBody:
     """``{"agreement", "run", "clocks": [...]}``: the ``verify --format json`` clocks."""
     run = visible_run(db, who)
-    summary = db.run_summary(run.id) if run else {}
+    clocks = db.run_summary(run.id).clocks if run else ()
     return {
         "agreement": run.agreement_id if run else None,
         "run": run_dict(run, db.published_runs()),
-        "clocks": summary.get("clocks", []),
+        "clocks": [stored_form(c.to_document()) for c in clocks],
     }

@@ -7,21 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import StoreDep, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_reports, visible_run
-from ceasefire.model import Incident
+from ceasefire.model import Finding, Incident, worst_status
+from ceasefire.service.workflow import all_reports, report_incident
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import RunRecord
-from ceasefire.store.workflow import all_reports, report_incident
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["findings"])
-RANK = {"violation": 3, "possible_violation": 2, "exempt": 1}  # worst first on the map
 
 
 def _incidents(db: SQLStore, run: RunRecord, reports: set[int] | None) -> Iterator[Incident]:
@@ -35,8 +35,8 @@ def _incidents(db: SQLStore, run: RunRecord, reports: set[int] | None) -> Iterat
             yield report_incident(report)
 
 
-def _feature(i: Incident, findings: list[dict[str, Any]]) -> dict[str, Any]:
-    worst = max((f["status"] for f in findings), key=lambda s: RANK.get(s, 0), default="no_finding")
+def _feature(i: Incident, findings: list[Finding]) -> JSONBody:
+    worst = worst_status((f.status for f in findings), "no_finding")
     day = i.date_reported or i.date
     return {
         "type": "Feature",
@@ -57,7 +57,7 @@ def _feature(i: Incident, findings: list[dict[str, Any]]) -> dict[str, Any]:
             "source_name": i.source_name,
             "source": i.source,
             "status": worst,
-            "findings": [f["id"] for f in findings],
+            "findings": [f.id for f in findings],
         },
     }
 
@@ -68,15 +68,15 @@ def incidents(
     who: ViewerDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """A GeoJSON FeatureCollection (RFC 7946), empty when the caller reads no run; ``status``
     is the worst finding status of the incident or ``no_finding``."""
     run = visible_run(db, who)
     if run is None:
         return {"type": "FeatureCollection", "features": [], "run": None}
-    by_incident: dict[str, list[dict[str, Any]]] = {}
+    by_incident: dict[str, list[Finding]] = {}
     for finding in visible_findings(db, who, run):
-        for incident_id in finding["incidents"]:
+        for incident_id in finding.incidents:
             by_incident.setdefault(incident_id, []).append(finding)
     features = [
         _feature(i, by_incident.get(i.id, []))

@@ -6,11 +6,12 @@ checkpoint, anyone checks a receipt, a proof, or that the log only grew, with no
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import CallerDep, StoreDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.problems import Problem
 from ceasefire.ledger import Checkpoint, public_key_to_base64
 from ceasefire.ledger import key_id as key_id_of
@@ -31,13 +32,13 @@ def latest_checkpoint(db: SQLStore) -> Checkpoint:
 
 
 @router.get("/checkpoint", summary="The latest signed checkpoint")
-def checkpoint(db: StoreDep, who: CallerDep) -> dict[str, Any]:
+def checkpoint(db: StoreDep, who: CallerDep) -> JSONBody:
     """``{"origin", "size", "root_hash", "timestamp", "key_id", "signature"}`` (Ed25519)."""
     return dict(latest_checkpoint(db).to_dict())
 
 
 @router.get("/key", summary="The log's public key")
-def key(db: StoreDep, who: CallerDep) -> dict[str, Any]:
+def key(db: StoreDep, who: CallerDep) -> JSONBody:
     """The Ed25519 public key checkpoints are signed with (base64 of the 32 raw bytes)."""
     public = db.public_key()
     if public is None:
@@ -57,7 +58,7 @@ def proof(
     who: CallerDep,
     index: Annotated[int, Query(ge=0, le=2**53)],
     size: Size | None = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """The audit path of entry ``index`` in the tree of ``size`` entries (default: the whole log)."""
     tree = db.merkle_log()
     size = tree.size if size is None else size
@@ -78,7 +79,7 @@ def consistency(
     who: CallerDep,
     old: Annotated[int, Query(alias="from", ge=1, le=2**53)],
     new: Annotated[int, Query(alias="to", ge=1, le=2**53)],
-) -> dict[str, Any]:
+) -> JSONBody:
     """Proves the tree of ``from`` entries is a prefix of the tree of ``to`` entries."""
     tree = db.merkle_log()
     _check("to", new, tree.size, "the log's size")

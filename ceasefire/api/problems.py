@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,9 +22,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ceasefire.errors import CeasefireError
+from ceasefire.ledger import JSONValue
 from ceasefire.store.errors import IdempotencyMismatch, StoreError, UnknownRecord
 
-__all__ = ["MEDIA_TYPE", "PROBLEM_SCHEMA", "Problem", "install", "problem_response"]
+__all__ = ["MEDIA_TYPE", "PROBLEM_SCHEMA", "Problem", "ProblemBody", "install", "problem_response"]
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("ceasefire.api")
@@ -44,8 +45,19 @@ _KINDS: dict[int, tuple[str, str]] = {
     503: ("unavailable", "Service unavailable"),
 }
 
+
+class ProblemBody(TypedDict):
+    """The problem+json body (``PROBLEM_SCHEMA`` is its OpenAPI form)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: NotRequired[list[dict[str, str]]]
+
+
 # The OpenAPI schema of the body, referenced by every route's error responses.
-PROBLEM_SCHEMA: dict[str, Any] = {
+PROBLEM_SCHEMA: Mapping[str, JSONValue] = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],
     "properties": {
@@ -87,9 +99,9 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     slug, title = _KINDS.get(status, ("error", "Error"))
-    body: dict[str, Any] = {"type": f"/api/v1/problems/{slug}", "title": title, "status": status, "detail": detail}
+    body = ProblemBody(type=f"/api/v1/problems/{slug}", title=title, status=status, detail=detail)
     if errors:
-        body["errors"] = list(errors)
+        body["errors"] = [dict(e) for e in errors]
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=dict(headers or {}))
 
 

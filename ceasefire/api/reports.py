@@ -15,9 +15,9 @@ import datetime as dt
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
@@ -27,15 +27,16 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ceasefire.api import auth
 from ceasefire.api.auth import Caller, CallerDep, StoreDep, report_scope, require
+from ceasefire.api.body import JSONBody
 from ceasefire.api.fields import Plain
 from ceasefire.api.problems import Problem
 from ceasefire.api.state import StorePool
 from ceasefire.api.writer import ReportWriter, Written
-from ceasefire.ledger import canonical_json
+from ceasefire.ledger import JSONValue, canonical_json
 from ceasefire.model import WEAPON_CLASSES
 from ceasefire.sources.dates import not_future
 from ceasefire.store import SQLStore
-from ceasefire.store.protocol import ReportRecord, ReportSubmission
+from ceasefire.store.protocol import EvidenceRecord, ReportRecord, ReportSubmission
 from ceasefire.store.reports import ReportRequest
 
 __all__ = [
@@ -45,7 +46,9 @@ __all__ = [
     "ReportIn",
     "SubmitterDep",
     "check_owner",
-    "report_dict",
+    "evidence_json",
+    "report_json",
+    "request_hash",
     "router",
     "submitter",
     "visible",
@@ -78,7 +81,7 @@ class SourceIn(BaseModel):
     url: Plain = Field(default="", max_length=2000, pattern=r"^(https?://\S+)?$")
 
 
-EXAMPLE_REPORT: dict[str, Any] = {
+EXAMPLE_REPORT: JSONBody = {
     "title": "Shelling of Kafr Hamra",
     "description": "Mortar rounds hit the market.",
     "occurred_on": "2016-09-14",
@@ -172,14 +175,7 @@ SubmitterDep = Annotated[Caller, Depends(submitter)]
 
 
 async def _submit(request: Request, who: Caller, body: ReportIn, key: str | None, report_id: int | None) -> Response:
-    idempotency = None
-    if key is not None:
-        request_doc: dict[str, Any] = {
-            "method": request.method,
-            "path": request.url.path,
-            "body": body.model_dump(mode="json"),
-        }
-        idempotency = (key, hashlib.sha256(_canonical(request_doc)).hexdigest())
+    idempotency = None if key is None else (key, request_hash(request.method, request.url.path, body))
     in_flight: InFlight = request.app.state.in_flight
     writer: ReportWriter = request.app.state.writer
     with in_flight.hold(who.token_id, key):
@@ -191,7 +187,14 @@ async def _submit(request: Request, who: Caller, body: ReportIn, key: str | None
     return Response(_submitted(written), status_code=201, headers=headers, media_type="application/json")
 
 
-def _canonical(document: dict[str, Any]) -> bytes:
+def request_hash(method: str, path: str, body: ReportIn) -> str:
+    """SHA-256 (hex) of what a submission sends: an idempotency key replays the first answer
+    only to the same method, path and body."""
+    document: Mapping[str, JSONValue] = {"method": method, "path": path, "body": body.model_dump(mode="json")}
+    return hashlib.sha256(_canonical(document)).hexdigest()
+
+
+def _canonical(document: Mapping[str, JSONValue]) -> bytes:
     """``canonical_json(document)`` for a pydantic ``model_dump(mode="json")`` (plain JSON values,
     string keys), the same bytes without re-checking every value; odd text falls back to it."""
     try:
@@ -239,24 +242,21 @@ def list_reports(
     who: CallerDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-) -> dict[str, Any]:
+) -> JSONBody:
     """The latest version of each report visible to the caller, by id: ``{"items", "total"}``."""
     records, total = db.reports(report_scope(who), limit=limit, offset=offset)
-    return {"items": [report_dict(r) for r in records], "total": total, "limit": limit, "offset": offset}
+    return {"items": [report_json(r) for r in records], "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/{report_id}", summary="One report (404 when not yours to see)")
-def get_report(db: StoreDep, who: CallerDep, report_id: ReportId) -> dict[str, Any]:
+def get_report(db: StoreDep, who: CallerDep, report_id: ReportId) -> JSONBody:
     """The latest version, and the evidence files attached to the report."""
-    evidence = [
-        {"sha256": e.sha256, "size": e.size, "name": e.name, "media_type": e.media_type}
-        for e in db.report_evidence(report_id)
-    ]
-    return {**report_dict(visible(db, who, report_id)), "evidence": evidence}
+    record = visible(db, who, report_id)
+    return {**report_json(record), "evidence": [evidence_json(e) for e in db.report_evidence(record.id)]}
 
 
 @router.post("/{report_id}/publish", summary="Publish a report (analyst)")
-def publish(db: StoreDep, who: CallerDep, report_id: ReportId) -> dict[str, Any]:
+def publish(db: StoreDep, who: CallerDep, report_id: ReportId) -> JSONBody:
     """Make the report visible to every role; publishing again changes nothing."""
     require(who, "analyst")
     visible(db, who, report_id)
@@ -281,16 +281,38 @@ def check_owner(who: Caller, record: ReportRecord) -> None:
     )
 
 
-def report_dict(record: ReportRecord) -> dict[str, Any]:
+def report_json(record: ReportRecord) -> JSONBody:
     """A report as the API shows it: the latest version's fields and who stands behind it."""
-    fields = dict(record.submission.__dict__)
-    fields["sources"] = [{"name": n, "url": u} for n, u in record.submission.sources]
     return {
         "id": record.id,
         "version": record.version,
-        **fields,
+        **_submission_json(record.submission),
         "submitted_by": {"role": record.owner.role, "party": record.owner.party},
         "published": record.published,
         "created_at": record.created_at,
         "log_index": record.log_index,
     }
+
+
+def _submission_json(submission: ReportSubmission) -> JSONBody:
+    """A version's fields, in the order ``ReportSubmission`` declares them (``client_hash`` last)."""
+    return {
+        "title": submission.title,
+        "description": submission.description,
+        "occurred_on": submission.occurred_on,
+        "lat": submission.lat,
+        "lon": submission.lon,
+        "event_type": submission.event_type,
+        "sub_event_type": submission.sub_event_type,
+        "actor1": submission.actor1,
+        "actor2": submission.actor2,
+        "weapon": submission.weapon,
+        "fatalities": submission.fatalities,
+        "sources": [{"name": n, "url": u} for n, u in submission.sources],
+        "client_hash": submission.client_hash,
+    }
+
+
+def evidence_json(evidence: EvidenceRecord) -> JSONBody:
+    """An evidence file attached to a report, as the API shows it."""
+    return {"sha256": evidence.sha256, "size": evidence.size, "name": evidence.name, "media_type": evidence.media_type}

@@ -4,17 +4,18 @@ bulletins and exports show the newest published run (``findings.visible_run``)."
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio.to_thread
 from fastapi import APIRouter, Path
 
 from ceasefire.api.auth import CallerDep, StoreDep, ViewerDep, require
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import run_dict, sees_everything
 from ceasefire.api.problems import Problem
 from ceasefire.api.reports import MAX_ID
+from ceasefire.service.workflow import verify_stored
 from ceasefire.store import SQLStore
-from ceasefire.store.workflow import verify_stored
 
 __all__ = ["router"]
 
@@ -23,7 +24,7 @@ RunId = Annotated[int, Path(ge=1, le=MAX_ID, description="The run's id.")]
 
 
 @router.get("", summary="Verification runs (analysts: all; others: the published ones)")
-def runs(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def runs(db: StoreDep, who: ViewerDep) -> JSONBody:
     """``{"items": [run...], "total"}``, oldest first; each run with ``published``."""
     published = db.published_runs()
     items = [run_dict(r, published) for r in db.runs() if sees_everything(who) or r.id in published]
@@ -31,20 +32,20 @@ def runs(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
 
 
 @router.post("", status_code=201, summary="Verify now: a new run over incidents and reports (analyst)")
-async def verify(db: StoreDep, who: CallerDep) -> dict[str, Any]:
+async def verify(db: StoreDep, who: CallerDep) -> JSONBody:
     """201, the new run (not yet published). Runs in a worker thread: it may take seconds."""
     require(who, "analyst")
     return await anyio.to_thread.run_sync(_verify, db)
 
 
-def _verify(db: SQLStore) -> dict[str, Any]:
+def _verify(db: SQLStore) -> JSONBody:
     _, run = verify_stored(db)
     db.checkpoint()
     return run_dict(run, db.published_runs()) or {}
 
 
 @router.post("/{run_id}/publish", summary="Publish a run (analyst): the public then reads its findings")
-def publish(db: StoreDep, who: CallerDep, run_id: RunId) -> dict[str, Any]:
+def publish(db: StoreDep, who: CallerDep, run_id: RunId) -> JSONBody:
     """``{"id", "published": true, "log_index", "new"}``; publishing again changes nothing."""
     require(who, "analyst")
     if run_id not in {r.id for r in db.runs()}:

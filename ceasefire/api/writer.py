@@ -147,14 +147,14 @@ class ReportWriter:
         be stored, so it is never written again; a retry with its Idempotency-Key replays it.
         """
         try:
-            outcomes = submit_reports(store, [job.request for job in jobs])
+            outcomes = submit_reports(store.journal, [job.request for job in jobs])
         except BatchRolledBack as error:  # nothing of it was stored: writing again cannot duplicate
             if len(jobs) == 1:
                 return [error.cause]
             log.warning("a batch of %d reports rolled back (%s); writing each alone", len(jobs), error.cause)
             return [self._alone(store, job) for job in jobs]
         self.batches += 1
-        logged = entries(store, (o.log_index for o in outcomes if isinstance(o, Submitted)))
+        logged = entries(store.journal, (o.log_index for o in outcomes if isinstance(o, Submitted)))
         return [
             Written(o, logged[o.log_index], receipt_text(o.receipt)) if isinstance(o, Submitted) else o
             for o in outcomes

@@ -23,10 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
 
-from ceasefire.bulletin.places import Places
-from ceasefire.bulletin.records import (
+from ceasefire.bulletin.content import (
     AccessState,
     Bulletin,
     ClaimLine,
@@ -40,39 +38,37 @@ from ceasefire.bulletin.records import (
     Notable,
     OutsideRun,
 )
-from ceasefire.model import Incident
+from ceasefire.bulletin.places import Places
+from ceasefire.model import COUNTED, Clock, Finding, Incident, severity, worst_status
 
 __all__ = ["NOTABLE", "compute", "days", "long_date", "run_period"]
 
 NOTABLE = 8
-Doc = Mapping[str, Any]
-_RANK = {"violation": 0, "possible_violation": 1, "exempt": 2}
-_COUNTED = ("violation", "possible_violation")
 ACCESS_CATEGORIES = ("humanitarian_access", "route_access")
 
 
-def days(inputs_findings: Sequence[Doc], clocks: Sequence[Doc] = ()) -> list[DayLine]:
+def days(inputs_findings: Sequence[Finding], clocks: Sequence[Clock] = ()) -> list[DayLine]:
     """Every day of the run, first to last, with its headline counts."""
     period = run_period(inputs_findings, clocks)
     if period is None:
         return []
-    by_day: dict[str, list[Doc]] = defaultdict(list)
+    by_day: dict[dt.date, list[Finding]] = defaultdict(list)
     for f in inputs_findings:
-        by_day[f["date"]].append(f)
+        by_day[f.date].append(f)
     out = []
     for n in range((period[1] - period[0]).days + 1):
         day = period[0] + dt.timedelta(days=n)
-        t = _totals(by_day.get(day.isoformat(), []), {}, day)
+        t = _totals(by_day.get(day, []), {}, day)
         out.append(DayLine(day.isoformat(), t["violation"], t["possible"], t["incidents"]))
     return out
 
 
-def run_period(findings: Iterable[Doc], clocks: Iterable[Doc] = ()) -> tuple[dt.date, dt.date] | None:
+def run_period(findings: Iterable[Finding], clocks: Iterable[Clock] = ()) -> tuple[dt.date, dt.date] | None:
     """The run's first and last days: its findings' dates and its clocks' days."""
-    dates = {f["date"] for f in findings} | {d["date"] for c in clocks for d in c.get("days", ())}
+    dates = {f.date for f in findings} | {d.date for c in clocks for d in c.days}
     if not dates:
         return None
-    return dt.date.fromisoformat(min(dates)), dt.date.fromisoformat(max(dates))
+    return min(dates), max(dates)
 
 
 def compute(inputs: Inputs, day: dt.date) -> Bulletin:
@@ -109,34 +105,32 @@ def compute(inputs: Inputs, day: dt.date) -> Bulletin:
     )
 
 
-def _of_day(findings: Iterable[Doc], day: dt.date) -> list[Doc]:
-    text = day.isoformat()
-    return [f for f in findings if f["date"] == text]
+def _of_day(findings: Iterable[Finding], day: dt.date) -> list[Finding]:
+    return [f for f in findings if f.date == day]
 
 
-def _incident_of(f: Doc) -> str:
-    ids = f.get("incidents") or ()
-    return str(ids[0]) if ids else str(f["id"])
+def _incident_of(f: Finding) -> str:
+    return f.incidents[0] if f.incidents else f.id
 
 
 def _worst(statuses: Iterable[str]) -> str:
-    return min(statuses, key=lambda s: _RANK.get(s, 9), default="exempt")
+    return worst_status(statuses, "exempt")
 
 
 # -- counts ------------------------------------------------------------------------------------
 
-Keys = Callable[[Doc], Iterable[str]]
+Keys = Callable[[Finding], Iterable[str]]
 
 
-def _tally(findings: Iterable[Doc], keys: Keys) -> dict[str, tuple[int, int]]:
+def _tally(findings: Iterable[Finding], keys: Keys) -> dict[str, tuple[int, int]]:
     """key -> (incidents at worst a violation, incidents at worst a possible violation)."""
     worst: dict[str, dict[str, str]] = defaultdict(dict)
     for f in findings:
-        if f["status"] not in _COUNTED:
+        if f.status not in COUNTED:
             continue
         for key in keys(f):
             seen = worst[key].get(_incident_of(f))
-            worst[key][_incident_of(f)] = _worst([f["status"], *([seen] if seen else [])])
+            worst[key][_incident_of(f)] = _worst([f.status, *([seen] if seen else [])])
     return {
         k: (sum(s == "violation" for s in v.values()), sum(s == "possible_violation" for s in v.values()))
         for k, v in worst.items()
@@ -144,7 +138,12 @@ def _tally(findings: Iterable[Doc], keys: Keys) -> dict[str, tuple[int, int]]:
 
 
 def _table(
-    title: str, today: list[Doc], before: list[Doc], keys: Keys, labels: Mapping[str, str], always: Sequence[str] = ()
+    title: str,
+    today: list[Finding],
+    before: list[Finding],
+    keys: Keys,
+    labels: Mapping[str, str],
+    always: Sequence[str] = (),
 ) -> CountTable:
     now, then = _tally(today, keys), _tally(before, keys)
     order = [
@@ -158,37 +157,39 @@ def _table(
     return CountTable(title, rows)
 
 
-def _count_tables(inputs: Inputs, places: Places, today: list[Doc], before: list[Doc]) -> tuple[CountTable, ...]:
+def _count_tables(
+    inputs: Inputs, places: Places, today: list[Finding], before: list[Finding]
+) -> tuple[CountTable, ...]:
     a = inputs.agreement
     parties = {p.id: p.name for p in a.parties} | {"": "unattributed"}
     verified = [o.id for o in a.obligations if o.rule is not None and o.rule.kind != "condition"]
     zones = {z.id: z.name for z in a.zones} | {"": "outside every zone"}
     zone_rows = [*(z.id for z in a.zones), ""]
 
-    def admin1(f: Doc) -> list[str]:
+    def admin1(f: Finding) -> list[str]:
         incident = inputs.incidents.get(_incident_of(f))
         return [incident.admin1 if incident is not None and incident.admin1 else "not known"]
 
     return (
-        _table("By party", today, before, lambda f: f.get("parties") or [""], parties, [p.id for p in a.parties]),
-        _table("By obligation", today, before, lambda f: [f["obligation"]], {}, verified),
+        _table("By party", today, before, lambda f: f.parties or [""], parties, [p.id for p in a.parties]),
+        _table("By obligation", today, before, lambda f: [f.obligation], {}, verified),
         _table("By area: governorate (admin1)", today, before, admin1, {}),
         _table(
             "By area: zone of the agreement",
             today,
             before,
-            lambda f: places.zones_at(f["lon"], f["lat"]) or [""],
+            lambda f: places.zones_at(f.lon, f.lat) or [""],
             zones,
             zone_rows,
         ),
-        _table("By weapon", today, before, lambda f: [f.get("weapon") or "not known"], {}),
+        _table("By weapon", today, before, lambda f: [f.weapon or "not known"], {}),
     )
 
 
-def _totals(findings: list[Doc], incidents: Mapping[str, Incident], day: dt.date) -> dict[str, int]:
+def _totals(findings: list[Finding], incidents: Mapping[str, Incident], day: dt.date) -> dict[str, int]:
     by_incident: dict[str, list[str]] = defaultdict(list)
     for f in findings:
-        by_incident[_incident_of(f)].append(f["status"])
+        by_incident[_incident_of(f)].append(f.status)
     worst = [_worst(s) for s in by_incident.values()]
     reported = sum((i.date_reported or i.date) == day for i in incidents.values())
     return {
@@ -203,33 +204,32 @@ def _totals(findings: list[Doc], incidents: Mapping[str, Incident], day: dt.date
 # -- notable incidents -------------------------------------------------------------------------
 
 
-def _line(f: Doc) -> FindingLine:
+def _line(f: Finding) -> FindingLine:
     return FindingLine(
-        id=f["id"],
-        obligation=f["obligation"],
-        status=f["status"],
-        parties=tuple(f.get("parties") or ()),
-        attribution=f.get("attribution", ""),
-        confidence=float(f.get("confidence", 0.0)),
-        explanation=f.get("explanation", ""),
-        date=f["date"],
-        location=f.get("location", ""),
+        id=f.id,
+        obligation=f.obligation,
+        status=f.status,
+        parties=f.parties,
+        attribution=f.attribution,
+        confidence=f.confidence,
+        explanation=f.explanation,
+        date=f.date.isoformat(),
+        location=f.location,
     )
 
 
-def _notable(inputs: Inputs, today: list[Doc]) -> tuple[Notable, ...]:
-    groups: dict[str, list[Doc]] = defaultdict(list)
+def _notable(inputs: Inputs, today: list[Finding]) -> tuple[Notable, ...]:
+    groups: dict[str, list[Finding]] = defaultdict(list)
     for f in today:
-        if f["status"] in _COUNTED:
+        if f.status in COUNTED:
             groups[_incident_of(f)].append(f)
 
-    def rank(item: tuple[str, list[Doc]]) -> tuple[int, int, float, str]:
+    def rank(item: tuple[str, list[Finding]]) -> tuple[int, int, float, str]:
         incident, found = item
-        fatalities = max(int(f.get("fatalities") or 0) for f in found)
         return (
-            -fatalities,
-            _RANK[_worst(f["status"] for f in found)],
-            -max(float(f.get("confidence", 0)) for f in found),
+            -max(f.fatalities for f in found),
+            severity(_worst(f.status for f in found)),
+            -max(f.confidence for f in found),
             incident,
         )
 
@@ -237,46 +237,46 @@ def _notable(inputs: Inputs, today: list[Doc]) -> tuple[Notable, ...]:
     return tuple(_notable_one(inputs, n, incident, found) for n, (incident, found) in enumerate(ranked, 1))
 
 
-def _notable_one(inputs: Inputs, number: int, incident_id: str, found: list[Doc]) -> Notable:
-    f = sorted(found, key=lambda x: (_RANK[x["status"]], -float(x.get("confidence", 0))))[0]
+def _notable_one(inputs: Inputs, number: int, incident_id: str, found: list[Finding]) -> Notable:
+    f = sorted(found, key=lambda x: (severity(x.status), -x.confidence))[0]
     incident = inputs.incidents.get(incident_id)
     grading = inputs.gradings.get(incident_id)
     return Notable(
         number=number,
         incident=incident_id,
-        date=f["date"],
-        place=f.get("location") or f"{f['lat']}, {f['lon']}",
+        date=f.date.isoformat(),
+        place=f.location or f"{f.lat}, {f.lon}",
         admin1=incident.admin1 if incident is not None else "",
         what=_what(f),
-        fatalities=int(f.get("fatalities") or 0),
-        status=f["status"],
-        findings=tuple(_line(x) for x in sorted(found, key=lambda x: (_RANK[x["status"]], x["obligation"]))),
-        sources=str(f.get("source") or (incident.source_name if incident else "") or "not given"),
+        fatalities=f.fatalities,
+        status=f.status,
+        findings=tuple(_line(x) for x in sorted(found, key=lambda x: (severity(x.status), x.obligation))),
+        sources=f.source or (incident.source_name if incident else "") or "not given",
         grading=grading.text() if grading else "ungraded",
         notes=incident.notes if incident is not None else "",
     )
 
 
-def _what(f: Doc) -> str:
+def _what(f: Finding) -> str:
     """One sentence from the finding's incident fields: what, by whom, against whom, with what."""
-    kind = f.get("sub_event_type") or f.get("event_type") or "Incident"
-    parts = [f"{kind} at {f.get('location') or 'an unnamed place'}"]
-    if f.get("actor1"):
-        parts.append(f"by {f['actor1']}")
-    if f.get("actor2"):
-        parts.append(f"against {f['actor2']}")
-    if f.get("weapon"):
-        parts.append(f"with {str(f['weapon']).replace('_', ' ')}")
-    radius = float(f.get("radius_m") or 0)
+    kind = f.sub_event_type or f.event_type or "Incident"
+    parts = [f"{kind} at {f.location or 'an unnamed place'}"]
+    if f.actor1:
+        parts.append(f"by {f.actor1}")
+    if f.actor2:
+        parts.append(f"against {f.actor2}")
+    if f.weapon:
+        parts.append(f"with {f.weapon.replace('_', ' ')}")
+    radius = f.radius_m
     place = f" (location known to ±{radius / 1000:.1f} km)" if radius else ""
-    dead = int(f.get("fatalities") or 0)
+    dead = f.fatalities
     return " ".join(parts) + place + (f"; {dead} reported killed." if dead else ".")
 
 
 # -- access, clocks, claims, map -----------------------------------------------------------------
 
 
-def _access(inputs: Inputs, places: Places, today: list[Doc]) -> tuple[AccessState, ...]:
+def _access(inputs: Inputs, places: Places, today: list[Finding]) -> tuple[AccessState, ...]:
     a = inputs.agreement
     access = {o.id for o in a.obligations if o.category in ACCESS_CATEGORIES}
     states = []
@@ -286,16 +286,10 @@ def _access(inputs: Inputs, places: Places, today: list[Doc]) -> tuple[AccessSta
     for kind, place_id, name in targets:
         if kind == "route":
             reach = places.route_reach[place_id]
-            here = [
-                f
-                for f in today
-                if places.route_distance(place_id, f["lon"], f["lat"]) - float(f.get("radius_m") or 0) <= reach
-            ]
+            here = [f for f in today if places.route_distance(place_id, f.lon, f.lat) - f.radius_m <= reach]
         else:
-            here = [
-                f for f in today if places.touches_zone(place_id, f["lon"], f["lat"], float(f.get("radius_m") or 0))
-            ]
-        own = [f for f in here if f["obligation"] in access and f["status"] in _COUNTED]
+            here = [f for f in today if places.touches_zone(place_id, f.lon, f.lat, f.radius_m)]
+        own = [f for f in here if f.obligation in access and f.status in COUNTED]
         states.append(
             AccessState(
                 place_id,
@@ -309,80 +303,77 @@ def _access(inputs: Inputs, places: Places, today: list[Doc]) -> tuple[AccessSta
     return tuple(states)
 
 
-def _state(findings: list[Doc]) -> str:
-    statuses = {f["status"] for f in findings}
+def _state(findings: list[Finding]) -> str:
+    statuses = {f.status for f in findings}
     if "violation" in statuses:
         return "obstructed"
     return "possibly obstructed" if statuses else "no obstruction reported"
 
 
-def _one_per_incident(findings: list[Doc]) -> tuple[FindingLine, ...]:
-    best: dict[str, Doc] = {}
+def _one_per_incident(findings: list[Finding]) -> tuple[FindingLine, ...]:
+    best: dict[str, Finding] = {}
     for f in findings:
         held = best.get(_incident_of(f))
-        if held is None or _RANK.get(f["status"], 9) < _RANK.get(held["status"], 9):
+        if held is None or severity(f.status) < severity(held.status):
             best[_incident_of(f)] = f
     return tuple(_line(f) for f in best.values())
 
 
-def _clock(inputs: Inputs, clock: Doc, day: dt.date) -> ClockState:
+def _clock(inputs: Inputs, clock: Clock, day: dt.date) -> ClockState:
     text = day.isoformat()
-    days = tuple(
-        (d["date"], int(d["violations"]), bool(d["quiet"])) for d in clock.get("days", ()) if d["date"] <= text
-    )
+    days = tuple((d.date.isoformat(), d.violations, d.quiet) for d in clock.days if d.date <= day)
     run = 0
     if days and days[-1][0] == text:
         for _, _, quiet in reversed(days):
             if not quiet:
                 break
             run += 1
-    met = clock.get("met_on")
-    ob = next((o for o in inputs.agreement.obligations if o.id == clock["obligation"]), None)
+    met = clock.met_on
+    ob = next((o for o in inputs.agreement.obligations if o.id == clock.obligation), None)
     return ClockState(
-        obligation=clock["obligation"],
+        obligation=clock.obligation,
         text=ob.text if ob else "",
-        max_per_day=int(clock.get("max_per_day", 0)),
-        consecutive_days=int(clock.get("consecutive_days", 0)),
+        max_per_day=clock.max_per_day,
+        consecutive_days=clock.consecutive_days,
         days=days,
         quiet_run=run,
-        met_on=met if met is not None and met <= text else None,
+        met_on=met.isoformat() if met is not None and met <= day else None,
     )
 
 
 def _claims(inputs: Inputs, day: dt.date) -> tuple[ClaimLine, ...]:
-    by_id = {f["id"]: f for f in inputs.findings}
-    text = day.isoformat()
+    by_id = {f.id: f for f in inputs.findings}
     return tuple(
         ClaimLine(
-            speaker=c["speaker"],
-            speaker_party=c.get("speaker_party"),
-            cited_by=c.get("cited_by"),
-            kind=c["kind"],
-            accused=tuple(c.get("accused") or ()),
-            obligation=c.get("obligation") or c.get("category"),
-            quote=c.get("quote", ""),
-            verdict=c.get("verdict", "no_evidence"),
-            explanation=c.get("explanation", ""),
-            findings=tuple(_line(by_id[i]) for i in c.get("findings", ()) if i in by_id),
+            speaker=c.claim.speaker,
+            speaker_party=c.claim.speaker_party,
+            cited_by=c.claim.cited_by,
+            kind=c.claim.kind,
+            accused=c.claim.accused,
+            obligation=c.claim.obligation or c.claim.category,
+            quote=c.claim.quote,
+            verdict=c.verdict,
+            explanation=c.explanation,
+            findings=tuple(_line(by_id[i]) for i in c.findings if i in by_id),
         )
         for c in inputs.claims
-        if c.get("date") == text
+        if c.claim.date == day
     )
 
 
-def _points(today: list[Doc], notable: tuple[Notable, ...]) -> tuple[MapPoint, ...]:
+def _points(today: list[Finding], notable: tuple[Notable, ...]) -> tuple[MapPoint, ...]:
     numbers = {n.incident: n.number for n in notable}
-    groups: dict[str, list[Doc]] = defaultdict(list)
+    groups: dict[str, list[Finding]] = defaultdict(list)
     for f in today:
         groups[_incident_of(f)].append(f)
     return tuple(
         MapPoint(
             incident,
-            float(fs[0]["lon"]),
-            float(fs[0]["lat"]),
-            float(fs[0].get("radius_m") or 0),
-            _worst(f["status"] for f in fs),
-            fs[0].get("location") or incident,
+            fs[0].lon,
+            fs[0].lat,
+            fs[0].radius_m,
+            _worst(f.status for f in fs),
+            fs[0].location or incident,
             numbers.get(incident),
         )
         for incident, fs in groups.items()

@@ -1,24 +1,28 @@
 """Read a bulletin's inputs from a store: the run, its findings and clocks, the claims ledger,
 the incidents the run saw, case gradings and the latest signed checkpoint.
 
-The caller chooses the run and the findings (the CLI: the newest run and all its findings; the
-server: the run and findings the viewer may see, ``api.findings.visible_run``) and which cases
-may lend their grades (the server: only those the viewer may read).
+The caller chooses the run and the findings (the CLI: the newest run and all its findings,
+``newest_run_inputs``; the server: the run and findings the viewer may see,
+``api.findings.visible_run``) and which cases may lend their grades (the server: only those the
+viewer may read).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
-from ceasefire.bulletin.records import BulletinError, Grading, Inputs, LogState, RunInfo
-from ceasefire.model import REPORT_PREFIX, Incident
+from ceasefire.bulletin.content import BulletinError, Grading, Inputs, LogState, RunInfo
+from ceasefire.model import REPORT_PREFIX, Finding, Incident
+from ceasefire.service.bundles import load_bundle
+from ceasefire.service.claims import claims_ledger
 from ceasefire.store import SQLStore
 from ceasefire.store.logtree import latest_checkpoint
-from ceasefire.store.protocol import CaseRecord, RunRecord
+from ceasefire.store.protocol import Assessment, CaseRecord, RunRecord
 
-__all__ = ["gradings", "inputs", "newest_run", "parse_day"]
+__all__ = ["NEEDED_MIGRATION", "gradings", "inputs", "newest_run", "newest_run_inputs", "parse_day"]
+
+NEEDED_MIGRATION = "0010_publications"  # the newest migration whose tables a bulletin reads
 
 
 def parse_day(text: str) -> dt.date:
@@ -37,29 +41,48 @@ def newest_run(db: SQLStore) -> RunRecord:
     return runs[-1]
 
 
+def newest_run_inputs(target: str) -> Inputs:
+    """The inputs of the newest run with all its findings (``ceasefire bulletin``), read from the
+    database at ``target`` (a SQLite file or a postgresql:// URL). StoreError when ``target`` holds
+    no ceasefire database or one without the bulletin's tables; BulletinError when it has no run."""
+    from ceasefire.store import StoreError, open_store
+
+    store = open_store(target)
+    try:
+        applied = store.migrations()
+        if not applied:
+            raise StoreError(f"{store.url}: not a ceasefire database; create it with `ceasefire init`")
+        if NEEDED_MIGRATION not in applied:
+            raise StoreError(
+                f"{store.url}: made by an older ceasefire; apply its migrations first (`ceasefire serve` does)"
+            )
+        run = newest_run(store)
+        return inputs(store, run, store.run_findings(run.id), published=run.id in store.published_runs())
+    finally:
+        store.close()
+
+
 def inputs(
     db: SQLStore,
     run: RunRecord,
-    findings: Sequence[Mapping[str, Any]],
+    findings: Sequence[Finding],
     *,
     cases: Iterable[CaseRecord] | None = None,
     published: bool | None = None,
 ) -> Inputs:
     """Everything ``daily.compute`` needs for ``run``, of which the reader sees ``findings``.
     ``cases``: whose assessments may grade sources (default: every case)."""
-    from ceasefire.store.claims import claims_ledger
-
     version = next((v for v in db.agreement_versions() if v.version == run.agreement_version), None)
     if version is None:  # pragma: no cover - a run always names a stored version
         raise BulletinError(f"{db.url}: run {run.id} names agreement version {run.agreement_version}, not stored")
     summary = db.run_summary(run.id)
     info = RunInfo(run.id, run.created_at, run.agreement_version, run.incidents, run.findings, run.log_index, published)
     return Inputs(
-        agreement=version.bundle.load(),
+        agreement=load_bundle(version.bundle),
         run=info,
         findings=findings,
-        clocks=summary.get("clocks", []),
-        claims=claims_ledger(db, [dict(f) for f in findings]),
+        clocks=summary.clocks,
+        claims=claims_ledger(db, findings),
         incidents=_incidents(db, run),
         gradings=gradings(db.cases() if cases is None else cases),
         log=_log(db),
@@ -80,15 +103,13 @@ def gradings(cases: Iterable[CaseRecord]) -> dict[str, Grading]:
     (a later case overrides an earlier one; within a case the latest assessment counts)."""
     out: dict[str, Grading] = {}
     for case in sorted(cases, key=lambda c: c.id):
-        assessments = [s for s in case.steps if s.kind == "assessment"]
+        assessments = [s.detail for s in case.steps if isinstance(s.detail, Assessment)]
         if not assessments:
             continue
-        latest = assessments[-1].fields
-        grades = tuple(
-            (str(g["source"]), str(g["reliability"]), int(g["credibility"])) for g in latest.get("grades") or ()
-        )
+        latest = assessments[-1]
+        grades = tuple((g.source, g.reliability, g.credibility) for g in latest.grades)
         for report in case.reports:
-            out[f"{REPORT_PREFIX}{report}"] = Grading(case.id, str(latest.get("conclusion", "")), grades)
+            out[f"{REPORT_PREFIX}{report}"] = Grading(case.id, latest.conclusion, grades)
     return out
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import jinja2
 
+from ceasefire.bulletin.content import Bulletin, DayLine, RunInfo
 from ceasefire.bulletin.daily import long_date
 from ceasefire.bulletin.places import Places
-from ceasefire.bulletin.records import Bulletin, DayLine, RunInfo
 from ceasefire.bulletin.svgmap import maps
 from ceasefire.model import Agreement
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import shapely
 
-from ceasefire.bulletin.records import MapPoint
+from ceasefire.bulletin.content import MapPoint
 from ceasefire.model import Agreement
 
 __all__ = ["MapView", "maps"]

@@ -14,14 +14,12 @@ article one claim per (speaker, accused, obligation).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass
 from typing import Any
 
-from ceasefire.model import Agreement
+from ceasefire.model import Agreement, NewsClaim
 from ceasefire.news.clauses import clauses_of
 from ceasefire.news.nlp import parse
 from ceasefire.news.obligations import ObligationMatch, ObligationMatcher
@@ -31,27 +29,10 @@ from ceasefire.news.speakers import Speaker, SpeakerTracker, outlet_in
 from ceasefire.news.statements import StatementReader, Verdict, kind_of
 from ceasefire.news.text import Article
 
-__all__ = ["NewsClaim", "claims_of", "extract_claims", "kind_of"]
+__all__ = ["claims_of", "extract_claims", "kind_of"]
 
 _DATELINE_AGENCY = re.compile(r"\(([A-Z][A-Za-z .-]{1,30})\)\s*[-\u2013\u2014]")  # "(Interfax) -"
 _DATELINE_CITY = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}?)\s*[,(]")  # "MOSCOW, Sept 16 (TASS)"
-
-
-@dataclass(frozen=True, slots=True)
-class NewsClaim:
-    """One attributed statement; fields as in ``claims --format json``."""
-
-    file: str
-    speaker: str
-    speaker_party: str | None
-    cited_by: str | None
-    kind: str
-    accused: tuple[str, ...]
-    obligation: str | None
-    category: str | None
-    quote: str
-    sentence: int
-    date: dt.date | None = None  # the article's date; not in ``claims --format json``
 
 
 def extract_claims(agreement: Agreement, articles: Sequence[Article]) -> Iterator[NewsClaim]:

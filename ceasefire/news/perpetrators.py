@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ceasefire.news.actors import Actor, ActorMention
+from ceasefire.news.actor_mentions import Actor, ActorMention
 from ceasefire.news.events import TriggerMention
 
 __all__ = ["perpetrator"]

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from ceasefire.news.claims import NewsClaim
+from ceasefire.model import NewsClaim
 from ceasefire.news.incidents import NewsIncident
 
 __all__ = [

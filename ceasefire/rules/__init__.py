@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.findings import FindingTable, Status, confidence
 from ceasefire.model import Agreement, Obligation
 from ceasefire.rules.access import humanitarian_access

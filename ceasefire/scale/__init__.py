@@ -9,7 +9,6 @@
     engine.py       cut the inputs into partitions, run them in-process or on Dask, reduce
     dask_engine.py  the Dask distributed client (a given scheduler, or a local cluster)
     convert.py      event files -> Parquet, streaming (``ceasefire convert``)
-    cli.py          the ``convert`` command
 
 Findings, clocks and summaries equal those of ``pipeline.verify_table`` on the same incidents:
 every finding depends on its own incident only, and clocks sum per-day counts
@@ -28,8 +27,8 @@ __all__ = ["ENGINES", "verify_partitioned"]
 
 def __getattr__(name: str) -> Any:
     """``ENGINES`` and ``verify_partitioned`` from ``scale.engine``, imported on first use: the
-    engine needs pyarrow (the ``scale`` extra), and ``ceasefire.scale.cli`` is imported by every
-    command line, so a core install must be able to import this package without it (issue 17)."""
+    engine needs pyarrow (the ``scale`` extra), and a core install must be able to import
+    ``ceasefire.scale``'s other modules (``sources`` looks for Parquet through it) without it (issue 17)."""
     if name in __all__:
         from ceasefire.scale import engine
 

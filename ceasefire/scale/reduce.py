@@ -11,8 +11,8 @@ partition verified again replaces its first result) and keeps it as plain column
   and what is left of the partitions, never both in full; the clocks from the summed daily
   counts. The result equals ``pipeline.verify_table``'s on the same incidents.
 
-The reduced ``Verification.table`` holds only the incidents that have findings (``Finding.extra
-["row"]`` indexes it; its ids are Arrow strings); ``intake.incidents`` counts all of them. Its
+The reduced ``Verification.table`` holds only the incidents that have findings (``Finding.row``
+indexes it; its ids are Arrow strings); ``intake.incidents`` counts all of them. Its
 ``combo`` codes are distinct per partition only: rows sharing one still share their attribution
 inputs, which is all the rules ask of them.
 """
@@ -33,7 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.findings import FindingTable
 from ceasefire.model import Agreement
 from ceasefire.pipeline import Intake, Verification

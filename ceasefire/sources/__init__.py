@@ -14,14 +14,14 @@ describes every format, the normalization and the precision table.
 """
 
 from ceasefire.sources.acled import read_acled
-from ceasefire.sources.formats import FORMATS, detect_format, iter_files, read_events
+from ceasefire.sources.formats import EVENT_FORMATS, detect_format, iter_files, read_events
 from ceasefire.sources.gdelt import read_gdelt
 from ceasefire.sources.geojson import read_geojson
 from ceasefire.sources.rows import BadRows
 from ceasefire.sources.ucdp import read_ucdp
 
 __all__ = [
-    "FORMATS",
+    "EVENT_FORMATS",
     "BadRows",
     "detect_format",
     "iter_files",

@@ -25,7 +25,7 @@ from ceasefire.sources.rows import BadRows
 from ceasefire.sources.tables import column_name
 from ceasefire.sources.ucdp import read_ucdp
 
-__all__ = ["FORMATS", "READERS", "detect_format", "iter_files", "read_events"]
+__all__ = ["EVENT_FORMATS", "READERS", "detect_format", "iter_files", "read_events"]
 
 FilePath = str | os.PathLike[str]
 Reader = Callable[[TextIO, str, BadRows], Iterator[Incident]]
@@ -36,7 +36,7 @@ READERS: dict[str, Reader] = {
     "gdelt": read_gdelt,
     "geojson": read_geojson,
 }
-FORMATS = tuple(READERS)  # text formats; detect_format also answers "parquet" (ceasefire.scale)
+EVENT_FORMATS = tuple(READERS)  # text formats; detect_format also answers "parquet" (ceasefire.scale)
 SNIFF_BYTES = 65536
 # Columns only one source's header has; two of them are enough to tell the source.
 MARKERS = {
@@ -73,7 +73,7 @@ _ARCHIVES = {b"PK\x03\x04": "a zip archive", b"\x1f\x8b": "a gzip file"}
 
 
 def detect_format(path: FilePath) -> str:
-    """The file's format, one of FORMATS, from its content; else ``FormatNotRecognized``."""
+    """The file's format, one of EVENT_FORMATS, from its content; else ``FormatNotRecognized``."""
     name = os.fspath(path)
     if os.path.isdir(name):
         from ceasefire.scale.parquet import is_parquet

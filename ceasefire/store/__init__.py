@@ -8,16 +8,19 @@
     protocol    Store, the records it returns (AgreementVersion, ImportRecord, ...), ROLES
     database    the thin SQL layer a backend provides; sqlite / postgres implement it
     migrations  named, ordered SQL files recorded in schema_migrations
-    records     what each log entry records, rebuilt from the rows (write and verify share it)
-    sqlstore    the store's logic, once, over either backend
+    log_entries what each log entry records, rebuilt from the rows (write and verify share it)
+    journal     the log: append an entry in the current transaction, the clock, the key,
+                checkpoints and receipts (logtree: its cached Merkle tree)
+    sqlstore    the Store, composing the journal and the record modules, which each receive
+                the journal: agreements, evidence_log, reports, claims, cases, publications
     audit       ``log verify``: everything recomputed from the stored rows
-    bundle      an agreement with the files it names, as one stored document
+    bundle      an agreement with the files it names, as one stored document (data only)
     evidence    files kept under their SHA-256 (temp file, fsync, rename, then recorded)
     keys        the log's Ed25519 key file (0600)
-    workflow    init, import + re-verify, tokens: what the CLI commands do
-    cli         the Typer commands
 
-The core (model, agreement, geo, rules) never imports this package. docs/store.md has the
+This package imports only model, ledger and errors; orchestration (init, import and
+re-verify, loading an agreement, the claims ledger) is ``ceasefire.service``. The core
+(model, agreement, geo, rules) never imports this package. docs/store.md has the
 tables, the migrations, the roles and how to run against PostgreSQL.
 """
 

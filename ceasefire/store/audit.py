@@ -4,7 +4,7 @@ Checks, in one read snapshot:
 
 1. entries are numbered 0, 1, 2, ... with no gap (a deleted or renumbered entry shows here);
 2. each stored leaf hash is ``SHA-256(0x00 || entry)``;
-3. each entry equals the entry rebuilt from the rows it records (``records.entry_bytes``), so
+3. each entry equals the entry rebuilt from the rows it records (``log_entries.entry_bytes``), so
    any changed byte in a recorded row or its child rows, a deleted row, or rows moved between
    entries shows; and every record row and child row is claimed by exactly one entry;
 4. the first entry records the log key; a key file, when given, holds its private half;
@@ -17,40 +17,38 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ceasefire.errors import CeasefireError
 from ceasefire.ledger import Checkpoint, LogError, MerkleLog, key_id, leaf_hash, verify_checkpoint
 from ceasefire.store.database import Row
+from ceasefire.store.evidence_log import Evidence
+from ceasefire.store.journal import Journal
+from ceasefire.store.log_entries import KINDS, Child, Kind, children_digest, entry_bytes
 from ceasefire.store.protocol import LogProblem, LogReport
-from ceasefire.store.records import KINDS, Child, Kind, children_digest, entry_bytes
-
-if TYPE_CHECKING:
-    from ceasefire.store.sqlstore import SQLStore
 
 __all__ = ["audit"]
 
 
-def audit(store: SQLStore) -> LogReport:
+def audit(journal: Journal, evidence: Evidence) -> LogReport:
     """Everything ``log verify`` checks (module docstring); never raises for tampered data."""
     report = LogReport()
-    with store.db.read():
-        leaves = _check_entries(store, report)
-        _check_records(store, report)
+    with journal.db.read():
+        leaves = _check_entries(journal, report)
+        _check_records(journal, report)
         tree = MerkleLog(leaves)
         report.size, report.root_hash = tree.size, tree.root().hex()
-        public = _check_key(store, report)
-        _check_checkpoints(store, public, tree, report)
-        _check_evidence(store, report)
+        public = _check_key(journal, report)
+        _check_checkpoints(journal, public, tree, report)
+        _check_evidence(evidence, report)
     return report
 
 
-def _check_entries(store: SQLStore, report: LogReport) -> list[bytes]:
+def _check_entries(journal: Journal, report: LogReport) -> list[bytes]:
     """Leaf hashes in index order (recomputed from the entries); numbering and hashes checked."""
     leaves: list[bytes] = []
-    for idx, entry, stored_hash in store.db.execute("SELECT idx, entry, leaf_hash FROM log_entries ORDER BY idx"):
+    for idx, entry, stored_hash in journal.db.execute("SELECT idx, entry, leaf_hash FROM log_entries ORDER BY idx"):
         if idx != len(leaves):
             report.problems.append(LogProblem(f"missing; the next stored entry is numbered {idx}", len(leaves)))
             break
@@ -62,12 +60,12 @@ def _check_entries(store: SQLStore, report: LogReport) -> list[bytes]:
     return leaves
 
 
-def _check_records(store: SQLStore, report: LogReport) -> None:
-    entries = {int(i): str(e) for i, e in store.db.execute("SELECT idx, entry FROM log_entries")}
+def _check_records(journal: Journal, report: LogReport) -> None:
+    entries = {int(i): str(e) for i, e in journal.db.execute("SELECT idx, entry FROM log_entries")}
     claimed: dict[int, str] = {}
     for kind in KINDS.values():
-        digests = {c.table: _child_digests(store, c) for c in kind.children}
-        for row in store.db.dicts(kind.select()):
+        digests = {c.table: _child_digests(journal, c) for c in kind.children}
+        for row in journal.db.dicts(kind.select()):
             _check_record(kind, row, digests, entries, claimed, report)
         for child in kind.children:
             for owner in digests[child.table]:  # child rows whose record is missing
@@ -114,10 +112,10 @@ def _check_record(
         )
 
 
-def _child_digests(store: SQLStore, child: Child) -> dict[object, str]:
+def _child_digests(journal: Journal, child: Child) -> dict[object, str]:
     """The children digest of every record that has child rows, keyed by the record's key."""
     out: dict[object, str] = {}
-    for owner, rows in _grouped(store.db.dicts(child.select()), child.parent_key):
+    for owner, rows in _grouped(journal.db.dicts(child.select()), child.parent_key):
         out[owner] = children_digest(rows)
     return out
 
@@ -141,10 +139,10 @@ def _kind_of(entry: str) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def _check_key(store: SQLStore, report: LogReport) -> Ed25519PublicKey | None:
+def _check_key(journal: Journal, report: LogReport) -> Ed25519PublicKey | None:
     """The recorded public key (None when missing or unreadable, with the problem reported)."""
     try:
-        public = store.public_key()
+        public = journal.public_key()
     except LogError as error:
         report.problems.append(LogProblem(f"the recorded public key is unreadable: {error}", 0, "log_key"))
         return None
@@ -152,19 +150,19 @@ def _check_key(store: SQLStore, report: LogReport) -> Ed25519PublicKey | None:
         report.problems.append(LogProblem("the log has no key entry (was the database initialized?)", 0))
         return None
     report.key_id = key_id(public)
-    first = store.db.execute("SELECT log_index FROM log_keys ORDER BY log_index")[0][0]
+    first = journal.db.execute("SELECT log_index FROM log_keys ORDER BY log_index")[0][0]
     if first != 0:
         report.problems.append(LogProblem(f"the first entry must record the log key, which is entry {first}", 0))
-    if store.key_path is not None and store.key_path.exists():
+    if journal.key_path is not None and journal.key_path.exists():
         try:
-            store._signing_key()
+            journal.signing_key()
         except CeasefireError as error:
             report.problems.append(LogProblem(str(error), 0, "log_key"))
     return public
 
 
-def _check_checkpoints(store: SQLStore, public: Ed25519PublicKey | None, tree: MerkleLog, report: LogReport) -> None:
-    rows = store.db.dicts(
+def _check_checkpoints(journal: Journal, public: Ed25519PublicKey | None, tree: MerkleLog, report: LogReport) -> None:
+    rows = journal.db.dicts(
         "SELECT id, origin, size, root_hash, timestamp, key_id, signature FROM checkpoints ORDER BY id"
     )
     for row in rows:
@@ -184,11 +182,13 @@ def _check_checkpoints(store: SQLStore, public: Ed25519PublicKey | None, tree: M
             report.problems.append(LogProblem(f"{where}: the first {signed.size} entries no longer have its root hash"))
 
 
-def _check_evidence(store: SQLStore, report: LogReport) -> None:
-    if store.evidence_dir is None:
+def _check_evidence(evidence: Evidence, report: LogReport) -> None:
+    if evidence.folder is None:
         return
-    files = store.evidence_files()
-    for sha256, size, index in store.db.execute("SELECT sha256, size, log_index FROM evidence ORDER BY log_index"):
+    files = evidence.files()
+    for sha256, size, index in evidence.journal.db.execute(
+        "SELECT sha256, size, log_index FROM evidence ORDER BY log_index"
+    ):
         report.evidence_files += 1
         problem = files.check(str(sha256), int(size))
         if problem is not None:

@@ -1,4 +1,5 @@
-"""The case workflow (migration ``0008_cases``), over ``SQLStore``.
+"""The case workflow (migration ``0008_cases``), written through the store's :class:`Journal`
+(the ``store`` argument of every function here).
 
 An analyst opens a case (an allegation from one or more stored reports); then each step is a
 new row, logged in the same write transaction with who (token, role, party) and when (UTC):
@@ -16,32 +17,36 @@ this module checks that what a step points at exists (:class:`UnknownRecord` whe
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
 from ceasefire.errors import InputError
 from ceasefire.ledger import canonical_json
-from ceasefire.store.database import Row
+from ceasefire.store.agreements import check_party
+from ceasefire.store.database import Row, Value
 from ceasefire.store.errors import UnknownRecord
-from ceasefire.store.protocol import CaseRecord, CaseStep, Submitter
-from ceasefire.store.records import KINDS
-
-if TYPE_CHECKING:
-    from ceasefire.store.sqlstore import SQLStore
+from ceasefire.store.journal import Journal, now
+from ceasefire.store.log_entries import KINDS
+from ceasefire.store.protocol import (
+    STEP_KINDS,
+    Assessment,
+    CaseRecord,
+    CaseStep,
+    Grade,
+    InformationRequest,
+    PartyResponse,
+    StepDetail,
+    StepKind,
+    Submitter,
+)
 
 __all__ = ["CONCLUSIONS", "STEPS", "add_case_step", "get_case", "list_cases", "open_case"]
 
 CONCLUSIONS = ("violation", "no_violation", "inconclusive")
-# step kind -> (log kind, its own columns; JSON columns are decoded when read)
-STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "request": ("case_request", ("party", "question", "deadline")),
-    "response": ("case_response", ("request_id", "party", "response")),
-    "assessment": ("case_assessment", ("conclusion", "reasoning", "grades")),
-}
-_JSON = {"grades", "reports"}
+# step kind -> log kind (its table: KINDS[log kind].table)
+STEPS: dict[StepKind, str] = {"request": "case_request", "response": "case_response", "assessment": "case_assessment"}
 
 
-def open_case(store: SQLStore, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord:
+def open_case(store: Journal, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord:
     """Open a case from stored ``reports`` (UnknownRecord naming the first missing one)."""
     with store.db.write():
         for report_id in reports:
@@ -56,48 +61,61 @@ def open_case(store: SQLStore, submitter: Submitter, title: str, allegation: str
             "token_id": submitter.token_id,
             "role": submitter.role,
             "party": submitter.party,
-            "created_at": _now(),
+            "created_at": now(),
         }
-        store._append("case", row)
+        store.append("case", row)
         store.checkpoint()
     found = get_case(store, case_id)
     assert found is not None
     return found
 
 
-def add_case_step(
-    store: SQLStore, submitter: Submitter, case_id: int, kind: str, fields: Mapping[str, Any]
-) -> CaseStep:
-    """Append a ``request``, ``response`` or ``assessment`` (``fields``: its columns; for a
-    response ``request_id`` may be None: the latest request addressed to the submitter's party)."""
-    log_kind, columns = STEPS[kind]
+def add_case_step(store: Journal, submitter: Submitter, case_id: int, detail: StepDetail) -> CaseStep:
+    """Append a request, a response or an assessment to case ``case_id`` (a response's
+    ``request_id`` None: the latest request addressed to the submitter's party, who answers)."""
+    kind = STEP_KINDS[type(detail)]
+    log_kind = STEPS[kind]
     with store.db.write():
         if not store.db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)):
             raise UnknownRecord(f"case {case_id}: no such case")
-        values = dict(fields)
-        if kind == "request":
-            store._check_party(str(values["party"]))
-        if kind == "response":
-            values["request_id"], values["party"] = (
-                _addressed(store, case_id, values.get("request_id"), submitter.party),
-                submitter.party,
-            )
-        if kind == "assessment" and values["conclusion"] not in CONCLUSIONS:
-            raise InputError(f"conclusion: {values['conclusion']!r} is not one of {', '.join(CONCLUSIONS)}")
-        row = {c: canonical_json(values[c]).decode("utf-8") if c in _JSON else values[c] for c in columns}
+        if isinstance(detail, InformationRequest):
+            check_party(store, detail.party)
+        if isinstance(detail, PartyResponse):
+            request_id = _addressed(store, case_id, detail.request_id, submitter.party)
+            detail = PartyResponse(request_id, detail.response, submitter.party)
+        if isinstance(detail, Assessment) and detail.conclusion not in CONCLUSIONS:
+            raise InputError(f"conclusion: {detail.conclusion!r} is not one of {', '.join(CONCLUSIONS)}")
+        row = _columns(detail)
         row |= {
             "id": _next_id(store, KINDS[log_kind].table),
             "case_id": case_id,
             "token_id": submitter.token_id,
             "role": submitter.role,
-            "created_at": _now(),
+            "created_at": now(),
         }
-        index = store._append(log_kind, row)
+        index = store.append(log_kind, row)
         store.checkpoint()
-    return _step(kind, {**row, "party": row.get("party")}, index, columns)
+    return _step(kind, {**row, "party": row.get("party")}, index)
 
 
-def _addressed(store: SQLStore, case_id: int, request_id: int | None, party: str | None) -> int:
+def _columns(detail: StepDetail) -> dict[str, Value]:
+    """The step's own columns as stored (and logged), in the table's order; grades as canonical
+    JSON text."""
+    if isinstance(detail, InformationRequest):
+        return {"party": detail.party, "question": detail.question, "deadline": detail.deadline}
+    if isinstance(detail, PartyResponse):
+        return {"request_id": detail.request_id, "party": detail.party, "response": detail.response}
+    grades: list[dict[str, str | int]] = [
+        {"source": g.source, "reliability": g.reliability, "credibility": g.credibility} for g in detail.grades
+    ]
+    return {
+        "conclusion": detail.conclusion,
+        "reasoning": detail.reasoning,
+        "grades": canonical_json(grades).decode("utf-8"),
+    }
+
+
+def _addressed(store: Journal, case_id: int, request_id: int | None, party: str | None) -> int:
     """The request of ``case_id`` addressed to ``party`` being answered (the latest by default)."""
     extra, params = ("AND id = ?", (request_id,)) if request_id is not None else ("", ())
     rows = store.db.execute(
@@ -109,7 +127,7 @@ def _addressed(store: SQLStore, case_id: int, request_id: int | None, party: str
     return int(rows[0][0])
 
 
-def list_cases(store: SQLStore, party: str | None = None) -> list[CaseRecord]:
+def list_cases(store: Journal, party: str | None = None) -> list[CaseRecord]:
     """Every case by id, or (``party`` given) those with a request addressed to ``party``."""
     where, params = (
         ("", ()) if party is None else ("WHERE id IN (SELECT case_id FROM case_requests WHERE party = ?)", (party,))
@@ -120,15 +138,15 @@ def list_cases(store: SQLStore, party: str | None = None) -> list[CaseRecord]:
     return [case for case in found if case is not None]
 
 
-def get_case(store: SQLStore, case_id: int) -> CaseRecord | None:
+def get_case(store: Journal, case_id: int) -> CaseRecord | None:
     """The case and its steps in log order, or None."""
     rows = list(store.db.dicts(KINDS["case"].select("WHERE id = ?"), (case_id,)))
     if not rows:
         return None
     steps = []
-    for kind, (log_kind, columns) in STEPS.items():
+    for kind, log_kind in STEPS.items():
         for row in store.db.dicts(KINDS[log_kind].select("WHERE case_id = ?"), (case_id,)):
-            steps.append(_step(kind, row, int(row["log_index"]), columns))
+            steps.append(_step(kind, row, int(row["log_index"])))
     r = rows[0]
     return CaseRecord(
         id=int(r["id"]),
@@ -142,18 +160,21 @@ def get_case(store: SQLStore, case_id: int) -> CaseRecord | None:
     )
 
 
-def _step(kind: str, row: Row, index: int, columns: tuple[str, ...]) -> CaseStep:
-    fields = {c: json.loads(row[c]) if c in _JSON and isinstance(row[c], str) else row[c] for c in columns}
+def _step(kind: StepKind, row: Row, index: int) -> CaseStep:
+    detail: StepDetail
+    if kind == "request":
+        detail = InformationRequest(row["party"], row["question"], row["deadline"])
+    elif kind == "response":
+        detail = PartyResponse(int(row["request_id"]), row["response"], row["party"])
+    else:
+        grades = tuple(
+            Grade(str(g["source"]), str(g["reliability"]), int(g["credibility"])) for g in json.loads(row["grades"])
+        )
+        detail = Assessment(row["conclusion"], row["reasoning"], grades)
     party = row["party"] if kind == "response" else None
     by = Submitter(int(row["token_id"]), row["role"], party)
-    return CaseStep(kind, int(row["id"]), int(row["case_id"]), fields, by, row["created_at"], index)
+    return CaseStep(int(row["id"]), int(row["case_id"]), detail, by, row["created_at"], index)
 
 
-def _next_id(store: SQLStore, table: str) -> int:
+def _next_id(store: Journal, table: str) -> int:
     return int(store.db.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")[0][0])
-
-
-def _now() -> str:
-    from ceasefire.store.sqlstore import now
-
-    return now()

@@ -1,83 +1,78 @@
-"""Claims from news articles (migration ``0006_claims``), over ``SQLStore``.
+"""Claims from news articles (migration ``0006_claims``), written through the store's journal.
 
 - :func:`add_news` keeps an article's bytes as evidence (under their SHA-256), records the
   article and stores its claims, each claim its own log entry (kind ``claim``) after the
   article's (kind ``news_import``), all in one write transaction. The same bytes again are a
   no-op that returns the first import (``new=False``): claims are append-only.
-- :func:`stored_claims` gives every stored claim back as a ``NewsClaim``, in import order;
-  :func:`claims_ledger` sets them against the findings of the latest stored run with the current
-  agreement version (``ceasefire.news.ledger.assess_claims``), as ``verify --claims`` does.
+- :func:`stored_claims` gives every stored claim back as a ``NewsClaim``, in import order
+  (``ceasefire.service.claims.claims_ledger`` judges them).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ceasefire.ledger import canonical_json
+from ceasefire.model import NewsClaim
 from ceasefire.store.database import Row
+from ceasefire.store.evidence_log import Evidence
+from ceasefire.store.journal import Journal, now
+from ceasefire.store.log_entries import KINDS
 from ceasefire.store.protocol import NewsImportRecord
-from ceasefire.store.records import KINDS
 
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from ceasefire.model import Finding
-    from ceasefire.news.claims import NewsClaim
-    from ceasefire.store.sqlstore import SQLStore
-
-__all__ = ["add_news", "claims_ledger", "find_news", "news_imports", "stored_claims"]
+__all__ = ["add_news", "find_news", "news_imports", "stored_claims"]
 
 
-def find_news(store: SQLStore, sha256: str) -> NewsImportRecord | None:
+def find_news(journal: Journal, sha256: str) -> NewsImportRecord | None:
     """The import of the article with these bytes, or None."""
-    rows = list(store.db.dicts(KINDS["news_import"].select("WHERE sha256 = ?"), (sha256,)))
+    rows = list(journal.db.dicts(KINDS["news_import"].select("WHERE sha256 = ?"), (sha256,)))
     return _record(rows[0], new=False) if rows else None
 
 
-def news_imports(store: SQLStore) -> list[NewsImportRecord]:
-    return [_record(row, new=False) for row in store.db.dicts(KINDS["news_import"].select())]
+def news_imports(journal: Journal) -> list[NewsImportRecord]:
+    return [_record(row, new=False) for row in journal.db.dicts(KINDS["news_import"].select())]
 
 
 def add_news(
-    store: SQLStore,
+    journal: Journal,
+    evidence: Evidence,
     source: Path,
     published: dt.date | None,
     agreement_version: int,
     claims: Sequence[NewsClaim],
 ) -> NewsImportRecord:
     """Record the article in ``source`` and its ``claims``; idempotent by the file's SHA-256."""
-    from ceasefire.store.sqlstore import now
-
-    with store.db.write():
-        evidence = store.add_evidence(source, source.name, "text/plain")
-        found = find_news(store, evidence.sha256)
+    with journal.db.write():
+        kept = evidence.add(source, source.name, "text/plain")
+        found = find_news(journal, kept.sha256)
         if found is not None:
             return found
-        import_id = _next_id(store, "news_imports")
+        import_id = _next_id(journal, "news_imports")
         at = now()
         row = {
             "id": import_id,
-            "sha256": evidence.sha256,
+            "sha256": kept.sha256,
             "name": str(source),
             "published": published.isoformat() if published else None,
             "agreement_version": agreement_version,
             "claims": len(claims),
             "created_at": at,
         }
-        store._append("news_import", row)
-        first = _next_id(store, "claims")
+        journal.append("news_import", row)
+        first = _next_id(journal, "claims")
         for seq, claim in enumerate(claims):
-            store._append("claim", _claim_row(claim, first + seq, import_id, seq, at))
-        record = find_news(store, evidence.sha256)
+            journal.append("claim", _claim_row(claim, first + seq, import_id, seq, at))
+        record = find_news(journal, kept.sha256)
     assert record is not None
     return NewsImportRecord(**{**record.__dict__, "new": True})
 
 
-def _next_id(store: SQLStore, table: str) -> int:
-    return int(store.db.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")[0][0])
+def _next_id(journal: Journal, table: str) -> int:
+    return int(journal.db.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")[0][0])
 
 
 def _claim_row(claim: NewsClaim, claim_id: int, import_id: int, seq: int, at: str) -> dict[str, Any]:
@@ -100,13 +95,9 @@ def _claim_row(claim: NewsClaim, claim_id: int, import_id: int, seq: int, at: st
     }
 
 
-def stored_claims(store: SQLStore) -> list[NewsClaim]:
+def stored_claims(journal: Journal) -> list[NewsClaim]:
     """Every stored claim, by article then position in it."""
-    import datetime as dt
-
-    from ceasefire.news.claims import NewsClaim
-
-    rows = store.db.dicts(KINDS["claim"].select().replace("ORDER BY log_index", "ORDER BY news_import_id, seq"))
+    rows = journal.db.dicts(KINDS["claim"].select().replace("ORDER BY log_index", "ORDER BY news_import_id, seq"))
     return [
         NewsClaim(
             file=r["file"],
@@ -123,45 +114,6 @@ def stored_claims(store: SQLStore) -> list[NewsClaim]:
         )
         for r in rows
     ]
-
-
-def claims_ledger(store: SQLStore, findings: Sequence[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Every stored claim as a ``claims`` section row of ``verify --format json`` (the claim's
-    fields, ``date``, ``verdict``, ``findings``, ``explanation``), judged on ``findings``
-    (stored finding dicts; default: those of the latest run)."""
-    from ceasefire.news.ledger import assess_claims, claims_section
-
-    version = store.current_agreement()
-    claims = stored_claims(store)
-    if version is None or not claims:
-        return []
-    if findings is None:
-        runs = store.runs()
-        findings = store.run_findings(runs[-1].id) if runs else []
-    return claims_section(assess_claims(version.bundle.load(), claims, [_finding(f) for f in findings]))
-
-
-def _finding(doc: dict[str, Any]) -> Finding:
-    """The ``model.Finding`` of a stored ``verify --format json`` finding (the fields the ledger
-    reads, and the rest as stored)."""
-    import datetime as dt
-
-    from ceasefire.model import Finding
-
-    return Finding(
-        id=doc["id"],
-        obligation=doc["obligation"],
-        category=doc.get("category", ""),
-        status=doc["status"],
-        parties=tuple(doc.get("parties", ())),
-        attribution=doc.get("attribution", ""),
-        incidents=tuple(doc.get("incidents", ())),
-        date=dt.date.fromisoformat(doc["date"]),
-        lat=float(doc.get("lat", 0.0)),
-        lon=float(doc.get("lon", 0.0)),
-        confidence=float(doc.get("confidence", 0.0)),
-        explanation=doc.get("explanation", ""),
-    )
 
 
 def _record(row: Row, *, new: bool) -> NewsImportRecord:

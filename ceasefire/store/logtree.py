@@ -1,8 +1,10 @@
-"""The log's Merkle tree kept in memory per store, so a write signs its checkpoint and issues its
-receipt without rebuilding the tree from every stored leaf hash (issue 3: p99 under load).
+"""The log's Merkle tree kept in memory per journal (one per store), so a write signs its
+checkpoint and issues its receipt without rebuilding the tree from every stored leaf hash
+(issue 3: p99 under load).
 
-:func:`current_tree` returns the store's cached :class:`~ceasefire.ledger.MerkleLog` brought up
-to date with the database, inside a write transaction (so the view is serialized):
+:meth:`LogTree.refresh` returns a journal's cached :class:`~ceasefire.ledger.MerkleLog` brought
+up to date with the database; the journal (``Journal.current_tree``) calls it inside a write
+transaction, so the view is serialized:
 
 - the leaves stored since the cache last looked, by this connection or by any other process,
   are read (``idx >= min(cached size, latest checkpoint size)``) and appended;
@@ -19,34 +21,28 @@ leaves since the latest checkpoint (usually one or two) and O(log n) hashes.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from ceasefire.ledger import EMPTY_ROOT, Checkpoint, MerkleLog
 from ceasefire.store.database import Database
 
-if TYPE_CHECKING:
-    from ceasefire.store.sqlstore import SQLStore
-
-__all__ = ["LogTree", "current_tree", "latest_checkpoint", "log_tree"]
+__all__ = ["LogTree", "latest_checkpoint", "stored_tree"]
 
 _CHECKPOINT_COLUMNS = "origin, size, root_hash, timestamp, key_id, signature"
 
 
 @dataclass
 class LogTree:
-    """One store's cached tree; ``rebuilds`` counts full rebuilds (tests and benchmarks)."""
+    """One journal's cached tree; ``rebuilds`` counts full rebuilds (tests and benchmarks)."""
 
     tree: MerkleLog = field(default_factory=MerkleLog)
     built: bool = False
     rebuilds: int = 0
 
-    def refresh(self, store: SQLStore) -> MerkleLog:
+    def refresh(self, db: Database) -> MerkleLog:
         """The tree over the stored leaves (call inside a write transaction)."""
-        if not (self.built and self._catch_up(store.db)):
-            self.tree, self.built = store.merkle_log(), True
+        if not (self.built and self._catch_up(db)):
+            self.tree, self.built = stored_tree(db), True
             self.rebuilds += 1
         return self.tree
 
@@ -68,23 +64,9 @@ class LogTree:
         return size <= tree.size and tree.root(size) == root
 
 
-_TREES: WeakKeyDictionary[SQLStore, LogTree] = WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
-def log_tree(store: SQLStore) -> LogTree:
-    """The cache of ``store`` (made empty on first use; it goes when the store does)."""
-    with _LOCK:
-        found = _TREES.get(store)
-        if found is None:
-            found = _TREES[store] = LogTree()
-        return found
-
-
-def current_tree(store: SQLStore) -> MerkleLog:
-    """The Merkle tree over ``store``'s stored leaf hashes, from the cache when it agrees."""
-    with store.db.write():
-        return log_tree(store).refresh(store)
+def stored_tree(db: Database) -> MerkleLog:
+    """The tree over every stored leaf hash, as stored (``log verify`` checks them)."""
+    return MerkleLog(bytes.fromhex(str(h)) for (h,) in db.execute("SELECT leaf_hash FROM log_entries ORDER BY idx"))
 
 
 def latest_checkpoint(db: Database) -> Checkpoint | None:

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ceasefire.extras import require_extra
 from ceasefire.store.database import Row, Transactions, Value
 from ceasefire.store.errors import AppendOnlyError, StoreError
 
@@ -38,9 +37,12 @@ class PostgresDatabase(Transactions):
     dialect = "postgres"
 
     def __init__(self, url: str) -> None:
-        require_extra("server", ("psycopg",), needed_for="a postgresql:// database")
-        import psycopg
-
+        try:
+            import psycopg
+        except ImportError:  # psycopg comes with the server extra (issue 17); the store imports no extras module
+            raise StoreError(
+                f"{redact(url)}: a postgresql:// database needs psycopg, not installed: pip install 'ceasefire[server]'"
+            ) from None
         self.url = redact(url)
         try:
             self._conn = psycopg.connect(url, autocommit=True)

@@ -4,7 +4,7 @@ Both backends implement it through :class:`ceasefire.store.sqlstore.SQLStore` ov
 :class:`~ceasefire.store.database.Database`. Contracts every implementation keeps:
 
 - every write (agreement version, evidence, import, verification run, token) appends exactly one
-  log entry per record, in the same transaction as the rows it records (``records.py``);
+  log entry per record, in the same transaction as the rows it records (``log_entries.py``);
 - nothing stored is updated or deleted: a changed agreement is a new version, a re-import of the
   same bytes is a no-op that returns the first import (``new=False``);
 - findings keep the agreement version they were made under (``RunRecord.agreement_version``).
@@ -12,35 +12,40 @@ Both backends implement it through :class:`ceasefire.store.sqlstore.SQLStore` ov
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Literal, Protocol
 
 from ceasefire.ledger import Checkpoint, Receipt
-from ceasefire.model import Incident
+from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
 from ceasefire.store.bundle import AgreementBundle
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from ceasefire.news.claims import NewsClaim
-
 __all__ = [
     "ROLES",
+    "STEP_KINDS",
     "AgreementVersion",
+    "Assessment",
     "Attached",
     "CaseRecord",
     "CaseStep",
     "EvidenceRecord",
+    "Grade",
     "ImportRecord",
+    "InformationRequest",
     "LogProblem",
     "LogReport",
     "NewsImportRecord",
+    "PartyResponse",
     "ReportRecord",
     "ReportScope",
     "ReportSubmission",
     "RunRecord",
+    "StepDetail",
+    "StepKind",
     "Store",
     "Submitted",
     "Submitter",
@@ -195,17 +200,75 @@ class NewsImportRecord:
 
 
 @dataclass(frozen=True)
-class CaseStep:
-    """One stored step of a case (0008_cases): ``kind`` is ``request``, ``response`` or
-    ``assessment``; ``fields`` its own columns (JSON columns decoded); who and when (UTC)."""
+class Grade:
+    """A source graded on the Admiralty scale: ``reliability`` A-F, ``credibility`` 1-6."""
 
-    kind: str
+    source: str
+    reliability: str
+    credibility: int
+
+
+@dataclass(frozen=True)
+class InformationRequest:
+    """A case step: an analyst asks ``party`` a question, to answer by ``deadline`` (YYYY-MM-DD)."""
+
+    party: str
+    question: str
+    deadline: str
+
+
+@dataclass(frozen=True)
+class PartyResponse:
+    """A case step: a party answers request ``request_id``.
+
+    Handed to the store, ``request_id`` None means the latest request addressed to the
+    submitter's party, and ``party`` is ignored: the store records the submitter's party.
+    Read back, both are always set."""
+
+    request_id: int | None
+    response: str
+    party: str | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A case step: an analyst's ``conclusion`` (``CONCLUSIONS`` in store/cases.py), why, and
+    each source graded."""
+
+    conclusion: str
+    reasoning: str
+    grades: tuple[Grade, ...]
+
+
+StepDetail = InformationRequest | PartyResponse | Assessment
+StepKind = Literal["request", "response", "assessment"]
+STEP_KINDS: dict[type[StepDetail], StepKind] = {
+    InformationRequest: "request",
+    PartyResponse: "response",
+    Assessment: "assessment",
+}
+
+
+@dataclass(frozen=True)
+class CaseStep:
+    """One stored step of a case (0008_cases): what it says (``detail``), who took it and when (UTC)."""
+
     id: int
     case_id: int
-    fields: Mapping[str, Any]
+    detail: StepDetail
     by: Submitter
     created_at: str
     log_index: int
+
+    @property
+    def kind(self) -> StepKind:
+        """``request``, ``response`` or ``assessment``."""
+        return STEP_KINDS[type(self.detail)]
+
+    @property
+    def party(self) -> str | None:
+        """The party a request is addressed to, or that answered; None for an assessment."""
+        return None if isinstance(self.detail, Assessment) else self.detail.party
 
 
 @dataclass(frozen=True)
@@ -276,11 +339,11 @@ class Store(Protocol):
         self,
         version: AgreementVersion,
         incidents: int,
-        summary: Mapping[str, Any],
-        findings: Iterable[Mapping[str, Any]],
+        summary: RunSummary,
+        findings: Iterable[Finding],
     ) -> RunRecord: ...
     def runs(self) -> list[RunRecord]: ...
-    def run_findings(self, run_id: int) -> list[dict[str, Any]]: ...
+    def run_findings(self, run_id: int) -> list[Finding]: ...
     def create_token(self, role: str, party: str | None, name: str) -> tuple[str, TokenRecord]: ...
     def find_token(self, token: str) -> TokenRecord | None: ...
     def tokens(self) -> list[TokenRecord]: ...
@@ -302,7 +365,7 @@ class Store(Protocol):
     def publish_report(self, submitter: Submitter, report_id: int) -> tuple[int, bool]: ...
     def reports(self, scope: ReportScope, *, limit: int, offset: int) -> tuple[list[ReportRecord], int]: ...
     def report(self, scope: ReportScope, report_id: int) -> ReportRecord | None: ...
-    def run_summary(self, run_id: int) -> dict[str, Any]: ...
+    def run_summary(self, run_id: int) -> RunSummary: ...
     def attach_evidence(
         self,
         submitter: Submitter,
@@ -324,7 +387,7 @@ class Store(Protocol):
     def stored_claims(self) -> list[NewsClaim]: ...
     # 0008_cases (ceasefire/store/cases.py)
     def open_case(self, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord: ...
-    def add_case_step(self, submitter: Submitter, case_id: int, kind: str, fields: Mapping[str, Any]) -> CaseStep: ...
+    def add_case_step(self, submitter: Submitter, case_id: int, detail: StepDetail) -> CaseStep: ...
     def cases(self, party: str | None = None) -> list[CaseRecord]: ...
     def case(self, case_id: int) -> CaseRecord | None: ...
     # 0010_publications (ceasefire/store/publications.py)

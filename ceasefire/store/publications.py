@@ -1,4 +1,4 @@
-"""Publishing verification runs and cases (migration ``0010_publications``), over ``SQLStore``.
+"""Publishing verification runs and cases (migration ``0010_publications``), through the journal.
 
 A published run's findings are what the public dashboard, bulletins and exports show; a
 published case is readable by every role and the public. Publishing is logged, once: publishing
@@ -7,13 +7,9 @@ again returns the first publication (``new=False``). Nothing is unpublished.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ceasefire.store.errors import UnknownRecord
+from ceasefire.store.journal import Journal, now
 from ceasefire.store.protocol import Submitter
-
-if TYPE_CHECKING:
-    from ceasefire.store.sqlstore import SQLStore
 
 __all__ = ["PUBLISHABLE", "publish", "published"]
 
@@ -24,25 +20,23 @@ PUBLISHABLE = {
 }
 
 
-def publish(store: SQLStore, what: str, target: int, submitter: Submitter | None) -> tuple[int, bool]:
+def publish(journal: Journal, what: str, target: int, submitter: Submitter | None) -> tuple[int, bool]:
     """Publish run or case ``target``: (the publication's log index, True when published now);
     ``submitter`` None: the operator's CLI (no token)."""
     table, kind, publications, key = PUBLISHABLE[what]
-    with store.db.write():
-        if not store.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target,)):
+    with journal.db.write():
+        if not journal.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (target,)):
             raise UnknownRecord(f"{what} {target}: no such {what}")
-        found = store.db.execute(f"SELECT log_index FROM {publications} WHERE {key} = ?", (target,))
+        found = journal.db.execute(f"SELECT log_index FROM {publications} WHERE {key} = ?", (target,))
         if found:
             return int(found[0][0]), False
-        from ceasefire.store.sqlstore import now
-
         row = {key: target, "token_id": submitter.token_id if submitter else None, "created_at": now()}
-        index = store._append(kind, row)
-        store.checkpoint()
+        index = journal.append(kind, row)
+        journal.checkpoint()
     return index, True
 
 
-def published(store: SQLStore, what: str) -> set[int]:
+def published(journal: Journal, what: str) -> set[int]:
     """The ids of the published runs or cases."""
     _, _, publications, key = PUBLISHABLE[what]
-    return {int(row[0]) for row in store.db.execute(f"SELECT {key} FROM {publications}")}
+    return {int(row[0]) for row in journal.db.execute(f"SELECT {key} FROM {publications}")}

@@ -1,4 +1,5 @@
-"""Reports submitted through the REST API (migration ``0004_reports``), over ``SQLStore``.
+"""Reports submitted through the REST API (migration ``0004_reports``), written through the
+store's :class:`Journal` (the ``store`` argument of every function here).
 
 - :func:`submit_reports` stores a batch of versions (new reports, or the next version of one: a
   correction never changes a stored row) in ONE write transaction: one log entry each, then ONE
@@ -23,13 +24,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 from ceasefire.errors import CeasefireError
 from ceasefire.ledger import RECEIPT_SCHEMA, Receipt, canonical_json
-from ceasefire.store import logtree
 from ceasefire.store.database import Row
 from ceasefire.store.errors import IdempotencyMismatch, StoreError, UnknownRecord
+from ceasefire.store.evidence_log import Evidence
+from ceasefire.store.journal import Journal, now
 from ceasefire.store.protocol import (
     Attached,
     EvidenceRecord,
@@ -39,9 +41,6 @@ from ceasefire.store.protocol import (
     Submitted,
     Submitter,
 )
-
-if TYPE_CHECKING:
-    from ceasefire.store.sqlstore import SQLStore
 
 __all__ = [
     "BatchRolledBack",
@@ -86,7 +85,7 @@ Outcome = Submitted | Exception
 
 
 def submit_report(
-    store: SQLStore,
+    store: Journal,
     submitter: Submitter,
     submission: ReportSubmission,
     *,
@@ -106,7 +105,7 @@ def submit_report(
     return outcome
 
 
-def submit_reports(store: SQLStore, requests: Sequence[ReportRequest]) -> list[Outcome]:
+def submit_reports(store: Journal, requests: Sequence[ReportRequest]) -> list[Outcome]:
     """Store a batch of submissions in ONE write transaction (group commit); one outcome each.
 
     Each request gets its own log entry, in the order given (consecutive indexes); then ONE
@@ -159,7 +158,7 @@ class _Batch:
     earlier answers of the batch's Idempotency-Keys (one query), the keys written in the batch,
     and the next new report id (one query)."""
 
-    def __init__(self, store: SQLStore, requests: Sequence[ReportRequest]) -> None:
+    def __init__(self, store: Journal, requests: Sequence[ReportRequest]) -> None:
         self.store, self.earlier = store, _earlier_answers(store, requests)
         self.keys: dict[tuple[int, str], tuple[int, str, int]] = {}  # -> (position, sha, report id)
         self.next_id: int | None = None
@@ -180,11 +179,11 @@ class _Batch:
             "token_id": request.submitter.token_id,
             "role": request.submitter.role,
             "party": request.submitter.party,
-            "created_at": _now(),
+            "created_at": now(),
         }
         self.store.db.execute("SAVEPOINT report")
         try:
-            index = self.store._append("report_version", row)
+            index = self.store.append("report_version", row)
         except Exception as error:  # this request's rows are undone; its batch-mates go on
             self.store.db.execute("ROLLBACK TO SAVEPOINT report")  # if this fails, the whole batch does
             self.store.db.execute("RELEASE SAVEPOINT report")
@@ -223,9 +222,7 @@ class _Batch:
         return _next_version(self.store, report_id)
 
 
-def _earlier_answers(
-    store: SQLStore, requests: Sequence[ReportRequest]
-) -> dict[tuple[int, str], tuple[str, Submitted]]:
+def _earlier_answers(store: Journal, requests: Sequence[ReportRequest]) -> dict[tuple[int, str], tuple[str, Submitted]]:
     """(token, key) -> (request hash, the answer given) for the batch's keys already stored."""
     pairs = sorted({(r.submitter.token_id, r.idempotency[0]) for r in requests if r.idempotency is not None})
     if not pairs:
@@ -245,13 +242,13 @@ def _earlier_answers(
     }
 
 
-def _answers(store: SQLStore, staged: Sequence[_Staged | Exception]) -> list[Outcome]:
+def _answers(store: Journal, staged: Sequence[_Staged | Exception]) -> list[Outcome]:
     """Sign ONE checkpoint over the batch's entries and answer each request against it."""
     receipts: dict[int, Receipt] = {}
     written = [s.index for s in staged if isinstance(s, _Staged) and s.index >= 0]
     if written:
         signed = store.checkpoint()
-        tree = logtree.current_tree(store)
+        tree = store.current_tree()
         if tree.root(signed.size) != signed.root_hash:  # never: signed from this very tree
             raise StoreError(f"{store.url}: the checkpoint just signed does not match the log")
         for index in written:
@@ -271,7 +268,7 @@ def _answers(store: SQLStore, staged: Sequence[_Staged | Exception]) -> list[Out
 
 
 def _remember_keys(
-    store: SQLStore,
+    store: Journal,
     requests: Sequence[ReportRequest],
     staged: Sequence[_Staged | Exception],
     outcomes: Sequence[Outcome],
@@ -314,7 +311,7 @@ def receipt_text(receipt: Receipt) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entries(store: SQLStore, indexes: Iterable[int]) -> dict[int, bytes]:
+def entries(store: Journal, indexes: Iterable[int]) -> dict[int, bytes]:
     """The stored bytes of the log entries at ``indexes`` (one query; absent ones are left out)."""
     wanted = sorted(set(indexes))
     if not wanted:
@@ -328,7 +325,7 @@ def _mismatch(key: str, report_id: int) -> str:
     return f"Idempotency-Key {key!r} was used for another request (report {report_id}); use a new key for a new request"
 
 
-def _next_version(store: SQLStore, report_id: int | None) -> tuple[int, int]:
+def _next_version(store: Journal, report_id: int | None) -> tuple[int, int]:
     if report_id is None:
         return int(store.db.execute("SELECT COALESCE(MAX(report_id), 0) + 1 FROM report_versions")[0][0]), 1
     found = store.db.execute("SELECT MAX(version) FROM report_versions WHERE report_id = ?", (report_id,))
@@ -337,14 +334,15 @@ def _next_version(store: SQLStore, report_id: int | None) -> tuple[int, int]:
     return report_id, int(found[0][0]) + 1
 
 
-def _submission_row(submission: ReportSubmission) -> dict[str, Any]:
+def _submission_row(submission: ReportSubmission) -> Row:
+    """The version's columns: every field of ``submission``, sources as canonical JSON text."""
     row = dict(submission.__dict__)
     row["sources"] = canonical_json([{"name": n, "url": u} for n, u in submission.sources]).decode("utf-8")
     row["lat"], row["lon"] = float(submission.lat), float(submission.lon)
     return row
 
 
-def publish_report(store: SQLStore, submitter: Submitter, report_id: int) -> tuple[int, bool]:
+def publish_report(store: Journal, submitter: Submitter, report_id: int) -> tuple[int, bool]:
     """Publish report ``report_id``: (the publication's log index, True when published now)."""
     with store.db.write():
         if not store.db.execute("SELECT 1 FROM report_versions WHERE report_id = ?", (report_id,)):
@@ -352,14 +350,15 @@ def publish_report(store: SQLStore, submitter: Submitter, report_id: int) -> tup
         found = store.db.execute("SELECT log_index FROM report_publications WHERE report_id = ?", (report_id,))
         if found:
             return int(found[0][0]), False
-        row = {"report_id": report_id, "token_id": submitter.token_id, "created_at": _now()}
-        index = store._append("publication", row)
+        row = {"report_id": report_id, "token_id": submitter.token_id, "created_at": now()}
+        index = store.append("publication", row)
         store.checkpoint()
     return index, True
 
 
 def attach_evidence(
-    store: SQLStore,
+    store: Journal,
+    evidence: Evidence,
     submitter: Submitter,
     report_id: int,
     fp: BinaryIO,
@@ -367,25 +366,25 @@ def attach_evidence(
     media_type: str,
 ) -> Attached:
     """Keep ``fp``'s bytes as evidence and attach them to report ``report_id``."""
-    stored = store.evidence_files().put_stream(fp)  # on disk and fsynced before any row names it
+    stored = evidence.files().put_stream(fp)  # on disk and fsynced before any row names it
     with store.db.write():
         if not store.db.execute("SELECT 1 FROM report_versions WHERE report_id = ?", (report_id,)):
             raise UnknownRecord(f"report {report_id}: no such report")
-        evidence = store.add_evidence(stored.path, name, media_type)
+        kept = evidence.add(stored.path, name, media_type)
         found = store.db.execute(
             "SELECT log_index FROM report_evidence WHERE report_id = ? AND sha256 = ?", (report_id, stored.sha256)
         )
         if found:
-            return Attached(report_id, evidence, int(found[0][0]), store.receipt(int(found[0][0])), new=False)
-        row = {"report_id": report_id, "sha256": stored.sha256, "token_id": submitter.token_id, "created_at": _now()}
-        index = store._append("attachment", row)
-        return Attached(report_id, evidence, index, store.receipt(index))
+            return Attached(report_id, kept, int(found[0][0]), store.receipt(int(found[0][0])), new=False)
+        row = {"report_id": report_id, "sha256": stored.sha256, "token_id": submitter.token_id, "created_at": now()}
+        index = store.append("attachment", row)
+        return Attached(report_id, kept, index, store.receipt(index))
 
 
-def report_evidence(store: SQLStore, report_id: int) -> list[EvidenceRecord]:
+def report_evidence(store: Journal, evidence: Evidence, report_id: int) -> list[EvidenceRecord]:
     """The evidence files attached to a report, in the order they were attached."""
     rows = store.db.execute("SELECT sha256 FROM report_evidence WHERE report_id = ? ORDER BY log_index", (report_id,))
-    found = [store.evidence(str(sha256)) for (sha256,) in rows]
+    found = [evidence.get(str(sha256)) for (sha256,) in rows]
     return [record for record in found if record is not None]
 
 
@@ -395,7 +394,7 @@ def _scope_sql(scope: ReportScope) -> tuple[str, tuple[Any, ...]]:
     return " AND (p.report_id IS NOT NULL OR f.token_id = ? OR f.party = ?)", (scope.token_id, scope.party)
 
 
-def list_reports(store: SQLStore, scope: ReportScope, *, limit: int, offset: int) -> tuple[list[ReportRecord], int]:
+def list_reports(store: Journal, scope: ReportScope, *, limit: int, offset: int) -> tuple[list[ReportRecord], int]:
     """A page of the reports ``scope`` sees (latest versions, by id) and how many it sees."""
     where, params = _scope_sql(scope)
     with store.db.read():
@@ -406,7 +405,7 @@ def list_reports(store: SQLStore, scope: ReportScope, *, limit: int, offset: int
         return [_record(row) for row in rows], total
 
 
-def get_report(store: SQLStore, scope: ReportScope, report_id: int) -> ReportRecord | None:
+def get_report(store: Journal, scope: ReportScope, report_id: int) -> ReportRecord | None:
     """The latest version of report ``report_id``, or None when absent or outside ``scope``."""
     where, params = _scope_sql(scope)
     rows = list(store.db.dicts(f"{_SELECT}{_LATEST} AND v.report_id = ?{where}", (report_id, *params)))
@@ -426,9 +425,3 @@ def _record(row: Row) -> ReportRecord:
         created_at=row["created_at"],
         log_index=int(row["log_index"]),
     )
-
-
-def _now() -> str:
-    from ceasefire.store.sqlstore import now
-
-    return now()

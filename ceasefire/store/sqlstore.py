@@ -1,9 +1,12 @@
 """``SQLStore``: the :class:`~ceasefire.store.protocol.Store`, written once over any
 :class:`~ceasefire.store.database.Database` (SQLite or PostgreSQL).
 
-Each write method is one serialized write transaction: it inserts the record's rows, reads them
-back, builds the log entry from what was stored (``records.entry_bytes``) and appends it at the
-next index. Signing needs the private key file (``key_path``); evidence needs ``evidence_dir``.
+It composes the parts and forwards to them: the :class:`~ceasefire.store.journal.Journal` (the
+log, its key, checkpoints, receipts), :class:`~ceasefire.store.evidence.Evidence` (kept files)
+and the record modules (``agreements``, ``reports``, ``claims``, ``cases``, ``publications``),
+each of which receives the journal. Each write is one serialized write transaction: it inserts
+the record's rows and appends the log entry built from what was stored (``Journal.append``).
+Signing needs the private key file (``key_path``); evidence needs ``evidence_dir``.
 """
 
 from __future__ import annotations
@@ -12,36 +15,26 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ceasefire.errors import UsageError
-from ceasefire.ledger import (
-    DEFAULT_ORIGIN,
-    Checkpoint,
-    MerkleLog,
-    Receipt,
-    canonical_json,
-    issue_receipt,
-    key_id,
-    leaf_hash,
-    public_key_from_base64,
-    public_key_to_base64,
-    sign_checkpoint,
-)
-from ceasefire.model import Incident
+from ceasefire.ledger import DEFAULT_ORIGIN, Checkpoint, MerkleLog, Receipt, canonical_json
+from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
+from ceasefire.store import agreements, migrations, publications, reports
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
-from ceasefire.store import logtree, migrations, publications, reports
+from ceasefire.store.audit import audit
 from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.database import Database, Row
-from ceasefire.store.errors import StoreError, UnknownRecord
-from ceasefire.store.evidence import EVIDENCE_ENV, EvidenceFiles
-from ceasefire.store.keys import KEY_ENV, create_key, read_key
+from ceasefire.store.errors import UnknownRecord
+from ceasefire.store.evidence import EvidenceFiles
+from ceasefire.store.evidence_log import Evidence
+from ceasefire.store.journal import Journal, now
+from ceasefire.store.log_entries import INCIDENT_COLUMNS, KINDS
 from ceasefire.store.protocol import (
     ROLES,
     AgreementVersion,
@@ -56,23 +49,15 @@ from ceasefire.store.protocol import (
     ReportScope,
     ReportSubmission,
     RunRecord,
+    StepDetail,
     Submitted,
     Submitter,
     TokenRecord,
 )
-from ceasefire.store.records import INCIDENT_COLUMNS, KINDS, children_digest, entry_bytes
 
-if TYPE_CHECKING:
-    from ceasefire.news.claims import NewsClaim
-
-__all__ = ["SQLStore", "incident_row", "now", "row_incident", "token_hash"]
+__all__ = ["SQLStore", "incident_row", "row_incident", "token_hash"]
 
 TOKEN_PREFIX = "cf_"
-
-
-def now() -> str:
-    """The current UTC time as stored: ISO 8601 with microseconds and ``Z``."""
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def token_hash(token: str) -> str:
@@ -92,13 +77,13 @@ class SQLStore:
         origin: str = DEFAULT_ORIGIN,
     ) -> None:
         self.db, self.url, self.origin = db, db.url, origin
-        self.key_path, self.evidence_dir = key_path, evidence_dir
-        self._key: Ed25519PrivateKey | None = None
+        self.journal = Journal(db, key_path=key_path, origin=origin)
+        self.evidence_records = Evidence(self.journal, evidence_dir)
 
     def close(self) -> None:
         self.db.close()
 
-    # -- schema and key -------------------------------------------------------------------
+    # -- schema and the log (ceasefire/store/journal.py) --------------------------------------
 
     def migrate(self) -> list[str]:
         return migrations.migrate(self.db)
@@ -107,206 +92,58 @@ class SQLStore:
         return migrations.applied(self.db)
 
     def ensure_log_key(self, *, create: bool) -> str:
-        """The database's log key id; with ``create``, make and record the key when there is none.
-
-        The key file must hold the private half of the recorded public key (StoreError if not).
-        """
-        with self.db.write():
-            rows = self.db.execute("SELECT key_id FROM log_keys ORDER BY log_index")
-            if rows:
-                self._signing_key()
-                return str(rows[0][0])
-            if not create:
-                raise StoreError(f"{self.url}: this database has no log key yet; run `ceasefire init` first")
-            path = self._key_file()
-            self._key = read_key(path) if path.exists() else create_key(path)
-            public = self._key.public_key()
-            row = {
-                "key_id": key_id(public),
-                "public_key": public_key_to_base64(public),
-                "origin": self.origin,
-                "created_at": now(),
-            }
-            self._append("log_key", row)
-            return str(row["key_id"])
+        """The database's log key id; with ``create``, make and record the key when there is none."""
+        return self.journal.ensure_key(create=create)
 
     def public_key(self) -> Ed25519PublicKey | None:
-        """The log's public key as recorded in the database (None before init)."""
-        rows = self.db.execute("SELECT public_key FROM log_keys ORDER BY log_index")
-        return public_key_from_base64(str(rows[0][0])) if rows else None
-
-    def _key_file(self) -> Path:
-        if self.key_path is None:
-            raise StoreError(f"{self.url}: no log signing key given: use --key FILE or set {KEY_ENV}")
-        return self.key_path
-
-    def _signing_key(self) -> Ed25519PrivateKey:
-        if self._key is None:
-            key = read_key(self._key_file())
-            recorded = self.public_key()
-            if recorded is not None and key_id(recorded) != key_id(key.public_key()):
-                raise StoreError(
-                    f"{self._key_file()}: this is not the log key of {self.url} "
-                    f"(the database's key id is {key_id(recorded)})"
-                )
-            self._key = key
-        return self._key
-
-    # -- the log ----------------------------------------------------------------------------
-
-    def _append(self, kind_name: str, row: Row, children: Mapping[str, Iterable[Sequence[Any]]] = {}) -> int:
-        """Insert a record (and its child rows, as value tuples) and log it; return its index."""
-        kind = KINDS[kind_name]
-        with self.db.write():
-            index = self.log_size()
-            self.db.execute(kind.insert(), [*(row[c] for c in kind.columns), index])
-            for child in kind.children:
-                names = ", ".join(child.columns)
-                marks = ", ".join("?" * len(child.columns))
-                self.db.executemany(
-                    f"INSERT INTO {child.table} ({names}) VALUES ({marks})", children.get(child.table, ())
-                )
-            stored = next(self.db.dicts(kind.select("WHERE log_index = ?"), (index,)))
-            digests = {
-                c.table: children_digest(self.db.dicts(c.select(f"WHERE {c.parent_key} = ?"), (stored[c.key],)))
-                for c in kind.children
-            }
-            entry = entry_bytes(kind, stored, digests)
-            self.db.execute(
-                "INSERT INTO log_entries (idx, entry, leaf_hash) VALUES (?, ?, ?)",
-                (index, entry.decode("utf-8"), leaf_hash(entry).hex()),
-            )
-            return index
+        return self.journal.public_key()
 
     def log_size(self) -> int:
-        """The next index: one past the highest stored (``log verify`` checks there is no gap)."""
-        return int(self.db.execute("SELECT COALESCE(MAX(idx), -1) + 1 FROM log_entries")[0][0])
+        return self.journal.size()
 
     def log_entry(self, index: int) -> bytes:
-        rows = self.db.execute("SELECT entry FROM log_entries WHERE idx = ?", (index,))
-        if not rows:
-            raise StoreError(f"{self.url}: no log entry {index} (the log has {self.log_size()})")
-        return str(rows[0][0]).encode("utf-8")
+        return self.journal.entry(index)
 
     def merkle_log(self) -> MerkleLog:
-        """The tree over the stored leaf hashes, as stored (``log verify`` checks them)."""
-        return MerkleLog(
-            bytes.fromhex(str(h)) for (h,) in self.db.execute("SELECT leaf_hash FROM log_entries ORDER BY idx")
-        )
+        return self.journal.merkle_log()
 
     def checkpoint(self) -> Checkpoint:
         """Sign the log as it is now, store the checkpoint and return it."""
-        key = self._signing_key()
-        with self.db.write():
-            tree = logtree.current_tree(self)  # cached, checked against the stored log
-            signed = sign_checkpoint(key, tree.size, tree.root(), int(time.time()), origin=self.origin)
-            next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM checkpoints")[0][0]
-            data = signed.to_dict()
-            self.db.execute(
-                "INSERT INTO checkpoints (id, origin, size, root_hash, timestamp, key_id, signature) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    next_id,
-                    data["origin"],
-                    data["size"],
-                    data["root_hash"],
-                    data["timestamp"],
-                    data["key_id"],
-                    data["signature"],
-                ),
-            )
-        return signed
+        return self.journal.checkpoint()
 
     def checkpoints(self) -> list[Checkpoint]:
-        """Every stored checkpoint, oldest first (``log verify`` checks them; this does not)."""
-        rows = self.db.dicts(
-            "SELECT origin, size, root_hash, timestamp, key_id, signature FROM checkpoints ORDER BY id"
-        )
-        return [Checkpoint.from_dict(row) for row in rows]
+        return self.journal.checkpoints()
 
     def receipt(self, index: int) -> Receipt:
         """A receipt for entry ``index`` against the latest checkpoint that covers it."""
-        with self.db.write():
-            latest = logtree.latest_checkpoint(self.db)
-            signed = latest if latest is not None and latest.size > index else self.checkpoint()
-            return issue_receipt(logtree.current_tree(self), index, signed)
+        return self.journal.receipt(index)
 
     def verify_log(self) -> LogReport:
-        from ceasefire.store.audit import audit
+        return audit(self.journal, self.evidence_records)
 
-        return audit(self)
-
-    # -- agreements -------------------------------------------------------------------------
+    # -- agreements (ceasefire/store/agreements.py) ------------------------------------------
 
     def add_agreement(self, bundle: AgreementBundle) -> tuple[AgreementVersion, bool]:
-        """Store ``bundle`` as the next version; (the current version, False) when unchanged.
-
-        A database holds one agreement: another id is a StoreError.
-        """
-        with self.db.write():
-            current = self.current_agreement()
-            if current is not None and current.agreement_id != bundle.agreement_id:
-                raise StoreError(
-                    f"{bundle.source}: agreement '{bundle.agreement_id}', but {self.url} holds "
-                    f"'{current.agreement_id}'; use another database for another agreement"
-                )
-            if current is not None and current.sha256 == bundle.sha256:
-                return current, False
-            row = {
-                "agreement_id": bundle.agreement_id,
-                "version": current.version + 1 if current else 1,
-                "sha256": bundle.sha256,
-                "title": bundle.title,
-                "source": bundle.source,
-                "document": bundle.document,
-                "created_at": now(),
-            }
-            self._append("agreement_version", row)
-            created = self.current_agreement()
-        assert created is not None
-        return created, True
+        """Store ``bundle`` as the next version (see ``agreements.add_agreement``)."""
+        return agreements.add_agreement(self.journal, bundle)
 
     def agreement_versions(self) -> list[AgreementVersion]:
-        rows = self.db.dicts(KINDS["agreement_version"].select())
-        return [_version(row) for row in rows]
+        return agreements.agreement_versions(self.journal)
 
     def current_agreement(self) -> AgreementVersion | None:
-        rows = list(
-            self.db.dicts(
-                KINDS["agreement_version"].select("WHERE version = (SELECT MAX(version) FROM agreement_versions)")
-            )
-        )
-        return _version(rows[0]) if rows else None
+        return agreements.current_agreement(self.journal)
 
     # -- evidence and imports ---------------------------------------------------------------
 
     def evidence_files(self) -> EvidenceFiles:
-        if self.evidence_dir is None:
-            raise StoreError(f"{self.url}: no evidence folder given: use --evidence DIR or set {EVIDENCE_ENV}")
-        return EvidenceFiles(self.evidence_dir)
+        return self.evidence_records.files()
 
     def add_evidence(self, source: Path, name: str, media_type: str) -> EvidenceRecord:
         """Keep the file under its SHA-256 (fsynced first), then record it once."""
-        stored = self.evidence_files().put(source)
-        with self.db.write():
-            found = self.evidence(stored.sha256)
-            if found is not None:
-                return found
-            row = {
-                "sha256": stored.sha256,
-                "size": stored.size,
-                "name": name,
-                "media_type": media_type,
-                "created_at": now(),
-            }
-            self._append("evidence", row)
-            record = self.evidence(stored.sha256)
-        assert record is not None
-        return record
+        return self.evidence_records.add(source, name, media_type)
 
     def evidence(self, sha256: str) -> EvidenceRecord | None:
-        rows = list(self.db.dicts(KINDS["evidence"].select("WHERE sha256 = ?"), (sha256,)))
-        return EvidenceRecord(**{k: rows[0][k] for k in EvidenceRecord.__dataclass_fields__}) if rows else None
+        return self.evidence_records.get(sha256)
 
     def find_import(self, sha256: str) -> ImportRecord | None:
         rows = list(self.db.dicts(KINDS["import"].select("WHERE sha256 = ?"), (sha256,)))
@@ -336,7 +173,7 @@ class SQLStore:
                 "created_at": now(),
             }
             values = (incident_row(import_id, seq, incident) for seq, incident in enumerate(incidents))
-            self._append("import", row, {"incidents": values})
+            self.journal.append("import", row, {"incidents": values})
             record = self.find_import(evidence.sha256)
         assert record is not None
         return ImportRecord(**{**record.__dict__, "new": True})
@@ -359,10 +196,11 @@ class SQLStore:
         self,
         version: AgreementVersion,
         incidents: int,
-        summary: Mapping[str, Any],
-        findings: Iterable[Mapping[str, Any]],
+        summary: RunSummary,
+        findings: Iterable[Finding],
     ) -> RunRecord:
-        """Record a verification run made under ``version`` with its findings (finding dicts)."""
+        """Record a verification run made under ``version`` with its summary and findings, each
+        stored as the canonical JSON of its document (``to_document``)."""
         with self.db.write():
             run_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")[0][0])
             rows = [_finding_row(run_id, seq, f) for seq, f in enumerate(findings)]
@@ -372,10 +210,10 @@ class SQLStore:
                 "agreement_version": version.version,
                 "incidents": incidents,
                 "findings": len(rows),
-                "summary": canonical_json(dict(summary)).decode("utf-8"),
+                "summary": canonical_json(summary.to_document()).decode("utf-8"),
                 "created_at": now(),
             }
-            self._append("run", row, {"findings": rows})
+            self.journal.append("run", row, {"findings": rows})
         return self.runs()[-1]
 
     def runs(self) -> list[RunRecord]:
@@ -384,10 +222,10 @@ class SQLStore:
             for row in self.db.dicts(KINDS["run"].select())
         ]
 
-    def run_findings(self, run_id: int) -> list[dict[str, Any]]:
-        """The findings of a run, as ``verify --format json`` findings, in stored order."""
+    def run_findings(self, run_id: int) -> list[Finding]:
+        """The findings of a run, in stored order."""
         rows = self.db.execute("SELECT document FROM findings WHERE run_id = ? ORDER BY seq", (run_id,))
-        return [json.loads(str(document)) for (document,) in rows]
+        return [Finding.from_document(json.loads(str(document))) for (document,) in rows]
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -401,7 +239,7 @@ class SQLStore:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self.db.write():
             if party is not None:
-                self._check_party(party)
+                agreements.check_party(self.journal, party)
             token_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens")[0][0])
             row = {
                 "id": token_id,
@@ -411,7 +249,7 @@ class SQLStore:
                 "name": name,
                 "created_at": now(),
             }
-            self._append("token", row)
+            self.journal.append("token", row)
         found = self.find_token(token)
         assert found is not None
         return token, found
@@ -428,16 +266,6 @@ class SQLStore:
             for row in self.db.dicts(KINDS["token"].select())
         ]
 
-    def _check_party(self, party: str) -> None:
-        current = self.current_agreement()
-        if current is None:
-            raise StoreError(f"{self.url}: no agreement yet; run `ceasefire init` first")
-        known = [p.id for p in current.bundle.load().parties]
-        if party not in known:
-            raise UsageError(
-                f"--party: '{party}' is not a party of '{current.agreement_id}' (known: {', '.join(known)})"
-            )
-
     # -- reports (0004_reports; the logic lives in reports.py) ----------------------------------
 
     def submit_report(
@@ -449,16 +277,16 @@ class SQLStore:
         idempotency: tuple[str, str] | None = None,
     ) -> Submitted:
         """Store a report version, log it and return its receipt (see ``reports.submit_report``)."""
-        return reports.submit_report(self, submitter, submission, report_id=report_id, idempotency=idempotency)
+        return reports.submit_report(self.journal, submitter, submission, report_id=report_id, idempotency=idempotency)
 
     def publish_report(self, submitter: Submitter, report_id: int) -> tuple[int, bool]:
-        return reports.publish_report(self, submitter, report_id)
+        return reports.publish_report(self.journal, submitter, report_id)
 
     def reports(self, scope: ReportScope, *, limit: int, offset: int) -> tuple[list[ReportRecord], int]:
-        return reports.list_reports(self, scope, limit=limit, offset=offset)
+        return reports.list_reports(self.journal, scope, limit=limit, offset=offset)
 
     def report(self, scope: ReportScope, report_id: int) -> ReportRecord | None:
-        return reports.get_report(self, scope, report_id)
+        return reports.get_report(self.journal, scope, report_id)
 
     def attach_evidence(
         self,
@@ -469,17 +297,17 @@ class SQLStore:
         media_type: str,
     ) -> Attached:
         """Keep a file as evidence and attach it to a report (see ``reports.attach_evidence``)."""
-        return reports.attach_evidence(self, submitter, report_id, fp, name, media_type)
+        return reports.attach_evidence(self.journal, self.evidence_records, submitter, report_id, fp, name, media_type)
 
     def report_evidence(self, report_id: int) -> list[EvidenceRecord]:
-        return reports.report_evidence(self, report_id)
+        return reports.report_evidence(self.journal, self.evidence_records, report_id)
 
-    def run_summary(self, run_id: int) -> dict[str, Any]:
-        """A run's ``summary``, ``clocks`` and ``unresolved_actors`` as ``verify --format json``."""
+    def run_summary(self, run_id: int) -> RunSummary:
+        """A run's summary: counts, clocks and unresolved actors."""
         rows = self.db.execute("SELECT summary FROM runs WHERE id = ?", (run_id,))
         if not rows:
             raise UnknownRecord(f"{self.url}: no verification run {run_id}")
-        return dict(json.loads(str(rows[0][0])))
+        return RunSummary.from_document(json.loads(str(rows[0][0])))
 
     # -- claims (0006_claims; the logic lives in claims.py) -----------------------------------
 
@@ -491,44 +319,44 @@ class SQLStore:
         claims: Sequence[NewsClaim],
     ) -> NewsImportRecord:
         """Keep an article and store its claims, each logged (see ``claims.add_news``)."""
-        return claims_store.add_news(self, source, published, agreement_version, claims)
+        return claims_store.add_news(self.journal, self.evidence_records, source, published, agreement_version, claims)
 
     def find_news(self, sha256: str) -> NewsImportRecord | None:
-        return claims_store.find_news(self, sha256)
+        return claims_store.find_news(self.journal, sha256)
 
     def news_imports(self) -> list[NewsImportRecord]:
-        return claims_store.news_imports(self)
+        return claims_store.news_imports(self.journal)
 
     def stored_claims(self) -> list[NewsClaim]:
-        return claims_store.stored_claims(self)
+        return claims_store.stored_claims(self.journal)
 
     # -- cases (0008_cases; the logic lives in cases.py) ---------------------------------------
 
     def open_case(self, submitter: Submitter, title: str, allegation: str, reports: Sequence[int]) -> CaseRecord:
-        return cases_store.open_case(self, submitter, title, allegation, reports)
+        return cases_store.open_case(self.journal, submitter, title, allegation, reports)
 
-    def add_case_step(self, submitter: Submitter, case_id: int, kind: str, fields: Mapping[str, Any]) -> CaseStep:
+    def add_case_step(self, submitter: Submitter, case_id: int, detail: StepDetail) -> CaseStep:
         """Append a request, response or assessment to a case (see ``cases.add_case_step``)."""
-        return cases_store.add_case_step(self, submitter, case_id, kind, fields)
+        return cases_store.add_case_step(self.journal, submitter, case_id, detail)
 
     def cases(self, party: str | None = None) -> list[CaseRecord]:
-        return cases_store.list_cases(self, party)
+        return cases_store.list_cases(self.journal, party)
 
     # 0010_publications (ceasefire/store/publications.py)
     def publish_run(self, submitter: Submitter | None, run_id: int) -> tuple[int, bool]:
-        return publications.publish(self, "run", run_id, submitter)
+        return publications.publish(self.journal, "run", run_id, submitter)
 
     def publish_case(self, submitter: Submitter | None, case_id: int) -> tuple[int, bool]:
-        return publications.publish(self, "case", case_id, submitter)
+        return publications.publish(self.journal, "case", case_id, submitter)
 
     def published_runs(self) -> set[int]:
-        return publications.published(self, "run")
+        return publications.published(self.journal, "run")
 
     def published_cases(self) -> set[int]:
-        return publications.published(self, "case")
+        return publications.published(self.journal, "case")
 
     def case(self, case_id: int) -> CaseRecord | None:
-        return cases_store.get_case(self, case_id)
+        return cases_store.get_case(self.journal, case_id)
 
 
 def _check_role(role: str, party: str | None) -> None:
@@ -557,23 +385,18 @@ def row_incident(row: Row) -> Incident:
     return Incident(id=row["incident_id"], **fields)
 
 
-def _finding_row(run_id: int, seq: int, finding: Mapping[str, Any]) -> tuple[Any, ...]:
+def _finding_row(run_id: int, seq: int, finding: Finding) -> tuple[Any, ...]:
+    """The ``findings`` row of ``finding``: its document is the one stored form."""
     return (
         run_id,
         seq,
-        finding["id"],
-        finding["obligation"],
-        finding["status"],
-        finding["date"],
-        canonical_json(list(finding["parties"])).decode("utf-8"),
-        canonical_json(dict(finding)).decode("utf-8"),
+        finding.id,
+        finding.obligation,
+        finding.status,
+        finding.date.isoformat(),
+        canonical_json(list(finding.parties)).decode("utf-8"),
+        canonical_json(finding.to_document()).decode("utf-8"),
     )
-
-
-def _version(row: Row) -> AgreementVersion:
-    bundle = AgreementBundle(row["agreement_id"], row["title"], row["source"], row["document"])
-    fields = {k: row[k] for k in AgreementVersion.__dataclass_fields__ if k != "bundle"}
-    return AgreementVersion(**fields, bundle=bundle)
 
 
 def _import(row: Row, *, new: bool) -> ImportRecord:

@@ -1,6 +1,6 @@
 """The dashboard: HTML pages with JSON twins (``pages``), their templates and static files.
 
-``ceasefire.api.app.create_app`` calls ``pages.install(app, PAGE_MODULES)``; a module of pages
+``ceasefire.server.create_app`` calls ``pages.install(app, PAGE_MODULES)``; a module of pages
 registers its pages with ``@pages.page`` when imported (see ``ceasefire.web.pages``).
 """
 

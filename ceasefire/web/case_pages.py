@@ -2,19 +2,21 @@
 deadlines) and ``/cases/{id}`` (the steps and the forms that add one), with JSON twins.
 
 Who sees what is the API's rule, reused, not restated: the pages read cases through
-``ceasefire.api.cases.list_cases`` / ``get_case`` (analysts and admins see every case; a party
-the cases with a request to it, and in them only its own requests and answers; everyone, the
-public included, the published cases; a case not the reader's to see is a 404, and for a
-signed-out visitor a 401 page that offers sign-in, whether or not the case exists), and
-the forms build the API's request models and call its step functions (``open_case``,
-``request_information``, ``respond``, ``assess``), which check the role and write through
-``db.open_case`` / ``db.add_case_step``. A form with errors is shown again with each message
-beside its field (422); a step that is written redirects (303) back to the case.
+``ceasefire.api.cases.cases_json`` / ``readable_case`` and show them with ``case_json``
+(analysts and admins see every case; a party the cases with a request to it, and in them only
+its own requests and answers; everyone, the public included, the published cases; a case not
+the reader's to see is a 404, and for a signed-out visitor a 401 page that offers sign-in,
+whether or not the case exists), and the forms build the API's request models and call the
+functions its routes call (``opened``, ``requested``, ``responded``, ``assessed``), which check
+the role and write through ``db.open_case`` / ``db.add_case_step``. A form with errors is shown
+again with each message beside its field (422); a step that is written redirects (303) back to
+the case.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Literal
 
 from fastapi import Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -25,16 +27,17 @@ from starlette.datastructures import FormData
 from ceasefire.api import cases as cases_api
 from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope, require
+from ceasefire.api.body import JSONBody
 from ceasefire.api.problems import Problem
-from ceasefire.api.reports import report_dict
+from ceasefire.api.reports import report_json
 from ceasefire.model import Agreement
+from ceasefire.service.workflow import all_reports
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.protocol import ReportScope
-from ceasefire.store.workflow import all_reports
 from ceasefire.web import views
 from ceasefire.web.compliance_pages import agreement_brief
-from ceasefire.web.forms import field_errors, problem_errors, read_form, signed, text, today_in
+from ceasefire.web.forms import FormState, field_errors, problem_errors, read_form, signed, text, today_in
 from ceasefire.web.pages import check_csrf, html_router, page, render
 
 __all__ = ["CREDIBILITY", "RELIABILITY", "case_page", "cases_page"]
@@ -73,49 +76,53 @@ def _agreement(db: SQLStore) -> Agreement | None:
     return loaded(current) if current else None
 
 
-def queue_data(db: SQLStore, who: Caller | None, form: dict[str, Any] | None = None) -> dict[str, Any]:
+def queue_data(db: SQLStore, who: Caller | None, form: FormState | None = None) -> JSONBody:
     """The ``/cases`` page: views.case_queue over the cases and (analysts, admins) reports
     ``who`` may see; ``form``: the open-a-case form's values and errors, when shown again."""
     agreement = _agreement(db)
-    listed = cases_api.list_cases(db, who)["items"]
+    listed = cases_api.cases_json(db, who)
     everything = who is not None and who.role in ("analyst", "admin")
-    reports = [report_dict(r) for r in all_reports(db, report_scope(who))] if who and everything else []
+    reports = [report_json(r) for r in all_reports(db, report_scope(who))] if who and everything else []
     return {
         **views.case_queue(listed, reports, today_in(agreement)),
         "agreement": agreement_brief(agreement),
         "may_open": who is not None and who.role == "analyst",
         "triaged": everything,
-        "form": form or {"values": {}, "errors": {}},
+        "form": form or FormState(values={}, errors={}),
     }
 
 
 @page("/cases", "cases.html", title="Cases")
-def cases_page(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def cases_page(db: StoreDep, who: ViewerDep) -> JSONBody:
     """Triage queue (analysts: reports no case cites yet), the cases the viewer may see (the
     public: the published ones), their requests for information and deadlines."""
     return queue_data(db, who)
 
 
 def case_data(
-    db: SQLStore, who: Caller | None, case_id: int, forms: dict[str, Any] | None = None, saved: str | None = None
-) -> dict[str, Any]:
+    db: SQLStore,
+    who: Caller | None,
+    case_id: int,
+    forms: Mapping[str, FormState] | None = None,
+    saved: str | None = None,
+) -> JSONBody:
     """The ``/cases/{id}`` page: the case as ``who`` may see it (404 otherwise; 401 for the
     public), its steps and requests (views.case_detail), its reports ``who`` may see, and which
     forms to offer."""
     if who is None and cases_api.visible_case(db, who, case_id) is None:
         signed(who)  # maybe an analyst not signed in: ask, and say nothing of whether it exists
-    case = cases_api.get_case(db, who, case_id)
+    case = cases_api.readable_case(db, who, case_id)
     agreement = _agreement(db)
     scope = report_scope(who) if who else ReportScope()
-    reports = [report_dict(r) for r in (db.report(scope, i) for i in case["reports"]) if r is not None]
-    sources = [f"report {r['id']}" for r in reports] + list(
-        dict.fromkeys(s["name"] for r in reports for s in r["sources"])
+    reports = [r for r in (db.report(scope, i) for i in case.reports) if r is not None]
+    sources = [f"report {r.id}" for r in reports] + list(
+        dict.fromkeys(name for r in reports for name, _ in r.submission.sources)
     )
-    detail = views.case_detail(case, today_in(agreement))
+    detail = views.case_detail(cases_api.case_json(case, who, db.published_cases()), today_in(agreement))
     return {
         **detail,
         "agreement": agreement_brief(agreement),
-        "reports": reports,
+        "reports": [report_json(r) for r in reports],
         "grade_sources": sources,
         "may_request": _is(who, "analyst"),
         "may_assess": _is(who, "analyst"),
@@ -135,7 +142,7 @@ def _is(who: Caller | None, role: str) -> bool:
 @page("/cases/{case_id}", "case.html", title="Case")
 def case_page(
     db: StoreDep, who: ViewerDep, case_id: cases_api.CaseId, saved: Annotated[Saved | None, Query()] = None
-) -> dict[str, Any]:
+) -> JSONBody:
     """One case: 401 for the public, 404 when it is not the reader's to see."""
     return case_data(db, who, case_id, saved=saved)
 
@@ -162,14 +169,14 @@ def _open_case(request: Request, db: SQLStore, who: Caller, form: FormData) -> R
     }
     try:
         body = cases_api.CaseIn.model_validate(values)
-        opened = cases_api.open_case(db, who, body)
+        opened = cases_api.opened(db, who, body)
     except ValidationError as error:
         errors = field_errors(error)
     except Problem as problem:
         errors = problem_errors(problem)
     else:
-        return RedirectResponse(f"/cases/{opened['id']}?saved=case", status_code=303)
-    data = queue_data(db, who, {"values": values, "errors": errors})
+        return RedirectResponse(f"/cases/{opened.id}?saved=case", status_code=303)
+    data = queue_data(db, who, FormState(values=values, errors=errors))
     return render(request, "cases.html", data, who, title="Cases", status=422)
 
 
@@ -200,7 +207,7 @@ def _add_step(request: Request, db: SQLStore, who: Caller, case_id: int, step: s
     require(who, *STEP_ROLES[step])
     rows: dict[str, list[int]] = {}
     if step == "requests":
-        values: dict[str, Any] = {
+        values: dict[str, object] = {
             "party": text(form, "party"),
             "question": text(form, "question"),
             "deadline": text(form, "deadline"),
@@ -211,11 +218,11 @@ def _add_step(request: Request, db: SQLStore, who: Caller, case_id: int, step: s
         values, rows["grades"] = _assessment(form)
     try:
         if step == "requests":
-            written = cases_api.request_information(db, who, case_id, cases_api.RequestIn.model_validate(values))
+            written = cases_api.requested(db, who, case_id, cases_api.RequestIn.model_validate(values))
         elif step == "responses":
-            written = cases_api.respond(db, who, case_id, cases_api.ResponseIn.model_validate(values))
+            written = cases_api.responded(db, who, case_id, cases_api.ResponseIn.model_validate(values))
         else:
-            written = cases_api.assess(db, who, case_id, cases_api.AssessmentIn.model_validate(values))
+            written = cases_api.assessed(db, who, case_id, cases_api.AssessmentIn.model_validate(values))
     except ValidationError as error:
         errors = field_errors(error, rows)
     except Problem as problem:
@@ -224,10 +231,10 @@ def _add_step(request: Request, db: SQLStore, who: Caller, case_id: int, step: s
         errors = {"request_id": str(error)}
     else:
         return RedirectResponse(
-            f"/cases/{case_id}?saved={written['kind']}#step-{written['kind']}-{written['id']}", status_code=303
+            f"/cases/{case_id}?saved={written.kind}#step-{written.kind}-{written.id}", status_code=303
         )
     shown = {**values, "rows": _grade_rows(form)} if step == "assessment" else values
-    data = case_data(db, who, case_id, forms={step: {"values": shown, "errors": errors}})
+    data = case_data(db, who, case_id, forms={step: FormState(values=shown, errors=errors)})
     return render(request, "case.html", data, who, title="Case", status=422)
 
 
@@ -244,7 +251,7 @@ def _grade_rows(form: FormData) -> list[dict[str, str]]:
     ]
 
 
-def _assessment(form: FormData) -> tuple[dict[str, Any], list[int]]:
+def _assessment(form: FormData) -> tuple[dict[str, object], list[int]]:
     """The AssessmentIn fields of the form, and the form row of each grade: a row is a grade
     when its reliability or credibility is chosen (a row with only a source name is left out)."""
     grades, rows = [], []

@@ -8,13 +8,14 @@ them to the pure functions of :mod:`ceasefire.web.views`. The page dict is the t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query
 
 from ceasefire.api import claims as claims_api
 from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import StoreDep, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import run_dict, visible_findings, visible_run
 from ceasefire.api.problems import Problem
 from ceasefire.model import Agreement
@@ -40,7 +41,7 @@ def agreement_of(db: SQLStore, run: RunRecord | None) -> Agreement | None:
     return loaded(current) if current else None
 
 
-def agreement_brief(agreement: Agreement | None) -> dict[str, Any] | None:
+def agreement_brief(agreement: Agreement | None) -> JSONBody | None:
     """What every page says of the agreement: id, title, time zone and the names of its actors."""
     if agreement is None:
         return None
@@ -55,7 +56,7 @@ def agreement_brief(agreement: Agreement | None) -> dict[str, Any] | None:
     }
 
 
-def _frame(db: SQLStore, run: RunRecord | None, agreement: Agreement | None) -> dict[str, Any]:
+def _frame(db: SQLStore, run: RunRecord | None, agreement: Agreement | None) -> JSONBody:
     return {"agreement": agreement_brief(agreement), "run": run_dict(run, db.published_runs())}
 
 
@@ -68,7 +69,7 @@ def _check_span(date_from: dt.date | None, date_to: dt.date | None) -> None:
 
 
 @page("/scorecards", "scorecards.html", title="Scorecards")
-def scorecards_page(db: StoreDep, who: ViewerDep, date_from: DateFrom = None, date_to: DateTo = None) -> dict[str, Any]:
+def scorecards_page(db: StoreDep, who: ViewerDep, date_from: DateFrom = None, date_to: DateTo = None) -> JSONBody:
     """Per party: violations and possible violations per obligation, and violations per day
     (views.scorecards), over the findings the viewer may see, within ``from``..``to``."""
     _check_span(date_from, date_to)
@@ -81,11 +82,11 @@ def scorecards_page(db: StoreDep, who: ViewerDep, date_from: DateFrom = None, da
 
 
 @page("/clocks", "clocks.html", title="Clocks")
-def clocks_page(db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def clocks_page(db: StoreDep, who: ViewerDep) -> JSONBody:
     """Each clock of the run's summary as a day strip with its threshold (views.clock_strips)."""
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
-    clocks = db.run_summary(run.id).get("clocks", []) if run else []
+    clocks = db.run_summary(run.id).clocks if run else ()
     texts = {o.id: o.text for o in agreement.obligations} if agreement else {}
     return {**_frame(db, run, agreement), **views.clock_strips(clocks, texts)}
 
@@ -99,13 +100,11 @@ def claims_page(
     party: Ident = None,
     obligation: Ident = None,
     verdict: claims_api.Verdict | None = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """The claims ledger as ``GET /api/v1/claims`` filters it, each claim beside the findings
     the viewer may see for its obligation and party (views.claims_evidence)."""
     _check_span(date_from, date_to)
-    ledger = claims_api.claims(
-        db, who, date_from=date_from, date_to=date_to, party=party, obligation=obligation, verdict=verdict
-    )["claims"]
+    ledger = claims_api.judged(db, who, date_from, date_to, party, obligation, verdict)
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
     filters = {

@@ -8,20 +8,21 @@ names them, says what each is for, and builds their URLs with the chosen filters
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import Query
 
 from ceasefire.api.agreements import agreement_dict
 from ceasefire.api.auth import StoreDep, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_run
 from ceasefire.exports import filter_findings
 from ceasefire.web.pages import page
 
 __all__ = ["exports_page"]
 
-FORMATS = (
+EXPORT_DOWNLOADS = (  # (format, path, label, about): the files the page links to
     (
         "csv",
         "/export/findings.csv",
@@ -52,7 +53,7 @@ def exports_page(
     party: Annotated[str | None, Query(max_length=200)] = None,
     obligation: Annotated[str | None, Query(max_length=200)] = None,
     status: Literal["violation", "possible_violation", "exempt"] | None = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """The filters, their choices, how many findings they keep and a URL per format."""
     filters = {
         "from": date_from.isoformat() if date_from else "",
@@ -84,6 +85,6 @@ def exports_page(
         },
         "formats": [
             {"id": key, "label": label, "about": about, "url": path + (f"?{query}" if query else "")}
-            for key, path, label, about in FORMATS
+            for key, path, label, about in EXPORT_DOWNLOADS
         ],
     }

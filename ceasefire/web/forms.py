@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncGenerator, Mapping
-from typing import Any
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 
@@ -24,9 +25,29 @@ from ceasefire.api.auth import Caller
 from ceasefire.api.problems import Problem
 from ceasefire.model import Agreement
 
-__all__ = ["FORM_LIMIT", "field_errors", "problem_errors", "read_form", "signed", "text", "today_in", "upload"]
+__all__ = [
+    "FORM_LIMIT",
+    "FormState",
+    "field_errors",
+    "problem_errors",
+    "read_form",
+    "signed",
+    "text",
+    "today_in",
+    "upload",
+]
 
 FORM_LIMIT = 1024 * 1024  # bytes of a form without files: far more than any case step needs
+
+
+class FormState(TypedDict):
+    """A form shown again: what was sent (by field name, as the template reads it) and one
+    message per field that was wrong."""
+
+    values: Mapping[str, object]
+    errors: Mapping[str, str]
+
+
 _SLACK = 64 * 1024  # multipart headers and boundaries around a file
 
 
@@ -43,7 +64,7 @@ def today_in(agreement: Agreement | None, now: dt.datetime | None = None) -> dt.
     return moment.astimezone(ZoneInfo(agreement.timezone) if agreement else dt.UTC).date()
 
 
-def _message(error: Mapping[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind, given = error.get("type", ""), error.get("input")
     if kind == "missing" or given is None or given == "":
         return "Required."

@@ -8,12 +8,13 @@ write (``auth.caller`` reads it for GET only); the dashboard's own forms check a
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ceasefire.api.auth import COOKIE, StoreDep, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.web.mapdata import MapFilter, map_data
 from ceasefire.web.pages import check_csrf, html_router, page, render
 
@@ -23,7 +24,7 @@ _COOKIE_DAYS = 30
 
 
 @page("/", "map.html", title="Map")
-def map_page(request: Request, db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def map_page(request: Request, db: StoreDep, who: ViewerDep) -> JSONBody:
     """The agreement, the visible run's dates and filter choices, and the incidents the query
     string's filters (``from``, ``to``, ``party``, ``obligation``, ``status``) keep."""
     query = dict(request.query_params)

@@ -18,19 +18,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ceasefire.api.agreements import agreement_dict
 from ceasefire.api.auth import Caller
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_run
 from ceasefire.api.incidents import incidents as incident_collection
 from ceasefire.api.problems import Problem
+from ceasefire.model import Finding, worst_status
 from ceasefire.store import SQLStore
 
 __all__ = ["STATUSES", "MapFilter", "map_data"]
 
 STATUSES = ("violation", "possible_violation", "exempt", "no_finding")
-_RANK = {"violation": 3, "possible_violation": 2, "exempt": 1}
 _LABELS = {
     "violation": "violations",
     "possible_violation": "possible violations",
@@ -75,17 +75,17 @@ class MapFilter:
         }
         return values
 
-    def status_of(self, findings: list[dict[str, Any]]) -> str | None:
+    def status_of(self, findings: list[Finding]) -> str | None:
         """The incident's status under this filter's party and obligation (None: hidden)."""
         if self.party is None and self.obligation is None:
-            return max((f["status"] for f in findings), key=lambda s: _RANK.get(s, 0), default="no_finding")
+            return worst_status((f.status for f in findings), "no_finding")
         matching = [
-            f["status"]
+            f.status
             for f in findings
-            if (self.party is None or self.party in f["parties"])
-            and (self.obligation is None or f["obligation"] == self.obligation)
+            if (self.party is None or self.party in f.parties)
+            and (self.obligation is None or f.obligation == self.obligation)
         ]
-        return max(matching, key=lambda s: _RANK.get(s, 0)) if matching else None
+        return worst_status(matching, "no_finding") if matching else None
 
     def keeps_date(self, day: str) -> bool:
         return (self.date_from is None or day >= self.date_from.isoformat()) and (
@@ -114,7 +114,7 @@ def _date(query: Mapping[str, str], name: str) -> dt.date | None:
         raise Problem(422, f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _row(feature: dict[str, Any], status: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
+def _row(feature: JSONBody, status: str, findings: list[Finding]) -> JSONBody:
     props = feature["properties"]
     lon, lat = feature["geometry"]["coordinates"]
     return {
@@ -126,16 +126,16 @@ def _row(feature: dict[str, Any], status: str, findings: list[dict[str, Any]]) -
         "lon": lon,
         "radius_m": props["radius_m"],
         "event_type": props["event_type"],
-        "findings": [f["id"] for f in findings],
+        "findings": [f.id for f in findings],
     }
 
 
-def map_data(db: SQLStore, who: Caller | None, chosen: MapFilter) -> dict[str, Any]:
+def map_data(db: SQLStore, who: Caller | None, chosen: MapFilter) -> JSONBody:
     """The map page's dict: agreement, run, filters and their choices, and the incidents kept."""
     version = db.current_agreement()
     agreement = agreement_dict(version) if version else None
     run = visible_run(db, who)
-    findings = {f["id"]: f for f in visible_findings(db, who, run)}
+    findings = {f.id: f for f in visible_findings(db, who, run)}
     features = incident_collection(db, who, None, None)["features"] if run else []
     dates = sorted(f["properties"]["date"] for f in features)
     rows = []

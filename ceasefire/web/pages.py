@@ -2,16 +2,17 @@
 
 Contract for page authors
 -------------------------
-Register a page with :func:`page`; the handler returns a JSON-able ``dict`` and takes FastAPI
-parameters as any route does (dependencies, query parameters, path parameters)::
+Register a page with :func:`page`; the handler returns a JSON-able ``dict`` (a ``JSONBody``) and
+takes FastAPI parameters as any route does (dependencies, query parameters, path parameters)::
 
-    from typing import Annotated, Any
+    from typing import Annotated
     from fastapi import Query
     from ceasefire.api.auth import StoreDep, ViewerDep
+    from ceasefire.api.body import JSONBody
     from ceasefire.web.pages import page
 
     @page("/scorecards", "scorecards.html", title="Scorecards")
-    def scorecards(db: StoreDep, who: ViewerDep, party: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+    def scorecards(db: StoreDep, who: ViewerDep, party: Annotated[str | None, Query()] = None) -> JSONBody:
         return {"parties": [...]}
 
 That registers ``GET /scorecards`` (the template rendered with the dict) and
@@ -68,7 +69,7 @@ import inspect
 import json
 import secrets
 import typing
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ceasefire.api.auth import COOKIE, Caller, ViewerDep
+from ceasefire.api.body import JSONBody
 from ceasefire.api.problems import Problem
 
 __all__ = [
@@ -110,7 +112,7 @@ _RESERVED = frozenset(
 _VIEWER_PARAM = "cf_page_viewer"
 _REQUEST_PARAM = "cf_page_request"
 
-Handler = Callable[..., dict[str, Any]]
+Handler = Callable[..., JSONBody]
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ router = APIRouter(include_in_schema=False)
 html_router = APIRouter(include_in_schema=False, route_class=_PageRoute)
 
 
-def _error(status: int, detail: str) -> dict[str, Any]:
+def _error(status: int, detail: str) -> JSONBody:
     return {"status": status, "detail": detail}
 
 
@@ -196,7 +198,7 @@ def twin_path(path: str) -> str:
 def render(
     request: Request,
     template: str,
-    data: dict[str, Any],
+    data: Mapping[str, object],
     who: Caller | None,
     *,
     title: str,
@@ -242,9 +244,10 @@ def page(
             raise TypeError(f"page {path}: {handler.__name__} must be a plain def (it runs in a worker thread)")
         signature, request_name = _signature(handler)
 
-        def run(kwargs: dict[str, Any]) -> tuple[dict[str, Any], Caller | None, Request]:
+        def run(kwargs: dict[str, object]) -> tuple[JSONBody, Caller | None, Request]:
             who = kwargs.pop(_VIEWER_PARAM)
             request = kwargs[request_name] if request_name != _REQUEST_PARAM else kwargs.pop(_REQUEST_PARAM)
+            assert (who is None or isinstance(who, Caller)) and isinstance(request, Request)  # FastAPI passes them
             _check_role(who, allowed)
             return handler(**kwargs), who, request
 

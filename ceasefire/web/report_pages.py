@@ -12,10 +12,10 @@ double click, a reload after a lost answer) stores one report. Who may see a rep
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Annotated
 
 from fastapi import Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -25,16 +25,16 @@ from starlette.datastructures import FormData, UploadFile
 
 from ceasefire.api import reports as reports_api
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope, require
+from ceasefire.api.body import JSONBody
 from ceasefire.api.problems import Problem
 from ceasefire.api.writer import ReportWriter
-from ceasefire.ledger import canonical_json
 from ceasefire.model import WEAPON_CLASSES
+from ceasefire.service.workflow import all_reports
 from ceasefire.sources.taxonomy import EVENT_TYPES
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import IdempotencyMismatch
-from ceasefire.store.protocol import Submitted
+from ceasefire.store.protocol import ReportRecord, Submitted
 from ceasefire.store.reports import ReportRequest
-from ceasefire.store.workflow import all_reports
 from ceasefire.web.forms import field_errors, read_form, signed, text, upload
 from ceasefire.web.pages import check_csrf, html_router, page, render
 
@@ -58,7 +58,7 @@ _TEXT = (
 _OPTIONAL = ("description", "sub_event_type", "actor1", "actor2", "weapon", "fatalities")  # empty: the model's default
 
 
-def _mine(who: Caller, record: Any) -> bool:
+def _mine(who: Caller, record: ReportRecord) -> bool:
     """Whether ``who`` may change ``record`` (its submitter, or its party): the API's check_owner."""
     try:
         reports_api.check_owner(who, record)
@@ -71,12 +71,12 @@ def form_data(
     request: Request,
     db: SQLStore,
     who: Caller,
-    values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
-) -> dict[str, Any]:
+    values: Mapping[str, object] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> JSONBody:
     """The ``/report`` page: the form's choices, values and errors, and the reports ``who``
     submitted (a party: its party's), newest first."""
-    mine = [reports_api.report_dict(r) for r in all_reports(db, report_scope(who)) if _mine(who, r)]
+    mine = [r for r in all_reports(db, report_scope(who)) if _mine(who, r)]
     shown = values or {"sources": [{"name": "", "url": ""}] * SOURCE_ROWS}
     return {
         "may_submit": who.role in reports_api.SUBMITTERS,
@@ -86,12 +86,12 @@ def form_data(
         "form_key": secrets.token_urlsafe(18),
         "values": shown,
         "errors": errors or {},
-        "mine": sorted(mine, key=lambda r: -int(r["id"])),
+        "mine": [reports_api.report_json(r) for r in sorted(mine, key=lambda r: -r.id)],
     }
 
 
 @page("/report", "report.html", title="Submit a report", roles=FORM_ROLES)
-def report_form(request: Request, db: StoreDep, who: ViewerDep) -> dict[str, Any]:
+def report_form(request: Request, db: StoreDep, who: ViewerDep) -> JSONBody:
     """The form (monitors, parties) and the reports the viewer submitted."""
     return form_data(request, db, signed(who))
 
@@ -116,16 +116,16 @@ async def submit_report(request: Request, db: StoreDep, who: ViewerDep) -> Respo
         await form.close()
 
 
-def _values(form: FormData) -> tuple[dict[str, Any], dict[str, Any], list[int]]:
+def _values(form: FormData) -> tuple[dict[str, object], dict[str, object], list[int]]:
     """The form as shown again, as ReportIn fields (empty optional fields left out, so the
     defaults apply; empty source rows left out) and the form row of each source kept."""
-    values: dict[str, Any] = {k: text(form, k) for k in _TEXT}
-    values["sources"] = [
+    texts = {k: text(form, k) for k in _TEXT}
+    sources = [
         {"name": text(form, f"source_name_{i}"), "url": text(form, f"source_url_{i}")} for i in range(SOURCE_ROWS)
     ]
-    filled = [i for i, s in enumerate(values["sources"]) if s["name"] or s["url"]]
-    fields = {k: v for k, v in values.items() if not (k in _OPTIONAL and not v)}
-    return values, {**fields, "sources": [values["sources"][i] for i in filled]}, filled
+    filled = [i for i, s in enumerate(sources) if s["name"] or s["url"]]
+    fields = {k: v for k, v in texts.items() if not (k in _OPTIONAL and not v)}
+    return {**texts, "sources": sources}, {**fields, "sources": [sources[i] for i in filled]}, filled
 
 
 async def _store(request: Request, db: SQLStore, who: Caller, form: FormData) -> Response:
@@ -156,7 +156,12 @@ async def _write(request: Request, who: Caller, body: reports_api.ReportIn, key:
 
 
 def _again(
-    request: Request, db: SQLStore, who: Caller, values: dict[str, Any] | None, errors: dict[str, str], status: int
+    request: Request,
+    db: SQLStore,
+    who: Caller,
+    values: Mapping[str, object] | None,
+    errors: dict[str, str],
+    status: int,
 ) -> Response:
     data = form_data(request, db, who, values, errors)
     return render(request, "report.html", data, who, title="Submit a report", status=status)
@@ -166,8 +171,7 @@ def _idempotency(key: str, body: reports_api.ReportIn) -> tuple[str, str] | None
     """The form's key (a fresh one per rendered form) and the hash of what it sends."""
     if not key or len(key) > 100:
         return None
-    request_doc: dict[str, Any] = {"method": "POST", "path": "/report", "body": body.model_dump(mode="json")}
-    return f"form:{key}", hashlib.sha256(canonical_json(request_doc)).hexdigest()
+    return f"form:{key}", reports_api.request_hash("POST", "/report", body)
 
 
 def _attach(db: SQLStore, who: Caller, report_id: int, file: UploadFile, limit: int) -> None:
@@ -181,16 +185,15 @@ def _attach(db: SQLStore, who: Caller, report_id: int, file: UploadFile, limit: 
 @page("/reports/{report_id}", "report_detail.html", title="Report")
 def report_page(
     db: StoreDep, who: ViewerDep, report_id: reports_api.ReportId, sent: Annotated[bool, Query()] = False
-) -> dict[str, Any]:
+) -> JSONBody:
     """One report with its evidence, log entry and receipt; 401 for the public, 404 when it
     is not the viewer's to see (as ``GET /api/v1/reports/{id}``)."""
     caller = signed(who)
-    shown = reports_api.get_report(db, caller, report_id)
-    receipt = json.loads(db.receipt(int(shown["log_index"])).to_json())
+    record = reports_api.visible(db, caller, report_id)
     return {
-        "report": shown,
-        "receipt": receipt,
-        "entry": db.log_entry(int(shown["log_index"])).decode("utf-8"),
+        "report": reports_api.get_report(db, caller, report_id),
+        "receipt": json.loads(db.receipt(record.log_index).to_json()),
+        "entry": db.log_entry(record.log_index).decode("utf-8"),
         "sent": sent,
-        "mine": _mine(caller, reports_api.visible(db, caller, report_id)),
+        "mine": _mine(caller, record),
     }

@@ -1,8 +1,8 @@
 """What the scorecards, clocks, claims and case pages show, computed from store records.
 
 Pure functions: no web framework, no database. Each takes what the store (or the API's own
-read functions) handed back — finding dicts exactly as ``verify --format json`` gives them,
-clock dicts of a run summary, claims-ledger rows, case and report dicts as the API shows them —
+read functions) handed back — ``Finding``, ``Clock`` and ``ClaimVerdict`` records, case and
+report dicts as the API shows them —
 and returns the dict a template renders and the page's JSON twin answers unchanged (plain
 data: strings, numbers, lists; links as URLs, never HTML).
 
@@ -20,13 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from ceasefire.model import Obligation, Party
+from ceasefire.api.body import JSONBody
+from ceasefire.model import COUNTED, Clock, Finding, Obligation, Party
+
+if TYPE_CHECKING:
+    from ceasefire.news.verdicts import ClaimVerdict
 
 __all__ = [
-    "COUNTED",
     "MAX_DAYS",
     "STATUS_LABELS",
     "case_detail",
@@ -38,8 +41,6 @@ __all__ = [
     "scorecards",
 ]
 
-Finding = Mapping[str, Any]
-COUNTED = ("violation", "possible_violation")  # exempt findings are not breaches
 STATUS_LABELS = {"violation": "violation", "possible_violation": "possible violation", "exempt": "exempt"}
 MAX_DAYS = 400  # a day strip longer than this is cut: no page draws ten thousand cells
 
@@ -60,7 +61,7 @@ def day_range(first: dt.date, last: dt.date) -> list[str]:
 
 def _window(findings: Sequence[Finding], date_from: dt.date | None, date_to: dt.date | None) -> list[str]:
     """The run's dates (first to last finding) within the filter."""
-    dates = sorted(dt.date.fromisoformat(f["date"]) for f in findings)
+    dates = sorted(f.date for f in findings)
     if not dates:
         return []
     first = max(dates[0], date_from) if date_from else dates[0]
@@ -74,17 +75,17 @@ def scorecards(
     obligations: Sequence[Obligation],
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-) -> dict[str, Any]:
+) -> JSONBody:
     """Per party a row: per obligation (those verified by a rule other than a clock) the
     violations and possible violations in ``date_from``..``date_to`` (inclusive, the findings'
     own local dates), each with a link to the map filtered to it, totals, and a trend: the
     violations per day over the run's dates within the filter. A finding that lists two
     parties (an ambiguous attribution) counts for both."""
     days = _window(findings, date_from, date_to)
-    kept = [f for f in findings if f["status"] in COUNTED and days and days[0] <= f["date"] <= days[-1]]
+    kept = [f for f in findings if f.status in COUNTED and days and days[0] <= f.date.isoformat() <= days[-1]]
     columns = [o for o in obligations if o.rule is not None and o.rule.kind != "condition"]
-    counts = Counter((p, f["obligation"], f["status"]) for f in kept for p in f["parties"])
-    per_day = Counter((p, f["date"]) for f in kept if f["status"] == "violation" for p in f["parties"])
+    counts = Counter((p, f.obligation, f.status) for f in kept for p in f.parties)
+    per_day = Counter((p, f.date.isoformat()) for f in kept if f.status == "violation" for p in f.parties)
     span = {"from_": date_from.isoformat() if date_from else None, "to": date_to.isoformat() if date_to else None}
     rows = []
     for party in parties:
@@ -111,9 +112,9 @@ def scorecards(
 
 def _cell(
     counts: Counter[tuple[str, str, str]], party: str, obligation: str | None, span: Mapping[str, str | None]
-) -> dict[str, Any]:
+) -> JSONBody:
     """The counts of ``party`` for one obligation (None: all of them) and their map links."""
-    cell: dict[str, Any] = {"obligation": obligation}
+    cell: JSONBody = {"obligation": obligation}
     for status in COUNTED:
         cell[status] = sum(
             n for (p, o, s), n in counts.items() if p == party and s == status and obligation in (None, o)
@@ -122,31 +123,37 @@ def _cell(
     return cell
 
 
-def clock_strips(clocks: Sequence[Mapping[str, Any]], texts: Mapping[str, str]) -> dict[str, Any]:
-    """Each clock of a run summary (``obligation``, ``met_on``, ``days``: ``date``,
-    ``violations``, ``quiet``; ``over``, ``max_per_day``, ``consecutive_days``) as a day strip:
+def clock_strips(clocks: Sequence[Clock], texts: Mapping[str, str]) -> JSONBody:
+    """Each clock of a run summary as a day strip:
     each day with ``streak`` (consecutive quiet days up to it) and ``reached`` (the streak is at
     the threshold), the longest quiet run, and a sentence saying what the clock needs and
     whether it was met. ``texts``: obligation id -> its text, shown beside the clock."""
-    return {"clocks": [_clock(c, texts.get(str(c["obligation"]), "")) for c in clocks]}
+    return {"clocks": [_clock(c, texts.get(c.obligation, "")) for c in clocks]}
 
 
-def _clock(clock: Mapping[str, Any], text: str) -> dict[str, Any]:
-    need = int(clock.get("consecutive_days", 0))
+def _clock(clock: Clock, text: str) -> JSONBody:
+    need = clock.consecutive_days
     streak, best, best_end, days = 0, 0, None, []
-    for day in clock.get("days", []):
-        streak = streak + 1 if day["quiet"] else 0
+    for day in clock.days:
+        streak = streak + 1 if day.quiet else 0
         if streak > best:
-            best, best_end = streak, day["date"]
-        days.append({**day, "streak": streak, "reached": need > 0 and streak == need})
+            best, best_end = streak, day.date.isoformat()
+        reached = need > 0 and streak == need
+        days.append(
+            {"date": day.date.isoformat(), "quiet": day.quiet, "violations": day.violations}
+            | {"streak": streak, "reached": reached}
+        )
     best_start = None
     if best_end is not None:
         best_start = (dt.date.fromisoformat(best_end) - dt.timedelta(days=best - 1)).isoformat()
-    out = {key: clock.get(key) for key in ("obligation", "met_on", "over", "max_per_day", "consecutive_days")}
     return {
-        **out,
+        "obligation": clock.obligation,
+        "met_on": clock.met_on.isoformat() if clock.met_on else None,
+        "over": list(clock.over),
+        "max_per_day": clock.max_per_day,
+        "consecutive_days": clock.consecutive_days,
         "text": text,
-        "met": clock.get("met_on") is not None,
+        "met": clock.met_on is not None,
         "days": days,
         "longest": best,
         "longest_from": best_start,
@@ -155,30 +162,31 @@ def _clock(clock: Mapping[str, Any], text: str) -> dict[str, Any]:
     }
 
 
-def _clock_sentence(clock: Mapping[str, Any], best: int, start: str | None, end: str | None) -> str:
-    need, most = clock.get("consecutive_days", 0), clock.get("max_per_day", 0)
-    over = ", ".join(clock.get("over", [])) or "no obligation"
+def _clock_sentence(clock: Clock, best: int, start: str | None, end: str | None) -> str:
+    need, most = clock.consecutive_days, clock.max_per_day
+    over = ", ".join(clock.over) or "no obligation"
     rule = (
         f"A day is quiet when it has at most {most} violation{'s' if most != 1 else ''} of {over}; "
         f"the clock needs {need} quiet day{'s' if need != 1 else ''} in a row."
     )
-    if clock.get("met_on"):
-        return f"{rule} Met on {clock['met_on']}."
+    if clock.met_on:
+        return f"{rule} Met on {clock.met_on.isoformat()}."
     if not best:
         return f"{rule} Never met: no day was quiet."
     run = f"{start}" if best == 1 else f"{start} to {end}"
     return f"{rule} Never met: the longest quiet run was {best} day{'s' if best != 1 else ''} ({run})."
 
 
-def claims_evidence(claims: Sequence[Mapping[str, Any]], findings: Sequence[Finding], top: int = 3) -> dict[str, Any]:
-    """Each ledger row (claim fields, ``verdict``, ``findings``, ``explanation``) with
+def claims_evidence(claims: Sequence[ClaimVerdict], findings: Sequence[Finding], top: int = 3) -> JSONBody:
+    """Each judged claim as ``GET /api/v1/claims`` shows it (claim fields, ``verdict``,
+    ``findings``, ``explanation``) with
     ``evidence``: the findings of the claim's obligation (or, when it names only a category, of
     that category) whose parties include the party whose conduct it speaks of (the accused; for
     a commitment the speaker's party): counts by status, the ``top`` ones (those the verdict
     rests on first, then by confidence; never exempt ones) and a map link. Only ``findings`` are looked at, so a
     finding the reader may not see is neither counted nor linked."""
-    rows = [{**c, "evidence": _evidence(c, findings, top)} for c in claims]
-    verdicts = Counter(str(c["verdict"]) for c in claims)
+    rows = [{**c.to_document(), "evidence": _evidence(c, findings, top)} for c in claims]
+    verdicts = Counter(c.verdict for c in claims)
     return {
         "claims": rows,
         "total": len(rows),
@@ -186,50 +194,46 @@ def claims_evidence(claims: Sequence[Mapping[str, Any]], findings: Sequence[Find
     }
 
 
-def _evidence(claim: Mapping[str, Any], findings: Sequence[Finding], top: int) -> dict[str, Any]:
-    parties = (
-        [claim["speaker_party"]]
-        if claim["kind"] == "commitment" and claim.get("speaker_party")
-        else list(claim["accused"])
-    )
-    if claim.get("obligation"):
-        concerns = [f for f in findings if f["obligation"] == claim["obligation"]]
-    elif claim.get("category"):
-        concerns = [f for f in findings if f.get("category") == claim["category"]]
+def _evidence(verdict: ClaimVerdict, findings: Sequence[Finding], top: int) -> JSONBody:
+    claim = verdict.claim
+    parties = [claim.speaker_party] if claim.kind == "commitment" and claim.speaker_party else list(claim.accused)
+    if claim.obligation:
+        concerns = [f for f in findings if f.obligation == claim.obligation]
+    elif claim.category:
+        concerns = [f for f in findings if f.category == claim.category]
     else:
         concerns = []
-    related = [f for f in concerns if set(f["parties"]) & set(parties)]
-    cited = set(claim.get("findings", []))
+    related = [f for f in concerns if set(f.parties) & set(parties)]
+    cited = set(verdict.findings)
     ranked = sorted(
-        (f for f in related if f["status"] in COUNTED),
-        key=lambda f: (f["id"] not in cited, -float(f.get("confidence", 0)), f["date"], f["id"]),
+        (f for f in related if f.status in COUNTED),
+        key=lambda f: (f.id not in cited, -f.confidence, f.date, f.id),
     )
-    counts = Counter(str(f["status"]) for f in related)
+    counts = Counter(f.status for f in related)
     return {
         "parties": parties,
         "counts": {s: counts[s] for s in STATUS_LABELS},
-        "top": [_finding_brief(f, f["id"] in cited) for f in ranked[:top]],
-        "map_href": map_href(party=parties[0] if len(parties) == 1 else None, obligation=claim.get("obligation")),
+        "top": [_finding_brief(f, f.id in cited) for f in ranked[:top]],
+        "map_href": map_href(party=parties[0] if len(parties) == 1 else None, obligation=claim.obligation),
     }
 
 
-def _finding_brief(finding: Finding, cited: bool) -> dict[str, Any]:
+def _finding_brief(finding: Finding, cited: bool) -> JSONBody:
     """A finding as a claim's evidence lists it; ``href``: the map on its day, obligation and
     first party (the map has no link to one finding; this narrows it to a handful)."""
     keys = ("id", "obligation", "status", "date", "parties", "confidence", "location", "explanation")
-    parties = list(finding.get("parties") or [])
+    document = finding.to_document()
+    day = finding.date.isoformat()
     href = map_href(
-        from_=finding["date"],
-        to=finding["date"],
-        party=parties[0] if parties else None,
-        obligation=finding["obligation"],
+        from_=day,
+        to=day,
+        party=finding.parties[0] if finding.parties else None,
+        obligation=finding.obligation,
     )
-    return {key: finding.get(key) for key in keys} | {"cited": cited, "href": href}
+    return {key: document[key] for key in keys} | {"cited": cited, "href": href}
 
 
-def case_queue(
-    cases: Sequence[Mapping[str, Any]], reports: Iterable[Mapping[str, Any]], today: dt.date
-) -> dict[str, Any]:
+def case_queue(cases: Sequence[JSONBody], reports: Iterable[JSONBody], today: dt.date) -> JSONBody:
     """The case pages' overview. ``cases``: as ``GET /api/v1/cases`` shows them to the reader
     (so a party's hold only its own requests); ``reports``: those the reader may see (only an
     analyst's queue uses them). ``triage``: reports no case cites, newest first; ``cases``: open
@@ -250,7 +254,7 @@ def case_queue(
     }
 
 
-def case_detail(case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+def case_detail(case: JSONBody, today: dt.date) -> JSONBody:
     """One case as the reader may see it: its steps in log order, each request with whether
     and when it was answered and whether it is overdue, and ``open_requests`` (unanswered)."""
     requests = {q["id"]: q for q in _requests(case, today)}
@@ -265,8 +269,8 @@ def case_detail(case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     }
 
 
-def _requests(case: Mapping[str, Any], today: dt.date) -> list[dict[str, Any]]:
-    answers: dict[int, Mapping[str, Any]] = {}
+def _requests(case: JSONBody, today: dt.date) -> list[JSONBody]:
+    answers: dict[int, JSONBody] = {}
     for step in case["steps"]:
         if step["kind"] == "response":
             answers.setdefault(int(step["request_id"]), step)
@@ -293,7 +297,7 @@ def _requests(case: Mapping[str, Any], today: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-def _case_brief(case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+def _case_brief(case: JSONBody, today: dt.date) -> JSONBody:
     requests = _requests(case, today)
     return {
         "id": case["id"],
@@ -307,7 +311,7 @@ def _case_brief(case: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
     }
 
 
-def _report_brief(report: Mapping[str, Any]) -> dict[str, Any]:
+def _report_brief(report: JSONBody) -> JSONBody:
     keys = (
         "id",
         "version",

@@ -20,8 +20,8 @@ from store.storekit import SYRIA, pg_url
 
 from ceasefire.api.reports import EXAMPLE_REPORT
 from ceasefire.api.state import Settings
+from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import open_store
-from ceasefire.store.workflow import import_events, init_database
 
 MAX_UPLOAD = 64 * 1024  # bytes of one evidence file, small for the tests
 # Rate limits high enough that no test but the rate-limit test (its own settings) meets them:

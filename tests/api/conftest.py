@@ -12,7 +12,7 @@ import pytest
 from api.apikit import Live, database, running
 from store.storekit import BACKENDS
 
-from ceasefire.api.app import create_app
+from ceasefire.server import create_app
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from api.apikit import Live, database, report, running
 
-from ceasefire.api.app import create_app
+from ceasefire.server import create_app
 from ceasefire.store import open_store
 from ceasefire.store.postgres import PostgresDatabase, grant_app_role
 

@@ -97,7 +97,7 @@ def test_a_batch_is_one_transaction_with_one_checkpoint(store: SQLStore, opener:
     who, tag = opener.submitter(store), time.time_ns()
     size, checkpoints, rows = _counts(store)
     requests = [_request(who, f"batch {n}", f"one-{tag}-{n}" if n % 2 else None) for n in range(5)]
-    outcomes = submit_reports(store, requests)
+    outcomes = submit_reports(store.journal, requests)
     assert all(isinstance(o, Submitted) for o in outcomes), outcomes
     done = [o for o in outcomes if isinstance(o, Submitted)]
     assert [d.log_index for d in done] == list(range(size, size + 5))  # consecutive, in order
@@ -113,11 +113,11 @@ def test_a_batch_is_one_transaction_with_one_checkpoint(store: SQLStore, opener:
 
 def test_a_bad_request_fails_alone_and_a_repeat_replays_inside_the_batch(store: SQLStore, opener: Opener) -> None:
     who, tag = opener.submitter(store), time.time_ns()
-    first = submit_reports(store, [_request(who, "earlier", f"used-{tag}", "b" * 64)])[0]
+    first = submit_reports(store.journal, [_request(who, "earlier", f"used-{tag}", "b" * 64)])[0]
     assert isinstance(first, Submitted)
     size, checkpoints, rows = _counts(store)
     outcomes = submit_reports(
-        store,
+        store.journal,
         [
             _request(who, "ok 1", f"k1-{tag}", "c" * 64),
             _request(who, "reuses a key", f"used-{tag}", "d" * 64),  # earlier batch, another request
@@ -158,7 +158,7 @@ def test_a_write_failing_midway_is_undone_alone(
     store: SQLStore, opener: Opener, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     who = opener.submitter(store)
-    append = store._append
+    append = store.journal.append
 
     def failing(kind: str, row: dict[str, Any], *args: Any) -> int:
         index = append(kind, row, *args)
@@ -166,9 +166,9 @@ def test_a_write_failing_midway_is_undone_alone(
             raise Boom(f"after entry {index}")
         return index
 
-    monkeypatch.setattr(store, "_append", failing)
+    monkeypatch.setattr(store.journal, "append", failing)
     size, checkpoints, rows = _counts(store)
-    outcomes = submit_reports(store, [_request(who, "before"), _request(who, "boom"), _request(who, "after")])
+    outcomes = submit_reports(store.journal, [_request(who, "before"), _request(who, "boom"), _request(who, "after")])
     assert isinstance(outcomes[1], Boom)
     written = [o for o in outcomes if isinstance(o, Submitted)]
     assert [w.log_index for w in written] == [size, size + 1]  # boom's entry was rolled back
@@ -186,9 +186,9 @@ def test_a_batch_failing_before_its_commit_stores_nothing(
     def no_key() -> None:
         raise OSError("the key file is gone")
 
-    monkeypatch.setattr(store, "checkpoint", no_key)
+    monkeypatch.setattr(store.journal, "checkpoint", no_key)
     with pytest.raises(BatchRolledBack) as raised:
-        submit_reports(store, [_request(who, "lost 1"), _request(who, "lost 2")])
+        submit_reports(store.journal, [_request(who, "lost 1"), _request(who, "lost 2")])
     assert isinstance(raised.value.cause, OSError)
     assert _counts(store) == before
 
@@ -250,7 +250,7 @@ def test_a_batch_that_rolled_back_is_written_again_one_by_one(opener: Opener) ->
 
     def open_failing_once() -> SQLStore:
         store = opener()
-        signed = store.checkpoint
+        signed = store.journal.checkpoint
 
         def checkpoint() -> Any:
             batch = store.db.execute("SELECT COUNT(*) FROM report_versions WHERE title LIKE ?", (f"r{tag} %",))
@@ -258,7 +258,7 @@ def test_a_batch_that_rolled_back_is_written_again_one_by_one(opener: Opener) ->
                 raise failures.pop()
             return signed()
 
-        store.checkpoint = checkpoint  # type: ignore[method-assign]
+        store.journal.checkpoint = checkpoint  # type: ignore[method-assign]
         return store
 
     writer = ReportWriter(open_failing_once)
@@ -369,7 +369,7 @@ def test_the_stored_request_hash_is_the_canonical_json_one(live: Live) -> None:
 def test_the_writer_stops_with_the_server(tmp_path: Path) -> None:
     from api.apikit import running
 
-    from ceasefire.api.app import create_app
+    from ceasefire.server import create_app
 
     with database("sqlite", tmp_path) as (settings, tokens):
         app = create_app(settings)

@@ -8,8 +8,8 @@ import pytest
 from api.apikit import Live
 from store.storekit import ROOT
 
+from ceasefire.service.workflow import import_news
 from ceasefire.store import open_store
-from ceasefire.store.workflow import import_news
 
 NEWS = ROOT / "bench" / "data" / "claims"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from api.apikit import database, running
 
-from ceasefire.api.app import create_app
+from ceasefire.server import create_app
 
 
 def test_many_more_requests_than_threads_all_finish(tmp_path: Path) -> None:

@@ -17,9 +17,9 @@ import pytest
 from api.apikit import Live, database, running
 from store.storekit import BACKENDS, SYRIA
 
-from ceasefire.api.app import create_app
+from ceasefire.server import create_app
+from ceasefire.service.workflow import import_news
 from ceasefire.store import open_store
-from ceasefire.store.workflow import import_news
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

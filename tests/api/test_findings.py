@@ -14,7 +14,7 @@ def stored(live: Live) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     store = open_store(live.settings.db, key=live.settings.key, evidence=live.settings.evidence)
     try:
         run = store.runs()[-1]
-        return store.run_findings(run.id), store.run_summary(run.id)
+        return [f.to_document() for f in store.run_findings(run.id)], store.run_summary(run.id).to_document()
     finally:
         store.close()
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from api.apikit import database, running
 
-from ceasefire.api.app import create_app
 from ceasefire.api.state import Settings
 from ceasefire.ledger import Checkpoint, verify_checkpoint
+from ceasefire.server import create_app
 from ceasefire.store import open_store
 
 

@@ -14,8 +14,8 @@ import pytest
 from api.apikit import Live, database, running
 from store.storekit import BACKENDS
 
-from ceasefire.api.app import create_app
 from ceasefire.api.state import Settings
+from ceasefire.server import create_app
 
 CLI = [sys.executable, "-m", "ceasefire.cli"]
 

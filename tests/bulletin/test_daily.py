@@ -11,9 +11,10 @@ import pytest
 from factories import ZONE, agreement, incident, obligation
 from shapely.geometry import Polygon
 
-from ceasefire.bulletin import daily, records
-from ceasefire.bulletin.records import Grading, Inputs, RunInfo
-from ceasefire.model import Rule, Zone
+from ceasefire.bulletin import content, daily
+from ceasefire.bulletin.content import Grading, Inputs, RunInfo
+from ceasefire.model import Clock, Finding, Rule, Zone
+from ceasefire.news.verdicts import ClaimVerdict
 
 DAY = dt.date(2016, 9, 19)
 BESIEGED = Polygon([(37.0, 36.0), (37.1, 36.0), (37.1, 36.1), (37.0, 36.1)])
@@ -43,29 +44,34 @@ def finding(
     fatalities: int = 0,
     confidence: float = 1.0,
     radius_m: float = 0.0,
-) -> dict[str, Any]:
-    return {
-        "id": f"{obligation_id}:{incident_id}",
-        "obligation": obligation_id,
-        "status": status,
-        "parties": list(parties),
-        "attribution": "certain" if parties else "unknown",
-        "incidents": [incident_id],
-        "date": day.isoformat(),
-        "lat": at[0],
-        "lon": at[1],
-        "confidence": confidence,
-        "explanation": f"why {obligation_id}:{incident_id}",
-        "weapon": weapon,
-        "location": f"place {incident_id}",
-        "fatalities": fatalities,
-        "radius_m": radius_m,
-        "event_type": "Explosions/Remote violence",
-        "sub_event_type": "Shelling/artillery/missile attack",
-        "actor1": "Army",
-        "actor2": "Civilians",
-        "source": "SOHR",
-    }
+) -> Finding:
+    return Finding.from_document(
+        {
+            "id": f"{obligation_id}:{incident_id}",
+            "category": "",
+            "rule": "",
+            "distance_m": None,
+            "obligation": obligation_id,
+            "status": status,
+            "parties": list(parties),
+            "attribution": "certain" if parties else "unknown",
+            "incidents": [incident_id],
+            "date": day.isoformat(),
+            "lat": at[0],
+            "lon": at[1],
+            "confidence": confidence,
+            "explanation": f"why {obligation_id}:{incident_id}",
+            "weapon": weapon,
+            "location": f"place {incident_id}",
+            "fatalities": fatalities,
+            "radius_m": radius_m,
+            "event_type": "Explosions/Remote violence",
+            "sub_event_type": "Shelling/artillery/missile attack",
+            "actor1": "Army",
+            "actor2": "Civilians",
+            "source": "SOHR",
+        }
+    )
 
 
 BEFORE = DAY - dt.timedelta(days=1)
@@ -95,34 +101,36 @@ INCIDENTS = {
         ("i7", 18, "East"),
     )
 }
-CLOCK = {
-    "obligation": "quiet",
-    "met_on": "2016-09-20",
-    "over": ["cease"],
-    "max_per_day": 1,
-    "consecutive_days": 3,
-    "days": [
-        {"date": "2016-09-17", "violations": 0, "quiet": True},
-        {"date": "2016-09-18", "violations": 1, "quiet": True},
-        {"date": "2016-09-19", "violations": 2, "quiet": False},
-        {"date": "2016-09-20", "violations": 0, "quiet": True},
-    ],
-}
+CLOCK = Clock.from_document(
+    {
+        "obligation": "quiet",
+        "met_on": "2016-09-20",
+        "over": ["cease"],
+        "max_per_day": 1,
+        "consecutive_days": 3,
+        "days": [
+            {"date": "2016-09-17", "violations": 0, "quiet": True},
+            {"date": "2016-09-18", "violations": 1, "quiet": True},
+            {"date": "2016-09-19", "violations": 2, "quiet": False},
+            {"date": "2016-09-20", "violations": 0, "quiet": True},
+        ],
+    }
+)
 RUN = RunInfo(1, "2026-01-01T00:00:00Z", 1, 7, len(FINDINGS), 5)
 
 
-def inputs(findings: list[dict[str, Any]] = FINDINGS, **kw: Any) -> Inputs:
+def inputs(findings: list[Finding] = FINDINGS, **kw: Any) -> Inputs:
     return Inputs(
         agreement=kw.pop("agreement", AGREEMENT), run=RUN, findings=findings, clocks=[CLOCK], incidents=INCIDENTS, **kw
     )
 
 
 @pytest.fixture(scope="module")
-def bulletin() -> records.Bulletin:
+def bulletin() -> content.Bulletin:
     return daily.compute(inputs(), DAY)
 
 
-def row(b: records.Bulletin, table: str, label: str) -> tuple[int, int, int, int]:
+def row(b: content.Bulletin, table: str, label: str) -> tuple[int, int, int, int]:
     t = next(t for t in b.counts if t.title.startswith(table))
     r = next(r for r in t.rows if r.label == label)
     return r.violation, r.possible, r.was_violation, r.was_possible
@@ -149,16 +157,16 @@ COUNTS = [  # table, row label, (violations, possible, the day before: violation
 
 
 @pytest.mark.parametrize(("table", "label", "expected"), COUNTS, ids=[f"{t}-{label}" for t, label, _ in COUNTS])
-def test_counts(bulletin: records.Bulletin, table: str, label: str, expected: tuple[int, int, int, int]) -> None:
+def test_counts(bulletin: content.Bulletin, table: str, label: str, expected: tuple[int, int, int, int]) -> None:
     assert row(bulletin, table, label) == expected
 
 
-def test_verified_obligations_only_and_clock_excluded(bulletin: records.Bulletin) -> None:
+def test_verified_obligations_only_and_clock_excluded(bulletin: content.Bulletin) -> None:
     labels = [r.label for r in next(t for t in bulletin.counts if t.title == "By obligation").rows]
     assert labels == ["cease", "access", "protect"]  # agreement order; the clock is not counted
 
 
-def test_totals_and_change(bulletin: records.Bulletin) -> None:
+def test_totals_and_change(bulletin: content.Bulletin) -> None:
     assert bulletin.totals == {"violation": 2, "possible": 1, "exempt": 1, "incidents": 4, "reported": 4}
     assert bulletin.was == {"violation": 1, "possible": 1, "exempt": 0, "incidents": 2, "reported": 2}
     assert bulletin.previous == "2016-09-18"
@@ -167,7 +175,7 @@ def test_totals_and_change(bulletin: records.Bulletin) -> None:
     )
 
 
-def test_notable_ranked_by_fatalities_then_status_then_confidence(bulletin: records.Bulletin) -> None:
+def test_notable_ranked_by_fatalities_then_status_then_confidence(bulletin: content.Bulletin) -> None:
     assert [n.incident for n in bulletin.notable] == ["i2", "i1", "i4"]  # i5 (exempt) is not notable
     assert [n.number for n in bulletin.notable] == [1, 2, 3]
     top = bulletin.notable[0]
@@ -271,12 +279,13 @@ def test_claims_of_the_day_with_their_findings() -> None:
             "findings": [],
         },
     ]
-    made = daily.compute(inputs(claims=claims), DAY)
+    judged = [ClaimVerdict.from_document({"file": "", "category": None, "sentence": 0, **c}) for c in claims]
+    made = daily.compute(inputs(claims=judged), DAY)
     assert [c.speaker for c in made.claims] == ["Ministry"]
     assert [f.id for f in made.claims[0].findings] == ["cease:i1", "cease:i6"]  # unknown ids dropped
 
 
-def test_map_points_one_per_incident_with_notable_numbers(bulletin: records.Bulletin) -> None:
+def test_map_points_one_per_incident_with_notable_numbers(bulletin: content.Bulletin) -> None:
     points = {p.incident: (p.status, p.number) for p in bulletin.points}
     assert points == {
         "i1": ("violation", 2),
@@ -288,7 +297,7 @@ def test_map_points_one_per_incident_with_notable_numbers(bulletin: records.Bull
 
 @pytest.mark.parametrize("day", [dt.date(2016, 9, 16), dt.date(2016, 9, 21)], ids=["before", "after"])
 def test_a_day_outside_the_run_is_refused(day: dt.date) -> None:
-    with pytest.raises(records.OutsideRun, match=r"outside run 1 \(2016-09-17 to 2016-09-20\)"):
+    with pytest.raises(content.OutsideRun, match=r"outside run 1 \(2016-09-17 to 2016-09-20\)"):
         daily.compute(inputs(), day)
 
 

@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from ceasefire.bulletin import daily, gather, render
-from ceasefire.bulletin.records import Inputs
+from ceasefire.bulletin.content import Inputs
+from ceasefire.news.verdicts import ClaimVerdict
+from ceasefire.service.workflow import import_events, import_news, init_database
 from ceasefire.store import open_store
-from ceasefire.store.workflow import import_events, import_news, init_database
 
 SYRIA = Path(__file__).resolve().parents[2] / "examples" / "syria-2016-09"
 
@@ -141,20 +142,26 @@ def test_the_jabal_tharda_day(syria: Inputs) -> None:
 
 def test_every_value_is_escaped(syria: Inputs) -> None:
     hostile = "<script>alert(1)</script>"
-    claim = {
-        "speaker": hostile,
-        "speaker_party": None,
-        "cited_by": hostile,
-        "kind": "accusation",
-        "accused": [],
-        "obligation": None,
-        "quote": hostile,
-        "date": "2016-09-19",
-        "verdict": "no_evidence",
-        "explanation": hostile,
-        "findings": [],
-    }
-    findings = [{**f, "location": hostile} if f["date"] == "2016-09-19" else f for f in syria.findings]
+    claim = ClaimVerdict.from_document(
+        {
+            "file": hostile,
+            "category": None,
+            "sentence": 0,
+            "speaker": hostile,
+            "speaker_party": None,
+            "cited_by": hostile,
+            "kind": "accusation",
+            "accused": [],
+            "obligation": None,
+            "quote": hostile,
+            "date": "2016-09-19",
+            "verdict": "no_evidence",
+            "explanation": hostile,
+            "findings": [],
+        }
+    )
+    day = dt.date(2016, 9, 19)
+    findings = [dataclasses.replace(f, location=hostile) if f.date == day else f for f in syria.findings]
     inputs = dataclasses.replace(syria, claims=[claim], findings=findings)
     page = render.html(daily.compute(inputs, dt.date(2016, 9, 19)), inputs.agreement)
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

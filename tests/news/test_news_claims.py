@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from ceasefire.model import Agreement, Obligation, Party
-from ceasefire.news.claims import NewsClaim, claims_of, kind_of
+from ceasefire.model import Agreement, NewsClaim, Obligation, Party
+from ceasefire.news.claims import claims_of, kind_of
 from ceasefire.news.clauses import clauses_of
 from ceasefire.news.obligations import ObligationMatcher
 from ceasefire.news.parties import PartyResolver

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from ceasefire.cli.news_commands import extract
 from ceasefire.errors import CeasefireError, InputError, UsageError
-from ceasefire.news.cli import extract
 from ceasefire.news.text import MAX_BYTES, clean_text, read_article
 
 STORY = "Wed 21 Sep 2016\n\nAir strikes killed 12 civilians in Idlib on Tuesday, a monitor said.\n"
@@ -131,7 +131,7 @@ def test_unknown_format() -> None:
 
 
 def test_importing_the_commands_does_not_load_spacy() -> None:
-    code = "import sys, ceasefire.news.cli; print('spacy' in sys.modules)"
+    code = "import sys, ceasefire.cli.news_commands; print('spacy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
@@ -139,7 +139,7 @@ def test_importing_the_commands_does_not_load_spacy() -> None:
 def test_claims_command_reads_an_agreement_file(
     full_nlp: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from ceasefire.news.cli import claims
+    from ceasefire.cli.news_commands import claims
 
     agreement = Path(__file__).resolve().parents[1] / "data" / "agreements" / "full.yaml"
     story = tmp_path / "story.txt"

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import synth
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.model import Agreement
 from ceasefire.scale.partition import to_arrow
 from ceasefire.table import IncidentTable

@@ -8,8 +8,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from ceasefire.actors import AliasResolver
-from ceasefire.formats import _tail, clock_dict, finding_dict
+from ceasefire.actor_resolution import AliasResolver
+from ceasefire.formats import _tail
 from ceasefire.model import RULE_KINDS, Agreement
 from ceasefire.pipeline import verify_table
 from ceasefire.scale import verify_partitioned
@@ -29,11 +29,11 @@ def test_dask_engine_equals_local_engine(
     remote = verify_partitioned(
         synthetic_agreement, [tmp_path / "events.parquet"], engine="dask", scheduler=dask_scheduler, part_rows=50_000
     )
-    a = [finding_dict(f, local) for f in local.finding_objects()]
-    b = [finding_dict(f, remote) for f in remote.finding_objects()]
+    a = [f.to_document() for f in local.finding_objects()]
+    b = [f.to_document() for f in remote.finding_objects()]
     assert len(a) == len(b) > N // 2
     assert a == b  # ids, statuses, parties, attribution, confidence and explanations
     assert {f["rule"] for f in a} == set(RULE_KINDS) - {"condition"}
-    assert [clock_dict(c) for c in local.clocks] == [clock_dict(c) for c in remote.clocks]
+    assert [c.to_document() for c in local.clocks] == [c.to_document() for c in remote.clocks]
     assert _tail(local)["summary"] == _tail(remote)["summary"]
     assert remote.intake.incidents == N

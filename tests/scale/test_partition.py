@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ceasefire.actors import AliasResolver
-from ceasefire.formats import _tail, clock_dict, finding_dict
+from ceasefire.actor_resolution import AliasResolver
+from ceasefire.formats import _tail
 from ceasefire.model import Agreement
 from ceasefire.pipeline import Intake, Verification, verify_table
 from ceasefire.rules.clocks import merge_daily
@@ -41,8 +41,8 @@ def partitioned(agreement: Agreement, table: pa.Table, cuts: list[int]) -> Verif
 
 
 def same(a: Verification, b: Verification) -> None:
-    assert [finding_dict(f, a) for f in a.finding_objects()] == [finding_dict(f, b) for f in b.finding_objects()]
-    assert [clock_dict(c) for c in a.clocks] == [clock_dict(c) for c in b.clocks]
+    assert [f.to_document() for f in a.finding_objects()] == [f.to_document() for f in b.finding_objects()]
+    assert [c.to_document() for c in a.clocks] == [c.to_document() for c in b.clocks]
     tail_a, tail_b = _tail(a), _tail(b)
     assert tail_a["summary"] == tail_b["summary"]
     assert tail_a["unresolved_actors"] == tail_b["unresolved_actors"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ceasefire.errors import FormatNotRecognized, InputError
-from ceasefire.sources import FORMATS, BadRows, detect_format, iter_files, read_events
+from ceasefire.sources import EVENT_FORMATS, BadRows, detect_format, iter_files, read_events
 
 EVENTS = Path(__file__).resolve().parents[1] / "data" / "events"
 FIXTURES = {
@@ -148,4 +148,4 @@ def test_iter_files_checks_every_format_before_reading_any() -> None:
 
 
 def test_formats() -> None:
-    assert FORMATS == ("acled", "ucdp", "gdelt", "geojson")
+    assert EVENT_FORMATS == ("acled", "ucdp", "gdelt", "geojson")

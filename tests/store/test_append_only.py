@@ -7,9 +7,16 @@ import sqlite3
 import pytest
 from store.storekit import SYRIA, OpenTarget
 
-from ceasefire.news.claims import NewsClaim
-from ceasefire.store.protocol import ReportSubmission, Submitter
-from ceasefire.store.workflow import import_events, init_database
+from ceasefire.model import NewsClaim
+from ceasefire.service.workflow import import_events, init_database
+from ceasefire.store.protocol import (
+    Assessment,
+    Grade,
+    InformationRequest,
+    PartyResponse,
+    ReportSubmission,
+    Submitter,
+)
 
 # (table, a column to change): every table that holds submitted data or the log.
 TABLES = [
@@ -50,24 +57,10 @@ def filled(open_target: OpenTarget) -> OpenTarget:
     store.add_news(open_target.tmp_path / "news.txt", None, 1, [claim])
     _, liaison = store.create_token("party", "syria-gov", "l")
     case = store.open_case(Submitter(analyst.id, "analyst"), "t", "", [done.report_id])
+    store.add_case_step(Submitter(analyst.id, "analyst"), case.id, InformationRequest("syria-gov", "q", "2016-10-01"))
+    store.add_case_step(Submitter(liaison.id, "party", "syria-gov"), case.id, PartyResponse(None, "r"))
     store.add_case_step(
-        Submitter(analyst.id, "analyst"),
-        case.id,
-        "request",
-        {"party": "syria-gov", "question": "q", "deadline": "2016-10-01"},
-    )
-    store.add_case_step(
-        Submitter(liaison.id, "party", "syria-gov"), case.id, "response", {"request_id": None, "response": "r"}
-    )
-    store.add_case_step(
-        Submitter(analyst.id, "analyst"),
-        case.id,
-        "assessment",
-        {
-            "conclusion": "inconclusive",
-            "reasoning": "",
-            "grades": [{"source": "s", "reliability": "F", "credibility": 6}],
-        },
+        Submitter(analyst.id, "analyst"), case.id, Assessment("inconclusive", "", (Grade("s", "F", 6),))
     )
     store.close()
     return open_target

@@ -13,7 +13,7 @@ from store.storekit import ROOT, SYRIA, OpenTarget
 from ceasefire.agreement import load_agreement
 from ceasefire.news.claims import extract_claims
 from ceasefire.news.text import read_article
-from ceasefire.store.workflow import import_events, import_news, init_database
+from ceasefire.service.workflow import import_events, import_news, init_database
 
 NEWS = ROOT / "bench" / "data" / "claims"
 
@@ -57,13 +57,13 @@ def test_the_same_article_again_adds_nothing(stored: OpenTarget, tmp_path: Path)
 
 
 def test_the_ledger_judges_stored_claims_on_the_latest_run(stored: OpenTarget) -> None:
-    from ceasefire.store.claims import claims_ledger
+    from ceasefire.service.claims import claims_ledger
 
     store = stored()
     assert claims_ledger(store) == []
     import_news(store, [NEWS / "convoy.txt", NEWS / "castello.txt"])
-    ledger = claims_ledger(store)
-    findings = {f["id"] for f in store.run_findings(store.runs()[-1].id)}
+    ledger = [c.to_document() for c in claims_ledger(store)]
+    findings = {f.id for f in store.run_findings(store.runs()[-1].id)}
     assert ledger and all(c["verdict"] in {"supports", "contradicts", "no_evidence"} for c in ledger)
     assert all(set(c["findings"]) <= findings for c in ledger)
     us_on_aid = [c for c in ledger if c["speaker_party"] == "us" and c["obligation"] == "humanitarian-access"]

@@ -1,6 +1,7 @@
-"""The cached Merkle tree (ceasefire/store/logtree.py), on every backend: checkpoints and
-receipts stay identical to those of a tree rebuilt from the stored leaf hashes, whatever mix of
-appends, rollbacks and writes through another connection (another process) came before."""
+"""The cached Merkle tree (ceasefire/store/logtree.py, kept by the journal), on every backend:
+checkpoints and receipts stay identical to those of a tree rebuilt from the stored leaf hashes,
+whatever mix of appends, rollbacks and writes through another connection (another process)
+came before."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from store.storekit import OpenTarget
 
 from ceasefire.ledger import Receipt, issue_receipt, verify_receipt
 from ceasefire.store import SQLStore
-from ceasefire.store.logtree import current_tree, latest_checkpoint, log_tree
+from ceasefire.store.logtree import latest_checkpoint
 
 OPS = ("append", "append_other", "rollback", "rollback_other", "checkpoint", "old_receipt")
 
@@ -53,7 +54,7 @@ def _check(store: SQLStore, receipt: Receipt) -> None:
     public = store.public_key()
     assert public is not None
     verify_receipt(receipt, public, store.log_entry(receipt.index))
-    assert current_tree(store).root() == scratch.root()
+    assert store.journal.current_tree().root() == scratch.root()
 
 
 def _step(op: str, store: SQLStore, other: SQLStore) -> None:
@@ -86,10 +87,10 @@ def test_appends_reuse_the_cache_and_a_rollback_rebuilds_it(open_target: OpenTar
     store, _ = _opened(open_target)
     for _ in range(5):
         _check(store, _append(store))
-    assert log_tree(store).rebuilds == 1  # built once, then extended
+    assert store.journal.tree.rebuilds == 1  # built once, then extended
     _rolled_back(store)
     _check(store, _append(store))
-    assert log_tree(store).rebuilds == 2
+    assert store.journal.tree.rebuilds == 2
 
 
 @pytest.mark.parametrize("same_count", [True, False], ids=["as-many-leaves", "fewer-leaves"])
@@ -105,5 +106,5 @@ def test_a_rolled_back_leaf_replaced_by_another_writer_is_not_trusted(
     _check(other, _append(other))
     if same_count:
         _check(other, _append(other))
-    assert current_tree(store).root() == store.merkle_log().root()
+    assert store.journal.current_tree().root() == store.merkle_log().root()
     _check(store, _append(store))

@@ -10,11 +10,12 @@ from store.storekit import DATA, SYRIA, OpenTarget, agreement_copy
 
 from ceasefire.errors import InputError, UsageError
 from ceasefire.ledger import verify_receipt
+from ceasefire.service.bundles import load_bundle
+from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import StoreError, open_store
 from ceasefire.store.migrations import migrations_for
 from ceasefire.store.sqlite import SQLiteDatabase
 from ceasefire.store.sqlstore import token_hash
-from ceasefire.store.workflow import import_events, init_database
 
 EVENTS = DATA / "events"
 
@@ -49,7 +50,7 @@ def test_init_stores_a_version_and_a_changed_agreement_adds_one(open_target: Ope
     assert (again.version.version, again.created) == (1, False)
     assert (changed.version.version, changed.created) == (2, True)
     assert [v.title for v in store.agreement_versions()] == ["Test arrangement with every key", "Amended arrangement"]
-    loaded = store.current_agreement().bundle.load()  # type: ignore[union-attr]
+    loaded = load_bundle(store.current_agreement().bundle)  # type: ignore[union-attr]
     assert loaded.title == "Amended arrangement" and {z.id for z in loaded.zones} >= {"zone-b", "two-areas"}
 
 
@@ -71,7 +72,7 @@ def test_findings_keep_the_version_they_were_made_under(open_target: OpenTarget,
     second = import_events(store, [SYRIA / "incidents.csv"]).run
     assert [(r.agreement_version, r.findings) for r in store.runs()] == [(1, len(before)), (2, len(before))]
     assert first is not None and second is not None and store.run_findings(first.id) == before
-    assert before[0]["obligation"] and before[0]["explanation"]
+    assert before[0].obligation and before[0].explanation
 
 
 def test_import_is_idempotent_by_content_hash(open_target: OpenTarget, tmp_path: Path) -> None:

@@ -19,12 +19,20 @@ import pytest
 from store.storekit import BACKENDS, SYRIA, OpenTarget, pg_url
 
 from ceasefire.ledger import leaf_hash
-from ceasefire.news.claims import NewsClaim
+from ceasefire.model import NewsClaim
+from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import LogReport, SQLStore
-from ceasefire.store.protocol import ReportSubmission, Submitter
-from ceasefire.store.records import KINDS, entry_bytes
-from ceasefire.store.sqlstore import now
-from ceasefire.store.workflow import import_events, init_database
+from ceasefire.store.journal import now
+from ceasefire.store.log_entries import KINDS, entry_bytes
+from ceasefire.store.protocol import (
+    Assessment,
+    Grade,
+    InformationRequest,
+    PartyResponse,
+    ReportSubmission,
+    StepDetail,
+    Submitter,
+)
 
 TOKENS = 10_000
 REPORT = ReportSubmission(
@@ -55,17 +63,10 @@ CLAIM = NewsClaim(
     0,
     dt.date(2016, 9, 20),
 )
-CASE_STEPS = [
-    ("request", {"party": "syria-gov", "question": "Who fired", "deadline": "2016-10-01"}),
-    ("response", {"request_id": None, "response": "Not us."}),
-    (
-        "assessment",
-        {
-            "conclusion": "violation",
-            "reasoning": "Two sources.",
-            "grades": [{"source": "SOHR", "reliability": "B", "credibility": 2}],
-        },
-    ),
+CASE_STEPS: list[StepDetail] = [
+    InformationRequest("syria-gov", "Who fired", "2016-10-01"),
+    PartyResponse(None, "Not us."),
+    Assessment("violation", "Two sources.", (Grade("SOHR", "B", 2),)),
 ]
 TABLES = ["log_entries", "checkpoints", *(k.table for k in KINDS.values()), "incidents", "findings"]
 
@@ -152,12 +153,13 @@ def built(backend: str, folder: Path, tokens: int) -> Iterator[SQLStore]:
     (folder / "news.txt").write_text("DAMASCUS, Sept 20 (Reuters) - The convoy was hit.", encoding="utf-8")
     store.add_news(folder / "news.txt", dt.date(2016, 9, 20), 1, [CLAIM])
     case = store.open_case(Submitter(1, "analyst"), "Kafr Hamra", "Mortar fire.", [submitted.report_id])
-    for kind, fields in CASE_STEPS:
+    for detail in CASE_STEPS:
         store.add_case_step(
-            Submitter(liaison.id, "party", "syria-gov") if kind == "response" else Submitter(1, "analyst"),
+            Submitter(liaison.id, "party", "syria-gov")
+            if isinstance(detail, PartyResponse)
+            else Submitter(1, "analyst"),
             case.id,
-            kind,
-            fields,
+            detail,
         )
     store.publish_case(Submitter(1, "analyst"), case.id)
     bulk_tokens(store, tokens)

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from api.apikit import Live, database, running
 
-from ceasefire.api.app import create_app
+from ceasefire.server import create_app
 
 
 @pytest.fixture(scope="module")

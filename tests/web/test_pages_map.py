@@ -14,8 +14,8 @@ from api.apikit import Live, running
 from starlette.requests import Request
 from web.conftest import visitor
 
-from ceasefire.api.app import create_app
 from ceasefire.api.problems import Problem
+from ceasefire.server import create_app
 from ceasefire.web.pages import STATIC, check_csrf, csrf_token, twin_path
 
 Finding = dict[str, Any]

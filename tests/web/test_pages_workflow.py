@@ -13,10 +13,12 @@ import pytest
 from api.apikit import MAX_UPLOAD, Live, database, report, running
 from store.storekit import BACKENDS, ROOT
 
-from ceasefire.api.app import create_app
+from ceasefire.model import Finding
+from ceasefire.news.verdicts import ClaimVerdict
+from ceasefire.server import create_app
+from ceasefire.service.workflow import import_news
 from ceasefire.store import open_store
 from ceasefire.store.protocol import ReportScope
-from ceasefire.store.workflow import import_news
 from ceasefire.web import views
 
 NEWS = ROOT / "bench" / "data" / "claims"
@@ -88,7 +90,7 @@ def test_scorecards_agree_with_the_runs_own_summary(live: Live) -> None:
     s = live.settings
     store = open_store(s.db, key=s.key, evidence=s.evidence)
     try:
-        by_party = store.run_summary(store.runs()[-1].id)["summary"]["by_party"]
+        by_party = store.run_summary(store.runs()[-1].id).to_document()["summary"]["by_party"]
     finally:
         store.close()
     with browser(live, "analyst") as client:
@@ -150,7 +152,8 @@ def test_claims_page_is_the_ledger_beside_the_findings(live: Live) -> None:
         twin = client.get("/claims.json", params={"verdict": "supports"}).json()
         html = client.get("/claims", params={"verdict": "supports"}).text
     assert twin["total"] == ledger["total"] > 0
-    assert twin == {**twin, **views.claims_evidence(ledger["claims"], findings)}
+    judged = [ClaimVerdict.from_document(c) for c in ledger["claims"]]
+    assert twin == {**twin, **views.claims_evidence(judged, [Finding.from_document(f) for f in findings])}
     for claim in twin["claims"]:  # a supported claim rests on findings, and they are listed first
         assert claim["evidence"]["top"] and claim["evidence"]["top"][0]["cited"]
     assert "Supported by the findings" in html and "Contradicted" not in html.split('<ol class="claim-list">')[1]
@@ -405,7 +408,7 @@ def test_pages_before_any_run(tmp_path: Any) -> None:
     from store.storekit import SYRIA
 
     from ceasefire.api.state import Settings
-    from ceasefire.store.workflow import init_database
+    from ceasefire.service.workflow import init_database
 
     settings = Settings(db=str(tmp_path / "bare.db"), max_upload=MAX_UPLOAD)
     store = open_store(settings.db, key=settings.key, evidence=settings.evidence, create=True)

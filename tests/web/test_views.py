@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -9,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from factories import EFFECTIVE
 
-from ceasefire.model import Obligation, Party, Rule
+from ceasefire.model import Clock, Finding, Obligation, Party, Rule
+from ceasefire.news.verdicts import ClaimVerdict
 from ceasefire.web import views
 
 PARTIES = (Party("gov", "Government"), Party("opp", "Opposition"))
@@ -40,18 +42,22 @@ def finding(
     parties: tuple[str, ...] = ("gov",),
     confidence: float = 0.5,
     category: str = "cessation_of_hostilities",
-) -> dict[str, Any]:
-    return {
-        "id": ident,
-        "date": date,
-        "status": status,
-        "obligation": obligation,
-        "parties": list(parties),
-        "confidence": confidence,
-        "category": category,
-        "explanation": f"why {ident}",
-        "location": "X",
-    }
+) -> Finding:
+    return Finding(
+        id=ident,
+        obligation=obligation,
+        category=category,
+        status=status,
+        parties=parties,
+        attribution="certain",
+        incidents=(ident,),
+        date=dt.date.fromisoformat(date),
+        lat=0.0,
+        lon=0.0,
+        confidence=confidence,
+        explanation=f"why {ident}",
+        location="X",
+    )
 
 
 FINDINGS = [
@@ -166,20 +172,22 @@ def test_day_range(first: str, last: str, count: int) -> None:
         assert days[-1] == last and days == sorted(days)
 
 
-def clock(quiet: str, met_on: str | None, need: int = 3) -> dict[str, Any]:
+def clock(quiet: str, met_on: str | None, need: int = 3) -> Clock:
     """A clock whose days start on 1 Sep: ``quiet`` is one letter a day, q (quiet) or b (broken)."""
     days = [
         {"date": f"2016-09-{i + 1:02d}", "violations": 0 if q == "q" else 5, "quiet": q == "q"}
         for i, q in enumerate(quiet)
     ]
-    return {
-        "obligation": "clock",
-        "met_on": met_on,
-        "days": days,
-        "over": ["attacks"],
-        "max_per_day": 1,
-        "consecutive_days": need,
-    }
+    return Clock.from_document(
+        {
+            "obligation": "clock",
+            "met_on": met_on,
+            "days": days,
+            "over": ["attacks"],
+            "max_per_day": 1,
+            "consecutive_days": need,
+        }
+    )
 
 
 CLOCKS = [
@@ -231,8 +239,11 @@ def claim(
     cited: tuple[str, ...] = (),
     verdict: str = "supports",
     speaker_party: str | None = "opp",
-) -> dict[str, Any]:
-    return {
+) -> ClaimVerdict:
+    document = {
+        "file": "f.txt",
+        "sentence": 0,
+        "cited_by": None,
         "speaker": "S",
         "speaker_party": speaker_party,
         "kind": kind,
@@ -245,6 +256,7 @@ def claim(
         "findings": list(cited),
         "explanation": "e",
     }
+    return ClaimVerdict.from_document(document)
 
 
 PAIRS = [
@@ -267,12 +279,12 @@ PAIRS = [
     PAIRS,
     ids=["accused", "cited-first", "other-party", "category", "commitment", "no-obligation", "no-party"],
 )
-def test_claims_pairing(row: dict[str, Any], counts: dict[str, int], top: list[str]) -> None:
-    findings = [{**f, "confidence": 0.9 if f["id"] == "f1" else 0.5} for f in FINDINGS]
+def test_claims_pairing(row: ClaimVerdict, counts: dict[str, int], top: list[str]) -> None:
+    findings = [dataclasses.replace(f, confidence=0.9 if f.id == "f1" else 0.5) for f in FINDINGS]
     evidence = views.claims_evidence([row], findings)["claims"][0]["evidence"]
     assert evidence["counts"] == counts
     assert [f["id"] for f in evidence["top"]] == top
-    assert all(f["cited"] == (f["id"] in row["findings"]) for f in evidence["top"])
+    assert all(f["cited"] == (f["id"] in row.findings) for f in evidence["top"])
     for brief in evidence["top"]:  # each links to the map on the finding's day and obligation
         query = parse_qs(urlsplit(brief["href"]).query)
         assert query["from"] == query["to"] == [brief["date"]] and query["obligation"] == [brief["obligation"]]

@@ -7,7 +7,7 @@ from factories import agreement
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ceasefire.actors import ActorKind, AliasResolver
+from ceasefire.actor_resolution import ActorKind, AliasResolver
 from ceasefire.model import ExcludedGroup, Party
 
 RESOLVER = AliasResolver(

@@ -1,4 +1,4 @@
-"""The bulletin's records: what it is computed from (:class:`Inputs`) and what it says
+"""The bulletin's content: what it is computed from (:class:`Inputs`) and what it says
 (:class:`Bulletin` and its parts), as frozen dataclasses; ``daily.compute`` makes them.
 """
 
@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ceasefire.errors import CeasefireError
-from ceasefire.model import Agreement, Incident
+from ceasefire.model import Agreement, Clock, Finding, Incident
+
+if TYPE_CHECKING:
+    from ceasefire.news.verdicts import ClaimVerdict
 
 __all__ = [
     "AccessState",
@@ -29,8 +32,6 @@ __all__ = [
     "OutsideRun",
     "RunInfo",
 ]
-
-Doc = Mapping[str, Any]
 
 
 class BulletinError(CeasefireError):
@@ -81,9 +82,9 @@ class Inputs:
 
     agreement: Agreement
     run: RunInfo
-    findings: Sequence[Doc]  # the run's findings, as `verify --format json` gives them
-    clocks: Sequence[Doc] = ()  # the run's clocks (`verify --format json`)
-    claims: Sequence[Doc] = ()  # the claims ledger (`claims_ledger`), judged on `findings`
+    findings: Sequence[Finding]  # the run's findings the reader may see
+    clocks: Sequence[Clock] = ()  # the run's clocks
+    claims: Sequence[ClaimVerdict] = ()  # the claims ledger (`claims_ledger`), judged on `findings`
     incidents: Mapping[str, Incident] = field(default_factory=dict)  # by id: admin1, notes
     gradings: Mapping[str, Grading] = field(default_factory=dict)  # by incident id
     log: LogState | None = None

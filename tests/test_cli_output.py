@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from ceasefire import clitools
+from ceasefire.cli import output
 
 
 def test_emit_writes_whole_file(tmp_path: Path) -> None:
     out = tmp_path / "out.txt"
-    clitools.emit(lambda fp: fp.write("done\n") and None, out)
+    output.emit(lambda fp: fp.write("done\n") and None, out)
     assert out.read_text() == "done\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
@@ -25,7 +25,7 @@ def test_emit_leaves_nothing_when_writing_fails(tmp_path: Path) -> None:
         raise RuntimeError("disk on fire")
 
     with pytest.raises(RuntimeError):
-        clitools.emit(broken, out)
+        output.emit(broken, out)
     assert out.read_text() == "previous\n"  # the old file is untouched, no temp file is left
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
@@ -37,8 +37,8 @@ def test_emit_leaves_nothing_when_writing_fails(tmp_path: Path) -> None:
 )
 def test_progress_appears_only_past_the_threshold(rows: int, shown: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[bool] = []
-    monkeypatch.setattr(clitools.Progress, "start", lambda self: started.append(True))
-    monkeypatch.setattr(clitools.Progress, "stop", lambda self: None)
-    with clitools.progress_bar("reading") as update:
+    monkeypatch.setattr(output.Progress, "start", lambda self: started.append(True))
+    monkeypatch.setattr(output.Progress, "stop", lambda self: None)
+    with output.progress_bar("reading") as update:
         update(rows)
     assert bool(started) is shown

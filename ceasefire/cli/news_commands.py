@@ -1,4 +1,4 @@
-"""The ``extract`` and ``claims`` commands, as plain functions the main CLI registers.
+"""``ceasefire extract`` and ``ceasefire claims``: incidents and claims from news text.
 
 Importing this module is cheap: spaCy and the lexicons load when a command runs. Both commands
 read every file before printing anything, so a bad file stops the run with one line
@@ -12,17 +12,18 @@ from typing import Annotated
 
 import typer
 
-from ceasefire.clitools import emit
+from ceasefire.cli.options import AgreementFile, NewsFiles
+from ceasefire.cli.output import emit
 from ceasefire.errors import UsageError
 from ceasefire.extras import require_extra
 
 __all__ = ["claims", "extract"]
 
-_EXTRACT_FORMATS = ("json", "csv")
+EXTRACT_OUTPUT_FORMATS = ("json", "csv")  # what `extract --format` takes
 
 
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="News articles, plain text or HTML (UTF-8).")],
+    files: NewsFiles,
     format: Annotated[str, typer.Option("--format", help="json or csv.")] = "json",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
 ) -> None:
@@ -38,7 +39,7 @@ def extract(
     from ceasefire.news.render import incidents_csv, incidents_json
     from ceasefire.news.text import read_article
 
-    if format not in _EXTRACT_FORMATS:
+    if format not in EXTRACT_OUTPUT_FORMATS:
         raise UsageError(f"--format {format}: unknown format (choose json or csv)")
     articles = [read_article(path) for path in files]
     incidents = list(extract_incidents(articles))
@@ -47,8 +48,8 @@ def extract(
 
 
 def claims(
-    agreement: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
-    files: Annotated[list[Path], typer.Argument(help="News articles, plain text or HTML (UTF-8).")],
+    agreement: AgreementFile,
+    files: NewsFiles,
     format: Annotated[str, typer.Option("--format", help="json (the only format).")] = "json",
 ) -> None:
     """Claims from news text: who accused whom of breaking which obligation, cited by whom.

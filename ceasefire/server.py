@@ -1,6 +1,7 @@
 """The ASGI app: ``create_app(Settings(db=...))`` -> FastAPI, served by ``ceasefire serve``.
 
-Routes live with their concept (``reports``, ``log``, ``findings``) under ``/api/v1``; the
+The one module that joins the REST API (``ceasefire.api``) and the dashboard (``ceasefire.web``):
+the dashboard builds on the API, so the API never imports it. Routes live with their concept (``reports``, ``log``, ``findings``) under ``/api/v1``; the
 OpenAPI document is ``/api/v1/openapi.json``. The app opens the store once before serving:
 pending migrations are applied and the log key must be usable, so a bad ``--db`` or key fails
 at start with one line, not at the first request.

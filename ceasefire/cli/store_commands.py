@@ -1,5 +1,4 @@
-"""The store's commands as plain Typer functions and sub-apps, registered by ``ceasefire.cli``:
-``init``, ``import``, ``token create``, ``log verify``, ``log checkpoint``.
+"""The store's commands: ``init``, ``import``, ``token create``, ``log verify``, ``log checkpoint``.
 
 Importing this module is cheap: the store, the readers and the database drivers load when a
 command runs. ``--db`` takes a SQLite file path or a ``postgresql://`` URL everywhere. Exit codes:
@@ -16,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ceasefire.errors import CeasefireError, UsageError
+from ceasefire.cli.options import AgreementFile, Db, Evidence, Key
+from ceasefire.errors import UsageError
 from ceasefire.extras import require_extra
 
 if TYPE_CHECKING:
@@ -24,15 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["import_events", "init", "log_app", "token_app"]
 
-Db = Annotated[str, typer.Option("--db", help="SQLite database file, or a postgresql:// URL.")]
-Key = Annotated[
-    Path | None,
-    typer.Option("--key", help="Log signing key file (default for SQLite: DB.key; env CEASEFIRE_LOG_KEY)."),
-]
-Evidence = Annotated[
-    Path | None,
-    typer.Option("--evidence", help="Evidence folder (default for SQLite: DB.evidence; env CEASEFIRE_EVIDENCE_DIR)."),
-]
 Format = Annotated[str, typer.Option("--format", help="text | json")]
 
 token_app = typer.Typer(
@@ -45,21 +36,17 @@ log_app = typer.Typer(
 
 @contextmanager
 def _store(db: str, key: Path | None, evidence: Path | None, *, create: bool = False) -> Iterator[SQLStore]:
-    """The opened store; every CeasefireError becomes one line on stderr and exit code 2."""
+    """The opened store, closed on leaving; one that holds no ceasefire database is a StoreError
+    unless ``create``."""
     from ceasefire.store import StoreError, open_store
 
+    store = open_store(db, key=key, evidence=evidence, create=create)
     try:
-        store = open_store(db, key=key, evidence=evidence, create=create)
-        try:
-            if not create and not store.migrations():
-                raise StoreError(f"{store.url}: not a ceasefire database; create it with `ceasefire init`")
-            yield store
-        finally:
-            store.close()
-    except CeasefireError as error:
-        for line in error.lines:
-            typer.echo(line, err=True)
-        raise typer.Exit(2) from None
+        if not create and not store.migrations():
+            raise StoreError(f"{store.url}: not a ceasefire database; create it with `ceasefire init`")
+        yield store
+    finally:
+        store.close()
 
 
 def _check_format(fmt: str) -> None:
@@ -72,7 +59,7 @@ def _print_json(data: dict[str, Any]) -> None:
 
 
 def init(
-    agreement: Annotated[Path, typer.Argument(help="Agreement YAML file.")],
+    agreement: AgreementFile,
     db: Db,
     key: Key = None,
     evidence: Evidence = None,
@@ -84,7 +71,7 @@ def init(
 
     Exit codes: 0 done (also when the agreement is unchanged); 2 bad input.
     """
-    from ceasefire.store.workflow import init_database
+    from ceasefire.service.workflow import init_database
 
     with _store(db, key, evidence, create=True) as store:
         _check_format(fmt)
@@ -147,7 +134,7 @@ def import_events(
 
 
 def _import_events(store: SQLStore, events: list[Path], fmt: str) -> dict[str, Any]:
-    from ceasefire.store.workflow import import_events as run_import
+    from ceasefire.service.workflow import import_events as run_import
 
     done = run_import(store, events)
     assert done.run is not None and done.checkpoint is not None
@@ -168,7 +155,7 @@ def _import_events(store: SQLStore, events: list[Path], fmt: str) -> dict[str, A
 
 
 def _import_news(store: SQLStore, news: list[Path], fmt: str) -> list[dict[str, Any]]:
-    from ceasefire.store.workflow import import_news
+    from ceasefire.service.workflow import import_news
 
     done = import_news(store, news)
     if fmt == "text":

@@ -1,4 +1,4 @@
-"""What CLI commands share: atomic output files and a progress bar for large inputs."""
+"""What the commands print through: atomic output files and a progress bar for large inputs."""
 
 from __future__ import annotations
 

@@ -8,9 +8,8 @@ import json
 
 import pytest
 
-from ceasefire.model import Agreement, Finding, Obligation, Party
-from ceasefire.news.claims import NewsClaim
-from ceasefire.news.ledger import ClaimAssessment, assess_claims, claims_section
+from ceasefire.model import Agreement, Finding, NewsClaim, Obligation, Party
+from ceasefire.news.verdicts import ClaimVerdict, assess_claims
 
 START = dt.datetime(2016, 9, 12, 19, tzinfo=dt.timezone(dt.timedelta(hours=3)))
 DAY = dt.date(2016, 9, 20)
@@ -188,7 +187,7 @@ def test_one_assessment_per_claim_in_order() -> None:
 
 def test_json_section_has_contract_fields_and_verdict() -> None:
     claim = _claim("accusation", ("gov",), "aid")
-    section = claims_section(assess_claims(AGREEMENT, [claim], FINDINGS))
+    section = [a.to_document() for a in assess_claims(AGREEMENT, [claim], FINDINGS)]
     row = json.loads(json.dumps(section))[0]
     contract = {"file", "speaker", "speaker_party", "cited_by", "kind", "accused", "obligation"}
     assert contract | {"category", "quote", "sentence"} <= set(row)
@@ -202,6 +201,6 @@ def test_json_section_has_contract_fields_and_verdict() -> None:
 
 def test_assessment_is_frozen() -> None:
     [assessment] = assess_claims(AGREEMENT, [_claim("accusation", ("gov",), "aid")], [])
-    assert isinstance(assessment, ClaimAssessment)
+    assert isinstance(assessment, ClaimVerdict)
     with pytest.raises(dataclasses.FrozenInstanceError):
         assessment.verdict = "supports"  # type: ignore[misc]

@@ -1,6 +1,6 @@
-"""The claims ledger: each public claim set against the findings (issue 4).
+"""Claim verdicts: each public claim set against the findings (issue 4).
 
-``assess_claims(agreement, claims, findings, days=7)`` gives one ``ClaimAssessment`` per claim,
+``assess_claims(agreement, claims, findings, days=7)`` gives one ``ClaimVerdict`` per claim,
 in the claims' order. A claim is judged on the findings of the obligation it names (or, when it
 names only a category, of every obligation of that category) about the party whose conduct it
 speaks of, dated within its window:
@@ -23,21 +23,18 @@ reads nothing and keeps no state.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from ceasefire.model import Agreement, Finding
-from ceasefire.news.claims import NewsClaim
-from ceasefire.news.render import claim_row
+from ceasefire.model import Agreement, Finding, NewsClaim, check_schema
+from ceasefire.news.render import CLAIM_FIELDS, claim_row
 
 __all__ = [
     "DEFAULT_DAYS",
     "VERDICTS",
-    "ClaimAssessment",
+    "ClaimVerdict",
     "assess_claims",
-    "assessment_row",
-    "claims_section",
 ]
 
 DEFAULT_DAYS = 7
@@ -47,14 +44,34 @@ _EVIDENCE = frozenset({"violation", "possible_violation"})
 
 
 @dataclass(frozen=True, slots=True)
-class ClaimAssessment:
-    """One claim against the findings: the verdict, the findings it rests on, and why."""
+class ClaimVerdict:
+    """One claim against the findings: the verdict, the findings it rests on, and why.
+    ``window`` (the dates searched) is not part of the document, so it is not compared."""
 
     claim: NewsClaim
     verdict: str  # supports | contradicts | no_evidence
     findings: tuple[str, ...]  # ids of the findings the verdict rests on
     explanation: str
-    window: tuple[dt.date, dt.date] | None = None  # the dates searched, both included
+    window: tuple[dt.date, dt.date] | None = field(default=None, compare=False)  # both days included
+
+    def to_document(self) -> dict[str, Any]:
+        """An object of ``verify --format json``'s ``claims`` and of ``GET /api/v1/claims``
+        (schema v1): the claim's contract fields, its ``date``, then ``verdict``, ``findings``
+        (ids) and ``explanation``."""
+        row = claim_row(self.claim)
+        row["date"] = self.claim.date.isoformat() if self.claim.date else None
+        row["verdict"] = self.verdict
+        row["findings"] = list(self.findings)
+        row["explanation"] = self.explanation
+        return row
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> ClaimVerdict:
+        check_schema(doc, "claim verdict")
+        fields = {name: doc[name] for name in CLAIM_FIELDS}
+        fields["accused"] = tuple(doc["accused"])
+        fields["date"] = dt.date.fromisoformat(doc["date"]) if doc["date"] else None
+        return cls(NewsClaim(**fields), doc["verdict"], tuple(doc["findings"]), doc["explanation"])
 
 
 def assess_claims(
@@ -62,7 +79,7 @@ def assess_claims(
     claims: Iterable[NewsClaim],
     findings: Iterable[Finding],
     days: int = DEFAULT_DAYS,
-) -> list[ClaimAssessment]:
+) -> list[ClaimVerdict]:
     """Each claim set against ``findings`` of the same obligation (or category) and party
     within ``days`` of its date (the table in this module's docstring)."""
     if days < 0:
@@ -79,11 +96,11 @@ def _assess(
     categories: dict[str, str],
     names: dict[str, str],
     days: int,
-) -> ClaimAssessment:
+) -> ClaimVerdict:
     parties = _parties_of(claim)
     date = claim.date
     if date is None or not parties or not (claim.obligation or claim.category):
-        return ClaimAssessment(claim, "no_evidence", (), _unassessable(claim, parties))
+        return ClaimVerdict(claim, "no_evidence", (), _unassessable(claim, parties))
     window = _window(claim.kind, date, days)
     found = [
         f
@@ -125,7 +142,7 @@ def _verdict(
     found: list[Finding],
     window: tuple[dt.date, dt.date],
     who: list[str],
-) -> ClaimAssessment:
+) -> ClaimVerdict:
     scope = f"obligation {claim.obligation}" if claim.obligation else f"the {claim.category} obligations"
     sure = [f for f in found if f.status == "violation"]
     if claim.kind in _BLAMING:
@@ -134,7 +151,7 @@ def _verdict(
         verdict, basis = ("contradicts", sure) if sure else ("no_evidence", [])
     ids = tuple(f.id for f in basis)
     text = _explain(claim.kind, verdict, found, sure, window, " or ".join(who), scope)
-    return ClaimAssessment(claim, verdict, ids, text, window)
+    return ClaimVerdict(claim, verdict, ids, text, window)
 
 
 def _explain(
@@ -161,19 +178,3 @@ def _explain(
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def assessment_row(assessment: ClaimAssessment) -> dict[str, Any]:
-    """One assessment as JSON: the claim's contract fields, its ``date``, then ``verdict``,
-    ``findings`` (ids) and ``explanation``."""
-    row = claim_row(assessment.claim)
-    row["date"] = assessment.claim.date.isoformat() if assessment.claim.date else None
-    row["verdict"] = assessment.verdict
-    row["findings"] = list(assessment.findings)
-    row["explanation"] = assessment.explanation
-    return row
-
-
-def claims_section(assessments: Iterable[ClaimAssessment]) -> list[dict[str, Any]]:
-    """The ``claims`` section of ``verify --format json``: one object per assessment."""
-    return [assessment_row(a) for a in assessments]

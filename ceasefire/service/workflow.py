@@ -1,4 +1,5 @@
-"""What the store's CLI commands do, as functions the API can call too.
+"""What the store's CLI commands do, as functions the API can call too: orchestration above the
+store (it joins the store with the sources, the pipeline and the news reader).
 
 ``init_database`` stores an agreement (a new version when it changed), ``import_events`` reads
 event files with the same readers as ``verify`` (every file is read in full before anything is
@@ -16,12 +17,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ceasefire.actors import AliasResolver
+from ceasefire.actor_resolution import AliasResolver
 from ceasefire.ledger import Checkpoint
 from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.pipeline import Intake, Verification, verify_table
+from ceasefire.service.bundles import load_bundle, read_bundle
 from ceasefire.sources import BadRows, detect_format, read_events
-from ceasefire.store.bundle import read_bundle
+from ceasefire.store import SQLStore
 from ceasefire.store.errors import StoreError
 from ceasefire.store.protocol import (
     AgreementVersion,
@@ -31,7 +33,6 @@ from ceasefire.store.protocol import (
     ReportScope,
     RunRecord,
 )
-from ceasefire.store.sqlstore import SQLStore
 from ceasefire.table import IncidentTable
 
 __all__ = [
@@ -90,19 +91,14 @@ def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     of every submitted report (as incident ``report-ID``) with the current agreement version, and
     record the run with its findings. Who may see a report's findings is the API's business
     (``api.findings.visible_findings``)."""
-    from ceasefire.formats import to_json
-
     version = _ready(store)
-    agreement = version.bundle.load()
+    agreement = load_bundle(version.bundle)
     resolver = AliasResolver(agreement)
     intake = Intake(files=[record.name for record in store.imports()])
     stored = itertools.chain(store.incidents(), (report_incident(r) for r in all_reports(store)))
     table = IncidentTable.from_incidents(_first_of_each_id(stored, intake), resolver)
     verification = verify_table(agreement, table, resolver, intake=intake)
-    document = to_json(verification)
-    findings = document.pop("findings")
-    summary = {k: document[k] for k in ("summary", "clocks", "unresolved_actors")}
-    run = store.add_run(version, len(table), summary, findings)
+    run = store.add_run(version, len(table), verification.summary(), verification.finding_objects())
     return verification, run
 
 
@@ -185,7 +181,7 @@ def import_news(store: SQLStore, paths: Sequence[Path]) -> list[NewsImportRecord
     from ceasefire.news.text import read_article
 
     version = _ready(store)
-    agreement = version.bundle.load()
+    agreement = load_bundle(version.bundle)
     near = agreement.effective.date()  # datelines without a year: the year nearest the agreement
     articles = [read_article(path, near) for path in paths]
     done = []

@@ -1,0 +1,192 @@
+"""``Journal``: the store's tamper-evident log, the one object every record module writes through.
+
+A record module (agreements, evidence, reports, claims, cases, publications) receives the
+journal; it never reaches into ``SQLStore``. The journal gives it:
+
+- :meth:`Journal.append`: insert a record row (and its child rows) and append the log entry
+  built from what was stored (``log_entries.entry_bytes``) at the next index, in the caller's
+  write transaction (or its own);
+- :func:`now`: the clock, as stored;
+- the signing key (:meth:`Journal.signing_key`, made or read by :meth:`Journal.ensure_key`),
+  :meth:`Journal.checkpoint` and :meth:`Journal.receipt`, signed from the cached Merkle tree
+  (``logtree``).
+
+Signing needs the private key file (``key_path``); a database records its public half first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from ceasefire.ledger import (
+    DEFAULT_ORIGIN,
+    Checkpoint,
+    MerkleLog,
+    Receipt,
+    issue_receipt,
+    key_id,
+    leaf_hash,
+    public_key_from_base64,
+    public_key_to_base64,
+    sign_checkpoint,
+)
+from ceasefire.store.database import Database, Row
+from ceasefire.store.errors import StoreError
+from ceasefire.store.keys import KEY_ENV, create_key, read_key
+from ceasefire.store.log_entries import KINDS, children_digest, entry_bytes
+from ceasefire.store.logtree import LogTree, latest_checkpoint, stored_tree
+
+__all__ = ["Journal", "now"]
+
+
+def now() -> str:
+    """The current UTC time as stored: ISO 8601 with microseconds and ``Z``."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Journal:
+    """The log of ``db`` (see the module docstring); ``url`` names the database in messages."""
+
+    def __init__(self, db: Database, *, key_path: Path | None = None, origin: str = DEFAULT_ORIGIN) -> None:
+        self.db, self.url, self.origin, self.key_path = db, db.url, origin, key_path
+        self.tree = LogTree()  # this connection's cached Merkle tree
+        self._key: Ed25519PrivateKey | None = None
+
+    # -- the key ----------------------------------------------------------------------------
+
+    def ensure_key(self, *, create: bool) -> str:
+        """The database's log key id; with ``create``, make and record the key when there is none.
+
+        The key file must hold the private half of the recorded public key (StoreError if not).
+        """
+        with self.db.write():
+            rows = self.db.execute("SELECT key_id FROM log_keys ORDER BY log_index")
+            if rows:
+                self.signing_key()
+                return str(rows[0][0])
+            if not create:
+                raise StoreError(f"{self.url}: this database has no log key yet; run `ceasefire init` first")
+            path = self._key_file()
+            self._key = read_key(path) if path.exists() else create_key(path)
+            public = self._key.public_key()
+            row = {
+                "key_id": key_id(public),
+                "public_key": public_key_to_base64(public),
+                "origin": self.origin,
+                "created_at": now(),
+            }
+            self.append("log_key", row)
+            return str(row["key_id"])
+
+    def public_key(self) -> Ed25519PublicKey | None:
+        """The log's public key as recorded in the database (None before init)."""
+        rows = self.db.execute("SELECT public_key FROM log_keys ORDER BY log_index")
+        return public_key_from_base64(str(rows[0][0])) if rows else None
+
+    def signing_key(self) -> Ed25519PrivateKey:
+        """The private key from ``key_path``; StoreError when it is not the recorded key's."""
+        if self._key is None:
+            key = read_key(self._key_file())
+            recorded = self.public_key()
+            if recorded is not None and key_id(recorded) != key_id(key.public_key()):
+                raise StoreError(
+                    f"{self._key_file()}: this is not the log key of {self.url} "
+                    f"(the database's key id is {key_id(recorded)})"
+                )
+            self._key = key
+        return self._key
+
+    def _key_file(self) -> Path:
+        if self.key_path is None:
+            raise StoreError(f"{self.url}: no log signing key given: use --key FILE or set {KEY_ENV}")
+        return self.key_path
+
+    # -- entries ----------------------------------------------------------------------------
+
+    def append(self, kind_name: str, row: Row, children: Mapping[str, Iterable[Sequence[Any]]] = {}) -> int:
+        """Insert a record (and its child rows, as value tuples) and log it; return its index."""
+        kind = KINDS[kind_name]
+        with self.db.write():
+            index = self.size()
+            self.db.execute(kind.insert(), [*(row[c] for c in kind.columns), index])
+            for child in kind.children:
+                names = ", ".join(child.columns)
+                marks = ", ".join("?" * len(child.columns))
+                self.db.executemany(
+                    f"INSERT INTO {child.table} ({names}) VALUES ({marks})", children.get(child.table, ())
+                )
+            stored = next(self.db.dicts(kind.select("WHERE log_index = ?"), (index,)))
+            digests = {
+                c.table: children_digest(self.db.dicts(c.select(f"WHERE {c.parent_key} = ?"), (stored[c.key],)))
+                for c in kind.children
+            }
+            entry = entry_bytes(kind, stored, digests)
+            self.db.execute(
+                "INSERT INTO log_entries (idx, entry, leaf_hash) VALUES (?, ?, ?)",
+                (index, entry.decode("utf-8"), leaf_hash(entry).hex()),
+            )
+            return index
+
+    def size(self) -> int:
+        """The next index: one past the highest stored (``log verify`` checks there is no gap)."""
+        return int(self.db.execute("SELECT COALESCE(MAX(idx), -1) + 1 FROM log_entries")[0][0])
+
+    def entry(self, index: int) -> bytes:
+        rows = self.db.execute("SELECT entry FROM log_entries WHERE idx = ?", (index,))
+        if not rows:
+            raise StoreError(f"{self.url}: no log entry {index} (the log has {self.size()})")
+        return str(rows[0][0]).encode("utf-8")
+
+    # -- the tree, checkpoints and receipts ---------------------------------------------------
+
+    def merkle_log(self) -> MerkleLog:
+        """The tree over the stored leaf hashes, as stored (``log verify`` checks them)."""
+        return stored_tree(self.db)
+
+    def current_tree(self) -> MerkleLog:
+        """The tree over the stored leaf hashes, from the cache when it agrees (``logtree``)."""
+        with self.db.write():
+            return self.tree.refresh(self.db)
+
+    def checkpoint(self) -> Checkpoint:
+        """Sign the log as it is now, store the checkpoint and return it."""
+        key = self.signing_key()
+        with self.db.write():
+            tree = self.current_tree()
+            signed = sign_checkpoint(key, tree.size, tree.root(), int(time.time()), origin=self.origin)
+            next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM checkpoints")[0][0]
+            data = signed.to_dict()
+            self.db.execute(
+                "INSERT INTO checkpoints (id, origin, size, root_hash, timestamp, key_id, signature) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    next_id,
+                    data["origin"],
+                    data["size"],
+                    data["root_hash"],
+                    data["timestamp"],
+                    data["key_id"],
+                    data["signature"],
+                ),
+            )
+        return signed
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """Every stored checkpoint, oldest first (``log verify`` checks them; this does not)."""
+        rows = self.db.dicts(
+            "SELECT origin, size, root_hash, timestamp, key_id, signature FROM checkpoints ORDER BY id"
+        )
+        return [Checkpoint.from_dict(row) for row in rows]
+
+    def receipt(self, index: int) -> Receipt:
+        """A receipt for entry ``index`` against the latest checkpoint that covers it."""
+        with self.db.write():
+            latest = latest_checkpoint(self.db)
+            signed = latest if latest is not None and latest.size > index else self.checkpoint()
+            return issue_receipt(self.current_tree(), index, signed)
