@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import synth
 
-from ceasefire.scale.normalize import INCIDENT_SCHEMA
+from ceasefire.sources.columns import INCIDENT_SCHEMA
 
 STEP = 1_000_000
 

@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth
 
 from ceasefire.actor_resolution import AliasResolver
-from ceasefire.pipeline import verify_table
 from ceasefire.table import IncidentTable
+from ceasefire.verification import verify_table
 
 
 def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:

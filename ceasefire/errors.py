@@ -4,6 +4,7 @@
 
     CeasefireError                 anything ceasefire refuses, with a one-line message
     ├── AgreementError             an agreement file is invalid (one or more FILE:LINE problems)
+    ├── YamlTooLarge               a YAML document expands past the node or alias limit (agreement.yamlsize)
     ├── InputError                 an events file cannot be read (FILE:LINE: message)
     │   └── FormatNotRecognized    a file's content matches no known events format
     ├── UsageError                 options that contradict each other (e.g. --from after --to)
@@ -19,8 +20,10 @@
     ├── BulletinError              a bulletin cannot be made: no run, bad date (ceasefire.bulletin)
     │   └── OutsideRun             the day asked for lies outside the run's days
     ├── MissingExtra               a command needs an extra that is not installed (ceasefire.extras)
-    └── Problem                    an API answer other than success, with its HTTP status
-                                   (ceasefire.api.problems, the web edge's own error)
+    ├── Problem                    an API answer other than success, with its HTTP status
+    │                              (ceasefire.api.problems, the web edge's own error)
+    └── BodyTooLarge               a request body past its limit, stopped while it streams in
+                                   (ceasefire.api.limits; also Starlette's HTTPException)
 
 The root, AgreementError, InputError, FormatNotRecognized, UsageError and DocumentError are defined here; the others live beside the package that
 raises them, so that importing this module never imports those packages. ``tests/test_error_tree.py``

@@ -19,7 +19,7 @@ from rich.text import Text
 from ceasefire import exports
 from ceasefire.findings import Status
 from ceasefire.model import Clock
-from ceasefire.pipeline import Verification
+from ceasefire.verification import Verification
 
 if TYPE_CHECKING:
     from ceasefire.news.verdicts import ClaimVerdict

@@ -19,8 +19,8 @@ from ceasefire.model import (
     Rule,
     Zone,
 )
-from ceasefire.pipeline import Verification, verify_table
 from ceasefire.table import IncidentTable
+from ceasefire.verification import Verification, verify_table
 
 UTC3 = dt.timezone(dt.timedelta(hours=3))
 EFFECTIVE = dt.datetime(2016, 9, 12, 19, 0, tzinfo=UTC3)

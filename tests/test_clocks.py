@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from factories import agreement, incident, obligation, run
 
 from ceasefire.model import Rule
-from ceasefire.rules.clocks import first_run_end
+from ceasefire.rules.clocks import MAX_DAYS, first_run_end
 
 GOV = "Military Forces of Testland"
 CEASE = obligation("cease", Rule("no_attacks"))
@@ -58,6 +59,17 @@ def test_to_date_extends_the_clock() -> None:
     v = run(agreement(CEASE, clock(0, 3)), *violations_on(14), date_to=dt.date(2016, 9, 20))
     assert v.clocks[0].days[-1].date == dt.date(2016, 9, 20)
     assert v.clocks[0].met_on == dt.date(2016, 9, 17)
+
+
+def test_a_far_future_date_cannot_make_a_clock_run_for_centuries() -> None:
+    """Files are read without a bound on their dates; one event dated 9999-12-31 once made an
+    open-ended clock list three million days (issue 10)."""
+    far = replace(incident("far", 14, actor1=GOV), date=dt.date(9999, 12, 31))
+    v = run(agreement(CEASE, clock(0, 3)), *violations_on(14), far)
+    (c,) = v.clocks
+    assert len(c.days) == MAX_DAYS
+    assert c.days[-1].date == dt.date(2016, 9, 13) + dt.timedelta(days=MAX_DAYS - 1)
+    assert c.met_on == dt.date(2016, 9, 17)
 
 
 @pytest.mark.parametrize(

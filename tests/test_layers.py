@@ -1,4 +1,5 @@
-"""The core stays pure: model, agreement, geo and rules never import the CLI, web or database."""
+"""The core stays pure: model, agreement, geo and rules never import the CLI, web or database;
+sources, verification, scale and pipeline import one another one way only."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "ceasefire"
+import pytest
 
 FORBIDDEN = ("typer", "click", "rich", "fastapi", "starlette", "uvicorn", "sqlalchemy", "psycopg")
 
@@ -22,21 +23,34 @@ def test_core_imports_nothing_from_the_edges() -> None:
     assert done.stdout.strip() == "[]", done.stdout
 
 
-def _imported(module: Path) -> set[str]:
-    """The absolute module names ``module`` imports anywhere (also inside functions)."""
+PACKAGE = Path(__file__).resolve().parents[1] / "ceasefire"
+# Who may not import whom (lazy imports inside functions included): the arrows between reading,
+# the one verification path and the engines that run it point one way (issue 10).
+NEVER = [
+    ("sources", ("ceasefire.scale", "ceasefire.pipeline", "ceasefire.verification")),
+    ("verification.py", ("ceasefire.scale", "ceasefire.pipeline", "ceasefire.sources", "ceasefire.store")),
+    ("scale", ("ceasefire.pipeline",)),
+    # The dashboard builds on the API; ceasefire.server joins the two (no api <-> web loop).
+    ("api", ("ceasefire.web",)),
+]
+
+
+def imported(path: Path) -> set[str]:
+    """Every module a file imports, anywhere in it (absolute names; the package uses no relative ones)."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module)
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
     return names
 
 
-def test_the_api_never_imports_the_dashboard() -> None:
-    # The dashboard builds on the API; ceasefire.server joins the two (issue 10: no api <-> web loop).
-    offending = {
-        str(path.relative_to(PACKAGE.parent)): sorted(n for n in _imported(path) if n.startswith("ceasefire.web"))
-        for path in (PACKAGE / "api").rglob("*.py")
+@pytest.mark.parametrize(("part", "forbidden"), NEVER, ids=[p for p, _ in NEVER])
+def test_arrows_point_one_way(part: str, forbidden: tuple[str, ...]) -> None:
+    root = PACKAGE / part
+    files = sorted(root.rglob("*.py")) if root.is_dir() else [root]
+    wrong = {
+        f"{f.relative_to(PACKAGE)} imports {name}" for f in files for name in imported(f) if name.startswith(forbidden)
     }
-    assert {path: names for path, names in offending.items() if names} == {}
+    assert not wrong, sorted(wrong)

@@ -98,13 +98,19 @@ EXAMPLE_REPORT: JSONBody = {
 """A valid report: the OpenAPI example, and the body tests and bench/load.py send."""
 
 
+def _not_future(day: dt.date) -> dt.date:
+    """A submitted report's date, or ``ValueError`` when it is after tomorrow by the current UTC
+    date: the API judges a report on the day it arrives (event files carry no such bound)."""
+    return not_future(day, dt.datetime.now(dt.UTC).date())
+
+
 class ReportIn(BaseModel):
     """A report as submitted: one incident, what is known of it, and where that comes from."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REPORT]})
     title: Plain = Field(min_length=1, max_length=300)
     description: Plain = Field(default="", max_length=20_000)
-    occurred_on: Annotated[dt.date, AfterValidator(not_future)]
+    occurred_on: Annotated[dt.date, AfterValidator(_not_future)]
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     event_type: Plain = Field(min_length=1, max_length=100, description="ACLED's event types.")

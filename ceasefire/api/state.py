@@ -35,6 +35,7 @@ class Settings:
     connections: int = 8  # store connections (and so concurrent requests touching the store)
     checkpoint_every: float = 60.0  # seconds between signed checkpoints while serving (0: none)
     max_upload: int = 50 * 1024 * 1024  # bytes of one evidence file
+    max_body: int = 1024 * 1024  # bytes of any other request body (JSON, forms), checked as it streams
     tile_url: str | None = None  # the dashboard map's tile layer ({z}/{x}/{y} URL); None: outlines only
 
 

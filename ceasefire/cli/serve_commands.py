@@ -16,6 +16,7 @@ from ceasefire.cli.options import Db, Evidence, Key
 from ceasefire.cli.verify_commands import verify
 from ceasefire.errors import UsageError
 from ceasefire.extras import require_extra
+from ceasefire.store.urls import redact_url
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -27,6 +28,9 @@ EXAMPLE = EXAMPLES / "syria-2016-09"  # inside the package: the wheel carries it
 RateLimit = Annotated[float, typer.Option("--rate-limit", help="Requests per minute per token, on average.")]
 Burst = Annotated[int, typer.Option("--burst", help="Requests a token may make at once.")]
 MaxUploadMb = Annotated[float, typer.Option("--max-upload-mb", help="Largest evidence file accepted, in MiB.")]
+MaxBodyKb = Annotated[
+    int, typer.Option("--max-body-kb", help="Largest JSON or form body accepted, in KiB (evidence: --max-upload-mb).")
+]
 CheckpointEvery = Annotated[
     float,
     typer.Option("--checkpoint-every", help="Seconds between signed checkpoints (0: only on writes and on demand)."),
@@ -49,6 +53,7 @@ def serve(
     rate_limit: RateLimit = 600.0,
     burst: Burst = 60,
     max_upload_mb: MaxUploadMb = 50.0,
+    max_body_kb: MaxBodyKb = 1024,
     checkpoint_every: CheckpointEvery = 60.0,
     tile_url: TileUrl = None,
 ) -> None:
@@ -62,9 +67,10 @@ def serve(
     from ceasefire.api.state import Settings
     from ceasefire.server import create_app
 
-    if rate_limit <= 0 or burst < 1 or max_upload_mb <= 0 or checkpoint_every < 0:
+    if rate_limit <= 0 or burst < 1 or max_upload_mb <= 0 or max_body_kb < 1 or checkpoint_every < 0:
         raise UsageError(
-            "--rate-limit and --max-upload-mb must be > 0, --burst at least 1, --checkpoint-every at least 0"
+            "--rate-limit and --max-upload-mb must be > 0, --burst and --max-body-kb at least 1,"
+            " --checkpoint-every at least 0"
         )
     settings = Settings(
         db=db,
@@ -73,11 +79,14 @@ def serve(
         rate_per_minute=rate_limit,
         burst=burst,
         max_upload=int(max_upload_mb * 1024 * 1024),
+        max_body=max_body_kb * 1024,
         checkpoint_every=checkpoint_every,
         tile_url=tile_url or None,
     )
     app = create_app(settings)
-    typer.echo(f"ceasefire: serving {db} on http://{host}:{port}/api/v1 (OpenAPI: /api/v1/openapi.json)", err=True)
+    typer.echo(
+        f"ceasefire: serving {redact_url(db)} on http://{host}:{port}/api/v1 (OpenAPI: /api/v1/openapi.json)", err=True
+    )
     _run(app, host, port)
 
 

@@ -3,13 +3,18 @@
 A clock counts, per calendar day in the agreement's timezone, the findings of status
 ``violation`` of its ``over`` obligations, on the date their incident's source reports. Its days are
 the calendar days that start at or after the obligation's start (a start at 19:00 makes the next
-day the first) and before its end, up to the last day of the data (or ``--to``). A day is quiet
+day the first) and before its end, up to the last day of the data (or ``--to``), and at most
+``MAX_DAYS`` of them: event files are read without a bound on their dates (a file's findings must
+not depend on the day it is read), and one event dated 9999-12-31 used to make an open-ended
+clock list some three million days, every one of them built, judged and printed (~20 s; issue
+10). No agreement's clock runs for a century. A day is quiet
 when its count is at most ``max_per_day``; ``met_on`` is the last day of the first run of
 ``consecutive_days`` quiet days, or None.
 
 Counting and judging are separate steps so that partitions of the incidents can be verified
 apart (issue 6): ``daily_violations`` counts one partition, ``merge_daily`` sums partitions, and
-``clocks_from_counts`` judges the sums. ``clocks`` does all three for one table.
+``clocks_from_counts`` judges the sums (``verification.verify_table`` counts and judges one
+table).
 """
 
 from __future__ import annotations
@@ -26,18 +31,12 @@ from ceasefire.model import Agreement, Clock, ClockDay, Obligation
 from ceasefire.rules import window
 from ceasefire.table import IncidentTable
 
-__all__ = ["DailyCounts", "clocks", "clocks_from_counts", "daily_violations", "first_run_end", "merge_daily"]
+__all__ = ["MAX_DAYS", "DailyCounts", "clocks_from_counts", "daily_violations", "first_run_end", "merge_daily"]
 
 Ints = npt.NDArray[np.int64]
 # Per clock obligation id: (day ordinals, ascending and distinct; violations on each of them).
 DailyCounts = dict[str, tuple[Ints, Ints]]
-
-
-def clocks(agreement: Agreement, table: IncidentTable, findings: FindingTable, last_day: dt.date | None) -> list[Clock]:
-    """One clock per ``condition`` obligation; ``last_day`` defaults to the data's last day."""
-    if last_day is None and len(table):
-        last_day = dt.date.fromordinal(int(table.day1.max()))
-    return clocks_from_counts(agreement, daily_violations(agreement, table, findings), last_day)
+MAX_DAYS = 36_525  # a century of days: the most a clock lists (see the module)
 
 
 def _conditions(agreement: Agreement) -> list[Obligation]:
@@ -85,7 +84,7 @@ def _clock(agreement: Agreement, o: Obligation, daily: tuple[Ints, Ints], last_d
     last = (math.ceil(end) - 1) if math.isfinite(end) else first - 1
     if last_day is not None:
         last = min(last, last_day.toordinal()) if math.isfinite(end) else last_day.toordinal()
-    n_days = max(0, last - first + 1)
+    n_days = min(max(0, last - first + 1), MAX_DAYS)
     days, violations = daily[0] - first, daily[1]
     inside = (days >= 0) & (days < n_days)
     counts = np.bincount(days[inside], weights=violations[inside], minlength=n_days)[:n_days].astype(np.int64)

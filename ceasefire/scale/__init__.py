@@ -2,17 +2,18 @@
 
 ::
 
-    parquet.py      Parquet files and hive folders -> partitions of row groups, read column by column
-    normalize.py    a partition's columns -> the engine's raw columns (ACLED normalization, vectorized)
-    partition.py    verify one partition apart (findings, incidents with findings, id hashes)
+    partition.py    verify one partition apart with ``verification.verify_table`` (findings,
+                    incidents with findings, daily clock counts, id hashes)
     reduce.py       partitions -> one Verification, column by column; repeated ids from the hashes
     engine.py       cut the inputs into partitions, run them in-process or on Dask, reduce
     dask_engine.py  the Dask distributed client (a given scheduler, or a local cluster)
     convert.py      event files -> Parquet, streaming (``ceasefire convert``)
 
-Findings, clocks and summaries equal those of ``pipeline.verify_table`` on the same incidents:
-every finding depends on its own incident only, and clocks sum per-day counts
-(``rules.clocks.merge_daily``).
+Parquet files are read by ``sources.parquet`` (row groups -> partitions, column by column) and
+``sources.columns`` (a partition's columns -> the engine's raw columns, ACLED normalized
+vectorized). Findings, clocks and summaries equal those of ``verification.verify_table`` on the
+same incidents (each partition runs it): every finding depends on its own incident only, and
+clocks sum per-day counts (``rules.clocks.merge_daily``).
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ import pyarrow.parquet as pq
 
 from ceasefire.errors import InputError
 from ceasefire.model import Incident
-from ceasefire.scale.normalize import INCIDENT_SCHEMA
 from ceasefire.sources import BadRows, iter_files
+from ceasefire.sources.columns import INCIDENT_SCHEMA
 from ceasefire.table import FIELDS
 
 __all__ = ["BATCH", "convert", "incident_batches", "incidents_to_arrow"]

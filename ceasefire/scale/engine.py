@@ -5,7 +5,8 @@
 1. every input becomes ``Chunk``s: a Parquet file or hive folder one per group of row groups
    (``PART_ROWS`` rows; for data kept by date, as GDELT and ACLED bulk users keep it, these are
    time partitions), a text file (CSV, TSV, GeoJSON) its incidents read by the ordinary readers;
-2. each chunk is verified apart (``partition.verify_chunk``): in this process one after the
+2. each chunk is verified apart (``partition.verify_chunk``, which runs
+   ``verification.verify_table`` as every other path does): in this process one after the
    other (``local``: memory holds one partition plus the reduced results so far), or on a Dask
    cluster (``dask``; ``scale.dask_engine``); each result goes to a ``reduce.Reduction`` as it
    arrives;
@@ -30,12 +31,12 @@ from dataclasses import replace
 from functools import partial
 
 from ceasefire.model import Agreement
-from ceasefire.pipeline import Intake, Verification
 from ceasefire.scale.convert import incident_batches
-from ceasefire.scale.parquet import PART_ROWS, is_parquet, layout, parquet_parts
 from ceasefire.scale.partition import Chunk, PartResult, Runner, Task, verify_chunk
 from ceasefire.scale.reduce import Reduction
 from ceasefire.sources import BadRows, read_events
+from ceasefire.sources.parquet import PART_ROWS, is_parquet, layout, parquet_parts
+from ceasefire.verification import Intake, Verification
 
 __all__ = ["ENGINES", "chunks", "run_local", "run_partitions", "runner", "verify_partitioned"]
 

@@ -2,7 +2,8 @@
 
 Every finding depends on its own incident only; the clocks and summaries aggregate per day. So a
 partition (``Chunk``: some row groups of a Parquet file, or incidents read from a text file) is
-verified on its own (``verify_chunk``) into a ``PartResult``: its findings (columnar), the
+verified on its own (``verify_chunk``, with ``verification.verify_table``, the path every
+input takes) into a ``PartResult``: its findings (columnar), the
 incidents they concern (an ``IncidentTable``, ids as Arrow strings), its clocks' daily violation
 counts, a 128-bit hash of the id of every incident inside the period (the reduction finds
 repeated ids with them) and a few counts.
@@ -24,55 +25,24 @@ import pyarrow as pa
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.findings import FindingTable
 from ceasefire.model import Agreement
-from ceasefire.rules import evaluate
-from ceasefire.rules.clocks import DailyCounts, daily_violations
-from ceasefire.scale.normalize import (
-    EPOCH_ORDINAL,
-    INCIDENT_SCHEMA,
-    acled_columns,
-    incident_columns,
-)
-from ceasefire.scale.parquet import Part
+from ceasefire.rules.clocks import DailyCounts
+from ceasefire.sources.columns import incident_columns
+from ceasefire.sources.parquet import Part, part_columns
 from ceasefire.sources.rows import BadRows
-from ceasefire.table import FIELDS, STRING_FIELDS, IncidentTable
+from ceasefire.table import IncidentTable
+from ceasefire.verification import verify_table
 
 Progress = Callable[[int], None]
 
-__all__ = ["Chunk", "PartResult", "Runner", "Task", "id_hashes", "to_arrow", "verify_chunk"]
+__all__ = ["Chunk", "PartResult", "Runner", "Task", "id_hashes", "verify_chunk"]
 
 HASH_KEYS = ("ceasefire:ids:a0", "ceasefire:ids:b1")  # two 64-bit SipHashes: 128 bits per id
-
-ACLED_READ = (
-    "event_id_cnty",
-    "data_id",
-    "event_date",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "inter1",
-    "actor2",
-    "assoc_actor_2",
-    "inter2",
-    "country",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-    "weapon",
-    "attacker",
-)
 
 
 @dataclass(frozen=True)
 class Chunk:
     """One partition of the input: a Parquet ``part``, or an in-memory ``table``; ``layout`` is
-    ``incidents`` or ``acled`` (see ``scale.parquet``)."""
+    ``incidents`` or ``acled`` (see ``sources.parquet``)."""
 
     layout: str
     part: Part | None = None
@@ -82,24 +52,14 @@ class Chunk:
     def rows(self) -> int:
         return self.part.rows if self.part is not None else (self.table.num_rows if self.table is not None else 0)
 
-    def read(self, columns: list[str] | None = None, progress: Progress | None = None) -> pa.Table:
-        """The named columns (None: all); ``progress`` gets the rows of each Parquet row group
-        read (a table in memory was read, and counted, when the chunk was made)."""
-        if self.table is not None:
-            return (
-                self.table
-                if columns is None
-                else self.table.select([c for c in columns if c in self.table.column_names])
-            )
-        assert self.part is not None
-        return self.part.read(columns, progress)
-
     def columns(self, bad_rows: BadRows, progress: Progress | None = None) -> dict[str, Any]:
-        """Raw columns for ``IncidentTable.from_columns``; bad rows reported and dropped."""
-        if self.layout == "incidents":
-            return incident_columns(self.read(None, progress))
-        assert self.part is not None
-        return acled_columns(self.read(list(ACLED_READ), progress), self.part.path, self.part.first_row, bad_rows)
+        """Raw columns for ``IncidentTable.from_columns``; bad rows reported and dropped.
+        ``progress`` gets the rows of each Parquet row group read (a table in memory was read,
+        and counted, when the chunk was made)."""
+        if self.part is not None:
+            return part_columns(self.part, self.layout, bad_rows, progress)
+        assert self.table is not None
+        return incident_columns(self.table)
 
 
 @dataclass(frozen=True)
@@ -135,8 +95,9 @@ Runner = Callable[[Sequence[tuple[int, Task]], Callable[[int], None] | None], It
 
 
 def verify_chunk(agreement: Agreement, task: Task, progress: Progress | None = None) -> PartResult:
-    """Read, normalize and verify one partition (runs on a worker or in-process); ``progress``
-    gets the rows of each row group as it is read."""
+    """Read, normalize and verify one partition (runs on a worker or in-process) with
+    ``verification.verify_table``, as every other path does; ``progress`` gets the rows of each
+    row group as it is read."""
     start = time.perf_counter()
     bad_rows = BadRows(skip=task.skip_bad_rows)
     raw = task.chunk.columns(bad_rows, progress)
@@ -147,16 +108,19 @@ def verify_chunk(agreement: Agreement, task: Task, progress: Progress | None = N
     resolver = AliasResolver(agreement)
     table = IncidentTable.from_columns(raw, resolver)
     del raw
-    findings = evaluate(agreement, table, resolver)
-    rows, local = np.unique(findings.incident, return_inverse=True)
+    # the period is applied already (``_admitted``, which also needs it for the id hashes): not
+    # passed again, or the table would be copied for nothing; the partition's clocks are not
+    # used (the reduction judges the summed ``daily`` counts)
+    v = verify_table(agreement, table, resolver)
+    rows, local = np.unique(v.findings.incident, return_inverse=True)
     return PartResult(
-        findings=replace(findings, incident=local.astype(np.intp)),
-        incidents=_compact(table.take(rows)),
+        findings=replace(v.findings, incident=local.astype(np.intp)),
+        incidents=_compact(v.table.take(rows)),
         id_hash=id_hash,
-        daily=daily_violations(agreement, table, findings),
-        admitted=len(table),
+        daily=v.daily,
+        admitted=len(v.table),
         outside_period=int(np.count_nonzero(~inside)),
-        last_day=int(table.day1.max(initial=0)),
+        last_day=int(v.table.day1.max(initial=0)),
         unresolved=tuple(resolver.unresolved()),
         bad_rows=bad_rows,
         seconds=time.perf_counter() - start,
@@ -192,25 +156,3 @@ def _compact(table: IncidentTable) -> IncidentTable:
     """The table with its ids as Arrow strings (~14 bytes an id rather than ~65 as ``str``)."""
     ids: Any = pd.arrays.ArrowStringArray(pa.array(np.asarray(table.columns["id"], dtype=object), pa.string()))
     return replace(table, columns={**table.columns, "id": ids})
-
-
-def to_arrow(table: IncidentTable, rows: npt.NDArray[np.intp]) -> pa.Table:
-    """Some incidents as Arrow in the ``incidents`` layout (strings dictionary-encoded, the id
-    plain): what ``ceasefire convert`` writes and what partitions send back."""
-    data: dict[str, Any] = {
-        name: pa.array((days[rows] - EPOCH_ORDINAL).astype(np.int32)).cast(pa.date32())
-        for name, days in (("date", table.day0), ("date_end", table.day1), ("date_reported", table.day))
-    }
-    for name in FIELDS:
-        if name in data:
-            continue
-        values = table.columns[name][rows]
-        if name in STRING_FIELDS and name != "id":
-            cat = values if isinstance(values, pd.Categorical) else pd.Categorical(values)
-            data[name] = pa.DictionaryArray.from_arrays(
-                pa.array(np.asarray(cat.codes, np.int32)),
-                pa.array(np.asarray(cat.categories, dtype=object), pa.string()),
-            )
-        else:
-            data[name] = pa.array(values)
-    return pa.table(data).select(INCIDENT_SCHEMA.names).cast(INCIDENT_SCHEMA)

@@ -9,7 +9,7 @@ partition verified again replaces its first result) and keeps it as plain column
 * ``verification()``: the incident table and the findings built column by column, each
   partition's piece of a column released as soon as it is copied, so memory holds the result
   and what is left of the partitions, never both in full; the clocks from the summed daily
-  counts. The result equals ``pipeline.verify_table``'s on the same incidents.
+  counts. The result equals ``verification.verify_table``'s on the same incidents.
 
 The reduced ``Verification.table`` holds only the incidents that have findings (``Finding.row``
 indexes it; its ids are Arrow strings); ``intake.incidents`` counts all of them. Its
@@ -23,7 +23,7 @@ import ctypes
 import ctypes.util
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -36,14 +36,14 @@ import pyarrow as pa
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.findings import FindingTable
 from ceasefire.model import Agreement
-from ceasefire.pipeline import Intake, Verification
 from ceasefire.rules.clocks import DailyCounts, clocks_from_counts, merge_daily
-from ceasefire.scale.normalize import INCIDENT_SCHEMA, incident_columns
 from ceasefire.scale.partition import PartResult
+from ceasefire.sources.columns import INCIDENT_SCHEMA, incident_columns
 from ceasefire.sources.rows import BadRows
 from ceasefire.table import IncidentTable, SideColumns
+from ceasefire.verification import Intake, Verification
 
-__all__ = ["Reduction", "Tally", "reduce_parts"]
+__all__ = ["Reduction", "Tally"]
 
 Columns = dict[str, Any]
 _NAMED = {"event_code": "event_names", "sub_event_code": "sub_event_names"}  # codes -> their names
@@ -129,28 +129,16 @@ class Reduction:
             resolver.resolve(name)  # so that the unresolved actors are those of every partition
         last = max((p.last_day for p in parts), default=0)
         last_day = self.date_to if self.date_to is not None else (dt.date.fromordinal(last) if last else None)
-        clocks = clocks_from_counts(self.agreement, merge_daily(p.daily for p in parts), last_day)
+        daily = merge_daily(p.daily for p in parts)
+        clocks = clocks_from_counts(self.agreement, daily, last_day)
         intake = self.intake
         intake.incidents = sum(p.admitted for p in parts)
         intake.outside_period += sum(p.outside_period for p in parts)
         intake.bad_row_count += sum(p.bad_rows.count for p in parts)
         intake.bad_rows += [m for p in parts for m in p.bad_rows.messages][: 100 - len(intake.bad_rows)]
-        return Verification(self.agreement, table, findings, clocks, resolver, intake, self.date_from, self.date_to)
-
-
-def reduce_parts(
-    agreement: Agreement,
-    parts: Iterable[PartResult],
-    intake: Intake,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> Verification:
-    """One verification from the results of consecutive partitions of the input, in order
-    (repeated ids already dropped)."""
-    reduction = Reduction(agreement, intake, date_from, date_to)
-    for index, part in enumerate(parts):
-        reduction.add(index, part)
-    return reduction.verification()
+        return Verification(
+            self.agreement, table, findings, clocks, resolver, intake, self.date_from, self.date_to, daily=daily
+        )
 
 
 def _flatten(table: IncidentTable) -> Columns:

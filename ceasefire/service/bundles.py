@@ -17,6 +17,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from ceasefire.agreement import load_agreement
+from ceasefire.agreement.yamlsize import load_limited
 from ceasefire.ledger import canonical_json
 from ceasefire.model import Agreement
 from ceasefire.store.bundle import BUNDLE_SCHEMA, AgreementBundle
@@ -59,7 +60,7 @@ def read_bundle(path: Path) -> tuple[Agreement, AgreementBundle]:
 
 
 def _named_files(path: Path, text: str) -> list[str]:
-    data: Any = YAML(typ="safe", pure=True).load(text)
+    data: Any = load_limited(YAML(typ="safe", pure=True), text)  # load_agreement checked it already
     names = []
     for section in _PLACES:
         for entry in data.get(section) or ():

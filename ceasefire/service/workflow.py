@@ -20,7 +20,6 @@ from pathlib import Path
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.ledger import Checkpoint
 from ceasefire.model import REPORT_PREFIX, Incident
-from ceasefire.pipeline import Intake, Verification, verify_table
 from ceasefire.service.bundles import load_bundle, read_bundle
 from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store import SQLStore
@@ -34,6 +33,7 @@ from ceasefire.store.protocol import (
     RunRecord,
 )
 from ceasefire.table import IncidentTable
+from ceasefire.verification import Intake, Verification, verify_table
 
 __all__ = [
     "Imported",

@@ -2,10 +2,19 @@
 
 ::
 
-    read_events(path, bad_rows)      one file, its format told from its content (detect_format)
-    iter_files(paths, bad_rows)      several files, one after the other
-    read_acled / read_ucdp / read_gdelt / read_geojson (fp, name, bad_rows)
+    read_events(path, bad_rows, today=None)
+                                     one file, its format told from its content (detect_format)
+    iter_files(paths, bad_rows, today=None)
+                                     several files, one after the other
+    read_acled / read_ucdp / read_gdelt / read_geojson (fp, name, bad_rows, today=None)
                                      one format, from a text file object; ``name`` is for messages
+    parquet.parquet_parts / part_columns
+                                     Parquet files and hive folders, partition by partition, as
+                                     columns (``columns`` normalizes them; ``ceasefire.scale``
+                                     verifies them)
+
+A date after the day after ``today`` is a bad row; None (the default) reads any date, so that a
+file's findings never depend on the day it is read.
 
 Readers stream: one row in memory at a time (GeoJSON: one document). A row that cannot become an
 incident goes to the ``BadRows`` policy as ``FILE:LINE: column: problem``: it raises

@@ -82,18 +82,20 @@ _GEO_CODES = frozenset(place_codes("acled"))
 _TIME_CODES = frozenset(ACLED_TIME_PRECISION)
 
 
-def read_acled(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
-    """Incidents from an ACLED CSV export, one row at a time."""
+def read_acled(fp: TextIO, name: str, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
+    """Incidents from an ACLED CSV export, one row at a time; a date after the day after
+    ``today`` is a bad row (None: any date is read)."""
 
     def build(values: tuple[str, ...], line: int) -> Incident:
-        return acled_incident(AcledRecord._make(values), line, source="acled", file=name)
+        return acled_incident(AcledRecord._make(values), line, source="acled", file=name, today=today)
 
     return read_table(fp, name, bad_rows, ACLED, build)
 
 
-def acled_incident(record: AcledRecord, line: int, *, source: str, file: str) -> Incident:
-    """One incident from ACLED-named fields; ``RowError`` naming the column when one is bad."""
-    reported, first, last, time_precision = _date_range(record.event_date, record.time_precision)
+def acled_incident(record: AcledRecord, line: int, *, source: str, file: str, today: dt.date | None = None) -> Incident:
+    """One incident from ACLED-named fields; ``RowError`` naming the column when one is bad
+    (a date after the day after ``today`` among them)."""
+    reported, first, last, time_precision = _date_range(record.event_date, record.time_precision, today)
     geo_precision = parse_code("geo_precision", record.geo_precision, _GEO_CODES)
     event_type, sub_event_type = _event_type(record)
     return Incident(
@@ -131,9 +133,11 @@ def _event_id(record: AcledRecord) -> str:
 
 
 @functools.lru_cache(maxsize=4096)  # rows share few dates: most rows hit the cache
-def _date_range(event_date: str, time_precision_code: str) -> tuple[dt.date, dt.date, dt.date, int]:
+def _date_range(
+    event_date: str, time_precision_code: str, today: dt.date | None
+) -> tuple[dt.date, dt.date, dt.date, int]:
     """(the date as reported, first and last possible dates, time precision code)."""
-    date = parse_day("event_date", event_date)
+    date = parse_day("event_date", event_date, today)
     time_precision = parse_code("time_precision", time_precision_code, _TIME_CODES)
     try:
         first, last = acled_date_range(date, time_precision)

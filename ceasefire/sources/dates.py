@@ -51,10 +51,12 @@ _MONTHS = {
 }
 
 
-def not_future(day: dt.date) -> dt.date:
-    """``day``, or ``ValueError`` when it is after tomorrow (UTC): no event has happened yet
-    then, and a date centuries ahead would make every clock count that many days."""
-    if day > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
+def not_future(day: dt.date, today: dt.date) -> dt.date:
+    """``day``, or ``ValueError`` when it is after the day after ``today``: no event has
+    happened yet then (the day's grace covers places ahead of UTC). The caller gives the clock:
+    the API passes the current UTC date for a submitted report; a file's readers take it as a
+    parameter, None by default, so that a file's findings never depend on the day it is read."""
+    if day > today + dt.timedelta(days=1):
         raise ValueError(f"{day.isoformat()} is in the future")
     return day
 

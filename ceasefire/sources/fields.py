@@ -62,10 +62,12 @@ def parse_count(column: str, text: str) -> int:
     return count
 
 
-def parse_day(column: str, text: str) -> dt.date:
-    """The date ``text`` names; ``RowError`` when it is no date or lies in the future."""
+def parse_day(column: str, text: str, today: dt.date | None = None) -> dt.date:
+    """The date ``text`` names; ``RowError`` when it is no date, or after the day after
+    ``today`` (None: any date)."""
     try:
-        return not_future(parse_date(text))
+        day = parse_date(text)
+        return day if today is None else not_future(day, today)
     except ValueError as error:
         raise RowError(column, str(error)) from None
 

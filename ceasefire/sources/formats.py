@@ -1,26 +1,32 @@
 """Which events format a file holds, told from its content alone, and reading it.
 
-The first 64 KiB decide: a file starting with ``PAR1`` is Parquet (``ceasefire.scale`` reads it,
+The first 64 KiB decide: a file starting with ``PAR1`` is Parquet (``sources.parquet`` reads it,
 column by column, as is a folder holding Parquet files); a JSON object with ``"type": "FeatureCollection"`` (or a ``features``
 array) is GeoJSON; a first line of 57, 58 or 61 tab-separated fields starting with an event id
 is GDELT; otherwise the first line is a CSV header, ACLED or UCDP GED by the columns only that
 source has (at least two of them). A file's name and extension are never looked at.
+
+Every reader takes ``today``: a date after the day after it is a bad row; None (the default, and
+what ``ceasefire verify`` and ``import`` pass) reads any date, so a file's findings never depend
+on the day they are read.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
+from collections.abc import Iterable, Iterator
+from typing import Protocol, TextIO
 
 from ceasefire.errors import FormatNotRecognized, InputError
 from ceasefire.model import Incident
 from ceasefire.sources.acled import read_acled
 from ceasefire.sources.gdelt import GDELT_LAYOUTS, gdelt_version, read_gdelt
 from ceasefire.sources.geojson import read_geojson
+from ceasefire.sources.parquet import is_parquet, parquet_incidents
 from ceasefire.sources.rows import BadRows
 from ceasefire.sources.tables import column_name
 from ceasefire.sources.ucdp import read_ucdp
@@ -28,7 +34,15 @@ from ceasefire.sources.ucdp import read_ucdp
 __all__ = ["EVENT_FORMATS", "READERS", "detect_format", "iter_files", "read_events"]
 
 FilePath = str | os.PathLike[str]
-Reader = Callable[[TextIO, str, BadRows], Iterator[Incident]]
+
+
+class Reader(Protocol):
+    """A text format's reader: incidents from a file object; ``name`` is for messages."""
+
+    def __call__(self, fp: TextIO, name: str, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
+        """Read lazily; see the module for ``today``."""
+        ...
+
 
 READERS: dict[str, Reader] = {
     "acled": read_acled,
@@ -36,7 +50,7 @@ READERS: dict[str, Reader] = {
     "gdelt": read_gdelt,
     "geojson": read_geojson,
 }
-EVENT_FORMATS = tuple(READERS)  # text formats; detect_format also answers "parquet" (ceasefire.scale)
+EVENT_FORMATS = tuple(READERS)  # text formats; detect_format also answers "parquet" (sources.parquet)
 SNIFF_BYTES = 65536
 # Columns only one source's header has; two of them are enough to tell the source.
 MARKERS = {
@@ -76,8 +90,6 @@ def detect_format(path: FilePath) -> str:
     """The file's format, one of EVENT_FORMATS, from its content; else ``FormatNotRecognized``."""
     name = os.fspath(path)
     if os.path.isdir(name):
-        from ceasefire.scale.parquet import is_parquet
-
         if is_parquet(name):
             return "parquet"
         raise FormatNotRecognized(f"{name}: a folder, but it holds no Parquet files ({_EXPECTED} or Parquet)")
@@ -145,27 +157,25 @@ def _sniff_header(first_line: str) -> tuple[str | None, str]:
     )
 
 
-def read_events(path: FilePath, bad_rows: BadRows) -> Iterator[Incident]:
+def read_events(path: FilePath, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
     """Incidents from one events file of any format; detects it now, reads it lazily."""
     found = detect_format(path)
     if found == "parquet":  # columnar: one Incident per row only for callers that want objects
-        from ceasefire.scale.objects import parquet_incidents
-
-        return parquet_incidents(os.fspath(path), bad_rows)
+        return parquet_incidents(os.fspath(path), bad_rows, today)
     reader = READERS[found]
-    return _read(os.fspath(path), reader, bad_rows)
+    return _read(os.fspath(path), reader, bad_rows, today)
 
 
-def _read(name: str, reader: Reader, bad_rows: BadRows) -> Iterator[Incident]:
+def _read(name: str, reader: Reader, bad_rows: BadRows, today: dt.date | None) -> Iterator[Incident]:
     try:
         with open(name, encoding="utf-8-sig", newline="") as fp:
-            yield from reader(fp, name, bad_rows)
+            yield from reader(fp, name, bad_rows, today)
     except UnicodeDecodeError as error:
         raise InputError(f"{name}: not UTF-8 text ({error.reason}): save it as UTF-8") from None
     except OSError as error:
         raise InputError(f"{name}: cannot read the file: {error.strerror}") from None
 
 
-def iter_files(paths: Iterable[FilePath], bad_rows: BadRows) -> Iterator[Incident]:
+def iter_files(paths: Iterable[FilePath], bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
     """Incidents from several files in order; every file's format is checked before any is read."""
-    return itertools.chain.from_iterable([read_events(path, bad_rows) for path in paths])
+    return itertools.chain.from_iterable([read_events(path, bad_rows, today) for path in paths])

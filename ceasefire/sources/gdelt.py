@@ -142,8 +142,9 @@ def cameo_event(code: str) -> tuple[str, str, str] | None:
     return "Violence against civilians", "Attack", ""  # other 18x, and 20x
 
 
-def read_gdelt(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
-    """Incidents from a GDELT events file, one line at a time; non-conflict rows are ignored."""
+def read_gdelt(fp: TextIO, name: str, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
+    """Incidents from a GDELT events file, one line at a time; non-conflict rows are ignored;
+    a date after the day after ``today`` is a bad row (None: any date is read)."""
     columns: _Columns | None = None
     width = 0
     for line, text in enumerate(fp, start=1):
@@ -160,7 +161,7 @@ def read_gdelt(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
             bad_rows.ignored += 1
             continue
         try:
-            yield _incident(fields, columns, event, name, line)
+            yield _incident(fields, columns, event, name, line, today)
         except RowError as error:
             bad_rows.report(f"{name}:{line}: {error}")
 
@@ -173,7 +174,9 @@ def _first_layout(fields: list[str], name: str, line: int, bad_rows: BadRows) ->
     return len(fields), _Columns.of(layout[1])
 
 
-def _incident(fields: list[str], columns: _Columns, event: tuple[str, str, str], name: str, line: int) -> Incident:
+def _incident(
+    fields: list[str], columns: _Columns, event: tuple[str, str, str], name: str, line: int, today: dt.date | None
+) -> Incident:
     event_type, sub_event_type, weapon = event
     lat_text, lon_text = fields[columns.lat], fields[columns.lon]
     if not lat_text or not lon_text:
@@ -186,7 +189,7 @@ def _incident(fields: list[str], columns: _Columns, event: tuple[str, str, str],
     return Incident(
         id="GDELT" + event_id,
         source="gdelt",
-        date=_sql_date(fields[columns.date]),
+        date=_sql_date(fields[columns.date], today),
         lat=parse_lat("ActionGeo_Lat", lat_text),
         lon=parse_lon("ActionGeo_Long", lon_text),
         geo_precision=geo_type,
@@ -206,15 +209,17 @@ def _incident(fields: list[str], columns: _Columns, event: tuple[str, str, str],
     )
 
 
-def _sql_date(text: str) -> dt.date:
+def _sql_date(text: str, today: dt.date | None) -> dt.date:
     try:
         if len(text) != 8 or not text.isdigit():
             raise ValueError(text)
         day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         raise RowError("SQLDATE", f"{text!r} is not a date (expected YYYYMMDD)") from None
+    if today is None:
+        return day
     try:
-        return not_future(day)
+        return not_future(day, today)
     except ValueError as error:
         raise RowError("SQLDATE", str(error)) from None
 

@@ -9,6 +9,7 @@ the JSON type their column holds (docs/inputs.md), else the feature is a bad row
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -41,13 +42,14 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 
-def read_geojson(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
-    """Incidents from a GeoJSON FeatureCollection of points, in file order."""
+def read_geojson(fp: TextIO, name: str, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
+    """Incidents from a GeoJSON FeatureCollection of points, in file order; a date after the
+    day after ``today`` is a bad row (None: any date is read)."""
     text = fp.read().removeprefix("\ufeff")
     for number, (line, feature) in enumerate(_features(text, name), start=1):
         try:
             record = _record(feature)
-            yield acled_incident(record, line, source="geojson", file=name)
+            yield acled_incident(record, line, source="geojson", file=name, today=today)
         except RowError as error:
             bad_rows.report(f"{name}:{line}: feature {number}: {error}")
 

@@ -82,20 +82,21 @@ ONE_SIDED = 3
 _WHERE_CODES = frozenset(place_codes("ucdp"))
 
 
-def read_ucdp(fp: TextIO, name: str, bad_rows: BadRows) -> Iterator[Incident]:
-    """Incidents from a UCDP GED CSV export, one row at a time."""
+def read_ucdp(fp: TextIO, name: str, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
+    """Incidents from a UCDP GED CSV export, one row at a time; a date after the day after
+    ``today`` is a bad row (None: any date is read)."""
 
     def build(values: tuple[str, ...], line: int) -> Incident:
-        return ucdp_incident(UcdpRecord._make(values), line, file=name)
+        return ucdp_incident(UcdpRecord._make(values), line, file=name, today=today)
 
     return read_table(fp, name, bad_rows, UCDP, build)
 
 
-def ucdp_incident(record: UcdpRecord, line: int, *, file: str) -> Incident:
+def ucdp_incident(record: UcdpRecord, line: int, *, file: str, today: dt.date | None = None) -> Incident:
     """One incident from a UCDP GED row; ``RowError`` naming the column when a field is bad."""
     violence = parse_code("type_of_violence", record.type_of_violence, VIOLENCE_TYPES)
     event_type, sub_event_type = VIOLENCE_TYPES[violence]
-    first, last = _date_range(record)
+    first, last = _date_range(record, today)
     where_prec = parse_code("where_prec", record.where_prec, _WHERE_CODES)
     return Incident(
         id=_event_id(record),
@@ -128,9 +129,9 @@ def _event_id(record: UcdpRecord) -> str:
     return "UCDP" + parse_id("id", record.id)
 
 
-def _date_range(record: UcdpRecord) -> tuple[dt.date, dt.date]:
-    first = parse_day("date_start", record.date_start)
-    last = parse_day("date_end", record.date_end)
+def _date_range(record: UcdpRecord, today: dt.date | None) -> tuple[dt.date, dt.date]:
+    first = parse_day("date_start", record.date_start, today)
+    last = parse_day("date_end", record.date_end, today)
     if last < first:
         raise RowError("date_end", f"{last} is before date_start {first}")
     return first, last

@@ -15,6 +15,7 @@ from typing import Any
 
 from ceasefire.store.database import Row, Transactions, Value
 from ceasefire.store.errors import AppendOnlyError, StoreError
+from ceasefire.store.urls import redact_url
 
 __all__ = ["SCHEMES", "WRITE_LOCK", "PostgresDatabase", "grant_app_role", "is_postgres_url", "redact"]
 
@@ -27,8 +28,8 @@ def is_postgres_url(target: str) -> bool:
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    """The URL without its password, for messages (:func:`ceasefire.store.urls.redact_url`)."""
+    return redact_url(url)
 
 
 class PostgresDatabase(Transactions):

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -19,8 +21,8 @@ import synth
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.model import Agreement
-from ceasefire.scale.partition import to_arrow
-from ceasefire.table import IncidentTable
+from ceasefire.sources.columns import EPOCH_ORDINAL, INCIDENT_SCHEMA
+from ceasefire.table import FIELDS, STRING_FIELDS, IncidentTable
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "syria-2016-09"
 
@@ -52,3 +54,25 @@ def dask_scheduler() -> Any:
         print(reason)
         pytest.skip(reason)
     return address
+
+
+def to_arrow(table: IncidentTable, rows: npt.NDArray[np.intp]) -> pa.Table:
+    """Some incidents as Arrow in the ``incidents`` layout (strings dictionary-encoded, the id
+    plain), as ``ceasefire convert`` writes them."""
+    data: dict[str, Any] = {
+        name: pa.array((days[rows] - EPOCH_ORDINAL).astype(np.int32)).cast(pa.date32())
+        for name, days in (("date", table.day0), ("date_end", table.day1), ("date_reported", table.day))
+    }
+    for name in FIELDS:
+        if name in data:
+            continue
+        values = table.columns[name][rows]
+        if name in STRING_FIELDS and name != "id":
+            cat = values if isinstance(values, pd.Categorical) else pd.Categorical(values)
+            data[name] = pa.DictionaryArray.from_arrays(
+                pa.array(np.asarray(cat.codes, np.int32)),
+                pa.array(np.asarray(cat.categories, dtype=object), pa.string()),
+            )
+        else:
+            data[name] = pa.array(values)
+    return pa.table(data).select(INCIDENT_SCHEMA.names).cast(INCIDENT_SCHEMA)

@@ -11,10 +11,10 @@ import pyarrow.parquet as pq
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.formats import _tail
 from ceasefire.model import RULE_KINDS, Agreement
-from ceasefire.pipeline import verify_table
 from ceasefire.scale import verify_partitioned
-from ceasefire.scale.normalize import incident_columns
+from ceasefire.sources.columns import incident_columns
 from ceasefire.table import IncidentTable
+from ceasefire.verification import verify_table
 
 N = 200_000
 

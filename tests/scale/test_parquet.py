@@ -18,9 +18,11 @@ from ceasefire.agreement import load_agreement
 from ceasefire.cli import app
 from ceasefire.errors import InputError
 from ceasefire.formats import render
-from ceasefire.pipeline import Verification, verify
+from ceasefire.pipeline import verify
+from ceasefire.rules.clocks import MAX_DAYS
 from ceasefire.scale.convert import convert
 from ceasefire.sources import BadRows, detect_format, read_events
+from ceasefire.verification import Verification
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "syria-2016-09"
 AGREEMENT = EXAMPLE / "agreement.yaml"
@@ -39,8 +41,8 @@ def as_json(paths: list[Path], **options: object) -> dict[str, object]:
     return doc  # type: ignore[no-any-return]
 
 
-def acled_parquet(folder: Path, row_group_size: int = 40) -> Path:
-    table = pacsv.read_csv(EVENTS, convert_options=pacsv.ConvertOptions(strings_can_be_null=False))
+def acled_parquet(folder: Path, row_group_size: int = 40, source: Path = EVENTS) -> Path:
+    table = pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(strings_can_be_null=False))
     path = folder / "acled.parquet"
     pq.write_table(table, path, row_group_size=row_group_size)
     return path
@@ -114,3 +116,17 @@ def test_cli_convert_then_verify(tmp_path: Path) -> None:
     assert out.exit_code == 0 and json.loads(out.output)["inputs"]["incidents"] == 116
     wrong = runner.invoke(app, ["verify", str(AGREEMENT), str(EVENTS), "--scheduler", "tcp://127.0.0.1:1"])
     assert wrong.exit_code == 2 and "--scheduler: only with --engine dask" in wrong.output
+
+
+def test_a_far_future_date_reads_alike_as_csv_and_parquet_and_clocks_stay_bounded(tmp_path: Path) -> None:
+    """Files are read without a bound on their dates (a file's findings must not depend on the
+    day it is read); one event dated 9999-12-31 once made every clock list three million days."""
+    lines = EVENTS.read_text(encoding="utf-8").splitlines()
+    far = re.sub(r"^[^,]+,[^,]+,", "SYR-FAR-1,9999-12-31,", lines[-1])
+    csv_path = tmp_path / "far.csv"
+    csv_path.write_text("\n".join([*lines, far]) + "\n", encoding="utf-8")
+    local = as_json([csv_path])
+    assert local == as_json([acled_parquet(tmp_path, source=csv_path)])
+    clocks = local["clocks"]
+    assert isinstance(clocks, list) and clocks
+    assert all(len(c["days"]) == MAX_DAYS for c in clocks)

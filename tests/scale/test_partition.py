@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.formats import _tail
 from ceasefire.model import Agreement
-from ceasefire.pipeline import Intake, Verification, verify_table
 from ceasefire.rules.clocks import merge_daily
 from ceasefire.scale import verify_partitioned
-from ceasefire.scale.normalize import incident_columns
 from ceasefire.scale.partition import Chunk, Task, verify_chunk
-from ceasefire.scale.reduce import reduce_parts
+from ceasefire.scale.reduce import Reduction
+from ceasefire.sources.columns import incident_columns
 from ceasefire.table import IncidentTable
+from ceasefire.verification import Intake, Verification, verify_table
 
 N = 3_000
 
@@ -37,7 +37,10 @@ def local(agreement: Agreement, table: pa.Table) -> Verification:
 def partitioned(agreement: Agreement, table: pa.Table, cuts: list[int]) -> Verification:
     bounds = [0, *sorted(set(cuts)), table.num_rows]
     tasks = [Task(Chunk("incidents", table=table.slice(a, b - a))) for a, b in itertools.pairwise(bounds)]
-    return reduce_parts(agreement, [verify_chunk(agreement, t) for t in tasks], Intake())
+    reduction = Reduction(agreement, Intake())
+    for index, task in enumerate(tasks):
+        reduction.add(index, verify_chunk(agreement, task))
+    return reduction.verification()
 
 
 def same(a: Verification, b: Verification) -> None:

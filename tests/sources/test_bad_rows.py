@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -20,6 +21,7 @@ ACLED_HEADER = (
 )
 GOOD = "E1,2016-09-19,1,Battles,A,36.2,37.1,1,0,"
 DATE_HELP = "expected 2016-09-19, 19 September 2016, 19-Sep-16 or 9/19/2016"
+TODAY = dt.date(2026, 12, 4)  # the readers' bound in these tests: dates after 2026-12-05 are bad
 
 
 @pytest.fixture(autouse=True)
@@ -28,10 +30,11 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def refusal(name: str, text: str) -> str:
-    """The message of the InputError reading ``text`` as file ``name`` stops with."""
+    """The message of the InputError reading ``text`` as file ``name`` (with ``TODAY`` as the
+    bound) stops with."""
     Path(name).write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as raised:
-        list(read_events(name, BadRows()))
+        list(read_events(name, BadRows(), TODAY))
     return str(raised.value)
 
 
@@ -208,6 +211,33 @@ def edit_gdelt(changes: dict[int, str | None]) -> str:
 )
 def test_gdelt_bad_rows(changes: dict[int, str | None], message: str) -> None:
     assert refusal("g.tsv", edit_gdelt(changes)) == f"g.tsv:2: {message}"
+
+
+def far_future_files() -> dict[str, str]:
+    """One file per text format whose second event is dated in 3016 (GeoJSON: its only one)."""
+    geojson = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [37, 36]}}
+    geojson["properties"] = {"event_id_cnty": "F1", "event_date": "3016-09-19", "event_type": "Battles", "actor1": "A"}
+    return {
+        "a.csv": f"{ACLED_HEADER}\n{GOOD}\nE2,3016-09-19,1,Battles,A,36.2,37.1,1,0,\n",
+        "u.csv": edit_row(EVENTS / "ucdp_ged.csv", {"date_end": "3016-09-19"}),
+        "g.tsv": edit_gdelt({1: "30160919"}),
+        "p.geojson": json.dumps({"type": "FeatureCollection", "features": [geojson]}),
+    }
+
+
+@pytest.mark.parametrize("name", ["a.csv", "u.csv", "g.tsv", "p.geojson"], ids=["acled", "ucdp", "gdelt", "geojson"])
+def test_without_a_bound_a_far_future_date_is_read(name: str) -> None:
+    """A file's incidents do not depend on the day it is read: no bound unless one is given."""
+    Path(name).write_text(far_future_files()[name], encoding="utf-8")
+    dates = [i.date_end or i.date for i in read_events(name, BadRows())]
+    assert dt.date(3016, 9, 19) in dates
+    assert "is in the future" in refusal(name, far_future_files()[name])
+
+
+def test_the_bound_allows_the_day_after_today() -> None:
+    row = f"E2,{TODAY + dt.timedelta(days=1)},1,Battles,A,36.2,37.1,1,0,"
+    Path("e.csv").write_text(f"{ACLED_HEADER}\n{GOOD}\n{row}\n", encoding="utf-8")
+    assert len(list(read_events("e.csv", BadRows(), TODAY))) == 2
 
 
 BASE = {"event_id_cnty": "F1", "event_date": "2016-09-19", "event_type": "Battles", "actor1": "A"}

@@ -8,29 +8,65 @@ groups (string columns dictionary-encoded, as pandas Categorical later), and add
 Two column layouts are understood (``layout``): ``incidents``, the normalized incident columns
 ``ceasefire convert`` writes (``id``, ``date``, ``lat``, ... one per ``Incident`` field), and
 ``acled``, ACLED's own column names as ACLED bulk users keep them (``event_id_cnty``,
-``event_date``, ``latitude``, ...), normalized like the ACLED CSV reader (``scale.normalize``).
+``event_date``, ``latitude``, ...), normalized like the ACLED CSV reader (``sources.columns``).
+
+``part_columns(part, layout, bad_rows)`` gives a part's raw columns for
+``IncidentTable.from_columns`` (what the partitioned engine, ``ceasefire.scale``, verifies);
+``parquet_incidents(path, bad_rows)`` gives ``Incident`` objects, for callers of
+``sources.read_events`` that want objects (the engine never does).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as pds
 import pyarrow.parquet as pq
 
 from ceasefire.errors import FormatNotRecognized, InputError
+from ceasefire.model import Incident
+from ceasefire.sources.columns import acled_columns, incident_columns
+from ceasefire.sources.rows import BadRows
+from ceasefire.table import FIELDS
 
-__all__ = ["PART_ROWS", "Part", "is_parquet", "layout", "parquet_parts"]
+__all__ = ["PART_ROWS", "Part", "is_parquet", "layout", "parquet_incidents", "parquet_parts", "part_columns"]
 
 PART_ROWS = 500_000  # rows per partition: a few hundred MB of working memory each
 MAGIC = b"PAR1"
 INCIDENT_MARKERS = ("id", "date", "lat", "lon", "event_type")
 ACLED_MARKERS = ("event_date", "latitude", "longitude", "event_type")
+ACLED_READ = (  # the ACLED columns the normalization reads: the others stay on disk
+    "event_id_cnty",
+    "data_id",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+    "weapon",
+    "attacker",
+)
 
 
 def is_parquet(path: str | os.PathLike[str]) -> bool:
@@ -133,3 +169,39 @@ def layout(part: Part) -> str:
         f"nor ACLED's (event_id_cnty, {', '.join(ACLED_MARKERS)}): convert other sources with "
         "`ceasefire convert`"
     )
+
+
+def part_columns(
+    part: Part,
+    part_layout: str,
+    bad_rows: BadRows,
+    progress: Callable[[int], None] | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Raw columns of a part in ``part_layout`` (``layout(part)``) for
+    ``IncidentTable.from_columns``; bad rows reported and dropped (an ACLED date after the day
+    after ``today`` among them; None: any date). ``progress`` gets each row group's rows."""
+    if part_layout == "incidents":
+        return incident_columns(part.read(None, progress))
+    return acled_columns(part.read(list(ACLED_READ), progress), part.path, part.first_row, bad_rows, today)
+
+
+def parquet_incidents(path: str, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
+    """The incidents of a Parquet file or folder, one partition in memory at a time."""
+    for part in parquet_parts(path):
+        yield from _objects(part_columns(part, layout(part), bad_rows, today=today))
+
+
+def _objects(raw: dict[str, Any]) -> Iterator[Incident]:
+    n = len(raw["id"])
+    columns = []
+    for name in FIELDS:
+        values = np.asarray(raw[name]) if name in raw else np.zeros(n, np.int64)
+        if name in ("date", "date_end", "date_reported"):
+            values = np.array([dt.date.fromordinal(d) if d > 0 else None for d in values.tolist()], dtype=object)
+        columns.append(values.tolist())
+    for row in zip(*columns, strict=True):  # one object per row: what this API is for
+        fields = dict(zip(FIELDS, row, strict=True))
+        if fields["date_end"] == fields["date"]:
+            fields["date_end"] = None
+        yield Incident(**fields)

@@ -11,7 +11,9 @@ from 1) and are dropped; the first problem of each row is the one reported.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -38,16 +40,7 @@ from ceasefire.sources.rows import BadRows, RowError
 from ceasefire.sources.taxonomy import normalize_event_type
 from ceasefire.sources.weapons import infer_weapon
 
-__all__ = [
-    "EPOCH_ORDINAL",
-    "INCIDENT_SCHEMA",
-    "acled_columns",
-    "categorical",
-    "id_array",
-    "incident_columns",
-    "reported_days",
-    "row_ids",
-]
+__all__ = ["EPOCH_ORDINAL", "INCIDENT_SCHEMA", "acled_columns", "incident_columns"]
 
 EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal(): Arrow date32 counts days from it
 TEXT_FIELDS = (
@@ -135,17 +128,6 @@ def id_array(table: pa.Table, layout: str) -> pa.ChunkedArray:
         cols = [pc.utf8_trim_whitespace(pc.cast(table[n], pa.string()).fill_null("")) for n in names]
         column = cols[0] if len(cols) == 1 else pc.if_else(pc.equal(cols[0], ""), cols[1], cols[0])
     return pc.cast(column, pa.string()).fill_null("")
-
-
-def reported_days(table: pa.Table, layout: str) -> npt.NDArray[np.int64]:
-    """The date each row reports (ordinal; 0 where it cannot be read: the row is bad anyway)."""
-    if layout == "incidents":
-        reported = _zero_null(table["date_reported"]) if "date_reported" in table.column_names else 0
-        return np.where(reported > 0, reported, _ordinals(table["date"]))
-    dates = Applied(
-        _date_range, [_text(table, "event_date"), _text(table, "time_precision", "1")], _Checks(table.num_rows)
-    )
-    return dates.numbers(np.int64, 0)
 
 
 def incident_columns(table: pa.Table) -> dict[str, Any]:
@@ -254,14 +236,19 @@ def _coordinates(table: pa.Table, name: str, limit: float, checks: _Checks) -> n
     return values
 
 
-def acled_columns(table: pa.Table, name: str, first_row: int, bad_rows: BadRows) -> dict[str, Any]:
-    """Raw columns of a table in the ``acled`` layout, bad rows reported and dropped."""
+def acled_columns(
+    table: pa.Table, name: str, first_row: int, bad_rows: BadRows, today: dt.date | None = None
+) -> dict[str, Any]:
+    """Raw columns of a table in the ``acled`` layout, bad rows reported and dropped (a date
+    after the day after ``today`` among them; None: any date)."""
     checks = _Checks(table.num_rows)
     ids = row_ids(table, "acled")
     empty_id = np.full(len(ids), None, dtype=object)
     empty_id[ids == ""] = "event_id_cnty/data_id: empty: every event needs an id"
     checks.add(empty_id)
-    dates = Applied(_date_range, [_text(table, "event_date"), _text(table, "time_precision", "1")], checks)
+    dates = Applied(
+        partial(_date_range, today=today), [_text(table, "event_date"), _text(table, "time_precision", "1")], checks
+    )
     geo = Applied(lambda t: parse_code("geo_precision", t, _GEO_CODES), [_text(table, "geo_precision", "1")], checks)
     first, last = dates.numbers(np.int64, 1), dates.numbers(np.int64, 2)
     raw: dict[str, Any] = {
@@ -294,9 +281,9 @@ _GEO_CODES = frozenset(place_codes("acled"))
 _TIME_CODES = frozenset(ACLED_TIME_PRECISION)
 
 
-def _date_range(day: str, code: str) -> tuple[int, int, int, int]:
+def _date_range(day: str, code: str, today: dt.date | None) -> tuple[int, int, int, int]:
     """(reported, first, last as ordinals; time precision), as the ACLED reader reads them."""
-    date = parse_day("event_date", day)
+    date = parse_day("event_date", day, today)
     time_precision = parse_code("time_precision", code, _TIME_CODES)
     try:
         lo, hi = acled_date_range(date, time_precision)

@@ -1,0 +1,120 @@
+"""The one path from incident columns to findings: ``verify_table``, and what it returns.
+
+Every way in builds an ``IncidentTable`` (the columns) and calls ``verify_table``:
+``pipeline.verify`` from event files, ``service``/``store`` from the stored incidents (``import``,
+``POST /runs``), and ``scale.partition.verify_chunk`` for each partition of Parquet input, in this
+process or on a Dask worker (``scale.reduce`` then merges the partitions' results). Nothing here
+reads a file or a database: this module sits below ``pipeline``, ``scale`` and the store's
+callers, which all import it and none of which it imports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ceasefire.actor_resolution import AliasResolver
+from ceasefire.errors import UsageError
+from ceasefire.findings import FindingTable, Status, materialize
+from ceasefire.model import Agreement, Clock, Finding, RunSummary
+from ceasefire.rules import evaluate
+from ceasefire.rules.clocks import DailyCounts, clocks_from_counts, daily_violations
+from ceasefire.table import IncidentTable
+
+if TYPE_CHECKING:
+    from ceasefire.news.verdicts import ClaimVerdict
+
+__all__ = ["Intake", "Verification", "check_period", "verify_table"]
+
+
+@dataclass
+class Intake:
+    """What reading the inputs did: counts a user should see next to the findings."""
+
+    files: list[str] = field(default_factory=list)
+    incidents: int = 0  # kept for verification
+    outside_period: int = 0  # dropped by --from/--to
+    duplicates: int = 0  # same incident id seen again (first kept)
+    bad_rows: list[str] = field(default_factory=list)
+    bad_row_count: int = 0
+    not_incidents: int = 0  # rows a format holds that are not incidents (GDELT outside CAMEO 18-20)
+
+
+@dataclass
+class Verification:
+    agreement: Agreement
+    table: IncidentTable
+    findings: FindingTable
+    clocks: list[Clock]
+    resolver: AliasResolver
+    intake: Intake = field(default_factory=Intake)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    claims: list[ClaimVerdict] | None = None  # the claims ledger, when news text was given
+    daily: DailyCounts = field(default_factory=dict)  # what ``clocks`` judged: partitions sum it
+
+    def finding_objects(self) -> Iterator[Finding]:
+        return materialize(self.agreement, self.table, self.findings, self.resolver)
+
+    def by_party(self) -> dict[str, dict[str, int]]:
+        return {p.id: self.findings.count_by_party(i) for i, p in enumerate(self.agreement.parties)}
+
+    def unresolved_actors(self) -> list[str]:
+        return self.resolver.unresolved()
+
+    def by_obligation(self) -> dict[str, dict[str, int]]:
+        """Obligation id -> status -> findings, for the obligations that have findings."""
+        out: dict[str, dict[str, int]] = {}
+        for k, o in enumerate(self.agreement.obligations):
+            statuses = self.findings.status[self.findings.obligation == k]
+            if len(statuses):
+                out[o.id] = {
+                    name: int(np.count_nonzero(statuses == code))
+                    for code, name in (
+                        (Status.VIOLATION, "violation"),
+                        (Status.POSSIBLE, "possible_violation"),
+                        (Status.EXEMPT, "exempt"),
+                    )
+                }
+        return out
+
+    def summary(self) -> RunSummary:
+        """What the run says beside its findings (stored with a run, printed by ``verify``)."""
+        return RunSummary(self.by_party(), self.by_obligation(), tuple(self.clocks), tuple(self.unresolved_actors()))
+
+
+def verify_table(
+    agreement: Agreement,
+    table: IncidentTable,
+    resolver: AliasResolver,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    intake: Intake | None = None,
+) -> Verification:
+    """Verify incidents already in a table (built with the same ``resolver``): the incidents
+    reported outside ``date_from``..``date_to`` are left out, every obligation is evaluated and
+    the clocks run to ``date_to`` (None: the data's last day). ``intake.incidents`` becomes the
+    number of incidents verified."""
+    check_period(date_from, date_to)
+    if date_from or date_to:
+        lo = date_from.toordinal() if date_from else np.iinfo(np.int64).min
+        hi = date_to.toordinal() if date_to else np.iinfo(np.int64).max
+        table = table.take((table.day >= lo) & (table.day <= hi))
+    findings = evaluate(agreement, table, resolver)
+    intake = intake or Intake(incidents=len(table))
+    intake.incidents = len(table)
+    daily = daily_violations(agreement, table, findings)
+    last_day = date_to or (dt.date.fromordinal(int(table.day1.max())) if len(table) else None)
+    clocks = clocks_from_counts(agreement, daily, last_day)
+    return Verification(agreement, table, findings, clocks, resolver, intake, date_from, date_to, daily=daily)
+
+
+def check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """``UsageError`` when the period ends before it starts."""
+    if date_from and date_to and date_from > date_to:
+        raise UsageError(f"--from {date_from} is after --to {date_to}: swap them")
