@@ -22,11 +22,11 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol, TextIO
 
 from ceasefire.errors import FormatNotRecognized, InputError
+from ceasefire.extras import require_extra
 from ceasefire.model import Incident
 from ceasefire.sources.acled import read_acled
 from ceasefire.sources.gdelt import GDELT_LAYOUTS, gdelt_version, read_gdelt
 from ceasefire.sources.geojson import read_geojson
-from ceasefire.sources.parquet import is_parquet, parquet_incidents
 from ceasefire.sources.rows import BadRows
 from ceasefire.sources.tables import column_name
 from ceasefire.sources.ucdp import read_ucdp
@@ -90,6 +90,10 @@ def detect_format(path: FilePath) -> str:
     """The file's format, one of EVENT_FORMATS, from its content; else ``FormatNotRecognized``."""
     name = os.fspath(path)
     if os.path.isdir(name):
+        # sources.parquet needs pyarrow, the scale extra (issue 17): imported for Parquet only.
+        require_extra("scale", ("pyarrow",), needed_for=f"{name}: a folder of Parquet files")
+        from ceasefire.sources.parquet import is_parquet
+
         if is_parquet(name):
             return "parquet"
         raise FormatNotRecognized(f"{name}: a folder, but it holds no Parquet files ({_EXPECTED} or Parquet)")
@@ -161,6 +165,9 @@ def read_events(path: FilePath, bad_rows: BadRows, today: dt.date | None = None)
     """Incidents from one events file of any format; detects it now, reads it lazily."""
     found = detect_format(path)
     if found == "parquet":  # columnar: one Incident per row only for callers that want objects
+        require_extra("scale", ("pyarrow",), needed_for=f"{os.fspath(path)}: a Parquet file")
+        from ceasefire.sources.parquet import parquet_incidents
+
         return parquet_incidents(os.fspath(path), bad_rows, today)
     reader = READERS[found]
     return _read(os.fspath(path), reader, bad_rows, today)
