@@ -20,6 +20,7 @@
     │   └── BatchRolledBack        a batch of reports failed and none of it was stored
     ├── BulletinError              a bulletin cannot be made: no run, bad date (ceasefire.bulletin)
     │   └── OutsideRun             the day asked for lies outside the run's days
+    ├── MissingExtra               a command needs an extra that is not installed (ceasefire.extras)
     ├── Problem                    an API answer other than success, with its HTTP status
     │                              (ceasefire.api.problems, the web edge's own error)
     └── BodyTooLarge               a request body past its limit, stopped while it streams in

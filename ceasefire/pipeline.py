@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 from ceasefire.model import Agreement, Incident
 from ceasefire.table import IncidentTable
 from ceasefire.verification import Intake, Verification, check_period, verify_table
@@ -54,6 +55,7 @@ def verify(
     if engine not in ("local", "dask"):
         raise UsageError(f"--engine: '{engine}' is not one of local, dask")
     if engine == "dask" or _any_parquet(paths):
+        require_extra("scale", None if engine == "dask" else ("pyarrow",), needed_for="Parquet inputs or --engine dask")
         from ceasefire.scale import verify_partitioned
 
         return verify_partitioned(

@@ -20,8 +20,11 @@ command runs.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from ceasefire import __version__
 from ceasefire.cli import store_commands
 from ceasefire.cli.bulletin_commands import bulletin
 from ceasefire.cli.exits import OneLineErrors
@@ -43,8 +46,19 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ceasefire {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def root() -> None:
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and stop.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
     """Verify compliance with ceasefire agreements (docs/cli.md)."""
 
 

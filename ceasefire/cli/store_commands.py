@@ -17,6 +17,7 @@ import typer
 
 from ceasefire.cli.options import AgreementFile, Db, Evidence, Key, Sheet, TextEncoding
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 
 if TYPE_CHECKING:
     from ceasefire.store.sqlstore import SQLStore
@@ -125,6 +126,8 @@ def import_events(
         _check_format(fmt)
         if not events and not news:
             raise UsageError("give event files to import, or --news TEXT_FILE, or both")
+        if news:  # before any import: a missing model must not leave the events half-stored
+            require_extra("news", needed_for="ceasefire import --news")
         out = _import_events(store, events or [], fmt, encoding, sheet) if events else {}
         if news:
             out["news"] = _import_news(store, news, fmt)

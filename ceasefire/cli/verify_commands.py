@@ -11,6 +11,7 @@ import typer
 from ceasefire.cli.options import AgreementFile, EventFiles, Sheet, SkipBadRows, TextEncoding
 from ceasefire.cli.output import emit, progress_bar
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 
 __all__ = ["check", "verify"]
 
@@ -75,6 +76,10 @@ def verify(
         raise UsageError(f"--format: '{fmt}' is not one of {', '.join(OUTPUT_FORMATS)}")
     if scheduler is not None and engine != "dask":
         raise UsageError("--scheduler: only with --engine dask")
+    if engine == "dask":
+        require_extra("scale", needed_for="ceasefire verify --engine dask")
+    if claims:
+        require_extra("news", needed_for="ceasefire verify --claims")
     loaded = load_agreement(agreement)
     with progress_bar("reading events") as progress:
         result = run_verify(

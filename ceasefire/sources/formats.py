@@ -30,13 +30,13 @@ from dataclasses import dataclass
 from typing import Protocol, TextIO, cast
 
 from ceasefire.errors import FormatNotRecognized, InputError
+from ceasefire.extras import require_extra
 from ceasefire.model import Incident
 from ceasefire.sources.acled import read_acled
 from ceasefire.sources.containers import Member, SheetText, members
 from ceasefire.sources.encodings import check_encoding, detect_encoding
 from ceasefire.sources.gdelt import GDELT_LAYOUTS, gdelt_version, read_gdelt
 from ceasefire.sources.geojson import read_geojson
-from ceasefire.sources.parquet import is_parquet, parquet_incidents
 from ceasefire.sources.rows import BadRows
 from ceasefire.sources.tables import column_name
 from ceasefire.sources.ucdp import read_ucdp
@@ -119,6 +119,10 @@ def detect_format(path: FilePath) -> str:
 
 
 def _parquet(name: str) -> str:
+    # sources.parquet needs pyarrow, the scale extra (issue 17): imported for Parquet only.
+    require_extra("scale", ("pyarrow",), needed_for=f"{name}: Parquet input")
+    from ceasefire.sources.parquet import is_parquet
+
     if not os.path.isdir(name) or is_parquet(name):
         return "parquet"
     raise FormatNotRecognized(f"{name}: a folder, but it holds no Parquet files ({_EXPECTED} or Parquet)")
@@ -265,6 +269,8 @@ def read_events(
     if os.path.isdir(name) or _head(name).startswith(PARQUET_MAGIC):
         _parquet(name)
         # columnar: one Incident per row only for callers that want objects
+        from ceasefire.sources.parquet import parquet_incidents
+
         return parquet_incidents(name, bad_rows, today)
     found = detect(name, encoding, sheet)
     return itertools.chain.from_iterable(_read(d, bad_rows, today) for d in found)
