@@ -10,6 +10,7 @@
     ├── UsageError                 options that contradict each other (e.g. --from after --to)
     ├── RowError                   one field of one row is unusable (ceasefire.sources.rows); readers
     │                              turn it into an InputError with FILE:LINE, or skip the row
+    │   └── NoPlace                the row is an event without coordinates: counted, not an error
     ├── DocumentError              a stored document (finding, clock, run summary) has an unknown schema
     ├── LogError                   a log entry, proof, checkpoint or receipt fails (ceasefire.ledger)
     ├── StoreError                 a database, key file or evidence folder is unusable (ceasefire.store)
@@ -19,6 +20,7 @@
     │   └── BatchRolledBack        a batch of reports failed and none of it was stored
     ├── BulletinError              a bulletin cannot be made: no run, bad date (ceasefire.bulletin)
     │   └── OutsideRun             the day asked for lies outside the run's days
+    ├── MissingExtra               a command needs an extra that is not installed (ceasefire.extras)
     ├── Problem                    an API answer other than success, with its HTTP status
     │                              (ceasefire.api.problems, the web edge's own error)
     └── BodyTooLarge               a request body past its limit, stopped while it streams in

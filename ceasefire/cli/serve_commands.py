@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ceasefire import EXAMPLES
 from ceasefire.cli.options import Db, Evidence, Key
 from ceasefire.cli.verify_commands import verify
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 from ceasefire.store.urls import redact_url
 
 if TYPE_CHECKING:
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EXAMPLE", "demo", "serve"]
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "syria-2016-09"
+EXAMPLE = EXAMPLES / "syria-2016-09"  # inside the package: the wheel carries it (issue 17)
 
 RateLimit = Annotated[float, typer.Option("--rate-limit", help="Requests per minute per token, on average.")]
 Burst = Annotated[int, typer.Option("--burst", help="Requests a token may make at once.")]
@@ -59,8 +61,9 @@ def serve(
 
     Example: ceasefire serve --db syria.db --port 8000
 
-    Exit codes: 0 stopped; 2 the database cannot be served (one line).
+    Exit codes: 0 stopped; 2 the database cannot be served, or the server extra is missing (one line).
     """
+    require_extra("server", needed_for="ceasefire serve")
     from ceasefire.api.state import Settings
     from ceasefire.server import create_app
 
@@ -110,7 +113,12 @@ def demo(
     """
     agreement, events = example / "agreement.yaml", example / "incidents.csv"
     if not agreement.exists() or not events.exists():
-        raise UsageError(f"{example}: no agreement.yaml and incidents.csv here (run from a source checkout)")
+        raise UsageError(
+            f"{example}: no agreement.yaml and incidents.csv here (--example names a folder that has both)"
+        )
+    if not no_serve:  # checked first: a missing extra must not stop the demo half-way
+        require_extra("server", needed_for="ceasefire demo (serving; --no-serve does without)")
+        require_extra("news", needed_for="ceasefire demo (the news claims; --no-serve does without)")
     verify(
         agreement,
         [events],

@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 
-from ceasefire.cli.options import AgreementFile, EventFiles, SkipBadRows
+from ceasefire.cli.options import AgreementFile, EventFiles, Sheet, SkipBadRows, TextEncoding
 from ceasefire.cli.output import emit, emit_binary, progress_bar
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 
 __all__ = ["check", "verify"]
 
@@ -61,6 +62,8 @@ def verify(
     engine: Engine = "local",
     scheduler: Scheduler = None,
     claims: ClaimFiles = None,
+    encoding: TextEncoding = None,
+    sheet: Sheet = None,
 ) -> None:
     """Verify incidents against every obligation of an agreement.
 
@@ -82,6 +85,12 @@ def verify(
         raise UsageError(f"--format {fmt} is binary: give --out FILE or redirect stdout to a file or pipe")
     if scheduler is not None and engine != "dask":
         raise UsageError("--scheduler: only with --engine dask")
+    if fmt in ("parquet", "arrow"):
+        require_extra("scale", ["pyarrow"], needed_for=f"ceasefire verify --format {fmt}")
+    if engine == "dask":
+        require_extra("scale", needed_for="ceasefire verify --engine dask")
+    if claims:
+        require_extra("news", needed_for="ceasefire verify --claims")
     loaded = load_agreement(agreement)
     with progress_bar("reading events") as progress:
         result = run_verify(
@@ -93,7 +102,11 @@ def verify(
             progress=progress,
             engine=engine,
             scheduler=scheduler,
+            encoding=encoding,
+            sheet=sheet,
         )
+    for note in result.intake.encoding_notes():
+        typer.echo(note, err=True)
     if claims:
         attach_claims(result, claims)
     if fmt in ("parquet", "arrow"):

@@ -40,8 +40,10 @@ class PostgresDatabase(Transactions):
     def __init__(self, url: str) -> None:
         try:
             import psycopg
-        except ImportError:  # pragma: no cover - psycopg is a dependency
-            raise StoreError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'") from None
+        except ImportError:  # psycopg comes with the server extra (issue 17); the store imports no extras module
+            raise StoreError(
+                f"{redact(url)}: a postgresql:// database needs psycopg, not installed: pip install 'ceasefire[server]'"
+            ) from None
         self.url = redact(url)
         try:
             self._conn = psycopg.connect(url, autocommit=True)
