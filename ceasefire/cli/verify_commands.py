@@ -48,6 +48,19 @@ def _date(text: str | None, option: str) -> dt.date | None:
         raise UsageError(f"{option}: '{text}' is not a date; use YYYY-MM-DD") from None
 
 
+def _check_format(fmt: str, out: Path | None) -> None:
+    """Refuse an unknown format, and a binary one (parquet, arrow) bound for a terminal or
+    without pyarrow, before any input is read."""
+    from ceasefire.formats import OUTPUT_FORMATS
+
+    if fmt not in OUTPUT_FORMATS:
+        raise UsageError(f"--format: '{fmt}' is not one of {', '.join(OUTPUT_FORMATS)}")
+    if fmt in ("parquet", "arrow"):
+        if out is None and sys.stdout.isatty():
+            raise UsageError(f"--format {fmt} is binary: give --out FILE or redirect stdout to a file or pipe")
+        require_extra("scale", ["pyarrow"], needed_for=f"ceasefire verify --format {fmt}")
+
+
 def verify(
     agreement: AgreementFile,
     events: EventFiles,
@@ -75,18 +88,13 @@ def verify(
     Exit codes: 0 done; 2 bad input (one line naming file, line or field).
     """
     from ceasefire.agreement import load_agreement
-    from ceasefire.formats import OUTPUT_FORMATS, render, render_binary
+    from ceasefire.formats import render, render_binary
     from ceasefire.pipeline import attach_claims
     from ceasefire.pipeline import verify as run_verify
 
-    if fmt not in OUTPUT_FORMATS:
-        raise UsageError(f"--format: '{fmt}' is not one of {', '.join(OUTPUT_FORMATS)}")
-    if fmt in ("parquet", "arrow") and out is None and sys.stdout.isatty():
-        raise UsageError(f"--format {fmt} is binary: give --out FILE or redirect stdout to a file or pipe")
+    _check_format(fmt, out)
     if scheduler is not None and engine != "dask":
         raise UsageError("--scheduler: only with --engine dask")
-    if fmt in ("parquet", "arrow"):
-        require_extra("scale", ["pyarrow"], needed_for=f"ceasefire verify --format {fmt}")
     if engine == "dask":
         require_extra("scale", needed_for="ceasefire verify --engine dask")
     if claims:
