@@ -188,3 +188,12 @@ def test_cli_binary_formats(fmt: str, tmp_path: Path) -> None:
         done.stderr.decode().strip()
         == f"--format {fmt} is binary: give --out FILE or redirect stdout to a file or pipe"
     )
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "hxl"], ids=["json", "csv", "hxl"])
+def test_without_pyarrow_the_same_bytes(verification: Verification, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_arrow, core = io.StringIO(), io.StringIO()
+    formats.render(verification, fmt, with_arrow)
+    monkeypatch.setattr(formats, "_columnar", lambda: False)  # a core install: no scale extra
+    formats.render(verification, fmt, core)
+    assert core.getvalue() == with_arrow.getvalue()
