@@ -1,6 +1,7 @@
 """Issue 11, class 2: clocks, counts and summaries must not leak unpublished reports.
 
-A party submits a report on a quiet day of a clock; an analyst verifies and publishes the run
+A party submits a report on a quiet day of a clock, and another after the last day of the data
+(the Syria clocks have no end, so they run to the data's last day); an analyst verifies and publishes the run
 (not the report). Until the report itself is published, what the public (and another party) reads
 of that run (clocks, run counts, scorecards, the day's bulletin and the index, exports) equals
 what it read before the report existed; the submitting party and analysts count it. Once the
@@ -21,6 +22,7 @@ from ceasefire.server import create_app
 from ceasefire.store import open_store
 
 DAY = "2016-09-14"  # a quiet day of both Syria clocks (recommit-48h is met on it)
+LATE = "2016-09-30"  # after the last day of the imported incidents: the clocks have no end
 CLOCK = "recommit-48h"
 # What every viewer reads of the run, by path (JSON bodies; the CSV export as text).
 READS = (
@@ -77,18 +79,26 @@ def _day(reads: dict[str, Any]) -> dict[str, Any]:
     return day
 
 
+def _last(reads: dict[str, Any]) -> str:
+    """The last day of the clock (the last day of the data the viewer may know of)."""
+    clock = next(c for c in reads["/api/v1/clocks"]["clocks"] if c["obligation"] == CLOCK)
+    return str(clock["days"][-1]["date"])
+
+
 @pytest.fixture(scope="module")
 def story(live: Live) -> dict[str, dict[str | None, dict[str, Any]]]:
     """What each viewer reads before the report, with it unpublished, and once published."""
     before = {name: _read(live, name) for name in VIEWERS}
     with live.client("gov") as gov, live.client("analyst") as analyst:
         submitted = gov.post("/reports", json=report(occurred_on=DAY))
-        assert submitted.status_code == 201, submitted.text
+        late = gov.post("/reports", json=report(occurred_on=LATE))
+        assert submitted.status_code == late.status_code == 201, (submitted.text, late.text)
         run = analyst.post("/runs")
         assert run.status_code == 201, run.text
         assert analyst.post(f"/runs/{run.json()['id']}/publish").status_code == 200
         hidden = {name: _read(live, name) for name in VIEWERS}
-        assert analyst.post(f"/reports/{submitted.json()['id']}/publish").status_code == 200
+        for made in (submitted, late):
+            assert analyst.post(f"/reports/{made.json()['id']}/publish").status_code == 200
     published = {name: _read(live, name) for name in VIEWERS}
     return {"before": before, "hidden": hidden, "published": published}
 
@@ -112,9 +122,10 @@ def test_the_submitting_party_and_analysts_count_it(
     """They count the report on its day, which was quiet; the public's counts stay as they were."""
     hidden, public = story["hidden"][name], story["hidden"][None]
     assert _day(story["before"][name])["quiet"]
+    assert _last(hidden) == LATE and _last(public) < LATE
     assert _day(hidden)["violations"] == _day(story["before"][name])["violations"] + 1
     assert _day(hidden)["violations"] == _day(public)["violations"] + 1
-    assert hidden["/api/v1/runs"]["incidents"] == public["/api/v1/runs"]["incidents"] + 1
+    assert hidden["/api/v1/runs"]["incidents"] == public["/api/v1/runs"]["incidents"] + 2  # both reports
     if name == "gov":  # the party's own view counts what the analysts' does: it sees its report
         assert hidden["/api/v1/clocks"] == story["hidden"]["analyst"]["/api/v1/clocks"]
 
@@ -126,6 +137,7 @@ def test_once_published_everyone_counts_it(
     """The figures follow the report's publication at once (no stale cache): they count it from
     then on, and the public's equal the analysts'."""
     assert _day(story["hidden"][name])["violations"] + 1 == _day(story["published"][name])["violations"]
+    assert _last(story["published"][name]) == LATE
     published, analyst = story["published"][name], story["published"]["analyst"]
     assert published["/api/v1/clocks"] == analyst["/api/v1/clocks"]
     assert published["/api/v1/runs"] == analyst["/api/v1/runs"]
