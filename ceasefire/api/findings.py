@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -105,6 +105,7 @@ class Figures:
 
 
 NO_FIGURES = Figures((), RunSummary({}, {}), 0)
+T = TypeVar("T")
 
 
 class FigureCache:
@@ -117,12 +118,13 @@ class FigureCache:
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """The value kept under ``key``, made (outside the lock) when absent."""
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value kept under ``key``, made (outside the lock) when absent. A key names one
+        kind of value (see ``viewer_figures``), hence the cast."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                return self._items[key]
+                return cast(T, self._items[key])
         value = make()
         with self._lock:
             self._items[key] = value
@@ -152,14 +154,22 @@ def viewer_figures(cache: FigureCache, db: SQLStore, who: Caller | None, run: Ru
     if run is None:
         return NO_FIGURES
     if sees_everything(who):
-        return cache.get((run.id, "full"), lambda: _stored_figures(db, run))  # type: ignore[no-any-return]
+        return cache.get((run.id, "full"), lambda: _stored_figures(db, run, cache))
     reports = visible_reports(db, who)
     key = (run.id, viewer_class(who), frozenset(reports or ()))
-    return cache.get(key, lambda: run_figures(db, run, reports, cache))  # type: ignore[no-any-return]
+    return cache.get(key, lambda: run_figures(db, run, reports, cache))
 
 
-def _stored_figures(db: SQLStore, run: RunRecord) -> Figures:
-    return Figures(tuple(db.run_findings(run.id)), db.run_summary(run.id), run.incidents)
+def _stored_figures(db: SQLStore, run: RunRecord, cache: FigureCache) -> Figures:
+    return Figures(_all_findings(db, run, cache), db.run_summary(run.id), run.incidents)
+
+
+def _all_findings(db: SQLStore, run: RunRecord, cache: FigureCache | None) -> tuple[Finding, ...]:
+    """Every finding of ``run``, read once and shared by every class's figures (each keeps a
+    tuple of references into it, not copies)."""
+    if cache is None:
+        return tuple(db.run_findings(run.id))
+    return cache.get((run.id, "findings"), lambda: tuple(db.run_findings(run.id)))
 
 
 def run_figures(db: SQLStore, run: RunRecord, reports: set[int] | None, cache: FigureCache | None = None) -> Figures:
@@ -168,7 +178,7 @@ def run_figures(db: SQLStore, run: RunRecord, reports: set[int] | None, cache: F
     of the incidents the viewer may know of: a later hidden report must not lengthen them.
     With ``reports`` None they equal the stored summary (but for ``unresolved_actors``, which
     only the stored summary carries)."""
-    found = tuple(f for f in db.run_findings(run.id) if from_visible(f.incidents, reports))
+    found = tuple(f for f in _all_findings(db, run, cache) if from_visible(f.incidents, reports))
     agreement = _agreement(db, run)
     key = (run.id, "imported")  # the same for every class: kept once per run
     imported, last = _imported(db, run) if cache is None else cache.get(key, lambda: _imported(db, run))

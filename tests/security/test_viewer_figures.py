@@ -157,3 +157,26 @@ def test_figures_over_every_report_equal_the_stored_summary(live: Live, story: A
             assert (figures.incidents, len(figures.findings)) == (run.incidents, run.findings)
     finally:
         db.close()
+
+
+def test_the_public_figures_are_computed_once_per_run(live: Live, story: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Public pages read the figures the app keeps for the public's class: many requests (and
+    several pages) compute them once; another class has its own."""
+    from ceasefire.api import findings
+
+    made: list[str] = []
+    real = findings.run_figures
+
+    def counted(*args: Any, **kwargs: Any) -> findings.Figures:
+        made.append("made")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(findings, "run_figures", counted)
+    monkeypatch.setattr(live.app.state, "figures", findings.FigureCache())
+    with _client(live, None) as public, _client(live, "opposition") as other:
+        for _ in range(3):
+            for path in ("/api/v1/clocks", "/clocks.json", "/bulletin/index.json", f"/bulletin/{DAY}.json"):
+                assert public.get(path).status_code == 200
+        assert len(made) == 1
+        assert other.get("/api/v1/clocks").status_code == 200
+        assert len(made) == 2
