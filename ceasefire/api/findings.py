@@ -40,6 +40,7 @@ __all__ = [
     "Figures",
     "FiguresDep",
     "figure_cache",
+    "figures_key",
     "router",
     "run_figures",
     "stored_form",
@@ -153,11 +154,24 @@ def viewer_figures(cache: FigureCache, db: SQLStore, who: Caller | None, run: Ru
     of the findings ``who`` may see (computed once per class and set of visible reports)."""
     if run is None:
         return NO_FIGURES
-    if sees_everything(who):
-        return cache.get((run.id, "full"), lambda: _stored_figures(db, run, cache))
-    reports = visible_reports(db, who)
-    key = (run.id, viewer_class(who), frozenset(reports or ()))
+    key, reports = _key(db, who, run)
+    if reports is None:
+        return cache.get(key, lambda: _stored_figures(db, run, cache))
     return cache.get(key, lambda: run_figures(db, run, reports, cache))
+
+
+def figures_key(db: SQLStore, who: Caller | None, run: RunRecord | None) -> Hashable:
+    """What decides everything ``who`` may read derived from ``run``'s findings: the run, the
+    viewer class (``auth.viewer_class``) and the reports the class sees now (publishing or
+    submitting a report changes it). Key any cache of such derived content by it."""
+    return _key(db, who, run)[0] if run is not None else None
+
+
+def _key(db: SQLStore, who: Caller | None, run: RunRecord) -> tuple[Hashable, set[int] | None]:
+    if sees_everything(who):
+        return (run.id, "full"), None
+    reports = visible_reports(db, who)
+    return (run.id, viewer_class(who), frozenset(reports or ())), reports
 
 
 def _stored_figures(db: SQLStore, run: RunRecord, cache: FigureCache) -> Figures:

@@ -109,7 +109,7 @@ def claims_page(
     """The claims ledger as ``GET /api/v1/claims`` filters it, each claim beside the findings
     the viewer may see for its obligation and party (views.claims_evidence)."""
     _check_span(date_from, date_to)
-    ledger = claims_api.judged(db, who, date_from, date_to, party, obligation, verdict)
+    ledger = claims_api.judged(db, who, cache, date_from, date_to, party, obligation, verdict)
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
     seen = viewer_figures(cache, db, who, run)
