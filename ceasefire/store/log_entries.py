@@ -6,7 +6,9 @@ appends one log entry, in the same transaction. The entry is canonical JSON::
     {"kind": KIND, "at": created_at, <the record's shown columns>..., "digest": HEX}
 
 ``digest`` = SHA-256 of ``canonical_json({"row": ROW, "children": {TABLE: CHILDREN_SHA256}})``,
-where ``ROW`` holds every column of the record row but ``log_index``, and ``CHILDREN_SHA256`` is
+where ``ROW`` holds every column of the record row but ``log_index`` (an *optional* column,
+added to a kind after entries were written, only when it is not NULL: older entries keep their
+digest, issue 11), and ``CHILDREN_SHA256`` is
 the SHA-256 of the child rows in ``seq`` order, each as ``canonical_json(row) + b"\\n"`` (every
 column). So an entry is a pure function of the rows as stored: the writer computes it by reading
 the rows back, ``log verify`` computes it again later, and a single changed byte in any column,
@@ -128,6 +130,7 @@ class Kind:
     columns: tuple[str, ...]  # every column but log_index, in the digest
     shown: tuple[str, ...]  # copied into the entry, readable without the database
     children: tuple[Child, ...] = ()
+    optional: tuple[str, ...] = ()  # columns (also in ``columns``) hashed only when not NULL
 
     def select(self, where: str = "") -> str:
         return f"SELECT log_index, {', '.join(self.columns)} FROM {self.table} {where} ORDER BY log_index"
@@ -181,8 +184,9 @@ KINDS: dict[str, Kind] = {
         Kind(
             "attachment",
             "report_evidence",
-            ("report_id", "sha256", "token_id", "created_at"),
+            ("report_id", "sha256", "token_id", "created_at", "name", "media_type"),
             ("report_id", "sha256", "token_id"),
+            optional=("name", "media_type"),  # 0012: the attacher's own name and type (issue 11)
         ),
         # 0006_claims: claims from news articles (ceasefire/store/claims.py)
         Kind(
@@ -243,7 +247,7 @@ EMPTY_CHILDREN = children_digest(())
 def entry_bytes(kind: Kind, row: Row, children: Mapping[str, str]) -> bytes:
     """The log entry recording ``row`` (every column of ``kind.columns``; extra keys ignored),
     given the :func:`children_digest` of each child table (absent: no child rows)."""
-    plain = {c: row[c] for c in kind.columns}
+    plain = {c: row[c] for c in kind.columns if c not in kind.optional or row[c] is not None}
     digests = {c.table: children.get(c.table, EMPTY_CHILDREN) for c in kind.children}
     digest = hashlib.sha256(canonical_json({"row": plain, "children": digests})).hexdigest()
     shown = {c: plain[c] for c in kind.shown}
