@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from starlette.applications import Starlette
 
-from ceasefire.api.auth import Caller, StoreDep, ViewerDep
+from ceasefire.api.auth import Caller, StoreDep, ViewerDep, viewer_class
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_run
+from ceasefire.api.memo import memo_of
 from ceasefire.news.verdicts import ClaimVerdict
 from ceasefire.service.claims import claims_ledger
 from ceasefire.store import SQLStore
@@ -27,6 +29,7 @@ Verdict = Literal["supports", "contradicts", "no_evidence"]
 
 @router.get("/claims", summary="The claims ledger: stored claims judged against the findings")
 def claims(
+    request: Request,
     db: StoreDep,
     who: ViewerDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
@@ -37,11 +40,12 @@ def claims(
 ) -> JSONBody:
     """``{"claims": [...], "total"}``: each claim's fields, ``date``, ``verdict``, ``findings``
     (ids) and ``explanation``; a date filter leaves out claims without a date."""
-    keep = [c.to_document() for c in judged(db, who, date_from, date_to, party, obligation, verdict)]
+    keep = [c.to_document() for c in judged(request.app, db, who, date_from, date_to, party, obligation, verdict)]
     return {"claims": keep, "total": len(keep)}
 
 
 def judged(
+    app: Starlette,
     db: SQLStore,
     who: Caller | None,
     date_from: dt.date | None = None,
@@ -50,10 +54,15 @@ def judged(
     obligation: str | None = None,
     verdict: str | None = None,
 ) -> list[ClaimVerdict]:
-    """The stored claims judged on the findings ``who`` may read, filtered as ``GET /claims``."""
+    """The stored claims judged on the findings ``who`` may read, filtered as ``GET /claims``.
+
+    The verdicts are judged once per state of the log and viewer class (``memo``: issue 11)."""
+    ledger = memo_of(app, "claims").get(
+        (db.log_size(), viewer_class(who)), lambda: claims_ledger(db, visible_findings(db, who, visible_run(db, who)))
+    )
     return [
         c
-        for c in claims_ledger(db, visible_findings(db, who, visible_run(db, who)))
+        for c in ledger
         if (date_from is None or (c.claim.date is not None and c.claim.date >= date_from))
         and (date_to is None or (c.claim.date is not None and c.claim.date <= date_to))
         and (party is None or party == c.claim.speaker_party or party in c.claim.accused)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Request
 
 from ceasefire.api import claims as claims_api
 from ceasefire.api.agreements import loaded
@@ -93,6 +93,7 @@ def clocks_page(db: StoreDep, who: ViewerDep) -> JSONBody:
 
 @page("/claims", "claims.html", title="Claims and evidence")
 def claims_page(
+    request: Request,
     db: StoreDep,
     who: ViewerDep,
     date_from: DateFrom = None,
@@ -104,7 +105,7 @@ def claims_page(
     """The claims ledger as ``GET /api/v1/claims`` filters it, each claim beside the findings
     the viewer may see for its obligation and party (views.claims_evidence)."""
     _check_span(date_from, date_to)
-    ledger = claims_api.judged(db, who, date_from, date_to, party, obligation, verdict)
+    ledger = claims_api.judged(request.app, db, who, date_from, date_to, party, obligation, verdict)
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
     filters = {
