@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ceasefire.ledger import canonical_json
-from ceasefire.store.database import Row
+from ceasefire.store.database import Database, Row
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -134,6 +134,17 @@ class Kind:
 
     def select(self, where: str = "") -> str:
         return f"SELECT log_index, {', '.join(self.columns)} FROM {self.table} {where} ORDER BY log_index"
+
+    def as_stored(self, db: Database) -> Kind:
+        """This kind as ``db``'s table holds it: without the optional columns when a migration
+        that adds them is not applied yet (``log verify`` reads a database, it never migrates it)."""
+        if not self.optional:
+            return self
+        row = next(db.dicts(f"SELECT * FROM {self.table} LIMIT 1"), None)
+        if row is not None and all(c in row for c in self.optional):
+            return self
+        # no rows, or no such columns: nothing to hash in them
+        return replace(self, columns=tuple(c for c in self.columns if c not in self.optional), optional=())
 
     def insert(self) -> str:
         names = (*self.columns, "log_index")
