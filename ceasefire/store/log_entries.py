@@ -197,7 +197,7 @@ KINDS: dict[str, Kind] = {
             "report_evidence",
             ("report_id", "sha256", "token_id", "created_at", "name", "media_type"),
             ("report_id", "sha256", "token_id"),
-            optional=("name", "media_type"),  # 0012: the attacher's own name and type (issue 11)
+            optional=("name", "media_type"),  # 0014: the attacher's own name and type (issue 11)
         ),
         # 0006_claims: claims from news articles (ceasefire/store/claims.py)
         Kind(

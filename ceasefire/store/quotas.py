@@ -1,6 +1,6 @@
 """What a token and a party wrote since a moment: the counts behind the daily quotas (issue 11).
 
-Both are indexed reads over the rows written since ``since`` (``0012_attachment_names`` indexes
+Both are indexed reads over the rows written since ``since`` (``0014_attachment_names`` indexes
 ``report_versions (token_id | party, created_at)`` and ``report_evidence (created_at)``), so a
 check costs a few rows of index, never a scan of the history. ``since`` is compared with the
 stored ``created_at`` text (``YYYY-MM-DDTHH:MM:SS.ffffffZ``): ``"2026-12-04"`` means that UTC day

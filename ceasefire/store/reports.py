@@ -396,7 +396,7 @@ def attach_evidence(
 
 def report_evidence(store: Journal, evidence: Evidence, report_id: int) -> list[EvidenceRecord]:
     """The evidence files attached to a report, in the order they were attached, each with the
-    name and media type its attacher gave (attachments made before 0012: the file's own)."""
+    name and media type its attacher gave (attachments made before 0014: the file's own)."""
     rows = store.db.execute(
         "SELECT sha256, name, media_type FROM report_evidence WHERE report_id = ? ORDER BY log_index", (report_id,)
     )

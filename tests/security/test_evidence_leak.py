@@ -65,7 +65,7 @@ def test_same_bytes_show_only_the_callers_name_and_type(served: Live) -> None:
 
 
 def test_attachments_logged_before_the_names_keep_their_entries() -> None:
-    """An attachment row from before 0012 (no name, no type) hashes as it always did."""
+    """An attachment row from before 0014 (no name, no type) hashes as it always did."""
     kind = KINDS["attachment"]
     old = dataclasses.replace(kind, columns=("report_id", "sha256", "token_id", "created_at"), optional=())
     row = {"report_id": 1, "sha256": "ab" * 32, "token_id": 3, "created_at": "2026-01-01T00:00:00.000000Z"}

@@ -1,4 +1,4 @@
--- 0012_attachment_names: issue 11, shared by SQLite and PostgreSQL.
+-- 0014_attachment_names: issue 11, shared by SQLite and PostgreSQL.
 --
 -- An attachment keeps the file name and media type its attacher gave: evidence is kept once per
 -- content hash (evidence.name is whoever sent those bytes first), so a party attaching bytes
