@@ -23,6 +23,7 @@ from ceasefire.store.protocol import ReportScope, Submitter
 
 __all__ = [
     "COOKIE",
+    "BearerDep",
     "Caller",
     "CallerDep",
     "StoreDep",
@@ -124,6 +125,7 @@ def viewer(
 
 
 CallerDep = Annotated[Caller, Depends(caller)]
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]  # for routes that check it themselves
 ViewerDep = Annotated[Caller | None, Depends(viewer)]
 
 

@@ -35,6 +35,24 @@ CheckpointEvery = Annotated[
     float,
     typer.Option("--checkpoint-every", help="Seconds between signed checkpoints (0: only on writes and on demand)."),
 ]
+ReportsPerDay = Annotated[
+    int,
+    typer.Option(
+        "--reports-per-day", help="Report versions a token, and a party, may write per UTC day (0: no quota)."
+    ),
+]
+EvidencePerDayMb = Annotated[
+    float,
+    typer.Option(
+        "--evidence-per-day-mb", help="Evidence a token, and a party, may attach per UTC day, in MiB (0: no quota)."
+    ),
+]
+MinFreeDiskMb = Annotated[
+    float,
+    typer.Option(
+        "--min-free-disk-mb", help="Uploads answer 507 when the evidence disk has less free, in MiB (0: no floor)."
+    ),
+]
 TileUrl = Annotated[
     str | None,
     typer.Option(
@@ -56,6 +74,9 @@ def serve(
     max_body_kb: MaxBodyKb = 1024,
     checkpoint_every: CheckpointEvery = 60.0,
     tile_url: TileUrl = None,
+    reports_per_day: ReportsPerDay = 500,
+    evidence_per_day_mb: EvidencePerDayMb = 500.0,
+    min_free_disk_mb: MinFreeDiskMb = 1024.0,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json) until interrupted.
 
@@ -72,6 +93,8 @@ def serve(
             "--rate-limit and --max-upload-mb must be > 0, --burst and --max-body-kb at least 1,"
             " --checkpoint-every at least 0"
         )
+    if min(reports_per_day, evidence_per_day_mb, min_free_disk_mb) < 0:
+        raise UsageError("--reports-per-day, --evidence-per-day-mb and --min-free-disk-mb must be at least 0")
     settings = Settings(
         db=db,
         key=key,
@@ -82,6 +105,9 @@ def serve(
         max_body=max_body_kb * 1024,
         checkpoint_every=checkpoint_every,
         tile_url=tile_url or None,
+        reports_per_day=reports_per_day,
+        evidence_per_day=int(evidence_per_day_mb * 1024 * 1024),
+        min_free_disk=int(min_free_disk_mb * 1024 * 1024),
     )
     app = create_app(settings)
     typer.echo(
