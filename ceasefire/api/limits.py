@@ -85,9 +85,12 @@ class BodyLimit:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                # a body cut off here or by a route's own limit: else the server would go on
-                # reading (and discarding) the rest of it to keep the connection
-                if cut or message.get("status") == 413:
+                # A body cut off here, or a route's own 413 on a body of no declared length: else
+                # the server would go on reading (and discarding) the rest to keep the connection.
+                # A route's 413 on a declared length within this limit keeps the connection: the
+                # rest is bounded, and a client still sending would otherwise see a reset instead
+                # of the route's answer (the report form's error page).
+                if cut or (message.get("status") == 413 and declared is None):
                     message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
             await send(message)
 
