@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.errors import UsageError
@@ -21,9 +20,6 @@ from ceasefire.extras import require_extra
 from ceasefire.model import Agreement, Incident
 from ceasefire.table import IncidentTable
 from ceasefire.verification import Intake, Verification, check_period, verify_table
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["attach_claims", "verify"]
 
