@@ -1,0 +1,267 @@
+"""Columnar intake (issue 16): events files read with pyarrow and checked column by column.
+
+::
+
+    read_files(paths, bad_rows, today=None, *, encoding=None, sheet=None) -> raw columns
+                      every file's incidents as the columns ``IncidentTable.from_columns`` takes,
+                      in file and line order: what ``iter_files`` gives as objects
+    read_columns(detected, bad_rows, today=None) -> raw columns, or None
+                      one ACLED or UCDP GED CSV (GDELT: ``gdeltcolumns``) read by pyarrow
+    joined(parts)     several files' raw columns as one
+
+A file is parsed once by ``pyarrow.csv`` (``arrowtext.string_table``: every column as text), its
+day/month order decided as the row readers decide it (``arrowtext.date_order``), and each field
+checked and converted once per distinct value, or in bulk for the numbers (``sources.columns``).
+A row in which any check failed is then read again by the format's own row function (what
+``read_acled``/``read_ucdp`` call), which says what is wrong in its own words, ``FILE:LINE:
+column: problem``, or that the event has no place; so messages, counts and the bad-row policy
+are the row readers' by construction. Whatever pyarrow might read differently (another
+encoding, a workbook, a ragged row, a quoted line break, odd quoting...) is read by the row
+readers instead, whose incidents become columns (``columns_of``): the result is the same
+either way (tests/sources/test_columnar_intake.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ceasefire.model import REPORT_PREFIX, Incident
+from ceasefire.sources.acled import ACLED, AcledRecord, acled_incident
+from ceasefire.sources.arrowtext import date_order, string_table
+from ceasefire.sources.columns import Checks, acled_checked
+from ceasefire.sources.datecolumns import DateColumn
+from ceasefire.sources.formats import PARQUET_MAGIC, Detected, detect, read_detected, read_events
+from ceasefire.sources.rows import BadRows, FileCounts, NoPlace, RowError
+from ceasefire.sources.tables import TableSpec, column_name
+from ceasefire.sources.ucdp import UCDP, UcdpRecord, ucdp_incident
+from ceasefire.sources.ucdpcolumns import ucdp_checked
+from ceasefire.table import FIELDS, columns_of
+
+__all__ = ["TEXT_ENCODINGS", "joined", "read_columns", "read_files", "start_counts"]
+
+TEXT_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii"})  # what pyarrow reads as it is
+_BOM = b"\xef\xbb\xbf"
+Build = Callable[[tuple[str, ...], int], Incident]
+Checked = Callable[[pa.Table, str, dt.date | None], tuple[dict[str, Any], Checks]]
+
+
+def read_files(
+    paths: Iterable[str | os.PathLike[str]],
+    bad_rows: BadRows,
+    today: dt.date | None = None,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> dict[str, Any]:
+    """The incidents of every file, as raw columns; every file's format is checked before any
+    is read (as ``iter_files`` does)."""
+    found = [_found(os.fspath(p), encoding, sheet) for p in paths]
+    parts: list[dict[str, Any]] = []
+    for path, detected in found:
+        if detected is None:  # Parquet: read as objects by its own reader
+            parts.append(columns_of(read_events(path, bad_rows, today)))
+            continue
+        for one in detected:
+            raw = read_columns(one, bad_rows, today)
+            parts.append(columns_of(read_detected(one, bad_rows, today)) if raw is None else raw)
+    return joined(parts)
+
+
+def _found(path: str, encoding: str | None, sheet: str | None) -> tuple[str, list[Detected] | None]:
+    if os.path.isdir(path):
+        return path, None
+    with open(path, "rb") as raw:
+        if raw.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC:
+            return path, None
+    return path, detect(path, encoding, sheet)
+
+
+def read_columns(detected: Detected, bad_rows: BadRows, today: dt.date | None = None) -> dict[str, Any] | None:
+    """One ACLED, UCDP GED or GDELT text file as raw columns, its counts in ``bad_rows``; None
+    (nothing counted) when the row readers must read it."""
+    from ceasefire.sources.gdeltcolumns import gdelt_columns
+
+    if detected.member.workbook or detected.encoding not in TEXT_ENCODINGS:
+        return None
+    try:
+        with detected.member.open() as raw:
+            data = raw.read()
+    except (OSError, EOFError, ValueError):  # damaged: the row readers say how
+        return None
+    data = data[len(_BOM) :] if data.startswith(_BOM) else data
+    if detected.format == "acled":
+        return _table_columns(data, detected, bad_rows, today, ACLED, _acled_checked, _acled_build)
+    if detected.format == "ucdp":
+        return _table_columns(data, detected, bad_rows, today, UCDP, ucdp_checked, _ucdp_build)
+    if detected.format == "gdelt":
+        return gdelt_columns(data, detected, bad_rows, today)
+    return None
+
+
+def start_counts(bad_rows: BadRows, detected: Detected) -> FileCounts:
+    """The file's counts, started as ``formats.read_detected`` starts them."""
+    counts = bad_rows.start_file(detected.name, detected.format, detected.encoding or "xlsx")
+    counts.version = detected.version
+    return counts
+
+
+def _acled_checked(table: pa.Table, name: str, today: dt.date | None) -> tuple[dict[str, Any], Checks]:
+    raw, checks = acled_checked(table, name, 1, today)  # row i on line i + 2
+    ids = _id_text(table, ("event_id_cnty", "data_id"))
+    checks.flag(_unusual_id(ids, raw["id"]), "id")
+    return raw, checks
+
+
+def _id_text(table: pa.Table, names: Sequence[str]) -> pa.ChunkedArray:
+    """The id as the row reader takes it before stripping: the first non-empty of ``names``."""
+    cols = [table[n] for n in names if n in table.column_names]
+    return cols[0] if len(cols) == 1 else pc.if_else(pc.equal(cols[0], ""), cols[1], cols[0])
+
+
+def _unusual_id(text: pa.ChunkedArray, ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """Ids Python might strip otherwise than Arrow, or that take the reports' prefix."""
+    stripped = pc.utf8_trim_whitespace(text)
+    odd = pc.or_(pc.not_equal(stripped, text), pc.starts_with(stripped, REPORT_PREFIX))
+    return np.asarray(odd.to_numpy(zero_copy_only=False), bool)
+
+
+def _acled_build(name: str, today: dt.date | None) -> Build:
+    return lambda values, line: acled_incident(AcledRecord._make(values), line, source="acled", file=name, today=today)
+
+
+def _ucdp_build(name: str, today: dt.date | None) -> Build:
+    return lambda values, line: ucdp_incident(UcdpRecord._make(values), line, file=name, today=today)
+
+
+def _header(data: bytes, spec: TableSpec) -> tuple[int, dict[str, int]] | None:
+    """(width, column -> index) of the header, as ``tables.read_table`` maps it; None when a
+    required column is missing (the row reader fails the file with its message)."""
+    end = data.find(b"\n")
+    first = data[: end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8", "replace")
+    header = next(csv.reader([first]), [])
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        column = spec.aliases.get(column_name(cell), column_name(cell))
+        if column in spec.columns and column not in columns:
+            columns[column] = index
+    if not header or any(not any(n in columns for n in names) for names in spec.required):
+        return None
+    return len(header), columns
+
+
+def _table_columns(
+    data: bytes,
+    detected: Detected,
+    bad_rows: BadRows,
+    today: dt.date | None,
+    spec: TableSpec,
+    checked: Checked,
+    build: Callable[[str, dt.date | None], Build],
+) -> dict[str, Any] | None:
+    header = _header(data, spec)
+    table = string_table(data, ",", header[0], header[1], header=True) if header else None
+    if table is None:
+        return None
+    counts = start_counts(bad_rows, detected)
+    dated = [c for c in spec.dates if c in table.column_names]
+    convert = None
+    if dated:
+        counts.date_order, counts.date_order_why, convert = date_order(table, dated, 2, spec.source)
+    converted, date_bad = _converted(table, dated, convert)
+    raw, checks = checked(converted, detected.name, today)
+    replay = Replay(detected.name, spec, build(detected.name, today), dated, convert)
+    return replay.settle(raw, checks.bad | date_bad, table, bad_rows, first_line=2)
+
+
+def _converted(
+    table: pa.Table, dated: Sequence[str], convert: DateColumn | None
+) -> tuple[pa.Table, npt.NDArray[np.bool_]]:
+    """The table with its date columns as ``parse_date`` reads them, and the rows whose date
+    contradicts the column's order or is no date."""
+    bad = np.zeros(table.num_rows, bool)
+    if convert is None:
+        return table, bad
+    for name in dated:
+        dictionary = pc.dictionary_encode(table[name]).combine_chunks()
+        values, failed = [], []
+        for text in dictionary.dictionary.to_pylist():
+            try:
+                values.append(convert(name, text))
+                failed.append(False)
+            except RowError:
+                values.append(text)
+                failed.append(True)
+        indices = dictionary.indices
+        bad |= np.asarray([*failed, False], bool)[np.asarray(indices.to_numpy(zero_copy_only=False), np.intp)]
+        column = pa.array(values, pa.string()).take(indices)
+        table = table.set_column(table.column_names.index(name), name, column)
+    return table, bad
+
+
+class Replay:
+    """Rows a column check refused, read again by the format's row function for its verdict."""
+
+    def __init__(self, name: str, spec: TableSpec, build: Build, dated: Sequence[str], convert: Any) -> None:
+        self.name, self.spec, self.build = name, spec, build
+        self.dated = [(spec.columns.index(c), c) for c in dated] if convert is not None else []
+        self.convert = convert
+
+    def settle(
+        self, raw: dict[str, Any], suspect: npt.NDArray[np.bool_], text: pa.Table, bad_rows: BadRows, *, first_line: int
+    ) -> dict[str, Any]:
+        """The columns of the good rows: the ones no check refused, and the refused ones the
+        row function reads after all; the others reported, in line order."""
+        rows = np.flatnonzero(suspect)
+        rescued = self._verdicts(text.take(pa.array(rows, pa.int64())).to_pylist(), rows, bad_rows, first_line)
+        good = raw if not len(rows) else {k: v[~suspect] for k, v in raw.items()}
+        bad_rows.current.incidents += len(good["id"]) + len(rescued)
+        if not rescued:
+            return good
+        merged = joined([good, columns_of(rescued)])
+        order = np.argsort(np.asarray(merged["line"]), kind="stable")
+        return {k: v[order] for k, v in merged.items()}
+
+    def _verdicts(
+        self, records: list[dict[str, str]], rows: npt.NDArray[np.intp], bad_rows: BadRows, first_line: int
+    ) -> list[Incident]:
+        rescued = []
+        for record, row in zip(records, rows.tolist(), strict=True):
+            line = first_line + row
+            values = [record.get(c, self.spec.defaults.get(c, "")) for c in self.spec.columns]
+            try:
+                for index, column in self.dated:
+                    values[index] = self.convert(column, values[index])
+                rescued.append(self.build(tuple(values), line))
+            except NoPlace as error:
+                bad_rows.no_place(f"{self.name}:{line}: {error}")
+            except RowError as error:
+                bad_rows.report(f"{self.name}:{line}: {error}")
+        return rescued
+
+
+def joined(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Raw columns of several files (each holding every ``table.FIELDS`` column) as one."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return columns_of([])
+    raw: dict[str, Any] = {}
+    for name in FIELDS:
+        values = [p[name] for p in parts]
+        if all(isinstance(v, pd.Categorical) for v in values):
+            raw[name] = pd.api.types.union_categoricals(values, ignore_order=True)
+        elif all(isinstance(v, np.ndarray) and v.dtype != object for v in values):
+            raw[name] = np.concatenate(values)
+        else:
+            raw[name] = np.concatenate([np.asarray(v, dtype=object) for v in values])
+    return raw
