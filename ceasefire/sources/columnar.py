@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ceasefire.errors import InputError
 from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.sources.acled import ACLED, AcledRecord, acled_incident
 from ceasefire.sources.arrowtext import date_order, string_table
@@ -47,7 +48,7 @@ from ceasefire.sources.ucdp import UCDP, UcdpRecord, ucdp_incident
 from ceasefire.sources.ucdpcolumns import ucdp_checked
 from ceasefire.table import FIELDS, columns_of
 
-__all__ = ["TEXT_ENCODINGS", "joined", "read_columns", "read_files", "start_counts"]
+__all__ = ["TEXT_ENCODINGS", "Replay", "joined", "read_columns", "read_files", "start_counts"]
 
 TEXT_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii"})  # what pyarrow reads as it is
 _BOM = b"\xef\xbb\xbf"
@@ -89,7 +90,7 @@ def _found(path: str, encoding: str | None, sheet: str | None) -> tuple[str, lis
 def read_columns(detected: Detected, bad_rows: BadRows, today: dt.date | None = None) -> dict[str, Any] | None:
     """One ACLED, UCDP GED or GDELT text file as raw columns, its counts in ``bad_rows``; None
     (nothing counted) when the row readers must read it."""
-    from ceasefire.sources.gdeltcolumns import gdelt_columns
+    from ceasefire.sources.gdeltcolumns import gdelt_columns  # it imports Replay from here
 
     if detected.member.workbook or detected.encoding not in TEXT_ENCODINGS:
         return None
@@ -179,8 +180,9 @@ def _table_columns(
         counts.date_order, counts.date_order_why, convert = date_order(table, dated, 2, spec.source)
     converted, date_bad = _converted(table, dated, convert)
     raw, checks = checked(converted, detected.name, today)
-    replay = Replay(detected.name, spec, build(detected.name, today), dated, convert)
-    return replay.settle(raw, checks.bad | date_bad, table, bad_rows, first_line=2)
+    replay = Replay(detected.name, _table_row(spec, build(detected.name, today), dated, convert))
+    lines = np.arange(2, table.num_rows + 2, dtype=np.int64)  # the header is line 1
+    return replay.settle(raw, checks.bad | date_bad, table, bad_rows, lines)
 
 
 def _converted(
@@ -209,44 +211,67 @@ def _converted(
 
 
 class Replay:
-    """Rows a column check refused, read again by the format's row function for its verdict."""
+    """Rows a column check refused, read again by the format's row function for its verdict:
+    ``read_row(record, line)`` takes the row's text fields by column and its line, and returns
+    the ``Incident``, or raises ``NoPlace`` or ``RowError`` as the row reader would."""
 
-    def __init__(self, name: str, spec: TableSpec, build: Build, dated: Sequence[str], convert: Any) -> None:
-        self.name, self.spec, self.build = name, spec, build
-        self.dated = [(spec.columns.index(c), c) for c in dated] if convert is not None else []
-        self.convert = convert
+    def __init__(
+        self,
+        name: str,
+        read_row: Callable[[dict[str, str], int], Incident],
+        counted: Callable[[int | None], None] = lambda before: None,
+    ) -> None:
+        self.name, self.read_row = name, read_row
+        self.counted = counted  # counts the rows no check looks at, those before a line (None: all)
 
     def settle(
-        self, raw: dict[str, Any], suspect: npt.NDArray[np.bool_], text: pa.Table, bad_rows: BadRows, *, first_line: int
+        self,
+        raw: dict[str, Any],
+        suspect: npt.NDArray[np.bool_],
+        text: pa.Table,
+        bad_rows: BadRows,
+        lines: npt.NDArray[np.int64],
     ) -> dict[str, Any]:
         """The columns of the good rows: the ones no check refused, and the refused ones the
-        row function reads after all; the others reported, in line order."""
+        row function reads after all; the others reported, in line order (``lines``: each
+        row's line)."""
         rows = np.flatnonzero(suspect)
-        rescued = self._verdicts(text.take(pa.array(rows, pa.int64())).to_pylist(), rows, bad_rows, first_line)
+        records = text.take(pa.array(rows, pa.int64())).to_pylist()
+        rescued: list[Incident] = []
+        for record, line in zip(records, lines[rows].tolist(), strict=True):
+            try:
+                rescued.append(self.read_row(record, line))
+            except NoPlace as error:
+                bad_rows.no_place(f"{self.name}:{line}: {error}")
+            except RowError as error:
+                try:
+                    bad_rows.report(f"{self.name}:{line}: {error}")
+                except InputError:  # strict: the counts as the row reader leaves them, stopping here
+                    bad_rows.current.incidents += int((lines[~suspect] < line).sum()) + len(rescued)
+                    self.counted(line)
+                    raise
         good = raw if not len(rows) else {k: v[~suspect] for k, v in raw.items()}
         bad_rows.current.incidents += len(good["id"]) + len(rescued)
+        self.counted(None)
         if not rescued:
             return good
         merged = joined([good, columns_of(rescued)])
         order = np.argsort(np.asarray(merged["line"]), kind="stable")
         return {k: v[order] for k, v in merged.items()}
 
-    def _verdicts(
-        self, records: list[dict[str, str]], rows: npt.NDArray[np.intp], bad_rows: BadRows, first_line: int
-    ) -> list[Incident]:
-        rescued = []
-        for record, row in zip(records, rows.tolist(), strict=True):
-            line = first_line + row
-            values = [record.get(c, self.spec.defaults.get(c, "")) for c in self.spec.columns]
-            try:
-                for index, column in self.dated:
-                    values[index] = self.convert(column, values[index])
-                rescued.append(self.build(tuple(values), line))
-            except NoPlace as error:
-                bad_rows.no_place(f"{self.name}:{line}: {error}")
-            except RowError as error:
-                bad_rows.report(f"{self.name}:{line}: {error}")
-        return rescued
+
+def _table_row(spec: TableSpec, build: Build, dated: Sequence[str], convert: DateColumn | None) -> Any:
+    """``read_table``'s treatment of one row: absent columns hold their default, the date
+    columns are converted to the file's order, then the format's ``build``."""
+    positions = [(spec.columns.index(c), c) for c in dated] if convert is not None else []
+
+    def read_row(record: dict[str, str], line: int) -> Incident:
+        values = [record.get(c, spec.defaults.get(c, "")) for c in spec.columns]
+        for index, column in positions:
+            values[index] = convert(column, values[index]) if convert is not None else values[index]
+        return build(tuple(values), line)
+
+    return read_row
 
 
 def joined(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -47,6 +47,7 @@ __all__ = [
     "Checks",
     "acled_checked",
     "acled_columns",
+    "as_categorical",
     "categorical",
     "incident_columns",
     "number_column",
@@ -226,10 +227,10 @@ class Applied:
         return np.array([*picked, default], dtype=dtype)[self.codes]
 
     def text(self) -> Any:
-        return _as_categorical(np.array(["" if v is None else v for v in self.values] + [""], dtype=object)[self.codes])
+        return as_categorical(np.array(["" if v is None else v for v in self.values] + [""], dtype=object)[self.codes])
 
 
-def _as_categorical(values: npt.NDArray[Any]) -> Any:
+def as_categorical(values: npt.NDArray[Any]) -> Any:
     codes, uniques = pd.factorize(values)
     return pd.Categorical.from_codes(codes, pd.Index(np.asarray(uniques, dtype=object)))
 
@@ -378,7 +379,7 @@ def _event_types(table: pa.Table, raw: dict[str, Any], checks: Checks) -> tuple[
 
     applied = Applied(normalize, [kind, sub, *extra], checks)
     pairs = np.array([("", "") if v is None else v for v in applied.values] + [("", "")], dtype=object)
-    return _as_categorical(pairs[:, 0][applied.codes]), _as_categorical(pairs[:, 1][applied.codes])
+    return as_categorical(pairs[:, 0][applied.codes]), as_categorical(pairs[:, 1][applied.codes])
 
 
 def _where(mask: npt.NDArray[np.bool_], column: Any, empty: Any) -> Any:
@@ -395,4 +396,4 @@ def weapons(table: pa.Table, raw: dict[str, Any], checks: Checks) -> Any:
     inferred = Applied(
         lambda s, n: infer_weapon(s, "" if n == _MASKED else n), [raw["sub_event_type"], notes], checks
     ).text()
-    return _as_categorical(np.where(unknown, np.asarray(inferred, object), np.asarray(given, object)))
+    return as_categorical(np.where(unknown, np.asarray(inferred, object), np.asarray(given, object)))
