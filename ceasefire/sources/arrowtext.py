@@ -69,7 +69,7 @@ def _lines(data: bytes) -> int:
 
 def _plain_lines(data: bytes, quoting: bool, delimiter: str) -> bool:
     """No NUL, every CR followed by LF, and (CSV) every quote at a field's edge or doubled."""
-    if b"\0" in data or data.count(b"\r") != data.count(b"\r\n"):
+    if b"\0" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
         return False
     if not quoting or b'"' not in data:
         return True

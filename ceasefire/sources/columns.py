@@ -167,67 +167,78 @@ class Checks:
 
     def __init__(self, n: int) -> None:
         self.message = np.full(n, None, dtype=object)
+        self.bad = np.zeros(n, bool)  # the rows with a problem
 
-    def add(self, errors: npt.NDArray[Any]) -> None:
-        """``errors``: per row, ``column: problem`` or None."""
-        new = (errors != None) & (self.message == None)  # noqa: E711 (element-wise)
+    def add(self, errors: npt.NDArray[Any], rows: npt.NDArray[np.bool_] | None = None) -> None:
+        """``errors``: per row, ``column: problem`` or None (``rows``: where it is not None)."""
+        if rows is None:
+            rows = errors != None  # noqa: E711 (element-wise)
+        elif not rows.any():
+            return
+        new = rows & ~self.bad
         self.message[new] = errors[new]
+        self.bad |= new
 
     def flag(self, rows: npt.NDArray[np.bool_], message: str) -> None:
         """The same problem for every row of the mask ``rows``."""
-        errors = np.full(len(rows), None, dtype=object)
-        errors[rows] = message
-        self.add(errors)
-
-    @property
-    def bad(self) -> npt.NDArray[np.bool_]:
-        """The rows with a problem."""
-        bad: npt.NDArray[np.bool_] = self.message != None  # noqa: E711
-        return bad
+        if rows.any():
+            errors = np.full(len(rows), None, dtype=object)
+            errors[rows] = message
+            self.add(errors, rows)
 
     def report(self, name: str, first_row: int, bad_rows: BadRows) -> npt.NDArray[np.bool_]:
         """Send each bad row to ``bad_rows`` (row order); the rows that are fine."""
-        bad = np.flatnonzero(self.message != None)  # noqa: E711
-        for i in bad:
+        for i in np.flatnonzero(self.bad):
             bad_rows.report(f"{name}:{first_row + i + 1}: {self.message[i]}")
-        ok: npt.NDArray[np.bool_] = self.message == None  # noqa: E711
+        ok: npt.NDArray[np.bool_] = ~self.bad
         return ok
 
 
-def _distinct(columns: Sequence[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """(code per row, first row of each code) of the distinct combinations of Categoricals."""
+def _distinct(columns: Sequence[Any]) -> tuple[npt.NDArray[np.intp], list[tuple[str, ...]]]:
+    """(code per row, the values of each code) of the distinct combinations of Categoricals;
+    one column's codes are its own (a category no row holds is a code no row has)."""
+    if len(columns) == 1:
+        return np.asarray(columns[0].codes, np.intp), [(str(c),) for c in columns[0].categories]
     key = np.zeros(len(columns[0]), np.int64)
     for column in columns:
         key = key * (len(column.categories) + 1) + np.asarray(column.codes, np.int64)
         key = np.asarray(pd.factorize(key)[0], np.int64)  # keep the numbers small
     first = np.full(int(key.max(initial=-1)) + 1, -1, np.intp)
     first[key[::-1]] = np.arange(len(key))[::-1]
-    return key.astype(np.intp), first
+    picked = [np.asarray(c.categories, dtype=object)[np.asarray(c.codes)[first]] for c in columns]
+    return key.astype(np.intp), [tuple(str(v) for v in values) for values in zip(*picked, strict=True)]
 
 
 class Applied:
     """A function's results on each distinct combination of values, spread back to rows."""
 
     def __init__(self, fn: Callable[..., Any], columns: Sequence[Any], checks: Checks) -> None:
-        self.codes, first = _distinct(columns)
+        self.codes, distinct = _distinct(columns)
         self.values: list[Any] = []
         errors: list[str | None] = []
-        for row in first.tolist():  # once per distinct combination, not per row
+        for values in distinct:  # once per distinct combination, not per row
             try:
-                self.values.append(fn(*(str(c[row]) for c in columns)))
+                self.values.append(fn(*values))
                 errors.append(None)
             except RowError as error:
                 self.values.append(None)
                 errors.append(str(error))
-        self.errors = np.array([*errors, None], dtype=object)[self.codes]  # per row
-        checks.add(self.errors)
+        failed = np.array([e is not None for e in errors] + [False], bool)[self.codes]
+        self.errors = (
+            np.array([*errors, None], dtype=object)[self.codes] if failed.any() else np.full(len(failed), None)
+        )
+        checks.add(self.errors, failed)
 
     def numbers(self, dtype: type, part: int | None = None, default: Any = 0) -> npt.NDArray[Any]:
         picked = [default if v is None else (v if part is None else v[part]) for v in self.values]
         return np.array([*picked, default], dtype=dtype)[self.codes]
 
-    def text(self) -> Any:
-        return as_categorical(np.array(["" if v is None else v for v in self.values] + [""], dtype=object)[self.codes])
+    def text(self, part: int | None = None) -> Any:
+        """The results (text, or their ``part``; "" where refused) as a Categorical,
+        factorized once per distinct value."""
+        picked = ["" if v is None else (v if part is None else v[part]) for v in self.values]
+        codes, uniques = pd.factorize(np.array([*picked, ""], dtype=object))
+        return pd.Categorical.from_codes(np.asarray(codes)[self.codes], pd.Index(np.asarray(uniques, dtype=object)))
 
 
 def as_categorical(values: npt.NDArray[Any]) -> Any:
@@ -264,11 +275,17 @@ _DECIMAL = r"^-?[0-9]{1,3}(?:\.[0-9]+)?$"  # what float() and Arrow's cast read 
 
 
 def number_column(column: pa.ChunkedArray) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """(values, plain) of a text column: ``plain`` rows hold a short decimal number, cast in
-    bulk; the others (NaN here) need Python's ``float`` and its messages."""
+    """(values, plain) of a text column: ``plain`` rows were cast in bulk by Arrow, which reads
+    a subset of what Python's ``float`` reads, to the same value; the others (NaN here) need
+    ``float`` and its messages."""
     text = pc.cast(column, pa.string()).fill_null("")
-    plain = pc.match_substring_regex(text, _DECIMAL)
-    values = pc.cast(pc.if_else(plain, text, "0"), pa.float64())
+    empty = pc.equal(text, "")
+    try:  # one cast for the whole column: the usual case
+        values = pc.cast(pc.if_else(empty, "0", text) if pc.any(empty).as_py() else text, pa.float64())
+        plain = pc.invert(empty)
+    except pa.ArrowInvalid:  # some text Arrow does not read (spaces, words): decimals cast, the rest left
+        plain = pc.match_substring_regex(text, _DECIMAL)
+        values = pc.cast(pc.if_else(plain, text, "0"), pa.float64())
     return (
         np.array(pc.if_else(plain, values, np.nan).to_numpy(), np.float64),  # a copy: rows get filled in
         np.asarray(plain.to_numpy(zero_copy_only=False), bool),
@@ -276,15 +293,11 @@ def number_column(column: pa.ChunkedArray) -> tuple[npt.NDArray[np.float64], npt
 
 
 def text_coordinates(table: pa.Table, name: str, limit: float, checks: Checks) -> npt.NDArray[np.float64]:
-    """Text coordinates: plain decimals in bulk, the rest parsed per distinct value."""
+    """Text coordinates: cast in bulk; the rest, and those out of range, parsed per distinct
+    value by ``parse_lat``/``parse_lon`` (their messages)."""
     parse = parse_lat if limit == 90.0 else parse_lon
     values, plain = number_column(table[name])
-    far = np.flatnonzero(plain & ~(np.abs(values) <= limit))
-    if len(far):  # the message quotes the text, as parse_lat/parse_lon do
-        errors = np.full(len(values), None, dtype=object)
-        text = table[name].take(pa.array(far)).to_pylist()
-        errors[far] = [f"{name}: {t} is out of range (-{limit:g} to {limit:g})" for t in text]
-        checks.add(errors)
+    plain &= np.abs(values) <= limit
     if not plain.all():
         rest = table.filter(pa.array(~plain))
         others = Applied(lambda t: parse(name, t), [_text(rest, name)], Checks(rest.num_rows))
@@ -366,20 +379,21 @@ def _event_types(table: pa.Table, raw: dict[str, Any], checks: Checks) -> tuple[
     to be mapped are resolved per distinct combination of those too."""
     kind, sub = categorical(table, "event_type"), categorical(table, "sub_event_type")
     context = np.array([needs_context(str(c)) for c in kind.categories] + [False])[np.asarray(kind.codes, np.intp)]
-    empty = pd.Categorical.from_codes(np.zeros(len(kind), np.int8), pd.Index([""]))
-    inter1, inter2 = _text(table, "inter1"), _text(table, "inter2")
-    extra = [raw["notes"], raw["actor1"], raw["actor2"], inter1, inter2]
-    extra = [_where(context, c, empty) for c in extra] if context.any() else [empty] * 5
+    extra = []
+    if context.any():  # else every row's notes and actors would be "": not worth a key
+        empty = pd.Categorical.from_codes(np.zeros(len(kind), np.int8), pd.Index([""]))
+        inter1, inter2 = _text(table, "inter1"), _text(table, "inter2")
+        extra = [raw["notes"], raw["actor1"], raw["actor2"], inter1, inter2]
+        extra = [_where(context, c, empty) for c in extra]
 
-    def normalize(event_type: str, sub_type: str, notes: str, *actors: str) -> tuple[str, str]:
+    def normalize(event_type: str, sub_type: str, notes: str = "", *actors: str) -> tuple[str, str]:
         try:
             return normalize_event_type(event_type, sub_type, notes, actors)
         except ValueError as error:
             raise RowError("event_type", str(error)) from None
 
     applied = Applied(normalize, [kind, sub, *extra], checks)
-    pairs = np.array([("", "") if v is None else v for v in applied.values] + [("", "")], dtype=object)
-    return as_categorical(pairs[:, 0][applied.codes]), as_categorical(pairs[:, 1][applied.codes])
+    return applied.text(0), applied.text(1)
 
 
 def _where(mask: npt.NDArray[np.bool_], column: Any, empty: Any) -> Any:
