@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synth  # noqa: E402
+import synth
 
 EPOCH = 719_163
 
@@ -119,12 +119,10 @@ def measure(path: Path, sample: int) -> dict[str, float]:
     tsv = path.suffix == ".tsv"
     parse = pacsv.ParseOptions(delimiter="\t", quote_char=False) if tsv else pacsv.ParseOptions()
     read = pacsv.ReadOptions(autogenerate_column_names=tsv)
-    width = 61 if tsv else len(pacsv.read_csv(path, read_options=pacsv.ReadOptions(skip_rows_after_names=10**9)).schema)
-    names = [f"f{i}" for i in range(width)] if tsv else None
-    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names or [], pa.string()), strings_can_be_null=False)
-    if not tsv:
-        header = pacsv.read_csv(path, read_options=pacsv.ReadOptions(skip_rows_after_names=10**9)).column_names
-        convert = pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False)
+    with open(path, encoding="utf-8") as text:
+        first = text.readline().rstrip("\n").split("\t" if tsv else ",")
+    header = [f"f{i}" for i in range(len(first))] if tsv else first
+    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False)
     arrow = [timed(lambda: pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert))]
     arrow.append(timed(lambda: pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)))
     rows = arrow[-1][2].num_rows
@@ -154,6 +152,7 @@ def measure(path: Path, sample: int) -> dict[str, float]:
         "columnar_rows_per_cpu_s": round(rows / cpu),
         "ratio_to_read": round(wall / arrow_wall, 2),
         "row_readers_rows_per_s": round(row_count / row_wall),
+        "row_readers_rows_per_cpu_s": round(row_count / row_cpu),
     }
 
 
