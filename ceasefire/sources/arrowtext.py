@@ -8,6 +8,7 @@ closes a field nor is doubled, a row spread over several lines or an empty line 
 would not be on line ``first_line + i``, which messages and ``Incident.line`` rely on), or a row
 of another width than the first. Only the named columns are converted.
 
+``file_bytes(detected)`` reads a file whole, without its UTF-8 byte-order mark.
 ``date_order(table, names, first_line, source)`` decides a table's day/month order the way
 ``tables.read_table`` does it row by row (``datecolumns``), once per distinct value.
 """
@@ -23,13 +24,26 @@ import pyarrow.csv as pacsv
 
 from ceasefire.sources.columns import categorical
 from ceasefire.sources.datecolumns import DAY_FIRST, MONTH_FIRST, DateColumn, DateScan, Evidence, decide
+from ceasefire.sources.formats import Detected
 from ceasefire.sources.tables import SCAN_ROWS
 
-__all__ = ["date_order", "string_table"]
+__all__ = ["date_order", "file_bytes", "string_table"]
 
 _QUOTE, _CR, _LF = 34, 13, 10
+_BOM = b"\xef\xbb\xbf"
 # A kind per date value: not day/month numbers, numbers that do not decide, day-first, month-first.
 _OTHER, _UNDECIDED, _DAY, _MONTH = range(4)
+
+
+def file_bytes(detected: Detected) -> bytes:
+    """The file's bytes without a UTF-8 byte-order mark; b"" when it cannot be read (the row
+    readers then say why)."""
+    try:
+        with detected.member.open() as raw:
+            data = raw.read()
+    except (OSError, EOFError, ValueError):
+        return b""
+    return data[len(_BOM) :] if data.startswith(_BOM) else data
 
 
 def string_table(

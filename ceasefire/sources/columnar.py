@@ -7,7 +7,6 @@
                       in file and line order: what ``iter_files`` gives as objects
     read_columns(detected, bad_rows, today=None) -> raw columns, or None
                       one ACLED or UCDP GED CSV (GDELT: ``gdeltcolumns``) read by pyarrow
-    joined(parts)     several files' raw columns as one
 
 A file is parsed once by ``pyarrow.csv`` (``arrowtext.string_table``: every column as text), its
 day/month order decided as the row readers decide it (``arrowtext.date_order``), and each field
@@ -31,27 +30,26 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ceasefire.errors import InputError
 from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.sources.acled import ACLED, AcledRecord, acled_incident
-from ceasefire.sources.arrowtext import date_order, string_table
+from ceasefire.sources.arrowtext import date_order, file_bytes, string_table
 from ceasefire.sources.columns import Checks, acled_checked
 from ceasefire.sources.datecolumns import DateColumn
 from ceasefire.sources.formats import PARQUET_MAGIC, Detected, detect, read_detected, read_events
-from ceasefire.sources.rows import BadRows, FileCounts, NoPlace, RowError
+from ceasefire.sources.gdeltcolumns import gdelt_columns
+from ceasefire.sources.recheck import Replay, joined, start_counts
+from ceasefire.sources.rows import BadRows, RowError
 from ceasefire.sources.tables import TableSpec, column_name
 from ceasefire.sources.ucdp import UCDP, UcdpRecord, ucdp_incident
 from ceasefire.sources.ucdpcolumns import ucdp_checked
-from ceasefire.table import FIELDS, columns_of
+from ceasefire.table import columns_of
 
-__all__ = ["TEXT_ENCODINGS", "Replay", "joined", "read_columns", "read_files", "start_counts"]
+__all__ = ["TEXT_ENCODINGS", "read_columns", "read_files"]
 
 TEXT_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii"})  # what pyarrow reads as it is
-_BOM = b"\xef\xbb\xbf"
 Build = Callable[[tuple[str, ...], int], Incident]
 Checked = Callable[[pa.Table, str, dt.date | None], tuple[dict[str, Any], Checks]]
 
@@ -90,30 +88,15 @@ def _found(path: str, encoding: str | None, sheet: str | None) -> tuple[str, lis
 def read_columns(detected: Detected, bad_rows: BadRows, today: dt.date | None = None) -> dict[str, Any] | None:
     """One ACLED, UCDP GED or GDELT text file as raw columns, its counts in ``bad_rows``; None
     (nothing counted) when the row readers must read it."""
-    from ceasefire.sources.gdeltcolumns import gdelt_columns  # it imports Replay from here
-
     if detected.member.workbook or detected.encoding not in TEXT_ENCODINGS:
         return None
-    try:
-        with detected.member.open() as raw:
-            data = raw.read()
-    except (OSError, EOFError, ValueError):  # damaged: the row readers say how
-        return None
-    data = data[len(_BOM) :] if data.startswith(_BOM) else data
     if detected.format == "acled":
-        return _table_columns(data, detected, bad_rows, today, ACLED, _acled_checked, _acled_build)
+        return _table_columns(detected, bad_rows, today, ACLED, _acled_checked, _acled_build)
     if detected.format == "ucdp":
-        return _table_columns(data, detected, bad_rows, today, UCDP, ucdp_checked, _ucdp_build)
+        return _table_columns(detected, bad_rows, today, UCDP, ucdp_checked, _ucdp_build)
     if detected.format == "gdelt":
-        return gdelt_columns(data, detected, bad_rows, today)
+        return gdelt_columns(detected, bad_rows, today)
     return None
-
-
-def start_counts(bad_rows: BadRows, detected: Detected) -> FileCounts:
-    """The file's counts, started as ``formats.read_detected`` starts them."""
-    counts = bad_rows.start_file(detected.name, detected.format, detected.encoding or "xlsx")
-    counts.version = detected.version
-    return counts
 
 
 def _acled_checked(table: pa.Table, name: str, today: dt.date | None) -> tuple[dict[str, Any], Checks]:
@@ -161,7 +144,6 @@ def _header(data: bytes, spec: TableSpec) -> tuple[int, dict[str, int]] | None:
 
 
 def _table_columns(
-    data: bytes,
     detected: Detected,
     bad_rows: BadRows,
     today: dt.date | None,
@@ -169,8 +151,10 @@ def _table_columns(
     checked: Checked,
     build: Callable[[str, dt.date | None], Build],
 ) -> dict[str, Any] | None:
+    data = file_bytes(detected)
     header = _header(data, spec)
     table = string_table(data, ",", header[0], header[1], header=True) if header else None
+    del data  # the columns hold the text now: the bytes are not kept through the checks
     if table is None:
         return None
     counts = start_counts(bad_rows, detected)
@@ -210,56 +194,6 @@ def _converted(
     return table, bad
 
 
-class Replay:
-    """Rows a column check refused, read again by the format's row function for its verdict:
-    ``read_row(record, line)`` takes the row's text fields by column and its line, and returns
-    the ``Incident``, or raises ``NoPlace`` or ``RowError`` as the row reader would."""
-
-    def __init__(
-        self,
-        name: str,
-        read_row: Callable[[dict[str, str], int], Incident],
-        counted: Callable[[int | None], None] = lambda before: None,
-    ) -> None:
-        self.name, self.read_row = name, read_row
-        self.counted = counted  # counts the rows no check looks at, those before a line (None: all)
-
-    def settle(
-        self,
-        raw: dict[str, Any],
-        suspect: npt.NDArray[np.bool_],
-        text: pa.Table,
-        bad_rows: BadRows,
-        lines: npt.NDArray[np.int64],
-    ) -> dict[str, Any]:
-        """The columns of the good rows: the ones no check refused, and the refused ones the
-        row function reads after all; the others reported, in line order (``lines``: each
-        row's line)."""
-        rows = np.flatnonzero(suspect)
-        records = text.take(pa.array(rows, pa.int64())).to_pylist()
-        rescued: list[Incident] = []
-        for record, line in zip(records, lines[rows].tolist(), strict=True):
-            try:
-                rescued.append(self.read_row(record, line))
-            except NoPlace as error:
-                bad_rows.no_place(f"{self.name}:{line}: {error}")
-            except RowError as error:
-                try:
-                    bad_rows.report(f"{self.name}:{line}: {error}")
-                except InputError:  # strict: the counts as the row reader leaves them, stopping here
-                    bad_rows.current.incidents += int((lines[~suspect] < line).sum()) + len(rescued)
-                    self.counted(line)
-                    raise
-        good = raw if not len(rows) else {k: v[~suspect] for k, v in raw.items()}
-        bad_rows.current.incidents += len(good["id"]) + len(rescued)
-        self.counted(None)
-        if not rescued:
-            return good
-        merged = joined([good, columns_of(rescued)])
-        order = np.argsort(np.asarray(merged["line"]), kind="stable")
-        return {k: v[order] for k, v in merged.items()}
-
-
 def _table_row(spec: TableSpec, build: Build, dated: Sequence[str], convert: DateColumn | None) -> Any:
     """``read_table``'s treatment of one row: absent columns hold their default, the date
     columns are converted to the file's order, then the format's ``build``."""
@@ -272,21 +206,3 @@ def _table_row(spec: TableSpec, build: Build, dated: Sequence[str], convert: Dat
         return build(tuple(values), line)
 
     return read_row
-
-
-def joined(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Raw columns of several files (each holding every ``table.FIELDS`` column) as one."""
-    if len(parts) == 1:
-        return parts[0]
-    if not parts:
-        return columns_of([])
-    raw: dict[str, Any] = {}
-    for name in FIELDS:
-        values = [p[name] for p in parts]
-        if all(isinstance(v, pd.Categorical) for v in values):
-            raw[name] = pd.api.types.union_categoricals(values, ignore_order=True)
-        elif all(isinstance(v, np.ndarray) and v.dtype != object for v in values):
-            raw[name] = np.concatenate(values)
-        else:
-            raw[name] = np.concatenate([np.asarray(v, dtype=object) for v in values])
-    return raw

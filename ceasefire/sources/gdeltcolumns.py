@@ -20,8 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ceasefire.model import Incident
-from ceasefire.sources.arrowtext import string_table
-from ceasefire.sources.columnar import Replay, start_counts
+from ceasefire.sources.arrowtext import file_bytes, string_table
 from ceasefire.sources.columns import Applied, Checks, as_categorical, categorical, text_coordinates
 from ceasefire.sources.fields import parse_code
 from ceasefire.sources.formats import Detected
@@ -36,6 +35,7 @@ from ceasefire.sources.gdelt import (
     sql_date,
 )
 from ceasefire.sources.precision import place_codes, radius_m
+from ceasefire.sources.recheck import Replay, start_counts
 from ceasefire.sources.rows import BadRows
 from ceasefire.sources.weapons import infer_weapon
 
@@ -44,9 +44,10 @@ __all__ = ["gdelt_columns"]
 _GEO_CODES = frozenset(place_codes("gdelt"))
 
 
-def gdelt_columns(data: bytes, detected: Detected, bad_rows: BadRows, today: dt.date | None) -> dict[str, Any] | None:
+def gdelt_columns(detected: Detected, bad_rows: BadRows, today: dt.date | None) -> dict[str, Any] | None:
     """A GDELT file's incidents as raw columns, its counts in ``bad_rows``; None (nothing
     counted) when the row reader must read it."""
+    data = file_bytes(detected)
     end = data.find(b"\n")
     first = data[: end if end >= 0 else len(data)].decode("utf-8", "replace")
     width = len(first.rstrip("\r\n").split("\t"))
@@ -55,6 +56,7 @@ def gdelt_columns(data: bytes, detected: Detected, bad_rows: BadRows, today: dt.
     at = Columns.of(GDELT_LAYOUTS[width][1])
     wanted = {f: i for f, i in at._asdict().items() if i is not None}
     table = string_table(data, "\t", width, wanted, header=False, quoting=False)
+    del data  # not kept through the checks
     if table is None:
         return None
     counts = start_counts(bad_rows, detected)
