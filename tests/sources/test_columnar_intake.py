@@ -270,3 +270,32 @@ def test_files_are_joined_in_order(tmp_path: Path) -> None:
     assert np.asarray(raw["id"], dtype=object).tolist() == [i for p in parts for i in p["id"]]
     assert np.asarray(raw["file"], dtype=object).tolist() == [f for p in parts for f in p["file"]]
     assert bad.files == expected.files and bad.messages == expected.messages
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "syria-2016-09"
+
+
+@pytest.mark.parametrize(
+    "period",
+    [(None, None), (dt.date(2016, 9, 14), dt.date(2016, 9, 20)), (dt.date(2016, 9, 19), None)],
+    ids=["all", "week", "from"],
+)
+def test_verify_gives_the_same_run_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, period: Any) -> None:
+    """``pipeline.verify`` with and without the columnar intake: the same findings and counts,
+    the period and the duplicate ids (the example's file read twice) dropped alike."""
+    from ceasefire import pipeline
+    from ceasefire.agreement import load_agreement
+
+    agreement = load_agreement(EXAMPLE / "agreement.yaml")
+    odd = tmp_path / "odd.csv"
+    odd.write_text(generated_acled(random.Random(3), 300), encoding="utf-8")
+    paths = [EXAMPLE / "incidents.csv", EXAMPLE / "incidents.csv", odd]
+    runs = []
+    for columnar in (False, True):
+        monkeypatch.setattr(pipeline, "_columnar", lambda columnar=columnar: columnar)
+        v = pipeline.verify(agreement, paths, date_from=period[0], date_to=period[1], skip_bad_rows=True)
+        runs.append(v)
+    rows, columns = runs
+    assert columns.intake == rows.intake
+    assert [f.to_document() for f in columns.finding_objects()] == [f.to_document() for f in rows.finding_objects()]
+    assert rows.intake.duplicates > 0
