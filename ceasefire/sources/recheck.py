@@ -60,7 +60,7 @@ class Replay:
         row function reads after all; the others reported, in line order (``lines``: each
         row's line)."""
         rows = np.flatnonzero(suspect)
-        records = text.take(pa.array(rows, pa.int64())).to_pylist()
+        records = text.take(pa.array(rows, pa.int64())).to_pylist() if len(rows) else []
         rescued: list[Incident] = []
         for record, line in zip(records, lines[rows].tolist(), strict=True):
             try:
