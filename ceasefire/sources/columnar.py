@@ -11,7 +11,7 @@
 A file is parsed once by ``pyarrow.csv`` (``arrowtext.string_table``: every column as text), its
 day/month order decided as the row readers decide it (``arrowtext.date_order``), and each field
 checked and converted once per distinct value, or in bulk for the numbers (``sources.columns``).
-A row in which any check failed is then read again by the format's own row function (what
+A row in which any check failed is then read again by the format's own row function (``recheck.Replay``: what
 ``read_acled``/``read_ucdp`` call), which says what is wrong in its own words, ``FILE:LINE:
 column: problem``, or that the event has no place; so messages, counts and the bad-row policy
 are the row readers' by construction. Whatever pyarrow might read differently (another
