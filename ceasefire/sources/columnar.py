@@ -79,10 +79,12 @@ def read_files(
 def _found(path: str, encoding: str | None, sheet: str | None) -> tuple[str, list[Detected] | None]:
     if os.path.isdir(path):
         return path, None
-    with open(path, "rb") as raw:
-        if raw.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC:
-            return path, None
-    return path, detect(path, encoding, sheet)
+    try:
+        with open(path, "rb") as raw:
+            head = raw.read(len(PARQUET_MAGIC))
+    except OSError:  # detect says what is wrong, as read_events does
+        head = b""
+    return path, None if head == PARQUET_MAGIC else detect(path, encoding, sheet)
 
 
 def read_columns(detected: Detected, bad_rows: BadRows, today: dt.date | None = None) -> dict[str, Any] | None:
