@@ -36,6 +36,7 @@ class Settings:
     checkpoint_every: float = 60.0  # seconds between signed checkpoints while serving (0: none)
     max_upload: int = 50 * 1024 * 1024  # bytes of one evidence file
     tile_url: str | None = None  # the dashboard map's tile layer ({z}/{x}/{y} URL); None: outlines only
+    public_url: str | None = None  # where people reach the site (https://...: cookies are Secure)
 
 
 class StorePool:

@@ -37,6 +37,14 @@ TileUrl = Annotated[
     ),
 ]
 
+PublicUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--public-url",
+        help="Where people reach the site, e.g. https://ceasefire.example.org behind a TLS proxy: https makes the sign-in cookie Secure.",
+    ),
+]
+
 
 def serve(
     db: Db,
@@ -49,6 +57,7 @@ def serve(
     max_upload_mb: MaxUploadMb = 50.0,
     checkpoint_every: CheckpointEvery = 60.0,
     tile_url: TileUrl = None,
+    public_url: PublicUrl = None,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json) until interrupted.
 
@@ -63,6 +72,8 @@ def serve(
         raise UsageError(
             "--rate-limit and --max-upload-mb must be > 0, --burst at least 1, --checkpoint-every at least 0"
         )
+    if public_url and not public_url.startswith(("https://", "http://")):
+        raise UsageError(f"--public-url: '{public_url}' is not an http:// or https:// URL")
     settings = Settings(
         db=db,
         key=key,
@@ -72,6 +83,7 @@ def serve(
         max_upload=int(max_upload_mb * 1024 * 1024),
         checkpoint_every=checkpoint_every,
         tile_url=tile_url or None,
+        public_url=public_url or None,
     )
     app = create_app(settings)
     typer.echo(f"ceasefire: serving {db} on http://{host}:{port}/api/v1 (OpenAPI: /api/v1/openapi.json)", err=True)

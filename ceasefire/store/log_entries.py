@@ -128,6 +128,9 @@ class Kind:
     columns: tuple[str, ...]  # every column but log_index, in the digest
     shown: tuple[str, ...]  # copied into the entry, readable without the database
     children: tuple[Child, ...] = ()
+    # columns added by a later migration: in the digest (and shown) only when not NULL, so the
+    # entries of rows stored before the column existed are unchanged (0012: tokens.expires_at)
+    optional: tuple[str, ...] = ()
 
     def select(self, where: str = "") -> str:
         return f"SELECT log_index, {', '.join(self.columns)} FROM {self.table} {where} ORDER BY log_index"
@@ -172,8 +175,16 @@ KINDS: dict[str, Kind] = {
         Kind(
             "token",
             "tokens",
-            ("id", "token_sha256", "role", "party", "name", "created_at"),
-            ("id", "role", "party", "name"),
+            ("id", "token_sha256", "role", "party", "name", "created_at", "expires_at"),
+            ("id", "role", "party", "name", "expires_at"),
+            optional=("expires_at",),
+        ),
+        # 0012_token_lifecycle: a token revoked (ceasefire/store/tokens.py)
+        Kind(
+            "token_revocation",
+            "token_revocations",
+            ("token_id", "revoked_by", "created_at"),
+            ("token_id", "revoked_by"),
         ),
         # 0004_reports: what the REST API writes (ceasefire/store/reports.py)
         Kind("report_version", "report_versions", REPORT_COLUMNS, ("report_id", "version", "token_id", "party")),
@@ -243,8 +254,8 @@ EMPTY_CHILDREN = children_digest(())
 def entry_bytes(kind: Kind, row: Row, children: Mapping[str, str]) -> bytes:
     """The log entry recording ``row`` (every column of ``kind.columns``; extra keys ignored),
     given the :func:`children_digest` of each child table (absent: no child rows)."""
-    plain = {c: row[c] for c in kind.columns}
+    plain = {c: row[c] for c in kind.columns if c not in kind.optional or row[c] is not None}
     digests = {c.table: children.get(c.table, EMPTY_CHILDREN) for c in kind.children}
     digest = hashlib.sha256(canonical_json({"row": plain, "children": digests})).hexdigest()
-    shown = {c: plain[c] for c in kind.shown}
+    shown = {c: plain[c] for c in kind.shown if c in plain}
     return canonical_json({"kind": kind.name, "at": plain["created_at"], **shown, "digest": digest})

@@ -112,6 +112,7 @@ def bulk_tokens(store: SQLStore, count: int) -> None:
                 "party": None,
                 "name": f"holder-{n:05d}",
                 "created_at": now(),
+                "expires_at": "2999-01-01T00:00:00.000000Z",
             }
             entry = entry_bytes(kind, row, {})
             rows.append([*(row[c] for c in kind.columns), start + n])
