@@ -126,3 +126,9 @@ def test_a_bad_expiry_is_refused(live: Live, expires: str, message: str) -> None
     args = ["token", "create", "--db", live.settings.db, "--role", "observer", "--expires", expires, *keys]
     done = CliRunner().invoke(cli, args)
     assert done.exit_code == 2 and message in done.output, done.output
+
+
+def test_the_api_refuses_an_expiry_in_the_past(live: Live) -> None:
+    with live.client("admin") as admin:
+        made = admin.post("/tokens", json={"role": "observer", "expires_at": "2001-01-01T00:00:00Z"})
+    assert made.status_code == 400 and "not in the future" in made.json()["detail"]
