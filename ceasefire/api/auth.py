@@ -114,7 +114,7 @@ def caller(
     another site cannot make a signed-in browser write (the dashboard's own forms check a CSRF
     token instead)."""
     token = _bearer_token(credentials)
-    session = request.cookies.get(COOKIE) or None if request.method in ("GET", "HEAD") else None
+    session = (request.cookies.get(COOKIE) or None) if request.method in ("GET", "HEAD") else None
     if token is None and session is None:
         raise Problem(
             401,
