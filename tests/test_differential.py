@@ -90,7 +90,7 @@ _VOLATILE = (
     re.compile(r'(name="form_key" value=")[^"]*'),
 )
 _VOLATILE_KEYS = ("form_key", "csrf")
-# The demo's tokens predate 0012_token_lifecycle: they expire 90 days after it ran on the copy
+# The demo's tokens predate 0015_token_lifecycle: they expire 90 days after it ran on the copy
 # (issue 11), so their expires_at is a time of this run, not an output.
 _RUN_TIME_KEYS = ("expires_at",)
 

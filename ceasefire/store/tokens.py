@@ -1,8 +1,8 @@
 """Tokens, their expiry and revocation, and the dashboard's sessions (migration
-``0012_token_lifecycle``, issue 11).
+``0015_token_lifecycle``, issue 11).
 
 A token is stored only as its SHA-256. Every token expires (``expires_at``; tokens made before
-0012 expire :data:`DEFAULT_LIFETIME` after that migration was applied) and may be revoked, by an
+0015 expire :data:`DEFAULT_LIFETIME` after that migration was applied) and may be revoked, by an
 appended, logged ``token_revocations`` row. A token is *live* while it is neither: only a live
 token, and a session of a live token, is ever found (:func:`find_live`, :func:`find_session`).
 
@@ -83,7 +83,7 @@ def create(journal: Journal, role: str, party: str | None, name: str, expires_at
 def tokens(journal: Journal, where: str = "", params: tuple[Value, ...] = ()) -> list[TokenRecord]:
     """The records of the tokens ``where`` keeps (never the token itself), oldest first."""
     rows = list(journal.db.dicts(f"{_SELECT} {where} ORDER BY t.id", params))
-    # one more query only for tokens made before 0012 (a request's check stays one query)
+    # one more query only for tokens made before 0015 (a request's check stays one query)
     legacy = _legacy_expiry(journal) if any(row["expires_at"] is None for row in rows) else ""
     return [_record(row, legacy) for row in rows]
 
@@ -149,9 +149,9 @@ def end_session(journal: Journal, session: str) -> bool:
 
 
 def _legacy_expiry(journal: Journal) -> str:
-    """When tokens made before 0012 expire: :data:`DEFAULT_LIFETIME` after 0012 was applied
+    """When tokens made before 0015 expire: :data:`DEFAULT_LIFETIME` after 0015 was applied
     (an upgrade gives them that long, rather than ending those older than 90 days at once)."""
-    rows = journal.db.execute("SELECT applied_at FROM schema_migrations WHERE name = '0012_token_lifecycle'")
+    rows = journal.db.execute("SELECT applied_at FROM schema_migrations WHERE name = '0015_token_lifecycle'")
     applied = dt.datetime.fromisoformat(str(rows[0][0])) if rows else dt.datetime.now(dt.UTC)
     return stamp(applied + DEFAULT_LIFETIME)
 

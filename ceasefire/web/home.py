@@ -20,16 +20,9 @@ from ceasefire.api.auth import COOKIE, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
 from ceasefire.store.tokens import SESSION_LIFETIME
 from ceasefire.web.mapdata import MapFilter, map_data
-from ceasefire.web.pages import check_csrf, html_router, page, render
+from ceasefire.web.pages import check_csrf, html_router, page, render, secure_cookies
 
 __all__ = ["map_page", "signin", "signin_form", "signout"]
-
-
-def _secure(request: Request) -> bool:
-    """Cookies are Secure when the site is served over https: its ``--public-url`` (behind a TLS
-    proxy the request itself is plain http) or the request's own scheme."""
-    public_url: str | None = request.app.state.settings.public_url
-    return request.url.scheme == "https" or bool(public_url and public_url.startswith("https://"))
 
 
 @page("/", "map.html", title="Map")
@@ -86,7 +79,7 @@ def signin(
         path="/",
         httponly=True,
         samesite="strict",
-        secure=_secure(request),
+        secure=secure_cookies(request),
     )
     return answer
 
@@ -99,5 +92,5 @@ def signout(request: Request, db: StoreDep, csrf: Annotated[str, Form(max_length
     if session := request.cookies.get(COOKIE):
         db.end_session(session)
     answer = RedirectResponse("/", status_code=303)
-    answer.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request))
+    answer.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=secure_cookies(request))
     return answer

@@ -1,5 +1,5 @@
-"""Security fixtures (issue 11): every test runs against a real uvicorn server, on SQLite and
-PostgreSQL, as ``tests/api`` does (``api.apikit``)."""
+"""Security tests (issue 11): each module is one class of the issue, tried as an attacker would,
+against a real uvicorn server on loopback over SQLite and PostgreSQL (``api.apikit``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
--- 0012_token_lifecycle: tokens expire and can be revoked; the dashboard signs in with sessions
+-- 0015_token_lifecycle: tokens expire and can be revoked; the dashboard signs in with sessions
 -- (issue 11, class 6), shared by SQLite and PostgreSQL.
 --
 -- tokens.expires_at: when a token stops working (ISO 8601 UTC). NULL only on tokens made before

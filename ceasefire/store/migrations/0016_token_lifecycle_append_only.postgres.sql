@@ -1,4 +1,4 @@
--- 0013_token_lifecycle_append_only (PostgreSQL): the tables of 0012 are append-only too.
+-- 0016_token_lifecycle_append_only (PostgreSQL): the tables of 0015 are append-only too.
 -- (ceasefire_append_only() comes from 0002.)
 
 CREATE TRIGGER token_revocations_append_only BEFORE UPDATE OR DELETE ON token_revocations

@@ -1,4 +1,4 @@
--- 0013_token_lifecycle_append_only (SQLite): the tables of 0012 are append-only too.
+-- 0016_token_lifecycle_append_only (SQLite): the tables of 0015 are append-only too.
 
 CREATE TRIGGER token_revocations_no_update BEFORE UPDATE ON token_revocations
 BEGIN SELECT RAISE(ABORT, 'token_revocations is append-only: UPDATE refused'); END;
