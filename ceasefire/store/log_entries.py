@@ -137,9 +137,12 @@ class Kind:
     def select(self, where: str = "") -> str:
         return f"SELECT log_index, {', '.join(self.columns)} FROM {self.table} {where} ORDER BY log_index"
 
-    def as_stored(self, db: Database) -> Kind:
+    def as_stored(self, db: Database) -> Kind | None:
         """This kind as ``db``'s table holds it: without the optional columns when a migration
-        that adds them is not applied yet (``log verify`` reads a database, it never migrates it)."""
+        that adds them is not applied yet, None when the table itself is not there yet (a store
+        opened without migrating, e.g. before 0015 made ``token_revocations``: no rows to check)."""
+        if not _has_table(db, self.table):
+            return None
         if not self.optional:
             return self
         row = next(db.dicts(f"SELECT * FROM {self.table} LIMIT 1"), None)
@@ -151,6 +154,12 @@ class Kind:
     def insert(self) -> str:
         names = (*self.columns, "log_index")
         return f"INSERT INTO {self.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
+def _has_table(db: Database, table: str) -> bool:
+    if db.dialect == "postgres":
+        return bool(db.execute("SELECT to_regclass(?) IS NOT NULL", (table,))[0][0])
+    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
 
 
 KINDS: dict[str, Kind] = {
