@@ -1,6 +1,6 @@
 """Precision and recall of ``ceasefire claims`` on real news articles annotated by hand (issue 15).
 
-    .venv/bin/python bench/claims_quality.py [--data ../shared/data/fakes/fakes-dev.csv] [--show]
+    .venv/bin/python bench/claims_quality.py [--data ../shared/data/fakes/fakes-dev.csv] [--show] [--part dev]
     .venv/bin/python bench/claims_quality.py --stories dev|heldout [--show]
 
 The real corpus is bench/data/claims/{dev,heldout}/<unit_id>.json: claims annotated on FA-KES
@@ -142,7 +142,7 @@ def show_dev(claims: list[NewsClaim], gold: dict[str, set[Unit]]) -> None:
                 print("MISSED", article, w[0], w[1], sorted(w[2]), w[3], file=sys.stderr)
 
 
-def real(data: Path, show: bool) -> None:
+def real(data: Path, show: bool, parts: Sequence[str] = ("dev", "heldout")) -> None:
     if not data.exists():
         sys.exit(f"skipped: {data} not found (FA-KES lives in ../shared/data, see SOURCES.md)")
     rows: dict[str, dict[str, str]] = {}
@@ -154,7 +154,7 @@ def real(data: Path, show: bool) -> None:
     pipeline(True)
     report: dict[str, Any] = {"corpus": "bench/data/claims/{dev,heldout}/*.json (FA-KES, CC BY 4.0)"}
     report["model_load_s"] = round(time.perf_counter() - started, 2)
-    for part in ("dev", "heldout"):
+    for part in parts:
         report[part] = run_part(agreement, rows, part, show and part == "dev")
     print(json.dumps(report, indent=2))
 
@@ -182,11 +182,16 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the FA-KES CSV")
     parser.add_argument("--show", action="store_true", help="list dev predictions and misses on stderr")
     parser.add_argument("--stories", choices=["dev", "heldout"], help="the invented stories instead")
+    parser.add_argument(
+        "--part",
+        choices=["dev", "heldout"],
+        help="measure one part only (tuning runs dev alone: held-out is run rarely)",
+    )
     args = parser.parse_args()
     if args.stories:
         stories(args.stories, args.show)
     else:
-        real(args.data, args.show)
+        real(args.data, args.show, [args.part] if args.part else ["dev", "heldout"])
 
 
 if __name__ == "__main__":

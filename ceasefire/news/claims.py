@@ -49,7 +49,7 @@ def claims_of(article: Article, doc: Any, resolver: PartyResolver, matcher: Obli
     agency = _DATELINE_AGENCY.search(doc.text[:200])
     city = _DATELINE_CITY.match(doc.text[:60]) if agency else None
     home = next(iter(resolver.parties(city.group(1))), None) if city else None
-    tracker = SpeakerTracker(resolver, quote_spans(doc.text), home)
+    tracker = SpeakerTracker(resolver, quote_spans(doc.text), home, abroad=city is not None and home is None)
     context = _Context(article, resolver, matcher)
     for index, sent in enumerate(doc.sents):
         cited = outlet_in(sent) or (agency.group(1) if agency else None)

@@ -18,11 +18,14 @@ from functools import lru_cache
 from typing import Any
 
 from ceasefire.news import lexicon
+from ceasefire.news.affiliations import Affiliations
 from ceasefire.news.parties import PartyResolver
 
 __all__ = ["Speaker", "SpeakerTracker", "outlet_in"]
 
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "who"])
+# Titles that speak for the body named just before them ("The ministry said ... A spokesman added").
+_TITLES = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "minister", "envoy", "ambassador"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _DROP_DEPS = frozenset({"relcl", "acl", "punct", "appos", "advcl", "prep"})
 _MAX_NAME_TOKENS = 8
@@ -70,10 +73,14 @@ def _inside(spans: list[tuple[int, int]], position: int) -> bool:
 class SpeakerTracker:
     """Reads speakers sentence by sentence through one article, remembering the last one."""
 
-    def __init__(self, resolver: PartyResolver, quotes: list[tuple[int, int]], home: str | None = None) -> None:
+    def __init__(
+        self, resolver: PartyResolver, quotes: list[tuple[int, int]], home: str | None = None, abroad: bool = False
+    ) -> None:
         self._resolver = resolver
+        self._affiliations = Affiliations(resolver)
         self._quotes = quotes
         self._home = home  # the party of the dateline's city, for institutions named bare
+        self._abroad = abroad  # a dateline in no party's country: bare offices stay unknown
         self._last: Speaker | None = None
         self._known: dict[str, str] = {}  # surname → party id
 
@@ -140,15 +147,24 @@ class SpeakerTracker:
         return Speaker(name or head.text, party, verb_kind, said)
 
     def _party_of(self, head: Any) -> str | None:
-        """The speaker's party: named in its words, else known by surname, else that of the
-        speaker before ("a spokesman said"), else the dateline's for a bare institution."""
-        parties = self._resolver.parties(" ".join(t.text for t in head.subtree))
-        party = parties[0] if parties else self._known.get(head.text)
-        if party is None and head.pos_ == "NOUN" and self._last is not None:
-            party = self._last.party  # "a spokesman said", after a named institution spoke
-        if party is None and any(t.lower_ in _institutions() for t in head.subtree):
-            party = self._home
-        return party
+        """The speaker's party: that of a body of the knowledge base its words name ("the
+        Syrian Observatory": none), else a party named in its words, else known by surname,
+        else that of the speaker before for a bare title ("a spokesman said"), else the
+        dateline's for a bare institution, else a fallback body's ("the army"). A generic noun
+        ("a monitoring group", "the group") never inherits the party of the speaker before."""
+        words = " ".join(t.text for t in head.subtree)
+        body = self._affiliations.of(words)
+        if body is not None:
+            return body.party
+        parties = self._resolver.parties(words)
+        if parties or head.text in self._known:
+            return parties[0] if parties else self._known[head.text]
+        if head.lemma_.lower() in _TITLES and self._last is not None:
+            return self._last.party  # "a spokesman said", after a named institution spoke
+        if self._home is not None and any(t.lower_ in _institutions() for t in head.subtree):
+            return self._home
+        fallback = None if self._abroad else self._affiliations.of(words, fallback=True)
+        return fallback.party if fallback is not None else None
 
 
 def _participle(verb: Any) -> bool:
