@@ -86,6 +86,8 @@ class _Context:
             matches = self._obligations(verdict, speaker, spare, stated)
             if not verdict.accused and (not matches or verdict.kind == "assessment"):
                 continue
+            if not verdict.accused and verdict.kind == "accusation" and speaker.party is None:
+                continue  # an agentless report ("air strikes killed 20, the Observatory said")
             self.reader.remember(speaker, verdict)
             if matches:
                 self.last_matches[speaker.name] = matches

@@ -88,12 +88,13 @@ class StatementReader:
         spare: list[str] = []
         antecedent: tuple[str, ...] = ()
         clauses = clauses_of(speaker.tokens) or [Clause(speaker.said, "", False, 0)]
+        blamable = " ".join(c.blamable or c.text for c in clauses)
         for index, clause in enumerate(clauses):
             subject = self._subject_parties(clause, speaker, antecedent)
             if clause.main and subject:
                 antecedent = subject
             below = " ".join(c.text for c in clauses if c.parent == index)
-            verdict = self._judge(clause, speaker, subject, below)
+            verdict = self._judge(clause, speaker, subject, below, blamable)
             if not clause.main:
                 spare.append(clause.text)
             if verdict is not None:
@@ -126,9 +127,12 @@ class StatementReader:
             return antecedent or self.last_accused.get(speaker.name, ())
         return ()
 
-    def _judge(self, clause: Clause, speaker: Speaker, subject: tuple[str, ...], below: str) -> Verdict | None:
+    def _judge(
+        self, clause: Clause, speaker: Speaker, subject: tuple[str, ...], below: str, blamable: str
+    ) -> Verdict | None:
         """The verdict of one clause; ``below``: the words of the clauses under it, where a
-        specific act may sit ("it had let [every aid convoy through]")."""
+        specific act may sit ("it had let [every aid convoy through]"); ``blamable``: the
+        statement's words that may name an accused (not the harmed: "20 rebels were killed")."""
         kind = kind_of(None, clause.text)
         specific = self.matcher.specific(f"{clause.text} {below}")
         if speaker.party is not None and subject == (speaker.party,):
@@ -139,9 +143,13 @@ class StatementReader:
             return None if subject else Verdict(kind, (), clause.text)
         if kind == "assessment" and not specific:
             return None  # "X tried to shift the blame": no act of compliance assessed
+        if kind == "assessment" and not clause.main:
+            return None  # a complement ("promised to make Damascus let aid through") asserts nothing
+        if kind == "assessment":
+            kind = "accusation"  # an attributed act of war ("regime aircraft dropped bombs") accuses its doer
         accused = tuple(p for p in subject if p != speaker.party)
         if not subject and kind != "assessment":
-            accused = self._named(clause.text, speaker) or self._named(speaker.said, speaker)
+            accused = self._named(clause.blamable, speaker) or self._named(blamable, speaker)
             if not accused and kind == "accusation":
                 accused = self.last_accused.get(speaker.name, ())
         return Verdict(kind, accused, clause.text)
