@@ -88,6 +88,8 @@ class _Context:
                 continue
             if not verdict.accused and verdict.kind == "accusation" and speaker.party is None:
                 continue  # an agentless report ("air strikes killed 20, the Observatory said")
+            if verdict.kind == "commitment" and speaker.party is None:
+                continue  # only a party commits to the agreement ("France said it would push for...")
             self.reader.remember(speaker, verdict)
             if matches:
                 self.last_matches[speaker.name] = matches

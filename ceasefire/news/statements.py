@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ceasefire.news import lexicon
+from ceasefire.news.actor_mentions import find_actors
 from ceasefire.news.clauses import Clause, clauses_of
 from ceasefire.news.obligations import ObligationMatcher
 from ceasefire.news.parties import PartyResolver
@@ -61,6 +62,17 @@ def kind_of(verb_kind: str | None, said: str) -> str:
         if pattern.search(said):
             return kind
     return "assessment"
+
+
+# Sides of lexicon/actors.yaml that are no party to a Syrian arrangement: their acts are no
+# claim about a party (CLAIMS-GUIDELINE rule 5), whoever they hit.
+_OUTSIDERS = frozenset({"isis", "nusra", "sdf", "israel", "turkey"})
+
+
+def _outsider_acts(clause: Clause) -> bool:
+    """Whether the first armed actor named in the clause, its subject first, is no party."""
+    found = find_actors(clause.subject) or find_actors(clause.blamable or clause.text)
+    return bool(found) and found[0].actor.side in _OUTSIDERS
 
 
 def _promises(text: str) -> bool:
@@ -140,7 +152,9 @@ class StatementReader:
         if kind == "denial":
             return Verdict(kind, (speaker.party,) if speaker.party else subject, clause.text)
         if kind == "commitment":
-            return None if subject else Verdict(kind, (), clause.text)
+            return None if subject or speaker.party is None else Verdict(kind, (), clause.text)
+        if not subject and _outsider_acts(clause):
+            return None  # "an Israeli air strike killed five soldiers": no party's conduct
         if kind == "assessment" and not specific:
             return None  # "X tried to shift the blame": no act of compliance assessed
         if kind == "assessment" and not clause.main:

@@ -28,7 +28,7 @@ AGREEMENT = Agreement(
     effective=START,
     timezone="Asia/Damascus",
     parties=(
-        Party("gov", "Government of Syria", ("Syrian army", "Damascus")),
+        Party("gov", "Government of Syria", ("Syrian army", "Damascus", "Assad")),
         Party("ru", "Russian Federation", ("Russia",)),
         Party("us", "United States", ("US", "Washington")),
         Party("rebels", "Armed opposition", ("opposition", "rebels")),
@@ -80,6 +80,26 @@ CASES = [
         "chemical-attack-is-civilian-protection",
         "Washington said Damascus used chemical weapons against the town.",
         {("us", "accusation", ("gov",), "civilian_protection")},
+    ),
+    (
+        "non-party-doer-no-claim",
+        "The monitor said an Israeli air strike killed five Syrian soldiers near the border.",
+        set(),
+    ),
+    (
+        "non-party-speaker-commits-nothing",
+        "France said it would push for a resolution on the chemical attack.",
+        set(),
+    ),
+    (
+        "stripped-possessive",
+        "Activists said Assads aircraft bombed the town.",
+        {(None, "accusation", ("gov",), "air_operations")},
+    ),
+    (
+        "demonym-as-place",
+        "The monitor said rebels shelled the Syrian capital.",
+        {(None, "accusation", ("rebels",), "cessation_of_hostilities")},
     ),
     (
         "ground-fire-is-cessation",
