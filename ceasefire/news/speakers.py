@@ -24,6 +24,28 @@ from ceasefire.news.parties import PartyResolver
 __all__ = ["Speaker", "SpeakerTracker", "outlet_in"]
 
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "who"])
+_OFFICE_WORDS = frozenset(
+    {
+        "minister",
+        "ministry",
+        "foreign",
+        "defence",
+        "defense",
+        "president",
+        "general",
+        "secretary",
+        "deputy",
+        "state",
+        "department",
+        "army",
+        "council",
+        "command",
+        "spokesman",
+        "ambassador",
+        "envoy",
+        "government",
+    }
+)
 # Titles that speak for the body named just before them ("The ministry said ... A spokesman added").
 _TITLES = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "minister", "envoy", "ambassador"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -141,9 +163,11 @@ class SpeakerTracker:
         name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
         party = self._party_of(head)
         if party is not None:
-            for ent in head.subtree:
-                if ent.ent_type_ == "PERSON":
-                    self._known[ent.text] = party
+            # Proper names, not office words, as a surname named again later ("Lavrov said");
+            # from the tagger, since the claims pipeline runs without the entity recogniser.
+            for word in head.subtree:
+                if word.pos_ == "PROPN" and word.lower_ not in _OFFICE_WORDS:
+                    self._known[word.text] = party
         return Speaker(name or head.text, party, verb_kind, said)
 
     def _party_of(self, head: Any) -> str | None:
