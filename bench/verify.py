@@ -7,9 +7,12 @@
 evaluating every obligation (200 zones, 20 routes, every rule kind) and the clocks — everything
 but file parsing. ``baseline_s``: only the spatial joins, done the usual geopandas way (points
 ``within`` the 200 zones; points projected to UTM 37N and ``dwithin`` the 20 routes at the
-largest distance any rule uses). ``ratio`` = baseline_s / ceasefire_s. Best of ``--repeat`` runs.
-With ``--csv`` an ACLED CSV of the same incidents is written and ``ceasefire verify --format
-json`` is timed end to end next to pyarrow reading that file alone.
+largest distance any rule uses). ``ratio`` = baseline_s / ceasefire_s. ``duckdb_s``: the same two
+joins in DuckDB spatial (``ST_Within``; ``ST_Transform`` to UTM 37N then ``ST_DWithin``), which must
+join the same number of pairs as geopandas; ``duckdb_ratio`` = duckdb_s / ceasefire_s. Best of
+``--repeat`` runs. With ``--csv`` an ACLED CSV of the same incidents is written and ``ceasefire
+verify`` is timed end to end with ``--format json`` and with ``--format parquet``, each as a ratio
+to pyarrow reading that file alone in the same run (``json_ratio_to_read``, ``parquet_ratio_to_read``).
 """
 
 from __future__ import annotations
@@ -61,62 +64,108 @@ def run_geopandas(columns: dict[str, Any], agreement: Any, reach_m: float) -> in
     return len(in_zones) + len(near)
 
 
-def end_to_end(columns: dict[str, Any], agreement: Any) -> dict[str, float]:
+def duckdb_connection() -> Any:
+    """DuckDB with its spatial extension loaded from the installed wheel, offline (never the
+    network: autoinstall off, the extension file LOADed by path)."""
+    import duckdb
+    import duckdb_extension_spatial
+
+    path = next(Path(duckdb_extension_spatial.__file__).parent.rglob("spatial.duckdb_extension"))
+    con = duckdb.connect()
+    con.execute("SET autoinstall_known_extensions=false")
+    con.execute("SET autoload_known_extensions=false")
+    con.execute(f"LOAD '{path}'")
+    return con
+
+
+def run_duckdb(con: Any, columns: dict[str, Any], agreement: Any, reach_m: float) -> int:
+    """The same two joins as ``run_geopandas`` in DuckDB spatial: points within the zones, and
+    points within ``reach_m`` of the routes in UTM 37N (``always_xy``: lon/lat order)."""
+    import pyarrow as pa
+    import shapely
+
+    points = pa.table({"lon": columns["lon"], "lat": columns["lat"]})
+    zones = pa.table({"wkb": shapely.to_wkb([z.geometry for z in agreement.zones])})
+    routes = pa.table({"wkb": shapely.to_wkb([r.geometry for r in agreement.routes])})
+    con.register("points", points)
+    con.register("zones_wkb", zones)
+    con.register("routes_wkb", routes)
+    utm = "'EPSG:4326', 'EPSG:32637', always_xy := true"
+    inside = con.execute(
+        "WITH z AS (SELECT ST_GeomFromWKB(wkb) AS g FROM zones_wkb) "
+        "SELECT count(*) FROM points p JOIN z ON ST_Within(ST_Point(p.lon, p.lat), z.g)"
+    ).fetchone()[0]
+    near = con.execute(
+        f"WITH r AS (SELECT ST_Transform(ST_GeomFromWKB(wkb), {utm}) AS g FROM routes_wkb), "
+        f"p AS (SELECT ST_Transform(ST_Point(lon, lat), {utm}) AS g FROM points) "
+        f"SELECT count(*) FROM p JOIN r ON ST_DWithin(p.g, r.g, {reach_m})"
+    ).fetchone()[0]
+    return int(inside) + int(near)
+
+
+def write_acled_csv(columns: dict[str, Any], agreement: Any, folder: Path) -> Path:
+    """The incidents as an ACLED CSV beside their agreement.yaml in ``folder``; the CSV's path."""
     import numpy as np
     import pandas as pd
-    import pyarrow.csv as pacsv
 
-    import ceasefire
+    (folder / "agreement.yaml").write_text(synth.agreement_yaml(agreement))
+    frame = pd.DataFrame(
+        {
+            "event_id_cnty": columns["id"],
+            "event_date": [str(d) for d in pd.to_datetime(columns["date"] - 719163, unit="D").date],
+            "time_precision": 1,
+            "event_type": np.asarray(columns["event_type"]),
+            "sub_event_type": np.asarray(columns["sub_event_type"]),
+            "actor1": np.asarray(columns["actor1"]),
+            "assoc_actor_1": "",
+            "actor2": np.asarray(columns["actor2"]),
+            "assoc_actor_2": "",
+            "country": "Syria",
+            "admin1": "",
+            "location": "",
+            "latitude": columns["lat"].round(5),
+            "longitude": columns["lon"].round(5),
+            "geo_precision": columns["geo_precision"],
+            "source": "synthetic",
+            "notes": np.asarray(columns["notes"]),
+            "fatalities": columns["fatalities"],
+            "weapon": np.asarray(columns["weapon"]),
+        }
+    )
+    csv_path = folder / "events.csv"
+    frame.to_csv(csv_path, index=False)
+    return csv_path
+
+
+def cli_seconds(folder: Path, csv_path: Path, fmt: str) -> float:
+    """Wall time of ``ceasefire verify --format FMT --out FILE`` on the CSV, in a fresh process."""
+    cli = Path(sys.executable).parent / "ceasefire"
+    out = folder / f"out.{fmt}"
+    cmd = [str(cli), "verify", str(folder / "agreement.yaml"), str(csv_path), "--format", fmt, "--out", str(out)]
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    return time.perf_counter() - start
+
+
+def end_to_end(columns: dict[str, Any], agreement: Any) -> dict[str, float]:
+    """``verify --format json`` and ``--format parquet`` from an ACLED CSV, each against
+    pyarrow reading that same file in the same run (best of 2 reads, after the CSV is cached)."""
+    import pyarrow.csv as pacsv
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        (folder / "agreement.yaml").write_text(synth.agreement_yaml(agreement))
-        frame = pd.DataFrame(
-            {
-                "event_id_cnty": columns["id"],
-                "event_date": [str(d) for d in pd.to_datetime(columns["date"] - 719163, unit="D").date],
-                "time_precision": 1,
-                "event_type": np.asarray(columns["event_type"]),
-                "sub_event_type": np.asarray(columns["sub_event_type"]),
-                "actor1": np.asarray(columns["actor1"]),
-                "assoc_actor_1": "",
-                "actor2": np.asarray(columns["actor2"]),
-                "assoc_actor_2": "",
-                "country": "Syria",
-                "admin1": "",
-                "location": "",
-                "latitude": columns["lat"].round(5),
-                "longitude": columns["lon"].round(5),
-                "geo_precision": columns["geo_precision"],
-                "source": "synthetic",
-                "notes": np.asarray(columns["notes"]),
-                "fatalities": columns["fatalities"],
-                "weapon": np.asarray(columns["weapon"]),
-            }
-        )
-        csv_path = folder / "events.csv"
-        frame.to_csv(csv_path, index=False)
-        del frame
-        arrow_s, _ = best_of(1, lambda: pacsv.read_csv(csv_path))
-        cli = Path(sys.executable).parent / "ceasefire"
-        cmd = [
-            str(cli),
-            "verify",
-            str(folder / "agreement.yaml"),
-            str(csv_path),
-            "--format",
-            "json",
-            "--out",
-            str(folder / "out.json"),
-        ]
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True)
-        cli_s = time.perf_counter() - start
-        assert ceasefire.__version__
+        csv_path = write_acled_csv(columns, agreement, folder)
+        arrow_s, _ = best_of(2, lambda: pacsv.read_csv(csv_path))
+        json_s = cli_seconds(folder, csv_path, "json")
+        parquet_s = cli_seconds(folder, csv_path, "parquet")
         return {
-            "end_to_end_s": round(cli_s, 3),
-            "pyarrow_read_s": round(arrow_s, 3),
             "csv_mb": round(csv_path.stat().st_size / 1e6, 1),
+            "pyarrow_read_s": round(arrow_s, 3),
+            "json_s": round(json_s, 3),
+            "json_ratio_to_read": round(json_s / arrow_s, 1),
+            "parquet_s": round(parquet_s, 3),
+            "parquet_ratio_to_read": round(parquet_s / arrow_s, 1),
+            "json_mb": round((folder / "out.json").stat().st_size / 1e6, 1),
         }
 
 
@@ -137,12 +186,19 @@ def main() -> None:
         for o in agreement.obligations
         if o.rule and o.rule.kind in ("keep_clear", "humanitarian_access")
     )
-    baseline_s, _ = best_of(args.repeat, lambda: run_geopandas(columns, agreement, reach))
+    baseline_s, joined = best_of(args.repeat, lambda: run_geopandas(columns, agreement, reach))
+    con = duckdb_connection()
+    duckdb_s, duck_joined = best_of(args.repeat, lambda: run_duckdb(con, columns, agreement, reach))
+    if duck_joined != joined:
+        raise SystemExit(f"DuckDB joined {duck_joined} pairs, geopandas {joined}: not the same work")
     report: dict[str, Any] = {
         "events": args.events,
         "ceasefire_s": round(ceasefire_s, 3),
         "baseline_s": round(baseline_s, 3),
         "ratio": round(baseline_s / ceasefire_s, 2),
+        "duckdb_s": round(duckdb_s, 3),
+        "duckdb_ratio": round(duckdb_s / ceasefire_s, 2),
+        "duckdb_threads": con.execute("SELECT current_setting('threads')").fetchone()[0],
         "peak_rss_mb": round(peak_rss_mb, 1),
         "findings": len(result.findings),
         "zones": len(agreement.zones),

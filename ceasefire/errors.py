@@ -4,11 +4,13 @@
 
     CeasefireError                 anything ceasefire refuses, with a one-line message
     ├── AgreementError             an agreement file is invalid (one or more FILE:LINE problems)
+    ├── YamlTooLarge               a YAML document expands past the node or alias limit (agreement.yamlsize)
     ├── InputError                 an events file cannot be read (FILE:LINE: message)
     │   └── FormatNotRecognized    a file's content matches no known events format
     ├── UsageError                 options that contradict each other (e.g. --from after --to)
     ├── RowError                   one field of one row is unusable (ceasefire.sources.rows); readers
     │                              turn it into an InputError with FILE:LINE, or skip the row
+    │   └── NoPlace                the row is an event without coordinates: counted, not an error
     ├── DocumentError              a stored document (finding, clock, run summary) has an unknown schema
     ├── LogError                   a log entry, proof, checkpoint or receipt fails (ceasefire.ledger)
     ├── StoreError                 a database, key file or evidence folder is unusable (ceasefire.store)
@@ -18,8 +20,11 @@
     │   └── BatchRolledBack        a batch of reports failed and none of it was stored
     ├── BulletinError              a bulletin cannot be made: no run, bad date (ceasefire.bulletin)
     │   └── OutsideRun             the day asked for lies outside the run's days
-    └── Problem                    an API answer other than success, with its HTTP status
-                                   (ceasefire.api.problems, the web edge's own error)
+    ├── MissingExtra               a command needs an extra that is not installed (ceasefire.extras)
+    ├── Problem                    an API answer other than success, with its HTTP status
+    │                              (ceasefire.api.problems, the web edge's own error)
+    └── BodyTooLarge               a request body past its limit, stopped while it streams in
+                                   (ceasefire.api.limits; also Starlette's HTTPException)
 
 The root, AgreementError, InputError, FormatNotRecognized, UsageError and DocumentError are defined here; the others live beside the package that
 raises them, so that importing this module never imports those packages. ``tests/test_error_tree.py``

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TextIO
 
@@ -37,6 +38,7 @@ __all__ = [
     "filter_findings",
     "incident_fields",
     "rows_with_incidents",
+    "spreadsheet_safe",
     "write_csv",
     "write_geojson",
 ]
@@ -169,7 +171,24 @@ def csv_row(finding: Finding, incident: IncidentFields | None) -> list[object]:
         finding.radius_m,
         finding.explanation,
     ]
-    return [*acled, *own]
+    return [spreadsheet_safe(value) for value in (*acled, *own)]
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """``value`` as a cell a spreadsheet shows as text, never runs (issue 11: formula injection).
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a single
+    quote in front, as OWASP's "CSV Injection" page recommends: a party's report titled
+    ``=HYPERLINK(...)`` reaches analysts' spreadsheets as that text. A genuine number written
+    as text (``-3.5``, ``+2``, ``-1e3``) stays as it is, and so does every non-text value.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def csv_lines(rows: Iterable[tuple[Finding, IncidentFields | None]], *, hxl: bool = False) -> Iterator[str]:

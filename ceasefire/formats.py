@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 import numpy as np
 from rich.console import Console
@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ceasefire import exports
+from ceasefire.extras import MissingExtra, require_extra
 from ceasefire.findings import Status
 from ceasefire.model import Clock
 from ceasefire.verification import Verification
@@ -24,9 +25,10 @@ from ceasefire.verification import Verification
 if TYPE_CHECKING:
     from ceasefire.news.verdicts import ClaimVerdict
 
-__all__ = ["OUTPUT_FORMATS", "render", "to_json", "write_csv", "write_geojson", "write_table"]
+__all__ = ["OUTPUT_FORMATS", "render", "render_binary", "to_json", "write_csv", "write_geojson", "write_table"]
 
-OUTPUT_FORMATS = ("table", "json", "csv", "geojson", "hxl")  # hxl: the csv table, HXL hashtags on its second row
+# hxl: the csv table, HXL hashtags on its second row; parquet, arrow: the findings as columns (binary)
+OUTPUT_FORMATS = ("table", "json", "csv", "geojson", "hxl", "parquet", "arrow")
 
 
 def to_json(v: Verification) -> dict[str, Any]:
@@ -35,8 +37,9 @@ def to_json(v: Verification) -> dict[str, Any]:
 
 
 def write_json(v: Verification, out: TextIO, chunk: int = 5_000) -> None:
-    """The JSON document, written as it is produced: findings are encoded a chunk at a time with
-    the C encoder (``json.dump`` on a stream would use the slow pure-Python one)."""
+    """The JSON document through ``Finding`` objects, findings encoded a chunk at a time with
+    the C encoder. ``render`` writes the same bytes from columns (``column_writers``); this
+    object path is the reference the differential tests hold it to."""
     out.write('{"agreement": ' + json.dumps(v.agreement.id) + ', "findings": [')
     batch: list[str] = []
     first = True
@@ -64,8 +67,20 @@ def _tail(v: Verification) -> dict[str, Any]:
             "bad_rows": v.intake.bad_row_count,
             "bad_row_messages": v.intake.bad_rows,
             "not_incidents": v.intake.not_incidents,
+            "no_place": v.intake.no_place,
+            "bad_rows_by_reason": _by_reason(v),
+            "by_file": [f.inputs() for f in v.intake.by_file],
         },
     }
+
+
+def _by_reason(v: Verification) -> dict[str, int]:
+    """Bad rows per reason over every file (each file's own counts are in ``by_file``)."""
+    total: dict[str, int] = {}
+    for counts in v.intake.by_file:
+        for reason, n in counts.bad_rows_by_reason.items():
+            total[reason] = total.get(reason, 0) + n
+    return total
 
 
 def _incident_value(v: Verification, row: int, field: str) -> Any:
@@ -76,7 +91,8 @@ def _incident_value(v: Verification, row: int, field: str) -> Any:
 
 
 def write_csv(v: Verification, out: TextIO, *, hxl: bool = False) -> None:
-    """One row per finding (``exports.csv_row``); with ``hxl``, HXL hashtags on the second row."""
+    """One row per finding (``exports.csv_row``); with ``hxl``, HXL hashtags on the second row.
+    The object path: ``render`` writes the same bytes from columns."""
     rows = (
         (
             f,
@@ -106,6 +122,8 @@ def write_table(v: Verification, out: TextIO, width: int = 120) -> None:
         console.print(
             f"Actors matching no alias ({len(names)}): " + "; ".join(names[:12]) + (" …" if len(names) > 12 else "")
         )
+    for counts in v.intake.by_file:
+        console.print(counts.summary(), highlight=False, markup=False, soft_wrap=True)
     if v.intake.bad_row_count:
         console.print(f"Skipped {v.intake.bad_row_count} bad rows (first: {v.intake.bad_rows[0]})")
 
@@ -191,9 +209,31 @@ def _claims_table(claims: list[ClaimVerdict]) -> Table:
     return table
 
 
+def _columnar() -> bool:
+    """Whether pyarrow (the scale extra) is installed: json, csv and hxl are then written from
+    columns; without it, from ``Finding`` objects, with the same bytes (tests/test_columnar.py)."""
+    try:
+        require_extra("scale", ["pyarrow"])
+    except MissingExtra:
+        return False
+    return True
+
+
 def render(v: Verification, fmt: str, out: TextIO) -> None:
-    """Write the verification in one of ``OUTPUT_FORMATS``."""
-    if fmt == "json":
+    """Write the verification in one of the text formats of ``OUTPUT_FORMATS`` (json, csv and
+    hxl from the findings' columns when pyarrow is installed); ``render_binary`` writes parquet
+    and arrow."""
+    if fmt in ("json", "csv", "hxl") and _columnar():
+        from ceasefire import column_writers
+        from ceasefire.finding_columns import finding_columns
+
+        if fmt == "json":
+            head = '{"agreement": ' + json.dumps(v.agreement.id) + ', "findings": ['
+            tail = "], " + json.dumps(_tail(v), ensure_ascii=False)[1:] + "\n"
+            column_writers.write_json(finding_columns(v), head, tail, out)
+        else:
+            column_writers.write_csv(finding_columns(v), out, hxl=fmt == "hxl")
+    elif fmt == "json":
         write_json(v, out)
     elif fmt in ("csv", "hxl"):
         write_csv(v, out, hxl=fmt == "hxl")
@@ -201,3 +241,12 @@ def render(v: Verification, fmt: str, out: TextIO) -> None:
         write_geojson(v, out)
     else:
         write_table(v, out)
+
+
+def render_binary(v: Verification, fmt: str, out: BinaryIO) -> None:
+    """The findings as columns (``finding_columns``) in Parquet or the Arrow IPC file format;
+    needs pyarrow (the scale extra)."""
+    from ceasefire import column_writers
+    from ceasefire.finding_columns import finding_columns
+
+    column_writers.write_binary(finding_columns(v), fmt, out)

@@ -29,6 +29,7 @@ __all__ = [
     "Clock",
     "ClockDay",
     "ExcludedGroup",
+    "FileCounts",
     "Finding",
     "Incident",
     "Line",
@@ -446,3 +447,45 @@ class NewsClaim:
     quote: str
     sentence: int
     date: dt.date | None = None  # the article's date; not in ``claims --format json``
+
+
+@dataclass
+class FileCounts:
+    """What reading one events file found: its encoding, date order and rows by class
+    (``sources.rows.BadRows`` fills it; ``verify``'s ``inputs`` section shows it)."""
+
+    file: str
+    format: str = ""
+    version: str = ""
+    encoding: str = ""
+    date_order: str = ""  # "day-first" | "month-first" | "" (no day/month numbers in the dates)
+    date_order_why: str = ""
+    incidents: int = 0
+    no_place: int = 0
+    not_incidents: int = 0
+    bad_rows: int = 0
+    bad_rows_by_reason: dict[str, int] = field(default_factory=dict)
+    first: dict[str, str] = field(default_factory=dict)  # class -> its first "FILE:LINE: ..." line
+
+    def inputs(self) -> dict[str, object]:
+        """The per-file object of verify's ``inputs`` section."""
+        return {
+            "file": self.file,
+            "format": self.format,
+            "encoding": self.encoding,
+            "date_order": self.date_order or None,
+            "date_order_why": self.date_order_why or None,
+            "incidents": self.incidents,
+            "no_place": self.no_place,
+            "not_incidents": self.not_incidents,
+            "bad_rows": self.bad_rows,
+            "bad_rows_by_reason": dict(self.bad_rows_by_reason),
+        }
+
+    def summary(self) -> str:
+        """One line for the table output: the counts by class."""
+        order = f", dates {self.date_order}" if self.date_order else ""
+        return (
+            f"{self.file} ({self.format}, {self.encoding}{order}): {self.incidents} incidents, "
+            f"{self.no_place} without a place, {self.not_incidents} not incidents, {self.bad_rows} bad rows"
+        )

@@ -13,16 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 from ceasefire.model import Agreement, Incident
 from ceasefire.table import IncidentTable
 from ceasefire.verification import Intake, Verification, check_period, verify_table
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["attach_claims", "verify"]
 
@@ -39,8 +36,11 @@ def verify(
     progress: Progress | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
 ) -> Verification:
-    """Read every events file and verify it against the agreement.
+    """Read every events file and verify it against the agreement; ``encoding`` forces the text
+    files' encoding (else detected), ``sheet`` the sheet of .xlsx files (else the first).
 
     Parquet inputs, or ``engine="dask"``, go through the partitioned engine (``ceasefire.scale``:
     streaming, or on a Dask cluster at ``scheduler``); the findings are the same.
@@ -51,6 +51,7 @@ def verify(
     if engine not in ("local", "dask"):
         raise UsageError(f"--engine: '{engine}' is not one of local, dask")
     if engine == "dask" or _any_parquet(paths):
+        require_extra("scale", None if engine == "dask" else ("pyarrow",), needed_for="Parquet inputs or --engine dask")
         from ceasefire.scale import verify_partitioned
 
         return verify_partitioned(
@@ -66,10 +67,10 @@ def verify(
     bad_rows = BadRows(skip=skip_bad_rows)
     intake = Intake(files=[str(p) for p in paths])
     resolver = AliasResolver(agreement)
-    incidents = _admitted(iter_files(paths, bad_rows), intake, date_from, date_to, progress)
+    read = iter_files(paths, bad_rows, encoding=encoding, sheet=sheet)
+    incidents = _admitted(read, intake, date_from, date_to, progress)
     table = IncidentTable.from_incidents(incidents, resolver)
-    intake.bad_rows, intake.bad_row_count = list(bad_rows.messages), bad_rows.count
-    intake.not_incidents = bad_rows.ignored
+    intake.read(bad_rows)
     return verify_table(agreement, table, resolver, date_from=date_from, date_to=date_to, intake=intake)
 
 

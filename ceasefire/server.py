@@ -32,12 +32,14 @@ from ceasefire.api import (
     reports,
     runs,
 )
+from ceasefire.api.limits import BodyLimit
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
 from ceasefire.api.reports import InFlight
 from ceasefire.api.state import RateLimiter, Settings, StorePool
 from ceasefire.api.writer import ReportWriter
 from ceasefire.store import StoreError
 from ceasefire.web import PAGE_MODULES, pages
+from ceasefire.web.headers import SecurityHeaders
 
 __all__ = ["PREFIX", "create_app"]
 
@@ -76,7 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
         version="1",
         summary="Reports, findings and the tamper-evident log of a ceasefire.",
         openapi_url=f"{PREFIX}/openapi.json",
-        docs_url=f"{PREFIX}/docs",
+        docs_url=None,  # Swagger UI came from a CDN onto the dashboard's origin (issue 11)
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -101,6 +103,8 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (bulletin.router, exports.router):  # at the root: /bulletin/..., /export/...
         app.include_router(router, responses=ERROR_RESPONSES)
     pages.install(app, PAGE_MODULES)  # the dashboard (HTML pages, their JSON twins, /static)
+    app.add_middleware(BodyLimit, settings=settings)  # 413 before a body is read (issue 11)
+    app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)  # outermost: on every answer
     return app
 
 

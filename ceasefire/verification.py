@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.errors import UsageError
 from ceasefire.findings import FindingTable, Status, materialize
-from ceasefire.model import Agreement, Clock, Finding, RunSummary
+from ceasefire.model import Agreement, Clock, FileCounts, Finding, RunSummary
 from ceasefire.rules import evaluate
 from ceasefire.rules.clocks import DailyCounts, clocks_from_counts, daily_violations
 from ceasefire.table import IncidentTable
@@ -28,7 +28,9 @@ from ceasefire.table import IncidentTable
 if TYPE_CHECKING:
     from ceasefire.news.verdicts import ClaimVerdict
 
-__all__ = ["Intake", "Verification", "check_period", "verify_table"]
+__all__ = ["Intake", "ReadCounts", "Verification", "check_period", "verify_table"]
+
+_UTF8 = ("utf-8", "utf-8-sig", "xlsx", "")  # encodings a user need not be told about
 
 
 @dataclass
@@ -42,6 +44,30 @@ class Intake:
     bad_rows: list[str] = field(default_factory=list)
     bad_row_count: int = 0
     not_incidents: int = 0  # rows a format holds that are not incidents (GDELT outside CAMEO 18-20)
+    no_place: int = 0  # events without coordinates (issue 12): not verified, not errors
+    by_file: list[FileCounts] = field(default_factory=list)  # each text file's rows by class
+
+    def encoding_notes(self) -> list[str]:
+        """One line per file read in another encoding than UTF-8, for stderr."""
+        return [f"{f.file}: read as {f.encoding}" for f in self.by_file if f.encoding not in _UTF8]
+
+    def read(self, bad_rows: ReadCounts) -> None:
+        """Take the counts reading left in ``bad_rows`` (``sources.rows.BadRows``)."""
+        self.bad_rows, self.bad_row_count = list(bad_rows.messages), bad_rows.count
+        self.not_incidents, self.no_place = bad_rows.ignored, bad_rows.no_places
+        self.by_file = list(bad_rows.files)
+
+
+class ReadCounts(Protocol):
+    """What reading event files counted (``sources.rows.BadRows`` is one; this module reads no file)."""
+
+    messages: list[str]
+    count: int
+    ignored: int
+    files: list[FileCounts]
+
+    @property
+    def no_places(self) -> int: ...
 
 
 @dataclass

@@ -219,3 +219,37 @@ def test_claims_ledger_in_verify() -> None:
         assert (claim["verdict"] == "no_evidence") == (not claim["findings"])
     us_on_aid = [c for c in claims if c["speaker_party"] == "us" and c["obligation"] == "humanitarian-access"]
     assert us_on_aid and all(c["date"] == "2016-09-20" and c["verdict"] == "supports" for c in us_on_aid)
+
+
+def test_inspect_reports_and_exits_0_even_with_bad_rows(tmp_path: Path) -> None:
+    """Issue 12: inspect reports what a file holds; bad rows are counted, verify decides."""
+    exports = Path(__file__).resolve().parent / "data" / "exports"
+    bad = tmp_path / "bad.csv"
+    bad.write_text((exports / "acled_day_first.csv").read_text().replace("35.6131", "95"))
+    done = cli("inspect", bad, exports / "gdelt_v1_mixed.tsv", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    first, second = json.loads(done.stdout)["files"]
+    assert (first["format"], first["date_order"], first["incidents"], first["no_place"], first["bad_rows"]) == (
+        "acled",
+        "day-first",
+        3,
+        1,
+        1,
+    )
+    assert first["bad_rows_by_reason"] == {"latitude: … is out of range": 1}
+    assert first["first"]["bad_rows"] == f"{bad}:2: latitude: 95 is out of range (-90 to 90)"
+    assert (second["version"], second["not_incidents"], second["no_place"]) == ("GDELT 1.0", 2, 2)
+    table = cli("inspect", exports / "ucdp_cp1252.csv")
+    assert table.returncode == 0 and "encoding cp1252" in table.stdout and "month-first" in table.stdout
+    refused = cli("inspect", tmp_path / "missing.csv", exports / "ged_points.geojson")
+    assert refused.returncode == 2 and "cannot be read" in refused.stdout and "UCDP GED properties" in refused.stdout
+
+
+def test_verify_names_a_file_read_in_another_encoding(tmp_path: Path) -> None:
+    exports = Path(__file__).resolve().parent / "data" / "exports"
+    agreement = Path(__file__).resolve().parents[1] / "examples" / "syria-2016-09" / "agreement.yaml"
+    done = cli("verify", agreement, exports / "ucdp_cp1252.csv", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().endswith("ucdp_cp1252.csv: read as cp1252")
+    forced = cli("verify", agreement, exports / "ucdp_cp1252.csv", "--encoding", "utf-8")
+    assert forced.returncode == 2 and "not utf-8 text" in forced.stderr

@@ -79,3 +79,23 @@ def test_a_far_future_date_cannot_make_a_clock_run_for_centuries() -> None:
 )
 def test_first_run_end(quiet: list[int], length: int, expected: int | None) -> None:
     assert first_run_end(np.array(quiet, bool), length) == expected
+
+
+@pytest.mark.parametrize("example", ["syria-2016-09", "donbas-2015"])
+def test_counting_findings_is_counting_the_table(example: str) -> None:
+    """``daily_from_findings`` (what the server counts per viewer, issue 11) counts what
+    ``daily_violations`` counts, so the clocks judged from all of a run's findings are its own."""
+    from pathlib import Path
+
+    from ceasefire.agreement.loader import load_agreement
+    from ceasefire.pipeline import verify
+    from ceasefire.rules.clocks import clocks_from_counts, daily_from_findings
+
+    folder = Path(__file__).resolve().parent.parent / "examples" / example
+    v = verify(load_agreement(folder / "agreement.yaml"), sorted(folder.glob("incidents.*")))
+    counted = daily_from_findings(v.agreement, list(v.finding_objects()))
+    assert counted.keys() == v.daily.keys()
+    for key, (days, counts) in v.daily.items():
+        assert np.array_equal(counted[key][0], days) and np.array_equal(counted[key][1], counts)
+    last = dt.date.fromordinal(int(v.table.day1.max()))  # the data's last day, as verify_table
+    assert clocks_from_counts(v.agreement, counted, last) == v.clocks

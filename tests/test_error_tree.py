@@ -36,7 +36,8 @@ def drawn_tree(docstring: str) -> dict[str, str | None]:
 def package_exceptions() -> dict[str, type[BaseException]]:
     """Every exception class the package defines, by name, after importing each of its modules."""
     for module in pkgutil.walk_packages(ceasefire.__path__, "ceasefire."):
-        importlib.import_module(module.name)
+        if not module.name.endswith(".__main__"):  # running the CLI is not importing it
+            importlib.import_module(module.name)
     found: dict[str, type[BaseException]] = {}
     todo: list[type[BaseException]] = [BaseException]
     while todo:
@@ -58,9 +59,9 @@ def test_every_exception_is_drawn_under_its_parent() -> None:
     missing = sorted(f"{cls.__module__}.{name}" for name, cls in classes.items() if name not in drawn)
     assert not missing, f"exception classes missing from the tree in ceasefire/errors.py: {missing}"
     wrong = {
-        name: f"drawn under {drawn[name]}, derives from {classes[name].__bases__[0].__name__}"
+        name: f"drawn under {drawn[name]}, derives from {[b.__name__ for b in classes[name].__bases__]}"
         for name in classes
-        if drawn[name] is not None and drawn[name] != classes[name].__bases__[0].__name__
+        if drawn[name] is not None and drawn[name] not in {b.__name__ for b in classes[name].__bases__}
     }
     assert not wrong, f"the tree in ceasefire/errors.py draws these under the wrong parent: {wrong}"
     stale = sorted(set(drawn) - set(classes))

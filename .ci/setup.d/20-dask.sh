@@ -1,5 +1,5 @@
 # Sourced by .ci/run: a real Dask scheduler and two worker processes on loopback for the
-# distributed tests (issue 6). dask and distributed come from pyproject.toml (make setup); the
+# distributed tests (issue 6). dask and distributed come from requirements/lock.txt (make setup); the
 # workers run from .venv/bin, so they import the editable ceasefire install.
 make setup
 DASK_PORT="${DASK_PORT:-8786}"

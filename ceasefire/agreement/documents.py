@@ -24,8 +24,9 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import ScalarNode
 
 from ceasefire.agreement.nodes import Document, Key, Node, Path, Problems
+from ceasefire.agreement.yamlsize import YamlTooLarge, load_limited
 
-__all__ = ["JsonPositions", "read_geojson", "read_yaml"]
+__all__ = ["JsonPositions", "parse_yaml", "read_geojson", "read_yaml"]
 
 
 class _Constructor(RoundTripConstructor):
@@ -65,12 +66,19 @@ def read_text(file: str, problems: Problems, report: Node | None = None) -> str 
 def read_yaml(file: str, problems: Problems) -> Document | None:
     """Parse the YAML file ``file``; ``None`` after recording a read or syntax problem."""
     text = read_text(file, problems)
-    if text is None:
-        return None
+    return None if text is None else parse_yaml(text, file, problems)
+
+
+def parse_yaml(text: str, file: str, problems: Problems) -> Document | None:
+    """Parse YAML ``text`` read from ``file`` (the name problems cite); ``None`` after recording
+    a syntax problem, or a document over the alias and node limits (``yamlsize``)."""
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     try:
-        data = yaml.load(text)
+        data = load_limited(yaml, text)
+    except YamlTooLarge as error:
+        problems.add_at(file, error.line, error.message)
+        return None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -17,8 +17,11 @@ import anyio.to_thread
 from fastapi import APIRouter, Request
 from shapely.geometry import mapping
 
+from ceasefire.agreement.documents import parse_yaml
+from ceasefire.agreement.nodes import Problems
 from ceasefire.api.auth import CallerDep, StoreDep, ViewerDep, require
 from ceasefire.api.body import JSONBody
+from ceasefire.api.limits import MAX_AGREEMENT
 from ceasefire.api.problems import Problem
 from ceasefire.errors import AgreementError
 from ceasefire.model import Agreement, Obligation
@@ -30,7 +33,6 @@ from ceasefire.store.protocol import AgreementVersion
 __all__ = ["agreement_dict", "router"]
 
 router = APIRouter(tags=["agreements"])
-MAX_AGREEMENT = 2 * 1024 * 1024  # bytes of an agreement YAML sent to POST /agreements
 
 
 @functools.lru_cache(maxsize=8)
@@ -128,6 +130,33 @@ def versions(db: StoreDep, who: CallerDep) -> JSONBody:
     return {"items": items, "total": len(items)}
 
 
+_UPLOAD = "agreement.yaml"  # the name problems cite for an uploaded agreement
+
+
+def _refuse_file_references(document: str) -> None:
+    """A 422 naming the line of each ``file:`` zone, route or line of an uploaded agreement, and
+    of YAML that cannot be parsed or is over the alias and node limits, before any file is read:
+    the loader would follow ``file:`` (``../`` and absolute paths too) on the server's disk
+    (issue 11). Such agreements are added with ``ceasefire init``, which reads the files beside
+    the agreement."""
+    problems = Problems()
+    doc = parse_yaml(document, _UPLOAD, problems)
+    if doc is not None and isinstance(doc.data, dict):
+        for section in ("zones", "routes", "lines"):
+            entries = doc.data.get(section)
+            for index, entry in enumerate(entries if isinstance(entries, list) else ()):
+                if isinstance(entry, dict) and "file" in entry:
+                    problems.add(
+                        doc,
+                        (section, index, "file"),
+                        "'file:' references cannot be uploaded; give the geometry inline,"
+                        " or add the agreement with `ceasefire init`",
+                    )
+    lines = problems.lines()
+    if lines:
+        raise Problem(422, lines[0], errors=[{"field": "body", "in": "body", "message": m} for m in lines])
+
+
 _YAML_BODY = {"requestBody": {"required": True, "content": {"application/yaml": {"schema": {"type": "string"}}}}}
 
 
@@ -154,6 +183,7 @@ async def add(request: Request, db: StoreDep, who: CallerDep) -> JSONBody:
 
 
 def _add(db: SQLStore, document: str) -> JSONBody:
+    _refuse_file_references(document)  # before the document is written anywhere or loaded
     with tempfile.TemporaryDirectory(prefix="ceasefire-upload-") as folder:
         path = Path(folder, "agreement.yaml")
         path.write_text(document, encoding="utf-8")

@@ -23,6 +23,7 @@ from ceasefire.store.protocol import ReportScope, Submitter
 
 __all__ = [
     "COOKIE",
+    "BearerDep",
     "Caller",
     "CallerDep",
     "StoreDep",
@@ -32,6 +33,7 @@ __all__ = [
     "require",
     "store",
     "viewer",
+    "viewer_class",
 ]
 
 COOKIE = "cf_token"  # the dashboard's sign-in cookie: a token, as in the Authorization header
@@ -123,6 +125,7 @@ def viewer(
 
 
 CallerDep = Annotated[Caller, Depends(caller)]
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]  # for routes that check it themselves
 ViewerDep = Annotated[Caller | None, Depends(viewer)]
 
 
@@ -140,3 +143,18 @@ def report_scope(who: Caller) -> ReportScope:
     if who.role == "observer":
         return ReportScope()
     return ReportScope(token_id=who.token_id, party=who.party if who.role == "party" else None)
+
+
+def viewer_class(who: Caller | None) -> str:
+    """Which findings ``who`` may see, as a cache key: callers of one class see the same run and
+    the same reports (``report_scope``), so whatever is derived from findings (clocks, counts,
+    bulletins) may be computed once per class. ``full``: analysts and admins; ``public``: no
+    token, and observers (the published reports only); ``party:P``: a party's tokens (their
+    own reports are their party's); ``monitor:N``: monitor token N (its own reports)."""
+    if who is None or who.role == "observer":
+        return "public"
+    if who.role in ("admin", "analyst"):
+        return "full"
+    if who.role == "party":
+        return f"party:{who.party}"
+    return f"{who.role}:{who.token_id}"

@@ -3,8 +3,12 @@ under ``/api/v1``): ``GET /bulletin/`` (HTML index) and its JSON twin ``/bulleti
 ``GET /bulletin/YYYY-MM-DD.html``, ``.pdf`` and ``.json``.
 
 Public: without a token the newest *published* run (``findings.visible_run``), its findings less
-those drawn from reports the viewer may not see, and grades only from cases the viewer may read.
+those drawn from reports the viewer may not see, the clocks and counts of those findings
+(``findings.viewer_figures``), and grades only from cases the viewer may read.
 A day outside the run is a 404 problem; a path that is not a date, a 422.
+
+A day's bulletin, page and PDF are made once per state of the log and viewer class and kept
+(``api/memo.py``, issue 11): repeating a request costs a lookup, not a WeasyPrint run.
 """
 
 from __future__ import annotations
@@ -13,19 +17,23 @@ import datetime as dt
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.applications import Starlette
 
-from ceasefire.api.auth import Caller, StoreDep, ViewerDep
+from ceasefire.api.auth import BearerDep, Caller, StoreDep, ViewerDep, viewer, viewer_class
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import sees_everything, visible_findings, visible_run
+from ceasefire.api.findings import FigureCache, FiguresDep, sees_everything, viewer_figures, visible_run
+from ceasefire.api.memo import memo_of
 from ceasefire.api.problems import Problem
+from ceasefire.api.state import StorePool
 from ceasefire.bulletin import content, daily, gather, render
 from ceasefire.store import SQLStore
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/bulletin", tags=["bulletins"])
+Key = tuple[int, str, str]  # (log size, viewer class, day): what a bulletin depends on
 Day = Annotated[dt.date, Path(description="The day (YYYY-MM-DD), in the agreement's timezone.")]
 _HTML: dict[int | str, JSONBody] = {
     200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The page."}
@@ -38,36 +46,41 @@ _PDF: dict[int | str, JSONBody] = {
 }
 
 
-def _index(db: SQLStore, who: Caller | None) -> tuple[str | None, content.RunInfo | None, list[content.DayLine]]:
+def _index(
+    db: SQLStore, who: Caller | None, cache: FigureCache
+) -> tuple[str | None, content.RunInfo | None, list[content.DayLine]]:
     run = visible_run(db, who)
     if run is None:
         return None, None, []
+    seen = viewer_figures(cache, db, who, run)
     info = content.RunInfo(
         run.id,
         run.created_at,
         run.agreement_version,
-        run.incidents,
-        run.findings,
+        seen.incidents,
+        len(seen.findings),
         run.log_index,
         run.id in db.published_runs(),
     )
-    return run.agreement_id, info, daily.days(visible_findings(db, who, run), db.run_summary(run.id).clocks)
+    return run.agreement_id, info, daily.days(seen.findings, seen.summary.clocks)
 
 
 @router.get("/", response_class=HTMLResponse, responses=_HTML, summary="Daily bulletins: the days of the run (HTML)")
-def index(db: StoreDep, who: ViewerDep) -> HTMLResponse:
-    agreement, run, days = _index(db, who)
+def index(db: StoreDep, who: ViewerDep, cache: FiguresDep) -> HTMLResponse:
+    agreement, run, days = _index(db, who, cache)
     return HTMLResponse(render.index_html(agreement, run, days, public=not sees_everything(who)))
 
 
 @router.get("/index.json", summary="Daily bulletins: the days of the run (JSON twin of /bulletin/)")
-def index_json(db: StoreDep, who: ViewerDep) -> JSONBody:
+def index_json(db: StoreDep, who: ViewerDep, cache: FiguresDep) -> JSONBody:
     """``{"agreement", "run", "days": [{"date", "violation", "possible", "incidents", "html",
     "pdf", "json"}]}``; ``run`` is null when the viewer may read no run yet."""
-    return render.index_json(*_index(db, who))
+    return render.index_json(*_index(db, who, cache))
 
 
-def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[content.Bulletin, content.Inputs]:
+def _bulletin(
+    db: SQLStore, who: Caller | None, cache: FigureCache, day: dt.date
+) -> tuple[content.Bulletin, content.Inputs]:
     """The bulletin of ``day`` as ``who`` may see it; 404 without a run or outside it."""
     run = visible_run(db, who)
     if run is None:
@@ -76,8 +89,15 @@ def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[content.B
     if not sees_everything(who):
         published = db.published_cases()
         cases = [c for c in cases if c.id in published]
+    seen = viewer_figures(cache, db, who, run)
     inputs = gather.inputs(
-        db, run, visible_findings(db, who, run), cases=cases, published=run.id in db.published_runs()
+        db,
+        run,
+        seen.findings,
+        cases=cases,
+        published=run.id in db.published_runs(),
+        clocks=seen.summary.clocks,
+        incidents=seen.incidents,
     )
     try:
         return daily.compute(inputs, day), inputs
@@ -85,24 +105,39 @@ def _bulletin(db: SQLStore, who: Caller | None, day: dt.date) -> tuple[content.B
         raise Problem(404, str(error)) from None
 
 
+def _made(app: Starlette, db: SQLStore, who: Caller | None, day: dt.date) -> tuple[Key, content.Bulletin, str]:
+    """The bulletin of ``day`` for ``who`` and its page, computed once per state of the log and
+    viewer class (``memo``: issue 11) and the key they are kept under."""
+    key: Key = (db.log_size(), viewer_class(who), day.isoformat())
+
+    def compute() -> tuple[content.Bulletin, str]:
+        made, inputs = _bulletin(db, who, app.state.figures, day)
+        return made, render.html(made, inputs.agreement)
+
+    made, page = memo_of(app, "bulletins").get(key, compute)
+    return key, made, page
+
+
 @router.get("/{day}.html", response_class=HTMLResponse, responses=_HTML, summary="The bulletin of a day (HTML)")
-def bulletin_html(db: StoreDep, who: ViewerDep, day: Day) -> HTMLResponse:
-    made, inputs = _bulletin(db, who, day)
-    return HTMLResponse(render.html(made, inputs.agreement))
+def bulletin_html(request: Request, db: StoreDep, who: ViewerDep, day: Day) -> HTMLResponse:
+    return HTMLResponse(_made(request.app, db, who, day)[2])
 
 
 @router.get("/{day}.json", summary="The bulletin of a day (JSON twin of the HTML page)")
-def bulletin_json(db: StoreDep, who: ViewerDep, day: Day) -> JSONBody:
+def bulletin_json(request: Request, db: StoreDep, who: ViewerDep, day: Day) -> JSONBody:
     """The data the page shows: header, counts, notable incidents, access, clocks, claims and
     the map's points."""
-    made, _ = _bulletin(db, who, day)
-    return render.to_json(made)
+    return render.to_json(_made(request.app, db, who, day)[1])
 
 
 @router.get("/{day}.pdf", response_class=Response, responses=_PDF, summary="The bulletin of a day (A4 PDF)")
-async def bulletin_pdf(db: StoreDep, who: ViewerDep, day: Day) -> Response:
-    """The same page typeset by WeasyPrint (about a second or two, in a worker thread)."""
-    made, inputs = await anyio.to_thread.run_sync(_bulletin, db, who, day)
-    data = await anyio.to_thread.run_sync(render.pdf, made, inputs.agreement)
+async def bulletin_pdf(request: Request, credentials: BearerDep, day: Day) -> Response:
+    """The same page typeset by WeasyPrint (a second or two, in a worker thread), once per state
+    of the log and viewer class; no store is held while it typesets."""
+    pool: StorePool = request.app.state.pool
+    async with pool.borrow() as db:
+        who = await anyio.to_thread.run_sync(viewer, request, db, credentials)
+        key, made, page = await anyio.to_thread.run_sync(_made, request.app, db, who, day)
+    data = await anyio.to_thread.run_sync(memo_of(request.app, "bulletin_pdfs").get, key, lambda: render.pdf_of(page))
     headers = {"Content-Disposition": f'inline; filename="bulletin-{made.agreement_id}-{made.date}.pdf"'}
     return Response(data, media_type="application/pdf", headers=headers)

@@ -1,8 +1,9 @@
 """``/api/v1/claims``: the claims ledger, read-only.
 
 Claims come from public news (``ceasefire import --news``), so every role and the public may read
-them. Each is judged when read against the findings the caller may read (``findings.visible_run``),
-exactly as the ``claims`` section of ``verify --format json`` (``ceasefire.news.verdicts``).
+them. Each is judged against the findings the caller may read (``findings.visible_run``,
+``findings.viewer_figures``), exactly as the ``claims`` section of ``verify --format json``
+(``ceasefire.news.verdicts``); the verdicts are kept per run, viewer class and stored claims.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import visible_findings, visible_run
+from ceasefire.api.findings import FigureCache, FiguresDep, figures_key, viewer_figures, visible_run
 from ceasefire.news.verdicts import ClaimVerdict
 from ceasefire.service.claims import claims_ledger
 from ceasefire.store import SQLStore
 
-__all__ = ["judged", "router"]
+__all__ = ["judged", "ledger", "router"]
 
 router = APIRouter(tags=["claims"])
 Verdict = Literal["supports", "contradicts", "no_evidence"]
@@ -29,6 +30,7 @@ Verdict = Literal["supports", "contradicts", "no_evidence"]
 def claims(
     db: StoreDep,
     who: ViewerDep,
+    cache: FiguresDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
     party: Annotated[str | None, Query(max_length=200, description="The speaker's party or an accused party.")] = None,
@@ -37,13 +39,14 @@ def claims(
 ) -> JSONBody:
     """``{"claims": [...], "total"}``: each claim's fields, ``date``, ``verdict``, ``findings``
     (ids) and ``explanation``; a date filter leaves out claims without a date."""
-    keep = [c.to_document() for c in judged(db, who, date_from, date_to, party, obligation, verdict)]
+    keep = [c.to_document() for c in judged(db, who, cache, date_from, date_to, party, obligation, verdict)]
     return {"claims": keep, "total": len(keep)}
 
 
 def judged(
     db: SQLStore,
     who: Caller | None,
+    cache: FigureCache,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     party: str | None = None,
@@ -53,10 +56,20 @@ def judged(
     """The stored claims judged on the findings ``who`` may read, filtered as ``GET /claims``."""
     return [
         c
-        for c in claims_ledger(db, visible_findings(db, who, visible_run(db, who)))
+        for c in ledger(db, who, cache)
         if (date_from is None or (c.claim.date is not None and c.claim.date >= date_from))
         and (date_to is None or (c.claim.date is not None and c.claim.date <= date_to))
         and (party is None or party == c.claim.speaker_party or party in c.claim.accused)
         and (obligation is None or c.claim.obligation == obligation)
         and (verdict is None or c.verdict == verdict)
     ]
+
+
+def ledger(db: SQLStore, who: Caller | None, cache: FigureCache) -> list[ClaimVerdict]:
+    """Every stored claim judged on the findings ``who`` may read, judged once per (run, viewer
+    class and visible reports, agreement version, number of stored claims): claims are only
+    ever added, and judging re-reads the agreement bundle."""
+    run = visible_run(db, who)
+    version = db.current_agreement()
+    key = ("claims", figures_key(db, who, run), version.version if version else None, len(db.stored_claims()))
+    return cache.get(key, lambda: claims_ledger(db, viewer_figures(cache, db, who, run).findings))

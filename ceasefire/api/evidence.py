@@ -1,6 +1,7 @@
 """``POST /api/v1/reports/{id}/evidence``: attach a file to a report (multipart, field ``file``).
 
-The body is streamed: past ``Settings.max_upload`` bytes the request stops with 413, whether the
+Before any byte is read, the free-disk floor (507) and the daily evidence quota (429) are
+checked (``api/quotas.py``). The body is streamed: past ``Settings.max_upload`` bytes the request stops with 413, whether the
 client declared its length or not. The file is kept under its SHA-256 (written to a temporary
 file, fsynced, renamed, then recorded), the attachment is logged, and the answer gives the hash,
 the size and a receipt. Only the report's submitter (or, for a party, its party) may attach.
@@ -17,10 +18,13 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from ceasefire.api.auth import CallerDep, StoreDep, require
+from ceasefire.api.auth import Caller, CallerDep, StoreDep, require
 from ceasefire.api.body import JSONBody
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA, Problem
+from ceasefire.api.quotas import check_disk, check_evidence
 from ceasefire.api.reports import SUBMITTERS, ReportId, check_owner, evidence_json, visible
+from ceasefire.api.state import Settings
+from ceasefire.store import SQLStore
 from ceasefire.store.protocol import Attached, ReportScope
 
 __all__ = ["router"]
@@ -41,6 +45,18 @@ _BODY = {
         },
     }
 }
+
+
+def _declared(request: Request) -> int:
+    """The body's declared length (an upper bound of the file's), 0 when not declared."""
+    declared = request.headers.get("content-length", "")
+    return int(declared) if declared.isdigit() else 0
+
+
+def check_upload(db: SQLStore, who: Caller, settings: Settings, incoming: int) -> None:
+    """Before any byte is read: 507 below the free-disk floor, 429 past the daily evidence quota."""
+    check_disk(db.evidence_files().folder, settings)
+    check_evidence(db, who, settings, min(incoming, settings.max_upload))
 
 
 def _too_large(limit: int) -> Problem:
@@ -82,13 +98,19 @@ async def _read_form(request: Request, limit: int) -> FormData:
     status_code=201,
     summary="Attach an evidence file (submitter)",
     openapi_extra=_BODY,
-    responses={413: {"description": "the file is too large", "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}}},
+    responses={
+        413: {"description": "the file is too large", "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}},
+        429: {"description": "a daily quota is spent", "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}},
+        507: {"description": "the server's disk is nearly full", "content": {MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}}},
+    },
 )
 async def attach(request: Request, db: StoreDep, who: CallerDep, report_id: ReportId) -> JSONResponse:
     """201 with the file's SHA-256, size and a receipt for the attachment's log entry."""
     require(who, *SUBMITTERS)
     check_owner(who, await run_in_threadpool(visible, db, who, report_id))
-    limit: int = request.app.state.settings.max_upload
+    settings: Settings = request.app.state.settings
+    limit = settings.max_upload
+    await run_in_threadpool(check_upload, db, who, settings, _declared(request))
     form = await _read_form(request, limit)
     try:
         upload = form.get("file")

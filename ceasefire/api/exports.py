@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from ceasefire import exports
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import Status, stored_form, visible_findings, visible_run
+from ceasefire.api.findings import FigureCache, FiguresDep, Status, stored_form, viewer_figures, visible_run
 from ceasefire.model import Finding, Incident
 from ceasefire.store import SQLStore
 
@@ -46,6 +46,7 @@ Obligation = Annotated[str | None, Query(max_length=200)]
 def _selected(
     db: SQLStore,
     who: Caller | None,
+    cache: FigureCache,
     date_from: dt.date | None,
     date_to: dt.date | None,
     party: str | None,
@@ -57,7 +58,7 @@ def _selected(
     if run is None:
         return None, [], {}
     found = exports.filter_findings(
-        visible_findings(db, who, run),
+        viewer_figures(cache, db, who, run).findings,
         date_from=date_from,
         date_to=date_to,
         party=party,
@@ -88,13 +89,14 @@ def _csv(findings: Sequence[Finding], incidents: dict[str, Incident], *, hxl: bo
 def findings_csv(
     db: StoreDep,
     who: ViewerDep,
+    cache: FiguresDep,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     party: Party = None,
     obligation: Obligation = None,
     status: Status | None = None,
 ) -> StreamingResponse:
-    agreement, found, incidents = _selected(db, who, date_from, date_to, party, obligation, status)
+    agreement, found, incidents = _selected(db, who, cache, date_from, date_to, party, obligation, status)
     return _csv(found, incidents, hxl=False, name=f"{agreement or 'ceasefire'}-findings.csv")
 
 
@@ -107,13 +109,14 @@ def findings_csv(
 def findings_hxl(
     db: StoreDep,
     who: ViewerDep,
+    cache: FiguresDep,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     party: Party = None,
     obligation: Obligation = None,
     status: Status | None = None,
 ) -> StreamingResponse:
-    agreement, found, incidents = _selected(db, who, date_from, date_to, party, obligation, status)
+    agreement, found, incidents = _selected(db, who, cache, date_from, date_to, party, obligation, status)
     return _csv(found, incidents, hxl=True, name=f"{agreement or 'ceasefire'}-findings.hxl.csv")
 
 
@@ -126,12 +129,13 @@ def findings_hxl(
 def findings_geojson(
     db: StoreDep,
     who: ViewerDep,
+    cache: FiguresDep,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     party: Party = None,
     obligation: Obligation = None,
     status: Status | None = None,
 ) -> JSONResponse:
-    agreement, found, _ = _selected(db, who, date_from, date_to, party, obligation, status)
+    agreement, found, _ = _selected(db, who, cache, date_from, date_to, party, obligation, status)
     collection = exports.feature_collection(found, agreement, lambda f: stored_form(f.to_document()))
     return JSONResponse(collection, media_type="application/geo+json")

@@ -5,27 +5,49 @@ else, the public (no token) included, the newest *published* run (``POST /runs/{
 Findings drawn from submitted reports (incident ``report-ID``) are shown only to those who may
 see that report (:func:`visible_findings`); findings from imported event files to every reader
 of the run.
+
+Everything derived from findings is derived from the findings the viewer may see
+(:func:`viewer_figures`, issue 11): a clock counting a report the public may not see would tell
+the public the report exists, its day and its obligation. The figures are computed once per run
+and viewer class (``auth.viewer_class``) and kept in the app (:class:`FigureCache`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar, cast
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope
+from ceasefire.api.agreements import loaded
+from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope, viewer_class
 from ceasefire.api.body import JSONBody
 from ceasefire.exports import filter_findings
 from ceasefire.ledger import JSONValue, canonical_json
-from ceasefire.model import REPORT_PREFIX, Finding
+from ceasefire.model import REPORT_PREFIX, STATUSES, Agreement, Finding, RunSummary
+from ceasefire.rules.clocks import clocks_from_counts, daily_from_findings
 from ceasefire.service.workflow import all_reports
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import ReportScope, RunRecord
 
-__all__ = ["router", "stored_form", "visible_findings", "visible_run"]
+__all__ = [
+    "FigureCache",
+    "Figures",
+    "FiguresDep",
+    "figure_cache",
+    "figures_key",
+    "router",
+    "run_figures",
+    "stored_form",
+    "viewer_figures",
+    "visible_findings",
+    "visible_run",
+]
 
 router = APIRouter(tags=["findings"])
 Status = Literal["violation", "possible_violation", "exempt"]
@@ -73,15 +95,173 @@ def visible_findings(db: SQLStore, who: Caller | None, run: RunRecord | None) ->
     return [f for f in db.run_findings(run.id) if from_visible(f.incidents, reports)]
 
 
-def run_dict(run: RunRecord | None, published: set[int]) -> JSONBody | None:
+@dataclass(frozen=True)
+class Figures:
+    """What a viewer may know of a run: the findings it may see, the summary (counts, clocks)
+    of those findings, and how many of the run's incidents it may know of."""
+
+    findings: tuple[Finding, ...]
+    summary: RunSummary
+    incidents: int
+
+
+NO_FIGURES = Figures((), RunSummary({}, {}), 0)
+T = TypeVar("T")
+
+
+class FigureCache:
+    """The figures of the latest (run, viewer class, visible reports) keys, least recently used
+    dropped first; thread-safe (routes run in a thread pool). A report published or submitted
+    changes the reports a class sees, hence the key, so nothing stale is served."""
+
+    def __init__(self, size: int = 128) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value kept under ``key``, made (outside the lock) when absent. A key names one
+        kind of value (see ``viewer_figures``), hence the cast."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return cast(T, self._items[key])
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
+_APP_LOCK = threading.Lock()
+
+
+def figure_cache(request: Request) -> FigureCache:
+    """The app's figure cache (made on first use)."""
+    with _APP_LOCK:
+        cache: FigureCache | None = getattr(request.app.state, "figures", None)
+        if cache is None:
+            cache = request.app.state.figures = FigureCache()
+    return cache
+
+
+FiguresDep = Annotated[FigureCache, Depends(figure_cache)]
+
+
+def viewer_figures(cache: FigureCache, db: SQLStore, who: Caller | None, run: RunRecord | None) -> Figures:
+    """The figures of ``run`` for ``who``: the stored ones for analysts and admins, else those
+    of the findings ``who`` may see (computed once per class and set of visible reports)."""
+    if run is None:
+        return NO_FIGURES
+    key, reports = _key(db, who, run)
+    if reports is None:
+        return cache.get(key, lambda: _stored_figures(db, run, cache))
+    return cache.get(key, lambda: run_figures(db, run, reports, cache))
+
+
+def figures_key(db: SQLStore, who: Caller | None, run: RunRecord | None) -> Hashable:
+    """What decides everything ``who`` may read derived from ``run``'s findings: the run, the
+    viewer class (``auth.viewer_class``) and the reports the class sees now (publishing or
+    submitting a report changes it). Key any cache of such derived content by it."""
+    return _key(db, who, run)[0] if run is not None else None
+
+
+def _key(db: SQLStore, who: Caller | None, run: RunRecord) -> tuple[Hashable, set[int] | None]:
+    if sees_everything(who):
+        return (run.id, "full"), None
+    reports = visible_reports(db, who)
+    return (run.id, viewer_class(who), frozenset(reports or ())), reports
+
+
+def _stored_figures(db: SQLStore, run: RunRecord, cache: FigureCache) -> Figures:
+    return Figures(_all_findings(db, run, cache), db.run_summary(run.id), run.incidents)
+
+
+def _all_findings(db: SQLStore, run: RunRecord, cache: FigureCache | None) -> tuple[Finding, ...]:
+    """Every finding of ``run``, read once and shared by every class's figures (each keeps a
+    tuple of references into it, not copies)."""
+    if cache is None:
+        return tuple(db.run_findings(run.id))
+    return cache.get((run.id, "findings"), lambda: tuple(db.run_findings(run.id)))
+
+
+def run_figures(db: SQLStore, run: RunRecord, reports: set[int] | None, cache: FigureCache | None = None) -> Figures:
+    """The figures of ``run`` computed from the findings of imported incidents and of
+    ``reports`` (None: every report) with the engine's clock rule. The clocks run to the last day
+    of the incidents the viewer may know of: a later hidden report must not lengthen them.
+    With ``reports`` None they equal the stored summary (but for ``unresolved_actors``, which
+    only the stored summary carries)."""
+    found = tuple(f for f in _all_findings(db, run, cache) if from_visible(f.incidents, reports))
+    agreement = _agreement(db, run)
+    key = (run.id, "imported")  # the same for every class: kept once per run
+    imported, last = _imported(db, run) if cache is None else cache.get(key, lambda: _imported(db, run))
+    in_run = _run_reports(db, run.incidents - imported)
+    seen = [day for rid, day in in_run if reports is None or rid in reports]
+    days = [d for d in (last, *seen) if d is not None]
+    last_day = dt.date.fromordinal(max(days)) if days else None
+    clocks = clocks_from_counts(agreement, daily_from_findings(agreement, found), last_day)
+    unresolved = db.run_summary(run.id).unresolved_actors if reports is None else ()
+    summary = RunSummary(_by_party(agreement, found), _by_obligation(agreement, found), tuple(clocks), unresolved)
+    return Figures(found, summary, imported + len(seen))
+
+
+def _agreement(db: SQLStore, run: RunRecord) -> Agreement:
+    version = next(v for v in db.agreement_versions() if v.version == run.agreement_version)
+    return loaded(version)
+
+
+def _imported(db: SQLStore, run: RunRecord) -> tuple[int, int | None]:
+    """(how many imported incidents the run verified, the ordinal of their last possible day)."""
+    ids: set[str] = set()
+    last: int | None = None
+    for incident in db.incidents(before=run.log_index):
+        if incident.id not in ids:  # the first of each id, as verification keeps them
+            ids.add(incident.id)
+            day = max(incident.date, incident.date_end or incident.date).toordinal()
+            last = day if last is None else max(last, day)
+    return len(ids), last
+
+
+def _run_reports(db: SQLStore, count: int) -> list[tuple[int, int]]:
+    """(id, day ordinal) of the reports a run verified: the ``count`` first ones (ids grow with
+    time, and a run verifies every report stored then). The day is that of the latest version."""
+    out: list[tuple[int, int]] = []
+    for report in all_reports(db):
+        if len(out) >= count:
+            break
+        out.append((report.id, dt.date.fromisoformat(report.submission.occurred_on).toordinal()))
+    return out
+
+
+def _by_party(agreement: Agreement, found: Sequence[Finding]) -> dict[str, dict[str, int]]:
+    """As ``Verification.by_party``: per party, its violations and possible violations."""
+    out = {p.id: {"violation": 0, "possible_violation": 0} for p in agreement.parties}
+    for f in found:
+        for party in f.parties:
+            if party in out and f.status in out[party]:
+                out[party][f.status] += 1
+    return out
+
+
+def _by_obligation(agreement: Agreement, found: Sequence[Finding]) -> dict[str, dict[str, int]]:
+    """As ``Verification.by_obligation``: per obligation with findings, agreement order."""
+    counted: dict[str, dict[str, int]] = {}
+    for f in found:
+        counted.setdefault(f.obligation, dict.fromkeys(STATUSES, 0))[f.status] += 1
+    return {o.id: counted[o.id] for o in agreement.obligations if o.id in counted}
+
+
+def run_dict(run: RunRecord | None, published: set[int], figures: Figures | None = None) -> JSONBody | None:
+    """A run as the API shows it; ``figures``: the viewer's counts (default: the stored ones)."""
     if run is None:
         return None
     return {
         "id": run.id,
         "agreement_version": run.agreement_version,
         "created_at": run.created_at,
-        "incidents": run.incidents,
-        "findings": run.findings,
+        "incidents": run.incidents if figures is None else figures.incidents,
+        "findings": run.findings if figures is None else len(figures.findings),
         "log_index": run.log_index,
         "published": run.id in published,
     }
@@ -91,6 +271,7 @@ def run_dict(run: RunRecord | None, published: set[int]) -> JSONBody | None:
 def findings(
     db: StoreDep,
     who: ViewerDep,
+    cache: FiguresDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
     party: Annotated[str | None, Query(max_length=200)] = None,
@@ -100,25 +281,27 @@ def findings(
     """``{"agreement", "run", "findings": [...], "total"}``; ``run`` is null when there is no
     run the caller may read (none yet; for the public, none published yet)."""
     run = visible_run(db, who)
-    found = visible_findings(db, who, run)
+    seen = viewer_figures(cache, db, who, run)
     keep = filter_findings(
-        found, date_from=date_from, date_to=date_to, party=party, obligation=obligation, status=status
+        seen.findings, date_from=date_from, date_to=date_to, party=party, obligation=obligation, status=status
     )
     return {
         "agreement": run.agreement_id if run else None,
-        "run": run_dict(run, db.published_runs()),
+        "run": run_dict(run, db.published_runs(), seen),
         "findings": [stored_form(f.to_document()) for f in keep],
         "total": len(keep),
     }
 
 
 @router.get("/clocks", summary="Clocks (conditions) of the latest verification run")
-def clocks(db: StoreDep, who: ViewerDep) -> JSONBody:
-    """``{"agreement", "run", "clocks": [...]}``: the ``verify --format json`` clocks."""
+def clocks(db: StoreDep, who: ViewerDep, cache: FiguresDep) -> JSONBody:
+    """``{"agreement", "run", "clocks": [...]}``: the ``verify --format json`` clocks, judged
+    from the findings the caller may see."""
     run = visible_run(db, who)
-    clocks = db.run_summary(run.id).clocks if run else ()
+    seen = viewer_figures(cache, db, who, run)
+    clocks = seen.summary.clocks
     return {
         "agreement": run.agreement_id if run else None,
-        "run": run_dict(run, db.published_runs()),
+        "run": run_dict(run, db.published_runs(), seen),
         "clocks": [stored_form(c.to_document()) for c in clocks],
     }

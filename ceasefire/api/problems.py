@@ -43,6 +43,7 @@ _KINDS: dict[int, tuple[str, str]] = {
     429: ("rate-limited", "Too many requests"),
     500: ("internal", "Internal server error"),
     503: ("unavailable", "Service unavailable"),
+    507: ("insufficient-storage", "Insufficient storage"),
 }
 
 

@@ -30,6 +30,7 @@ from ceasefire.api.auth import Caller, CallerDep, StoreDep, report_scope, requir
 from ceasefire.api.body import JSONBody
 from ceasefire.api.fields import Plain
 from ceasefire.api.problems import Problem
+from ceasefire.api.quotas import check_reports
 from ceasefire.api.state import StorePool
 from ceasefire.api.writer import ReportWriter, Written
 from ceasefire.ledger import JSONValue, canonical_json
@@ -163,7 +164,8 @@ async def submitter(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(auth._bearer)],
 ) -> Caller:
-    """The caller of a submission (as ``CallerDep``: 401, 429), with a store borrowed only for the
+    """The caller of a submission (as ``CallerDep``: 401, 429; and 429 past the daily report
+    quota, ``api/quotas.py``), with a store borrowed only for the
     token check: a submission then waits for its batch holding no store (``writer.py``).
 
     On SQLite the check runs in the event loop: one indexed read of the local file (about 10 µs;
@@ -173,8 +175,15 @@ async def submitter(
     pool: StorePool = request.app.state.pool
     async with pool.borrow() as db:
         if db.db.dialect == "sqlite":
-            return auth.caller(request, db, credentials)
-        return await anyio.to_thread.run_sync(auth.caller, request, db, credentials)
+            return _checked(request, db, credentials)
+        return await anyio.to_thread.run_sync(_checked, request, db, credentials)
+
+
+def _checked(request: Request, db: SQLStore, credentials: HTTPAuthorizationCredentials | None) -> Caller:
+    """The caller (401, 429 on its rate), 429 when it or its party wrote today's quota of reports."""
+    who = auth.caller(request, db, credentials)
+    check_reports(db, who, request.app.state.settings)
+    return who
 
 
 SubmitterDep = Annotated[Caller, Depends(submitter)]

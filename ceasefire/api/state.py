@@ -35,7 +35,12 @@ class Settings:
     connections: int = 8  # store connections (and so concurrent requests touching the store)
     checkpoint_every: float = 60.0  # seconds between signed checkpoints while serving (0: none)
     max_upload: int = 50 * 1024 * 1024  # bytes of one evidence file
+    max_body: int = 1024 * 1024  # bytes of any other request body (JSON, forms), checked as it streams
     tile_url: str | None = None  # the dashboard map's tile layer ({z}/{x}/{y} URL); None: outlines only
+    # daily quotas (UTC days), per token and per party (api/quotas.py, issue 11); 0: none
+    reports_per_day: int = 500  # report versions (submissions and corrections)
+    evidence_per_day: int = 500 * 1024 * 1024  # bytes of evidence attached
+    min_free_disk: int = 1024 * 1024 * 1024  # uploads answer 507 below this much free disk
 
 
 class StorePool:

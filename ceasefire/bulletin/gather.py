@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from ceasefire.bulletin.content import BulletinError, Grading, Inputs, LogState, RunInfo
-from ceasefire.model import REPORT_PREFIX, Finding, Incident
+from ceasefire.model import REPORT_PREFIX, Clock, Finding, Incident
 from ceasefire.service.bundles import load_bundle
 from ceasefire.service.claims import claims_ledger
 from ceasefire.store import SQLStore
@@ -69,19 +69,23 @@ def inputs(
     *,
     cases: Iterable[CaseRecord] | None = None,
     published: bool | None = None,
+    clocks: Sequence[Clock] | None = None,
+    incidents: int | None = None,
 ) -> Inputs:
     """Everything ``daily.compute`` needs for ``run``, of which the reader sees ``findings``.
-    ``cases``: whose assessments may grade sources (default: every case)."""
+    ``cases``: whose assessments may grade sources (default: every case). ``clocks`` and
+    ``incidents``: the clocks and incident count of what the reader may see (default: the run's
+    stored ones, which count every report: right only for a reader who sees every finding)."""
     version = next((v for v in db.agreement_versions() if v.version == run.agreement_version), None)
     if version is None:  # pragma: no cover - a run always names a stored version
         raise BulletinError(f"{db.url}: run {run.id} names agreement version {run.agreement_version}, not stored")
-    summary = db.run_summary(run.id)
-    info = RunInfo(run.id, run.created_at, run.agreement_version, run.incidents, run.findings, run.log_index, published)
+    count = run.incidents if incidents is None else incidents
+    info = RunInfo(run.id, run.created_at, run.agreement_version, count, len(findings), run.log_index, published)
     return Inputs(
         agreement=load_bundle(version.bundle),
         run=info,
         findings=findings,
-        clocks=summary.clocks,
+        clocks=db.run_summary(run.id).clocks if clocks is None else tuple(clocks),
         claims=claims_ledger(db, findings),
         incidents=_incidents(db, run),
         gradings=gradings(db.cases() if cases is None else cases),

@@ -21,7 +21,7 @@ from ceasefire.bulletin.places import Places
 from ceasefire.bulletin.svgmap import maps
 from ceasefire.model import Agreement
 
-__all__ = ["html", "index_html", "index_json", "pdf", "to_json"]
+__all__ = ["html", "index_html", "index_json", "pdf", "pdf_of", "to_json"]
 
 
 @functools.cache
@@ -74,9 +74,14 @@ def html(bulletin: Bulletin, agreement: Agreement) -> str:
 
 def pdf(bulletin: Bulletin, agreement: Agreement) -> bytes:
     """The bulletin as an A4 PDF with page numbers, from the same HTML."""
+    return pdf_of(html(bulletin, agreement))
+
+
+def pdf_of(page: str) -> bytes:
+    """A bulletin page (:func:`html`) as an A4 PDF."""
     import weasyprint  # type: ignore[import-untyped]  # here: it loads pango and friends (about a second)
 
-    return bytes(weasyprint.HTML(string=html(bulletin, agreement), base_url=None).write_pdf())
+    return bytes(weasyprint.HTML(string=page, base_url=None).write_pdf())
 
 
 def to_json(bulletin: Bulletin) -> dict[str, Any]:

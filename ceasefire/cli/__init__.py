@@ -7,6 +7,7 @@
       options                  options several commands share (--db, --key, --evidence)
       output                   atomic output files, the progress bar
       verify_commands          check, verify
+      inspect_commands         inspect
       news_commands            extract, claims
       store_commands           init, import, token create, log verify, log checkpoint
       scale_commands           convert
@@ -19,11 +20,15 @@ command runs.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from ceasefire import __version__
 from ceasefire.cli import store_commands
 from ceasefire.cli.bulletin_commands import bulletin
 from ceasefire.cli.exits import OneLineErrors
+from ceasefire.cli.inspect_commands import inspect_events
 from ceasefire.cli.news_commands import claims, extract
 from ceasefire.cli.scale_commands import convert
 from ceasefire.cli.serve_commands import demo, serve
@@ -41,14 +46,26 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ceasefire {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def root() -> None:
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and stop.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
     """Verify compliance with ceasefire agreements (docs/cli.md)."""
 
 
 # One line per command, in the order `ceasefire --help` lists them.
 app.command()(check)
 app.command()(verify)
+app.command("inspect")(inspect_events)
 app.command()(extract)
 app.command()(claims)
 app.command()(store_commands.init)

@@ -2,4 +2,6 @@
 
 from ceasefire.cli import main
 
-main()
+# Guarded: tests import every module of the package (tests/test_error_tree.py), which must not run the CLI.
+if __name__ == "__main__":
+    main()

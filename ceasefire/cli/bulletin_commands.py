@@ -15,6 +15,7 @@ import typer
 from ceasefire.cli.options import Db
 from ceasefire.cli.output import emit_bytes
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 
 __all__ = ["bulletin"]
 
@@ -41,6 +42,10 @@ def bulletin(
         raise UsageError(f"--format: '{fmt}' is not one of {', '.join(BULLETIN_FORMATS)}")
     if fmt == "pdf" and out is None and sys.stdout.isatty():
         raise UsageError("--format pdf: give --out FILE, or redirect stdout to a file (no PDF on a terminal)")
+    if fmt == "pdf":
+        require_extra("pdf", needed_for="ceasefire bulletin --format pdf")
+    else:
+        require_extra("server", ("jinja2",), needed_for="ceasefire bulletin")
     data = _bulletin_bytes(db, date, fmt)
     emit_bytes(data, out)
 

@@ -15,6 +15,7 @@ import typer
 from ceasefire.cli.options import AgreementFile, NewsFiles
 from ceasefire.cli.output import emit
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 
 __all__ = ["claims", "extract"]
 
@@ -33,6 +34,7 @@ def extract(
 
     Example: ceasefire extract article1.txt article2.html --format csv
     """
+    require_extra("news", needed_for="ceasefire extract")
     from ceasefire.news.incidents import extract_incidents
     from ceasefire.news.render import incidents_csv, incidents_json
     from ceasefire.news.text import read_article
@@ -54,6 +56,7 @@ def claims(
 
     Example: ceasefire claims examples/syria-2016-09/agreement.yaml wire-story.txt
     """
+    require_extra("news", needed_for="ceasefire claims")
     from ceasefire.agreement import load_agreement
     from ceasefire.news.claims import extract_claims
     from ceasefire.news.render import claims_json

@@ -8,12 +8,14 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-__all__ = ["PROGRESS_THRESHOLD", "emit", "emit_bytes", "progress_bar"]
+from ceasefire.errors import UsageError
+
+__all__ = ["PROGRESS_THRESHOLD", "emit", "emit_binary", "emit_bytes", "progress_bar"]
 
 PROGRESS_THRESHOLD = 100_000  # rows; smaller inputs finish before a bar would help
 
@@ -35,6 +37,26 @@ def emit_bytes(data: bytes, out: Path | None) -> None:
         sys.stdout.buffer.flush()
         return
     _atomic(out, lambda fd: _binary(fd, data))
+
+
+def emit_binary(write: Callable[[BinaryIO], None], out: Path | None, what: str) -> None:
+    """A binary output (``what`` names it) to ``out`` atomically, or to stdout when that is
+    not a terminal: a terminal gets a UsageError instead of bytes it would garble."""
+    if out is None:
+        if sys.stdout.isatty():
+            raise UsageError(f"{what} is binary: give --out FILE or redirect stdout to a file or pipe")
+        sys.stdout.flush()
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    _atomic(out, lambda fd: _binary_stream(fd, write))
+
+
+def _binary_stream(fd: int, write: Callable[[BinaryIO], None]) -> None:
+    with os.fdopen(fd, "wb") as fp:
+        write(fp)
+        fp.flush()
+        os.fsync(fp.fileno())
 
 
 def _text(fd: int, write: Callable[[TextIO], None]) -> None:

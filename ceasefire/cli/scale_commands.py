@@ -10,6 +10,7 @@ import typer
 from ceasefire.cli.options import EventFiles, SkipBadRows
 from ceasefire.cli.output import progress_bar
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 
 __all__ = ["convert"]
 
@@ -31,10 +32,11 @@ def convert(
 
     Exit codes: 0 done; 2 bad input (one line naming file, line or field; nothing written).
     """
-    from ceasefire.scale.convert import convert as run_convert
-
     if to not in CONVERT_TARGETS:
         raise UsageError(f"--to: '{to}' is not one of {', '.join(CONVERT_TARGETS)}")
+    require_extra("scale", ("pyarrow",), needed_for="ceasefire convert")
+    from ceasefire.scale.convert import convert as run_convert
+
     target = out or events[0].with_suffix(".parquet")
     if target.resolve() in {e.resolve() for e in events}:
         raise UsageError(f"--out {target}: would overwrite an input; name another file")

@@ -11,23 +11,47 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ceasefire import EXAMPLES
 from ceasefire.cli.options import Db, Evidence, Key
 from ceasefire.cli.verify_commands import verify
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
+from ceasefire.store.urls import redact_url
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
 __all__ = ["EXAMPLE", "demo", "serve"]
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "syria-2016-09"
+EXAMPLE = EXAMPLES / "syria-2016-09"  # inside the package: the wheel carries it (issue 17)
 
 RateLimit = Annotated[float, typer.Option("--rate-limit", help="Requests per minute per token, on average.")]
 Burst = Annotated[int, typer.Option("--burst", help="Requests a token may make at once.")]
 MaxUploadMb = Annotated[float, typer.Option("--max-upload-mb", help="Largest evidence file accepted, in MiB.")]
+MaxBodyKb = Annotated[
+    int, typer.Option("--max-body-kb", help="Largest JSON or form body accepted, in KiB (evidence: --max-upload-mb).")
+]
 CheckpointEvery = Annotated[
     float,
     typer.Option("--checkpoint-every", help="Seconds between signed checkpoints (0: only on writes and on demand)."),
+]
+ReportsPerDay = Annotated[
+    int,
+    typer.Option(
+        "--reports-per-day", help="Report versions a token, and a party, may write per UTC day (0: no quota)."
+    ),
+]
+EvidencePerDayMb = Annotated[
+    float,
+    typer.Option(
+        "--evidence-per-day-mb", help="Evidence a token, and a party, may attach per UTC day, in MiB (0: no quota)."
+    ),
+]
+MinFreeDiskMb = Annotated[
+    float,
+    typer.Option(
+        "--min-free-disk-mb", help="Uploads answer 507 when the evidence disk has less free, in MiB (0: no floor)."
+    ),
 ]
 TileUrl = Annotated[
     str | None,
@@ -47,22 +71,30 @@ def serve(
     rate_limit: RateLimit = 600.0,
     burst: Burst = 60,
     max_upload_mb: MaxUploadMb = 50.0,
+    max_body_kb: MaxBodyKb = 1024,
     checkpoint_every: CheckpointEvery = 60.0,
     tile_url: TileUrl = None,
+    reports_per_day: ReportsPerDay = 500,
+    evidence_per_day_mb: EvidencePerDayMb = 500.0,
+    min_free_disk_mb: MinFreeDiskMb = 1024.0,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json) until interrupted.
 
     Example: ceasefire serve --db syria.db --port 8000
 
-    Exit codes: 0 stopped; 2 the database cannot be served (one line).
+    Exit codes: 0 stopped; 2 the database cannot be served, or the server extra is missing (one line).
     """
+    require_extra("server", needed_for="ceasefire serve")
     from ceasefire.api.state import Settings
     from ceasefire.server import create_app
 
-    if rate_limit <= 0 or burst < 1 or max_upload_mb <= 0 or checkpoint_every < 0:
+    if rate_limit <= 0 or burst < 1 or max_upload_mb <= 0 or max_body_kb < 1 or checkpoint_every < 0:
         raise UsageError(
-            "--rate-limit and --max-upload-mb must be > 0, --burst at least 1, --checkpoint-every at least 0"
+            "--rate-limit and --max-upload-mb must be > 0, --burst and --max-body-kb at least 1,"
+            " --checkpoint-every at least 0"
         )
+    if min(reports_per_day, evidence_per_day_mb, min_free_disk_mb) < 0:
+        raise UsageError("--reports-per-day, --evidence-per-day-mb and --min-free-disk-mb must be at least 0")
     settings = Settings(
         db=db,
         key=key,
@@ -70,11 +102,17 @@ def serve(
         rate_per_minute=rate_limit,
         burst=burst,
         max_upload=int(max_upload_mb * 1024 * 1024),
+        max_body=max_body_kb * 1024,
         checkpoint_every=checkpoint_every,
         tile_url=tile_url or None,
+        reports_per_day=reports_per_day,
+        evidence_per_day=int(evidence_per_day_mb * 1024 * 1024),
+        min_free_disk=int(min_free_disk_mb * 1024 * 1024),
     )
     app = create_app(settings)
-    typer.echo(f"ceasefire: serving {db} on http://{host}:{port}/api/v1 (OpenAPI: /api/v1/openapi.json)", err=True)
+    typer.echo(
+        f"ceasefire: serving {redact_url(db)} on http://{host}:{port}/api/v1 (OpenAPI: /api/v1/openapi.json)", err=True
+    )
     _run(app, host, port)
 
 
@@ -101,7 +139,12 @@ def demo(
     """
     agreement, events = example / "agreement.yaml", example / "incidents.csv"
     if not agreement.exists() or not events.exists():
-        raise UsageError(f"{example}: no agreement.yaml and incidents.csv here (run from a source checkout)")
+        raise UsageError(
+            f"{example}: no agreement.yaml and incidents.csv here (--example names a folder that has both)"
+        )
+    if not no_serve:  # checked first: a missing extra must not stop the demo half-way
+        require_extra("server", needed_for="ceasefire demo (serving; --no-serve does without)")
+        require_extra("news", needed_for="ceasefire demo (the news claims; --no-serve does without)")
     verify(
         agreement,
         [events],

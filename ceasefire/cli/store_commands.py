@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ceasefire.cli.options import AgreementFile, Db, Evidence, Key
+from ceasefire.cli.options import AgreementFile, Db, Evidence, Key, Sheet, TextEncoding
 from ceasefire.errors import UsageError
+from ceasefire.extras import require_extra
 
 if TYPE_CHECKING:
     from ceasefire.store.sqlstore import SQLStore
@@ -108,6 +109,8 @@ def import_events(
     key: Key = None,
     evidence: Evidence = None,
     fmt: Format = "text",
+    encoding: TextEncoding = None,
+    sheet: Sheet = None,
 ) -> None:
     """Import event files (same readers as verify), then re-verify everything stored; with
     --news, store the claims of news articles (extracted with the current agreement version).
@@ -123,17 +126,21 @@ def import_events(
         _check_format(fmt)
         if not events and not news:
             raise UsageError("give event files to import, or --news TEXT_FILE, or both")
-        out = _import_events(store, events or [], fmt) if events else {}
+        if news:  # before any import: a missing model must not leave the events half-stored
+            require_extra("news", needed_for="ceasefire import --news")
+        out = _import_events(store, events or [], fmt, encoding, sheet) if events else {}
         if news:
             out["news"] = _import_news(store, news, fmt)
         if fmt == "json":
             _print_json(out)
 
 
-def _import_events(store: SQLStore, events: list[Path], fmt: str) -> dict[str, Any]:
+def _import_events(
+    store: SQLStore, events: list[Path], fmt: str, encoding: str | None, sheet: str | None
+) -> dict[str, Any]:
     from ceasefire.service.workflow import import_events as run_import
 
-    done = run_import(store, events)
+    done = run_import(store, events, encoding=encoding, sheet=sheet)
     assert done.run is not None and done.checkpoint is not None
     if fmt == "text":
         for record in done.imports:

@@ -14,24 +14,33 @@ when its count is at most ``max_per_day``; ``met_on`` is the last day of the fir
 Counting and judging are separate steps so that partitions of the incidents can be verified
 apart (issue 6): ``daily_violations`` counts one partition, ``merge_daily`` sums partitions, and
 ``clocks_from_counts`` judges the sums (``verification.verify_table`` counts and judges one
-table).
+table). ``daily_from_findings`` counts stored findings instead of a table: the server judges the
+clocks a viewer may see from the findings that viewer may see (issue 11), with the same rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from ceasefire.findings import FindingTable, Status
-from ceasefire.model import Agreement, Clock, ClockDay, Obligation
+from ceasefire.model import Agreement, Clock, ClockDay, Finding, Obligation
 from ceasefire.rules import window
 from ceasefire.table import IncidentTable
 
-__all__ = ["MAX_DAYS", "DailyCounts", "clocks_from_counts", "daily_violations", "first_run_end", "merge_daily"]
+__all__ = [
+    "MAX_DAYS",
+    "DailyCounts",
+    "clocks_from_counts",
+    "daily_from_findings",
+    "daily_violations",
+    "first_run_end",
+    "merge_daily",
+]
 
 Ints = npt.NDArray[np.int64]
 # Per clock obligation id: (day ordinals, ascending and distinct; violations on each of them).
@@ -51,6 +60,21 @@ def daily_violations(agreement: Agreement, table: IncidentTable, findings: Findi
         over = [k for k, ob in enumerate(agreement.obligations) if ob.id in o.rule.over]
         sel = np.isin(findings.obligation, over) & (findings.status == Status.VIOLATION)
         days, counts = np.unique(table.day[findings.incident[sel]], return_counts=True)
+        out[o.id] = (days.astype(np.int64), counts.astype(np.int64))
+    return out
+
+
+def daily_from_findings(agreement: Agreement, findings: Sequence[Finding]) -> DailyCounts:
+    """What ``daily_violations`` counts, from materialized findings: a finding's ``date`` is its
+    incident's reported day (``materialize``), the day ``daily_violations`` counts it on."""
+    violation = np.fromiter((f.status == "violation" for f in findings), bool, len(findings))
+    obligation = np.array([f.obligation for f in findings], dtype=object)
+    day = np.fromiter((f.date.toordinal() for f in findings), np.int64, len(findings))
+    out: DailyCounts = {}
+    for o in _conditions(agreement):
+        assert o.rule is not None
+        sel = violation & np.isin(obligation, list(o.rule.over))
+        days, counts = np.unique(day[sel], return_counts=True)
         out[o.id] = (days.astype(np.int64), counts.astype(np.int64))
     return out
 

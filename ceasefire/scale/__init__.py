@@ -16,6 +16,22 @@ same incidents (each partition runs it): every finding depends on its own incide
 clocks sum per-day counts (``rules.clocks.merge_daily``).
 """
 
-from ceasefire.scale.engine import ENGINES, verify_partitioned
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ceasefire.scale.engine import ENGINES, verify_partitioned
 
 __all__ = ["ENGINES", "verify_partitioned"]
+
+
+def __getattr__(name: str) -> Any:
+    """``ENGINES`` and ``verify_partitioned`` from ``scale.engine``, imported on first use: the
+    engine needs pyarrow (the ``scale`` extra), and a core install must be able to import
+    ``ceasefire.scale``'s other modules (``sources`` looks for Parquet through it) without it (issue 17)."""
+    if name in __all__:
+        from ceasefire.scale import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -103,12 +103,8 @@ def run_partitions(
     bad_rows = BadRows(skip=skip_bad_rows)
     read = _running_total(progress)
     parts = chunks(paths, bad_rows, part_rows, read)
-    intake = Intake(
-        files=[os.fspath(p) for p in paths],
-        bad_rows=list(bad_rows.messages),
-        bad_row_count=bad_rows.count,
-        not_incidents=bad_rows.ignored,
-    )
+    intake = Intake(files=[os.fspath(p) for p in paths])
+    intake.read(bad_rows)
     reduction = Reduction(agreement, intake, date_from, date_to)
     tasks = [Task(c, date_from, date_to, None, skip_bad_rows) for c in parts]
     with runner(agreement, engine, scheduler) as run:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import posixpath
 import tempfile
@@ -17,6 +18,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from ceasefire.agreement import load_agreement
+from ceasefire.agreement.yamlsize import load_limited
 from ceasefire.ledger import canonical_json
 from ceasefire.model import Agreement
 from ceasefire.store.bundle import BUNDLE_SCHEMA, AgreementBundle
@@ -28,21 +30,29 @@ _PLACES = ("zones", "routes", "lines")
 
 
 def load_bundle(bundle: AgreementBundle) -> Agreement:
-    """The agreement, loaded from the bundle by ``load_agreement`` in a temporary folder."""
-    data = json.loads(bundle.document)
+    """The agreement, loaded from the bundle by ``load_agreement`` in a temporary folder.
+
+    A stored bundle never changes and an ``Agreement`` is frozen, so the last few loaded are kept
+    (issue 11: public requests parsed it, writing temporary files, every time)."""
+    return _load(bundle.source, bundle.document)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(source: str, document: str) -> Agreement:
+    data = json.loads(document)
     files: dict[str, str] = data["files"]
     depth = max((_ups(name) for name in files), default=0)
     with tempfile.TemporaryDirectory(prefix="ceasefire-agreement-") as folder:
         home = Path(folder, *(["d"] * depth))
         home.mkdir(parents=True, exist_ok=True)
-        main = home / Path(bundle.source).name
+        main = home / Path(source).name
         main.write_text(data["agreement"], encoding="utf-8")
         for name, text in files.items():
             target = Path(posixpath.normpath(posixpath.join(home.as_posix(), name)))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         agreement = load_agreement(main)
-    return dataclasses.replace(agreement, source=bundle.source)
+    return dataclasses.replace(agreement, source=source)
 
 
 def read_bundle(path: Path) -> tuple[Agreement, AgreementBundle]:
@@ -59,7 +69,7 @@ def read_bundle(path: Path) -> tuple[Agreement, AgreementBundle]:
 
 
 def _named_files(path: Path, text: str) -> list[str]:
-    data: Any = YAML(typ="safe", pure=True).load(text)
+    data: Any = load_limited(YAML(typ="safe", pure=True), text)  # load_agreement checked it already
     names = []
     for section in _PLACES:
         for entry in data.get(section) or ():

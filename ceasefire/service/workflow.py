@@ -72,10 +72,13 @@ def init_database(store: SQLStore, agreement: Path) -> Initialized:
     return Initialized(version, created, applied, store.checkpoint())
 
 
-def import_events(store: SQLStore, paths: Sequence[Path]) -> Imported:
-    """Store each events file not stored before, then re-verify everything (one run)."""
+def import_events(
+    store: SQLStore, paths: Sequence[Path], *, encoding: str | None = None, sheet: str | None = None
+) -> Imported:
+    """Store each events file not stored before, then re-verify everything (one run);
+    ``encoding`` and ``sheet`` as for ``pipeline.verify``."""
     _ready(store)
-    read = [(path, fmt, incidents) for path, fmt, incidents in _read_all(paths)]
+    read = [(path, fmt, incidents) for path, fmt, incidents in _read_all(paths, encoding, sheet)]
     done = Imported()
     for path, fmt, incidents in read:
         done.imports.append(store.add_import(path, fmt, incidents))
@@ -157,9 +160,14 @@ def _ready(store: SQLStore) -> AgreementVersion:
     return version
 
 
-def _read_all(paths: Sequence[Path]) -> Iterator[tuple[Path, str, list[Incident]]]:
+def _read_all(
+    paths: Sequence[Path], encoding: str | None = None, sheet: str | None = None
+) -> Iterator[tuple[Path, str, list[Incident]]]:
     """Every file read in full (InputError at the first bad row) before any is yielded."""
-    read = [(path, detect_format(path), list(read_events(path, BadRows()))) for path in paths]
+    read = [
+        (path, detect_format(path), list(read_events(path, BadRows(), encoding=encoding, sheet=sheet)))
+        for path in paths
+    ]
     yield from read
 
 

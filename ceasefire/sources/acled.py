@@ -14,6 +14,7 @@ from typing import NamedTuple, TextIO
 
 from ceasefire.model import Incident
 from ceasefire.sources.fields import (
+    no_place,
     parse_code,
     parse_count,
     parse_day,
@@ -77,6 +78,8 @@ ACLED = TableSpec(
     ),
     defaults=ACLED_DEFAULTS,
     aliases={"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"},  # pre-2019 names
+    source="acled",
+    dates=("event_date",),
 )
 _GEO_CODES = frozenset(place_codes("acled"))
 _TIME_CODES = frozenset(ACLED_TIME_PRECISION)
@@ -94,7 +97,8 @@ def read_acled(fp: TextIO, name: str, bad_rows: BadRows, today: dt.date | None =
 
 def acled_incident(record: AcledRecord, line: int, *, source: str, file: str, today: dt.date | None = None) -> Incident:
     """One incident from ACLED-named fields; ``RowError`` naming the column when one is bad
-    (a date after the day after ``today`` among them)."""
+    (a date after the day after ``today`` among them), ``NoPlace`` when both coordinates are empty."""
+    no_place(record.latitude, record.longitude)
     reported, first, last, time_precision = _date_range(record.event_date, record.time_precision, today)
     geo_precision = parse_code("geo_precision", record.geo_precision, _GEO_CODES)
     event_type, sub_event_type = _event_type(record)

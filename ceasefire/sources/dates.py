@@ -3,8 +3,9 @@
 Accepted, and nothing else (docs/inputs.md):
 
 ======================  =====================================================================
-``2016-09-19``          ISO 8601 calendar date; a time of day may follow after a space or
-                        ``T`` (``2016-09-19 00:00:00.000``, as UCDP exports write it): ignored
+``2016-09-19``          ISO 8601 calendar date; a time of day, and a UTC offset or ``Z``, may
+                        follow after a space or ``T`` (``2016-09-19 00:00:00.000``, as UCDP
+                        exports write it, ``2016-09-19T00:00:00Z``): ignored
 ``19 September 2016``   day, English month name or three-letter abbreviation, year; the
 ``19-September-2016``   separator is a space or a hyphen, the same one twice
 ``19-Sep-16``           the same with a two-digit year: 69-99 mean 1969-1999, 00-68 mean
@@ -25,7 +26,7 @@ __all__ = ["DATE_FORMATS_HELP", "not_future", "parse_date"]
 
 DATE_FORMATS_HELP = "2016-09-19, 19 September 2016, 19-Sep-16 or 9/19/2016"
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _NAMED = re.compile(r"(\d{1,2})([ -])([A-Za-z]{3,9})\2(\d{4}|\d{2})")
 _US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _MONTHS = {

@@ -10,12 +10,20 @@ from collections.abc import Collection
 
 from ceasefire.model import REPORT_PREFIX, WEAPON_CLASSES
 from ceasefire.sources.dates import not_future, parse_date
-from ceasefire.sources.rows import RowError
+from ceasefire.sources.rows import NoPlace, RowError
 from ceasefire.sources.weapons import infer_weapon
 
-__all__ = ["parse_code", "parse_count", "parse_day", "parse_lat", "parse_lon", "parse_weapon"]
+__all__ = ["no_place", "parse_code", "parse_count", "parse_day", "parse_lat", "parse_lon", "parse_weapon"]
 
 _WEAPONS = frozenset(WEAPON_CLASSES)
+
+
+def no_place(latitude: str, longitude: str) -> None:
+    """``NoPlace`` when both coordinates are empty: an event that cannot be placed is not a bad
+    row (issue 12); one empty coordinate is (``parse_lat``/``parse_lon`` say so)."""
+    if (latitude and not latitude.isspace()) or (longitude and not longitude.isspace()):
+        return
+    raise NoPlace("latitude/longitude", "empty: no place")
 
 
 def parse_lat(column: str, text: str) -> float:

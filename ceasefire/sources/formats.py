@@ -6,6 +6,11 @@ array) is GeoJSON; a first line of 57, 58 or 61 tab-separated fields starting wi
 is GDELT; otherwise the first line is a CSV header, ACLED or UCDP GED by the columns only that
 source has (at least two of them). A file's name and extension are never looked at.
 
+Before that, containers are opened (``containers``: .zip, .gz, .xlsx) and the text's encoding is
+found (``encodings``: UTF-8 first, else detected, or forced with ``encoding=``). ``detect`` says
+all of it for every events file a path holds; ``read_events`` reads them, counting each file's
+rows by class in ``BadRows.files``.
+
 Every reader takes ``today``: a date after the day after it is a bad row; None (the default, and
 what ``ceasefire verify`` and ``import`` pass) reads any date, so a file's findings never depend
 on the day they are read.
@@ -15,23 +20,28 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import itertools
 import os
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
-from typing import Protocol, TextIO
+from dataclasses import dataclass
+from typing import Protocol, TextIO, cast
 
 from ceasefire.errors import FormatNotRecognized, InputError
+from ceasefire.extras import require_extra
 from ceasefire.model import Incident
 from ceasefire.sources.acled import read_acled
+from ceasefire.sources.containers import Member, SheetText, members
+from ceasefire.sources.encodings import check_encoding, detect_encoding
 from ceasefire.sources.gdelt import GDELT_LAYOUTS, gdelt_version, read_gdelt
 from ceasefire.sources.geojson import read_geojson
-from ceasefire.sources.parquet import is_parquet, parquet_incidents
 from ceasefire.sources.rows import BadRows
 from ceasefire.sources.tables import column_name
 from ceasefire.sources.ucdp import read_ucdp
 
-__all__ = ["EVENT_FORMATS", "READERS", "detect_format", "iter_files", "read_events"]
+__all__ = ["EVENT_FORMATS", "READERS", "Detected", "detect", "detect_format", "iter_files", "read_events"]
 
 FilePath = str | os.PathLike[str]
 
@@ -83,21 +93,84 @@ MARKERS = {
 _FEATURE_COLLECTION = re.compile(r'"type"\s*:\s*"FeatureCollection"|"features"\s*:\s*\[')
 _EXPECTED = "expected ACLED CSV, UCDP GED CSV, GDELT events TSV or GeoJSON"
 PARQUET_MAGIC = b"PAR1"
-_ARCHIVES = {b"PK\x03\x04": "a zip archive", b"\x1f\x8b": "a gzip file"}
+
+
+@dataclass(frozen=True)
+class Detected:
+    """One events file as found: where it is, its format and version, and its encoding."""
+
+    member: Member
+    format: str
+    version: str = ""
+    encoding: str = ""  # a Python codec name; "" for a workbook
+    sheet: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.member.name
 
 
 def detect_format(path: FilePath) -> str:
-    """The file's format, one of EVENT_FORMATS, from its content; else ``FormatNotRecognized``."""
+    """The file's format, one of EVENT_FORMATS (or "parquet"), from its content; else ``FormatNotRecognized``."""
     name = os.fspath(path)
-    if os.path.isdir(name):
-        if is_parquet(name):
-            return "parquet"
-        raise FormatNotRecognized(f"{name}: a folder, but it holds no Parquet files ({_EXPECTED} or Parquet)")
-    head = _head(name)
-    found, why = _sniff(head)
-    if found is None:
-        raise FormatNotRecognized(f"{name}: not a recognized events file ({_EXPECTED}): {why}")
+    if os.path.isdir(name) or _head(name).startswith(PARQUET_MAGIC):
+        return _parquet(name)
+    return detect(name)[0].format
+
+
+def _parquet(name: str) -> str:
+    # sources.parquet needs pyarrow, the scale extra (issue 17): imported for Parquet only.
+    require_extra("scale", ("pyarrow",), needed_for=f"{name}: Parquet input")
+    from ceasefire.sources.parquet import is_parquet
+
+    if not os.path.isdir(name) or is_parquet(name):
+        return "parquet"
+    raise FormatNotRecognized(f"{name}: a folder, but it holds no Parquet files ({_EXPECTED} or Parquet)")
+
+
+def detect(path: FilePath, encoding: str | None = None, sheet: str | None = None) -> list[Detected]:
+    """Every events file ``path`` holds (itself, or an archive's members), with its format and
+    encoding; ``encoding`` forces the text encoding, ``sheet`` a workbook's sheet. Members of an
+    archive that are not events files are left out, unless none is one."""
+    name = os.fspath(path)
+    inside = members(name, _head(name))
+    found: list[Detected] = []
+    refused: list[str] = []
+    for member in inside:
+        try:
+            found.append(_detect_member(member, encoding, sheet))
+        except FormatNotRecognized as error:
+            refused.append(str(error))
+    if not found:
+        raise FormatNotRecognized(
+            refused[0] if len(refused) == 1 else f"{name}: no events file in it: " + "; ".join(refused)
+        )
     return found
+
+
+def _detect_member(member: Member, encoding: str | None, sheet: str | None) -> Detected:
+    if member.workbook:
+        with SheetText(member, sheet) as text:
+            first_line = text.readline()
+        found, why, version = _sniff_header(first_line)
+        if found is None:
+            raise FormatNotRecognized(f"{member.name}: not a recognized events workbook ({_EXPECTED}): {why}")
+        return Detected(member, found, version, "", sheet)
+    try:
+        with member.open() as raw:
+            head = raw.read(SNIFF_BYTES)
+        used = check_encoding(member.name, encoding) if encoding else detect_encoding(member.name, head, member.open)
+    except (OSError, EOFError, zipfile.BadZipFile) as error:  # gzip and zip raise these for damaged data
+        kind = {"gzip": "a gzip file", "zip": "a zip archive member"}.get(member.container, "a file")
+        raise FormatNotRecognized(f"{member.name}: it is {kind}, but a damaged one ({error})") from None
+    if not used:
+        raise FormatNotRecognized(
+            f"{member.name}: not a recognized events file ({_EXPECTED}): it holds binary data, not text"
+        )
+    found, why, version = _sniff_text(head.decode(used, errors="replace"))
+    if found is None:
+        raise FormatNotRecognized(f"{member.name}: not a recognized events file ({_EXPECTED}): {why}")
+    return Detected(member, found, version, used)
 
 
 def _head(name: str) -> bytes:
@@ -108,74 +181,131 @@ def _head(name: str) -> bytes:
         raise InputError(f"{name}: cannot read the file: {error.strerror}") from None
 
 
-def _sniff(head: bytes) -> tuple[str | None, str]:
-    """(format, "") or (None, why not) for the first bytes of a file."""
-    if head.startswith(PARQUET_MAGIC):
-        return "parquet", ""
-    for magic, kind in _ARCHIVES.items():
-        if head.startswith(magic):
-            return None, f"it is {kind}: unpack it first"
-    if b"\x00" in head:
-        return None, "it holds binary data, not text"
-    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff").lstrip()
+def _sniff_text(text: str) -> tuple[str | None, str, str]:
+    """(format, "", version) or (None, why not, "") for the first characters of a file."""
+    text = text.removeprefix("\ufeff").lstrip()
     if not text:
-        return None, "the file is empty"
+        return None, "the file is empty", ""
     if text.startswith("{"):
         if _FEATURE_COLLECTION.search(text):
-            return "geojson", ""
-        return None, "a JSON object, but not a GeoJSON FeatureCollection"
+            return "geojson", "", _geojson_version(text)
+        return None, "a JSON object, but not a GeoJSON FeatureCollection", ""
     if text.startswith("["):
-        return None, "a JSON array, not a GeoJSON FeatureCollection"
+        return None, "a JSON array, not a GeoJSON FeatureCollection", ""
     first_line = text.split("\n", 1)[0]
     if "\t" in first_line:
         return _sniff_gdelt(first_line)
     return _sniff_header(first_line)
 
 
-def _sniff_gdelt(first_line: str) -> tuple[str | None, str]:
-    if gdelt_version(first_line) is not None:
-        return "gdelt", ""
+def _sniff_gdelt(first_line: str) -> tuple[str | None, str, str]:
+    version = gdelt_version(first_line)
+    if version is not None:
+        return "gdelt", "", version
     fields = first_line.rstrip("\r").split("\t")
     counts = ", ".join(str(n) for n in GDELT_LAYOUTS)
-    return None, (
-        f"a first line of {len(fields)} tab-separated fields starting {fields[0][:20]!r} "
-        f"(GDELT event rows have {counts}, the first an event number)"
+    return (
+        None,
+        (
+            f"a first line of {len(fields)} tab-separated fields starting {fields[0][:20]!r} "
+            f"(GDELT event rows have {counts}, the first an event number)"
+        ),
+        "",
     )
 
 
-def _sniff_header(first_line: str) -> tuple[str | None, str]:
+def _sniff_header(first_line: str) -> tuple[str | None, str, str]:
     header = next(csv.reader([first_line]), [])
     columns = {column_name(cell) for cell in header}
+    best = _marked(columns)
+    if best is not None:
+        return best, "", _table_version(best, header)
+    shown = ", ".join(cell.strip() for cell in header[:6])
+    return (
+        None,
+        (
+            f"its first line ({shown}{', ...' if len(header) > 6 else ''}) is not an ACLED header "
+            "(with event_id_cnty, event_type, ...) nor a UCDP GED one (type_of_violence, where_prec, ...)"
+        ),
+        "",
+    )
+
+
+def _marked(columns: set[str]) -> str | None:
+    """The source at least two of whose marker columns are present, more than any other's."""
     scores = {source: len(markers & columns) for source, markers in MARKERS.items()}
     best = max(scores, key=scores.__getitem__)
     if scores[best] >= 2 and list(scores.values()).count(scores[best]) == 1:
-        return best, ""
-    shown = ", ".join(cell.strip() for cell in header[:6])
-    return None, (
-        f"its first line ({shown}{', ...' if len(header) > 6 else ''}) is not an ACLED header "
-        "(with event_id_cnty, event_type, ...) nor a UCDP GED one (type_of_violence, where_prec, ...)"
-    )
+        return best
+    return None
 
 
-def read_events(path: FilePath, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
-    """Incidents from one events file of any format; detects it now, reads it lazily."""
-    found = detect_format(path)
-    if found == "parquet":  # columnar: one Incident per row only for callers that want objects
-        return parquet_incidents(os.fspath(path), bad_rows, today)
-    reader = READERS[found]
-    return _read(os.fspath(path), reader, bad_rows, today)
+def _table_version(source: str, header: list[str]) -> str:
+    if source == "ucdp":
+        return "UCDP GED"
+    old = any(cell.strip().isupper() for cell in header) or "sub_event_type" not in {column_name(c) for c in header}
+    return "ACLED before 2019" if old else "ACLED 2019 on"
 
 
-def _read(name: str, reader: Reader, bad_rows: BadRows, today: dt.date | None) -> Iterator[Incident]:
+_KEY = re.compile(r'"([A-Za-z_0-9]+)"\s*:')
+
+
+def _geojson_version(text: str) -> str:
+    """Whose column names the properties use, from the keys in the first bytes."""
+    return "UCDP GED properties" if _marked({k.lower() for k in _KEY.findall(text)}) == "ucdp" else "ACLED properties"
+
+
+def read_events(
+    path: FilePath,
+    bad_rows: BadRows,
+    today: dt.date | None = None,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> Iterator[Incident]:
+    """Incidents from one events file of any format; detects it now, reads it lazily. A zip
+    archive's events files are read one after the other."""
+    name = os.fspath(path)
+    if os.path.isdir(name) or _head(name).startswith(PARQUET_MAGIC):
+        _parquet(name)
+        # columnar: one Incident per row only for callers that want objects
+        from ceasefire.sources.parquet import parquet_incidents
+
+        return parquet_incidents(name, bad_rows, today)
+    found = detect(name, encoding, sheet)
+    return itertools.chain.from_iterable(_read(d, bad_rows, today) for d in found)
+
+
+def _read(detected: Detected, bad_rows: BadRows, today: dt.date | None) -> Iterator[Incident]:
+    name, reader = detected.name, READERS[detected.format]
+    counts = bad_rows.start_file(name, detected.format, detected.encoding or "xlsx")
+    counts.version = detected.version
     try:
-        with open(name, encoding="utf-8-sig", newline="") as fp:
-            yield from reader(fp, name, bad_rows, today)
+        with _text(detected) as fp:
+            yield from reader(fp, name, bad_rows, today)  # each reader counts its incidents
     except UnicodeDecodeError as error:
-        raise InputError(f"{name}: not UTF-8 text ({error.reason}): save it as UTF-8") from None
-    except OSError as error:
-        raise InputError(f"{name}: cannot read the file: {error.strerror}") from None
+        raise InputError(
+            f"{name}: not {detected.encoding} text ({error.reason}): save it as UTF-8, or name its encoding with --encoding"
+        ) from None
+    except (OSError, EOFError, zipfile.BadZipFile) as error:  # gzip and zip: damaged or truncated data
+        raise InputError(f"{name}: cannot read the file: {getattr(error, 'strerror', None) or error}") from None
 
 
-def iter_files(paths: Iterable[FilePath], bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
+def _text(detected: Detected) -> TextIO:
+    if detected.member.workbook:
+        return cast(TextIO, SheetText(detected.member, detected.sheet))
+    return io.TextIOWrapper(detected.member.open(), encoding=detected.encoding, newline="")
+
+
+def iter_files(
+    paths: Iterable[FilePath],
+    bad_rows: BadRows,
+    today: dt.date | None = None,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> Iterator[Incident]:
     """Incidents from several files in order; every file's format is checked before any is read."""
-    return itertools.chain.from_iterable([read_events(path, bad_rows, today) for path in paths])
+    return itertools.chain.from_iterable(
+        [read_events(path, bad_rows, today, encoding=encoding, sheet=sheet) for path in paths]
+    )

@@ -2,9 +2,11 @@
 
 The two versions are told apart by their column count: 57 (GDELT 1.0 backfiles, before April
 2013, no SOURCEURL), 58 (GDELT 1.0 daily files) or 61 (GDELT 2.0, which adds an ADM2Code to each
-of the three geography blocks). Only material conflict becomes an incident: CAMEO root codes 18
+of the three geography blocks); each row is read by its own width, since users concatenate
+backfile and daily files. Only material conflict becomes an incident: CAMEO root codes 18
 (assault), 19 (fight) and 20 (unconventional mass violence). Every other row is well formed but
-no incident: it is counted in ``BadRows.ignored`` and skipped without a message.
+no incident: it is counted as ``not_incidents`` and skipped without a message, as are rows
+without ActionGeo coordinates (``no_place``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from ceasefire.model import Incident
 from ceasefire.sources.dates import not_future
 from ceasefire.sources.fields import parse_code, parse_lat, parse_lon
 from ceasefire.sources.precision import place_codes, radius_m
-from ceasefire.sources.rows import BadRows, RowError, fail_file
+from ceasefire.sources.rows import BadRows, NoPlace, RowError, fail_file
+from ceasefire.sources.vocabulary import cameo_roots
 from ceasefire.sources.weapons import AIR_STRIKE, SHELLING, SUICIDE_BOMB, infer_weapon
 
 __all__ = ["CONFLICT_ROOTS", "GDELT_LAYOUTS", "cameo_event", "gdelt_version", "read_gdelt"]
 
-CONFLICT_ROOTS = ("18", "19", "20")
+CONFLICT_ROOTS = tuple(root for root, (_, incident) in cameo_roots().items() if incident)  # 18, 19, 20
 _ACTOR = (
     "Code",
     "Name",
@@ -143,35 +146,49 @@ def cameo_event(code: str) -> tuple[str, str, str] | None:
 
 
 def read_gdelt(fp: TextIO, name: str, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
-    """Incidents from a GDELT events file, one line at a time; non-conflict rows are ignored;
-    a date after the day after ``today`` is a bad row (None: any date is read)."""
-    columns: _Columns | None = None
-    width = 0
+    """Incidents from a GDELT events file, one line at a time; non-conflict rows are counted as
+    not incidents, rows without ActionGeo coordinates as without a place. Each row's layout comes
+    from its own width: backfile (57) and daily (58) rows concatenated in one file both read.
+    A date after the day after ``today`` is a bad row (None: any date is read)."""
+    layouts = {width: _Columns.of(names) for width, (_, names) in GDELT_LAYOUTS.items()}
+    counts = bad_rows.current
+    counts.date_order_why = "SQLDATE is YYYYMMDD: no order to infer"
+    known = False  # a row of a GDELT width has been seen
     for line, text in enumerate(fp, start=1):
         fields = text.rstrip("\r\n").split("\t")
         if fields == [""]:
             continue
+        columns = layouts.get(len(fields))
         if columns is None:
-            width, columns = _first_layout(fields, name, line, bad_rows)
-        if len(fields) != width:
-            bad_rows.report(f"{name}:{line}: the row has {len(fields)} fields, the file {width}")
+            _wrong_width(fields, name, line, bad_rows, first=not known)
             continue
+        known = True
         event = cameo_event(fields[columns.code])
         if event is None:
-            bad_rows.ignored += 1
+            bad_rows.not_incident("" if counts.not_incidents else _not_conflict(fields[columns.code], name, line))
             continue
         try:
-            yield _incident(fields, columns, event, name, line, today)
+            incident = _incident(fields, columns, event, name, line, today)
+        except NoPlace as error:
+            bad_rows.no_place(f"{name}:{line}: {error}")
+            continue
         except RowError as error:
             bad_rows.report(f"{name}:{line}: {error}")
+            continue
+        counts.incidents += 1
+        yield incident
 
 
-def _first_layout(fields: list[str], name: str, line: int, bad_rows: BadRows) -> tuple[int, _Columns]:
-    layout = GDELT_LAYOUTS.get(len(fields))
-    if layout is None:
-        counts = ", ".join(str(n) for n in GDELT_LAYOUTS)
+def _wrong_width(fields: list[str], name: str, line: int, bad_rows: BadRows, *, first: bool) -> None:
+    """A row of no GDELT width: the whole file is not GDELT when it is the first row read."""
+    counts = ", ".join(str(n) for n in GDELT_LAYOUTS)
+    if first:
         fail_file(bad_rows, f"{name}:{line}: {len(fields)} tab-separated fields (GDELT has {counts})")
-    return len(fields), _Columns.of(layout[1])
+    bad_rows.report(f"{name}:{line}: the row has {len(fields)} fields (GDELT rows have {counts})")
+
+
+def _not_conflict(code: str, name: str, line: int) -> str:
+    return f"{name}:{line}: EventCode: {code!r} is not material conflict (CAMEO roots {', '.join(CONFLICT_ROOTS)})"
 
 
 def _incident(
@@ -180,7 +197,7 @@ def _incident(
     event_type, sub_event_type, weapon = event
     lat_text, lon_text = fields[columns.lat], fields[columns.lon]
     if not lat_text or not lon_text:
-        raise RowError("ActionGeo_Lat" if not lat_text else "ActionGeo_Long", "empty: no place")
+        raise NoPlace("ActionGeo_Lat" if not lat_text else "ActionGeo_Long", "empty: no place")
     geo_type = parse_code("ActionGeo_Type", fields[columns.geo_type], _GEO_CODES)
     full_name = fields[columns.full_name]
     event_id = fields[columns.event_id]

@@ -2,11 +2,14 @@
 
 Every incident carries a current ``event_type`` and, when known, a current ``sub_event_type``;
 pre-2019 types are mapped as docs/inputs.md tabulates. Names are matched case-insensitively and
-with spaces around ``-`` and ``/`` ignored; the result uses ACLED's own spelling.
+with spaces around ``-`` and ``/`` ignored, and the other spellings ACLED's releases used
+(singular, plural, old variants) come from the data table ``vocab/acled_event_types.csv``; the
+result uses ACLED's own spelling.
 """
 
 from __future__ import annotations
 
+from ceasefire.sources.vocabulary import acled_spellings
 from ceasefire.sources.weapons import classify
 
 __all__ = ["EVENT_TYPES", "OLD_EVENT_TYPES", "normalize_event_type"]
@@ -78,6 +81,8 @@ _CURRENT_SUB = {_key(sub): sub for subs in EVENT_TYPES.values() for sub in subs}
 _CURRENT_SUB_NAMES = frozenset(_CURRENT_SUB.values())
 _OLD = {_key(name): mapped for name, mapped in OLD_EVENT_TYPES.items()}
 _KNOWN = ", ".join(EVENT_TYPES) + "; before 2019 also " + ", ".join(OLD_EVENT_TYPES)
+# Other spellings ACLED releases used (vocab/acled_event_types.csv): key -> the key they mean.
+_SPELLINGS = {_key(spelling): _key(means) for spelling, means in acled_spellings().items()}
 
 
 def normalize_event_type(
@@ -94,6 +99,7 @@ def normalize_event_type(
     if event_type in EVENT_TYPES and (not sub_event_type or sub_event_type in _CURRENT_SUB_NAMES):
         return event_type, sub_event_type  # the common case: already in ACLED's spelling
     key = _key(event_type)
+    key = _SPELLINGS.get(key, key)
     current = _CURRENT.get(key)
     if current is not None:
         sub = sub_event_type.strip()

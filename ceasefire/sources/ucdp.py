@@ -14,6 +14,7 @@ from typing import NamedTuple, TextIO
 
 from ceasefire.model import Incident
 from ceasefire.sources.fields import (
+    no_place,
     parse_code,
     parse_count,
     parse_day,
@@ -71,6 +72,8 @@ UCDP = TableSpec(
             "best",
         )
     ),
+    source="ucdp",
+    dates=("date_start", "date_end"),
 )
 # type_of_violence -> (event type, sub event type)
 VIOLENCE_TYPES = {
@@ -93,7 +96,9 @@ def read_ucdp(fp: TextIO, name: str, bad_rows: BadRows, today: dt.date | None = 
 
 
 def ucdp_incident(record: UcdpRecord, line: int, *, file: str, today: dt.date | None = None) -> Incident:
-    """One incident from a UCDP GED row; ``RowError`` naming the column when a field is bad."""
+    """One incident from a UCDP GED row; ``RowError`` naming the column when a field is bad,
+    ``NoPlace`` when both coordinates are empty."""
+    no_place(record.latitude, record.longitude)
     violence = parse_code("type_of_violence", record.type_of_violence, VIOLENCE_TYPES)
     event_type, sub_event_type = VIOLENCE_TYPES[violence]
     first, last = _date_range(record, today)

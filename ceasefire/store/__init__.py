@@ -35,6 +35,7 @@ from ceasefire.store.keys import KEY_ENV
 from ceasefire.store.postgres import is_postgres_url
 from ceasefire.store.protocol import ROLES, LogReport, Store
 from ceasefire.store.sqlstore import SQLStore
+from ceasefire.store.urls import redact_url
 
 __all__ = ["ROLES", "AppendOnlyError", "LogReport", "SQLStore", "Store", "StoreError", "open_store"]
 
@@ -60,7 +61,7 @@ def open_store(
     from ceasefire.store.sqlite import SQLiteDatabase
 
     if "://" in text:
-        raise StoreError(f"--db {text}: not a file path nor a postgresql:// URL")
+        raise StoreError(f"--db {redact_url(text)}: not a file path nor a postgresql:// URL")
     database = SQLiteDatabase(text, create=create)
     return SQLStore(database, key_path=key or Path(text + ".key"), evidence_dir=evidence or Path(text + ".evidence"))
 

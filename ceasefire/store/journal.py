@@ -154,6 +154,17 @@ class Journal:
         with self.db.write():
             return self.tree.refresh(self.db)
 
+    def read_tree(self) -> MerkleLog:
+        """:meth:`current_tree` for readers (proofs, receipts of stored entries): the cache is
+        checked and extended inside a read snapshot, which serializes it as well as a write
+        does, without taking the write lock (issue 11)."""
+        with self.db.read():
+            return self.tree.refresh(self.db)
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        """The newest stored checkpoint (one indexed row), None before the first."""
+        return latest_checkpoint(self.db)
+
     def checkpoint(self) -> Checkpoint:
         """Sign the log as it is now, store the checkpoint and return it."""
         key = self.signing_key()
@@ -185,7 +196,12 @@ class Journal:
         return [Checkpoint.from_dict(row) for row in rows]
 
     def receipt(self, index: int) -> Receipt:
-        """A receipt for entry ``index`` against the latest checkpoint that covers it."""
+        """A receipt for entry ``index`` against the latest checkpoint that covers it; a reader
+        (the latest checkpoint covers the entry) takes no write lock (issue 11)."""
+        with self.db.read():
+            latest = latest_checkpoint(self.db)
+            if latest is not None and latest.size > index:
+                return issue_receipt(self.tree.refresh(self.db), index, latest)
         with self.db.write():
             latest = latest_checkpoint(self.db)
             signed = latest if latest is not None and latest.size > index else self.checkpoint()

@@ -6,7 +6,9 @@ appends one log entry, in the same transaction. The entry is canonical JSON::
     {"kind": KIND, "at": created_at, <the record's shown columns>..., "digest": HEX}
 
 ``digest`` = SHA-256 of ``canonical_json({"row": ROW, "children": {TABLE: CHILDREN_SHA256}})``,
-where ``ROW`` holds every column of the record row but ``log_index``, and ``CHILDREN_SHA256`` is
+where ``ROW`` holds every column of the record row but ``log_index`` (an *optional* column,
+added to a kind after entries were written, only when it is not NULL: older entries keep their
+digest, issue 11), and ``CHILDREN_SHA256`` is
 the SHA-256 of the child rows in ``seq`` order, each as ``canonical_json(row) + b"\\n"`` (every
 column). So an entry is a pure function of the rows as stored: the writer computes it by reading
 the rows back, ``log verify`` computes it again later, and a single changed byte in any column,
@@ -17,11 +19,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ceasefire.ledger import canonical_json
-from ceasefire.store.database import Row
+from ceasefire.store.database import Database, Row
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -128,9 +130,21 @@ class Kind:
     columns: tuple[str, ...]  # every column but log_index, in the digest
     shown: tuple[str, ...]  # copied into the entry, readable without the database
     children: tuple[Child, ...] = ()
+    optional: tuple[str, ...] = ()  # columns (also in ``columns``) hashed only when not NULL
 
     def select(self, where: str = "") -> str:
         return f"SELECT log_index, {', '.join(self.columns)} FROM {self.table} {where} ORDER BY log_index"
+
+    def as_stored(self, db: Database) -> Kind:
+        """This kind as ``db``'s table holds it: without the optional columns when a migration
+        that adds them is not applied yet (``log verify`` reads a database, it never migrates it)."""
+        if not self.optional:
+            return self
+        row = next(db.dicts(f"SELECT * FROM {self.table} LIMIT 1"), None)
+        if row is not None and all(c in row for c in self.optional):
+            return self
+        # no rows, or no such columns: nothing to hash in them
+        return replace(self, columns=tuple(c for c in self.columns if c not in self.optional), optional=())
 
     def insert(self) -> str:
         names = (*self.columns, "log_index")
@@ -181,8 +195,9 @@ KINDS: dict[str, Kind] = {
         Kind(
             "attachment",
             "report_evidence",
-            ("report_id", "sha256", "token_id", "created_at"),
+            ("report_id", "sha256", "token_id", "created_at", "name", "media_type"),
             ("report_id", "sha256", "token_id"),
+            optional=("name", "media_type"),  # 0014: the attacher's own name and type (issue 11)
         ),
         # 0006_claims: claims from news articles (ceasefire/store/claims.py)
         Kind(
@@ -243,7 +258,7 @@ EMPTY_CHILDREN = children_digest(())
 def entry_bytes(kind: Kind, row: Row, children: Mapping[str, str]) -> bytes:
     """The log entry recording ``row`` (every column of ``kind.columns``; extra keys ignored),
     given the :func:`children_digest` of each child table (absent: no child rows)."""
-    plain = {c: row[c] for c in kind.columns}
+    plain = {c: row[c] for c in kind.columns if c not in kind.optional or row[c] is not None}
     digests = {c.table: children.get(c.table, EMPTY_CHILDREN) for c in kind.children}
     digest = hashlib.sha256(canonical_json({"row": plain, "children": digests})).hexdigest()
     shown = {c: plain[c] for c in kind.shown}

@@ -15,6 +15,7 @@ from typing import Any
 
 from ceasefire.store.database import Row, Transactions, Value
 from ceasefire.store.errors import AppendOnlyError, StoreError
+from ceasefire.store.urls import redact_url
 
 __all__ = ["SCHEMES", "WRITE_LOCK", "PostgresDatabase", "grant_app_role", "is_postgres_url", "redact"]
 
@@ -27,8 +28,8 @@ def is_postgres_url(target: str) -> bool:
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    """The URL without its password, for messages (:func:`ceasefire.store.urls.redact_url`)."""
+    return redact_url(url)
 
 
 class PostgresDatabase(Transactions):
@@ -39,8 +40,10 @@ class PostgresDatabase(Transactions):
     def __init__(self, url: str) -> None:
         try:
             import psycopg
-        except ImportError:  # pragma: no cover - psycopg is a dependency
-            raise StoreError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'") from None
+        except ImportError:  # psycopg comes with the server extra (issue 17); the store imports no extras module
+            raise StoreError(
+                f"{redact(url)}: a postgresql:// database needs psycopg, not installed: pip install 'ceasefire[server]'"
+            ) from None
         self.url = redact(url)
         try:
             self._conn = psycopg.connect(url, autocommit=True)

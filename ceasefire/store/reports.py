@@ -365,27 +365,50 @@ def attach_evidence(
     name: str,
     media_type: str,
 ) -> Attached:
-    """Keep ``fp``'s bytes as evidence and attach them to report ``report_id``."""
+    """Keep ``fp``'s bytes as evidence and attach them to report ``report_id``.
+
+    The answer's evidence carries the name and media type of this attachment, never those of
+    another attachment of the same bytes (issue 11: de-duplication must not leak them).
+    """
     stored = evidence.files().put_stream(fp)  # on disk and fsynced before any row names it
     with store.db.write():
         if not store.db.execute("SELECT 1 FROM report_versions WHERE report_id = ?", (report_id,)):
             raise UnknownRecord(f"report {report_id}: no such report")
         kept = evidence.add(stored.path, name, media_type)
         found = store.db.execute(
-            "SELECT log_index FROM report_evidence WHERE report_id = ? AND sha256 = ?", (report_id, stored.sha256)
+            "SELECT log_index, name, media_type FROM report_evidence WHERE report_id = ? AND sha256 = ?",
+            (report_id, stored.sha256),
         )
         if found:
-            return Attached(report_id, kept, int(found[0][0]), store.receipt(int(found[0][0])), new=False)
-        row = {"report_id": report_id, "sha256": stored.sha256, "token_id": submitter.token_id, "created_at": now()}
+            index = int(found[0][0])
+            return Attached(report_id, _named(kept, found[0][1], found[0][2]), index, store.receipt(index), new=False)
+        row = {
+            "report_id": report_id,
+            "sha256": stored.sha256,
+            "token_id": submitter.token_id,
+            "created_at": now(),
+            "name": name,
+            "media_type": media_type,
+        }
         index = store.append("attachment", row)
-        return Attached(report_id, kept, index, store.receipt(index))
+        return Attached(report_id, _named(kept, name, media_type), index, store.receipt(index))
 
 
 def report_evidence(store: Journal, evidence: Evidence, report_id: int) -> list[EvidenceRecord]:
-    """The evidence files attached to a report, in the order they were attached."""
-    rows = store.db.execute("SELECT sha256 FROM report_evidence WHERE report_id = ? ORDER BY log_index", (report_id,))
-    found = [evidence.get(str(sha256)) for (sha256,) in rows]
-    return [record for record in found if record is not None]
+    """The evidence files attached to a report, in the order they were attached, each with the
+    name and media type its attacher gave (attachments made before 0014: the file's own)."""
+    rows = store.db.execute(
+        "SELECT sha256, name, media_type FROM report_evidence WHERE report_id = ? ORDER BY log_index", (report_id,)
+    )
+    found = [(evidence.get(str(sha256)), name, media) for (sha256, name, media) in rows]
+    return [_named(record, name, media) for record, name, media in found if record is not None]
+
+
+def _named(record: EvidenceRecord, name: str | None, media_type: str | None) -> EvidenceRecord:
+    """``record`` as one attachment shows it: with that attachment's name and type when it has them."""
+    if name is None or media_type is None:
+        return record
+    return replace(record, name=name, media_type=media_type)
 
 
 def _scope_sql(scope: ReportScope) -> tuple[str, tuple[Any, ...]]:

@@ -7,6 +7,7 @@ is ever lost). Writers queue on ``BEGIN IMMEDIATE`` for up to ``BUSY_TIMEOUT_MS`
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,8 @@ class SQLiteDatabase(Transactions):
         self.url = str(path)
         if not create and not self.path.exists():
             raise StoreError(f"{path}: no database here; create it with `ceasefire init --db {path} AGREEMENT`")
+        if create:
+            _create_private(self.path)
         try:
             self._conn = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
@@ -114,3 +117,19 @@ def _errors(where: str) -> Iterator[None]:
         raise
     except sqlite3.OperationalError as error:
         raise StoreError(f"{where}: {error}") from None
+
+
+def _create_private(path: Path) -> None:
+    """Make the database file, readable by its owner only (0600), when it does not exist yet.
+
+    It holds unpublished reports and token hashes (issue 11). SQLite gives the -wal and -shm
+    files it creates beside it the file's own mode, so they are 0600 too. The mode is given at
+    creation rather than by changing the umask, which would affect every thread of a server.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # an existing file keeps the mode its owner chose
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create the database file: {error.strerror}") from None
+    os.close(fd)

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ceasefire.errors import UsageError
 from ceasefire.ledger import DEFAULT_ORIGIN, Checkpoint, MerkleLog, Receipt, canonical_json
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
-from ceasefire.store import agreements, migrations, publications, reports
+from ceasefire.store import agreements, migrations, publications, quotas, reports
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
 from ceasefire.store.audit import audit
@@ -54,6 +54,7 @@ from ceasefire.store.protocol import (
     Submitter,
     TokenRecord,
 )
+from ceasefire.store.quotas import Usage
 
 __all__ = ["SQLStore", "incident_row", "row_incident", "token_hash"]
 
@@ -113,6 +114,14 @@ class SQLStore:
 
     def checkpoints(self) -> list[Checkpoint]:
         return self.journal.checkpoints()
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        """The newest stored checkpoint, read alone (issue 11: not every row)."""
+        return self.journal.latest_checkpoint()
+
+    def read_tree(self) -> MerkleLog:
+        """The log's tree from this connection's cache, brought up to date in a read transaction."""
+        return self.journal.read_tree()
 
     def receipt(self, index: int) -> Receipt:
         """A receipt for entry ``index`` against the latest checkpoint that covers it."""
@@ -301,6 +310,14 @@ class SQLStore:
 
     def report_evidence(self, report_id: int) -> list[EvidenceRecord]:
         return reports.report_evidence(self.journal, self.evidence_records, report_id)
+
+    def reports_since(self, since: str, token_id: int, party: str | None) -> Usage:
+        """Report versions a token and its party wrote since ``since`` (``store.quotas``)."""
+        return quotas.reports_since(self.journal, since, token_id, party)
+
+    def evidence_bytes_since(self, since: str, token_id: int, party: str | None) -> Usage:
+        """Evidence bytes a token and its party attached since ``since`` (``store.quotas``)."""
+        return quotas.evidence_bytes_since(self.journal, since, token_id, party)
 
     def run_summary(self, run_id: int) -> RunSummary:
         """A run's summary: counts, clocks and unresolved actors."""

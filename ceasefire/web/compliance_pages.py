@@ -1,8 +1,8 @@
 """The public compliance pages: ``/scorecards``, ``/clocks`` and ``/claims`` (twins ``.json``).
 
 Each reads the run the viewer may read (``findings.visible_run``: the newest published one for
-the public) and only the findings the viewer may see (``findings.visible_findings``), then hands
-them to the pure functions of :mod:`ceasefire.web.views`. The page dict is the twin's body.
+the public) and only the findings the viewer may see, with the clocks and counts of those
+(``findings.viewer_figures``), then hands them to the pure functions of :mod:`ceasefire.web.views`. The page dict is the twin's body.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ceasefire.api import claims as claims_api
 from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import run_dict, visible_findings, visible_run
+from ceasefire.api.findings import Figures, FiguresDep, run_dict, viewer_figures, visible_run
 from ceasefire.api.problems import Problem
 from ceasefire.model import Agreement
 from ceasefire.store import SQLStore
@@ -56,8 +56,8 @@ def agreement_brief(agreement: Agreement | None) -> JSONBody | None:
     }
 
 
-def _frame(db: SQLStore, run: RunRecord | None, agreement: Agreement | None) -> JSONBody:
-    return {"agreement": agreement_brief(agreement), "run": run_dict(run, db.published_runs())}
+def _frame(db: SQLStore, run: RunRecord | None, agreement: Agreement | None, seen: Figures) -> JSONBody:
+    return {"agreement": agreement_brief(agreement), "run": run_dict(run, db.published_runs(), seen)}
 
 
 def _check_span(date_from: dt.date | None, date_to: dt.date | None) -> None:
@@ -69,32 +69,37 @@ def _check_span(date_from: dt.date | None, date_to: dt.date | None) -> None:
 
 
 @page("/scorecards", "scorecards.html", title="Scorecards")
-def scorecards_page(db: StoreDep, who: ViewerDep, date_from: DateFrom = None, date_to: DateTo = None) -> JSONBody:
+def scorecards_page(
+    db: StoreDep, who: ViewerDep, cache: FiguresDep, date_from: DateFrom = None, date_to: DateTo = None
+) -> JSONBody:
     """Per party: violations and possible violations per obligation, and violations per day
     (views.scorecards), over the findings the viewer may see, within ``from``..``to``."""
     _check_span(date_from, date_to)
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
-    findings = visible_findings(db, who, run)
+    seen = viewer_figures(cache, db, who, run)
     parties = agreement.parties if agreement else ()
     obligations = agreement.obligations if agreement else ()
-    return {**_frame(db, run, agreement), **views.scorecards(findings, parties, obligations, date_from, date_to)}
+    cards = views.scorecards(seen.findings, parties, obligations, date_from, date_to)
+    return {**_frame(db, run, agreement, seen), **cards}
 
 
 @page("/clocks", "clocks.html", title="Clocks")
-def clocks_page(db: StoreDep, who: ViewerDep) -> JSONBody:
-    """Each clock of the run's summary as a day strip with its threshold (views.clock_strips)."""
+def clocks_page(db: StoreDep, who: ViewerDep, cache: FiguresDep) -> JSONBody:
+    """Each clock judged from the findings the viewer may see, as a day strip with its
+    threshold (views.clock_strips)."""
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
-    clocks = db.run_summary(run.id).clocks if run else ()
+    seen = viewer_figures(cache, db, who, run)
     texts = {o.id: o.text for o in agreement.obligations} if agreement else {}
-    return {**_frame(db, run, agreement), **views.clock_strips(clocks, texts)}
+    return {**_frame(db, run, agreement, seen), **views.clock_strips(seen.summary.clocks, texts)}
 
 
 @page("/claims", "claims.html", title="Claims and evidence")
 def claims_page(
     db: StoreDep,
     who: ViewerDep,
+    cache: FiguresDep,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     party: Ident = None,
@@ -104,9 +109,10 @@ def claims_page(
     """The claims ledger as ``GET /api/v1/claims`` filters it, each claim beside the findings
     the viewer may see for its obligation and party (views.claims_evidence)."""
     _check_span(date_from, date_to)
-    ledger = claims_api.judged(db, who, date_from, date_to, party, obligation, verdict)
+    ledger = claims_api.judged(db, who, cache, date_from, date_to, party, obligation, verdict)
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
+    seen = viewer_figures(cache, db, who, run)
     filters = {
         "from": date_from.isoformat() if date_from else None,
         "to": date_to.isoformat() if date_to else None,
@@ -115,7 +121,7 @@ def claims_page(
         "verdict": verdict,
     }
     return {
-        **_frame(db, run, agreement),
+        **_frame(db, run, agreement, seen),
         "filters": filters,
-        **views.claims_evidence(ledger, visible_findings(db, who, run)),
+        **views.claims_evidence(ledger, seen.findings),
     }

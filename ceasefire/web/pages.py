@@ -53,10 +53,10 @@ Forms that write (POST) carry the CSRF token and the handler checks it::
         return RedirectResponse("/report?sent=ID", status_code=303)
 
 :func:`csrf_token` is an HMAC, under a secret made when the process starts, of the sign-in
-cookie's token (or of nothing for the public): a page of another site cannot read it, and it
+cookie's token (or, for the public, of a random visitor cookie that :func:`render` sets): a page of another site cannot read it, and it
 changes when the person signs in or out, or when the server restarts (then the form must be
 reloaded; one process serves the dashboard, so one secret is enough). :func:`check_csrf` also refuses a request whose ``Origin`` header names another
-site. Form routes go on :data:`html_router` (``@html_router.post("/report")``): a Problem they
+site or is ``null``. Form routes go on :data:`html_router` (``@html_router.post("/report")``): a Problem they
 raise shows as the HTML error page with its status. Routes that answer scripts go on
 :data:`router` (problems as problem+json). Neither is in the API's OpenAPI document.
 """
@@ -91,6 +91,7 @@ __all__ = [
     "NAV",
     "STATIC",
     "TEMPLATES",
+    "VISITOR_COOKIE",
     "NavItem",
     "check_csrf",
     "csrf_token",
@@ -106,6 +107,7 @@ HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 _SECRET = secrets.token_bytes(32)  # per process: forms made before a restart must be reloaded
+VISITOR_COOKIE = "cf_visitor"  # a random id per visitor not signed in, that their CSRF token is bound to
 _RESERVED = frozenset(
     {"request", "viewer", "page_title", "json_url", "csrf_token", "nav", "current_path", "settings", "data"}
 )
@@ -226,7 +228,9 @@ def render(
         "settings": request.app.state.settings,
     }
     html = _env.get_template(template).render(context)
-    return HTMLResponse(html, status_code=status, headers=headers)
+    answer = HTMLResponse(html, status_code=status, headers=headers)
+    _keep_visitor(request, answer)
+    return answer
 
 
 def page(
@@ -297,18 +301,40 @@ def _check_role(who: Caller | None, roles: tuple[str, ...] | None) -> None:
 
 
 def csrf_token(request: Request) -> str:
-    """The token forms of this person carry: HMAC-SHA256 of their sign-in cookie (or of "")."""
+    """The token forms of this person carry: HMAC-SHA256 of their sign-in cookie or, before they
+    sign in, of their visitor cookie (:data:`VISITOR_COOKIE`; one is made for a new visitor and
+    :func:`render` sets it), so no two visitors share a sign-in form's token (issue 11)."""
     cookie = request.cookies.get(COOKIE, "")
-    return hmac.new(_SECRET, f"csrf:{cookie}".encode(), hashlib.sha256).hexdigest()
+    if cookie:
+        return _hmac(f"csrf:{cookie}")
+    visitor = request.cookies.get(VISITOR_COOKIE) or getattr(request.state, "cf_new_visitor", None)
+    if not visitor:
+        visitor = request.state.cf_new_visitor = secrets.token_hex(16)
+    return _hmac(f"visitor:{visitor}")
+
+
+def _hmac(text: str) -> str:
+    return hmac.new(_SECRET, text.encode(), hashlib.sha256).hexdigest()
+
+
+def _keep_visitor(request: Request, response: Response) -> None:
+    """Set the visitor cookie a page's CSRF token was made for, when the visitor had none."""
+    visitor = getattr(request.state, "cf_new_visitor", None)
+    if visitor and not request.cookies.get(COOKIE):
+        secure = request.url.scheme == "https"
+        response.set_cookie(VISITOR_COOKIE, visitor, path="/", httponly=True, samesite="strict", secure=secure)
 
 
 def check_csrf(request: Request, form_value: str | None) -> None:
     """A 403 Problem unless ``form_value`` is this person's :func:`csrf_token` and the request
-    comes from this site (an ``Origin`` header, when sent, must name this host)."""
+    comes from this site: an ``Origin`` header, when sent, must name this host (``Origin: null``,
+    sent by sandboxed frames and ``data:`` pages, is refused), and a form posted with neither the
+    sign-in nor the visitor cookie never matches."""
     origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
+    if origin == "null" or (origin and urlsplit(origin).netloc != request.url.netloc):
         raise Problem(403, f"form posted from another site ({origin}); use the dashboard's own form")
-    if not form_value or not hmac.compare_digest(form_value, csrf_token(request)):
+    known = request.cookies.get(COOKIE) or request.cookies.get(VISITOR_COOKIE)
+    if not known or not form_value or not hmac.compare_digest(form_value, csrf_token(request)):
         raise Problem(403, "the form expired or did not come from this site; reload the page and send it again")
 
 

@@ -26,7 +26,10 @@ from starlette.datastructures import FormData, UploadFile
 from ceasefire.api import reports as reports_api
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope, require
 from ceasefire.api.body import JSONBody
+from ceasefire.api.evidence import check_upload
 from ceasefire.api.problems import Problem
+from ceasefire.api.quotas import check_reports
+from ceasefire.api.state import Settings
 from ceasefire.api.writer import ReportWriter
 from ceasefire.model import WEAPON_CLASSES
 from ceasefire.service.workflow import all_reports
@@ -102,6 +105,7 @@ async def submit_report(request: Request, db: StoreDep, who: ViewerDep) -> Respo
     caller = signed(who)
     require(caller, *reports_api.SUBMITTERS)
     limit: int = request.app.state.settings.max_upload
+    await run_in_threadpool(check_reports, db, caller, request.app.state.settings)  # 429 (issue 11)
     try:
         form = await read_form(request, limit=limit, max_files=1)
     except Problem as problem:
@@ -140,7 +144,7 @@ async def _store(request: Request, db: SQLStore, who: Caller, form: FormData) ->
         return await run_in_threadpool(_again, request, db, who, values, {"form": message}, 409)
     evidence = upload(form, "file")
     if evidence is not None:
-        await run_in_threadpool(_attach, db, who, done.report_id, evidence, request.app.state.settings.max_upload)
+        await run_in_threadpool(_attach, db, who, done.report_id, evidence, request.app.state.settings)
     return RedirectResponse(f"/reports/{done.report_id}?sent=1", status_code=303)
 
 
@@ -174,8 +178,11 @@ def _idempotency(key: str, body: reports_api.ReportIn) -> tuple[str, str] | None
     return f"form:{key}", reports_api.request_hash("POST", "/report", body)
 
 
-def _attach(db: SQLStore, who: Caller, report_id: int, file: UploadFile, limit: int) -> None:
-    """Keep the file and attach it to the report, as POST /reports/{id}/evidence does."""
+def _attach(db: SQLStore, who: Caller, report_id: int, file: UploadFile, settings: Settings) -> None:
+    """Keep the file and attach it to the report, as POST /reports/{id}/evidence does (with its
+    quota and free-disk checks)."""
+    limit = settings.max_upload
+    check_upload(db, who, settings, file.size or 0)
     if file.size is not None and file.size > limit:
         raise Problem(413, f"the file is larger than this server accepts ({limit} bytes)")
     name, media = file.filename or "evidence", file.content_type or "application/octet-stream"

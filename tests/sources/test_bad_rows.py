@@ -146,7 +146,7 @@ def edit_row(path: Path, changes: dict[str, str]) -> str:
         ({"type_of_violence": "4"}, "type_of_violence: '4' is not a valid code (expected one of 1, 2, 3)"),
         ({"where_prec": "8"}, "where_prec: '8' is not a valid code (expected one of 1, 2, 3, 4, 5, 6, 7)"),
         ({"date_prec": "6"}, "date_prec: '6' is not a valid code (expected one of 1, 2, 3, 4, 5)"),
-        ({"date_start": "19.09.2016"}, f"date_start: '19.09.2016' is not a date ({DATE_HELP})"),
+        ({"date_start": "Sept 19th 2016"}, f"date_start: 'Sept 19th 2016' is not a date ({DATE_HELP})"),
         ({"date_end": "2016-09-18"}, "date_end: 2016-09-18 is before date_start 2016-09-19"),
         ({"date_end": "3016-09-19"}, "date_end: 3016-09-19 is in the future"),
         ({"best": "many"}, "best: 'many' is not a whole number"),
@@ -187,19 +187,15 @@ def edit_gdelt(changes: dict[int, str | None]) -> str:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({56: ""}, "ActionGeo_Lat: empty: no place"),
-        ({57: ""}, "ActionGeo_Long: empty: no place"),
         ({56: "95.5"}, "ActionGeo_Lat: 95.5 is out of range (-90 to 90)"),
         ({1: "2016-09-19"}, "SQLDATE: '2016-09-19' is not a date (expected YYYYMMDD)"),
         ({1: "20160931"}, "SQLDATE: '20160931' is not a date (expected YYYYMMDD)"),
         ({1: "30160919"}, "SQLDATE: 3016-09-19 is in the future"),
         ({51: "0"}, "ActionGeo_Type: '0' is not a valid code (expected one of 1, 2, 3, 4, 5)"),
         ({0: "x1"}, "GLOBALEVENTID: 'x1' is not a number"),
-        ({60: None}, "the row has 60 fields, the file 61"),
+        ({60: None}, "the row has 60 fields (GDELT rows have 57, 58, 61)"),
     ],
     ids=[
-        "no-latitude",
-        "no-longitude",
         "latitude-range",
         "iso-date",
         "impossible-date",
@@ -272,7 +268,10 @@ def feature(properties: Any = None, geometry: Any = None) -> dict[str, Any]:
         (feature({"notes": ["a"]}), 'notes: expected a string, got array ["a"]'),
         (feature({"event_date": None}), "event_date: missing: every feature needs it"),
         (feature([1]), "properties: expected an object, got array"),
-        ({"type": "Feature"}, "geometry: expected a Point, got null"),
+        (
+            {"type": "Feature", "geometry": {"type": "Point"}},
+            "geometry: a Point needs coordinates [longitude, latitude]",
+        ),
         ("F1", "type: not a GeoJSON Feature object"),
         (feature({"actor1": "Army\u0000X"}), "actor1: contains a NUL character (\\u0000)"),
     ],
@@ -329,8 +328,20 @@ def test_skip_mode_counts_and_keeps_the_first_hundred_messages() -> None:
 
 
 def test_skip_mode_goes_on_across_formats() -> None:
-    Path("g.tsv").write_text(edit_gdelt({56: ""}))
+    Path("g.tsv").write_text(edit_gdelt({0: "x1"}))
     bad_rows = BadRows(skip=True)
     assert len(list(read_events("g.tsv", bad_rows))) == 4
     assert (bad_rows.count, bad_rows.ignored) == (1, 2)
-    assert bad_rows.messages == ["g.tsv:2: ActionGeo_Lat: empty: no place"]
+    assert bad_rows.messages == ["g.tsv:2: GLOBALEVENTID: 'x1' is not a number"]
+
+
+@pytest.mark.parametrize("column", [56, 57], ids=["no-latitude", "no-longitude"])
+def test_gdelt_rows_without_a_place_are_not_bad_rows(column: int) -> None:
+    """Issue 12: a GDELT event without ActionGeo coordinates cannot be placed; it is counted as
+    no_place, not as a bad row, so strict mode does not stop on it."""
+    Path("g.tsv").write_text(edit_gdelt({column: ""}))
+    bad_rows = BadRows()  # strict
+    assert len(list(read_events("g.tsv", bad_rows))) == 4
+    counts = bad_rows.files[0]
+    assert (counts.incidents, counts.no_place, counts.not_incidents, counts.bad_rows) == (4, 1, 2, 0)
+    assert counts.first["no_place"].startswith("g.tsv:2: ActionGeo_L")

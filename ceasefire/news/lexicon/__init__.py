@@ -13,6 +13,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from ceasefire.agreement.yamlsize import load_limited
+
 __all__ = ["load"]
 
 
@@ -22,4 +24,4 @@ def load(name: str) -> Any:
     text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
     if name.endswith(".json"):
         return json.loads(text)
-    return YAML(typ="safe", pure=True).load(text)
+    return load_limited(YAML(typ="safe", pure=True), text)

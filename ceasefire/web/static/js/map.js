@@ -297,7 +297,8 @@
       onEachFeature: function (feature, layer) {
         var p = feature.properties;
         var kind = p.layer === "zone" ? (ZONE_LABELS[p.kind] || p.kind) : p.layer === "route" ? "Route" : "Line";
-        layer.bindTooltip(kind + ": " + (p.name || p.id), { sticky: true });
+        // as text, never HTML: zone names come from the agreement (stored XSS, issue 11)
+        layer.bindTooltip(CF.el("span", { text: kind + ": " + (p.name || p.id) }), { sticky: true });
       }
     }).addTo(map);
     return group;

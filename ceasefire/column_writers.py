@@ -1,0 +1,224 @@
+"""Writers over ``FindingColumns``: Parquet, Arrow IPC, and the JSON and CSV texts of
+``formats`` built a slice of rows at a time with Arrow's string kernels (issue 16).
+
+The JSON findings are byte-identical to ``json.dumps(finding.to_document(), ensure_ascii=False)``
+joined by ``", "``; the CSV rows to ``exports.csv_row`` through ``csv.writer(lineterminator="\\n")``
+(a field is quoted when it holds ``,``, ``"`` or a newline, quotes doubled). tests/test_columnar.py
+compares both with the object path on generated data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from typing import BinaryIO, TextIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ceasefire import exports
+from ceasefire.finding_columns import FindingColumns
+from ceasefire.text_columns import dictionary, iso_dates, join, json_floats, json_strings, pick, when
+
+__all__ = ["BINARY_FORMATS", "write_arrow", "write_binary", "write_csv", "write_json", "write_parquet"]
+
+BINARY_FORMATS = ("parquet", "arrow")
+SLICE = 200_000  # rows formatted at once (as explanations are built): bounds the memory of a slice's text
+
+
+def write_parquet(fc: FindingColumns, out: BinaryIO) -> None:
+    pq.write_table(fc.table, out, compression="zstd")
+
+
+def write_arrow(fc: FindingColumns, out: BinaryIO) -> None:
+    """The Arrow IPC file format (random access; ``pyarrow.ipc.open_file`` reads it)."""
+    with pa.ipc.new_file(out, fc.table.schema) as writer:
+        writer.write_table(fc.table)
+
+
+def write_binary(fc: FindingColumns, fmt: str, out: BinaryIO) -> None:
+    (write_parquet if fmt == "parquet" else write_arrow)(fc, out)
+
+
+def _write_lines(lines: pa.Array, out: TextIO, drop: int = 0) -> None:
+    """Write a string array's values back to back, straight from its data buffer (to the
+    binary stream under ``out`` when there is one), leaving out the last ``drop`` bytes."""
+    lines = pa.concat_arrays([lines.cast(pa.large_string())])  # offsets from 0, no slicing
+    offsets = np.frombuffer(lines.buffers()[1], np.int64)[: len(lines) + 1]
+    data = lines.buffers()[2]
+    if data is None or not len(lines):
+        return
+    view = memoryview(data)[: max(int(offsets[-1]) - drop, 0)]
+    binary = getattr(out, "buffer", None)
+    if binary is not None:
+        out.flush()
+        binary.write(view)
+    else:
+        out.write(str(view, "utf-8"))
+
+
+def _floats(table: pa.Table, name: str, python: Callable[[float], str] | None = None) -> pa.Array:
+    column = table.column(name).combine_chunks()
+    values = column.fill_null(0.0).to_numpy(zero_copy_only=False)
+    text = json_floats(values, python)
+    return pc.if_else(pc.is_null(column), pa.scalar("null", pa.string()), text) if column.null_count else text
+
+
+def _slices(fc: FindingColumns) -> Iterator[tuple[pa.Table, np.ndarray]]:
+    for start in range(0, fc.table.num_rows, SLICE):
+        yield fc.table.slice(start, SLICE), fc.party_code[start : start + SLICE]
+
+
+def _json_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray) -> pa.Array:
+    """One ``finding.to_document()`` text per row, in the contract's key order."""
+    s = {name: json_strings(dictionary(table.column(name).combine_chunks())) for name in _JSON_STRINGS}
+    weapon = table.column("weapon").combine_chunks()
+    days = table.column("date").combine_chunks().cast(pa.int32()).to_numpy().astype(np.int64) + 719163
+    values: dict[str, pa.Array] = {
+        **s,
+        "parties": pick([json.dumps(list(p), ensure_ascii=False) for p in fc.party_sets] or ["[]"], codes),
+        "incidents": join("[", s["incident"], "]"),
+        "date": join('"', iso_dates(days), '"'),
+        **{name: _floats(table, name) for name in ("lat", "lon", "confidence", "distance_m", "radius_m")},
+        "weapon": when(np.asarray(pc.equal(weapon, "").to_numpy(zero_copy_only=False), bool), "null", s["weapon"]),
+        "fatalities": table.column("fatalities").combine_chunks().cast(pa.string()),
+    }
+    pieces: list[pa.Array | str] = []
+    for k, key in enumerate(_JSON_KEYS):
+        pieces += [("{" if k == 0 else ", ") + json.dumps(key) + ": ", values[key]]
+    return join(*pieces, "}, ")  # the writer drops the last row's ", "
+
+
+_JSON_KEYS = (
+    "id",
+    "obligation",
+    "category",
+    "status",
+    "parties",
+    "attribution",
+    "incidents",
+    "date",
+    "lat",
+    "lon",
+    "confidence",
+    "explanation",
+    "rule",
+    "distance_m",
+    "radius_m",
+    "event_type",
+    "sub_event_type",
+    "weapon",
+    "location",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "source",
+)
+_JSON_STRINGS = (
+    "id",
+    "obligation",
+    "category",
+    "status",
+    "attribution",
+    "incident",
+    "explanation",
+    "rule",
+    "event_type",
+    "sub_event_type",
+    "weapon",
+    "location",
+    "actor1",
+    "actor2",
+    "source",
+)
+
+
+def write_json(fc: FindingColumns, head: str, tail: str, out: TextIO) -> None:
+    """``head`` + the findings' documents joined by ``", "`` + ``tail``, a slice at a time."""
+    out.write(head)
+    last = fc.table.num_rows - 1
+    for start, (table, codes) in zip(range(0, fc.table.num_rows, SLICE), _slices(fc), strict=True):
+        _write_lines(_json_lines(fc, table, codes), out, drop=2 if start + table.num_rows - 1 == last else 0)
+    out.write(tail)
+
+
+# exports.spreadsheet_safe in RE2: a formula start, unless the whole text is a number
+# (\p{Nd} is what Python's \d matches: any decimal digit).
+_FORMULA = r"^[=+\-@\t\r]"
+_NUMBER = r"^[+-]?(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:[eE][+-]?\p{Nd}+)?$"
+
+
+def _csv_cell(column: pa.Array) -> pa.Array:
+    """A text cell as ``csv.writer`` writes ``exports.spreadsheet_safe`` of it (QUOTE_MINIMAL,
+    ``\\n`` line ends)."""
+    if pa.types.is_dictionary(column.type):
+        return _csv_cell(column.dictionary).take(column.indices)
+    text = column.cast(pa.string())
+    formula = pc.and_(pc.match_substring_regex(text, _FORMULA), pc.invert(pc.match_substring_regex(text, _NUMBER)))
+    text = pc.if_else(formula, join("'", text), text)
+    quoted = join('"', pc.replace_substring(text, '"', '""'), '"')
+    return pc.if_else(pc.match_substring_regex(text, '[,"\n]'), quoted, text)
+
+
+def _csv_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray) -> pa.Array:
+    """One CSV line per row: the incident's ACLED columns, then the finding's (``exports.csv_row``)."""
+    days = table.column("date").combine_chunks().cast(pa.int32()).to_numpy().astype(np.int64) + 719163
+    date = iso_dates(days)
+    column = {name: table.column(name).combine_chunks() for name in table.column_names}
+    cells: dict[str, pa.Array] = {
+        **{name: _csv_cell(dictionary(column[name])) for name in _CSV_STRINGS},
+        "event_id_cnty": _csv_cell(column["incident"]),
+        "event_date": date,
+        "year": pc.utf8_slice_codeunits(date, 0, 4),
+        "time_precision": column["date_precision"].cast(pa.string()),
+        "latitude": _floats(table, "lat", repr),
+        "longitude": _floats(table, "lon", repr),
+        "geo_precision": column["geo_precision"].cast(pa.string()),
+        "source": _csv_cell(column["source"]),
+        "fatalities": column["fatalities"].cast(pa.string()),
+        "finding_id": _csv_cell(column["id"]),
+        "parties": _csv_cell(pick([";".join(p) for p in fc.party_sets] or [""], codes)),
+        "confidence": _floats(table, "confidence", repr),
+        "distance_m": pc.if_else(pc.is_null(column["distance_m"]), "", _floats(table, "distance_m", repr)),
+        "radius_m": _floats(table, "radius_m", repr),
+    }
+    names = [*exports.ACLED_COLUMNS, *exports.FINDING_COLUMNS]
+    pieces: list[pa.Array | str] = []
+    for k, name in enumerate(names):
+        pieces += ([] if k == 0 else [","]) + [cells[name]]
+    return join(*pieces, "\n")
+
+
+_CSV_STRINGS = (
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "country",
+    "admin1",
+    "location",
+    "notes",
+    "weapon",
+    "obligation",
+    "category",
+    "status",
+    "attribution",
+    "rule",
+    "explanation",
+)
+
+
+def write_csv(fc: FindingColumns, out: TextIO, *, hxl: bool = False) -> None:
+    """``exports.write_csv`` of the same findings: header (and HXL hashtags), then the rows."""
+    header = io.StringIO()
+    writer = csv.writer(header, lineterminator="\n")
+    writer.writerows(exports.csv_header(hxl=hxl))
+    out.write(header.getvalue())
+    for table, codes in _slices(fc):
+        _write_lines(_csv_lines(fc, table, codes), out)

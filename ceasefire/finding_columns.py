@@ -1,0 +1,129 @@
+"""Findings as Arrow columns: what ``verify --format parquet|arrow`` writes, and what the JSON and
+CSV writers (``column_writers``) print from.
+
+``finding_columns`` assembles, with array operations only, the same values ``materialize`` puts
+into each ``model.Finding`` (its ``to_document`` keys, in order), followed by the incident's
+other ACLED columns; rows are in the output order (``FindingTable.order``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from ceasefire.explanations import ExplainColumns, explanations
+from ceasefire.findings import Status, Who
+from ceasefire.table import factorize
+from ceasefire.text_columns import join, pick
+from ceasefire.verification import Verification
+
+__all__ = ["INCIDENT_EXTRAS", "FindingColumns", "finding_columns"]
+
+# Incident columns beyond those a Finding carries (the ACLED columns of the CSV).
+INCIDENT_EXTRAS = ("date_precision", "assoc_actor_1", "assoc_actor_2", "country", "admin1", "geo_precision", "notes")
+_STRINGS = ("id", "event_type", "sub_event_type", "weapon", "location", "actor1", "actor2", "source_name")
+
+
+@dataclass(frozen=True, slots=True)
+class FindingColumns:
+    """``table``: one row per finding. ``party_sets[party_code[i]]`` is row i's parties (the
+    few distinct sets, so writers encode each set once)."""
+
+    table: pa.Table
+    party_code: npt.NDArray[np.intp]
+    party_sets: tuple[tuple[str, ...], ...]
+
+
+def _strings(column: Any, rows: npt.NDArray[np.intp]) -> pa.Array:
+    """Rows of a string column (object array or Categorical) as an Arrow string array."""
+    codes, uniques = factorize(column)
+    values = pa.array([str(u) for u in uniques.tolist()], pa.string())
+    return values.take(pa.array(codes[rows]))
+
+
+def _parties(
+    v: Verification, masks: npt.NDArray[np.uint64]
+) -> tuple[npt.NDArray[np.intp], tuple[tuple[str, ...], ...]]:
+    uniques, codes = np.unique(masks, return_inverse=True)
+    sets = tuple(v.resolver.mask_to_ids(int(m)) for m in uniques.tolist())
+    return np.asarray(codes, np.intp).reshape(-1), sets
+
+
+def finding_columns(v: Verification) -> FindingColumns:
+    """The findings of ``v`` as columns, in output order."""
+    ft, t = v.findings, v.table
+    order = ft.order(t)
+    rows = ft.incident[order]
+    text = {name: _strings(t.columns[name], rows) for name in (*_STRINGS, *INCIDENT_EXTRAS) if name in t.columns}
+    party_code, party_sets = _parties(v, ft.parties[order])
+    c = _explain_input(v, order, rows, text, party_code, party_sets)
+    obligations = v.agreement.obligations
+    distance = np.round(ft.distance_m[order], 1)
+    columns: dict[str, pa.Array] = {
+        "id": _join_ids(pick([o.id for o in obligations], c.obligation), text["id"]),
+        "obligation": pick([o.id for o in obligations], c.obligation),
+        "category": pick([o.category for o in obligations], c.obligation),
+        "status": pick(Status.NAMES, c.status),
+        "parties": pa.array([list(s) for s in party_sets], pa.list_(pa.string())).take(pa.array(party_code)),
+        "attribution": pick(Who.NAMES, c.who),
+        "incident": text["id"],
+        "date": pa.array((c.day - 719163).astype(np.int32)).cast(pa.date32()),
+        "lat": pa.array(c.lat),
+        "lon": pa.array(c.lon),
+        "confidence": pa.array(c.confidence),
+        "explanation": explanations(v.agreement, ft.places, c),
+        "rule": pick([o.rule.kind if o.rule else "" for o in obligations], c.obligation),
+        "distance_m": pa.array(distance, mask=np.isnan(distance)),
+        "radius_m": pa.array(c.radius_m),
+        **{name: text[name] for name in ("event_type", "sub_event_type", "weapon", "location", "actor1", "actor2")},
+        "fatalities": pa.array(np.asarray(t.columns["fatalities"])[rows].astype(np.int64)),
+        "source": text["source_name"],
+    }
+    for name in INCIDENT_EXTRAS:
+        columns[name] = text[name] if name in text else pa.array(np.asarray(t.columns[name])[rows].astype(np.int64))
+    return FindingColumns(pa.table(columns), party_code, party_sets)
+
+
+def _join_ids(obligation: pa.Array, incident: pa.Array) -> pa.Array:
+    return join(obligation, ":", incident)
+
+
+def _explain_input(
+    v: Verification,
+    order: npt.NDArray[np.intp],
+    rows: npt.NDArray[np.intp],
+    text: dict[str, pa.Array],
+    party_code: npt.NDArray[np.intp],
+    party_sets: tuple[tuple[str, ...], ...],
+) -> ExplainColumns:
+    ft, t = v.findings, v.table
+    spoken = pick([" or ".join(s) for s in party_sets] or [""], party_code)
+    return ExplainColumns(
+        **{f: getattr(ft, f)[order] for f in _FINDING_FIELDS},
+        radius_m=np.asarray(t.columns["radius_m"])[rows],
+        lat=np.asarray(t.columns["lat"])[rows],
+        lon=np.asarray(t.columns["lon"])[rows],
+        day=t.day[rows],
+        day0=t.day0[rows],
+        day1=t.day1[rows],
+        **{f: text[f] for f in ("id", "event_type", "sub_event_type", "location", "actor1", "actor2", "weapon")},
+        parties=spoken,
+    )
+
+
+_FINDING_FIELDS = (
+    "obligation",
+    "reason",
+    "status",
+    "who",
+    "place_id",
+    "place_share",
+    "time_share",
+    "confidence",
+    "distance_m",
+    "limit_m",
+)

@@ -1,0 +1,161 @@
+"""Text columns built with Arrow's vectorized string kernels, byte for byte as Python prints them.
+
+Columnar outputs (issue 16) must write exactly what the per-finding Python path writes. Each
+function here formats a whole column the way one Python expression formats one value, and falls
+back to that expression only for the rare values where the vectorized form could differ (near
+rounding ties, exponents, non-finite numbers), so the result is identical for every input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["dictionary", "fixed", "iso_dates", "join", "json_floats", "json_strings", "pick", "put", "when"]
+
+_UNIX_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
+
+
+def join(*parts: pa.Array | str) -> pa.Array:
+    """Element-wise concatenation of string arrays and literals (null in, null out)."""
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def when(mask: npt.NDArray[np.bool_] | pa.Array, yes: pa.Array | str, no: pa.Array | str) -> pa.Array:
+    """``yes`` where ``mask``, else ``no`` (literals broadcast)."""
+    return pc.if_else(pa.array(mask) if isinstance(mask, np.ndarray) else mask, _scalar(yes), _scalar(no))
+
+
+def _scalar(value: pa.Array | str) -> Any:
+    return pa.scalar(value, pa.string()) if isinstance(value, str) else value
+
+
+def pick(texts: Sequence[str], codes: npt.NDArray[Any]) -> pa.Array:
+    """``texts[code]`` for each code: a lookup in a small table (obligations, statuses, places)."""
+    return pa.array(list(texts), pa.string()).take(pa.array(np.asarray(codes, np.int64)))
+
+
+def put(size: int, groups: Sequence[tuple[npt.NDArray[np.intp], pa.Array]]) -> pa.Array:
+    """One column from disjoint groups of rows: each (rows, values) fills its rows."""
+    rows = np.concatenate([r for r, _ in groups]) if groups else np.zeros(0, np.intp)
+    values = pa.concat_arrays([v.cast(pa.string()) for _, v in groups]) if groups else pa.array([], pa.string())
+    inverse = np.empty(size, np.int64)
+    inverse[rows] = np.arange(len(rows))
+    return values.take(pa.array(inverse))
+
+
+def _python(
+    values: npt.NDArray[Any], strings: pa.Array, bad: npt.NDArray[np.bool_], fmt: Callable[[Any], str]
+) -> pa.Array:
+    """``strings`` with the ``bad`` rows replaced by ``fmt`` of their value (a take over the
+    strings followed by the few replacements, so the good rows never become Python objects)."""
+    if not bad.any():
+        return strings
+    index = np.flatnonzero(bad)
+    fixes = pa.array([fmt(v) for v in values[index].tolist()], pa.string())
+    where = np.arange(len(strings), dtype=np.int64)
+    where[index] = len(strings) + np.arange(len(index))
+    return pa.concat_arrays([strings.cast(pa.string()), fixes]).take(pa.array(where))
+
+
+def _two_product(a: npt.NDArray[np.float64], b: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(p, e) with p = fl(a * b) and p + e = a * b exactly (Dekker's product, no FMA needed)."""
+    p = a * b
+    split = 134217729.0  # 2**27 + 1
+    c = split * a
+    a_hi = c - (c - a)
+    a_lo = a - a_hi
+    d = split * b
+    b_hi = d - (d - b)
+    b_lo = b - b_hi
+    e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    return p, e
+
+
+def fixed(values: npt.NDArray[np.float64], digits: int) -> pa.Array:
+    """``f"{v:.{digits}f}"`` for each value: the exact binary value times 10**digits rounded half
+    to even, as Python rounds it. The product is kept exactly (``_two_product``), so a value
+    just below or above a decimal tie rounds the way Python's correctly rounded formatting does;
+    values too large for that, and non-finite ones, are formatted by Python itself."""
+    x = np.asarray(values, np.float64)
+    a = np.abs(x)
+    with np.errstate(invalid="ignore", over="ignore"):
+        bad = ~np.isfinite(a) | (a * 10.0**digits > 1e15)
+        a = np.where(bad, 0.0, a)
+        p, e = _two_product(a, 2.0 * 10.0**digits)  # 2·10**d: ties are odd integers
+    k = np.rint(p / 2)
+    k = k + ((p == 2 * k + 1) & (e > 0)) - ((p == 2 * k - 1) & (e < 0))
+    k = k.astype(np.int64)
+    whole = pa.array(k // 10**digits).cast(pa.string())
+    sign = when(np.signbit(x), "-", "")
+    if digits:
+        part = pc.utf8_lpad(pa.array(k % 10**digits).cast(pa.string()), digits, padding="0")
+        text = join(sign, whole, ".", part)
+    else:
+        text = join(sign, whole)
+    return _python(x, text, bad, lambda v: f"{v:.{digits}f}")
+
+
+def json_floats(values: npt.NDArray[np.float64], python: Callable[[float], str] | None = None) -> pa.Array:
+    """``json.dumps(v)`` (``repr`` for finite values) of each float, or ``python(v)`` where
+    Arrow's text could differ: Arrow prints the same shortest digits but writes ``1`` for ``1.0``
+    and other exponents, so those cases are mended or left to Python."""
+    x = np.asarray(values, np.float64)
+    text = pa.array(x).cast(pa.string())
+    plain = pc.invert(pc.match_substring_regex(text, "[.en]"))
+    text = pc.if_else(plain, pc.binary_join_element_wise(text, ".0", ""), text)
+    with np.errstate(invalid="ignore"):
+        small = (x != 0) & (np.abs(x) < 1e-4)
+    odd = np.asarray(pc.match_substring_regex(text, "[ena]").to_numpy(zero_copy_only=False), bool)
+    return _python(x, text, small | odd | ~np.isfinite(x), python or _json_float)
+
+
+def _json_float(value: float) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+_ESCAPED = r'["\\\x00-\x1f]'  # a quote, a backslash or a control character (RE2 syntax)
+
+
+def json_strings(values: pa.Array) -> pa.Array:
+    """``json.dumps(s, ensure_ascii=False)`` of each string. A dictionary-encoded column is
+    encoded once per distinct value; otherwise only the rows holding a quote, a backslash or a
+    control character (rare in event data) are escaped, by Python, and the rest just quoted."""
+    if pa.types.is_dictionary(values.type):
+        return json_strings(values.dictionary).take(values.indices)
+    text = values.cast(pa.string())
+    quoted = join('"', text, '"')
+    bad = np.asarray(pc.match_substring_regex(text, _ESCAPED).to_numpy(zero_copy_only=False), bool)
+    import json
+
+    index = np.flatnonzero(bad)
+    raw = np.empty(len(text), dtype=object)
+    raw[index] = text.take(pa.array(index)).to_pylist()
+    return _python(raw, quoted, bad, lambda s: json.dumps(s, ensure_ascii=False))
+
+
+def dictionary(values: pa.Array, most: int = 5_000) -> pa.Array:
+    """``values`` dictionary-encoded when they repeat (at most ``most`` distinct in the first
+    rows), so per-value work runs once per distinct value."""
+    head = values.slice(0, 20_000)
+    if len(head) and pc.count_distinct(head).as_py() <= most and not pa.types.is_dictionary(values.type):
+        return pc.dictionary_encode(values)
+    return values
+
+
+def iso_dates(ordinals: npt.NDArray[np.int64]) -> pa.Array:
+    """``date.fromordinal(d).isoformat()`` for each proleptic ordinal (years 1000 to 9999;
+    others are formatted by Python)."""
+    days = np.asarray(ordinals, np.int64)
+    text = pa.array((days - _UNIX_ORDINAL).astype(np.int32)).cast(pa.date32()).cast(pa.string())
+    bad = (days < 364878) | (days > 3652059)  # date(1000, 1, 1) .. date(9999, 12, 31)
+    import datetime as dt
+
+    return _python(days, text, bad, lambda d: dt.date.fromordinal(int(d)).isoformat())
