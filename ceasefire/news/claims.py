@@ -65,10 +65,12 @@ _UNNAMED_DOERS = re.compile(r"\b(?:terroris[tm]s?|gunmen|militants|armed (?:terr
 
 
 def _is_claim(verdict: Verdict, speaker: Speaker, matched: bool) -> bool:
-    """Whether a verdict is a claim: it names an accused or an obligation, it is not an
+    """Whether a verdict is a claim: it concerns an obligation, it is not an
     agentless accusation ("air strikes killed 20", "there is no excuse for attacking a convoy")
     unless a party's speaker blames unnamed "terrorists", and only a party commits."""
-    if not verdict.accused and (not matched or verdict.kind == "assessment"):
+    if not matched:
+        return False  # no obligation named: "accuses foreign actors of orchestrating the conflict"
+    if not verdict.accused and verdict.kind == "assessment":
         return False
     if not verdict.accused and verdict.kind == "accusation":
         return speaker.party is not None and _UNNAMED_DOERS.search(verdict.words or speaker.said) is not None
@@ -105,7 +107,7 @@ class _Context:
             self.reader.remember(speaker, verdict)
             if matches:
                 self.last_matches[speaker.name] = matches
-            for match in matches or [self.matcher.nothing()]:
+            for match in matches:
                 self._record(index, quote, speaker, cited, verdict, match)
         return stated
 

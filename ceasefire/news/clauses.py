@@ -35,6 +35,7 @@ class Clause:
     main: bool = True  # not the complement of another clause ("make Damascus let aid in")
     parent: int | None = None  # index of the clause it hangs from ("..., while the rebels kept")
     blamable: str = ""  # its words without those naming the harmed ("20 rebels were killed")
+    harmed: str = ""  # the words naming the harmed ("20 rebels"), for attacks on no party
 
 
 def clauses_of(tokens: tuple[Any, ...]) -> list[Clause]:
@@ -94,14 +95,16 @@ def _clause(head: Any, words: list[Any], inside: set[int], main: bool, parent: i
     negated = any(c.dep_ == "neg" for c in head.children) or any(t.lower_ in _NEGATIONS for t in subject_words)
     named = [t for t in subject_words if t.i not in harmed]
     blamable = _text([t for t in words if t.i not in harmed])
-    return Clause(_text(words), _text(named), negated, words[0].idx, main, parent, blamable)
+    hit = _text([t for t in words if t.i in harmed])
+    return Clause(_text(words), _text(named), negated, words[0].idx, main, parent, blamable, hit)
 
 
 def _whole(tokens: tuple[Any, ...]) -> Clause:
     negated = any(t.dep_ == "neg" or t.lower_ in _NEGATIONS for t in tokens)
     harmed = _harmed(list(tokens))
     blamable = _text([t for t in tokens if t.i not in harmed])
-    return Clause(_text(list(tokens)), "", negated, tokens[0].idx, blamable=blamable)
+    hit = _text([t for t in tokens if t.i in harmed])
+    return Clause(_text(list(tokens)), "", negated, tokens[0].idx, blamable=blamable, harmed=hit)
 
 
 def _harmed(words: list[Any]) -> set[int]:

@@ -51,6 +51,7 @@ _TITLES = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "mi
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _DROP_DEPS = frozenset({"relcl", "acl", "punct", "appos", "advcl", "prep"})
 _MAX_NAME_TOKENS = 8
+_REFLEXIVE = frozenset({"itself", "themselves", "ourselves", "myself", "himself", "herself"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,8 @@ class SpeakerTracker:
         if _inside(self._quotes, token.idx) or token.pos_ not in {"VERB", "AUX"}:
             return False
         lemma = token.lemma_.lower()
+        if lemma == "commit":  # "committed to the truce", not "committed a massacre"
+            return _has_prep(token, {"to"}) or any(c.dep_ == "dobj" and c.lemma_ in _REFLEXIVE for c in token.children)
         return lemma in _speech_verbs() and (lemma != "call" or _has_prep(token, {"on", "for"}))
 
     def _attributions(self, sent: Any) -> list[Speaker]:

@@ -75,6 +75,23 @@ def _outsider_acts(clause: Clause) -> bool:
     return bool(found) and found[0].actor.side in _OUTSIDERS
 
 
+# Fighters named by what they are, not by a party: in state media "terrorists" are every armed
+# group, and jihadists are no party either.
+_FIGHTERS = re.compile(r"\b(?:jihadists?|militants?|terrorists?|takfiri|gunmen|extremists?)\b", re.I)
+_CIVILIANS = re.compile(r"\b(?:civilians?|children|women|people|residents|families|students|journalists?)\b", re.I)
+
+
+def _outsiders_harmed(clause: Clause) -> bool:
+    """Whether the clause's harmed are fighters of no party and no civilians ("50 jihadists
+    were killed by Syrian troops"): attacks on non-parties are no claim (corpus convention 6)."""
+    if not clause.harmed or _CIVILIANS.search(clause.harmed):
+        return False
+    sides = {m.actor.side for m in find_actors(clause.harmed)}
+    if sides:
+        return sides <= _OUTSIDERS
+    return _FIGHTERS.search(clause.harmed) is not None
+
+
 def _promises(text: str) -> bool:
     return any(p.search(text) for kind, p in _kind_cues() if kind == "commitment")
 
@@ -155,6 +172,8 @@ class StatementReader:
             return None if subject or speaker.party is None else Verdict(kind, (), clause.text)
         if not subject and _outsider_acts(clause):
             return None  # "an Israeli air strike killed five soldiers": no party's conduct
+        if _outsiders_harmed(clause):
+            return None
         if kind == "assessment" and not specific:
             return None  # "X tried to shift the blame": no act of compliance assessed
         if kind == "assessment" and not clause.main:
@@ -182,7 +201,7 @@ class StatementReader:
             return None  # "we consider it pointless": no act of compliance stated
         if speaker.party in self.charged:
             return Verdict("denial", own, clause.text)
-        return Verdict("commitment", (), clause.text)
+        return None  # a past act told without a promise ("said it had taken the plain") commits to nothing
 
     def _addressed(self, kind: str, speaker: Speaker) -> tuple[str, ...]:
         """The accused of a statement whose verb makes its kind."""
