@@ -92,6 +92,10 @@ def _outsiders_harmed(clause: Clause) -> bool:
     return _FIGHTERS.search(clause.harmed) is not None
 
 
+# "rebel-held Douma", "government-controlled areas": a place, not a doer.
+_HELD = re.compile(r"-(?:held|controlled|run|besieged|allied|linked|backed)\b", re.I)
+
+
 def _promises(text: str) -> bool:
     return any(p.search(text) for kind, p in _kind_cues() if kind == "commitment")
 
@@ -182,7 +186,7 @@ class StatementReader:
             kind = "accusation"  # an attributed act of war ("regime aircraft dropped bombs") accuses its doer
         accused = tuple(p for p in subject if p != speaker.party)
         if not subject and kind != "assessment":
-            accused = self._named(clause.blamable, speaker) or self._named(blamable, speaker)
+            accused = self._doers(clause.blamable, speaker) or self._doers(blamable, speaker)
             if not accused and kind == "accusation":
                 accused = self.last_accused.get(speaker.name, ())
         return Verdict(kind, accused, clause.text)
@@ -221,6 +225,17 @@ class StatementReader:
         if not named and kind == "accusation":
             return self.last_accused.get(speaker.name, ())
         return named
+
+    def _doers(self, text: str, speaker: Speaker) -> tuple[str, ...]:
+        """The parties named in ``text``, else those of the armed actors it names ("regime
+        forces", "government air strikes": ``lexicon/actors.yaml``, each actor's name resolved
+        through the agreement's party names and aliases)."""
+        named = self._named(text, speaker)
+        if named:
+            return named
+        doers = [m for m in find_actors(text) if not _HELD.match(text, m.end)]
+        found = (self.resolver.parties(m.actor.name) for m in doers)
+        return tuple(dict.fromkeys(p for parties in found for p in parties[:1] if p != speaker.party))
 
     def _named(self, text: str, speaker: Speaker) -> tuple[str, ...]:
         return tuple(p for p in self.resolver.parties(text) if p != speaker.party)
