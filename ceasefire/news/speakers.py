@@ -135,6 +135,8 @@ class SpeakerTracker:
         statements = []
         for verb in verbs:
             subject = _subject(verb, verbs)
+            if subject is None and not _participle(verb):
+                subject = _name_before(verb)
             if subject is None:
                 continue
             found = self._speaker(sent, subject, _speech_verbs()[verb.lemma_.lower()])
@@ -225,6 +227,26 @@ def _subject(verb: Any, verbs: list[Any]) -> Any:
         if subject is not None:
             return subject
     return None
+
+
+_NAME_LINKS = frozenset({"compound", "pobj", "prep", "amod", "poss", "nmod", "case"})
+
+
+def _name_before(verb: Any) -> Any:
+    """The speaker named just before a subject-less speech verb, in text whose commas were
+    stripped ("... outside the capital Damascus the Syrian Observatory monitor said"): the
+    parser hangs the name off the words before it; the noun phrase that ends at the verb, up
+    to its head, is the speaker. None when no noun ends there or nothing precedes it."""
+    if verb.i == verb.sent.start:
+        return None
+    node = verb.doc[verb.i - 1]
+    if node.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    while node.dep_ in _NAME_LINKS and node.head.i < verb.i and node.head.i != node.i:
+        node = node.head
+    if node.pos_ not in {"NOUN", "PROPN"} or node.left_edge.i <= verb.sent.start:
+        return None
+    return node
 
 
 def _said_tokens(sent: Any, verb: Any, subject: Any, verbs: list[Any]) -> tuple[Any, ...]:
