@@ -50,7 +50,7 @@ def claims_of(article: Article, doc: Any, resolver: PartyResolver, matcher: Obli
     city = _DATELINE_CITY.match(doc.text[:60]) if agency else None
     home = next(iter(resolver.parties(city.group(1))), None) if city else None
     tracker = SpeakerTracker(resolver, quote_spans(doc.text), home, abroad=city is not None and home is None)
-    context = _Context(article, resolver, matcher)
+    context = _Context(article, doc.text, resolver, matcher)
     for index, sent in enumerate(doc.sents):
         cited = outlet_in(sent) or (agency.group(1) if agency else None)
         previous: list[ObligationMatch] = []
@@ -77,13 +77,19 @@ def _is_claim(verdict: Verdict, speaker: Speaker, matched: bool) -> bool:
     return verdict.kind != "commitment" or speaker.party is not None
 
 
+# A call for inspectors or an investigation concerns monitoring only, whatever it is about
+# (bench/data/claims/README.md, convention 2).
+_INQUIRY = "monitoring_and_reporting"
+
+
 class _Context:
     """The claims of one article so far, for the statements that lean on earlier ones: "it
     was a clear violation" (whom? the speaker's last accused), "X rejected the claim" (which?
     the last one made against X), "and they never did" (what? the speaker's last obligation)."""
 
-    def __init__(self, article: Article, resolver: PartyResolver, matcher: ObligationMatcher):
+    def __init__(self, article: Article, text: str, resolver: PartyResolver, matcher: ObligationMatcher):
         self.article, self.matcher = article, matcher
+        self.topic = matcher.topic(text)
         self.reader = StatementReader(resolver, matcher)
         self.claims: dict[tuple[str, tuple[str, ...], str | None], NewsClaim] = {}
         self.last_matches: dict[str, list[ObligationMatch]] = {}
@@ -129,6 +135,12 @@ class _Context:
             matches = self.last_matches.get(speaker.name, [])
         if not matches and speaker.verb_kind == "denial":
             matches = self._denied(speaker.party)
+        if matches and self.topic is not None and self.matcher.broad(f"{verdict.words} {verdict.context} {spare}"):
+            # "blames the government for the attack" in an article about a chemical attack
+            matches = [self.matcher.within(self.topic, verdict.words)]
+        inquiry = [m for m in matches if m.category == _INQUIRY]
+        if verdict.kind == "demand" and inquiry:
+            return inquiry  # "called for inspectors to visit the site of the chemical attack"
         return matches
 
     def _record(

@@ -124,6 +124,26 @@ class ObligationMatcher:
         hit = [c for c, pattern in specific.items() if pattern.search(said)]
         return hit or [c for c, pattern in broad.items() if pattern.search(said)]
 
+    def topic(self, text: str) -> str | None:
+        """The category whose specific cues ``text`` (a whole article) names most often, at
+        least twice; None when there is no such category or two tie."""
+        counts = sorted(
+            ((len(pattern.findall(text)), category) for category, pattern in _category_cues()[0].items()),
+            reverse=True,
+        )
+        (best, category), (second, _) = counts[0], counts[1]
+        return category if best >= 2 and best > second else None
+
+    def broad(self, said: str) -> bool:
+        """Whether ``said`` has no specific cue at all (only "attack", "truce", "civilians")."""
+        return not any(pattern.search(said) for pattern in _category_cues()[0].values())
+
+    def within(self, category: str, said: str) -> ObligationMatch:
+        """The obligation of ``category`` closest to ``said``."""
+        candidates = [o for o in self._obligations if o.category == category]
+        best = self._best(candidates, content_words(said))
+        return ObligationMatch(best.id if best else None, category)
+
     def specific(self, said: str) -> bool:
         """Whether ``said`` names a specific act: cues of a category more specific than the
         broad ones, or enough words of one obligation's text."""
