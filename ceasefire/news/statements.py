@@ -92,6 +92,8 @@ def _outsiders_harmed(clause: Clause) -> bool:
     return _FIGHTERS.search(clause.harmed) is not None
 
 
+_HOSTILE = re.compile(r"\b(?:launch|attack|strike|fire|bomb|shell|retaliat|respond|revenge|target)", re.I)
+
 # "rebel-held Douma", "government-controlled areas": a place, not a doer.
 _HELD = re.compile(r"-(?:held|controlled|run|besieged|allied|linked|backed)\b", re.I)
 
@@ -195,6 +197,8 @@ class StatementReader:
         """A clause about the speaker's own side."""
         own = (speaker.party,) if speaker.party else ()
         if _promises(clause.text):
+            if _HOSTILE.search(clause.text) and not clause.negated:
+                return None  # "warned it would launch a barrage of missiles": a threat, no compliance
             return Verdict("commitment", (), clause.text)  # "would not withdraw until..."
         if kind == "denial" or (kind == "accusation" and clause.negated):
             return Verdict("denial", own, clause.text)
