@@ -176,12 +176,15 @@ class SpeakerTracker:
         return Speaker(name or head.text, party, verb_kind, said)
 
     def _party_of(self, head: Any) -> str | None:
-        """The speaker's party: that of a body of the knowledge base its words name ("the
+        """The speaker's party: that of a name used bare after its full form spoke, else that
+        of a body of the knowledge base its words name ("the
         Syrian Observatory": none), else a party named in its words, else known by surname,
         else that of the speaker before for a bare title ("a spokesman said"), else the
         dateline's for a bare institution, else a fallback body's ("the army"). A generic noun
         ("a monitoring group", "the group") never inherits the party of the speaker before."""
         words = " ".join(t.text for t in head.subtree)
+        if head.n_lefts + head.n_rights <= 1 and head.text in self._known:
+            return self._known[head.text]  # "the Coalition said", after "the Syrian Coalition" spoke
         body = self._affiliations.of(words)
         if body is not None:
             return body.party
