@@ -81,15 +81,23 @@ _FIGHTERS = re.compile(r"\b(?:jihadists?|militants?|terrorists?|takfiri|gunmen|e
 _CIVILIANS = re.compile(r"\b(?:civilians?|children|women|people|residents|families|students|journalists?)\b", re.I)
 
 
+# An actor named right after these words is the target ("raids against IS positions").
+_AIMED = re.compile(r"\b(?:against|targeting|targeted|fighting|on|at)\s+(?:the\s+)?(?:\S+\s+)?$", re.I)
+
+
 def _outsiders_harmed(clause: Clause) -> bool:
     """Whether the clause's harmed are fighters of no party and no civilians ("50 jihadists
-    were killed by Syrian troops"): attacks on non-parties are no claim (corpus convention 6)."""
-    if not clause.harmed or _CIVILIANS.search(clause.harmed):
+    were killed by Syrian troops", "raids against IS positions"): attacks on non-parties are
+    no claim (corpus convention 6)."""
+    if _CIVILIANS.search(clause.harmed):
         return False
     sides = {m.actor.side for m in find_actors(clause.harmed)}
     if sides:
         return sides <= _OUTSIDERS
-    return _FIGHTERS.search(clause.harmed) is not None
+    if _FIGHTERS.search(clause.harmed) is not None:
+        return True
+    aimed = {m.actor.side for m in find_actors(clause.text) if _AIMED.search(clause.text, 0, m.start)}
+    return bool(aimed) and aimed <= _OUTSIDERS and not _CIVILIANS.search(clause.text)
 
 
 _HOSTILE = re.compile(r"\b(?:launch|attack|strike|fire|bomb|shell|retaliat|respond|revenge|target)", re.I)
@@ -176,7 +184,7 @@ class StatementReader:
             return Verdict(kind, (speaker.party,) if speaker.party else subject, clause.text)
         if kind == "commitment":
             return None if subject or speaker.party is None else Verdict(kind, (), clause.text)
-        if not subject and _outsider_acts(clause):
+        if _outsider_acts(clause):
             return None  # "an Israeli air strike killed five soldiers": no party's conduct
         if _outsiders_harmed(clause):
             return None
