@@ -133,14 +133,20 @@ class SpeakerTracker:
         # A speech verb reported by another ("said Moscow had urged") is content, not a speaker.
         verbs = [v for v in verbs if _stands_alone(v, verbs)]
         statements = []
+        named_before: dict[int, Any] = {}  # speech verb -> the name before it, when it has no subject
         for verb in verbs:
             subject = _subject(verb, verbs)
             if subject is None and not _participle(verb):
-                subject = _name_before(verb)
+                subject = named_before[verb.i] = _name_before(verb)
+            elif subject is None:
+                subject = next((named_before[a.i] for a in verb.ancestors if named_before.get(a.i)), None)
             if subject is None:
                 continue
             found = self._speaker(sent, subject, _speech_verbs()[verb.lemma_.lower()])
-            said = _said_tokens(sent, verb, subject, verbs)
+            if named_before.get(verb.i) is not None:
+                said = tuple(t for t in sent if t.i < subject.left_edge.i)  # "... X said"
+            else:
+                said = _said_tokens(sent, verb, subject, verbs)
             text = "".join(t.text_with_ws for t in said).strip()
             statements.append(replace(found, said=text, addressee=_addressee(verb), tokens=said))
         if not statements:
@@ -232,23 +238,31 @@ def _subject(verb: Any, verbs: list[Any]) -> Any:
     return None
 
 
-_NAME_LINKS = frozenset({"compound", "pobj", "prep", "amod", "poss", "nmod", "case"})
+_NAME_WORDS = frozenset({"PROPN", "NOUN", "ADJ"})
 
 
 def _name_before(verb: Any) -> Any:
     """The speaker named just before a subject-less speech verb, in text whose commas were
-    stripped ("... outside the capital Damascus the Syrian Observatory monitor said"): the
-    parser hangs the name off the words before it; the noun phrase that ends at the verb, up
-    to its head, is the speaker. None when no noun ends there or nothing precedes it."""
-    if verb.i == verb.sent.start:
+    stripped ("... outside the capital Damascus the Syrian Observatory for Human Rights monitor
+    said"), where the parser hangs the name off the words before it: the run of nouns,
+    adjectives and "of"/"for" that ends at the verb (back to its article), and the word of
+    that run the others hang from. None when no noun ends there or nothing precedes it."""
+    first = verb.i
+    while first > verb.sent.start and verb.i - first < _MAX_NAME_TOKENS:
+        word = verb.doc[first - 1]
+        if word.pos_ in _NAME_WORDS or (word.pos_ == "ADP" and word.lower_ in {"of", "for"}):
+            first -= 1
+        elif word.pos_ == "DET":
+            first -= 1
+            break
+        else:
+            break
+    nouns = [t for t in verb.doc[first : verb.i] if t.pos_ in {"PROPN", "NOUN"}]
+    if not nouns or verb.doc[verb.i - 1].pos_ not in {"PROPN", "NOUN"} or first <= verb.sent.start:
         return None
-    node = verb.doc[verb.i - 1]
-    if node.pos_ not in {"NOUN", "PROPN"}:
-        return None
-    while node.dep_ in _NAME_LINKS and node.head.i < verb.i and node.head.i != node.i:
+    node = nouns[0]
+    while first <= node.head.i < verb.i and node.head.i != node.i:
         node = node.head
-    if node.pos_ not in {"NOUN", "PROPN"} or node.left_edge.i <= verb.sent.start:
-        return None
     return node
 
 
