@@ -61,7 +61,11 @@ def claims_of(article: Article, doc: Any, resolver: PartyResolver, matcher: Obli
 
 # The doers a government speaker names without naming a party ("terrorists fired shells"): the
 # one agentless accusation the corpus counts (bench/data/claims/README.md, convention 3).
-_UNNAMED_DOERS = re.compile(r"\b(?:terroris[tm]s?|gunmen|militants|armed (?:terrorist )?groups?)\b", re.I)
+_UNNAMED_DOERS = re.compile(
+    r"\b(?:terrorists|terrorist(?!\s+(?:attack|bomb|car|explosion|blast|bombing|suicide))|gunmen|militants"
+    r"|armed (?:terrorist )?groups?)\b",
+    re.I,
+)
 
 
 def _is_claim(verdict: Verdict, speaker: Speaker, matched: bool) -> bool:

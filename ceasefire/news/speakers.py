@@ -129,6 +129,8 @@ class SpeakerTracker:
         return lemma in _speech_verbs() and (lemma != "call" or _has_prep(token, {"on", "for"}))
 
     def _attributions(self, sent: Any) -> list[Speaker]:
+        if _headline(sent):
+            return []  # "Syrian Coalition Calls for Holding Assad Accountable": the outlet's title
         verbs = [t for t in sent if self._is_speech_verb(t)]
         # A speech verb reported by another ("said Moscow had urged") is content, not a speaker.
         verbs = [v for v in verbs if _stands_alone(v, verbs)]
@@ -140,8 +142,8 @@ class SpeakerTracker:
                 subject = named_before[verb.i] = _name_before(verb)
             elif subject is None:
                 subject = next((named_before[a.i] for a in verb.ancestors if named_before.get(a.i)), None)
-            if subject is None:
-                continue
+            if subject is None or subject.lower_ in _RELATIVES:
+                continue  # "the resolution, which called for observers": no speaker named
             found = self._speaker(sent, subject, _speech_verbs()[verb.lemma_.lower()])
             if named_before.get(verb.i) is not None:
                 said = tuple(t for t in sent if t.i < subject.left_edge.i)  # "... X said"
@@ -236,6 +238,17 @@ def _subject(verb: Any, verbs: list[Any]) -> Any:
         if subject is not None:
             return subject
     return None
+
+
+_RELATIVES = frozenset({"which", "that", "whose"})
+
+
+def _headline(sent: Any) -> bool:
+    """Whether a sentence is written in title case (at least four long words, nearly all
+    capitalised): a headline, which states the outlet's summary, not a speaker's words."""
+    long_words = [t.text for t in sent if t.is_alpha and len(t.text) > 3]
+    capitalised = sum(w[0].isupper() for w in long_words)
+    return len(long_words) >= 4 and capitalised >= 0.8 * len(long_words)
 
 
 _NAME_WORDS = frozenset({"PROPN", "NOUN", "ADJ"})
