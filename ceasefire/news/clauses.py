@@ -112,6 +112,8 @@ def _harmed(words: list[Any]) -> set[int]:
     subject, its object, or the subject of "died"; "by ..." phrases inside them stay blamable."""
     harmed: set[int] = set()
     for verb in words:
+        if _among_the_harmed(verb):  # "10 children and 13 rebels were among 48 people executed"
+            harmed.update(t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree)
         if verb.lemma_.lower() not in _HARM:
             continue
         for child in verb.children:
@@ -119,6 +121,14 @@ def _harmed(words: list[Any]) -> set[int]:
             if child.dep_ in _HARMED and not active_subject:
                 harmed.update(t.i for t in child.subtree if not _under_agent(t, child))
     return harmed
+
+
+def _among_the_harmed(verb: Any) -> bool:
+    """Whether ``verb`` is "be" with an "among" phrase that holds a harm verb."""
+    if verb.lemma_ != "be":
+        return False
+    among = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "among"]
+    return any(t.lemma_.lower() in _HARM for c in among for t in c.subtree)
 
 
 def _under_agent(token: Any, top: Any) -> bool:
