@@ -47,9 +47,13 @@ def _place_context() -> tuple[re.Pattern[str], re.Pattern[str]]:
     before = "|".join(table["place_before"])
     after = "|".join(table["place_after"])
     return (
-        re.compile(rf"(?:^|[^\w-])(?:{before})\s+(?:the\s+)?$", re.I),
+        re.compile(rf"(?:^|[^\w-])(?:{before})\s+(?:the\s+)?(?:(?:{_QUARTERS})\s+)?$", re.I),
         re.compile(rf"^['’]?s?\s+(?:{after})\b", re.I),
     )
+
+
+# "in central Damascus", "over northern Syria": a part of the place.
+_QUARTERS = "central|northern|southern|eastern|western|rural|north|south|east|west|downtown|greater"
 
 
 def _as_place(text: str, start: int, end: int) -> bool:
