@@ -178,7 +178,10 @@ class SpeakerTracker:
         if party is not None:
             # Proper names, not office words, as a surname named again later ("Lavrov said");
             # from the tagger, since the claims pipeline runs without the entity recogniser.
-            for word in head.subtree:
+            # Also the other subjects of its verb, for commas stripped from the source ("Minister
+            # of health in the interim government Mohammad Jundi said": two subjects).
+            names = [c for c in head.head.children if c.dep_ in _SUBJECTS] if head.dep_ in _SUBJECTS else [head]
+            for word in (w for name in names for w in name.subtree):
                 if word.pos_ == "PROPN" and word.lower_ not in _OFFICE_WORDS:
                     self._known[word.text] = party
         return Speaker(name or head.text, party, verb_kind, said)
@@ -197,8 +200,9 @@ class SpeakerTracker:
         if body is not None:
             return body.party
         parties = self._resolver.parties(words)
-        if parties or head.text in self._known:
-            return parties[0] if parties else self._known[head.text]
+        known = [self._known[t.text] for t in head.subtree if t.pos_ == "PROPN" and t.text in self._known]
+        if parties or known:
+            return parties[0] if parties else known[-1]
         if head.lemma_.lower() in _TITLES and self._last is not None:
             return self._last.party  # "a spokesman said", after a named institution spoke
         if self._home is not None and any(t.lower_ in _institutions() for t in head.subtree):
