@@ -83,6 +83,9 @@ _STOP = frozenset(
 )
 
 
+_CHEMICAL = re.compile(r"\b(?:chemical|toxic|poison|nerve (?:gas|agent)|sarin|chlorine)\b", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class ObligationMatch:
     obligation: str | None
@@ -122,6 +125,10 @@ class ObligationMatcher:
         """The categories ``said`` has cues for, specific ones only when there are any."""
         specific, broad = _category_cues()
         hit = [c for c, pattern in specific.items() if pattern.search(said)]
+        if _CHEMICAL.search(said):
+            # Chemical weapons are civilian protection whatever delivered them; only aircraft
+            # make a second claim (bench/data/claims/README.md, convention 2).
+            hit = [c for c in hit if c != "cessation_of_hostilities"]
         return hit or [c for c, pattern in broad.items() if pattern.search(said)]
 
     def topic(self, text: str) -> str | None:
