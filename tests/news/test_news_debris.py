@@ -46,6 +46,12 @@ CASES = [
         "Title here\n\nRebels launched a big offensive near the city a monitor said.",
     ),
     (
+        "lead-repeated-as-a-quotation-keeps-its-mark",
+        'Title here\n\nCoalition planes targeted water wells near the city. Tags Syria Raqqa "Coalition planes '
+        'targeted water wells near the city killing 18" the director said.',
+        'Title here\n\n"Coalition planes targeted water wells near the city killing 18" the director said.',
+    ),
+    (
         "repeated-paragraph",
         "Title here\n\nThe army said rebels shelled the town.\n\nThe army said rebels shelled the town.",
         "Title here\n\nThe army said rebels shelled the town.",
