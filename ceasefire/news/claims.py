@@ -74,8 +74,8 @@ def _is_claim(verdict: Verdict, speaker: Speaker, matched: bool) -> bool:
     unless a party's speaker blames unnamed "terrorists", and only a party commits."""
     if not matched:
         return False  # no obligation named: "accuses foreign actors of orchestrating the conflict"
-    if not verdict.accused and verdict.kind == "assessment":
-        return False
+    if not verdict.accused and verdict.kind in {"assessment", "denial"}:
+        return False  # a denial defends someone ("to deny Daesh the ability" defends nobody)
     if not verdict.accused and verdict.kind == "accusation":
         return speaker.party is not None and _UNNAMED_DOERS.search(verdict.words or speaker.said) is not None
     return verdict.kind != "commitment" or speaker.party is not None
@@ -114,7 +114,7 @@ class _Context:
             matches = self._obligations(verdict, speaker, spare, stated)
             if not _is_claim(verdict, speaker, bool(matches)):
                 continue
-            self.reader.remember(speaker, verdict)
+            self.reader.remember(speaker, verdict, [m.category for m in matches])
             if matches:
                 self.last_matches[speaker.name] = matches
             for match in matches:

@@ -86,6 +86,6 @@ def _without_tags(body: str) -> str:
     again = body.find(lead, tags.end()) if len(lead) > 20 else -1
     if again < 0 or again - tags.end() > 300:
         return body
-    if again > 0 and body[again - 1] in "\"\u201c":
+    if again > 0 and body[again - 1] in '"\u201c':
         again -= 1  # the lead repeated as a quotation keeps its opening mark (or quotes turn inside out)
     return body[again:]

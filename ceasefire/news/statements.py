@@ -21,6 +21,7 @@ accused are whom it addresses ("accused Washington"), else the subject of what f
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -118,7 +119,7 @@ class StatementReader:
     resolver: PartyResolver
     matcher: ObligationMatcher
     last_accused: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    charged: set[str] = field(default_factory=set)
+    charged: dict[str, set[str | None]] = field(default_factory=dict)  # party -> categories charged
 
     def verdicts(self, speaker: Speaker) -> tuple[list[Verdict], str]:
         """The verdicts of one statement, and the words of its complement clauses (where a
@@ -147,12 +148,14 @@ class StatementReader:
             found = [v for v in found if v.kind != "assessment"]
         return found, " ".join(spare)
 
-    def remember(self, speaker: Speaker, verdict: Verdict) -> None:
+    def remember(self, speaker: Speaker, verdict: Verdict, categories: Iterable[str | None] = ()) -> None:
         """Note a verdict that became a claim."""
         if verdict.accused and verdict.kind != "denial":
             self.last_accused[speaker.name] = verdict.accused
         if verdict.kind == "accusation":
-            self.charged.update(p for p in verdict.accused if p != speaker.party)
+            for party in verdict.accused:
+                if party != speaker.party:
+                    self.charged.setdefault(party, set()).update(categories)
 
     def _subject_parties(self, clause: Clause, speaker: Speaker, antecedent: tuple[str, ...]) -> tuple[str, ...]:
         """The parties a clause is about: named in its subject, else those its pronoun
@@ -179,9 +182,9 @@ class StatementReader:
         kind = kind_of(None, clause.text)
         specific = self.matcher.specific(f"{clause.text} {below}")
         if speaker.party is not None and subject == (speaker.party,):
-            return self._own(kind, clause, speaker, specific)
-        if kind == "denial":
-            return Verdict(kind, (speaker.party,) if speaker.party else subject, clause.text)
+            return self._own(kind, clause, speaker, f"{clause.text} {below}" if specific else "")
+        if kind == "denial":  # "the Syrian army does not possess chemical weapons", said Moscow
+            return Verdict(kind, subject or ((speaker.party,) if speaker.party else ()), clause.text)
         if kind == "commitment":
             return None if subject or speaker.party is None else Verdict(kind, (), clause.text)
         if _outsider_acts(clause):
@@ -201,8 +204,9 @@ class StatementReader:
                 accused = self.last_accused.get(speaker.name, ())
         return Verdict(kind, accused, clause.text)
 
-    def _own(self, kind: str, clause: Clause, speaker: Speaker, specific: bool) -> Verdict | None:
-        """A clause about the speaker's own side."""
+    def _own(self, kind: str, clause: Clause, speaker: Speaker, specific: str) -> Verdict | None:
+        """A clause about the speaker's own side; ``specific``: its words and those under it
+        when they name a specific act, else ""."""
         own = (speaker.party,) if speaker.party else ()
         if _promises(clause.text):
             if _HOSTILE.search(clause.text) and not clause.negated:
@@ -215,7 +219,8 @@ class StatementReader:
             return Verdict(kind, others, clause.text) if others else None
         if not specific:
             return None  # "we consider it pointless": no act of compliance stated
-        if speaker.party in self.charged:
+        answered = self.charged.get(speaker.party or "", set()) & set(self.matcher.categories(specific))
+        if answered:  # "it had let every aid convoy through", after a charge of blocking aid
             return Verdict("denial", own, clause.text)
         return None  # a past act told without a promise ("said it had taken the plain") commits to nothing
 
