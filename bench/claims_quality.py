@@ -17,7 +17,9 @@ category) of the annotations and of the predictions. A predicted unit matches an
 the speaker party and kind are equal, the accused sets overlap (or both are empty), and the category
 is equal when the annotation gives one; each unit matches at most one other (maximum bipartite
 matching). "Ignoring the category" drops the category from the unit and from the rule. ``--show``
-lists the dev part's predictions and misses; it refuses the held-out part, which is never tuned on.
+lists the dev part's predictions and misses and counts the errors by class (the fields in which
+each differs from the closest unit of its article); it refuses the held-out part, which is never
+tuned on.
 
 ``--stories`` runs the former benchmark on the invented wire-style stories (bench/data/claims/*.txt,
 annotations.yaml), kept as a fixture for regressions only.
@@ -32,6 +34,7 @@ import json
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -134,16 +137,41 @@ def run_part(agreement: Any, rows: dict[str, dict[str, str]], part: str, show: b
 
 
 def show_dev(claims: list[NewsClaim], gold: dict[str, set[Unit]]) -> None:
-    """Each dev prediction with its verdict, then the annotated units nothing matched (stderr)."""
+    """Each dev prediction with its verdict, then the annotated units nothing matched, then the
+    errors counted by class (stderr)."""
     found = predicted_units(claims, True)
+    classes: Counter[str] = Counter()
     for article in sorted(set(gold) | set(found)):
         mine, want = found.get(article, set()), gold.get(article, set())
         for u in sorted(mine, key=str):
             verdict = "ok " if any(matches(u, w) for w in want) else "BAD"
             print(verdict, article, u[0], u[1], sorted(u[2]), u[3], file=sys.stderr)
+            if verdict == "BAD":
+                classes["wrong prediction: " + error_class(u, want)] += 1
         for w in sorted(want, key=str):
             if not any(matches(u, w) for u in mine):
                 print("MISSED", article, w[0], w[1], sorted(w[2]), w[3], file=sys.stderr)
+                classes["missed annotation: " + error_class(w, mine)] += 1
+    for name, count in classes.most_common():
+        print(f"{count:4d} {name}", file=sys.stderr)
+
+
+def error_class(unit: Unit, others: set[Unit]) -> str:
+    """The fields in which ``unit`` differs from the closest unit of ``others`` (same article)."""
+    if not others:
+        return "nothing on the other side in this article"
+    best: list[str] | None = None
+    for other in others:
+        differ = [name for name, same in _fields(unit, other) if not same]
+        if best is None or len(differ) < len(best):
+            best = differ
+    assert best is not None
+    return "+".join(best) if 0 < len(best) <= 2 else ("duplicate" if not best else "unrelated")
+
+
+def _fields(a: Unit, b: Unit) -> list[tuple[str, bool]]:
+    overlap = bool(a[2] & b[2]) or not (a[2] or b[2])
+    return [("party", a[0] == b[0]), ("kind", a[1] == b[1]), ("accused", overlap), ("category", a[3] == b[3])]
 
 
 def real(data: Path, show: bool, parts: Sequence[str] = ("dev", "heldout")) -> None:
