@@ -126,7 +126,7 @@ class SpeakerTracker:
         lemma = token.lemma_.lower()
         if lemma == "commit":  # "committed to the truce", not "committed a massacre"
             return _has_prep(token, {"to"}) or any(c.dep_ == "dobj" and c.lemma_ in _REFLEXIVE for c in token.children)
-        return lemma in _speech_verbs() and (lemma != "call" or _has_prep(token, {"on", "for"}))
+        return lemma in _speech_verbs() and (lemma != "call" or _has_prep(token, {"on", "for"}) or _calls_for(token))
 
     def _attributions(self, sent: Any) -> list[Speaker]:
         if _headline(sent):
@@ -311,6 +311,11 @@ def _addressee(verb: Any) -> str:
             if objects:
                 return "".join(t.text_with_ws for t in objects[0].subtree)
     return ""
+
+
+def _calls_for(token: Any) -> bool:
+    """ "called for inspectors to visit": the parser makes "for" the mark of the clause below."""
+    return any(g.dep_ == "mark" and g.lower_ == "for" for c in token.children for g in c.children)
 
 
 def _has_prep(token: Any, words: set[str]) -> bool:

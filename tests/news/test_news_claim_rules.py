@@ -106,6 +106,46 @@ CASES = [
         "The army said rebels fired mortars at the city.",
         {("gov", "accusation", ("rebels",), "cessation_of_hostilities")},
     ),
+    (
+        "no-accused-no-claim",
+        '"There is no excuse for attacking a humanitarian convoy," the US envoy said.',
+        set(),
+    ),
+    (
+        "unnamed-terrorists-by-a-party",
+        "The army said terrorists fired mortars at the city.",
+        {("gov", "accusation", (), "cessation_of_hostilities")},
+    ),
+    (
+        "jihadists-harmed-no-claim",
+        "The monitor said fifty jihadists were killed by Syrian troops near the border.",
+        set(),
+    ),
+    (
+        "doer-from-armed-actor",
+        "Fifteen people were killed in government air strikes on the town, the monitor said.",
+        {(None, "accusation", ("gov",), "air_operations")},
+    ),
+    (
+        "name-before-subjectless-verb",
+        "Fifteen people were killed in government air strikes on the town the Syrian Observatory for Human Rights said.",
+        {(None, "accusation", ("gov",), "air_operations")},
+    ),
+    (
+        "threat-is-no-commitment",
+        "The rebels warned that they would launch missiles at the capital.",
+        set(),
+    ),
+    (
+        "call-for-inspectors-is-monitoring",
+        "Washington called for inspectors to visit the site of the chemical attack.",
+        {("us", "demand", (), "monitoring_and_reporting")},
+    ),
+    (
+        "headline-names-no-speaker",
+        "Syrian Opposition Calls For Holding Assad Accountable For Chemical Attacks",
+        set(),
+    ),
 ]
 
 
