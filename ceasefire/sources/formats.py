@@ -4,7 +4,9 @@ The first 64 KiB decide: a file starting with ``PAR1`` is Parquet (``sources.par
 column by column, as is a folder holding Parquet files); a JSON object with ``"type": "FeatureCollection"`` (or a ``features``
 array) is GeoJSON; a first line of 57, 58 or 61 tab-separated fields starting with an event id
 is GDELT; otherwise the first line is a CSV header, ACLED or UCDP GED by the columns only that
-source has (at least two of them). A file's name and extension are never looked at.
+source has (at least two of them). A text file that is none of these is a news article when its
+name ends in ``.txt`` or ``.html`` (``news.NEWS_SUFFIXES``) or its text is HTML (``sources.news``
+runs ``extract`` on it); otherwise a file's name and extension are never looked at.
 
 Before that, containers are opened (``containers``: .zip, .gz, .xlsx) and the text's encoding is
 found (``encodings``: UTF-8 first, else detected, or forced with ``encoding=``). ``detect`` says
@@ -37,6 +39,7 @@ from ceasefire.sources.containers import Member, SheetText, members
 from ceasefire.sources.encodings import check_encoding, detect_encoding
 from ceasefire.sources.gdelt import GDELT_LAYOUTS, gdelt_version, read_gdelt
 from ceasefire.sources.geojson import read_geojson
+from ceasefire.sources.news import is_news, news_version, read_news
 from ceasefire.sources.rows import BadRows
 from ceasefire.sources.tables import column_name
 from ceasefire.sources.ucdp import read_ucdp
@@ -59,6 +62,7 @@ READERS: dict[str, Reader] = {
     "ucdp": read_ucdp,
     "gdelt": read_gdelt,
     "geojson": read_geojson,
+    "news": read_news,
 }
 EVENT_FORMATS = tuple(READERS)  # text formats; detect_format also answers "parquet" (sources.parquet)
 SNIFF_BYTES = 65536
@@ -92,6 +96,7 @@ MARKERS = {
 }
 _FEATURE_COLLECTION = re.compile(r'"type"\s*:\s*"FeatureCollection"|"features"\s*:\s*\[')
 _EXPECTED = "expected ACLED CSV, UCDP GED CSV, GDELT events TSV or GeoJSON"
+_EXPECTED_TEXT = _EXPECTED + ", or news text (.txt, .html)"  # what a text file may be
 PARQUET_MAGIC = b"PAR1"
 
 
@@ -165,11 +170,15 @@ def _detect_member(member: Member, encoding: str | None, sheet: str | None) -> D
         raise FormatNotRecognized(f"{member.name}: it is {kind}, but a damaged one ({error})") from None
     if not used:
         raise FormatNotRecognized(
-            f"{member.name}: not a recognized events file ({_EXPECTED}): it holds binary data, not text"
+            f"{member.name}: not a recognized events file ({_EXPECTED_TEXT}): it holds binary data, not text"
         )
-    found, why, version = _sniff_text(head.decode(used, errors="replace"))
+    text = head.decode(used, errors="replace")
+    found, why, version = _sniff_text(text)
+    if found is None and text.strip() and is_news(member.name, text):
+        require_extra("news", needed_for=f"{member.name}: news text input")
+        found, version = "news", news_version(text)
     if found is None:
-        raise FormatNotRecognized(f"{member.name}: not a recognized events file ({_EXPECTED}): {why}")
+        raise FormatNotRecognized(f"{member.name}: not a recognized events file ({_EXPECTED_TEXT}): {why}")
     return Detected(member, found, version, used)
 
 

@@ -20,7 +20,7 @@ FIXTURES = {
     "gdelt_v2.tsv": "gdelt",
     "points.geojson": "geojson",
 }
-EXPECTED = "expected ACLED CSV, UCDP GED CSV, GDELT events TSV or GeoJSON"
+EXPECTED = "expected ACLED CSV, UCDP GED CSV, GDELT events TSV or GeoJSON, or news text (.txt, .html)"
 
 
 @pytest.fixture(autouse=True)
