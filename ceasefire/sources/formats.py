@@ -172,11 +172,11 @@ def _detect_member(member: Member, encoding: str | None, sheet: str | None) -> D
         raise FormatNotRecognized(
             f"{member.name}: not a recognized events file ({_EXPECTED_TEXT}): it holds binary data, not text"
         )
-    text = head.decode(used, errors="replace")
-    found, why, version = _sniff_text(text)
-    if found is None and text.strip() and is_news(member.name, text):
+    sample = head.decode(used, errors="replace")
+    found, why, version = _sniff_text(sample)
+    if found is None and sample.strip() and is_news(member.name, sample):
         require_extra("news", needed_for=f"{member.name}: news text input")
-        found, version = "news", news_version(text)
+        found, version = "news", news_version(sample)
     if found is None:
         raise FormatNotRecognized(f"{member.name}: not a recognized events file ({_EXPECTED_TEXT}): {why}")
     return Detected(member, found, version, used)

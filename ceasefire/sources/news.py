@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import html
 import os
 import re
 from collections.abc import Iterator
@@ -42,7 +43,16 @@ if TYPE_CHECKING:  # the news extra (spaCy) is imported only when a news file is
     from ceasefire.news.incidents import NewsIncident
     from ceasefire.news.text import Article
 
-__all__ = ["NEWS_SUFFIXES", "Chunk", "date_range", "is_news", "news_version", "outlet_of", "read_news", "split_articles"]
+__all__ = [
+    "NEWS_SUFFIXES",
+    "Chunk",
+    "date_range",
+    "is_news",
+    "news_version",
+    "outlet_of",
+    "read_news",
+    "split_articles",
+]
 
 NEWS_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml")
 _HTML = re.compile(r"<(?:!doctype\s+html|html|head|body|article|p|div)\b", re.I)
@@ -227,15 +237,17 @@ def place_of(found: NewsIncident) -> tuple[float, float, float]:
 
 
 def _line_of(quote: str, chunk: Chunk) -> int:
-    """The file line the sentence ``quote`` starts on; the article's first line when its words
-    are not found in a row in the raw text (HTML markup between them)."""
+    """The file line the sentence ``quote`` starts on; the article's first line when its first
+    words are not found in a row in the raw text (HTML markup between them)."""
     words = quote.split()[:8]
     if not words:
         return chunk.first_line
-    found = re.search(r"\s+".join(re.escape(w) for w in words), chunk.text)
+    # entities unescaped ("&mdash;" as the parser saw it): they never hold a line break
+    raw = html.unescape(chunk.text)
+    found = re.search(r"\s+".join(re.escape(w) for w in words), raw)
     if found is None:
         return chunk.first_line
-    return chunk.first_line + chunk.text.count("\n", 0, found.start())
+    return chunk.first_line + raw.count("\n", 0, found.start())
 
 
 def _short(text: str, limit: int = 80) -> str:
