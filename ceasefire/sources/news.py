@@ -58,7 +58,7 @@ NEWS_SUFFIXES = (".txt", ".text", ".html", ".htm", ".xhtml")
 _HTML = re.compile(r"<(?:!doctype\s+html|html|head|body|article|p|div)\b", re.I)
 # Several articles in one file: a line holding only a form feed (what `pr` and mail archives
 # write between documents), or in HTML several <article> elements.
-_FORM_FEED_LINE = re.compile(r"^[ \t]*\f[ \t\f]*$", re.M)
+_FORM_FEED_LINE = re.compile(r"^[ \t]*\f[ \t\f]*(?:\n|$)", re.M)
 _ARTICLE = re.compile(r"<article\b.*?</article\s*>", re.I | re.S)
 _DATELINE_AGENCY = re.compile(r"\(([A-Z][A-Za-z .&-]{1,30})\)\s*[-\u2013\u2014]")  # "(Reuters) -"
 _CREDIT = re.compile(r"(?:^|\n)\s*(?:©|\(c\)|copyright|source:|by\b[^\n]{0,60}?[,|/-])", re.I)
