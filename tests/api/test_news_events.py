@@ -66,6 +66,16 @@ def test_news_findings_and_a_new_run_on_the_server(live: Live, imported: list[An
     assert _news_features(live, "observer") == []  # the public reads the published run, from before
 
 
+def test_articles_are_kept_as_text_evidence(live: Live, imported: list[Any]) -> None:
+    s = live.settings
+    store = open_store(s.db, key=s.key, evidence=s.evidence)
+    try:
+        kept = [store.evidence(i.sha256) for i in imported]
+    finally:
+        store.close()
+    assert [e.media_type if e else None for e in kept] == ["text/plain", "text/html"]
+
+
 def test_a_bad_news_file_stores_nothing(live: Live, imported: list[Any], tmp_path: Path) -> None:
     bad = tmp_path / "scan.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
