@@ -136,7 +136,8 @@ def _parquet(name: str) -> str:
 def detect(path: FilePath, encoding: str | None = None, sheet: str | None = None) -> list[Detected]:
     """Every events file ``path`` holds (itself, or an archive's members), with its format and
     encoding; ``encoding`` forces the text encoding, ``sheet`` a workbook's sheet. Members of an
-    archive that are not events files are left out, unless none is one."""
+    archive that are not events files are left out, unless none is one; its news texts are read
+    only when it holds nothing else (a README.txt beside a CSV is documentation)."""
     name = os.fspath(path)
     inside = members(name, _head(name))
     found: list[Detected] = []
@@ -150,6 +151,10 @@ def detect(path: FilePath, encoding: str | None = None, sheet: str | None = None
         raise FormatNotRecognized(
             refused[0] if len(refused) == 1 else f"{name}: no events file in it: " + "; ".join(refused)
         )
+    if any(d.format != "news" for d in found):  # a README.txt beside the data is not news
+        found = [d for d in found if d.format != "news"]
+    elif found[0].format == "news":  # checked before any file is read, as formats are
+        require_extra("news", needed_for=f"{found[0].name}: news text input")
     return found
 
 
@@ -175,7 +180,6 @@ def _detect_member(member: Member, encoding: str | None, sheet: str | None) -> D
     sample = head.decode(used, errors="replace")
     found, why, version = _sniff_text(sample)
     if found is None and sample.strip() and is_news(member.name, sample):
-        require_extra("news", needed_for=f"{member.name}: news text input")
         found, version = "news", news_version(sample)
     if found is None:
         raise FormatNotRecognized(f"{member.name}: not a recognized events file ({_EXPECTED_TEXT}): {why}")

@@ -83,7 +83,7 @@ def test_a_bad_news_file_stores_nothing(live: Live, imported: list[Any], tmp_pat
     store = open_store(s.db, key=s.key, evidence=s.evidence)
     try:
         count = len(store.imports())
-        with pytest.raises(CeasefireError, match="scan.txt: not a recognized events file .*binary data"):
+        with pytest.raises(CeasefireError, match=r"scan.txt: not a recognized events file .*binary data"):
             import_events(store, [NEWS / "council-digest.txt", bad])
         assert len(store.imports()) == count
     finally:

@@ -159,4 +159,4 @@ def test_iter_files_checks_every_format_before_reading_any() -> None:
 
 
 def test_formats() -> None:
-    assert EVENT_FORMATS == ("acled", "ucdp", "gdelt", "geojson")
+    assert EVENT_FORMATS == ("acled", "ucdp", "gdelt", "geojson", "news")

