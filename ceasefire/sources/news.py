@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ceasefire.errors import InputError
 from ceasefire.model import Incident
-from ceasefire.sources.precision import radius_m
+from ceasefire.sources.precision import acled_date_range, radius_m
 from ceasefire.sources.rows import BadRows
 from ceasefire.sources.vocabulary import governorate_extents
 
@@ -130,8 +130,6 @@ def date_range(date: dt.date, precision: int, published: dt.date | None) -> tupl
     """The days an event reported with this date and ``date_precision`` may have happened on:
     the day (1); the week around it (2), or the week before the article when the date is the
     article's own; the calendar month (3). Never after the article's date."""
-    from ceasefire.sources.precision import acled_date_range
-
     if precision == 2 and date == published:
         first, last = date - dt.timedelta(days=_WEEK_BEFORE), date
     else:

@@ -215,3 +215,19 @@ def test_without_the_news_extra_one_line_says_what_to_install(tmp_path: Path, mo
     path.write_text("Mon 19 Sep 2016\n\nShelling killed 3 people in Homs.\n")
     with pytest.raises(CeasefireError, match=r"story.txt: news text input needs .*pip install 'ceasefire\[news\]'"):
         detect_format(path)
+
+
+def test_governorate_extents_match_the_ocha_polygons() -> None:
+    """The committed table against OCHA COD-AB admin1 (../shared/data, never committed)."""
+    shapes = Path(__file__).resolve().parents[3] / "shared" / "data" / "ocha-syria-admin" / "syr_admin1.shp"
+    if not shapes.is_file():
+        pytest.skip(f"{shapes} absent: the governorate table is not checked against the polygons")
+    gpd = pytest.importorskip("geopandas", reason="geopandas absent (a dev dependency)")
+    from shapely import Point
+
+    polygons = gpd.read_file(shapes).set_index("adm1_name")
+    for admin1, (lat, lon, radius) in governorate_extents().items():
+        polygon = polygons.loc[admin1, "geometry"]
+        local = gpd.GeoSeries([polygon], crs=4326).to_crs(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84")[0]
+        assert local.buffer(-1).within(Point(0, 0).buffer(radius, 256)), admin1  # the disc covers it
+        assert local.centroid.distance(Point(0, 0)) < 2_000, admin1  # around its centroid
