@@ -44,7 +44,16 @@ from ceasefire.sources.rows import BadRows
 from ceasefire.sources.tables import column_name
 from ceasefire.sources.ucdp import read_ucdp
 
-__all__ = ["EVENT_FORMATS", "READERS", "Detected", "detect", "detect_format", "iter_files", "read_events"]
+__all__ = [
+    "EVENT_FORMATS",
+    "READERS",
+    "Detected",
+    "detect",
+    "detect_format",
+    "iter_files",
+    "read_detected",
+    "read_events",
+]
 
 FilePath = str | os.PathLike[str]
 
@@ -286,10 +295,11 @@ def read_events(
 
         return parquet_incidents(name, bad_rows, today)
     found = detect(name, encoding, sheet)
-    return itertools.chain.from_iterable(_read(d, bad_rows, today) for d in found)
+    return itertools.chain.from_iterable(read_detected(d, bad_rows, today) for d in found)
 
 
-def _read(detected: Detected, bad_rows: BadRows, today: dt.date | None) -> Iterator[Incident]:
+def read_detected(detected: Detected, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
+    """Incidents from one events file ``detect`` found, its counts started in ``bad_rows``."""
     name, reader = detected.name, READERS[detected.format]
     counts = bad_rows.start_file(name, detected.format, detected.encoding or "xlsx")
     counts.version = detected.version
