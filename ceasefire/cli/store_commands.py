@@ -102,7 +102,8 @@ def init(
 def import_events(
     db: Db,
     events: Annotated[
-        list[Path] | None, typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")
+        list[Path] | None,
+        typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON, news text (.txt, .html)."),
     ] = None,
     news: Annotated[
         list[Path] | None,

@@ -56,6 +56,8 @@ from ceasefire.store.quotas import Usage
 
 __all__ = ["SQLStore", "incident_row", "row_incident", "token_hash"]
 
+# The media type an imported events file is kept under, by format (HTML news: text/html).
+_MEDIA = {"geojson": "application/geo+json", "gdelt": "text/tab-separated-values", "news": "text/plain"}
 token_hash = tokens.token_hash
 
 
@@ -153,13 +155,9 @@ class SQLStore:
 
     def add_import(self, source: Path, fmt: str, incidents: Sequence[Incident]) -> ImportRecord:
         """Record an events file (kept as evidence) and its incidents; idempotent by SHA-256."""
-        media = (
-            "application/geo+json"
-            if fmt == "geojson"
-            else "text/tab-separated-values"
-            if fmt == "gdelt"
-            else "text/csv"
-        )
+        media = _MEDIA.get(fmt, "text/csv")
+        if fmt == "news" and source.suffix.lower() in (".html", ".htm", ".xhtml"):
+            media = "text/html"
         with self.db.write():
             evidence = self.add_evidence(source, source.name, media)
             found = self.find_import(evidence.sha256)
