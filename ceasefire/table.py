@@ -22,7 +22,7 @@ import pandas as pd
 from ceasefire.actor_resolution import AliasResolver, SideSummary
 from ceasefire.model import WEAPON_CLASSES, Incident
 
-__all__ = ["EventClass", "IncidentTable", "SideColumns"]
+__all__ = ["EventClass", "IncidentTable", "SideColumns", "incident_columns", "normalized_columns"]
 
 # The Incident fields kept as columns, in this order (all of them: outputs echo the source row).
 FIELDS = (
@@ -159,15 +159,7 @@ class IncidentTable:
     @classmethod
     def from_incidents(cls, incidents: Iterable[Incident], resolver: AliasResolver) -> IncidentTable:
         """Collect incidents (any iterable, consumed once) into columns."""
-        rows = list(map(attrgetter(*FIELDS), incidents))
-        raw: dict[str, Any] = (
-            dict(zip(FIELDS, zip(*rows, strict=True), strict=True)) if rows else {f: () for f in FIELDS}
-        )
-        del rows
-        raw["date"] = np.fromiter((d.toordinal() for d in raw["date"]), np.int64, len(raw["id"]))
-        for name in ("date_end", "date_reported"):
-            raw[name] = np.fromiter((0 if d is None else d.toordinal() for d in raw[name]), np.int64, len(raw["id"]))
-        return cls.from_columns(raw, resolver)
+        return cls.from_columns(incident_columns(incidents), resolver)
 
     @classmethod
     def from_columns(cls, raw: Mapping[str, Any], resolver: AliasResolver) -> IncidentTable:
@@ -248,6 +240,24 @@ class IncidentTable:
     def date_of(self, i: int) -> dt.date:
         """The date the source reports for incident ``i``."""
         return dt.date.fromordinal(int(self.day[i]))
+
+
+def incident_columns(incidents: Iterable[Incident]) -> dict[str, Any]:
+    """Incidents (any iterable, consumed once) as the raw columns :meth:`IncidentTable.from_columns`
+    takes: one per ``FIELDS`` name, dates as ordinals (0: absent)."""
+    rows = list(map(attrgetter(*FIELDS), incidents))
+    raw: dict[str, Any] = dict(zip(FIELDS, zip(*rows, strict=True), strict=True)) if rows else {f: () for f in FIELDS}
+    del rows
+    raw["date"] = np.fromiter((d.toordinal() for d in raw["date"]), np.int64, len(raw["id"]))
+    for name in ("date_end", "date_reported"):
+        raw[name] = np.fromiter((0 if d is None else d.toordinal() for d in raw[name]), np.int64, len(raw["id"]))
+    return raw
+
+
+def normalized_columns(raw: Mapping[str, Any]) -> dict[str, npt.NDArray[Any]]:
+    """Every ``FIELDS`` column of ``raw`` (as :meth:`IncidentTable.from_columns` takes them), the
+    absent ones filled with their defaults, numbers in their dtypes."""
+    return _normalized_columns(raw, len(raw["id"]))
 
 
 def _normalized_columns(raw: Mapping[str, Any], n: int) -> dict[str, npt.NDArray[Any]]:

@@ -1,0 +1,84 @@
+"""Incidents as stored, a column at a time (issue 14): a file's columns into ``incidents`` rows,
+and the stored rows back into the engine's columns, with no ``Incident`` object per row.
+
+The columns are the raw ones ``table.IncidentTable.from_columns`` takes (one per incident
+field, ``id`` for ``incident_id``; dates as proleptic ordinals, 0 for an absent ``date_end`` or
+``date_reported``); the store imports no engine module, so the caller fills absent columns
+(``table.normalized_columns``). Stored, a date is ISO text (``2016-09-19``) and an absent one NULL, exactly
+as ``sqlstore.incident_row`` writes an ``Incident``: both paths store the same bytes, so the log
+entries and ``log verify`` do not depend on the path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ceasefire.store.database import Database, Value
+from ceasefire.store.log_entries import INCIDENT_COLUMNS
+
+__all__ = ["DATE_COLUMNS", "incident_rows", "read_incident_columns"]
+
+DATE_COLUMNS = ("date", "date_end", "date_reported")
+_EPOCH = 719_163  # date(1970, 1, 1).toordinal(): numpy counts days from there
+_NUMBERS = {"lat": np.float64, "lon": np.float64, "radius_m": np.float64, "date_precision": np.int64}
+_NUMBERS |= {"geo_precision": np.int64, "fatalities": np.int64, "line": np.int64}
+
+
+def incident_rows(import_id: int, columns: Mapping[str, Any]) -> Iterator[tuple[Value, ...]]:
+    """The ``incidents`` rows (``INCIDENT_COLUMNS`` order) of the incidents in ``columns`` (every
+    field present, as ``table.normalized_columns`` fills them; ``id`` for ``incident_id``): plain
+    Python values converted a column at a time, zipped into tuples as the driver asks for them."""
+    n = len(columns["id"])
+    values = [_plain(name, columns["id" if name == "incident_id" else name]) for name in INCIDENT_COLUMNS[2:]]
+    return zip([import_id] * n, range(n), *values, strict=True)
+
+
+def _plain(name: str, column: Any) -> list[Any]:
+    if name in DATE_COLUMNS:
+        ordinals = np.asarray(column, np.int64)
+        text: list[Any] = (ordinals - _EPOCH).astype("datetime64[D]").astype(str).tolist()
+        return text if name == "date" else [t if d > 0 else None for t, d in zip(text, ordinals.tolist(), strict=True)]
+    if name in _NUMBERS:
+        return np.asarray(column, _NUMBERS[name]).tolist()  # type: ignore[no-any-return]
+    return np.asarray(column, dtype=object).tolist()  # type: ignore[no-any-return]
+
+
+def read_incident_columns(
+    db: Database, before: int | None = None, imports: tuple[int, int] | None = None
+) -> dict[str, npt.NDArray[Any]]:
+    """Every stored incident (import order, then file order; duplicate ids included) as raw
+    columns; ``before``: only those of imports logged before that log index; ``imports`` =
+    (after, through): only those of the imports whose id is in ``after < id <= through``. One
+    query, read a chunk at a time into lists, then one array per column."""
+    names = INCIDENT_COLUMNS[2:]
+    params: tuple[int, ...]
+    where, params = ("WHERE m.log_index < ?", (before,)) if before is not None else ("", ())
+    if imports is not None:
+        where, params = "WHERE i.import_id > ? AND i.import_id <= ?", imports
+    sql = (
+        f"SELECT {', '.join(f'i.{c}' for c in names)} FROM incidents i JOIN imports m ON m.id = i.import_id "
+        f"{where} ORDER BY i.import_id, i.seq"
+    )
+    lists: list[list[Any]] = [[] for _ in names]
+    with db.read():
+        for chunk in db.chunks(sql, params):
+            for values, column in zip(lists, zip(*chunk, strict=True), strict=True):
+                values.extend(column)
+    out = {
+        ("id" if name == "incident_id" else name): _array(name, values)
+        for name, values in zip(names, lists, strict=True)
+    }
+    return out
+
+
+def _array(name: str, values: list[Any]) -> npt.NDArray[Any]:
+    if name in DATE_COLUMNS:
+        days = np.array(values, dtype="datetime64[D]")
+        return np.where(np.isnat(days), 0, days.astype(np.int64) + _EPOCH)
+    if name in _NUMBERS:
+        return np.array(values, dtype=_NUMBERS[name])
+    return np.array(values, dtype=object)
