@@ -139,3 +139,19 @@ def test_a_run_after_an_appended_file_is_a_full_run(
         assert incremental.intake.incidents == full.intake.incidents
     finally:
         store.close()
+
+
+def test_a_parquet_import_stores_what_its_incidents_are(open_target: OpenTarget, tmp_path: Path) -> None:
+    """A Parquet file goes in as columns (no object per row), storing the rows its ``Incident``s make."""
+    pytest.importorskip("pyarrow")
+    from ceasefire.scale.convert import convert
+
+    parquet = tmp_path / "events.parquet"
+    convert([EVENTS / "acled_current.csv", EVENTS / "points.geojson"], parquet)
+    store = open_target()
+    init_database(store, agreement_copy(tmp_path))
+    (record,) = import_events(store, [parquet]).imports
+    expected = [incident_row(record.id, seq, i) for seq, i in enumerate(read_events(parquet, BadRows()))]
+    rows = store.db.execute(f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents ORDER BY seq")
+    assert [tuple(r) for r in rows] == expected
+    assert store.verify_log().ok
