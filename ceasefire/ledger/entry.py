@@ -27,7 +27,7 @@ from typing import Any, TypeAlias
 
 from ceasefire.ledger.errors import LogError
 
-__all__ = ["JSONValue", "canonical_json", "canonical_rows", "canonicalize"]
+__all__ = ["JSONValue", "canonical_json", "canonical_lines", "canonicalize"]
 
 JSONValue: TypeAlias = "bool | int | float | str | Sequence[JSONValue] | Mapping[str, JSONValue] | None"
 
@@ -48,27 +48,27 @@ def canonical_json(value: JSONValue) -> bytes:
         raise LogError(f"entry: a string is not valid Unicode ({exc.reason})") from exc
 
 
-def canonical_rows(names: Sequence[str], columns: Sequence[Sequence[object]]) -> Iterator[str]:
-    """``canonical_json(dict(zip(names, row))).decode()`` for each row of ``columns`` (one
-    sequence of scalars per name, all of one length), in order, computed a column at a time.
+def canonical_lines(names: Sequence[str], columns: Sequence[Sequence[object]]) -> str:
+    """``canonical_json(dict(zip(names, row))).decode() + "\\n"`` for each row of ``columns``
+    (one sequence of scalars per name, all of one length, at least one name), joined, computed a
+    column at a time.
 
     The same text as :func:`canonical_json` (a test holds them equal), without one dict per row:
     each column's values are encoded by one C-level ``map`` when the column holds only ``str``,
     only ``int`` or only finite ``float`` values (what a database returns), and value by value
     otherwise. LogError as :func:`canonical_json` for a value JSON cannot carry.
     """
+    if not columns or not len(columns[0]):
+        return ""
     order = sorted(range(len(names)), key=lambda k: names[k])
-    encoded = [_encoded_column(names[k], columns[k]) for k in order]
-    keyed = [
-        map(f"{json.dumps(names[k], ensure_ascii=False)}:".__add__, values)
-        for k, values in zip(order, encoded, strict=True)
-    ]
-    for row in zip(*keyed, strict=True):
-        yield "{" + ",".join(row) + "}"
+    keys = (json.dumps(names[k], ensure_ascii=False).replace("%", "%%") for k in order)
+    row = "{" + ",".join(f"{key}:%s" for key in keys) + "}"  # one C-level format per row
+    encoded = [list(_encoded_column(names[k], columns[k])) for k in order]
+    return "\n".join(map(row.__mod__, zip(*encoded, strict=True))) + "\n"
 
 
 def _encoded_column(name: str, values: Sequence[Any]) -> Iterator[str]:
-    """The JSON text of each value of one column (see :func:`canonical_rows`)."""
+    """The JSON text of each value of one column (see :func:`canonical_lines`)."""
     kinds = set(map(type, values))
     if kinds == {str}:
         return map(encode_basestring, values)

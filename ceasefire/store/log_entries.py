@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ceasefire.ledger import LogError, canonical_json
-from ceasefire.ledger.entry import canonical_rows
+from ceasefire.ledger.entry import canonical_lines
 from ceasefire.store.database import Database, Row
 
 __all__ = [
@@ -262,7 +262,7 @@ def chunks_digest(names: Sequence[str], chunks: Iterable[Sequence[Sequence[Any]]
     for chunk in chunks:
         if not chunk:
             continue
-        text = "\n".join(canonical_rows(names, list(zip(*chunk, strict=True)))) + "\n"
+        text = canonical_lines(names, list(zip(*chunk, strict=True)))
         try:
             digest.update(text.encode("utf-8"))
         except UnicodeEncodeError as exc:  # a lone surrogate such as "\ud800", as canonical_json says
