@@ -8,6 +8,7 @@ libpq one: ``postgresql://USER:PASSWORD@HOST:PORT/DBNAME?options=-csearch_path%3
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from ceasefire.store.urls import redact_url
 __all__ = ["SCHEMES", "WRITE_LOCK", "PostgresDatabase", "grant_app_role", "is_postgres_url", "redact"]
 
 SCHEMES = ("postgresql://", "postgres://")
+_CURSORS = itertools.count()  # server-side cursors are named: one name each
 WRITE_LOCK = 0x63656173  # "ceas": pg_advisory_xact_lock key held by the one writer at a time
 
 
@@ -70,7 +72,8 @@ class PostgresDatabase(Transactions):
 
     def chunks(self, sql: str, params: Sequence[Value] = (), size: int = CHUNK_ROWS) -> Iterator[list[tuple[Any, ...]]]:
         # A named (server-side) cursor needs a transaction; outside one the rows come at once.
-        with self._errors(), self._conn.cursor(name="chunks" if self._depth else "") as cursor:
+        name = f"chunks_{next(_CURSORS)}" if self._depth else ""
+        with self._errors(), self._conn.cursor(name=name) as cursor:
             cursor.execute(_placeholders(sql), params)
             while chunk := cursor.fetchmany(size):
                 yield chunk
