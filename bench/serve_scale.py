@@ -216,6 +216,7 @@ def busiest_day(client: httpx.Client, timeout: float) -> str:
 
 
 def measure(client: httpx.Client, path: str, repeat: int, timeout: float) -> dict[str, Any]:
+    print(f"serve_scale: GET {path}", file=sys.stderr, flush=True)  # progress: pages can take minutes
     seconds: list[float] = []
     size, status = 0, 0
     for _ in range(repeat):
