@@ -20,9 +20,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from ceasefire.store import SQLStore
+from ceasefire.store.incidents import concat_columns
 
 __all__ = ["forget", "stored_columns"]
 
@@ -50,7 +49,7 @@ def stored_columns(store: SQLStore) -> dict[str, Any]:
         after = cached.imports[-1][0] if cached.imports else 0
         columns = cached.columns
         if after < through:
-            columns = _appended(columns, store.incident_columns(imports=(after, through)))
+            columns = concat_columns(columns, store.incident_columns(imports=(after, through)))
     else:
         columns = store.incident_columns(imports=(0, through))
     with _LOCK:
@@ -65,7 +64,3 @@ def forget(url: str | None = None) -> None:
             _CACHE.clear()
         else:
             _CACHE.pop(url, None)
-
-
-def _appended(first: dict[str, Any], then: dict[str, Any]) -> dict[str, Any]:
-    return {name: np.concatenate([first[name], then[name]]) for name in first}

@@ -28,6 +28,7 @@ from ceasefire.service.stored_columns import stored_columns
 from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import StoreError
+from ceasefire.store.incidents import concat_columns
 from ceasefire.store.protocol import (
     AgreementVersion,
     ImportRecord,
@@ -195,7 +196,7 @@ def _stored_columns(store: SQLStore, intake: Intake) -> dict[str, Any]:
     each id only (the others counted in ``intake.duplicates``); no object per stored row."""
     stored = normalized_columns(stored_columns(store))
     reports = normalized_columns(incident_columns(report_incident(r) for r in all_reports(store)))
-    joined = {name: np.concatenate([stored[name], np.asarray(reports[name], stored[name].dtype)]) for name in stored}
+    joined = concat_columns(stored, reports)
     repeated = pd.Series(joined["id"], dtype=object).duplicated().to_numpy()
     intake.duplicates += int(repeated.sum())
     return {name: column[~repeated] for name, column in joined.items()} if repeated.any() else joined

@@ -12,22 +12,23 @@ entries and ``log verify`` do not depend on the path.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from ceasefire.store.database import Database, Value
 from ceasefire.store.log_entries import INCIDENT_COLUMNS
 
-__all__ = ["DATE_COLUMNS", "incident_rows", "read_incident_columns"]
+__all__ = ["DATE_COLUMNS", "concat_columns", "incident_rows", "read_incident_columns"]
 
 DATE_COLUMNS = ("date", "date_end", "date_reported")
 _EPOCH = 719_163  # date(1970, 1, 1).toordinal(): numpy counts days from there
 _NUMBERS = {"lat": np.float64, "lon": np.float64, "radius_m": np.float64, "date_precision": np.int64}
 _NUMBERS |= {"geo_precision": np.int64, "fatalities": np.int64, "line": np.int64}
+_UNIQUE_TEXT = ("incident_id", "id", "notes", "location")  # kept as str arrays: dictionaries would not shrink them
 
 
 def incident_rows(import_id: int, columns: Mapping[str, Any]) -> Iterator[tuple[Value, ...]]:
@@ -51,11 +52,12 @@ def _plain(name: str, column: Any) -> list[Any]:
 
 def read_incident_columns(
     db: Database, before: int | None = None, imports: tuple[int, int] | None = None
-) -> dict[str, npt.NDArray[Any]]:
+) -> dict[str, Any]:
     """Every stored incident (import order, then file order; duplicate ids included) as raw
     columns; ``before``: only those of imports logged before that log index; ``imports`` =
     (after, through): only those of the imports whose id is in ``after < id <= through``. One
-    query, read a chunk at a time into lists, then one array per column."""
+    query, read a chunk at a time, each chunk turned into arrays (text dictionary-encoded as
+    ``pandas.Categorical``) before the next is read."""
     names = INCIDENT_COLUMNS[2:]
     params: tuple[int, ...]
     where, params = ("WHERE m.log_index < ?", (before,)) if before is not None else ("", ())
@@ -65,23 +67,45 @@ def read_incident_columns(
         f"SELECT {', '.join(f'i.{c}' for c in names)} FROM incidents i JOIN imports m ON m.id = i.import_id "
         f"{where} ORDER BY i.import_id, i.seq"
     )
-    lists: list[list[Any]] = [[] for _ in names]
+    parts: list[list[Any]] = [[] for _ in names]
     with db.read():
         for chunk in db.chunks(sql, params):
-            for values, column in zip(lists, zip(*chunk, strict=True), strict=True):
-                values.extend(column)
-    out = {
-        ("id" if name == "incident_id" else name): _array(name, values)
-        for name, values in zip(names, lists, strict=True)
+            for part, name, column in zip(parts, names, zip(*chunk, strict=True), strict=True):
+                part.append(_array(name, column))
+    return {
+        ("id" if name == "incident_id" else name): _joined(name, part) for name, part in zip(names, parts, strict=True)
     }
-    return out
 
 
-def _array(name: str, values: list[Any]) -> npt.NDArray[Any]:
+def _array(name: str, values: Sequence[Any]) -> Any:
+    """One chunk of a column: numbers as arrays, dates as ordinals, repetitive text (actors,
+    event types, places) dictionary-encoded, so a chunk's row strings are freed once read."""
     if name in DATE_COLUMNS:  # a few hundred distinct days: each parsed once
         codes, days = pd.factorize(np.array(values, dtype=object))
         ordinals = np.array([dt.date.fromisoformat(d).toordinal() for d in days] + [0], np.int64)
         return ordinals[codes]  # code -1 (NULL): the 0 appended
     if name in _NUMBERS:
         return np.array(values, dtype=_NUMBERS[name])
-    return np.array(values, dtype=object)
+    text = np.array(values, dtype=object)
+    return text if name in _UNIQUE_TEXT else pd.Categorical(text)
+
+
+def _joined(name: str, parts: list[Any]) -> Any:
+    if not parts:
+        return _array(name, ())
+    if name in DATE_COLUMNS or name in _NUMBERS or name in _UNIQUE_TEXT:
+        return np.concatenate(parts)
+    return union_categoricals(parts)
+
+
+def concat_columns(first: Mapping[str, Any], then: Mapping[str, Any]) -> dict[str, Any]:
+    """Two sets of raw columns one after the other (dictionary-encoded ones stay so)."""
+    out: dict[str, Any] = {}
+    for name, column in first.items():
+        if not len(then[name]) or not len(column):  # an empty Categorical's categories have no dtype to match
+            out[name] = column if len(column) else then[name]
+        elif isinstance(column, pd.Categorical) or isinstance(then[name], pd.Categorical):
+            out[name] = union_categoricals([pd.Categorical(column), pd.Categorical(then[name])])
+        else:
+            out[name] = np.concatenate([column, np.asarray(then[name], column.dtype)])
+    return out
