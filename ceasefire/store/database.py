@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 __all__ = ["CHUNK_ROWS", "Database", "Row", "Transactions", "Value"]
 
-CHUNK_ROWS = 50_000  # rows fetched at a time by ``Database.chunks``
+CHUNK_ROWS = 10_000  # rows fetched at a time by ``Database.chunks``: tens of MB of Python values
 
 Value = str | int | float | None
 Row = dict[str, Any]

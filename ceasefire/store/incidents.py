@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from ceasefire.store.database import Database, Value
+from ceasefire.store.database import CHUNK_ROWS, Database, Value
 from ceasefire.store.log_entries import INCIDENT_COLUMNS
 
 __all__ = ["DATE_COLUMNS", "concat_columns", "incident_rows", "read_incident_columns"]
@@ -34,10 +34,15 @@ _UNIQUE_TEXT = ("incident_id", "id", "notes", "location")  # kept as str arrays:
 def incident_rows(import_id: int, columns: Mapping[str, Any]) -> Iterator[tuple[Value, ...]]:
     """The ``incidents`` rows (``INCIDENT_COLUMNS`` order) of the incidents in ``columns`` (every
     field present, as ``table.normalized_columns`` fills them; ``id`` for ``incident_id``): plain
-    Python values converted a column at a time, zipped into tuples as the driver asks for them."""
+    Python values converted a column at a time, ``CHUNK_ROWS`` rows at a time (memory stays flat),
+    zipped into tuples as the driver asks for them."""
     n = len(columns["id"])
-    values = [_plain(name, columns["id" if name == "incident_id" else name]) for name in INCIDENT_COLUMNS[2:]]
-    return zip([import_id] * n, range(n), *values, strict=True)
+    for start in range(0, n, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, n)
+        values = [
+            _plain(name, columns["id" if name == "incident_id" else name][start:stop]) for name in INCIDENT_COLUMNS[2:]
+        ]
+        yield from zip([import_id] * (stop - start), range(start, stop), *values, strict=True)
 
 
 def _plain(name: str, column: Any) -> list[Any]:
