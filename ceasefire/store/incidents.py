@@ -12,8 +12,8 @@ entries and ``log verify`` do not depend on the path.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,11 @@ from pandas.api.types import union_categoricals
 from ceasefire.store.database import CHUNK_ROWS, Database, Value
 from ceasefire.store.log_entries import INCIDENT_COLUMNS
 
-__all__ = ["DATE_COLUMNS", "concat_columns", "incident_rows", "read_incident_columns"]
+__all__ = ["DATE_COLUMNS", "Columns", "concat_columns", "incident_rows", "read_incident_columns"]
+
+# Incidents as columns by field name (numpy arrays, pandas Categorical for text): one column per
+# field, not one record per incident.
+Columns: TypeAlias = dict[str, Any]
 
 DATE_COLUMNS = ("date", "date_end", "date_reported")
 _EPOCH = 719_163  # date(1970, 1, 1).toordinal(): numpy counts days from there
@@ -31,7 +35,7 @@ _NUMBERS |= {"geo_precision": np.int64, "fatalities": np.int64, "line": np.int64
 _UNIQUE_TEXT = ("incident_id", "id", "notes", "location")  # kept as str arrays: dictionaries would not shrink them
 
 
-def incident_rows(import_id: int, columns: Mapping[str, Any]) -> Iterator[tuple[Value, ...]]:
+def incident_rows(import_id: int, columns: Columns) -> Iterator[tuple[Value, ...]]:
     """The ``incidents`` rows (``INCIDENT_COLUMNS`` order) of the incidents in ``columns`` (every
     field present, as ``table.normalized_columns`` fills them; ``id`` for ``incident_id``): plain
     Python values converted a column at a time, ``CHUNK_ROWS`` rows at a time (memory stays flat),
@@ -55,9 +59,7 @@ def _plain(name: str, column: Any) -> list[Any]:
     return np.asarray(column, dtype=object).tolist()  # type: ignore[no-any-return]
 
 
-def read_incident_columns(
-    db: Database, before: int | None = None, imports: tuple[int, int] | None = None
-) -> dict[str, Any]:
+def read_incident_columns(db: Database, before: int | None = None, imports: tuple[int, int] | None = None) -> Columns:
     """Every stored incident (import order, then file order; duplicate ids included) as raw
     columns; ``before``: only those of imports logged before that log index; ``imports`` =
     (after, through): only those of the imports whose id is in ``after < id <= through``. One
@@ -103,9 +105,9 @@ def _joined(name: str, parts: list[Any]) -> Any:
     return union_categoricals(parts)
 
 
-def concat_columns(first: Mapping[str, Any], then: Mapping[str, Any]) -> dict[str, Any]:
+def concat_columns(first: Columns, then: Columns) -> Columns:
     """Two sets of raw columns one after the other (dictionary-encoded ones stay so)."""
-    out: dict[str, Any] = {}
+    out: Columns = {}
     for name, column in first.items():
         if not len(then[name]) or not len(column):  # an empty Categorical's categories have no dtype to match
             out[name] = column if len(column) else then[name]

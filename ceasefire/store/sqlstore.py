@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -33,7 +33,7 @@ from ceasefire.store.database import Database, Row
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.evidence import EvidenceFiles
 from ceasefire.store.evidence_log import Evidence
-from ceasefire.store.incidents import incident_rows, read_incident_columns
+from ceasefire.store.incidents import Columns, incident_rows, read_incident_columns
 from ceasefire.store.journal import Journal, now
 from ceasefire.store.log_entries import INCIDENT_COLUMNS, KINDS
 from ceasefire.store.protocol import (
@@ -159,7 +159,7 @@ class SQLStore:
         rows = list(self.db.dicts(KINDS["import"].select("WHERE sha256 = ?"), (sha256,)))
         return _import(rows[0], new=False) if rows else None
 
-    def add_import(self, source: Path, fmt: str, incidents: Mapping[str, Any]) -> ImportRecord:
+    def add_import(self, source: Path, fmt: str, incidents: Columns) -> ImportRecord:
         """Record an events file (kept as evidence) and its incidents, given as raw columns
         (``store.incidents``: what ``IncidentTable.from_columns`` takes), in one transaction with
         one log entry; idempotent by SHA-256."""
@@ -192,7 +192,7 @@ class SQLStore:
     def imports(self) -> list[ImportRecord]:
         return [_import(row, new=False) for row in self.db.dicts(KINDS["import"].select())]
 
-    def incident_columns(self, before: int | None = None, imports: tuple[int, int] | None = None) -> dict[str, Any]:
+    def incident_columns(self, before: int | None = None, imports: tuple[int, int] | None = None) -> Columns:
         """Every stored incident as raw columns (see :meth:`incidents` for the order and
         ``before``; ``imports`` = (after, through) import ids), read with one query and no object
         per row (``store.incidents``)."""
