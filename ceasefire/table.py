@@ -22,7 +22,7 @@ import pandas as pd
 from ceasefire.actor_resolution import AliasResolver, SideSummary
 from ceasefire.model import WEAPON_CLASSES, Incident
 
-__all__ = ["EventClass", "IncidentTable", "SideColumns", "columns_of"]
+__all__ = ["EventClass", "IncidentTable", "SideColumns", "columns_of", "normalized_columns"]
 
 # The Incident fields kept as columns, in this order (all of them: outputs echo the source row).
 FIELDS = (
@@ -268,6 +268,12 @@ _NUMBERS: dict[str, type] = {
     "fatalities": np.int64,
     "line": np.int64,
 }
+
+
+def normalized_columns(raw: Mapping[str, Any]) -> dict[str, npt.NDArray[Any]]:
+    """Every ``FIELDS`` column of ``raw`` (as :meth:`IncidentTable.from_columns` takes them), the
+    absent ones filled with their defaults, numbers in their dtypes."""
+    return _normalized_columns(raw, len(raw["id"]))
 
 
 def _normalized_columns(raw: Mapping[str, Any], n: int) -> dict[str, npt.NDArray[Any]]:

@@ -12,18 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.ledger import Checkpoint
 from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.service.bundles import load_bundle, read_bundle
+from ceasefire.service.stored_columns import stored_columns
 from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import StoreError
+from ceasefire.store.incidents import concat_columns
 from ceasefire.store.protocol import (
     AgreementVersion,
     ImportRecord,
@@ -32,7 +37,7 @@ from ceasefire.store.protocol import (
     ReportScope,
     RunRecord,
 )
-from ceasefire.table import IncidentTable
+from ceasefire.table import IncidentTable, columns_of, normalized_columns
 from ceasefire.verification import Intake, Verification, verify_table
 
 __all__ = [
@@ -78,10 +83,9 @@ def import_events(
     """Store each events file not stored before, then re-verify everything (one run);
     ``encoding`` and ``sheet`` as for ``pipeline.verify``."""
     _ready(store)
-    read = [(path, fmt, incidents) for path, fmt, incidents in _read_all(paths, encoding, sheet)]
     done = Imported()
-    for path, fmt, incidents in read:
-        done.imports.append(store.add_import(path, fmt, incidents))
+    for path, fmt, incidents in _read_all(paths, encoding, sheet):
+        done.imports.append(store.add_import(path, fmt, normalized_columns(incidents)))
     done.run = _up_to_date_run(store)
     if done.run is None:
         done.verification, done.run = verify_stored(store)
@@ -98,8 +102,7 @@ def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     agreement = load_bundle(version.bundle)
     resolver = AliasResolver(agreement)
     intake = Intake(files=[record.name for record in store.imports()])
-    stored = itertools.chain(store.incidents(), (report_incident(r) for r in all_reports(store)))
-    table = IncidentTable.from_incidents(_first_of_each_id(stored, intake), resolver)
+    table = IncidentTable.from_columns(_stored_columns(store, intake), resolver)
     verification = verify_table(agreement, table, resolver, intake=intake)
     run = store.add_run(version, len(table), verification.summary(), verification.finding_objects())
     return verification, run
@@ -162,23 +165,41 @@ def _ready(store: SQLStore) -> AgreementVersion:
 
 def _read_all(
     paths: Sequence[Path], encoding: str | None = None, sheet: str | None = None
-) -> Iterator[tuple[Path, str, list[Incident]]]:
-    """Every file read in full (InputError at the first bad row) before any is yielded."""
-    read = [
-        (path, detect_format(path), list(read_events(path, BadRows(), encoding=encoding, sheet=sheet)))
-        for path in paths
-    ]
-    yield from read
+) -> list[tuple[Path, str, dict[str, Any]]]:
+    """Every file read in full (InputError at the first bad row) into raw columns, before any
+    is stored."""
+    read = []
+    for path in paths:
+        fmt = detect_format(path)
+        if fmt == "parquet":
+            read.append((path, fmt, _parquet_columns(path)))
+        else:
+            read.append((path, fmt, columns_of(read_events(path, BadRows(), encoding=encoding, sheet=sheet))))
+    return read
 
 
-def _first_of_each_id(incidents: Iterable[Incident], intake: Intake) -> Iterator[Incident]:
-    seen: set[str] = set()
-    for incident in incidents:
-        if incident.id in seen:
-            intake.duplicates += 1
-            continue
-        seen.add(incident.id)
-        yield incident
+def _parquet_columns(path: Path) -> dict[str, Any]:
+    """A Parquet file's incidents as columns, partition by partition, with no object per row:
+    what ``read_events`` would give as ``Incident``s (a one-day ``date_end`` left absent)."""
+    from ceasefire.sources.parquet import layout, parquet_parts, part_columns
+
+    parts = [normalized_columns(part_columns(p, layout(p), BadRows())) for p in parquet_parts(path)]
+    if not parts:
+        return normalized_columns(columns_of(()))
+    joined = {name: np.concatenate([np.asarray(part[name]) for part in parts]) for name in parts[0]}
+    joined["date_end"] = np.where(joined["date_end"] == joined["date"], 0, joined["date_end"])
+    return joined
+
+
+def _stored_columns(store: SQLStore, intake: Intake) -> dict[str, Any]:
+    """The stored incidents then every report's latest version, as raw columns, the first of
+    each id only (the others counted in ``intake.duplicates``); no object per stored row."""
+    stored = normalized_columns(stored_columns(store))
+    reports = normalized_columns(columns_of(report_incident(r) for r in all_reports(store)))
+    joined = concat_columns(stored, reports)
+    repeated = pd.Series(joined["id"], dtype=object).duplicated().to_numpy()
+    intake.duplicates += int(repeated.sum())
+    return {name: column[~repeated] for name, column in joined.items()} if repeated.any() else joined
 
 
 def import_news(store: SQLStore, paths: Sequence[Path]) -> list[NewsImportRecord]:

@@ -15,17 +15,20 @@ Checks, in one read snapshot:
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 from collections.abc import Iterator
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ceasefire.errors import CeasefireError
 from ceasefire.ledger import Checkpoint, LogError, MerkleLog, key_id, leaf_hash, verify_checkpoint
-from ceasefire.store.database import Row
+from ceasefire.store.database import CHUNK_ROWS, Row
 from ceasefire.store.evidence_log import Evidence
 from ceasefire.store.journal import Journal
-from ceasefire.store.log_entries import KINDS, Child, Kind, children_digest, entry_bytes
+from ceasefire.store.log_entries import KINDS, Child, Kind, children_digest, chunks_digest, entry_bytes
 from ceasefire.store.protocol import LogProblem, LogReport
 
 __all__ = ["audit"]
@@ -113,22 +116,18 @@ def _check_record(
 
 
 def _child_digests(journal: Journal, child: Child) -> dict[object, str]:
-    """The children digest of every record that has child rows, keyed by the record's key."""
+    """The children digest of every record that has child rows, keyed by the record's key; rows
+    read and hashed a chunk at a time, as the writer hashed them (issue 14)."""
     out: dict[object, str] = {}
-    for owner, rows in _grouped(journal.db.dicts(child.select()), child.parent_key):
-        out[owner] = children_digest(rows)
+    rows = itertools.chain.from_iterable(journal.db.chunks(child.select()))
+    for owner, group in itertools.groupby(rows, key=operator.itemgetter(child.columns.index(child.parent_key))):
+        out[owner] = chunks_digest(child.columns, _batches(group))
     return out
 
 
-def _grouped(rows: Iterator[Row], key: str) -> Iterator[tuple[object, list[Row]]]:
-    group: list[Row] = []
-    for row in rows:
-        if group and row[key] != group[0][key]:
-            yield group[0][key], group
-            group = []
-        group.append(row)
-    if group:
-        yield group[0][key], group
+def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    while batch := list(itertools.islice(rows, CHUNK_ROWS)):
+        yield batch
 
 
 def _kind_of(entry: str) -> str | None:

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
-__all__ = ["Database", "Row", "Transactions", "Value"]
+__all__ = ["CHUNK_ROWS", "Database", "Row", "Transactions", "Value"]
+
+CHUNK_ROWS = 10_000  # rows fetched at a time by ``Database.chunks``: tens of MB of Python values
 
 Value = str | int | float | None
 Row = dict[str, Any]
@@ -35,6 +37,16 @@ class Database(Protocol):
 
     def dicts(self, sql: str, params: Sequence[Value] = ()) -> Iterator[Row]:
         """The rows of a query as dicts keyed by column name, streamed."""
+        ...
+
+    def chunks(self, sql: str, params: Sequence[Value] = (), size: int = CHUNK_ROWS) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of a query as value tuples, ``size`` at a time (issue 14: a million rows
+        read into columns without a dict per row; on PostgreSQL a server-side cursor inside a
+        transaction, so memory stays flat)."""
+        ...
+
+    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Value]]) -> None:
+        """Insert many rows into ``table`` (SQLite: ``executemany``; PostgreSQL: ``COPY``)."""
         ...
 
     def script(self, sql: str) -> None:

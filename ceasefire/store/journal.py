@@ -39,7 +39,7 @@ from ceasefire.ledger import (
 from ceasefire.store.database import Database, Row
 from ceasefire.store.errors import StoreError
 from ceasefire.store.keys import KEY_ENV, create_key, read_key
-from ceasefire.store.log_entries import KINDS, children_digest, entry_bytes
+from ceasefire.store.log_entries import KINDS, chunks_digest, entry_bytes
 from ceasefire.store.logtree import LogTree, latest_checkpoint, stored_tree
 
 __all__ = ["Journal", "now"]
@@ -116,14 +116,12 @@ class Journal:
             index = self.size()
             self.db.execute(kind.insert(), [*(row[c] for c in kind.columns), index])
             for child in kind.children:
-                names = ", ".join(child.columns)
-                marks = ", ".join("?" * len(child.columns))
-                self.db.executemany(
-                    f"INSERT INTO {child.table} ({names}) VALUES ({marks})", children.get(child.table, ())
-                )
+                self.db.copy(child.table, child.columns, children.get(child.table, ()))
             stored = next(self.db.dicts(kind.select("WHERE log_index = ?"), (index,)))
-            digests = {
-                c.table: children_digest(self.db.dicts(c.select(f"WHERE {c.parent_key} = ?"), (stored[c.key],)))
+            digests = {  # from the rows as stored, read back a chunk at a time (issue 14)
+                c.table: chunks_digest(
+                    c.columns, self.db.chunks(c.select(f"WHERE {c.parent_key} = ?"), (stored[c.key],))
+                )
                 for c in kind.children
             }
             entry = entry_bytes(kind, stored, digests)

@@ -8,18 +8,20 @@ libpq one: ``postgresql://USER:PASSWORD@HOST:PORT/DBNAME?options=-csearch_path%3
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ceasefire.store.database import Row, Transactions, Value
+from ceasefire.store.database import CHUNK_ROWS, Row, Transactions, Value
 from ceasefire.store.errors import AppendOnlyError, StoreError
 from ceasefire.store.urls import redact_url
 
 __all__ = ["SCHEMES", "WRITE_LOCK", "PostgresDatabase", "grant_app_role", "is_postgres_url", "redact"]
 
 SCHEMES = ("postgresql://", "postgres://")
+_CURSORS = itertools.count()  # server-side cursors are named: one name each
 WRITE_LOCK = 0x63656173  # "ceas": pg_advisory_xact_lock key held by the one writer at a time
 
 
@@ -67,6 +69,20 @@ class PostgresDatabase(Transactions):
             names = [d.name for d in cursor.description or ()]
             for row in cursor:
                 yield dict(zip(names, row, strict=True))
+
+    def chunks(self, sql: str, params: Sequence[Value] = (), size: int = CHUNK_ROWS) -> Iterator[list[tuple[Any, ...]]]:
+        # A named (server-side) cursor needs a transaction; outside one the rows come at once.
+        name = f"chunks_{next(_CURSORS)}" if self._depth else ""
+        with self._errors(), self._conn.cursor(name=name) as cursor:
+            cursor.execute(_placeholders(sql), params)
+            while chunk := cursor.fetchmany(size):
+                yield chunk
+
+    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Value]]) -> None:
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with self._errors(), self._conn.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def script(self, sql: str) -> None:
         with self._errors():

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ceasefire.store.database import Row, Transactions, Value
+from ceasefire.store.database import CHUNK_ROWS, Row, Transactions, Value
 from ceasefire.store.errors import AppendOnlyError, StoreError
 
 __all__ = ["BUSY_TIMEOUT_MS", "PRAGMAS", "SQLiteDatabase"]
@@ -68,6 +68,16 @@ class SQLiteDatabase(Transactions):
             names = [d[0] for d in cursor.description]
             for row in cursor:
                 yield dict(zip(names, row, strict=True))
+
+    def chunks(self, sql: str, params: Sequence[Value] = (), size: int = CHUNK_ROWS) -> Iterator[list[tuple[Any, ...]]]:
+        with _errors(self.url):
+            cursor = self._conn.execute(sql, params)
+            while chunk := cursor.fetchmany(size):
+                yield chunk
+
+    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Value]]) -> None:
+        marks = ", ".join("?" * len(columns))
+        self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def script(self, sql: str) -> None:
         # executescript() would COMMIT first; run the statements one by one instead.

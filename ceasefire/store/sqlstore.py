@@ -31,6 +31,7 @@ from ceasefire.store.database import Database, Row
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.evidence import EvidenceFiles
 from ceasefire.store.evidence_log import Evidence
+from ceasefire.store.incidents import Columns, incident_rows, read_incident_columns
 from ceasefire.store.journal import Journal, now
 from ceasefire.store.log_entries import INCIDENT_COLUMNS, KINDS
 from ceasefire.store.protocol import (
@@ -153,8 +154,10 @@ class SQLStore:
         rows = list(self.db.dicts(KINDS["import"].select("WHERE sha256 = ?"), (sha256,)))
         return _import(rows[0], new=False) if rows else None
 
-    def add_import(self, source: Path, fmt: str, incidents: Sequence[Incident]) -> ImportRecord:
-        """Record an events file (kept as evidence) and its incidents; idempotent by SHA-256."""
+    def add_import(self, source: Path, fmt: str, incidents: Columns) -> ImportRecord:
+        """Record an events file (kept as evidence) and its incidents, given as raw columns
+        (``store.incidents``: what ``IncidentTable.from_columns`` takes), in one transaction with
+        one log entry; idempotent by SHA-256."""
         media = _MEDIA.get(fmt, "text/csv")
         if fmt == "news" and source.suffix.lower() in (".html", ".htm", ".xhtml"):
             media = "text/html"
@@ -169,17 +172,22 @@ class SQLStore:
                 "sha256": evidence.sha256,
                 "name": str(source),
                 "format": fmt,
-                "incidents": len(incidents),
+                "incidents": len(incidents["id"]),
                 "created_at": now(),
             }
-            values = (incident_row(import_id, seq, incident) for seq, incident in enumerate(incidents))
-            self.journal.append("import", row, {"incidents": values})
+            self.journal.append("import", row, {"incidents": incident_rows(import_id, incidents)})
             record = self.find_import(evidence.sha256)
         assert record is not None
         return ImportRecord(**{**record.__dict__, "new": True})
 
     def imports(self) -> list[ImportRecord]:
         return [_import(row, new=False) for row in self.db.dicts(KINDS["import"].select())]
+
+    def incident_columns(self, before: int | None = None, imports: tuple[int, int] | None = None) -> Columns:
+        """Every stored incident as raw columns (see :meth:`incidents` for the order and
+        ``before``; ``imports`` = (after, through) import ids), read with one query and no object
+        per row (``store.incidents``)."""
+        return read_incident_columns(self.db, before, imports)
 
     def incidents(self, before: int | None = None) -> Iterator[Incident]:
         """Every stored incident, in import order then file order (duplicate ids included);

@@ -1,0 +1,262 @@
+"""Benchmark: the server path at a mission's volume (issue 14), end to end, over real HTTP.
+
+    PYTHONPATH=$PWD .venv/bin/python bench/serve_scale.py --incidents 100000
+    PYTHONPATH=$PWD .venv/bin/python bench/serve_scale.py --incidents 100000 --db postgresql://USER:PW@HOST/DB
+
+Generates N seeded synthetic incidents (``bench/synth.py``, as an ACLED CSV beside the synthetic
+agreement, the way ``bench/verify.py --csv`` writes them), then, each step a real command or a
+real HTTP request against a running ``ceasefire serve``:
+
+* ``init_import_verify_s``: ``ceasefire init`` + ``ceasefire import`` (store the file, verify
+  every incident, store the run), two fresh processes, wall seconds (``init_s``, ``import_s``);
+* ``incremental``: 100 reports submitted through ``POST /api/v1/reports``, then ``POST
+  /api/v1/runs`` (a run over the 1M + 100): ``run_s``, the goal being <= 2 s at 1M;
+* ``pages``: every page and endpoint issue 14 lists, the median of ``--repeat`` (5) requests as
+  the anonymous public (the run is published first): seconds, bytes, status; a request that
+  takes longer than ``--timeout`` is recorded as such and not repeated;
+* ``export``: ``/export/findings.csv`` streamed to the end: seconds, bytes, findings/s;
+* ``server_peak_rss_mb``: the server process's peak RSS (``VmHWM``) when the benchmark ends;
+* ``map_browser``: TODO hook for the ``map`` helper (issue 14's map part): the time until a
+  headless chromium shows markers, and the bytes it transferred. ``None`` here.
+
+Prints one JSON object. With ``--db postgresql://...`` the database must be empty (a fresh
+database or schema): init creates every table. SQLite uses a file in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpx
+import synth
+from verify import write_acled_csv
+
+CLI = [sys.executable, "-m", "ceasefire.cli"]
+REPORTS = 100  # the small change before the incremental run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--db", help="a postgresql:// URL of an empty database (default: SQLite in a temp folder)")
+    parser.add_argument("--repeat", type=int, default=5, help="requests per page; the median is reported")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a request is given up")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="serve_scale_") as tmp:
+        print(json.dumps(run(args, Path(tmp)), indent=2))
+
+
+def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    csv_path = write_acled_csv(synth.incidents(args.incidents), synth.agreement(), folder)
+    store = Store(args.db or str(folder / "scale.db"), folder)
+    out: dict[str, Any] = {"incidents": args.incidents, "backend": "postgres" if args.db else "sqlite"}
+    out["init_s"] = timed(lambda: store.cli("init", str(folder / "agreement.yaml")))
+    out["import_s"] = timed(lambda: store.cli("import", str(csv_path)))
+    out["init_import_verify_s"] = round(out["init_s"] + out["import_s"], 2)
+    analyst, monitor = store.token("analyst"), store.token("monitor")
+    server = Server(store, folder / "server.log")
+    try:
+        client = httpx.Client(base_url=server.base, timeout=args.timeout)
+        run_id = publish_latest(client, analyst)
+        out["incremental"] = incremental(client, analyst, monitor)
+        publish_latest(client, analyst)
+        out["pages"] = pages(client, args.repeat, args.timeout)
+        out["export"] = export(client)
+        out["map_browser"] = map_in_browser(server.base)
+        out["first_run"] = run_id
+        out["server_peak_rss_mb"] = server.peak_rss_mb()
+    finally:
+        server.stop()
+    return out
+
+
+class Store:
+    """The database under test and the CLI commands that use it."""
+
+    def __init__(self, target: str, folder: Path) -> None:
+        self.target, self.key, self.evidence = target, folder / "log.key", folder / "evidence"
+
+    def args(self, *, evidence: bool = True) -> list[str]:
+        where = ["--db", self.target, "--key", str(self.key)]
+        return [*where, "--evidence", str(self.evidence)] if evidence else where
+
+    def cli(self, *command: str) -> str:
+        words = command[0].split()
+        args = self.args(evidence=words[0] != "token")
+        done = subprocess.run([*CLI, *words, *args, *command[1:]], capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"ceasefire {command[0]} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def token(self, role: str) -> str:
+        return self.cli("token create", "--role", role, "--name", f"bench {role}").strip()
+
+
+class Server:
+    """``ceasefire serve`` on a free local port, limits raised so the benchmark is not throttled."""
+
+    def __init__(self, store: Store, log: Path) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        self.base = f"http://127.0.0.1:{port}"
+        limits = ["--rate-limit", "1000000", "--burst", "100000", "--reports-per-day", "100000000"]
+        command = [*CLI, "serve", *store.args(), "--port", str(port), "--checkpoint-every", "0", *limits]
+        with log.open("ab") as sink:
+            self.proc = subprocess.Popen(command, stdout=sink, stderr=sink)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"the server exited with {self.proc.returncode}; see {log}")
+            try:
+                httpx.get(f"{self.base}/api/v1/openapi.json", timeout=2).raise_for_status()
+                return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"the server did not start within 60 s; see {log}")
+
+    def peak_rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return round(time.perf_counter() - start, 3)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def publish_latest(client: httpx.Client, analyst: str) -> int:
+    runs = client.get("/api/v1/runs", headers=bearer(analyst)).raise_for_status().json()["items"]
+    run_id = int(runs[-1]["id"])
+    client.post(f"/api/v1/runs/{run_id}/publish", headers=bearer(analyst)).raise_for_status()
+    return run_id
+
+
+def incremental(client: httpx.Client, analyst: str, monitor: str) -> dict[str, Any]:
+    """100 reports in, then one run over everything: the run's seconds."""
+    start = time.perf_counter()
+    for k in range(REPORTS):
+        report = {
+            "title": f"bench report {k}",
+            "occurred_on": "2016-09-19",
+            "lat": 36.149 + k * 1e-4,
+            "lon": 36.950,
+            "event_type": "Explosions/Remote violence",
+            "sub_event_type": "Air/drone strike",
+            "actor1": "Military Forces of Syria",
+            "actor2": "Civilians (Syria)",
+            "weapon": "aircraft",
+        }
+        client.post("/api/v1/reports", json=report, headers=bearer(monitor)).raise_for_status()
+    reports_s = time.perf_counter() - start
+    start = time.perf_counter()
+    answer = client.post("/api/v1/runs", headers=bearer(analyst)).raise_for_status().json()
+    return {
+        "reports": REPORTS,
+        "reports_s": round(reports_s, 3),
+        "run_s": round(time.perf_counter() - start, 3),
+        "findings": answer.get("findings"),
+    }
+
+
+def pages(client: httpx.Client, repeat: int, timeout: float) -> dict[str, Any]:
+    """Each page and endpoint issue 14 lists, as the public reads it: median seconds of ``repeat``."""
+    day = busiest_day(client, timeout)
+    paths = [
+        "/",
+        "/index.json",
+        "/scorecards",
+        "/api/v1/findings?limit=100",
+        "/api/v1/incidents?limit=100",
+        "/api/v1/runs",
+        f"/bulletin/{day}.html",
+        f"/bulletin/{day}.pdf",
+    ]
+    return {path: measure(client, path, repeat, timeout) for path in paths}
+
+
+def busiest_day(client: httpx.Client, timeout: float) -> str:
+    try:
+        index = client.get("/bulletin/index.json", timeout=timeout).raise_for_status().json()
+    except (httpx.HTTPError, ValueError):
+        return "2016-09-19"
+    days = [d.get("date") for d in index.get("days", []) if isinstance(d, dict)]
+    return str(days[-1]) if days and days[-1] else "2016-09-19"
+
+
+def measure(client: httpx.Client, path: str, repeat: int, timeout: float) -> dict[str, Any]:
+    print(f"serve_scale: GET {path}", file=sys.stderr, flush=True)  # progress: pages can take minutes
+    seconds: list[float] = []
+    size, status = 0, 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        try:
+            answer = client.get(path)
+        except httpx.TimeoutException:
+            return {"median_s": None, "timed_out_after_s": timeout}
+        seconds.append(time.perf_counter() - start)
+        size, status = len(answer.content), answer.status_code
+        if seconds[-1] > timeout / 4:
+            break  # slow enough that one figure says it: do not spend the run repeating it
+    return {"median_s": round(statistics.median(seconds), 4), "runs": len(seconds), "bytes": size, "status": status}
+
+
+def export(client: httpx.Client) -> dict[str, Any]:
+    """``/export/findings.csv`` read to the end as it streams."""
+    start = time.perf_counter()
+    size = rows = 0
+    with client.stream("GET", "/export/findings.csv") as answer:
+        for chunk in answer.iter_bytes():
+            size += len(chunk)
+            rows += chunk.count(b"\n")
+    seconds = time.perf_counter() - start
+    findings = max(rows - 1, 0)  # the header; a quoted newline in a field would count too (none here)
+    return {
+        "seconds": round(seconds, 3),
+        "bytes": size,
+        "findings": findings,
+        "findings_per_s": round(findings / seconds) if seconds else None,
+    }
+
+
+def map_in_browser(base: str) -> dict[str, Any] | None:
+    """TODO(map helper, issue 14): open ``base + "/"`` in headless chromium (``CEASEFIRE_CHROMIUM``),
+    return ``{"markers_s": ..., "bytes": ...}``: time until markers show and bytes transferred.
+    ``None`` until then."""
+    del base
+    return None if not os.environ.get("CEASEFIRE_BENCH_MAP") else {"todo": "the map helper writes this"}
+
+
+if __name__ == "__main__":
+    main()

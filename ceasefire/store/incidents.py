@@ -1,0 +1,118 @@
+"""Incidents as stored, a column at a time (issue 14): a file's columns into ``incidents`` rows,
+and the stored rows back into the engine's columns, with no ``Incident`` object per row.
+
+The columns are the raw ones ``table.IncidentTable.from_columns`` takes (one per incident
+field, ``id`` for ``incident_id``; dates as proleptic ordinals, 0 for an absent ``date_end`` or
+``date_reported``); the store imports no engine module, so the caller fills absent columns
+(``table.normalized_columns``). Stored, a date is ISO text (``2016-09-19``) and an absent one NULL, exactly
+as ``sqlstore.incident_row`` writes an ``Incident``: both paths store the same bytes, so the log
+entries and ``log verify`` do not depend on the path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeAlias
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from ceasefire.store.database import CHUNK_ROWS, Database, Value
+from ceasefire.store.log_entries import INCIDENT_COLUMNS
+
+__all__ = ["DATE_COLUMNS", "Columns", "concat_columns", "incident_rows", "read_incident_columns"]
+
+# Incidents as columns by field name (numpy arrays, pandas Categorical for text): one column per
+# field, not one record per incident.
+Columns: TypeAlias = dict[str, Any]
+
+DATE_COLUMNS = ("date", "date_end", "date_reported")
+_EPOCH = 719_163  # date(1970, 1, 1).toordinal(): numpy counts days from there
+_NUMBERS = {"lat": np.float64, "lon": np.float64, "radius_m": np.float64, "date_precision": np.int64}
+_NUMBERS |= {"geo_precision": np.int64, "fatalities": np.int64, "line": np.int64}
+_UNIQUE_TEXT = ("incident_id", "id", "notes", "location")  # kept as str arrays: dictionaries would not shrink them
+
+
+def incident_rows(import_id: int, columns: Columns) -> Iterator[tuple[Value, ...]]:
+    """The ``incidents`` rows (``INCIDENT_COLUMNS`` order) of the incidents in ``columns`` (every
+    field present, as ``table.normalized_columns`` fills them; ``id`` for ``incident_id``): plain
+    Python values converted a column at a time, ``CHUNK_ROWS`` rows at a time (memory stays flat),
+    zipped into tuples as the driver asks for them."""
+    n = len(columns["id"])
+    for start in range(0, n, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, n)
+        values = [
+            _plain(name, columns["id" if name == "incident_id" else name][start:stop]) for name in INCIDENT_COLUMNS[2:]
+        ]
+        yield from zip([import_id] * (stop - start), range(start, stop), *values, strict=True)
+
+
+def _plain(name: str, column: Any) -> list[Any]:
+    if name in DATE_COLUMNS:
+        ordinals = np.asarray(column, np.int64)
+        text: list[Any] = (ordinals - _EPOCH).astype("datetime64[D]").astype(str).tolist()
+        return text if name == "date" else [t if d > 0 else None for t, d in zip(text, ordinals.tolist(), strict=True)]
+    if name in _NUMBERS:
+        return np.asarray(column, _NUMBERS[name]).tolist()  # type: ignore[no-any-return]
+    return np.asarray(column, dtype=object).tolist()  # type: ignore[no-any-return]
+
+
+def read_incident_columns(db: Database, before: int | None = None, imports: tuple[int, int] | None = None) -> Columns:
+    """Every stored incident (import order, then file order; duplicate ids included) as raw
+    columns; ``before``: only those of imports logged before that log index; ``imports`` =
+    (after, through): only those of the imports whose id is in ``after < id <= through``. One
+    query, read a chunk at a time, each chunk turned into arrays (text dictionary-encoded as
+    ``pandas.Categorical``) before the next is read."""
+    names = INCIDENT_COLUMNS[2:]
+    params: tuple[int, ...]
+    where, params = ("WHERE m.log_index < ?", (before,)) if before is not None else ("", ())
+    if imports is not None:
+        where, params = "WHERE i.import_id > ? AND i.import_id <= ?", imports
+    sql = (
+        f"SELECT {', '.join(f'i.{c}' for c in names)} FROM incidents i JOIN imports m ON m.id = i.import_id "
+        f"{where} ORDER BY i.import_id, i.seq"
+    )
+    parts: list[list[Any]] = [[] for _ in names]
+    with db.read():
+        for chunk in db.chunks(sql, params):
+            for part, name, column in zip(parts, names, zip(*chunk, strict=True), strict=True):
+                part.append(_array(name, column))
+    return {
+        ("id" if name == "incident_id" else name): _joined(name, part) for name, part in zip(names, parts, strict=True)
+    }
+
+
+def _array(name: str, values: Sequence[Any]) -> Any:
+    """One chunk of a column: numbers as arrays, dates as ordinals, repetitive text (actors,
+    event types, places) dictionary-encoded, so a chunk's row strings are freed once read."""
+    if name in DATE_COLUMNS:  # a few hundred distinct days: each parsed once
+        codes, days = pd.factorize(np.array(values, dtype=object))
+        ordinals = np.array([dt.date.fromisoformat(d).toordinal() for d in days] + [0], np.int64)
+        return ordinals[codes]  # code -1 (NULL): the 0 appended
+    if name in _NUMBERS:
+        return np.array(values, dtype=_NUMBERS[name])
+    text = np.array(values, dtype=object)
+    return text if name in _UNIQUE_TEXT else pd.Categorical(text)
+
+
+def _joined(name: str, parts: list[Any]) -> Any:
+    if not parts:
+        return _array(name, ())
+    if name in DATE_COLUMNS or name in _NUMBERS or name in _UNIQUE_TEXT:
+        return np.concatenate(parts)
+    return union_categoricals(parts)
+
+
+def concat_columns(first: Columns, then: Columns) -> Columns:
+    """Two sets of raw columns one after the other (dictionary-encoded ones stay so)."""
+    out: Columns = {}
+    for name, column in first.items():
+        if not len(then[name]) or not len(column):  # an empty Categorical's categories have no dtype to match
+            out[name] = column if len(column) else then[name]
+        elif isinstance(column, pd.Categorical) or isinstance(then[name], pd.Categorical):
+            out[name] = union_categoricals([pd.Categorical(column), pd.Categorical(then[name])])
+        else:
+            out[name] = np.concatenate([column, np.asarray(then[name], column.dtype)])
+    return out
