@@ -71,8 +71,18 @@ class Noise:
 def agreement() -> Agreement:
     eff = dt.datetime(2016, 9, 12, 19, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
     parties = (
-        Party("syria-gov", "Government of Syria", ("Military Forces of Syria", "Syrian army", "Syrian government"), aircraft=True),
-        Party("russia", "Russian Federation", ("Military Forces of Russia", "Russian", "Government of Russia"), aircraft=True),
+        Party(
+            "syria-gov",
+            "Government of Syria",
+            ("Military Forces of Syria", "Syrian army", "Syrian government"),
+            aircraft=True,
+        ),
+        Party(
+            "russia",
+            "Russian Federation",
+            ("Military Forces of Russia", "Russian", "Government of Russia"),
+            aircraft=True,
+        ),
         Party("opposition", "Armed opposition", ("Free Syrian Army", "FSA", "Syrian insurgents", "opposition")),
     )
     excluded = (
@@ -179,7 +189,9 @@ def quality(seed: int, n_events: int, noise: Noise) -> None:
     print(f"seed {seed}, {n_events} events, {len(truth)} records, noise {noise}")
     print(f"links {len(links.a)} of {links.candidates} candidates")
     print(f"pairwise precision {precision:.3f}  recall {recall:.3f}")
-    print(f"over-count {findings / max(violating_events, 1):.3f} ({findings} violation findings, {violating_events} violating events)")
+    print(
+        f"over-count {findings / max(violating_events, 1):.3f} ({findings} violation findings, {violating_events} violating events)"
+    )
 
 
 def speed(n_records: int, seed: int) -> None:
@@ -202,7 +214,9 @@ def speed(n_records: int, seed: int) -> None:
     tracemalloc.stop()
     precision, recall = pairwise(truth[keep], links.event)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{len(table)} records, 3 sources: linked in {seconds:.2f} s, {links.candidates} candidate pairs, {len(links.a)} links")
+    print(
+        f"{len(table)} records, 3 sources: linked in {seconds:.2f} s, {links.candidates} candidate pairs, {len(links.a)} links"
+    )
     print(f"peak memory allocated while linking {peak / 2**20:.0f} MiB (process max RSS {rss:.0f} MiB)")
     print(f"pairwise precision {precision:.3f}  recall {recall:.3f}")
 

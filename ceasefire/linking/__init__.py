@@ -72,7 +72,11 @@ class Links:
         """The links of ``row``: (other row, score, reasons)."""
         hits = np.flatnonzero((self.a == row) | (self.b == row))
         return [
-            (int(self.b[k] if self.a[k] == row else self.a[k]), float(self.score[k]), reason_sentences(int(self.reasons[k])))
+            (
+                int(self.b[k] if self.a[k] == row else self.a[k]),
+                float(self.score[k]),
+                reason_sentences(int(self.reasons[k])),
+            )
             for k in hits
         ]
 
@@ -111,7 +115,7 @@ def link_records(table: IncidentTable, settings: LinkSettings = LinkSettings()) 
     return Links(a[kept], b[kept], score[kept], reasons[kept], event, candidates)
 
 
-def _sorted_codes(values: npt.NDArray[object]) -> Ints:
+def _sorted_codes(values: npt.NDArray[np.object_]) -> Ints:
     """Codes of a string column numbered in the strings' sorted order."""
     codes, uniques = factorize(values)
     order = np.argsort(np.asarray([str(u) for u in uniques], dtype=object), kind="stable")

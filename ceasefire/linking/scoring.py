@@ -1,16 +1,18 @@
 """The score of a candidate pair: how likely two records describe the same event, and why.
 
-A score is a weighted sum of six agreements, each in [0, 1] (docs/rules.md, "Linking"):
+A score is a weighted sum of seven agreements, each in [0, 1] (docs/rules.md, "Linking"):
 
 ========== ====== =====================================================================
 part       weight 1 when ... 0 when ...
 ========== ====== =====================================================================
 place      0.25   same point; falls linearly to 0 at the sum of radii + tolerance
-date       0.15   the date ranges overlap; 0.5 when they only touch through the lag
-actors     0.25   the perpetrators (after alias resolution) agree; 0.5 when one is not
+date       0.15   the date ranges overlap; 0.6 one day apart, 0.3 two (the lag of each)
+actors     0.20   the perpetrators (after alias resolution) agree; 0.5 when one is not
                   known; 0 when both are known and differ (with 0.25 back when the two
                   records still name the same parties on some side)
-event type 0.15   same ACLED event type; 0.5 battle vs explosion; 0 otherwise
+target     0.10   the targets agree (parties, excluded, civilians); 0.5 when one is not known
+event type 0.10   same ACLED event type; 0.5 two kinds of political violence; 0 otherwise,
+                  and a protest or riot never links with political violence (score 0)
 weapon     0.10   same weapon class; 0.7 same family; 0.5 one unknown; 0 otherwise
 fatalities 0.10   equal; 1 - |a - b| / (max + 2) otherwise
 ========== ====== =====================================================================
@@ -41,6 +43,9 @@ WEIGHTS = {
     "weapon": 0.10,
     "fatalities": 0.10,
 }
+
+
+SPECIFIC = 0.5  # the place credit left to two records whose discs are very wide
 
 
 class Reason:
@@ -143,18 +148,23 @@ def score_pairs(f: Features, a: Ints, b: Ints, dist: Floats, tolerance_m: float)
         "weapon": _weapon(f, a, b),
         "fatalities": _fatalities(f, a, b),
     }
-    score = sum(WEIGHTS[name] * value for name, (value, _) in parts.items())
-    reasons = np.zeros(len(a), np.intp)
-    for _, bits in parts.values():
+    score: Floats = np.zeros(len(a))
+    reasons: Ints = np.zeros(len(a), np.intp)
+    for name, (value, bits) in parts.items():
+        score += WEIGHTS[name] * value
         reasons |= bits
-    return np.round(np.asarray(score, np.float64), 6), reasons
+    score[_unrelated(f, a, b)] = 0.0  # a protest is never a shelling
+    rounded: Floats = np.round(score, 6)  # sums in any order tie alike
+    return rounded, reasons
 
 
 def _place(f: Features, a: Ints, b: Ints, dist: Floats, tol: float) -> tuple[Floats, Ints]:
     reach = f.radius_m[a] + f.radius_m[b] + tol
-    value = np.clip(1 - dist / reach, 0.0, 1.0)
+    # Nearness within a wide disc says less than nearness of two exact places: scale by how
+    # much of the reach the tolerance alone is.
+    value: Floats = np.clip(1 - dist / reach, 0.0, 1.0) * (SPECIFIC + (1 - SPECIFIC) * tol / reach)
     close = (dist <= 1_000.0) | (dist <= np.maximum(f.radius_m[a], f.radius_m[b]))
-    return value, np.where(close, Reason.SAME_PLACE, 0)
+    return value, _bit(close, Reason.SAME_PLACE)
 
 
 def _date(f: Features, a: Ints, b: Ints) -> tuple[Floats, Ints]:
@@ -168,21 +178,33 @@ def _actors(f: Features, a: Ints, b: Ints) -> tuple[Floats, Ints]:
     agree = (pa & pb) != 0
     shared = (f.involved[a] & f.involved[b]) != 0
     value = np.where(known, np.where(agree, 1.0, np.where(shared, 0.25, 0.0)), np.where(shared, 0.75, 0.5))
-    bits = np.where(known & agree, Reason.SAME_PERPETRATOR, 0) | np.where(known & ~agree, Reason.PERPETRATOR_DIFFERS, 0)
-    return value, bits | np.where(shared, Reason.SAME_PARTIES, 0)
+    bits = _bit(known & agree, Reason.SAME_PERPETRATOR) | _bit(known & ~agree, Reason.PERPETRATOR_DIFFERS)
+    return value, bits | _bit(shared, Reason.SAME_PARTIES)
 
 
 def _target(f: Features, a: Ints, b: Ints) -> tuple[Floats, Ints]:
     ta, tb = f.target[a], f.target[b]
     known = (ta != 0) & (tb != 0)
     value = np.where(known, np.where(ta == tb, 1.0, 0.0), 0.5)
-    return value, np.where(known & (ta == tb), Reason.SAME_TARGET, 0) | np.where(known & (ta != tb), Reason.TARGET_DIFFERS, 0)
+    return value, _bit(known & (ta == tb), Reason.SAME_TARGET) | _bit(known & (ta != tb), Reason.TARGET_DIFFERS)
+
+
+_VIOLENCE = (EventClass.BATTLE, EventClass.EXPLOSION, EventClass.VIOLENCE_AGAINST_CIVILIANS)
+_UNREST = (EventClass.PROTEST, EventClass.RIOT)
+
+
+def _unrelated(f: Features, a: Ints, b: Ints) -> npt.NDArray[np.bool_]:
+    """Pairs of which one is political violence and the other a protest or riot: never linked."""
+    ca, cb = f.event_class[a], f.event_class[b]
+    out: npt.NDArray[np.bool_] = (np.isin(ca, _VIOLENCE) & np.isin(cb, _UNREST)) | (
+        np.isin(ca, _UNREST) & np.isin(cb, _VIOLENCE)
+    )
+    return out
 
 
 def _event_type(f: Features, a: Ints, b: Ints) -> tuple[Floats, Ints]:
     ca, cb = f.event_class[a], f.event_class[b]
-    fighting = (EventClass.BATTLE, EventClass.EXPLOSION)
-    near = np.isin(ca, fighting) & np.isin(cb, fighting)
+    near = np.isin(ca, _VIOLENCE) & np.isin(cb, _VIOLENCE)
     value = np.where(ca == cb, 1.0, np.where(near, 0.5, 0.0))
     return value, np.where(ca == cb, Reason.SAME_TYPE, Reason.TYPE_DIFFERS)
 
@@ -192,7 +214,7 @@ def _weapon(f: Features, a: Ints, b: Ints) -> tuple[Floats, Ints]:
     known = (wa >= 0) & (wb >= 0)
     family = (_FAMILY_CODE[wa] == _FAMILY_CODE[wb]) & (_FAMILY_CODE[wa] > 0)
     value = np.where(known, np.where(wa == wb, 1.0, np.where(family, 0.7, 0.0)), 0.5)
-    bits = np.where(known & (wa == wb), Reason.SAME_WEAPON, 0) | np.where(known & (wa != wb), Reason.WEAPON_DIFFERS, 0)
+    bits = _bit(known & (wa == wb), Reason.SAME_WEAPON) | _bit(known & (wa != wb), Reason.WEAPON_DIFFERS)
     return value, bits
 
 
@@ -200,6 +222,11 @@ def _fatalities(f: Features, a: Ints, b: Ints) -> tuple[Floats, Ints]:
     fa, fb = f.fatalities[a].astype(np.float64), f.fatalities[b].astype(np.float64)
     value = 1 - np.abs(fa - fb) / (np.maximum(fa, fb) + 2)
     return value, np.where(value >= 0.5, Reason.FATALITIES_AGREE, Reason.FATALITIES_DIFFER)
+
+
+def _bit(mask: npt.NDArray[np.bool_], bit: int) -> Ints:
+    out: Ints = np.where(mask, bit, 0).astype(np.intp)
+    return out
 
 
 def reason_sentences(bits: int) -> list[str]:
