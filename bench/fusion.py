@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import resource
 import time
 import tracemalloc
@@ -207,15 +208,16 @@ def speed(n_records: int, seed: int) -> None:
     cols = {k: v[keep] for k, v in cols.items()}
     table = IncidentTable.from_columns(cols, AliasResolver(agreement()))
     tracemalloc.start()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     links = link_records(table)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     precision, recall = pairwise(truth[keep], links.event)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"{len(table)} records, 3 sources: linked in {seconds:.2f} s, {links.candidates} candidate pairs, {len(links.a)} links"
+        f"{len(table)} records, 3 sources: linked in {seconds:.2f} s wall, {cpu:.2f} s CPU (load average "
+        f"{os.getloadavg()[0]:.1f}), {links.candidates} candidate pairs, {len(links.a)} links"
     )
     print(f"peak memory allocated while linking {peak / 2**20:.0f} MiB (process max RSS {rss:.0f} MiB)")
     print(f"pairwise precision {precision:.3f}  recall {recall:.3f}")

@@ -16,8 +16,10 @@ Per merged finding (docs/rules.md, "Corroboration"):
   names another. One record, one source: the confidence is the record's own;
 - disagreement: when records name different perpetrators, the perpetrator named by the most
   independent sources stands if at least two name it and no other is named as often; else the
-  attribution is ``ambiguous`` between all of them and a ``violation`` becomes a
-  ``possible_violation``. Either way ``disputed`` is set and the explanation says who said what.
+  attribution is ``ambiguous`` between all of them, c1 is halved (``DISPUTED``) and a
+  ``violation`` becomes a ``possible_violation``. Either way ``disputed`` is set and the
+  explanation says who said what. Agreement a_s is measured against the perpetrator that stands
+  (the representative's when none does).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from ceasefire.table import IncidentTable
 __all__ = ["Events", "merge_events"]
 
 Ints = npt.NDArray[np.intp]
+DISPUTED = 0.5  # the factor of an attribution left open by sources that disagree (docs/rules.md)
 
 
 @dataclass(frozen=True)
@@ -110,9 +113,10 @@ def merge_events(table: IncidentTable, ft: FindingTable, events: Events) -> Find
     keep = np.sort(head)
     position = {int(r): i for i, r in enumerate(keep.tolist())}
     columns = {f: getattr(merged, f).copy() for f in ("status", "who", "parties", "confidence", "sources", "disputed")}
+    reliability = events.sources.reliability()
     for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
         rows = order[start : start + size]
-        _merge_group(table, ft, events.sources, rows, columns, position[int(rows[0])])
+        _merge_group(ft, events.sources, reliability, rows, columns, position[int(rows[0])])
     return FindingTable(
         **{f: columns.get(f, getattr(merged, f)) for f in FindingTable.__slots__ if f != "places"},
         places=ft.places,
@@ -120,9 +124,9 @@ def merge_events(table: IncidentTable, ft: FindingTable, events: Events) -> Find
 
 
 def _merge_group(
-    table: IncidentTable,
     ft: FindingTable,
     sources: SourceColumns,
+    reliability: npt.NDArray[np.float64],
     rows: Ints,
     out: dict[str, npt.NDArray[np.generic]],
     at: int,
@@ -134,21 +138,21 @@ def _merge_group(
     named = (ft.who[rows] == Who.CERTAIN) & (ft.status[rows] != Status.EXEMPT)
     masks = ft.parties[rows]
     out["sources"][at] = len(set(key.tolist()))
+    lead, c1 = int(masks[0]), float(ft.confidence[rows[0]])
     claims = {int(m): len({int(k) for k in key[named & (masks == m)]}) for m in set(masks[named].tolist())}
     if len(claims) > 1:
         out["disputed"][at] = True
         best = max(claims.values())
         winners = [m for m, c in claims.items() if c == best]
         if best >= 2 and len(winners) == 1:
-            out["parties"][at] = winners[0]
+            out["parties"][at] = lead = winners[0]
         else:
             out["parties"][at] = np.bitwise_or.reduce(np.array(list(claims), np.uint64))
             out["who"][at] = Who.AMBIGUOUS
+            c1 *= DISPUTED
             if out["status"][at] == Status.VIOLATION:
                 out["status"][at] = Status.POSSIBLE
-    lead = int(out["parties"][at])
-    c1 = float(ft.confidence[rows[0]])
-    w = sources.reliability()[records]
+    w = reliability[records]
     agree = np.where(~named, 0.5, np.where((masks.astype(np.int64) & lead) != 0, 1.0, 0.0))
     rest = 1.0
     for k in set(key.tolist()) - {int(key[0])}:

@@ -167,6 +167,7 @@ def test_disagreeing_perpetrators_make_the_finding_ambiguous() -> None:
     )
     assert finding.status == "possible_violation" and finding.attribution == "ambiguous"
     assert set(finding.parties) == {"gov", "opp"}
+    assert finding.confidence == 0.5  # the representative's 1.0 halved; the dissent adds nothing
     assert "disagree" in finding.explanation and f"names {GOV}" in finding.explanation
 
 

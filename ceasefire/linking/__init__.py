@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from ceasefire.linking.assignment import assign_one_to_one, components, priority, split_shared_files
 from ceasefire.linking.blocking import Places, candidate_pairs, haversine_m
@@ -117,10 +118,12 @@ def link_records(table: IncidentTable, settings: LinkSettings = LinkSettings()) 
 
 def _sorted_codes(values: npt.NDArray[np.object_]) -> Ints:
     """Codes of a string column numbered in the strings' sorted order."""
-    codes, uniques = factorize(values)
-    order = np.argsort(np.asarray([str(u) for u in uniques], dtype=object), kind="stable")
-    remap = np.empty(len(order) + 1, np.intp)
-    remap[order] = np.arange(len(order))
-    remap[-1] = -1  # missing values (code -1)
-    out: Ints = remap[codes]
-    return out
+    if isinstance(values, pd.Categorical):
+        codes, uniques = factorize(values)
+        order = np.argsort(np.asarray([str(u) for u in uniques], dtype=object), kind="stable")
+        remap = np.empty(len(order) + 1, np.intp)
+        remap[order] = np.arange(len(order))
+        remap[-1] = -1  # missing values (code -1)
+        out: Ints = remap[codes]
+        return out
+    return np.asarray(pd.factorize(np.asarray(values, dtype=object), sort=True)[0], np.intp)

@@ -56,63 +56,68 @@ def candidate_pairs(
         _SPAN_TIERS, p.day1 - p.day0
     )
     groups = [np.flatnonzero(tier == t) for t in np.unique(tier)]
-    found_a: list[Ints] = []
-    found_b: list[Ints] = []
+    found: list[tuple[Ints, Ints, Floats]] = []
     for g, rows_g in enumerate(groups):
         for rows_h in groups[g:]:
-            a, b = _tier_pairs(p, rows_g, rows_h, tolerance_m, lag_days, cell_scale)
-            found_a.append(a)
-            found_b.append(b)
-    a = np.concatenate(found_a) if found_a else np.zeros(0, np.intp)
-    b = np.concatenate(found_b) if found_b else np.zeros(0, np.intp)
+            found += _tier_pairs(p, rows_g, rows_h, tolerance_m, lag_days, cell_scale)
+    if not found:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0)
+    a, b, dist = (np.concatenate(parts) for parts in zip(*found, strict=True))
     a, b = np.minimum(a, b), np.maximum(a, b)
-    keep = (p.file[a] != p.file[b]) & (p.day0[a] - 2 * lag_days <= p.day1[b]) & (p.day0[b] - 2 * lag_days <= p.day1[a])
-    a, b = a[keep], b[keep]
-    dist = haversine_m(p.lat[a], p.lon[a], p.lat[b], p.lon[b])
-    near = dist <= p.radius_m[a] + p.radius_m[b] + tolerance_m
-    a, b, dist = a[near], b[near], dist[near]
     order = np.lexsort((b, a))
     return a[order], b[order], dist[order]
 
 
+def _exact(p: Places, a: Ints, b: Ints, tolerance_m: float, lag_days: int) -> tuple[Ints, Ints, Floats]:
+    """The pairs of different files whose widened date ranges overlap and whose discs, plus the
+    tolerance, meet; with their distances."""
+    keep = (p.file[a] != p.file[b]) & (p.day0[a] - 2 * lag_days <= p.day1[b]) & (p.day0[b] - 2 * lag_days <= p.day1[a])
+    a, b = a[keep], b[keep]
+    dist = haversine_m(p.lat[a], p.lon[a], p.lat[b], p.lon[b])
+    near = dist <= p.radius_m[a] + p.radius_m[b] + tolerance_m
+    return a[near], b[near], dist[near]
+
+
 def _tier_pairs(
     p: Places, rows_g: Ints, rows_h: Ints, tolerance_m: float, lag_days: int, scale: float
-) -> tuple[Ints, Ints]:
-    """Pairs (one row of ``rows_g``, one of ``rows_h``) sharing or neighbouring a bucket; when the
-    two are the same tier, each unordered pair once."""
+) -> list[tuple[Ints, Ints, Floats]]:
+    """Candidate pairs (one row of ``rows_g``, one of ``rows_h``), found among the rows sharing or
+    neighbouring a bucket; when the two are the same tier, each unordered pair once."""
+    same = rows_g is rows_h
+    if len(rows_h) > len(rows_g):  # the smaller tier searches the larger one
+        rows_g, rows_h = rows_h, rows_g
     both = np.concatenate([rows_g, rows_h])
     reach = (p.radius_m[rows_g].max() + p.radius_m[rows_h].max() + tolerance_m) * scale
     span = int(max((p.day1 - p.day0)[rows_g].max(), (p.day1 - p.day0)[rows_h].max()))
     days = max(1, int(np.ceil((span + 2 * lag_days + 1) * scale)))
     cos_min = max(np.cos(np.radians(min(85.0, float(np.abs(p.lat[both]).max())))), 0.01)
-    cy = np.floor(p.lat / (reach / M_PER_DEG)).astype(np.int64)
-    cx = np.floor(p.lon / (reach / (M_PER_DEG * cos_min))).astype(np.int64)
-    ct = np.floor_divide(p.day0, days)
-    lo = np.array([cx[both].min(), cy[both].min(), ct[both].min()]) - 1  # room for the -1 offsets
-    size = np.array([cx[both].max(), cy[both].max(), ct[both].max()]) - lo + 2
-
-    def key(rows: Ints) -> npt.NDArray[np.int64]:
-        k: npt.NDArray[np.int64] = ((cx[rows] - lo[0]) * size[1] + (cy[rows] - lo[1])) * size[2] + (ct[rows] - lo[2])
-        return k
-
+    cells = np.stack(
+        [
+            np.floor(p.lon[both] / (reach / (M_PER_DEG * cos_min))).astype(np.int64),
+            np.floor(p.lat[both] / (reach / M_PER_DEG)).astype(np.int64),
+            np.floor_divide(p.day0[both], days),
+        ]
+    )
+    cells -= cells.min(axis=1, keepdims=True) - 1  # room for the -1 offsets
+    size = cells.max(axis=1) + 2
+    keys = (cells[0] * size[1] + cells[1]) * size[2] + cells[2]
+    keys_g, keys_h = keys[: len(rows_g)], keys[len(rows_g) :]
     # Sorted needles: searchsorted then walks the haystack once instead of jumping at random.
-    keys_g, keys_h = key(rows_g), key(rows_h)
-    order_g, order_h = np.argsort(keys_g, kind="stable"), np.argsort(keys_h, kind="stable")
-    sorted_g, needles = rows_g[order_g], keys_g[order_g]
-    sorted_h, haystack = rows_h[order_h], keys_h[order_h]
-    same = rows_g is rows_h
-    out_a: list[Ints] = []
-    out_b: list[Ints] = []
+    order_h = np.argsort(keys_h, kind="stable")
+    sorted_h, needles = rows_h[order_h], keys_h[order_h]
+    order_g = np.argsort(keys_g, kind="stable")
+    sorted_g, haystack = rows_g[order_g], keys_g[order_g]
+    found = []
     for dx, dy in _offsets():  # day buckets -1..+1 are one run of keys: one search each way
         wanted = needles + (dx * size[1] + dy) * size[2]
         start = np.searchsorted(haystack, wanted - 1, "left")
         stop = np.searchsorted(haystack, wanted + 1, "right")
-        a, pos = _expand(start, stop)
-        a, b = sorted_g[a], sorted_h[pos]
-        keep = a < b if same else np.ones(len(a), bool)
-        out_a.append(a[keep])
-        out_b.append(b[keep])
-    return np.concatenate(out_a), np.concatenate(out_b)
+        h, pos = _expand(start, stop)
+        a, b = sorted_h[h], sorted_g[pos]
+        if same:
+            a, b = a[a < b], b[a < b]
+        found.append(_exact(p, a, b, tolerance_m, lag_days))
+    return found
 
 
 def _offsets() -> Iterator[tuple[int, int]]:
