@@ -187,12 +187,16 @@ def quality(seed: int, n_events: int, noise: Noise) -> None:
     violation = v.findings.status == Status.VIOLATION
     findings = int(violation.sum())
     violating_events = len(np.unique(truth[v.findings.incident[violation]]))
+    alone = verify_table(ag, table, resolver, link=False).findings
+    unlinked = alone.status == Status.VIOLATION
+    unlinked_events = len(np.unique(truth[alone.incident[unlinked]]))
     print(f"seed {seed}, {n_events} events, {len(truth)} records, noise {noise}")
     print(f"links {len(links.a)} of {links.candidates} candidates")
     print(f"pairwise precision {precision:.3f}  recall {recall:.3f}")
     print(
         f"over-count {findings / max(violating_events, 1):.3f} ({findings} violation findings, {violating_events} violating events)"
     )
+    print(f"without linking: over-count {int(unlinked.sum()) / max(unlinked_events, 1):.3f}")
 
 
 def speed(n_records: int, seed: int) -> None:

@@ -11,11 +11,12 @@ callers, which all import it and none of which it imports.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.corroboration import Events, merge_events
@@ -127,6 +128,8 @@ def verify_table(
     date_to: dt.date | None = None,
     intake: Intake | None = None,
     link: bool = True,
+    apart: npt.NDArray[np.bool_] | None = None,
+    reporters: Mapping[str, str] | None = None,
 ) -> Verification:
     """Verify incidents already in a table (built with the same ``resolver``): the incidents
     reported outside ``date_from``..``date_to`` are left out, every obligation is evaluated and
@@ -135,16 +138,19 @@ def verify_table(
 
     With ``link`` (and records from more than one file), records of one event are linked
     (``linking``) and their findings merged into one per event and obligation
-    (``corroboration``): findings, summaries and clocks then count events, not records."""
+    (``corroboration``): findings, summaries and clocks then count events, not records; rows
+    where ``apart`` is true (aligned with ``table``) stay events of their own; ``reporters`` says
+    who submitted each report (``linking.grades.source_columns``)."""
     check_period(date_from, date_to)
     if date_from or date_to:
         lo = date_from.toordinal() if date_from else np.iinfo(np.int64).min
         hi = date_to.toordinal() if date_to else np.iinfo(np.int64).max
-        table = table.take((table.day >= lo) & (table.day <= hi))
+        inside = (table.day >= lo) & (table.day <= hi)
+        table, apart = table.take(inside), None if apart is None else apart[inside]
     findings = evaluate(agreement, table, resolver)
     events = None
     if link and len(factorize(table.columns["file"])[1]) > 1:
-        events = Events(link_records(table), source_columns(table, agreement))
+        events = Events(link_records(table, apart=apart), source_columns(table, agreement, reporters))
         findings = merge_events(table, findings, events)
     intake = intake or Intake(incidents=len(table))
     intake.incidents = len(table)

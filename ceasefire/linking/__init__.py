@@ -92,8 +92,12 @@ def canonical_rank(table: IncidentTable) -> Ints:
     return rank
 
 
-def link_records(table: IncidentTable, settings: LinkSettings = LinkSettings()) -> Links:
-    """Link the table's records into events (see the module docstring)."""
+def link_records(
+    table: IncidentTable, settings: LinkSettings = LinkSettings(), apart: npt.NDArray[np.bool_] | None = None
+) -> Links:
+    """Link the table's records into events (see the module docstring); rows where ``apart`` is
+    true link to none (the server keeps unpublished reports apart, so that a finding the public
+    sees never names one)."""
     n = len(table)
     if n == 0:
         empty = np.zeros(0, np.intp)
@@ -103,6 +107,9 @@ def link_records(table: IncidentTable, settings: LinkSettings = LinkSettings()) 
     a, b, dist = candidate_pairs(
         places, tolerance_m=settings.tolerance_m, lag_days=settings.lag_days, cell_scale=settings.cell_scale
     )
+    if apart is not None:
+        together = ~(apart[a] | apart[b])
+        a, b, dist = a[together], b[together], dist[together]
     score, reasons = score_pairs(Features.of(table), a, b, dist, settings.tolerance_m)
     keep = score >= settings.threshold
     candidates = len(a)

@@ -8,7 +8,9 @@ as one source: a party accusing another is not independent of the accused.
 
 Reliability follows the Admiralty (NATO) scale, A (completely reliable) to F (cannot be judged).
 Defaults (``DEFAULT_GRADES``): a monitoring mission A, ACLED and UCDP B, GDELT, news and reports
-whose submitter is not known C, a party reporting about another party E. An agreement may
+whose submitter is not known C, a party reporting about another party E (on the server, a
+report submitted with a party's token is that party's; one submitted by a monitor is graded as a
+monitoring mission's). An agreement may
 override any of them with ``source_grades`` (docs/agreement.md).
 """
 
@@ -54,14 +56,21 @@ class SourceColumns:
         return table[np.searchsorted(np.array(list(GRADES)), self.grade)]
 
 
-def source_columns(table: IncidentTable, agreement: Agreement) -> SourceColumns:
-    """Every record's independent source and grade (see the module docstring)."""
+def source_columns(
+    table: IncidentTable, agreement: Agreement, reporters: Mapping[str, str] | None = None
+) -> SourceColumns:
+    """Every record's independent source and grade (see the module docstring). ``reporters``
+    maps a submitted report's incident id to who submitted it: ``monitor`` or a party id."""
     resolver = AliasResolver(agreement)  # its own: reporting sources are not actors to list as unresolved
     grades = {**DEFAULT_GRADES, **dict(agreement.source_grades)}
     source = np.asarray(table.columns["source"], dtype=object)
     name = np.asarray(table.columns["source_name"], dtype=object)
     file = np.asarray(table.columns["file"], dtype=object)
     party = _reporting_party(name, resolver)
+    if reporters:
+        who = np.array([reporters.get(str(i), "") for i in table.columns["id"]], dtype=object)
+        party = np.where((who != "") & (who != "monitor"), who, party)
+        source = np.where(who == "monitor", "monitor", source)
     key = np.where(np.isin(source, _DATASETS), source, source + ":" + np.where(source == "news", name, file))
     key = np.where(party != "", PARTIES_KEY, key)
     grade = np.array([grades.get(str(s), "C") for s in source], dtype=object)

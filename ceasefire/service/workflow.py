@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.ledger import Checkpoint
 from ceasefire.model import REPORT_PREFIX, Incident
@@ -98,14 +100,24 @@ def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     agreement = load_bundle(version.bundle)
     resolver = AliasResolver(agreement)
     intake = Intake(files=[record.name for record in store.imports()])
-    stored = itertools.chain(store.incidents(), (report_incident(r) for r in all_reports(store)))
+    reports = list(all_reports(store))
+    stored = itertools.chain(store.incidents(), (report_incident(r) for r in reports))
     table = IncidentTable.from_incidents(_first_of_each_id(stored, intake), resolver)
-    verification = verify_table(agreement, table, resolver, intake=intake)
+    # An unpublished report links to nothing (issue 13): a finding the public sees must not name it.
+    unpublished = [f"{REPORT_PREFIX}{r.id}" for r in reports if not r.published]
+    apart = np.isin(np.asarray(table.columns["id"], dtype=object), unpublished)
+    reporters = {f"{REPORT_PREFIX}{r.id}": _reporter(r) for r in reports if _reporter(r)}
+    verification = verify_table(agreement, table, resolver, intake=intake, apart=apart, reporters=reporters)
     run = store.add_run(version, len(table), verification.summary(), verification.finding_objects())
     return verification, run
 
 
 EVERY_REPORT = ReportScope(everything=True)
+
+
+def _reporter(report: ReportRecord) -> str:
+    """Who a report speaks for, as source grading needs it: a party id, ``monitor``, or ""."""
+    return report.owner.party or ("monitor" if report.owner.role == "monitor" else "")
 
 
 def all_reports(store: SQLStore, scope: ReportScope = EVERY_REPORT) -> Iterator[ReportRecord]:
