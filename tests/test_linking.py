@@ -205,3 +205,22 @@ def test_agreement_grades_override_the_defaults() -> None:
 def test_dates_still_in_findings() -> None:
     (finding,) = _verified(_report("a", "acled.csv"), _report("b", "ged.csv", day=15))
     assert finding.date == dt.date(2016, 9, 14)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_columnar_writers_match_the_object_path_on_linked_findings(fmt: str) -> None:
+    import io
+
+    from ceasefire import formats
+
+    v = run(
+        AG,
+        _report("a", "acled.csv", actor1=GOV),
+        _report("m", "mon.geojson", source="geojson", actor1=OPP),
+        _report("z", "acled.csv", lat=36.0, line=2),
+    )
+    columnar, objects = io.StringIO(), io.StringIO()
+    formats.render(v, fmt, columnar)
+    (formats.write_json if fmt == "json" else formats.write_csv)(v, objects)
+    assert columnar.getvalue() == objects.getvalue()
+    assert "disagree" in columnar.getvalue()
