@@ -49,24 +49,35 @@ class Events:
     links: Links
     sources: SourceColumns
 
-    def members(self, row: int) -> Ints:
-        return self.links.members(row)
-
     def describe(
         self, table: IncidentTable, resolver: AliasResolver
     ) -> Callable[[int, bool], tuple[tuple[str, ...], str]]:
         """For a finding's representative row and its ``disputed`` flag: (the ids of every record
-        of its event, the sentences its explanation ends with); ((), "") for a lone record."""
+        of its event, the sentences its explanation ends with); ((), "") for a lone record.
+        Records and links are grouped by event once, so each call costs only its own event."""
         ids = np.asarray(table.columns["id"], dtype=object)
+        event = self.links.event
+        by_event = np.argsort(event, kind="stable")  # rows of each event, in canonical order
+        sorted_events = event[by_event]
+        link_order = np.argsort(event[self.links.a], kind="stable")
+        link_events = event[self.links.a][link_order]
+        rank = canonical_rank(table)
+        by_rank = np.argsort(rank)  # canonical position -> row
 
         def describe_row(row: int, disputed: bool) -> tuple[tuple[str, ...], str]:
-            rows = self.members(row)
+            e = event[row]
+            rows = by_event[np.searchsorted(sorted_events, e) : np.searchsorted(sorted_events, e, "right")]
             if len(rows) < 2:
                 return (), ""
+            rows = rows[np.argsort(rank[rows])]  # by (file, id): the same whatever the input order
             said = "; ".join(self._said(table, resolver, int(r)) for r in rows)
+            mine = link_order[np.searchsorted(link_events, e) : np.searchsorted(link_events, e, "right")]
+            ra, rb = rank[self.links.a[mine]], rank[self.links.b[mine]]
+            first, second = np.minimum(ra, rb), np.maximum(ra, rb)  # canonical, not input, order
             links = "; ".join(
-                f"{ids[a]} ~ {ids[b]} score {s:.2f} ({', '.join(reason_sentences(int(why)))})"
-                for a, b, s, why in self._links_among(rows)
+                f"{ids[by_rank[x]]} ~ {ids[by_rank[y]]} score {self.links.score[k]:.2f} "
+                f"({', '.join(reason_sentences(int(self.links.reasons[k])))})"
+                for x, y, k in sorted(zip(first.tolist(), second.tolist(), mine.tolist(), strict=True))
             )
             sentence = f" Linked records: {said}. Links: {links}."
             if disputed:
@@ -82,19 +93,6 @@ class Events:
         who = " or ".join(resolver.mask_to_ids(mask)) if mask else "no bound party"
         actor = str(table.columns["actor1"][row]) or "no one"
         return f"{table.columns['id'][row]} from {source} (grade {grade}) names {actor} ({who})"
-
-    def _links_among(self, rows: Ints) -> list[tuple[int, int, float, int]]:
-        inside = np.isin(self.links.a, rows) & np.isin(self.links.b, rows)
-        k = np.flatnonzero(inside)
-        return list(
-            zip(
-                self.links.a[k].tolist(),
-                self.links.b[k].tolist(),
-                self.links.score[k].tolist(),
-                self.links.reasons[k].tolist(),
-                strict=True,
-            )
-        )
 
 
 def merge_events(table: IncidentTable, ft: FindingTable, events: Events) -> FindingTable:

@@ -224,3 +224,15 @@ def test_columnar_writers_match_the_object_path_on_linked_findings(fmt: str) -> 
     (formats.write_json if fmt == "json" else formats.write_csv)(v, objects)
     assert columnar.getvalue() == objects.getvalue()
     assert "disagree" in columnar.getvalue()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_findings_per_event_ignore_input_order(data: st.DataObject) -> None:
+    records = _random_records(data.draw)
+    shuffled = data.draw(st.permutations(records))
+
+    def documents(rs: list[Incident]) -> list[str]:
+        return sorted(repr(f.to_document()) for f in run(AG, *rs).finding_objects())
+
+    assert documents(list(shuffled)) == documents(records)

@@ -65,7 +65,7 @@ class Links:
         return np.bincount(self.event, minlength=len(self.event))[self.event] > 1
 
     def members(self, row: int) -> Ints:
-        """The rows of ``row``'s event, in canonical order (its first record first)."""
+        """The rows of ``row``'s event, in table order."""
         rows: Ints = np.flatnonzero(self.event == self.event[row])
         return rows
 
