@@ -73,19 +73,22 @@ def _slices(fc: FindingColumns) -> Iterator[tuple[pa.Table, np.ndarray]]:
         yield fc.table.slice(start, SLICE), fc.party_code[start : start + SLICE]
 
 
-def _json_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray) -> pa.Array:
-    """One ``finding.to_document()`` text per row, in the contract's key order."""
+def _json_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray, start: int = 0) -> pa.Array:
+    """One ``finding.to_document()`` text per row, in the contract's key order (``table`` is
+    the slice of ``fc.table`` from row ``start``)."""
+    incidents = fc.incidents_json
     s = {name: json_strings(dictionary(table.column(name).combine_chunks())) for name in _JSON_STRINGS}
     weapon = table.column("weapon").combine_chunks()
     days = table.column("date").combine_chunks().cast(pa.int32()).to_numpy().astype(np.int64) + 719163
     values: dict[str, pa.Array] = {
         **s,
         "parties": pick([json.dumps(list(p), ensure_ascii=False) for p in fc.party_sets] or ["[]"], codes),
-        "incidents": join("[", s["incident"], "]"),
+        "incidents": join("[", s["incident"], "]") if incidents is None else incidents.slice(start, len(table)),
         "date": join('"', iso_dates(days), '"'),
         **{name: _floats(table, name) for name in ("lat", "lon", "confidence", "distance_m", "radius_m")},
         "weapon": when(np.asarray(pc.equal(weapon, "").to_numpy(zero_copy_only=False), bool), "null", s["weapon"]),
         "fatalities": table.column("fatalities").combine_chunks().cast(pa.string()),
+        "sources": table.column("sources").combine_chunks().cast(pa.string()),
     }
     pieces: list[pa.Array | str] = []
     for k, key in enumerate(_JSON_KEYS):
@@ -117,6 +120,7 @@ _JSON_KEYS = (
     "actor2",
     "fatalities",
     "source",
+    "sources",
 )
 _JSON_STRINGS = (
     "id",
@@ -142,7 +146,7 @@ def write_json(fc: FindingColumns, head: str, tail: str, out: TextIO) -> None:
     out.write(head)
     last = fc.table.num_rows - 1
     for start, (table, codes) in zip(range(0, fc.table.num_rows, SLICE), _slices(fc), strict=True):
-        _write_lines(_json_lines(fc, table, codes), out, drop=2 if start + table.num_rows - 1 == last else 0)
+        _write_lines(_json_lines(fc, table, codes, start), out, drop=2 if start + table.num_rows - 1 == last else 0)
     out.write(tail)
 
 

@@ -8,6 +8,7 @@ other ACLED columns; rows are in the output order (``FindingTable.order``).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ class FindingColumns:
     table: pa.Table
     party_code: npt.NDArray[np.intp]
     party_sets: tuple[tuple[str, ...], ...]
+    incidents_json: pa.Array | None = None  # each row's ``incidents`` as JSON, when records were linked
 
 
 def _strings(column: Any, rows: npt.NDArray[np.intp]) -> pa.Array:
@@ -82,10 +84,38 @@ def finding_columns(v: Verification) -> FindingColumns:
         **{name: text[name] for name in ("event_type", "sub_event_type", "weapon", "location", "actor1", "actor2")},
         "fatalities": pa.array(np.asarray(t.columns["fatalities"])[rows].astype(np.int64)),
         "source": text["source_name"],
+        "sources": pa.array(ft.sources[order].astype(np.int64)),
     }
     for name in INCIDENT_EXTRAS:
         columns[name] = text[name] if name in text else pa.array(np.asarray(t.columns[name])[rows].astype(np.int64))
-    return FindingColumns(pa.table(columns), party_code, party_sets)
+    incidents = _linked(v, order, rows, columns, text["id"])
+    return FindingColumns(pa.table(columns), party_code, party_sets, incidents)
+
+
+def _linked(
+    v: Verification,
+    order: npt.NDArray[np.intp],
+    rows: npt.NDArray[np.intp],
+    columns: dict[str, pa.Array],
+    ids: pa.Array,
+) -> pa.Array | None:
+    """For findings of linked records: their explanations completed in ``columns`` as
+    ``materialize`` completes them, and every row's ``incidents`` as JSON (None: none linked)."""
+    if v.events is None:
+        return None
+    linked_rows = np.flatnonzero(v.events.links.linked[rows])
+    if not len(linked_rows):
+        return None
+    describe = v.events.describe(v.table, v.resolver)
+    explanation = columns["explanation"].to_pylist()
+    incidents = [json.dumps([i], ensure_ascii=False) for i in ids.to_pylist()]
+    disputed = v.findings.disputed[order]
+    for k in linked_rows.tolist():
+        members, more = describe(int(rows[k]), bool(disputed[k]))
+        explanation[k] += more
+        incidents[k] = json.dumps(list(members), ensure_ascii=False)
+    columns["explanation"] = pa.array(explanation, pa.string())
+    return pa.array(incidents, pa.string())
 
 
 def _join_ids(obligation: pa.Array, incident: pa.Array) -> pa.Array:

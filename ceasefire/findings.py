@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,6 +105,8 @@ class FindingTable:
     distance_m: npt.NDArray[np.float64]
     limit_m: npt.NDArray[np.float64]
     boundary_m: npt.NDArray[np.float64]
+    sources: npt.NDArray[np.int16]  # independent sources behind the finding (1 without linking)
+    disputed: npt.NDArray[np.bool_]  # linked records name different perpetrators
     places: tuple[tuple[str, str], ...] = ()  # (kind, id) for each place_id
 
     def __len__(self) -> int:
@@ -122,6 +124,8 @@ class FindingTable:
                 "parties": np.uint64,
                 "reason": np.int8,
                 "place_id": np.int16,
+                "sources": np.int16,
+                "disputed": np.bool_,
             }
             return cls(**{f: np.zeros(0, empty.get(f, np.float64)) for f in names}, places=tuple(places))
         merged = {f: np.concatenate([getattr(c, f) for c in chunks]) for f in names}
@@ -171,6 +175,8 @@ FINDING_FIELDS = (
     "place_id",
     "distance_m",
     "limit_m",
+    "sources",
+    "disputed",
 )
 
 
@@ -190,6 +196,8 @@ class _Row:
     place_id: int
     distance_m: float
     limit_m: float
+    sources: int
+    disputed: bool
     id: str
     lat: float
     lon: float
@@ -217,16 +225,23 @@ def _rows(table: IncidentTable, ft: FindingTable) -> Iterator[_Row]:
     return (_Row(*values) for values in zip(*columns, strict=True))
 
 
+# For a finding's representative row and its ``disputed`` flag: the ids of its event's records
+# and the sentences its explanation ends with (((), "") for a record linked to none).
+Linked = Callable[[int, bool], tuple[tuple[str, ...], str]]
+
+
 def materialize(
-    agreement: Agreement, table: IncidentTable, ft: FindingTable, resolver: AliasResolver
+    agreement: Agreement, table: IncidentTable, ft: FindingTable, resolver: AliasResolver, linked: Linked | None = None
 ) -> Iterator[Finding]:
-    """Findings as dataclasses, in output order (dates, obligations, input order)."""
+    """Findings as dataclasses, in output order (dates, obligations, input order); with
+    ``linked`` (``corroboration.Events.describe``), a finding lists every record of its event."""
     party_ids: dict[int, tuple[str, ...]] = {}
     described: dict[int, str] = {}
     for r in _rows(table, ft):
         ob = agreement.obligations[r.obligation]
         parties = party_ids.get(r.parties) or party_ids.setdefault(r.parties, resolver.mask_to_ids(r.parties))
         what = described.get(r.incident) or described.setdefault(r.incident, _what(r))
+        ids, more = linked(r.incident, r.disputed) if linked is not None else ((), "")
         yield Finding(
             id=f"{ob.id}:{r.id}",
             obligation=ob.id,
@@ -234,12 +249,12 @@ def materialize(
             status=Status.NAMES[r.status],
             parties=parties,
             attribution=Who.NAMES[r.who],
-            incidents=(str(r.id),),
+            incidents=ids or (str(r.id),),
             date=dt.date.fromordinal(r.day),
             lat=r.lat,
             lon=r.lon,
             confidence=r.confidence,
-            explanation=explain(agreement, ft.places, r, parties, what),
+            explanation=explain(agreement, ft.places, r, parties, what) + more,
             rule=ob.rule.kind if ob.rule else "",
             distance_m=None if math.isnan(r.distance_m) else round(r.distance_m, 1),
             radius_m=r.radius_m,
@@ -251,6 +266,7 @@ def materialize(
             actor2=str(r.actor2),
             fatalities=r.fatalities,
             source=str(r.source_name),
+            sources=r.sources,
             row=r.incident,
         )
 

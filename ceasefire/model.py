@@ -178,6 +178,7 @@ class Agreement:
     signed: dt.date | None = None
     expires: dt.datetime | None = None
     source: str = ""  # the file it was loaded from, for messages
+    source_grades: tuple[tuple[str, str], ...] = ()  # (source type or "party", Admiralty letter A-F)
 
     def party(self, party_id: str) -> Party:
         return next(p for p in self.parties if p.id == party_id)
@@ -258,6 +259,9 @@ class Finding:
     actor2: str = ""
     fatalities: int = 0
     source: str = ""
+    # Independent sources behind it (issue 13); None: a finding stored before, whose document has
+    # no such key and must re-encode to the same bytes (its log entry hashes them).
+    sources: int | None = None
     row: int = field(default=-1, compare=False)
 
     def to_document(self) -> dict[str, Any]:
@@ -288,6 +292,7 @@ class Finding:
             "actor2": self.actor2,
             "fatalities": self.fatalities,
             "source": self.source,
+            **({} if self.sources is None else {"sources": self.sources}),
         }
 
     @classmethod
@@ -319,6 +324,7 @@ class Finding:
             actor2=doc["actor2"],
             fatalities=doc["fatalities"],
             source=doc["source"],
+            sources=doc.get("sources"),
         )
 
 

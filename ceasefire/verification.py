@@ -11,19 +11,23 @@ callers, which all import it and none of which it imports.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from ceasefire.actor_resolution import AliasResolver
+from ceasefire.corroboration import Events, merge_events
 from ceasefire.errors import UsageError
 from ceasefire.findings import FindingTable, Status, materialize
+from ceasefire.linking import link_records
+from ceasefire.linking.grades import source_columns
 from ceasefire.model import Agreement, Clock, FileCounts, Finding, RunSummary
 from ceasefire.rules import evaluate
 from ceasefire.rules.clocks import DailyCounts, clocks_from_counts, daily_violations
-from ceasefire.table import IncidentTable
+from ceasefire.table import IncidentTable, factorize
 
 if TYPE_CHECKING:
     from ceasefire.news.verdicts import ClaimVerdict
@@ -82,9 +86,11 @@ class Verification:
     date_to: dt.date | None = None
     claims: list[ClaimVerdict] | None = None  # the claims ledger, when news text was given
     daily: DailyCounts = field(default_factory=dict)  # what ``clocks`` judged: partitions sum it
+    events: Events | None = None  # the records' links, when records of several files were linked
 
     def finding_objects(self) -> Iterator[Finding]:
-        return materialize(self.agreement, self.table, self.findings, self.resolver)
+        linked = None if self.events is None else self.events.describe(self.table, self.resolver)
+        return materialize(self.agreement, self.table, self.findings, self.resolver, linked)
 
     def by_party(self) -> dict[str, dict[str, int]]:
         return {p.id: self.findings.count_by_party(i) for i, p in enumerate(self.agreement.parties)}
@@ -121,23 +127,39 @@ def verify_table(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     intake: Intake | None = None,
+    link: bool = True,
+    apart: npt.NDArray[np.bool_] | None = None,
+    reporters: Mapping[str, str] | None = None,
 ) -> Verification:
     """Verify incidents already in a table (built with the same ``resolver``): the incidents
     reported outside ``date_from``..``date_to`` are left out, every obligation is evaluated and
     the clocks run to ``date_to`` (None: the data's last day). ``intake.incidents`` becomes the
-    number of incidents verified."""
+    number of incidents verified.
+
+    With ``link`` (and records from more than one file), records of one event are linked
+    (``linking``) and their findings merged into one per event and obligation
+    (``corroboration``): findings, summaries and clocks then count events, not records; rows
+    where ``apart`` is true (aligned with ``table``) stay events of their own; ``reporters`` says
+    who submitted each report (``linking.grades.source_columns``)."""
     check_period(date_from, date_to)
     if date_from or date_to:
         lo = date_from.toordinal() if date_from else np.iinfo(np.int64).min
         hi = date_to.toordinal() if date_to else np.iinfo(np.int64).max
-        table = table.take((table.day >= lo) & (table.day <= hi))
+        inside = (table.day >= lo) & (table.day <= hi)
+        table, apart = table.take(inside), None if apart is None else apart[inside]
     findings = evaluate(agreement, table, resolver)
+    events = None
+    if link and len(factorize(table.columns["file"])[1]) > 1:
+        events = Events(link_records(table, apart=apart), source_columns(table, agreement, reporters))
+        findings = merge_events(table, findings, events)
     intake = intake or Intake(incidents=len(table))
     intake.incidents = len(table)
     daily = daily_violations(agreement, table, findings)
     last_day = date_to or (dt.date.fromordinal(int(table.day1.max())) if len(table) else None)
     clocks = clocks_from_counts(agreement, daily, last_day)
-    return Verification(agreement, table, findings, clocks, resolver, intake, date_from, date_to, daily=daily)
+    return Verification(
+        agreement, table, findings, clocks, resolver, intake, date_from, date_to, daily=daily, events=events
+    )
 
 
 def check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:

@@ -69,3 +69,27 @@ def test_the_news_claims_are_stored(demo: tuple[SQLStore, Demo]) -> None:
     if not list(Path(EXAMPLE, "news").glob("*.txt")):
         pytest.skip("the example has no news/ articles")
     assert store.stored_claims()
+
+
+def test_the_convoy_report_and_the_imported_incident_are_one_event(demo: tuple[SQLStore, Demo]) -> None:
+    """Issue 13: the monitor's convoy report is published and linked, not hidden."""
+    store, built = demo
+    (finding,) = [f for f in store.run_findings(built.run.id) if f.id == "cease-attacks:SYR-ILL-0041"]
+    assert finding.incidents == ("SYR-ILL-0041", f"report-{built.reports[0]}") and finding.sources == 2
+    assert "grade A" in finding.explanation  # a monitor's report
+
+
+def test_an_unpublished_report_links_to_nothing(tmp_path: Path) -> None:
+    from ceasefire.demo import _REPORTS
+    from ceasefire.service.workflow import import_events, init_database, verify_stored
+    from ceasefire.store.protocol import Submitter
+
+    store = open_store(str(tmp_path / "apart.db"), create=True)
+    init_database(store, EXAMPLE / "agreement.yaml")
+    import_events(store, [EXAMPLE / "incidents.csv"])
+    _, record = store.create_token("monitor", None, "monitor")
+    report = store.submit_report(Submitter(record.id, "monitor"), _REPORTS[0][1]).report_id
+    _, run = verify_stored(store)
+    ids = {f.id: f.incidents for f in store.run_findings(run.id)}
+    assert ids["cease-attacks:SYR-ILL-0041"] == ("SYR-ILL-0041",)
+    assert ids[f"cease-attacks:report-{report}"] == (f"report-{report}",)

@@ -47,7 +47,10 @@ TOP_KEYS = (
     "routes",
     "lines",
     "obligations",
+    "source_grades",
 )
+# Kinds of source an agreement may grade (linking.grades.DEFAULT_GRADES holds the defaults).
+SOURCE_KINDS = ("monitor", "geojson", "acled", "ucdp", "gdelt", "news", "report", "party")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -115,7 +118,26 @@ def _read(root: Node, file: str) -> Agreement | None:
         signed=header.signed,
         expires=header.expires,
         source=file,
+        source_grades=_source_grades(root),
     )
+
+
+def _source_grades(root: Node) -> tuple[tuple[str, str], ...]:
+    """``source_grades``: a mapping of source kind -> Admiralty reliability letter A-F (issue 13)."""
+    node = root.field("source_grades", False)
+    if node is None or node.as_mapping("a mapping of source kind to a grade A-F, e.g. {news: C}") is None:
+        return ()
+    node.check_keys(SOURCE_KINDS, "source kind")
+    grades = []
+    for kind in SOURCE_KINDS:
+        letter = node.text(kind, required=False)
+        if letter is None:
+            continue
+        if letter not in ("A", "B", "C", "D", "E", "F"):
+            node.at(kind).problem(f"expected a reliability grade A-F (A: completely reliable), got {letter!r}")
+            continue
+        grades.append((kind, letter))
+    return tuple(grades)
 
 
 def _read_header(root: Node) -> _Header:

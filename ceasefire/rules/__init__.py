@@ -96,4 +96,6 @@ def _findings(k: int, j: Judgement, when_all: npt.NDArray[np.float64]) -> Findin
         distance_m=p.distance_m,
         limit_m=p.limit_m,
         boundary_m=p.boundary_m,
+        sources=np.ones(len(p.idx), np.int16),
+        disputed=np.zeros(len(p.idx), bool),
     )

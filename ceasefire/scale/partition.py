@@ -111,7 +111,8 @@ def verify_chunk(agreement: Agreement, task: Task, progress: Progress | None = N
     # the period is applied already (``_admitted``, which also needs it for the id hashes): not
     # passed again, or the table would be copied for nothing; the partition's clocks are not
     # used (the reduction judges the summed ``daily`` counts)
-    v = verify_table(agreement, table, resolver)
+    # Not linked (issue 13): a partition holds only some of an event's records.
+    v = verify_table(agreement, table, resolver, link=False)
     rows, local = np.unique(v.findings.incident, return_inverse=True)
     return PartResult(
         findings=replace(v.findings, incident=local.astype(np.intp)),

@@ -102,13 +102,23 @@ def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     agreement = load_bundle(version.bundle)
     resolver = AliasResolver(agreement)
     intake = Intake(files=[record.name for record in store.imports()])
-    table = IncidentTable.from_columns(_stored_columns(store, intake), resolver)
-    verification = verify_table(agreement, table, resolver, intake=intake)
+    reports = list(all_reports(store))
+    table = IncidentTable.from_columns(_stored_columns(store, reports, intake), resolver)
+    # An unpublished report links to nothing (issue 13): a finding the public sees must not name it.
+    unpublished = [f"{REPORT_PREFIX}{r.id}" for r in reports if not r.published]
+    apart = np.isin(np.asarray(table.columns["id"], dtype=object), unpublished)
+    reporters = {f"{REPORT_PREFIX}{r.id}": _reporter(r) for r in reports if _reporter(r)}
+    verification = verify_table(agreement, table, resolver, intake=intake, apart=apart, reporters=reporters)
     run = store.add_run(version, len(table), verification.summary(), verification.finding_objects())
     return verification, run
 
 
 EVERY_REPORT = ReportScope(everything=True)
+
+
+def _reporter(report: ReportRecord) -> str:
+    """Who a report speaks for, as source grading needs it: a party id, ``monitor``, or ""."""
+    return report.owner.party or ("monitor" if report.owner.role == "monitor" else "")
 
 
 def all_reports(store: SQLStore, scope: ReportScope = EVERY_REPORT) -> Iterator[ReportRecord]:
@@ -191,12 +201,11 @@ def _parquet_columns(path: Path) -> dict[str, Any]:
     return joined
 
 
-def _stored_columns(store: SQLStore, intake: Intake) -> dict[str, Any]:
+def _stored_columns(store: SQLStore, reports: Sequence[ReportRecord], intake: Intake) -> dict[str, Any]:
     """The stored incidents then every report's latest version, as raw columns, the first of
     each id only (the others counted in ``intake.duplicates``); no object per stored row."""
     stored = normalized_columns(stored_columns(store))
-    reports = normalized_columns(columns_of(report_incident(r) for r in all_reports(store)))
-    joined = concat_columns(stored, reports)
+    joined = concat_columns(stored, normalized_columns(columns_of(report_incident(r) for r in reports)))
     repeated = pd.Series(joined["id"], dtype=object).duplicated().to_numpy()
     intake.duplicates += int(repeated.sum())
     return {name: column[~repeated] for name, column in joined.items()} if repeated.any() else joined

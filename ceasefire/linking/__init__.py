@@ -1,0 +1,136 @@
+"""Event linking (issue 13): the records of one real event, from several sources, become one event.
+
+``link_records(table)`` finds candidate pairs of records from different files (``blocking``:
+date ranges widened by a reporting lag, precision discs plus a tolerance, never all pairs),
+scores them (``scoring``: place, date, actors after alias resolution, event type, weapon,
+fatalities; every link keeps its score and its reasons), accepts at most one record per other
+file for each record (``assignment``: greedy by score, one-to-one per file pair) and returns
+each record's event. Records of one file never link to each other. The result depends only on
+the records' contents (files and ids break ties), never on their order: tests/test_linking.py
+checks that with Hypothesis. Pure: numpy over an ``IncidentTable``, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ceasefire.linking.assignment import assign_one_to_one, components, priority, split_shared_files
+from ceasefire.linking.blocking import Places, candidate_pairs, haversine_m
+from ceasefire.linking.scoring import REASON_TEXT, WEIGHTS, Features, Reason, reason_sentences, score_pairs
+from ceasefire.table import IncidentTable, factorize
+
+__all__ = [
+    "REASON_TEXT",
+    "WEIGHTS",
+    "LinkSettings",
+    "Links",
+    "Reason",
+    "haversine_m",
+    "link_records",
+    "reason_sentences",
+]
+
+Ints = npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSettings:
+    """How far apart two records of one event may be, and how sure a link must be."""
+
+    tolerance_m: float = 5_000.0  # added to the two precision radii
+    lag_days: int = 1  # reporting lag allowed between date ranges
+    threshold: float = 0.7  # the least score of a link
+    cell_scale: float = 1.0  # bucket size factor (>= 1); results do not depend on it
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Accepted links (``a`` < ``b``, rows of the table) with score and reason bits, and each
+    row's ``event``: the row of the event's first record in canonical order (file, id)."""
+
+    a: Ints
+    b: Ints
+    score: npt.NDArray[np.float64]
+    reasons: Ints
+    event: Ints
+    candidates: int  # pairs scored
+
+    @property
+    def linked(self) -> npt.NDArray[np.bool_]:
+        """Rows that belong to an event of more than one record."""
+        return np.bincount(self.event, minlength=len(self.event))[self.event] > 1
+
+    def members(self, row: int) -> Ints:
+        """The rows of ``row``'s event, in table order."""
+        rows: Ints = np.flatnonzero(self.event == self.event[row])
+        return rows
+
+    def of(self, row: int) -> list[tuple[int, float, list[str]]]:
+        """The links of ``row``: (other row, score, reasons)."""
+        hits = np.flatnonzero((self.a == row) | (self.b == row))
+        return [
+            (
+                int(self.b[k] if self.a[k] == row else self.a[k]),
+                float(self.score[k]),
+                reason_sentences(int(self.reasons[k])),
+            )
+            for k in hits
+        ]
+
+
+def canonical_rank(table: IncidentTable) -> Ints:
+    """Each row's position when rows are ordered by (file, id): ties never depend on input order."""
+    file_code = _sorted_codes(table.columns["file"])
+    id_code = _sorted_codes(table.columns["id"])
+    order = np.lexsort((np.arange(len(table)), id_code, file_code))
+    rank = np.empty(len(table), np.intp)
+    rank[order] = np.arange(len(table))
+    return rank
+
+
+def link_records(
+    table: IncidentTable, settings: LinkSettings = LinkSettings(), apart: npt.NDArray[np.bool_] | None = None
+) -> Links:
+    """Link the table's records into events (see the module docstring); rows where ``apart`` is
+    true link to none (the server keeps unpublished reports apart, so that a finding the public
+    sees never names one)."""
+    n = len(table)
+    if n == 0:
+        empty = np.zeros(0, np.intp)
+        return Links(empty, empty, np.zeros(0), empty, empty, 0)
+    file_code = _sorted_codes(table.columns["file"])
+    places = Places(table.lat, table.lon, table.radius, table.day0, table.day1, file_code)
+    a, b, dist = candidate_pairs(
+        places, tolerance_m=settings.tolerance_m, lag_days=settings.lag_days, cell_scale=settings.cell_scale
+    )
+    if apart is not None:
+        together = ~(apart[a] | apart[b])
+        a, b, dist = a[together], b[together], dist[together]
+    score, reasons = score_pairs(Features.of(table), a, b, dist, settings.tolerance_m)
+    keep = score >= settings.threshold
+    candidates = len(a)
+    a, b, score, reasons = a[keep], b[keep], score[keep], reasons[keep]
+    rank = canonical_rank(table)
+    prio = priority(score, rank, a, b)
+    accepted = assign_one_to_one(a, b, prio, file_code)
+    a, b, score, reasons, prio = a[accepted], b[accepted], score[accepted], reasons[accepted], prio[accepted]
+    event = components(n, a, b, rank)
+    event, kept = split_shared_files(event, a, b, prio, file_code, rank)
+    return Links(a[kept], b[kept], score[kept], reasons[kept], event, candidates)
+
+
+def _sorted_codes(values: npt.NDArray[np.object_]) -> Ints:
+    """Codes of a string column numbered in the strings' sorted order."""
+    if isinstance(values, pd.Categorical):
+        codes, uniques = factorize(values)
+        order = np.argsort(np.asarray([str(u) for u in uniques], dtype=object), kind="stable")
+        remap = np.empty(len(order) + 1, np.intp)
+        remap[order] = np.arange(len(order))
+        remap[-1] = -1  # missing values (code -1)
+        out: Ints = remap[codes]
+        return out
+    return np.asarray(pd.factorize(np.asarray(values, dtype=object), sort=True)[0], np.intp)
