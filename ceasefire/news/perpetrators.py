@@ -17,7 +17,7 @@ from ceasefire.news.events import TriggerMention
 __all__ = ["perpetrator"]
 
 _AGENT_BEFORE = re.compile(
-    r"\b(?:by|blamed on|attributed to|claimed by|carried out by|launched by|conducted by|"
+    r"\b(?:by|blamed on|accused|accusing|accuses|blamed|blaming|blames|attributed to|claimed by|carried out by|launched by|conducted by|"
     r"from)\s+(?:the\s+|a\s+|an\s+)?(?:\S+\s+){0,2}$",
     re.I,
 )
@@ -42,6 +42,19 @@ _VICTIM_AFTER = re.compile(
     r"positions|gunmen)\s+(?:\S+\s+){0,2}?(?:killed|dead|died)\b",
     re.I,
 )
+# A side named as a place ("government-held towns") or as a source ("Syrian state media") did
+# not act; a side that speaks ("the opposition said", "Syrian opposition: 1300 killed") is
+# reporting the attack, not carrying it out.
+_NOT_ACTING = re.compile(
+    r"^(?:-(?:held|controlled|besieged|run|backed|occupied|dominated)\b|"
+    r"\s+(?:state\s+)?(?:media|television|TV|news agency|news|agency)\b)",
+    re.I,
+)
+_SPEAKING = re.compile(
+    r"^(?:'s)?\s*(?::|(?:\S+\s+){0,2}?(?:said|says|say|claimed|claims|claim|accused|accuses|accusing|"
+    r"blamed|blames|denied|denies|reported|reports|warned|warns)\b)",
+    re.I,
+)
 _WEAPON_IN_NAME = re.compile(
     r"war ?planes?|jets?|air ?strikes?|aircraft|air force|helicopters?|shelling|artillery|"
     r"raids?|bombers?|missiles?|strikes?|bombing|Tomahawks?",
@@ -55,11 +68,13 @@ def _score(text: str, mention: ActorMention, first_trigger: int) -> float:
     score = 0.0
     if _WEAPON_IN_NAME.search(mention.text):
         score += 3
+    if _NOT_ACTING.search(after):
+        return -3.0
     if _AGENT_BEFORE.search(before):
         score += 3
     elif _VICTIM_BEFORE.search(before):
         score -= 3
-    if _VICTIM_AFTER.search(after):
+    if _VICTIM_AFTER.search(after) or _SPEAKING.search(after):
         score -= 3
     elif _AGENT_AFTER.search(after):
         score += 2
