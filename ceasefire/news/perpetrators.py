@@ -83,11 +83,14 @@ def _score(text: str, mention: ActorMention, first_trigger: int) -> float:
     return score
 
 
-def perpetrator(text: str, actors: Sequence[ActorMention], triggers: Sequence[TriggerMention]) -> Actor | None:
-    """The actor of ``actors`` (mentions in ``text``) that most likely carried out the attack."""
+def perpetrator(
+    text: str, actors: Sequence[ActorMention], triggers: Sequence[TriggerMention], *, least: float = 0.0
+) -> Actor | None:
+    """The actor of ``actors`` (mentions in ``text``) that most likely carried out the attack,
+    if its score is above ``least``."""
     if not actors:
         return None
     first_trigger = triggers[0].start if triggers else len(text)
     scored = [(_score(text, m, first_trigger), -i, m.actor) for i, m in enumerate(actors)]
     best = max(scored, key=lambda s: (s[0], s[1]))
-    return best[2] if best[0] > 0 else None
+    return best[2] if best[0] > least else None
