@@ -27,6 +27,13 @@ _VICTIM_BEFORE = re.compile(
     r"more than \d+)\s+(?:the\s+|of\s+)?(?:\S+\s+)?$",
     re.I,
 )
+# "controlled by rebels" names who holds a place, not who attacked it.
+_HOLDER_BEFORE = re.compile(
+    r"\b(?:held|controlled|run|besieged|encircled|surrounded|occupied)\s+by\s+(?:the\s+)?(?:\S+\s+)?$", re.I
+)
+# A name carrying its weapon ("Syrian and Russian air strikes on ...") is a target only after
+# a word that points at one; "and", a number or "killed in" do not.
+_TARGET_BEFORE = re.compile(r"\b(?:against|targeting|targeted|on|at|hit)\s+(?:the\s+)?(?:\S+\s+)?$", re.I)
 _AGENT_AFTER = re.compile(
     r"^(?:'s)?\s*(?:\S+\s+){0,3}?(?:launched|carried out|struck|bombed|shelled|targeted|attacked|"
     r"fired|pounded|dropped|hit|raided|stormed|executed|killed|kills|shot|used|captured|seized|"
@@ -65,14 +72,13 @@ _WEAPON_IN_NAME = re.compile(
 def _score(text: str, mention: ActorMention, first_trigger: int) -> float:
     before = text[max(0, mention.start - 40) : mention.start]
     after = text[mention.end : mention.end + 50]
-    score = 0.0
-    if _WEAPON_IN_NAME.search(mention.text):
-        score += 3
-    if _NOT_ACTING.search(after):
+    if _NOT_ACTING.search(after) or _HOLDER_BEFORE.search(before):
         return -3.0
+    armed = _WEAPON_IN_NAME.search(mention.text) is not None
+    score = 3.0 if armed else 0.0
     if _AGENT_BEFORE.search(before):
         score += 3
-    elif _VICTIM_BEFORE.search(before):
+    elif (_TARGET_BEFORE if armed else _VICTIM_BEFORE).search(before):
         score -= 3
     if _VICTIM_AFTER.search(after) or _SPEAKING.search(after):
         score -= 3

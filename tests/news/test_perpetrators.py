@@ -30,6 +30,10 @@ def side(text: str) -> str | None:
         # the accused of an accusation is the doer
         ("The opposition accused government forces of gassing hundreds of people.", "government"),
         ("Activists blamed Russian jets for the raid that killed 15 civilians.", "government"),
+        # who holds a place did not attack it
+        ("Air strikes hit a hospital in a province controlled by rebels, killing ten.", None),
+        # a name carrying its weapon acts even after "and" or "killed in"
+        ("30 killed in Syrian and Russian air strikes on an ISIS camp.", "government"),
         # unchanged: the weapon in the name, an attack verb after the actor
         ("Russian warplanes struck a hospital, killing eight.", "government"),
         ("Rebels shelled a neighbourhood, killing three civilians.", "opposition"),
