@@ -21,9 +21,10 @@ _AGENT_BEFORE = re.compile(
     r"from)\s+(?:the\s+|a\s+|an\s+)?(?:\S+\s+){0,2}$",
     re.I,
 )
+# A count before a name marks its dead ("killing 30 ISIS fighters"); a year does not.
 _VICTIM_BEFORE = re.compile(
     r"\b(?:against|targeting|targeted|on|killing|killed|hit|at|positions of|fighting|"
-    r"clashes with|between|and|among|including|dozens of|members of|\d+|dozens|hundreds|scores|"
+    r"clashes with|between|and|among|including|dozens of|members of|(?!(?:19|20)\d\d\b)\d+|dozens|hundreds|scores|"
     r"more than \d+)\s+(?:the\s+|of\s+)?(?:\S+\s+)?$",
     re.I,
 )

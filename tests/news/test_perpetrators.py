@@ -34,6 +34,8 @@ def side(text: str) -> str | None:
         ("Air strikes hit a hospital in a province controlled by rebels, killing ten.", None),
         # a name carrying its weapon acts even after "and" or "killed in"
         ("30 killed in Syrian and Russian air strikes on an ISIS camp.", "government"),
+        # a year before a name is no count of its dead
+        ("AFP Wednesday 18 Jun 2014 Syrian army helicopter fire killed 12 people.", "government"),
         # unchanged: the weapon in the name, an attack verb after the actor
         ("Russian warplanes struck a hospital, killing eight.", "government"),
         ("Rebels shelled a neighbourhood, killing three civilians.", "opposition"),
