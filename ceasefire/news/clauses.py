@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ceasefire.news.nlp import lemma
+
 __all__ = ["Clause", "clauses_of"]
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
@@ -114,21 +116,47 @@ def _harmed(words: list[Any]) -> set[int]:
     for verb in words:
         if _among_the_harmed(verb):  # "10 children and 13 rebels were among 48 people executed"
             harmed.update(t.i for c in verb.children if c.dep_ == "nsubj" for t in c.subtree)
-        if verb.lemma_.lower() not in _HARM:
+        if not _harms(verb):
             continue
         for child in verb.children:
-            active_subject = child.dep_ == "nsubj" and verb.lemma_.lower() != "die"
+            active_subject = child.dep_ == "nsubj" and lemma(verb).lower() != "die"
             if child.dep_ in _HARMED and not active_subject:
                 harmed.update(t.i for t in child.subtree if not _under_agent(t, child))
     return harmed
 
 
+# Every inflection of a _HARM verb begins with one of these.
+_HARM_STEMS = (
+    "kill",
+    "wound",
+    "injur",
+    "hit",
+    "strik",
+    "struck",
+    "target",
+    "execut",
+    "bomb",
+    "shell",
+    "attack",
+    "di",
+    "dy",
+)
+_BE = frozenset(
+    {"be", "am", "is", "are", "was", "were", "been", "being", "'s", "'re", "'m", "’s", "’re", "’m", "s", "re", "m"}
+)
+
+
 def _among_the_harmed(verb: Any) -> bool:
     """Whether ``verb`` is "be" with an "among" phrase that holds a harm verb."""
-    if verb.lemma_ != "be":
+    if verb.lower_ not in _BE or lemma(verb) != "be":  # the surface test spares the lemmatizer
         return False
     among = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "among"]
-    return any(t.lemma_.lower() in _HARM for c in among for t in c.subtree)
+    return any(_harms(t) for c in among for t in c.subtree)
+
+
+def _harms(token: Any) -> bool:
+    """Whether ``token``'s lemma is a harm verb; the surface test spares the lemmatizer."""
+    return token.lower_.startswith(_HARM_STEMS) and lemma(token).lower() in _HARM
 
 
 def _under_agent(token: Any, top: Any) -> bool:

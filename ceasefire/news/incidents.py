@@ -29,6 +29,9 @@ from ceasefire.news.text import Article
 __all__ = ["NewsIncident", "extract_incidents", "incidents_of", "to_model"]
 
 _LEAD_SENTENCES = 6
+# A side borrowed from another lead sentence needs more than coming before its trigger: that
+# alone picks the sides a story merely mentions ("the Syrian government has not commented").
+_LEAD_LEAST = 0.5
 _MAX_OTHERS = 5
 _DATELINE_CHARS = 300
 _RADIUS_M = {1: 0.0, 2: 5_000.0, 3: 25_000.0}  # the discs docs/contracts.md gives levels 2 and 3
@@ -255,7 +258,7 @@ def _specific_trigger(sentences: list[_Sentence]) -> TriggerMention | None:
 def _article_perpetrator(sentences: list[_Sentence]) -> Any:
     for sent in sentences[:_LEAD_SENTENCES]:
         if sent.triggers:
-            who = perpetrator(sent.text, sent.actors, sent.triggers)
+            who = perpetrator(sent.text, sent.actors, sent.triggers, least=_LEAD_LEAST)
             if who is not None:
                 return who
     return None

@@ -19,6 +19,7 @@ from typing import Any
 
 from ceasefire.news import lexicon
 from ceasefire.news.affiliations import Affiliations
+from ceasefire.news.nlp import lemma
 from ceasefire.news.parties import PartyResolver
 
 __all__ = ["Speaker", "SpeakerTracker", "outlet_in"]
@@ -123,10 +124,10 @@ class SpeakerTracker:
     def _is_speech_verb(self, token: Any) -> bool:
         if _inside(self._quotes, token.idx) or token.pos_ not in {"VERB", "AUX"}:
             return False
-        lemma = token.lemma_.lower()
-        if lemma == "commit":  # "committed to the truce", not "committed a massacre"
-            return _has_prep(token, {"to"}) or any(c.dep_ == "dobj" and c.lemma_ in _REFLEXIVE for c in token.children)
-        return lemma in _speech_verbs() and (lemma != "call" or _has_prep(token, {"on", "for"}) or _calls_for(token))
+        word = lemma(token).lower()
+        if word == "commit":  # "committed to the truce", not "committed a massacre"
+            return _has_prep(token, {"to"}) or any(c.dep_ == "dobj" and lemma(c) in _REFLEXIVE for c in token.children)
+        return word in _speech_verbs() and (word != "call" or _has_prep(token, {"on", "for"}) or _calls_for(token))
 
     def _attributions(self, sent: Any) -> list[Speaker]:
         if _headline(sent):
@@ -144,7 +145,7 @@ class SpeakerTracker:
                 subject = next((named_before[a.i] for a in verb.ancestors if named_before.get(a.i)), None)
             if subject is None or subject.lower_ in _RELATIVES:
                 continue  # "the resolution, which called for observers": no speaker named
-            found = self._speaker(sent, subject, _speech_verbs()[verb.lemma_.lower()])
+            found = self._speaker(sent, subject, _speech_verbs()[lemma(verb).lower()])
             if named_before.get(verb.i) is not None:
                 said = tuple(t for t in sent if t.i < subject.left_edge.i)  # "... X said"
             else:
@@ -203,7 +204,7 @@ class SpeakerTracker:
         known = [self._known[t.text] for t in head.subtree if t.pos_ == "PROPN" and t.text in self._known]
         if parties or known:
             return parties[0] if parties else known[-1]
-        if head.lemma_.lower() in _TITLES and self._last is not None:
+        if lemma(head).lower() in _TITLES and self._last is not None:
             return self._last.party  # "a spokesman said", after a named institution spoke
         if self._home is not None and any(t.lower_ in _institutions() for t in head.subtree):
             return self._home
