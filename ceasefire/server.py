@@ -28,6 +28,7 @@ from ceasefire.api import (
     findings,
     incidents,
     log,
+    mapindex,
     maps,
     problems,
     reports,
@@ -69,6 +70,8 @@ def create_app(settings: Settings) -> FastAPI:
         async with anyio.create_task_group() as tasks:
             if settings.checkpoint_every > 0:
                 tasks.start_soon(_sign_periodically, pool, settings.checkpoint_every)
+            if settings.warm_map:  # issue 14: the first visitor of a big store need not wait
+                tasks.start_soon(anyio.to_thread.run_sync, mapindex.warm, app, pool)
             yield
             tasks.cancel_scope.cancel()
         await anyio.to_thread.run_sync(writer.close)  # writes what is queued, then stops

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar, cast
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.applications import Starlette
 
 from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope, viewer_class
@@ -39,6 +40,7 @@ __all__ = [
     "FigureCache",
     "Figures",
     "FiguresDep",
+    "app_figures",
     "figure_cache",
     "figures_key",
     "router",
@@ -139,10 +141,15 @@ _APP_LOCK = threading.Lock()
 
 def figure_cache(request: Request) -> FigureCache:
     """The app's figure cache (made on first use)."""
+    return app_figures(request.app)
+
+
+def app_figures(app: Starlette) -> FigureCache:
+    """The figure cache of ``app`` (made on first use), outside a request too."""
     with _APP_LOCK:
-        cache: FigureCache | None = getattr(request.app.state, "figures", None)
+        cache: FigureCache | None = getattr(app.state, "figures", None)
         if cache is None:
-            cache = request.app.state.figures = FigureCache()
+            cache = app.state.figures = FigureCache()
     return cache
 
 

@@ -15,6 +15,7 @@ view (issue 11). The imported incidents of a run, the same for every class, are 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,15 +25,16 @@ import numpy.typing as npt
 from starlette.applications import Starlette
 
 from ceasefire.api.auth import Caller
-from ceasefire.api.findings import FigureCache, figures_key, viewer_figures, visible_reports, visible_run
+from ceasefire.api.findings import FigureCache, app_figures, figures_key, viewer_figures, visible_reports, visible_run
 from ceasefire.api.mapfilter import STATUSES, MapFilter
 from ceasefire.api.memo import memo_of
+from ceasefire.api.state import StorePool
 from ceasefire.model import Finding, Incident, severity
 from ceasefire.service.workflow import all_reports, report_incident
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import RunRecord
 
-__all__ = ["DETAIL_FIELDS", "MapEvents", "MapView", "map_view", "rank_of", "status_name"]
+__all__ = ["DETAIL_FIELDS", "MapEvents", "MapView", "map_view", "rank_of", "status_name", "warm"]
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int32]
@@ -52,6 +54,7 @@ DETAIL_FIELDS = (
     "source_name",
     "source",
 )
+log = logging.getLogger("ceasefire.api")
 HIDDEN = -1  # an incident's code when a party or obligation filter leaves it no finding
 
 
@@ -143,7 +146,8 @@ class MapView:
 
     ``pair_incident``/``pair_finding``: each (incident position, finding position) link, sorted
     by incident then finding (a finding names every record of its event); per finding its
-    ``rank`` (``rank_of``), ``obligations`` and ``parties``; ``order``: the positions by
+    ``rank`` (``rank_of``) and ``obligations``; ``party_links``: (finding position, party) of
+    every party a finding names; ``order``: the positions by
     (day, id), the order lists show. ``_statuses`` keeps each filter's statuses (a map's pans
     and zooms ask again and again with the same filter)."""
 
@@ -153,6 +157,8 @@ class MapView:
     pair_incident: Ints
     pair_finding: Ints
     rank: Codes
+    obligations: npt.NDArray[np.str_]
+    party_links: tuple[Ints, npt.NDArray[np.str_]]
     order: npt.NDArray[np.intp]
     _statuses: dict[tuple[str | None, str | None], Codes] = field(default_factory=dict, compare=False)
 
@@ -171,15 +177,12 @@ class MapView:
         unfiltered = party is None and obligation is None
         out = np.full(len(self.events.ids), 0 if unfiltered else HIDDEN, dtype=np.int8)
         keep = np.ones(len(self.findings), dtype=np.bool_)
-        if party is not None or obligation is not None:
-            keep = np.fromiter(
-                (
-                    (party is None or party in f.parties) and (obligation is None or f.obligation == obligation)
-                    for f in self.findings
-                ),
-                dtype=np.bool_,
-                count=len(self.findings),
-            )
+        if obligation is not None:
+            keep &= self.obligations == obligation
+        if party is not None:
+            named = np.zeros(len(self.findings), dtype=np.bool_)
+            named[self.party_links[0][self.party_links[1] == party]] = True
+            keep &= named
         linked = keep[self.pair_finding]
         np.maximum.at(out, self.pair_incident[linked], self.rank[self.pair_finding[linked]])
         return out
@@ -244,8 +247,24 @@ def build_view(
     events = _joined(imported, events_of(own))
     incident, finding = _links(events, findings)
     rank = np.array([rank_of(f.status) if severity(f.status) < 3 else 0 for f in findings], dtype=np.int8)
+    obligations = np.array([f.obligation for f in findings] or [""], dtype=np.str_)[: len(findings)]
+    named = [(n, party) for n, f in enumerate(findings) for party in f.parties]
+    party_links = (
+        np.array([n for n, _ in named], dtype=np.int32),
+        np.array([p for _, p in named] or [""], dtype=np.str_)[: len(named)],
+    )
     order = np.lexsort((events.ids, events.day))
-    return MapView(run, events, tuple(findings), incident, finding, rank, order)
+    return MapView(run, events, tuple(findings), incident, finding, rank, obligations, party_links, order)
+
+
+def warm(app: Starlette, pool: StorePool) -> None:
+    """Make the public's view of the run it reads (what the first visitor asks for) ahead of
+    time; a failure is logged, never raised (serving goes on; a request makes the view then)."""
+    try:
+        with pool.store() as db:
+            map_view(app, app_figures(app), db, None)
+    except Exception:  # broad: warming is an optimisation, and the request path reports errors
+        log.exception("making the map ahead of time failed; the first visit makes it")
 
 
 def map_view(app: Starlette, cache: FigureCache, db: SQLStore, who: Caller | None) -> MapView | None:

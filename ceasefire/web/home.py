@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ceasefire.api.auth import COOKIE, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import FiguresDep
-from ceasefire.web.mapdata import PAGE, MapFilter, map_data, page_bounds
+from ceasefire.web.mapdata import MAX_PAGE, PAGE, MapFilter, map_data, page_bounds
 from ceasefire.web.pages import check_csrf, html_router, page, render
 
 __all__ = ["map_page", "signin", "signin_form", "signout"]
@@ -30,7 +30,7 @@ def map_page(
     db: StoreDep,
     who: ViewerDep,
     cache: FiguresDep,
-    limit: Annotated[int | None, Query(description=f"Rows of the list, 1 to {PAGE} (default).")] = None,
+    limit: Annotated[int | None, Query(description=f"Rows of the list, 1 to {MAX_PAGE} (default {PAGE}).")] = None,
     cursor: Annotated[str | None, Query(max_length=20, description="`next` of the previous page.")] = None,
 ) -> JSONBody:
     """The agreement, the visible run's dates and filter choices, and the incidents the query

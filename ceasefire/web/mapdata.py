@@ -4,7 +4,7 @@ The filter rule is ``ceasefire.api.mapfilter``'s, the same here (the JSON twin `
 on ``/api/v1/map`` (the clusters the map draws) and in ``static/js/map.js``. The incidents come
 from the viewer's ``mapindex.MapView`` (columns made once per run and viewer class), so the page
 costs a few vectorized passes at a million incidents. The list is paged: ``limit`` rows (default
-and most :data:`PAGE`) from the opaque ``cursor``; ``next`` is the cursor of the next page, and
+:data:`PAGE`, at most :data:`MAX_PAGE`) from the opaque ``cursor``; ``next`` is the cursor of the next page, and
 appears only when there is one.
 """
 
@@ -24,16 +24,17 @@ from ceasefire.api.mapindex import MapView, map_view, status_name
 from ceasefire.api.problems import Problem
 from ceasefire.store import SQLStore
 
-__all__ = ["PAGE", "STATUSES", "MapFilter", "map_data", "page_bounds"]
+__all__ = ["MAX_PAGE", "PAGE", "STATUSES", "MapFilter", "map_data", "page_bounds"]
 
-PAGE = 1000  # rows of the incident list per page: the whole list of a task force's month
+PAGE = 250  # rows of the incident list per page (``limit`` may ask for up to MAX_PAGE)
+MAX_PAGE = 1000
 
 
 def page_bounds(limit: int | None, cursor: str | None) -> tuple[int, int]:
     """(first row, how many) of a list page; a 422 names ``limit`` or ``cursor``. The cursor is
     the first row's offset in the list's stable order ((date, id) of one run and viewer)."""
-    if limit is not None and not 1 <= limit <= PAGE:
-        raise Problem(422, f"limit: {limit} is outside 1 to {PAGE}")
+    if limit is not None and not 1 <= limit <= MAX_PAGE:
+        raise Problem(422, f"limit: {limit} is outside 1 to {MAX_PAGE}")
     if not cursor:
         return 0, limit or PAGE
     if not cursor.isdigit() or len(cursor) > 12:

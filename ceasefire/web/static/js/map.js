@@ -295,7 +295,6 @@
 
   // ---- layers ----
   function outlines(map, countries, admin1) {
-    map.createPane("outlines").style.zIndex = 250;  // below the agreement's layers (overlayPane, 400)
     var canvas = L.canvas({ padding: 0.5, pane: "outlines" });
     if (countries) {
       L.geoJSON(countries, { pane: "outlines", renderer: canvas, interactive: false,
@@ -365,6 +364,9 @@
     return CF.getJSON(url).catch(function () { return null; });
   }
 
+  // The outlines (2.2 MB raw, 0.5 MB gzipped) are asked for once the incidents are drawn: parsing
+  // and painting them holds the page's one thread for a while, and the markers come first
+  // (issue 14: markers within 2 s). The page is ready once both are drawn.
   function start() {
     if (typeof L === "undefined") {
       CF.showError("map-error", new Error("the map libraries are missing from /static/vendor; run `make setup`"));
@@ -372,22 +374,32 @@
       return;
     }
     var api = page.api || { agreement: "/api/v1/agreement" };
-    Promise.all([
-      optional(api.agreement), CF.getJSON("/api/v1/map?" + filterQuery({ zoom: "0" })),
-      optional("/static/vendor/outlines/countries.geojson"), optional("/static/vendor/outlines/admin1.geojson")
-    ]).then(function (answers) {
-      build(answers[0], answers[1], answers[2], answers[3]);
-    }).catch(failed);
+    var tiles = byId("map").dataset.tileUrl;
+    Promise.all([optional(api.agreement), CF.getJSON("/api/v1/map?" + filterQuery({ zoom: "0" }))])
+      .then(function (answers) { return build(answers[0], answers[1]); })
+      .then(function () {
+        if (tiles) return null;
+        return Promise.all([optional("/static/vendor/outlines/countries.geojson"),
+                            optional("/static/vendor/outlines/admin1.geojson")])
+          .then(function (found) { drawOutlines(found[0], found[1]); });
+      })
+      .then(function () { CF.ready(); })
+      .catch(failed);
   }
 
-  function build(agreement, world, countries, admin1) {
+  function drawOutlines(countries, admin1) {
+    outlines(view.map, countries, admin1);
+    if (countries) view.map.attributionControl.addAttribution("Outlines: Natural Earth");
+  }
+
+  // The map, its layers, the list; resolves once the first box's clusters are drawn.
+  function build(agreement, world) {
     var node = byId("map"), tiles = node.dataset.tileUrl;
     var map = L.map(node, { zoomSnap: 0.25, worldCopyJump: true, minZoom: 2, maxZoom: 18 });
     view.map = map;
+    map.createPane("outlines").style.zIndex = 250;  // below the agreement's layers (overlayPane, 400)
     if (tiles) L.tileLayer(tiles, { maxZoom: 18, attribution: "Map tiles: " + new URL(tiles, location.href).host }).addTo(map);
-    else outlines(map, countries, admin1);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    if (!tiles && countries) map.attributionControl.addAttribution("Outlines: Natural Earth");
     var layers = agreement && agreement.layers ? agreement.layers : { type: "FeatureCollection", features: [] };
     var group = agreementLayers(map, layers);
     legend(map, layers);
@@ -401,10 +413,9 @@
     map.invalidateSize();
     if (window.ResizeObserver) new ResizeObserver(function () { map.invalidateSize(); }).observe(node);
     fit(map, group, world.extent);
-    loadBox().then(function () {
+    return loadBox().then(function () {
       map.on("moveend", function () { loadBox().catch(failed); });
-      CF.ready();
-    }).catch(failed);
+    });
   }
 
   // The agreement's layers and the incidents: layers alone can be one city (Aleppo) while the
