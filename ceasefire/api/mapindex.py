@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,12 +257,15 @@ def build_view(
     return MapView(run, events, tuple(findings), incident, finding, rank, obligations, party_links, order)
 
 
-def warm(app: Starlette, pool: StorePool) -> None:
+def warm(app: Starlette, pool: StorePool, *others: Callable[[Starlette, SQLStore], object]) -> None:
     """Make the public's view of the run it reads (what the first visitor asks for) ahead of
-    time; a failure is logged, never raised (serving goes on; a request makes the view then)."""
+    time, then call each of ``others`` (other warmers) with the app and a store; a failure is
+    logged, never raised (serving goes on; a request makes what is missing then)."""
     try:
         with pool.store() as db:
             map_view(app, app_figures(app), db, None)
+            for other in others:
+                other(app, db)
     except Exception:  # broad: warming is an optimisation, and the request path reports errors
         log.exception("making the map ahead of time failed; the first visit makes it")
 

@@ -30,7 +30,7 @@ BUDGET = 3_000_000  # bytes of the first view (the issue's goal at a million)
 def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a server over 100k incidents, its public map made at start."""
     path = map_probe.build_store(tmp_path_factory.mktemp("map100k"), INCIDENTS)
-    with running(create_app(Settings(db=str(path), checkpoint_every=0, warm_map=True))) as url:
+    with running(create_app(Settings(db=str(path), checkpoint_every=0, warm_public=True))) as url:
         yield url
 
 
