@@ -109,14 +109,19 @@ def _inputs(db: SQLStore, who: Caller | None, cache: FigureCache) -> content.Inp
         clocks=seen.summary.clocks,
         incidents=seen.incidents,
     )
-    return dataclasses.replace(inputs, index=daily.index_of(inputs))
+    # kept, the inputs hold only the incidents a finding names (a day's bulletin looks up no
+    # other; the day index has counted every one): a store's many quiet incidents cost no memory
+    index = daily.index_of(inputs)
+    named = {f.incidents[0] for f in inputs.findings if f.incidents}
+    incidents = {k: v for k, v in inputs.incidents.items() if k in named}
+    return dataclasses.replace(inputs, index=index, incidents=incidents)
 
 
 def kept_inputs(app: Starlette, db: SQLStore, who: Caller | None) -> content.Inputs:
     """The inputs of every day's bulletin for ``who``, read once per state of the log and
     viewer class (issue 14) and kept in ``app``; 404 without a run."""
     key = (db.log_size(), viewer_class(who))
-    made: content.Inputs = memo_of(app, "bulletin_inputs", 4).get(key, lambda: _inputs(db, who, app_figures(app)))
+    made: content.Inputs = memo_of(app, "bulletin_inputs", 2).get(key, lambda: _inputs(db, who, app_figures(app)))
     return made
 
 

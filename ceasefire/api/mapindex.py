@@ -170,7 +170,7 @@ class MapView:
         if found is None:
             found = self._statuses[key] = self._compute(party, obligation)
             while len(self._statuses) > 32:
-                self._statuses.pop(next(iter(self._statuses)))
+                self._statuses.pop(next(iter(self._statuses)), None)  # another thread may pop it too
         return found
 
     def _compute(self, party: str | None, obligation: str | None) -> Codes:
