@@ -15,6 +15,7 @@ view (issue 11). The imported incidents of a run, the same for every class, are 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -79,11 +80,11 @@ class MapEvents:
     day: Ints
     details: dict[str, list[Any]]
 
-    @property
+    @functools.cached_property
     def x(self) -> Floats:
         return (self.lon + 180.0) / 360.0
 
-    @property
+    @functools.cached_property
     def y(self) -> Floats:
         lat = np.radians(np.clip(self.lat, -85.05, 85.05))
         return (1.0 - np.log(np.tan(lat) + 1.0 / np.cos(lat)) / np.pi) / 2.0

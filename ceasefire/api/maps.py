@@ -64,7 +64,9 @@ def map_clusters(
     counts = np.bincount(codes[keep].astype(np.int64), minlength=len(STATUSES))
     events = view.events
     inside = np.flatnonzero(keep & box.contains(events.lon, events.lat))
-    grid = cluster(events.x[inside], events.y[inside], events.lon[inside], events.lat[inside], codes[inside], level)
+    # the whole map in the box (the first view): the columns as they are, no copies
+    pick: slice | np.ndarray = slice(None) if len(inside) == len(events.ids) else inside
+    grid = cluster(events.x[pick], events.y[pick], events.lon[pick], events.lat[pick], codes[pick], level)
     singles = [_single(view, int(p), int(codes[p])) for p in inside[grid.singles]]
     return _answer(
         view,
