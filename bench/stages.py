@@ -4,11 +4,14 @@
 
 Stages on an ACLED CSV written by bench/verify.py's generator: ``pyarrow_read`` (the floor: the
 file read alone), ``read_validate`` (the row readers: parse, validate, Incident objects),
-``resolve_table`` (actor resolution and the incident columns), ``engine`` (``verify_table``),
+``resolve_table`` (actor resolution and the incident columns), ``read_validate_columns`` and
+``resolve_table_columns`` (the same through the columnar intake, what ``verify`` runs since issue
+16: ``sources.columnar.read_files``, then ``IncidentTable.from_columns``), ``engine`` (``verify_table``),
 then for the output: ``assemble_objects``/``write_json_objects`` (the per-Finding path:
 ``materialize``, then ``json.dumps`` of each document) and, where the code has them,
 ``assemble_columns``/``write_json_columns``/``write_parquet`` (``finding_columns`` and the
-column writers). Run it with PYTHONPATH on an older checkout for the "before" figures.
+column writers). Run it with PYTHONPATH on an older checkout for the "before" figures;
+``--no-row-readers`` skips the row readers' stages, ``--intake-only`` the engine and the outputs.
 """
 
 from __future__ import annotations
@@ -61,10 +64,22 @@ def output_stages(times: dict[str, float], v: Any, folder: Path) -> None:
         timed(times, "write_parquet", lambda: column_writers.write_parquet(fc, fp))
 
 
+def intake_stages(times: dict[str, float], csv_path: Path, resolver: Any) -> Any:
+    """The columnar intake's stages; None on a checkout from before it."""
+    try:
+        from ceasefire.sources.columnar import read_files
+    except ImportError:
+        return None
+    raw = timed(times, "read_validate_columns", lambda: read_files([csv_path], BadRows(skip=False)))
+    return timed(times, "resolve_table_columns", lambda: IncidentTable.from_columns(raw, resolver))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--no-row-readers", action="store_true", help="skip the row readers' stages")
+    parser.add_argument("--intake-only", action="store_true", help="stop before the engine")
     args = parser.parse_args()
     times: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,10 +90,15 @@ def main() -> None:
 
         pacsv.read_csv(csv_path)  # the file in the page cache, as for every stage after
         timed(times, "pyarrow_read", lambda: pacsv.read_csv(csv_path))
-        incidents = timed(times, "read_validate", lambda: list(iter_files([csv_path], BadRows(skip=False))))
         resolver = AliasResolver(agreement)
-        table = timed(times, "resolve_table", lambda: IncidentTable.from_incidents(incidents, resolver))
-        incidents.clear()
+        if not args.no_row_readers:
+            incidents = timed(times, "read_validate", lambda: list(iter_files([csv_path], BadRows(skip=False))))
+            table = timed(times, "resolve_table", lambda: IncidentTable.from_incidents(incidents, resolver))
+            incidents.clear()
+        table = intake_stages(times, csv_path, resolver) or table
+        if args.intake_only:
+            print(json.dumps(times) if args.json else "\n".join(f"{k}: {val}" for k, val in times.items()))
+            return
         v = timed(times, "engine", lambda: verify_table(agreement, table, resolver))
         times["findings"] = len(v.findings)
         output_stages(times, v, folder)

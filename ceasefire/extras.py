@@ -13,7 +13,9 @@ server   FastAPI, uvicorn, Jinja2, psycopg                ``serve``, ``demo`` (s
                                                           ``postgresql://`` databases
 pdf      WeasyPrint (and Jinja2)                          ``bulletin --format pdf``
 scale    pyarrow, Dask                                    Parquet inputs, ``convert``,
-                                                          ``verify --engine dask``
+                                                          ``verify --engine dask``; with
+                                                          pyarrow, ``verify`` reads text
+                                                          files column by column (faster)
 ======== ================================================ ==========================================
 
 A command checks for its libraries first with :func:`require_extra`, which finds modules without

@@ -13,10 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.errors import UsageError
-from ceasefire.extras import require_extra
+from ceasefire.extras import MissingExtra, require_extra
 from ceasefire.model import Agreement, Incident
 from ceasefire.table import IncidentTable
 from ceasefire.verification import Intake, Verification, check_period, verify_table
@@ -67,9 +71,14 @@ def verify(
     bad_rows = BadRows(skip=skip_bad_rows)
     intake = Intake(files=[str(p) for p in paths])
     resolver = AliasResolver(agreement)
-    read = iter_files(paths, bad_rows, encoding=encoding, sheet=sheet)
-    incidents = _admitted(read, intake, date_from, date_to, progress)
-    table = IncidentTable.from_incidents(incidents, resolver)
+    if _columnar():
+        from ceasefire.sources.columnar import read_files
+
+        raw = read_files(paths, bad_rows, encoding=encoding, sheet=sheet)
+        table = IncidentTable.from_columns(admitted_columns(raw, intake, date_from, date_to, progress), resolver)
+    else:
+        read = iter_files(paths, bad_rows, encoding=encoding, sheet=sheet)
+        table = IncidentTable.from_incidents(_admitted(read, intake, date_from, date_to, progress), resolver)
     intake.read(bad_rows)
     return verify_table(agreement, table, resolver, date_from=date_from, date_to=date_to, intake=intake)
 
@@ -93,6 +102,42 @@ def _any_parquet(paths: Sequence[str | Path]) -> bool:
     from ceasefire.sources import detect_format
 
     return any(Path(p).is_dir() or detect_format(p) == "parquet" for p in paths)
+
+
+def _columnar() -> bool:
+    """Whether text files are read column by column (``sources.columnar``): with pyarrow, the
+    ``scale`` extra; else the row readers read them, to the same incidents (issue 16)."""
+    try:
+        require_extra("scale", ("pyarrow",))
+    except MissingExtra:
+        return False
+    return True
+
+
+def admitted_columns(
+    raw: dict[str, Any],
+    intake: Intake,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """``_admitted`` on columns: the rows inside the period, first occurrence of each id."""
+    n = len(raw["id"])
+    if progress is not None and n >= 10_000:
+        progress(n - n % 10_000)
+    reported = np.asarray(raw["date_reported"], np.int64)
+    day = np.where(reported > 0, reported, np.asarray(raw["date"], np.int64))
+    inside = np.ones(n, bool)
+    if date_from is not None:
+        inside &= day >= date_from.toordinal()
+    if date_to is not None:
+        inside &= day <= date_to.toordinal()
+    repeated = np.zeros(n, bool)
+    repeated[inside] = pd.Series(np.asarray(raw["id"], dtype=object)[inside]).duplicated().to_numpy()
+    intake.outside_period += int(n - inside.sum())
+    intake.duplicates += int(repeated.sum())
+    keep = inside & ~repeated
+    return raw if keep.all() else {k: v[keep] for k, v in raw.items()}
 
 
 def _admitted(

@@ -22,7 +22,7 @@ import pandas as pd
 from ceasefire.actor_resolution import AliasResolver, SideSummary
 from ceasefire.model import WEAPON_CLASSES, Incident
 
-__all__ = ["EventClass", "IncidentTable", "SideColumns"]
+__all__ = ["EventClass", "IncidentTable", "SideColumns", "columns_of"]
 
 # The Incident fields kept as columns, in this order (all of them: outputs echo the source row).
 FIELDS = (
@@ -159,15 +159,7 @@ class IncidentTable:
     @classmethod
     def from_incidents(cls, incidents: Iterable[Incident], resolver: AliasResolver) -> IncidentTable:
         """Collect incidents (any iterable, consumed once) into columns."""
-        rows = list(map(attrgetter(*FIELDS), incidents))
-        raw: dict[str, Any] = (
-            dict(zip(FIELDS, zip(*rows, strict=True), strict=True)) if rows else {f: () for f in FIELDS}
-        )
-        del rows
-        raw["date"] = np.fromiter((d.toordinal() for d in raw["date"]), np.int64, len(raw["id"]))
-        for name in ("date_end", "date_reported"):
-            raw[name] = np.fromiter((0 if d is None else d.toordinal() for d in raw[name]), np.int64, len(raw["id"]))
-        return cls.from_columns(raw, resolver)
+        return cls.from_columns(columns_of(incidents), resolver)
 
     @classmethod
     def from_columns(cls, raw: Mapping[str, Any], resolver: AliasResolver) -> IncidentTable:
@@ -250,6 +242,34 @@ class IncidentTable:
         return dt.date.fromordinal(int(self.day[i]))
 
 
+def columns_of(incidents: Iterable[Incident]) -> dict[str, Any]:
+    """Incidents (any iterable, consumed once) as the raw columns ``from_columns`` takes: every
+    ``FIELDS`` column, dates as ordinals (0 for no ``date_end``/``date_reported``)."""
+    rows = list(map(attrgetter(*FIELDS), incidents))
+    raw: dict[str, Any] = dict(zip(FIELDS, zip(*rows, strict=True), strict=True)) if rows else {f: () for f in FIELDS}
+    del rows
+    raw["date"] = np.fromiter((d.toordinal() for d in raw["date"]), np.int64, len(raw["id"]))
+    for name in ("date_end", "date_reported"):
+        raw[name] = np.fromiter((0 if d is None else d.toordinal() for d in raw[name]), np.int64, len(raw["id"]))
+    for name in FIELDS:  # arrays, so that rows can be picked and files joined
+        raw[name] = np.asarray(raw[name], _NUMBERS.get(name, object))
+    return raw
+
+
+_NUMBERS: dict[str, type] = {
+    "date": np.int64,
+    "date_end": np.int64,
+    "date_reported": np.int64,
+    "date_precision": np.int8,
+    "geo_precision": np.int8,
+    "radius_m": np.float64,
+    "lat": np.float64,
+    "lon": np.float64,
+    "fatalities": np.int64,
+    "line": np.int64,
+}
+
+
 def _normalized_columns(raw: Mapping[str, Any], n: int) -> dict[str, npt.NDArray[Any]]:
     defaults: dict[str, Any] = {
         "date_end": 0,
@@ -260,18 +280,7 @@ def _normalized_columns(raw: Mapping[str, Any], n: int) -> dict[str, npt.NDArray
         "fatalities": 0,
         "line": 0,
     }
-    numeric = {
-        "date": np.int64,
-        "date_end": np.int64,
-        "date_reported": np.int64,
-        "date_precision": np.int8,
-        "geo_precision": np.int8,
-        "radius_m": np.float64,
-        "lat": np.float64,
-        "lon": np.float64,
-        "fatalities": np.int64,
-        "line": np.int64,
-    }
+    numeric = _NUMBERS
     cols: dict[str, npt.NDArray[Any]] = {}
     for name in FIELDS:
         value = raw.get(name)

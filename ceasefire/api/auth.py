@@ -4,6 +4,10 @@
 without a valid token and 429 when the token spent its rate (``state.RateLimiter``). The role
 rules (docs/api.md, "Roles") are functions of the :class:`Caller`: :func:`require` for what a
 role may do at all, :func:`report_scope` for which reports it may see.
+
+Only a live token counts: an expired or revoked one answers 401 at once (``store.find_token``).
+The dashboard's cookie :data:`COOKIE` holds a session id, never a token (``web/home.py`` signs
+in); a session that ended or expired, or whose token is dead, answers 401 as a bad token does.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ __all__ = [
     "viewer_class",
 ]
 
-COOKIE = "cf_token"  # the dashboard's sign-in cookie: a token, as in the Authorization header
+COOKIE = "cf_session"  # the dashboard's sign-in cookie: a session id (store/tokens.py), never a token
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `ceasefire token create`.")
 
@@ -64,19 +68,30 @@ async def store(request: Request) -> AsyncIterator[SQLStore]:
 StoreDep = Annotated[SQLStore, Depends(store)]
 
 
-def _token(request: Request, credentials: HTTPAuthorizationCredentials | None, *, cookie: bool) -> str | None:
-    """The bearer token of the header, else (when ``cookie``) of the dashboard's cookie."""
-    if credentials is not None:
-        if credentials.scheme.lower() != "bearer":
-            raise Problem(401, "send Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"})
-        return credentials.credentials
-    return (request.cookies.get(COOKIE) or None) if cookie else None
+def _bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    """The token of the ``Authorization: Bearer`` header, if one was sent."""
+    if credentials is None:
+        return None
+    if credentials.scheme.lower() != "bearer":
+        raise Problem(401, "send Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"})
+    return credentials.credentials
 
 
-def _holder(request: Request, db: SQLStore, token: str) -> Caller:
-    record = db.find_token(token)
-    if record is None:
-        raise Problem(401, "this token is not valid here", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+def _invalid(what: str) -> Problem:
+    return Problem(401, what, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+def _holder(request: Request, db: SQLStore, token: str | None, session: str | None) -> Caller:
+    """The caller of a bearer ``token`` (else of the cookie's ``session``): 401 unless the token
+    is live, or the session open and its token live."""
+    if token is not None:
+        record = db.find_token(token)
+        if record is None:
+            raise _invalid("this token is not valid here (unknown, expired or revoked)")
+    else:
+        record = db.find_session(session or "")
+        if record is None:
+            raise _invalid("your sign-in ended (signed out, expired, or its token was revoked); sign in again")
     _limit(request, record.id)
     return Caller(record.id, record.role, record.party, record.name)
 
@@ -100,14 +115,15 @@ def caller(
     dashboard's cookie counts for reading only: an API write needs the header, so a page of
     another site cannot make a signed-in browser write (the dashboard's own forms check a CSRF
     token instead)."""
-    token = _token(request, credentials, cookie=request.method in ("GET", "HEAD"))
-    if token is None:
+    token = _bearer_token(credentials)
+    session = (request.cookies.get(COOKIE) or None) if request.method in ("GET", "HEAD") else None
+    if token is None and session is None:
         raise Problem(
             401,
             "send Authorization: Bearer TOKEN (a token from `ceasefire token create`)",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return _holder(request, db, token)
+    return _holder(request, db, token, session)
 
 
 def viewer(
@@ -117,11 +133,11 @@ def viewer(
 ) -> Caller | None:
     """The token's holder, or None for the public (no token at all): what public pages, the
     published findings, bulletins and exports use. A token that is sent must be valid (401)."""
-    token = _token(request, credentials, cookie=True)
-    if token is None:  # the public: one rate per client address
+    token, session = _bearer_token(credentials), request.cookies.get(COOKIE) or None
+    if token is None and session is None:  # the public: one rate per client address
         _limit(request, f"public {request.client.host if request.client else ''}")
         return None
-    return _holder(request, db, token)
+    return _holder(request, db, token, session)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from ceasefire.api.auth import Caller, CallerDep, StoreDep, ViewerDep, require
+from ceasefire.api.auth import Caller, CallerDep, StoreDep, ViewerDep, report_scope, require
 from ceasefire.api.body import JSONBody
 from ceasefire.api.fields import Plain
 from ceasefire.api.problems import Problem
@@ -49,6 +49,7 @@ __all__ = [
     "router",
     "step_json",
     "visible_case",
+    "visible_reports",
 ]
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -112,7 +113,7 @@ class AssessmentIn(BaseModel):
 def open_case(db: StoreDep, who: CallerDep, body: CaseIn) -> JSONBody:
     """201 with the case; 422 naming ``reports`` when one does not exist."""
     case = opened(db, who, body)
-    return {**case_json(case, who, db.published_cases()), "receipt": _receipt(db, case.log_index)}
+    return {**case_json(db, case, who, db.published_cases()), "receipt": _receipt(db, case.log_index)}
 
 
 def opened(db: SQLStore, who: Caller, body: CaseIn) -> CaseRecord:
@@ -192,12 +193,12 @@ def list_cases(db: StoreDep, who: ViewerDep) -> JSONBody:
 def cases_json(db: SQLStore, who: Caller | None) -> list[JSONBody]:
     """Every case ``who`` may see, by id, as ``who`` may see it (:func:`case_json`)."""
     published = db.published_cases()
-    return [case_json(c, who, published) for c in db.cases() if _may_see(c, who, published)]
+    return [case_json(db, c, who, published) for c in db.cases() if _may_see(c, who, published)]
 
 
 @router.get("/{case_id}", summary="One case (404 when not yours to see)")
 def get_case(db: StoreDep, who: ViewerDep, case_id: CaseId) -> JSONBody:
-    return case_json(readable_case(db, who, case_id), who, db.published_cases())
+    return case_json(db, readable_case(db, who, case_id), who, db.published_cases())
 
 
 def visible_case(db: SQLStore, who: Caller | None, case_id: int) -> CaseRecord | None:
@@ -225,9 +226,11 @@ def _shown(case: CaseRecord, who: Caller) -> bool:
     return any(s.kind == "request" and s.party == who.party for s in case.steps)
 
 
-def case_json(case: CaseRecord, who: Caller | None, published: set[int]) -> JSONBody:
+def case_json(db: SQLStore, case: CaseRecord, who: Caller | None, published: set[int]) -> JSONBody:
     """The case as ``who`` sees it: a party, before publication, only its own requests and
-    responses and no assessment; once published, everyone sees every step."""
+    responses and no assessment; once published, everyone sees every step. ``reports`` lists
+    only the reports ``who`` may see (issue 11: the ids of another party's unpublished reports
+    must not leak through a case, published or not)."""
     steps = case.steps
     whole = case.id in published or (who is not None and who.role in ("analyst", "admin"))
     if not whole:
@@ -239,7 +242,7 @@ def case_json(case: CaseRecord, who: Caller | None, published: set[int]) -> JSON
         "id": case.id,
         "title": case.title,
         "allegation": case.allegation,
-        "reports": list(case.reports),
+        "reports": visible_reports(db, who, case.reports),
         "opened_by": {"role": case.opened_by.role, "party": case.opened_by.party},
         "at": case.created_at,
         "log_index": case.log_index,
@@ -247,6 +250,15 @@ def case_json(case: CaseRecord, who: Caller | None, published: set[int]) -> JSON
         "published": case.id in published,
         "steps": [step_json(s, deadlines) for s in steps],
     }
+
+
+def visible_reports(db: SQLStore, who: Caller | None, ids: Iterable[int]) -> list[int]:
+    """Those of report ``ids`` that ``who`` may see (``auth.report_scope``; the public: the
+    published ones), in the order given."""
+    scope = report_scope(who) if who is not None else ReportScope()
+    if scope.everything:
+        return list(ids)
+    return [i for i in ids if db.report(scope, i) is not None]
 
 
 def _deadlines(case: CaseRecord) -> dict[int, str]:

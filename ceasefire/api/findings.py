@@ -139,18 +139,18 @@ class FigureCache:
 _APP_LOCK = threading.Lock()
 
 
-def figure_cache(request: Request) -> FigureCache:
-    """The app's figure cache (made on first use)."""
-    return app_figures(request.app)
-
-
 def app_figures(app: Starlette) -> FigureCache:
-    """The figure cache of ``app`` (made on first use), outside a request too."""
+    """``app``'s figure cache, made on first use (whichever route asks first)."""
     with _APP_LOCK:
         cache: FigureCache | None = getattr(app.state, "figures", None)
         if cache is None:
             cache = app.state.figures = FigureCache()
     return cache
+
+
+def figure_cache(request: Request) -> FigureCache:
+    """The app's figure cache, as a dependency."""
+    return app_figures(request.app)
 
 
 FiguresDep = Annotated[FigureCache, Depends(figure_cache)]

@@ -37,6 +37,7 @@ class Settings:
     max_upload: int = 50 * 1024 * 1024  # bytes of one evidence file
     max_body: int = 1024 * 1024  # bytes of any other request body (JSON, forms), checked as it streams
     tile_url: str | None = None  # the dashboard map's tile layer ({z}/{x}/{y} URL); None: outlines only
+    public_url: str | None = None  # where people reach the site (https://...: cookies are Secure)
     # daily quotas (UTC days), per token and per party (api/quotas.py, issue 11); 0: none
     reports_per_day: int = 500  # report versions (submissions and corrections)
     evidence_per_day: int = 500 * 1024 * 1024  # bytes of evidence attached

@@ -10,7 +10,9 @@ import typer
 __all__ = ["AgreementFile", "Db", "EventFiles", "Evidence", "Key", "NewsFiles", "Sheet", "SkipBadRows", "TextEncoding"]
 
 AgreementFile = Annotated[Path, typer.Argument(help="Agreement YAML file.")]
-EventFiles = Annotated[list[Path], typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")]
+EventFiles = Annotated[
+    list[Path], typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON, news text (.txt, .html).")
+]
 NewsFiles = Annotated[list[Path], typer.Argument(help="News articles, plain text or HTML (UTF-8).")]
 SkipBadRows = Annotated[bool, typer.Option("--skip-bad-rows", help="Count bad rows instead of stopping.")]
 TextEncoding = Annotated[

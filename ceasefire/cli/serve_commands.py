@@ -61,6 +61,14 @@ TileUrl = Annotated[
     ),
 ]
 
+PublicUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--public-url",
+        help="Where people reach the site, e.g. https://ceasefire.example.org behind a TLS proxy: https makes the sign-in cookie Secure.",
+    ),
+]
+
 
 def serve(
     db: Db,
@@ -74,6 +82,7 @@ def serve(
     max_body_kb: MaxBodyKb = 1024,
     checkpoint_every: CheckpointEvery = 60.0,
     tile_url: TileUrl = None,
+    public_url: PublicUrl = None,
     reports_per_day: ReportsPerDay = 500,
     evidence_per_day_mb: EvidencePerDayMb = 500.0,
     min_free_disk_mb: MinFreeDiskMb = 1024.0,
@@ -93,6 +102,8 @@ def serve(
             "--rate-limit and --max-upload-mb must be > 0, --burst and --max-body-kb at least 1,"
             " --checkpoint-every at least 0"
         )
+    if public_url and not public_url.startswith(("https://", "http://")):
+        raise UsageError(f"--public-url: '{public_url}' is not an http:// or https:// URL")
     if min(reports_per_day, evidence_per_day_mb, min_free_disk_mb) < 0:
         raise UsageError("--reports-per-day, --evidence-per-day-mb and --min-free-disk-mb must be at least 0")
     settings = Settings(
@@ -105,6 +116,7 @@ def serve(
         max_body=max_body_kb * 1024,
         checkpoint_every=checkpoint_every,
         tile_url=tile_url or None,
+        public_url=public_url or None,
         reports_per_day=reports_per_day,
         evidence_per_day=int(evidence_per_day_mb * 1024 * 1024),
         min_free_disk=int(min_free_disk_mb * 1024 * 1024),

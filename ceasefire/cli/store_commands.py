@@ -1,4 +1,4 @@
-"""The store's commands: ``init``, ``import``, ``token create``, ``log verify``, ``log checkpoint``.
+"""The store's commands: ``init``, ``import``, ``token create``/``revoke``, ``log verify``, ``log checkpoint``.
 
 Importing this module is cheap: the store, the readers and the database drivers load when a
 command runs. ``--db`` takes a SQLite file path or a ``postgresql://`` URL everywhere. Exit codes:
@@ -42,8 +42,10 @@ def _store(db: str, key: Path | None, evidence: Path | None, *, create: bool = F
 
     store = open_store(db, key=key, evidence=evidence, create=create)
     try:
-        if not create and not store.migrations():
-            raise StoreError(f"{store.url}: not a ceasefire database; create it with `ceasefire init`")
+        if not create:
+            if not store.migrations():
+                raise StoreError(f"{store.url}: not a ceasefire database; create it with `ceasefire init`")
+            store.migrate()  # as `serve` does: the commands read and write the current schema
         yield store
     finally:
         store.close()
@@ -100,7 +102,8 @@ def init(
 def import_events(
     db: Db,
     events: Annotated[
-        list[Path] | None, typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON.")
+        list[Path] | None,
+        typer.Argument(help="Event files: ACLED/UCDP CSV, GDELT TSV, GeoJSON, news text (.txt, .html)."),
     ] = None,
     news: Annotated[
         list[Path] | None,
@@ -175,19 +178,65 @@ def token_create(
     role: Annotated[str, typer.Option("--role", help="admin | analyst | monitor | party | observer")],
     party: Annotated[str | None, typer.Option("--party", help="The party a 'party' token speaks for.")] = None,
     name: Annotated[str, typer.Option("--name", help="Who holds it (a label).")] = "",
+    expires: Annotated[
+        str | None,
+        typer.Option("--expires", help="When it stops working: a number of days (30d) or an ISO date (default 90d)."),
+    ] = None,
     key: Key = None,
 ) -> None:
     """Create an access token and print it alone on stdout (only its SHA-256 is stored).
 
-    Example: ceasefire token create --db syria.db --role party --party syria-gov --name "liaison"
+    Example: ceasefire token create --db syria.db --role party --party syria-gov --name "liaison" --expires 30d
 
-    Exit codes: 0 done; 2 bad input (unknown role, missing or unknown party).
+    Exit codes: 0 done; 2 bad input (unknown role, missing or unknown party, bad --expires).
     """
+    expires_at = _expiry(expires) if expires is not None else None
     with _store(db, key, None) as store:
         store.ensure_log_key(create=False)
-        token, _ = store.create_token(role, party, name)
+        token, _ = store.create_token(role, party, name, expires_at=expires_at)
         store.checkpoint()
         typer.echo(token)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    db: Db,
+    token_id: Annotated[int, typer.Argument(metavar="ID", help="The token's id (see `GET /api/v1/tokens`).")],
+    key: Key = None,
+    fmt: Format = "text",
+) -> None:
+    """Revoke a token: from now on it answers 401 everywhere (an appended, logged row).
+
+    Example: ceasefire token revoke --db syria.db 7
+
+    Exit codes: 0 revoked (or revoked before); 2 bad input (no such token).
+    """
+    _check_format(fmt)
+    with _store(db, key, None) as store:
+        store.ensure_log_key(create=False)
+        index, new = store.revoke_token(token_id, None)
+        receipt = store.receipt(index)
+    if fmt == "json":
+        _print_json({"token_id": token_id, "log_index": index, "new": new, "receipt": json.loads(receipt.to_json())})
+    else:
+        typer.echo(f"token {token_id}: {'revoked' if new else 'already revoked'} (log entry {index})")
+
+
+def _expiry(text: str) -> str:
+    """``--expires``: ``N`` days (``30d``) from now, or an ISO date or date-time (UTC unless
+    it names a zone), as a stored stamp."""
+    import datetime as dt
+
+    from ceasefire.store.tokens import stamp
+
+    value = text.strip()
+    try:
+        if value.lower().endswith("d") and value[:-1].isdigit():
+            return stamp(dt.datetime.now(dt.UTC) + dt.timedelta(days=int(value[:-1])))
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--expires: '{text}' is neither a number of days (30d) nor an ISO date") from None
+    return stamp(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
 
 
 @log_app.command("verify")

@@ -83,6 +83,9 @@ _STOP = frozenset(
 )
 
 
+_CHEMICAL = re.compile(r"\b(?:chemical|toxic|poison|nerve (?:gas|agent)|sarin|chlorine)\b", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class ObligationMatch:
     obligation: str | None
@@ -122,7 +125,31 @@ class ObligationMatcher:
         """The categories ``said`` has cues for, specific ones only when there are any."""
         specific, broad = _category_cues()
         hit = [c for c, pattern in specific.items() if pattern.search(said)]
+        if _CHEMICAL.search(said):
+            # Chemical weapons are civilian protection whatever delivered them; only aircraft
+            # make a second claim (bench/data/claims/README.md, convention 2).
+            hit = [c for c in hit if c != "cessation_of_hostilities"]
         return hit or [c for c, pattern in broad.items() if pattern.search(said)]
+
+    def topic(self, text: str) -> str | None:
+        """The category whose specific cues ``text`` (a whole article) names most often, at
+        least twice; None when there is no such category or two tie."""
+        counts = sorted(
+            ((len(pattern.findall(text)), category) for category, pattern in _category_cues()[0].items()),
+            reverse=True,
+        )
+        (best, category), (second, _) = counts[0], counts[1]
+        return category if best >= 2 and best > second else None
+
+    def broad(self, said: str) -> bool:
+        """Whether ``said`` has no specific cue at all (only "attack", "truce", "civilians")."""
+        return not any(pattern.search(said) for pattern in _category_cues()[0].values())
+
+    def within(self, category: str, said: str) -> ObligationMatch:
+        """The obligation of ``category`` closest to ``said``."""
+        candidates = [o for o in self._obligations if o.category == category]
+        best = self._best(candidates, content_words(said))
+        return ObligationMatch(best.id if best else None, category)
 
     def specific(self, said: str) -> bool:
         """Whether ``said`` names a specific act: cues of a category more specific than the

@@ -29,6 +29,10 @@ def _term_pattern(term: str) -> str:
     body = re.escape(term)
     if term.isupper():  # "US", "FSA": case matters, or "us" becomes a party
         return rf"(?-i:{body})"
+    if term[-1] not in "sn":
+        # Sources that strip apostrophes write the possessive "Assads", "Syrias" (issue 15);
+        # demonyms in -n and plurals in -s would turn into other words ("Syrians").
+        return rf"{body}(?:s(?=\s))?"
     return body
 
 
@@ -43,14 +47,19 @@ def _place_context() -> tuple[re.Pattern[str], re.Pattern[str]]:
     before = "|".join(table["place_before"])
     after = "|".join(table["place_after"])
     return (
-        re.compile(rf"(?:^|[^\w-])(?:{before})\s+(?:the\s+)?$", re.I),
+        re.compile(rf"(?:^|[^\w-])(?:{before})\s+(?:the\s+)?(?:(?:{_QUARTERS})\s+)?$", re.I),
         re.compile(rf"^['’]?s?\s+(?:{after})\b", re.I),
     )
 
 
+# "in central Damascus", "over northern Syria": a part of the place.
+_QUARTERS = "central|northern|southern|eastern|western|rural|north|south|east|west|downtown|greater"
+
+
 def _as_place(text: str, start: int, end: int) -> bool:
     """Whether the name at ``text[start:end]`` stands for a place rather than a party."""
-    if text[start:end].lower() not in _place_names():
+    name = text[start:end].lower()
+    if name not in _place_names() and not (name.endswith("s") and name[:-1] in _place_names()):
         return False
     before, after = _place_context()
     return bool(before.search(text[max(0, start - 40) : start]) or after.match(text[end:]))

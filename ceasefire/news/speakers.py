@@ -18,14 +18,40 @@ from functools import lru_cache
 from typing import Any
 
 from ceasefire.news import lexicon
+from ceasefire.news.affiliations import Affiliations
 from ceasefire.news.parties import PartyResolver
 
 __all__ = ["Speaker", "SpeakerTracker", "outlet_in"]
 
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "who"])
+_OFFICE_WORDS = frozenset(
+    {
+        "minister",
+        "ministry",
+        "foreign",
+        "defence",
+        "defense",
+        "president",
+        "general",
+        "secretary",
+        "deputy",
+        "state",
+        "department",
+        "army",
+        "council",
+        "command",
+        "spokesman",
+        "ambassador",
+        "envoy",
+        "government",
+    }
+)
+# Titles that speak for the body named just before them ("The ministry said ... A spokesman added").
+_TITLES = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "minister", "envoy", "ambassador"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _DROP_DEPS = frozenset({"relcl", "acl", "punct", "appos", "advcl", "prep"})
 _MAX_NAME_TOKENS = 8
+_REFLEXIVE = frozenset({"itself", "themselves", "ourselves", "myself", "himself", "herself"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +96,14 @@ def _inside(spans: list[tuple[int, int]], position: int) -> bool:
 class SpeakerTracker:
     """Reads speakers sentence by sentence through one article, remembering the last one."""
 
-    def __init__(self, resolver: PartyResolver, quotes: list[tuple[int, int]], home: str | None = None) -> None:
+    def __init__(
+        self, resolver: PartyResolver, quotes: list[tuple[int, int]], home: str | None = None, abroad: bool = False
+    ) -> None:
         self._resolver = resolver
+        self._affiliations = Affiliations(resolver)
         self._quotes = quotes
         self._home = home  # the party of the dateline's city, for institutions named bare
+        self._abroad = abroad  # a dateline in no party's country: bare offices stay unknown
         self._last: Speaker | None = None
         self._known: dict[str, str] = {}  # surname → party id
 
@@ -94,19 +124,31 @@ class SpeakerTracker:
         if _inside(self._quotes, token.idx) or token.pos_ not in {"VERB", "AUX"}:
             return False
         lemma = token.lemma_.lower()
-        return lemma in _speech_verbs() and (lemma != "call" or _has_prep(token, {"on", "for"}))
+        if lemma == "commit":  # "committed to the truce", not "committed a massacre"
+            return _has_prep(token, {"to"}) or any(c.dep_ == "dobj" and c.lemma_ in _REFLEXIVE for c in token.children)
+        return lemma in _speech_verbs() and (lemma != "call" or _has_prep(token, {"on", "for"}) or _calls_for(token))
 
     def _attributions(self, sent: Any) -> list[Speaker]:
+        if _headline(sent):
+            return []  # "Syrian Coalition Calls for Holding Assad Accountable": the outlet's title
         verbs = [t for t in sent if self._is_speech_verb(t)]
         # A speech verb reported by another ("said Moscow had urged") is content, not a speaker.
         verbs = [v for v in verbs if _stands_alone(v, verbs)]
         statements = []
+        named_before: dict[int, Any] = {}  # speech verb -> the name before it, when it has no subject
         for verb in verbs:
             subject = _subject(verb, verbs)
-            if subject is None:
-                continue
+            if subject is None and not _participle(verb):
+                subject = named_before[verb.i] = _name_before(verb)
+            elif subject is None:
+                subject = next((named_before[a.i] for a in verb.ancestors if named_before.get(a.i)), None)
+            if subject is None or subject.lower_ in _RELATIVES:
+                continue  # "the resolution, which called for observers": no speaker named
             found = self._speaker(sent, subject, _speech_verbs()[verb.lemma_.lower()])
-            said = _said_tokens(sent, verb, subject, verbs)
+            if named_before.get(verb.i) is not None:
+                said = tuple(t for t in sent if t.i < subject.left_edge.i)  # "... X said"
+            else:
+                said = _said_tokens(sent, verb, subject, verbs)
             text = "".join(t.text_with_ws for t in said).strip()
             statements.append(replace(found, said=text, addressee=_addressee(verb), tokens=said))
         if not statements:
@@ -134,21 +176,39 @@ class SpeakerTracker:
         name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
         party = self._party_of(head)
         if party is not None:
-            for ent in head.subtree:
-                if ent.ent_type_ == "PERSON":
-                    self._known[ent.text] = party
+            # Proper names, not office words, as a surname named again later ("Lavrov said");
+            # from the tagger, since the claims pipeline runs without the entity recogniser.
+            # Also the other subjects of its verb, for commas stripped from the source ("Minister
+            # of health in the interim government Mohammad Jundi said": two subjects).
+            names = [c for c in head.head.children if c.dep_ in _SUBJECTS] if head.dep_ in _SUBJECTS else [head]
+            for word in (w for name in names for w in name.subtree):
+                if word.pos_ == "PROPN" and word.lower_ not in _OFFICE_WORDS:
+                    self._known[word.text] = party
         return Speaker(name or head.text, party, verb_kind, said)
 
     def _party_of(self, head: Any) -> str | None:
-        """The speaker's party: named in its words, else known by surname, else that of the
-        speaker before ("a spokesman said"), else the dateline's for a bare institution."""
-        parties = self._resolver.parties(" ".join(t.text for t in head.subtree))
-        party = parties[0] if parties else self._known.get(head.text)
-        if party is None and head.pos_ == "NOUN" and self._last is not None:
-            party = self._last.party  # "a spokesman said", after a named institution spoke
-        if party is None and any(t.lower_ in _institutions() for t in head.subtree):
-            party = self._home
-        return party
+        """The speaker's party: that of a name used bare after its full form spoke, else that
+        of a body of the knowledge base its words name ("the
+        Syrian Observatory": none), else a party named in its words, else known by surname,
+        else that of the speaker before for a bare title ("a spokesman said"), else the
+        dateline's for a bare institution, else a fallback body's ("the army"). A generic noun
+        ("a monitoring group", "the group") never inherits the party of the speaker before."""
+        words = " ".join(t.text for t in head.subtree)
+        if head.n_lefts + head.n_rights <= 1 and head.text in self._known:
+            return self._known[head.text]  # "the Coalition said", after "the Syrian Coalition" spoke
+        body = self._affiliations.of(words)
+        if body is not None:
+            return body.party
+        parties = self._resolver.parties(words)
+        known = [self._known[t.text] for t in head.subtree if t.pos_ == "PROPN" and t.text in self._known]
+        if parties or known:
+            return parties[0] if parties else known[-1]
+        if head.lemma_.lower() in _TITLES and self._last is not None:
+            return self._last.party  # "a spokesman said", after a named institution spoke
+        if self._home is not None and any(t.lower_ in _institutions() for t in head.subtree):
+            return self._home
+        fallback = None if self._abroad else self._affiliations.of(words, fallback=True)
+        return fallback.party if fallback is not None else None
 
 
 def _participle(verb: Any) -> bool:
@@ -184,6 +244,45 @@ def _subject(verb: Any, verbs: list[Any]) -> Any:
     return None
 
 
+_RELATIVES = frozenset({"which", "that", "whose"})
+
+
+def _headline(sent: Any) -> bool:
+    """Whether a sentence is written in title case (at least four long words, nearly all
+    capitalised): a headline, which states the outlet's summary, not a speaker's words."""
+    long_words = [t.text for t in sent if t.is_alpha and len(t.text) > 3]
+    capitalised = sum(w[0].isupper() for w in long_words)
+    return len(long_words) >= 4 and capitalised >= 0.8 * len(long_words)
+
+
+_NAME_WORDS = frozenset({"PROPN", "NOUN", "ADJ"})
+
+
+def _name_before(verb: Any) -> Any:
+    """The speaker named just before a subject-less speech verb, in text whose commas were
+    stripped ("... outside the capital Damascus the Syrian Observatory for Human Rights monitor
+    said"), where the parser hangs the name off the words before it: the run of nouns,
+    adjectives and "of"/"for" that ends at the verb (back to its article), and the word of
+    that run the others hang from. None when no noun ends there or nothing precedes it."""
+    first = verb.i
+    while first > verb.sent.start and verb.i - first < _MAX_NAME_TOKENS:
+        word = verb.doc[first - 1]
+        if word.pos_ in _NAME_WORDS or (word.pos_ == "ADP" and word.lower_ in {"of", "for"}):
+            first -= 1
+        elif word.pos_ == "DET":
+            first -= 1
+            break
+        else:
+            break
+    nouns = [t for t in verb.doc[first : verb.i] if t.pos_ in {"PROPN", "NOUN"}]
+    if not nouns or verb.doc[verb.i - 1].pos_ not in {"PROPN", "NOUN"} or first <= verb.sent.start:
+        return None
+    node = nouns[0]
+    while first <= node.head.i < verb.i and node.head.i != node.i:
+        node = node.head
+    return node
+
+
 def _said_tokens(sent: Any, verb: Any, subject: Any, verbs: list[Any]) -> tuple[Any, ...]:
     """What one speech verb says: the sentence without its speaker when it is the only one; a
     participle's own words; else the verb's own words, without those of the other speech verbs
@@ -212,6 +311,11 @@ def _addressee(verb: Any) -> str:
             if objects:
                 return "".join(t.text_with_ws for t in objects[0].subtree)
     return ""
+
+
+def _calls_for(token: Any) -> bool:
+    """ "called for inspectors to visit": the parser makes "for" the mark of the clause below."""
+    return any(g.dep_ == "mark" and g.lower_ == "for" for c in token.children for g in c.children)
 
 
 def _has_prep(token: Any, words: set[str]) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ceasefire.errors import InputError
 from ceasefire.news.dates import parse_dateline
+from ceasefire.news.debris import strip_debris
 
 __all__ = ["MAX_BYTES", "Article", "clean_text", "decode", "read_article"]
 
@@ -65,7 +66,8 @@ class _TextOfHtml(HTMLParser):
 
 
 def clean_text(text: str) -> str:
-    """Plain text with paragraphs kept: HTML reduced to its text, runs of blanks collapsed."""
+    """Plain text with paragraphs kept: HTML reduced to its text, runs of blanks collapsed,
+    page debris removed (``debris``)."""
     if _HTML_SNIFF.search(text[:5000]):
         parser = _TextOfHtml()
         parser.feed(text)
@@ -73,6 +75,7 @@ def clean_text(text: str) -> str:
         text = "".join(parser.parts)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES.sub(" ", text)
+    text = strip_debris(_BLANK_LINES.sub("\n\n", text).strip())
     text = _DATELINE.sub(lambda m: m.group(1).strip() + " -\n\n", text)
     return _BLANK_LINES.sub("\n\n", text).strip()
 

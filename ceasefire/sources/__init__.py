@@ -12,6 +12,11 @@
     inspect.inspect_files(paths)     what ``ceasefire inspect`` shows
     read_acled / read_ucdp / read_gdelt / read_geojson (fp, name, bad_rows, today=None)
                                      one format, from a text file object; ``name`` is for messages
+    columnar.read_files(paths, bad_rows, today=None)
+                                     the same incidents as ``iter_files``, as the columns
+                                     ``IncidentTable.from_columns`` takes: ACLED, UCDP and GDELT
+                                     text files parsed by pyarrow and checked column by column
+                                     (what ``verify`` runs; needs pyarrow, issue 16)
     parquet.parquet_parts / part_columns
                                      Parquet files and hive folders, partition by partition, as
                                      columns (``columns`` normalizes them; ``ceasefire.scale``

@@ -37,10 +37,23 @@ from ceasefire.sources.precision import (
     radius_m,
 )
 from ceasefire.sources.rows import BadRows, RowError
-from ceasefire.sources.taxonomy import normalize_event_type
+from ceasefire.sources.taxonomy import needs_context, normalize_event_type
 from ceasefire.sources.weapons import infer_weapon
 
-__all__ = ["EPOCH_ORDINAL", "INCIDENT_SCHEMA", "acled_columns", "incident_columns"]
+__all__ = [
+    "EPOCH_ORDINAL",
+    "INCIDENT_SCHEMA",
+    "Applied",
+    "Checks",
+    "acled_checked",
+    "acled_columns",
+    "as_categorical",
+    "categorical",
+    "incident_columns",
+    "number_column",
+    "text_coordinates",
+    "weapons",
+]
 
 EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal(): Arrow date32 counts days from it
 TEXT_FIELDS = (
@@ -92,7 +105,6 @@ INCIDENT_SCHEMA = pa.schema(
     metadata={"ceasefire.layout": "incidents/v1"},
 )  # the ``incidents`` layout: one column per Incident field, in its order
 _MASKED = "\0"  # a value no source holds: stands for rows a step does not look at
-_CONTEXT_TYPES = frozenset({"remote violence", "riots/protests"})  # pre-2019: notes/actors decide
 
 
 def categorical(table: pa.Table, name: str, default: str = "") -> Any:
@@ -150,62 +162,86 @@ def _zero_null(column: pa.ChunkedArray) -> npt.NDArray[np.int64]:
     return np.where(ordinals > 0, ordinals, 0)
 
 
-class _Checks:
+class Checks:
     """Problems found per row, in the order the checks ran; a row's first one is reported."""
 
     def __init__(self, n: int) -> None:
         self.message = np.full(n, None, dtype=object)
+        self.bad = np.zeros(n, bool)  # the rows with a problem
 
-    def add(self, errors: npt.NDArray[Any]) -> None:
-        """``errors``: per row, ``column: problem`` or None."""
-        new = (errors != None) & (self.message == None)  # noqa: E711 (element-wise)
+    def add(self, errors: npt.NDArray[Any], rows: npt.NDArray[np.bool_] | None = None) -> None:
+        """``errors``: per row, ``column: problem`` or None (``rows``: where it is not None)."""
+        if rows is None:
+            rows = errors != None  # noqa: E711 (element-wise)
+        elif not rows.any():
+            return
+        new = rows & ~self.bad
         self.message[new] = errors[new]
+        self.bad |= new
+
+    def flag(self, rows: npt.NDArray[np.bool_], message: str) -> None:
+        """The same problem for every row of the mask ``rows``."""
+        if rows.any():
+            errors = np.full(len(rows), None, dtype=object)
+            errors[rows] = message
+            self.add(errors, rows)
 
     def report(self, name: str, first_row: int, bad_rows: BadRows) -> npt.NDArray[np.bool_]:
         """Send each bad row to ``bad_rows`` (row order); the rows that are fine."""
-        bad = np.flatnonzero(self.message != None)  # noqa: E711
-        for i in bad:
+        for i in np.flatnonzero(self.bad):
             bad_rows.report(f"{name}:{first_row + i + 1}: {self.message[i]}")
-        ok: npt.NDArray[np.bool_] = self.message == None  # noqa: E711
+        ok: npt.NDArray[np.bool_] = ~self.bad
         return ok
 
 
-def _distinct(columns: Sequence[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """(code per row, first row of each code) of the distinct combinations of Categoricals."""
+def _distinct(columns: Sequence[Any]) -> tuple[npt.NDArray[np.intp], list[tuple[str, ...]]]:
+    """(code per row, the values of each code) of the distinct combinations of Categoricals;
+    one column's codes are its own (a category no row holds is a code no row has)."""
+    if len(columns) == 1:
+        return np.asarray(columns[0].codes, np.intp), [(str(c),) for c in columns[0].categories]
     key = np.zeros(len(columns[0]), np.int64)
     for column in columns:
         key = key * (len(column.categories) + 1) + np.asarray(column.codes, np.int64)
         key = np.asarray(pd.factorize(key)[0], np.int64)  # keep the numbers small
     first = np.full(int(key.max(initial=-1)) + 1, -1, np.intp)
     first[key[::-1]] = np.arange(len(key))[::-1]
-    return key.astype(np.intp), first
+    picked = [np.asarray(c.categories, dtype=object)[np.asarray(c.codes)[first]] for c in columns]
+    return key.astype(np.intp), [tuple(str(v) for v in values) for values in zip(*picked, strict=True)]
 
 
 class Applied:
     """A function's results on each distinct combination of values, spread back to rows."""
 
-    def __init__(self, fn: Callable[..., Any], columns: Sequence[Any], checks: _Checks) -> None:
-        self.codes, first = _distinct(columns)
+    def __init__(self, fn: Callable[..., Any], columns: Sequence[Any], checks: Checks) -> None:
+        self.codes, distinct = _distinct(columns)
         self.values: list[Any] = []
         errors: list[str | None] = []
-        for row in first.tolist():  # once per distinct combination, not per row
+        for values in distinct:  # once per distinct combination, not per row
             try:
-                self.values.append(fn(*(str(c[row]) for c in columns)))
+                self.values.append(fn(*values))
                 errors.append(None)
             except RowError as error:
                 self.values.append(None)
                 errors.append(str(error))
-        checks.add(np.array([*errors, None], dtype=object)[self.codes])
+        failed = np.array([e is not None for e in errors] + [False], bool)[self.codes]
+        self.errors = (
+            np.array([*errors, None], dtype=object)[self.codes] if failed.any() else np.full(len(failed), None)
+        )
+        checks.add(self.errors, failed)
 
     def numbers(self, dtype: type, part: int | None = None, default: Any = 0) -> npt.NDArray[Any]:
         picked = [default if v is None else (v if part is None else v[part]) for v in self.values]
         return np.array([*picked, default], dtype=dtype)[self.codes]
 
-    def text(self) -> Any:
-        return _as_categorical(np.array(["" if v is None else v for v in self.values] + [""], dtype=object)[self.codes])
+    def text(self, part: int | None = None) -> Any:
+        """The results (text, or their ``part``; "" where refused) as a Categorical,
+        factorized once per distinct value."""
+        picked = ["" if v is None else (v if part is None else v[part]) for v in self.values]
+        codes, uniques = pd.factorize(np.array([*picked, ""], dtype=object))
+        return pd.Categorical.from_codes(np.asarray(codes)[self.codes], pd.Index(np.asarray(uniques, dtype=object)))
 
 
-def _as_categorical(values: npt.NDArray[Any]) -> Any:
+def as_categorical(values: npt.NDArray[Any]) -> Any:
     codes, uniques = pd.factorize(values)
     return pd.Categorical.from_codes(codes, pd.Index(np.asarray(uniques, dtype=object)))
 
@@ -219,12 +255,11 @@ def _text(table: pa.Table, name: str, default: str = "") -> Any:
     return categorical(table, name, default)
 
 
-def _coordinates(table: pa.Table, name: str, limit: float, checks: _Checks) -> npt.NDArray[np.float64]:
+def _coordinates(table: pa.Table, name: str, limit: float, checks: Checks) -> npt.NDArray[np.float64]:
     """Latitude or longitude: numbers range-checked in bulk; text parsed per distinct value."""
-    parse = parse_lat if limit == 90.0 else parse_lon
     column = table[name]
     if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
-        return Applied(lambda t: parse(name, t), [_text(table, name)], checks).numbers(np.float64, default=np.nan)
+        return text_coordinates(table, name, limit, checks)
     values = np.asarray(pc.cast(column, pa.float64()).fill_null(np.nan).to_numpy(), np.float64)
     errors = np.full(len(values), None, dtype=object)
     bad = ~(np.abs(values) <= limit)
@@ -236,12 +271,60 @@ def _coordinates(table: pa.Table, name: str, limit: float, checks: _Checks) -> n
     return values
 
 
+_DECIMAL = r"^-?[0-9]{1,3}(?:\.[0-9]+)?$"  # what float() and Arrow's cast read alike, to the last bit
+
+
+def number_column(column: pa.ChunkedArray) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """(values, plain) of a text column: ``plain`` rows were cast in bulk by Arrow, which reads
+    a subset of what Python's ``float`` reads, to the same value; the others (NaN here) need
+    ``float`` and its messages."""
+    text = pc.cast(column, pa.string()).fill_null("")
+    empty = pc.equal(text, "")
+    try:  # one cast for the whole column: the usual case
+        values = pc.cast(pc.if_else(empty, "0", text) if pc.any(empty).as_py() else text, pa.float64())
+        plain = pc.invert(empty)
+    except pa.ArrowInvalid:  # some text Arrow does not read (spaces, words): decimals cast, the rest left
+        plain = pc.match_substring_regex(text, _DECIMAL)
+        values = pc.cast(pc.if_else(plain, text, "0"), pa.float64())
+    return (
+        np.array(pc.if_else(plain, values, np.nan).to_numpy(), np.float64),  # a copy: rows get filled in
+        np.asarray(plain.to_numpy(zero_copy_only=False), bool),
+    )
+
+
+def text_coordinates(table: pa.Table, name: str, limit: float, checks: Checks) -> npt.NDArray[np.float64]:
+    """Text coordinates: cast in bulk; the rest, and those out of range, parsed per distinct
+    value by ``parse_lat``/``parse_lon`` (their messages)."""
+    parse = parse_lat if limit == 90.0 else parse_lon
+    values, plain = number_column(table[name])
+    plain &= np.abs(values) <= limit
+    if not plain.all():
+        rest = table.filter(pa.array(~plain))
+        others = Applied(lambda t: parse(name, t), [_text(rest, name)], Checks(rest.num_rows))
+        errors = np.full(len(values), None, dtype=object)
+        errors[~plain] = others.errors
+        checks.add(errors)
+        values[~plain] = others.numbers(np.float64, default=np.nan)
+    return values
+
+
 def acled_columns(
     table: pa.Table, name: str, first_row: int, bad_rows: BadRows, today: dt.date | None = None
 ) -> dict[str, Any]:
     """Raw columns of a table in the ``acled`` layout, bad rows reported and dropped (a date
     after the day after ``today`` among them; None: any date)."""
-    checks = _Checks(table.num_rows)
+    raw, checks = acled_checked(table, name, first_row, today)
+    ok = checks.report(name, first_row, bad_rows)
+    return raw if ok.all() else {k: v[ok] for k, v in raw.items()}
+
+
+def acled_checked(
+    table: pa.Table, name: str, first_row: int, today: dt.date | None = None
+) -> tuple[dict[str, Any], Checks]:
+    """Raw columns of every row of a table in the ``acled`` layout (``line``: ``first_row`` + 1
+    on), and the problems found in each row; the values of a row with a problem are not to be
+    used."""
+    checks = Checks(table.num_rows)
     ids = row_ids(table, "acled")
     empty_id = np.full(len(ids), None, dtype=object)
     empty_id[ids == ""] = "event_id_cnty/data_id: empty: every event needs an id"
@@ -262,7 +345,7 @@ def acled_columns(
         ),
         "date": first,
         "date_end": np.where(last != first, last, 0),
-        "date_reported": dates.numbers(np.int64, 0),
+        "date_reported": np.where(dates.numbers(np.int64, 0) != first, dates.numbers(np.int64, 0), 0),
         "date_precision": dates.numbers(np.int8, 3, 1),
         "geo_precision": geo.numbers(np.int8, default=1),
         "line": np.arange(first_row + 1, first_row + 1 + table.num_rows, dtype=np.int64),
@@ -271,10 +354,9 @@ def acled_columns(
     radii = np.array([0.0, *(radius_m("acled", c) for c in place_codes("acled"))])
     raw["radius_m"] = radii[np.clip(raw["geo_precision"], 0, len(radii) - 1)]
     raw["event_type"], raw["sub_event_type"] = _event_types(table, raw, checks)
-    raw["weapon"] = _weapons(table, raw, checks)
+    raw["weapon"] = weapons(table, raw, checks)
     raw["attacker"] = Applied(str.strip, [categorical(table, "attacker")], checks).text()
-    ok = checks.report(name, first_row, bad_rows)
-    return raw if ok.all() else {k: v[ok] for k, v in raw.items()}
+    return raw, checks
 
 
 _GEO_CODES = frozenset(place_codes("acled"))
@@ -292,27 +374,26 @@ def _date_range(day: str, code: str, today: dt.date | None) -> tuple[int, int, i
     return date.toordinal(), lo.toordinal(), hi.toordinal(), time_precision
 
 
-def _event_types(table: pa.Table, raw: dict[str, Any], checks: _Checks) -> tuple[Any, Any]:
+def _event_types(table: pa.Table, raw: dict[str, Any], checks: Checks) -> tuple[Any, Any]:
     """Event types in the current taxonomy; pre-2019 types that need the notes or the actors
     to be mapped are resolved per distinct combination of those too."""
     kind, sub = categorical(table, "event_type"), categorical(table, "sub_event_type")
-    context = np.array([" ".join(str(c).lower().split()) in _CONTEXT_TYPES for c in kind.categories] + [False])[
-        np.asarray(kind.codes, np.intp)
-    ]
-    empty = pd.Categorical.from_codes(np.zeros(len(kind), np.int8), pd.Index([""]))
-    inter1, inter2 = _text(table, "inter1"), _text(table, "inter2")
-    extra = [raw["notes"], raw["actor1"], raw["actor2"], inter1, inter2]
-    extra = [_where(context, c, empty) for c in extra] if context.any() else [empty] * 5
+    context = np.array([needs_context(str(c)) for c in kind.categories] + [False])[np.asarray(kind.codes, np.intp)]
+    extra = []
+    if context.any():  # else every row's notes and actors would be "": not worth a key
+        empty = pd.Categorical.from_codes(np.zeros(len(kind), np.int8), pd.Index([""]))
+        inter1, inter2 = _text(table, "inter1"), _text(table, "inter2")
+        extra = [raw["notes"], raw["actor1"], raw["actor2"], inter1, inter2]
+        extra = [_where(context, c, empty) for c in extra]
 
-    def normalize(event_type: str, sub_type: str, notes: str, *actors: str) -> tuple[str, str]:
+    def normalize(event_type: str, sub_type: str, notes: str = "", *actors: str) -> tuple[str, str]:
         try:
             return normalize_event_type(event_type, sub_type, notes, actors)
         except ValueError as error:
             raise RowError("event_type", str(error)) from None
 
     applied = Applied(normalize, [kind, sub, *extra], checks)
-    pairs = np.array([("", "") if v is None else v for v in applied.values] + [("", "")], dtype=object)
-    return _as_categorical(pairs[:, 0][applied.codes]), _as_categorical(pairs[:, 1][applied.codes])
+    return applied.text(0), applied.text(1)
 
 
 def _where(mask: npt.NDArray[np.bool_], column: Any, empty: Any) -> Any:
@@ -321,7 +402,7 @@ def _where(mask: npt.NDArray[np.bool_], column: Any, empty: Any) -> Any:
     return pd.Categorical.from_codes(codes, pd.Index([_MASKED, *(str(c) for c in column.categories)]))
 
 
-def _weapons(table: pa.Table, raw: dict[str, Any], checks: _Checks) -> Any:
+def weapons(table: pa.Table, raw: dict[str, Any], checks: Checks) -> Any:
     """The file's weapon class, else the one inferred from the sub event type and the notes."""
     given = Applied(lambda t: parse_weapon("weapon", t), [categorical(table, "weapon")], checks).text()
     unknown = np.asarray(given == "", bool)
@@ -329,4 +410,4 @@ def _weapons(table: pa.Table, raw: dict[str, Any], checks: _Checks) -> Any:
     inferred = Applied(
         lambda s, n: infer_weapon(s, "" if n == _MASKED else n), [raw["sub_event_type"], notes], checks
     ).text()
-    return _as_categorical(np.where(unknown, np.asarray(inferred, object), np.asarray(given, object)))
+    return as_categorical(np.where(unknown, np.asarray(inferred, object), np.asarray(given, object)))

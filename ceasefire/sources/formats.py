@@ -4,7 +4,9 @@ The first 64 KiB decide: a file starting with ``PAR1`` is Parquet (``sources.par
 column by column, as is a folder holding Parquet files); a JSON object with ``"type": "FeatureCollection"`` (or a ``features``
 array) is GeoJSON; a first line of 57, 58 or 61 tab-separated fields starting with an event id
 is GDELT; otherwise the first line is a CSV header, ACLED or UCDP GED by the columns only that
-source has (at least two of them). A file's name and extension are never looked at.
+source has (at least two of them). A text file that is none of these is a news article when its
+name ends in ``.txt`` or ``.html`` (``news.NEWS_SUFFIXES``) or its text is HTML (``sources.news``
+runs ``extract`` on it); otherwise a file's name and extension are never looked at.
 
 Before that, containers are opened (``containers``: .zip, .gz, .xlsx) and the text's encoding is
 found (``encodings``: UTF-8 first, else detected, or forced with ``encoding=``). ``detect`` says
@@ -37,11 +39,21 @@ from ceasefire.sources.containers import Member, SheetText, members
 from ceasefire.sources.encodings import check_encoding, detect_encoding
 from ceasefire.sources.gdelt import GDELT_LAYOUTS, gdelt_version, read_gdelt
 from ceasefire.sources.geojson import read_geojson
+from ceasefire.sources.news import is_news, news_version, read_news
 from ceasefire.sources.rows import BadRows
 from ceasefire.sources.tables import column_name
 from ceasefire.sources.ucdp import read_ucdp
 
-__all__ = ["EVENT_FORMATS", "READERS", "Detected", "detect", "detect_format", "iter_files", "read_events"]
+__all__ = [
+    "EVENT_FORMATS",
+    "READERS",
+    "Detected",
+    "detect",
+    "detect_format",
+    "iter_files",
+    "read_detected",
+    "read_events",
+]
 
 FilePath = str | os.PathLike[str]
 
@@ -59,6 +71,7 @@ READERS: dict[str, Reader] = {
     "ucdp": read_ucdp,
     "gdelt": read_gdelt,
     "geojson": read_geojson,
+    "news": read_news,
 }
 EVENT_FORMATS = tuple(READERS)  # text formats; detect_format also answers "parquet" (sources.parquet)
 SNIFF_BYTES = 65536
@@ -92,6 +105,7 @@ MARKERS = {
 }
 _FEATURE_COLLECTION = re.compile(r'"type"\s*:\s*"FeatureCollection"|"features"\s*:\s*\[')
 _EXPECTED = "expected ACLED CSV, UCDP GED CSV, GDELT events TSV or GeoJSON"
+_EXPECTED_TEXT = _EXPECTED + ", or news text (.txt, .html)"  # what a text file may be
 PARQUET_MAGIC = b"PAR1"
 
 
@@ -131,7 +145,8 @@ def _parquet(name: str) -> str:
 def detect(path: FilePath, encoding: str | None = None, sheet: str | None = None) -> list[Detected]:
     """Every events file ``path`` holds (itself, or an archive's members), with its format and
     encoding; ``encoding`` forces the text encoding, ``sheet`` a workbook's sheet. Members of an
-    archive that are not events files are left out, unless none is one."""
+    archive that are not events files are left out, unless none is one; its news texts are read
+    only when it holds nothing else (a README.txt beside a CSV is documentation)."""
     name = os.fspath(path)
     inside = members(name, _head(name))
     found: list[Detected] = []
@@ -145,6 +160,10 @@ def detect(path: FilePath, encoding: str | None = None, sheet: str | None = None
         raise FormatNotRecognized(
             refused[0] if len(refused) == 1 else f"{name}: no events file in it: " + "; ".join(refused)
         )
+    if any(d.format != "news" for d in found):  # a README.txt beside the data is not news
+        found = [d for d in found if d.format != "news"]
+    elif found[0].format == "news":  # checked before any file is read, as formats are
+        require_extra("news", needed_for=f"{found[0].name}: news text input")
     return found
 
 
@@ -165,11 +184,14 @@ def _detect_member(member: Member, encoding: str | None, sheet: str | None) -> D
         raise FormatNotRecognized(f"{member.name}: it is {kind}, but a damaged one ({error})") from None
     if not used:
         raise FormatNotRecognized(
-            f"{member.name}: not a recognized events file ({_EXPECTED}): it holds binary data, not text"
+            f"{member.name}: not a recognized events file ({_EXPECTED_TEXT}): it holds binary data, not text"
         )
-    found, why, version = _sniff_text(head.decode(used, errors="replace"))
+    sample = head.decode(used, errors="replace")
+    found, why, version = _sniff_text(sample)
+    if found is None and sample.strip() and is_news(member.name, sample):
+        found, version = "news", news_version(sample)
     if found is None:
-        raise FormatNotRecognized(f"{member.name}: not a recognized events file ({_EXPECTED}): {why}")
+        raise FormatNotRecognized(f"{member.name}: not a recognized events file ({_EXPECTED_TEXT}): {why}")
     return Detected(member, found, version, used)
 
 
@@ -273,10 +295,11 @@ def read_events(
 
         return parquet_incidents(name, bad_rows, today)
     found = detect(name, encoding, sheet)
-    return itertools.chain.from_iterable(_read(d, bad_rows, today) for d in found)
+    return itertools.chain.from_iterable(read_detected(d, bad_rows, today) for d in found)
 
 
-def _read(detected: Detected, bad_rows: BadRows, today: dt.date | None) -> Iterator[Incident]:
+def read_detected(detected: Detected, bad_rows: BadRows, today: dt.date | None = None) -> Iterator[Incident]:
+    """Incidents from one events file ``detect`` found, its counts started in ``bad_rows``."""
     name, reader = detected.name, READERS[detected.format]
     counts = bad_rows.start_file(name, detected.format, detected.encoding or "xlsx")
     counts.version = detected.version

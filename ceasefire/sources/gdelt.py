@@ -23,7 +23,18 @@ from ceasefire.sources.rows import BadRows, NoPlace, RowError, fail_file
 from ceasefire.sources.vocabulary import cameo_roots
 from ceasefire.sources.weapons import AIR_STRIKE, SHELLING, SUICIDE_BOMB, infer_weapon
 
-__all__ = ["CONFLICT_ROOTS", "GDELT_LAYOUTS", "cameo_event", "gdelt_version", "read_gdelt"]
+__all__ = [
+    "CONFLICT_ROOTS",
+    "GDELT_LAYOUTS",
+    "Columns",
+    "admin1_of",
+    "cameo_event",
+    "gdelt_incident",
+    "gdelt_version",
+    "not_conflict",
+    "read_gdelt",
+    "sql_date",
+]
 
 CONFLICT_ROOTS = tuple(root for root, (_, incident) in cameo_roots().items() if incident)  # 18, 19, 20
 _ACTOR = (
@@ -88,7 +99,7 @@ _GEO_CODES = frozenset(place_codes("gdelt"))
 _CITY_TYPES = ("3", "4")
 
 
-class _Columns(NamedTuple):
+class Columns(NamedTuple):
     """Indexes of the columns the reader uses, for one layout."""
 
     event_id: int
@@ -104,7 +115,7 @@ class _Columns(NamedTuple):
     url: int | None
 
     @classmethod
-    def of(cls, names: tuple[str, ...]) -> _Columns:
+    def of(cls, names: tuple[str, ...]) -> Columns:
         at = {name: index for index, name in enumerate(names)}
         return cls(
             event_id=at["GLOBALEVENTID"],
@@ -150,7 +161,7 @@ def read_gdelt(fp: TextIO, name: str, bad_rows: BadRows, today: dt.date | None =
     not incidents, rows without ActionGeo coordinates as without a place. Each row's layout comes
     from its own width: backfile (57) and daily (58) rows concatenated in one file both read.
     A date after the day after ``today`` is a bad row (None: any date is read)."""
-    layouts = {width: _Columns.of(names) for width, (_, names) in GDELT_LAYOUTS.items()}
+    layouts = {width: Columns.of(names) for width, (_, names) in GDELT_LAYOUTS.items()}
     counts = bad_rows.current
     counts.date_order_why = "SQLDATE is YYYYMMDD: no order to infer"
     known = False  # a row of a GDELT width has been seen
@@ -165,10 +176,10 @@ def read_gdelt(fp: TextIO, name: str, bad_rows: BadRows, today: dt.date | None =
         known = True
         event = cameo_event(fields[columns.code])
         if event is None:
-            bad_rows.not_incident("" if counts.not_incidents else _not_conflict(fields[columns.code], name, line))
+            bad_rows.not_incident("" if counts.not_incidents else not_conflict(fields[columns.code], name, line))
             continue
         try:
-            incident = _incident(fields, columns, event, name, line, today)
+            incident = gdelt_incident(fields, columns, event, name, line, today)
         except NoPlace as error:
             bad_rows.no_place(f"{name}:{line}: {error}")
             continue
@@ -187,12 +198,12 @@ def _wrong_width(fields: list[str], name: str, line: int, bad_rows: BadRows, *, 
     bad_rows.report(f"{name}:{line}: the row has {len(fields)} fields (GDELT rows have {counts})")
 
 
-def _not_conflict(code: str, name: str, line: int) -> str:
+def not_conflict(code: str, name: str, line: int) -> str:
     return f"{name}:{line}: EventCode: {code!r} is not material conflict (CAMEO roots {', '.join(CONFLICT_ROOTS)})"
 
 
-def _incident(
-    fields: list[str], columns: _Columns, event: tuple[str, str, str], name: str, line: int, today: dt.date | None
+def gdelt_incident(
+    fields: list[str], columns: Columns, event: tuple[str, str, str], name: str, line: int, today: dt.date | None
 ) -> Incident:
     event_type, sub_event_type, weapon = event
     lat_text, lon_text = fields[columns.lat], fields[columns.lon]
@@ -206,7 +217,7 @@ def _incident(
     return Incident(
         id="GDELT" + event_id,
         source="gdelt",
-        date=_sql_date(fields[columns.date], today),
+        date=sql_date(fields[columns.date], today),
         lat=parse_lat("ActionGeo_Lat", lat_text),
         lon=parse_lon("ActionGeo_Long", lon_text),
         geo_precision=geo_type,
@@ -217,7 +228,7 @@ def _incident(
         actor2=fields[columns.actor2],
         weapon=weapon or infer_weapon(sub_event_type, ""),  # the notes are a URL: not read
         country=fields[columns.country],
-        admin1=_admin1(full_name, fields[columns.geo_type]),
+        admin1=admin1_of(full_name, fields[columns.geo_type]),
         location=full_name,
         notes=fields[columns.url] if columns.url is not None else "",
         source_name="GDELT",
@@ -226,7 +237,7 @@ def _incident(
     )
 
 
-def _sql_date(text: str, today: dt.date | None) -> dt.date:
+def sql_date(text: str, today: dt.date | None) -> dt.date:
     try:
         if len(text) != 8 or not text.isdigit():
             raise ValueError(text)
@@ -241,7 +252,7 @@ def _sql_date(text: str, today: dt.date | None) -> dt.date:
         raise RowError("SQLDATE", str(error)) from None
 
 
-def _admin1(full_name: str, geo_type: str) -> str:
+def admin1_of(full_name: str, geo_type: str) -> str:
     """The first-order division in ActionGeo_FullName ("Aleppo, Halab, Syria" -> "Halab")."""
     parts = full_name.split(", ")
     if geo_type in _CITY_TYPES:

@@ -27,7 +27,7 @@ __all__ = [
 
 
 class PlacePrecision(NamedTuple):
-    scale: str  # acled (also GeoJSON) | ucdp | gdelt
+    scale: str  # acled (also GeoJSON) | ucdp | gdelt | news
     column: str  # the source column holding the code
     code: int
     radius_m: float
@@ -50,6 +50,11 @@ PLACE_PRECISION: tuple[PlacePrecision, ...] = (
     PlacePrecision("gdelt", "ActionGeo_Type", 3, 0.0, "US city"),
     PlacePrecision("gdelt", "ActionGeo_Type", 4, 0.0, "city outside the US"),
     PlacePrecision("gdelt", "ActionGeo_Type", 5, 100_000.0, "first-order division (ADM1)"),
+    # News text placed by the gazetteer (sources.news): a governorate named as a whole gets the
+    # disc covering its polygon instead, when that is larger.
+    PlacePrecision("news", "geo_precision", 1, 2_000.0, "a town or site named in the text"),
+    PlacePrecision("news", "geo_precision", 2, 10_000.0, "near a town named, its countryside or outskirts"),
+    PlacePrecision("news", "geo_precision", 3, 25_000.0, "a region or governorate known only as a whole"),
 )
 
 _RADIUS: dict[str, dict[int, float]] = {}

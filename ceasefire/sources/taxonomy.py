@@ -12,7 +12,7 @@ from __future__ import annotations
 from ceasefire.sources.vocabulary import acled_spellings
 from ceasefire.sources.weapons import classify
 
-__all__ = ["EVENT_TYPES", "OLD_EVENT_TYPES", "normalize_event_type"]
+__all__ = ["EVENT_TYPES", "OLD_EVENT_TYPES", "needs_context", "normalize_event_type"]
 
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Battles": (
@@ -113,6 +113,16 @@ def normalize_event_type(
     elif key == "riots/protests" and _rioters(actors):
         mapped_type = "Riots"
     return mapped_type, mapped_sub
+
+
+def needs_context(event_type: str) -> bool:
+    """Whether ``normalize_event_type`` reads the notes or the actors for this event type (the
+    pre-2019 "Remote violence" and "Riots/Protests", in any spelling): columnar readers pass
+    them only then."""
+    if event_type in EVENT_TYPES:
+        return False
+    key = _key(event_type)
+    return _SPELLINGS.get(key, key) in ("remote violence", "riots/protests")
 
 
 def _rioters(actors: tuple[str, ...]) -> bool:

@@ -6,6 +6,9 @@
   and spaces around ``-`` and ``/`` never matter.
 - ``ucdp_codes.csv``: UCDP GED's ``type_of_violence``, ``where_prec`` and ``date_prec`` codes.
 - ``cameo_roots.csv``: GDELT's CAMEO root codes, and which are incidents (material conflict).
+- ``governorates_sy.csv``: Syria's 14 governorates, the centroid of each OCHA COD-AB polygon
+  (admin1 v02, CC BY-IGO) and the radius of the disc around it that covers the polygon, rounded
+  up to the kilometre: where news placing an event only in a governorate puts it (``news``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import functools
 import io
 from importlib.resources import files
 
-__all__ = ["acled_spellings", "cameo_roots", "ucdp_codes"]
+__all__ = ["acled_spellings", "cameo_roots", "governorate_extents", "ucdp_codes"]
 
 
 @functools.cache
@@ -37,3 +40,12 @@ def ucdp_codes(column: str) -> dict[int, str]:
 def cameo_roots() -> dict[str, tuple[str, bool]]:
     """Root code ("18") -> (name, whether its events are incidents)."""
     return {row["root"]: (row["name"], row["incident"] == "yes") for row in _table("cameo_roots.csv")}
+
+
+def governorate_extents() -> dict[str, tuple[float, float, float]]:
+    """Syrian governorate (OCHA admin1 name) -> (lat, lon, radius_m): its polygon's centroid and
+    the radius of the disc around it that covers the polygon."""
+    return {
+        row["admin1"]: (float(row["lat"]), float(row["lon"]), float(row["radius_m"]))
+        for row in _table("governorates_sy.csv")
+    }

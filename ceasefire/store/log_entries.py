@@ -130,14 +130,19 @@ class Kind:
     columns: tuple[str, ...]  # every column but log_index, in the digest
     shown: tuple[str, ...]  # copied into the entry, readable without the database
     children: tuple[Child, ...] = ()
-    optional: tuple[str, ...] = ()  # columns (also in ``columns``) hashed only when not NULL
+    # columns (also in ``columns``) added by a later migration: in the digest (and shown) only
+    # when not NULL, so the entries of rows stored before the column existed are unchanged
+    optional: tuple[str, ...] = ()
 
     def select(self, where: str = "") -> str:
         return f"SELECT log_index, {', '.join(self.columns)} FROM {self.table} {where} ORDER BY log_index"
 
-    def as_stored(self, db: Database) -> Kind:
+    def as_stored(self, db: Database) -> Kind | None:
         """This kind as ``db``'s table holds it: without the optional columns when a migration
-        that adds them is not applied yet (``log verify`` reads a database, it never migrates it)."""
+        that adds them is not applied yet, None when the table itself is not there yet (a store
+        opened without migrating, e.g. before 0015 made ``token_revocations``: no rows to check)."""
+        if not _has_table(db, self.table):
+            return None
         if not self.optional:
             return self
         row = next(db.dicts(f"SELECT * FROM {self.table} LIMIT 1"), None)
@@ -149,6 +154,12 @@ class Kind:
     def insert(self) -> str:
         names = (*self.columns, "log_index")
         return f"INSERT INTO {self.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
+def _has_table(db: Database, table: str) -> bool:
+    if db.dialect == "postgres":
+        return bool(db.execute("SELECT to_regclass(?) IS NOT NULL", (table,))[0][0])
+    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
 
 
 KINDS: dict[str, Kind] = {
@@ -186,8 +197,16 @@ KINDS: dict[str, Kind] = {
         Kind(
             "token",
             "tokens",
-            ("id", "token_sha256", "role", "party", "name", "created_at"),
-            ("id", "role", "party", "name"),
+            ("id", "token_sha256", "role", "party", "name", "created_at", "expires_at"),
+            ("id", "role", "party", "name", "expires_at"),
+            optional=("expires_at",),
+        ),
+        # 0015_token_lifecycle: a token revoked (ceasefire/store/tokens.py)
+        Kind(
+            "token_revocation",
+            "token_revocations",
+            ("token_id", "revoked_by", "created_at"),
+            ("token_id", "revoked_by"),
         ),
         # 0004_reports: what the REST API writes (ceasefire/store/reports.py)
         Kind("report_version", "report_versions", REPORT_COLUMNS, ("report_id", "version", "token_id", "party")),
@@ -261,5 +280,5 @@ def entry_bytes(kind: Kind, row: Row, children: Mapping[str, str]) -> bytes:
     plain = {c: row[c] for c in kind.columns if c not in kind.optional or row[c] is not None}
     digests = {c.table: children.get(c.table, EMPTY_CHILDREN) for c in kind.children}
     digest = hashlib.sha256(canonical_json({"row": plain, "children": digests})).hexdigest()
-    shown = {c: plain[c] for c in kind.shown}
+    shown = {c: plain[c] for c in kind.shown if c in plain}
     return canonical_json({"kind": kind.name, "at": plain["created_at"], **shown, "digest": digest})

@@ -12,9 +12,7 @@ Signing needs the private key file (``key_path``); evidence needs ``evidence_dir
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -24,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ceasefire.errors import UsageError
 from ceasefire.ledger import DEFAULT_ORIGIN, Checkpoint, MerkleLog, Receipt, canonical_json
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
-from ceasefire.store import agreements, migrations, publications, quotas, reports
+from ceasefire.store import agreements, migrations, publications, quotas, reports, tokens
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
 from ceasefire.store.audit import audit
@@ -58,12 +56,9 @@ from ceasefire.store.quotas import Usage
 
 __all__ = ["SQLStore", "incident_row", "row_incident", "token_hash"]
 
-TOKEN_PREFIX = "cf_"
-
-
-def token_hash(token: str) -> str:
-    """What is stored for a token: SHA-256 of its UTF-8 bytes, hex."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+# The media type an imported events file is kept under, by format (HTML news: text/html).
+_MEDIA = {"geojson": "application/geo+json", "gdelt": "text/tab-separated-values", "news": "text/plain"}
+token_hash = tokens.token_hash
 
 
 class SQLStore:
@@ -160,13 +155,9 @@ class SQLStore:
 
     def add_import(self, source: Path, fmt: str, incidents: Sequence[Incident]) -> ImportRecord:
         """Record an events file (kept as evidence) and its incidents; idempotent by SHA-256."""
-        media = (
-            "application/geo+json"
-            if fmt == "geojson"
-            else "text/tab-separated-values"
-            if fmt == "gdelt"
-            else "text/csv"
-        )
+        media = _MEDIA.get(fmt, "text/csv")
+        if fmt == "news" and source.suffix.lower() in (".html", ".htm", ".xhtml"):
+            media = "text/html"
         with self.db.write():
             evidence = self.add_evidence(source, source.name, media)
             found = self.find_import(evidence.sha256)
@@ -238,42 +229,45 @@ class SQLStore:
 
     # -- tokens -----------------------------------------------------------------------------
 
-    def create_token(self, role: str, party: str | None, name: str) -> tuple[str, TokenRecord]:
+    def create_token(
+        self, role: str, party: str | None, name: str, *, expires_at: str | None = None
+    ) -> tuple[str, TokenRecord]:
         """A new random token (returned once, stored only as its SHA-256) and its record.
 
         ``party`` is required for role ``party`` (and must be a party of the current agreement)
-        and refused for the other roles.
+        and refused for the other roles. ``expires_at`` (a ``tokens.stamp``) defaults to
+        ``tokens.DEFAULT_LIFETIME`` from now and must be in the future.
         """
         _check_role(role, party)
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        with self.db.write():
-            if party is not None:
-                agreements.check_party(self.journal, party)
-            token_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM tokens")[0][0])
-            row = {
-                "id": token_id,
-                "token_sha256": token_hash(token),
-                "role": role,
-                "party": party,
-                "name": name,
-                "created_at": now(),
-            }
-            self.journal.append("token", row)
-        found = self.find_token(token)
-        assert found is not None
-        return token, found
+        expires = expires_at or tokens.stamp(dt.datetime.now(dt.UTC) + tokens.DEFAULT_LIFETIME)
+        if expires <= now():
+            raise UsageError(f"--expires: {expires} is not in the future")
+        token, token_id = tokens.create(self.journal, role, party, name, expires)
+        return token, tokens.tokens(self.journal, "WHERE t.id = ?", (token_id,))[0]
 
     def find_token(self, token: str) -> TokenRecord | None:
-        """The record of a token presented by a client, or None when it is not one of ours."""
-        rows = list(self.db.dicts(KINDS["token"].select("WHERE token_sha256 = ?"), (token_hash(token),)))
-        return TokenRecord(**{k: rows[0][k] for k in TokenRecord.__dataclass_fields__}) if rows else None
+        """The record of a token presented by a client, or None when it is not one of ours, or
+        is expired or revoked (what every check of a caller uses)."""
+        return tokens.find_live(self.journal, token)
 
     def tokens(self) -> list[TokenRecord]:
-        """Every token's record (never the token itself), oldest first."""
-        return [
-            TokenRecord(**{k: row[k] for k in TokenRecord.__dataclass_fields__})
-            for row in self.db.dicts(KINDS["token"].select())
-        ]
+        """Every token's record (never the token itself), oldest first, revoked ones too."""
+        return tokens.tokens(self.journal)
+
+    def revoke_token(self, token_id: int, revoked_by: int | None) -> tuple[int, bool]:
+        """Revoke a token (see ``tokens.revoke``): (the revocation's log index, revoked now)."""
+        return tokens.revoke(self.journal, token_id, revoked_by)
+
+    def create_session(self, token_id: int) -> str:
+        """A new dashboard session of the token: its id, for the cookie (``tokens.create_session``)."""
+        return tokens.create_session(self.journal, token_id)
+
+    def find_session(self, session: str) -> TokenRecord | None:
+        """The live token of an open session, else None."""
+        return tokens.find_session(self.journal, session)
+
+    def end_session(self, session: str) -> bool:
+        return tokens.end_session(self.journal, session)
 
     # -- reports (0004_reports; the logic lives in reports.py) ----------------------------------
 

@@ -118,7 +118,7 @@ def case_data(
     sources = [f"report {r.id}" for r in reports] + list(
         dict.fromkeys(name for r in reports for name, _ in r.submission.sources)
     )
-    detail = views.case_detail(cases_api.case_json(case, who, db.published_cases()), today_in(agreement))
+    detail = views.case_detail(cases_api.case_json(db, case, who, db.published_cases()), today_in(agreement))
     return {
         **detail,
         "agreement": agreement_brief(agreement),

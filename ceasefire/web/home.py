@@ -1,8 +1,11 @@
 """The map page ``/`` (twin ``/index.json``) and signing in and out of the dashboard.
 
-Signing in stores the pasted token in the cookie ``cf_token`` (HttpOnly, SameSite=Strict,
-Path=/; Secure over https): ``ceasefire.api.auth.viewer`` reads it, so pages, the JSON twins
-and the map's ``fetch`` calls see what that token may see. The cookie never authorizes an API
+Signing in checks the pasted token and opens a server-side session (``store/tokens.py``): the
+cookie ``cf_session`` holds only the session's random id (HttpOnly, SameSite=Strict, Path=/,
+12 hours; Secure when the server's ``--public-url`` is https, or the request is). Signing out
+ends the session in the store, so a copied cookie stops working too; revoking the token ends
+its sessions. ``ceasefire.api.auth.viewer`` reads the cookie, so pages, the JSON twins and the
+map's ``fetch`` calls see what that token may see. The cookie never authorizes an API
 write (``auth.caller`` reads it for GET only); the dashboard's own forms check a CSRF token.
 """
 
@@ -16,12 +19,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ceasefire.api.auth import COOKIE, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import FiguresDep
+from ceasefire.store.tokens import SESSION_LIFETIME
 from ceasefire.web.mapdata import MAX_PAGE, PAGE, MapFilter, map_data, page_bounds
-from ceasefire.web.pages import check_csrf, html_router, page, render
+from ceasefire.web.pages import check_csrf, html_router, page, render, secure_cookies
 
 __all__ = ["map_page", "signin", "signin_form", "signout"]
-
-_COOKIE_DAYS = 30
 
 
 @page("/", "map.html", title="Map")
@@ -66,27 +68,38 @@ def signin(
 ) -> Response:
     """Check the token, set the cookie and go back to ``next``; a wrong token shows the form again."""
     check_csrf(request, csrf)
-    token = token.strip()
-    if db.find_token(token) is None:
-        data = {"next": _local(next), "error": "That token is not valid here. Check that it was copied whole."}
-        return render(request, "signin.html", data, None, title="Sign in", status=401, twin=False)
+    record = db.find_token(token.strip())
+    if record is None:
+        error = "That token is not valid here (or it expired or was revoked). Check that it was copied whole."
+        return render(
+            request,
+            "signin.html",
+            {"next": _local(next), "error": error},
+            None,
+            title="Sign in",
+            status=401,
+            twin=False,
+        )
     answer = RedirectResponse(_local(next), status_code=303)
     answer.set_cookie(
         COOKIE,
-        token,
-        max_age=_COOKIE_DAYS * 86400,
+        db.create_session(record.id),
+        max_age=int(SESSION_LIFETIME.total_seconds()),
         path="/",
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=secure_cookies(request),
     )
     return answer
 
 
 @html_router.post("/signout")
-def signout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
-    """Remove the cookie and go to the map (works with a stale cookie too)."""
+def signout(request: Request, db: StoreDep, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    """End the session in the store, remove the cookie and go to the map (works with a stale
+    cookie too)."""
     check_csrf(request, csrf)
+    if session := request.cookies.get(COOKIE):
+        db.end_session(session)
     answer = RedirectResponse("/", status_code=303)
-    answer.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    answer.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=secure_cookies(request))
     return answer

@@ -53,7 +53,7 @@ Forms that write (POST) carry the CSRF token and the handler checks it::
         return RedirectResponse("/report?sent=ID", status_code=303)
 
 :func:`csrf_token` is an HMAC, under a secret made when the process starts, of the sign-in
-cookie's token (or, for the public, of a random visitor cookie that :func:`render` sets): a page of another site cannot read it, and it
+cookie's session id (or, for the public, of a random visitor cookie that :func:`render` sets): a page of another site cannot read it, and it
 changes when the person signs in or out, or when the server restarts (then the form must be
 reloaded; one process serves the dashboard, so one secret is enough). :func:`check_csrf` also refuses a request whose ``Origin`` header names another
 site or is ``null``. Form routes go on :data:`html_router` (``@html_router.post("/report")``): a Problem they
@@ -101,6 +101,7 @@ __all__ = [
     "page",
     "render",
     "router",
+    "secure_cookies",
     "twin_path",
 ]
 
@@ -302,7 +303,7 @@ def _check_role(who: Caller | None, roles: tuple[str, ...] | None) -> None:
 
 
 def csrf_token(request: Request) -> str:
-    """The token forms of this person carry: HMAC-SHA256 of their sign-in cookie or, before they
+    """The token forms of this person carry: HMAC-SHA256 of their session cookie or, before they
     sign in, of their visitor cookie (:data:`VISITOR_COOKIE`; one is made for a new visitor and
     :func:`render` sets it), so no two visitors share a sign-in form's token (issue 11)."""
     cookie = request.cookies.get(COOKIE, "")
@@ -318,11 +319,18 @@ def _hmac(text: str) -> str:
     return hmac.new(_SECRET, text.encode(), hashlib.sha256).hexdigest()
 
 
+def secure_cookies(request: Request) -> bool:
+    """Cookies are Secure when the site is served over https: its ``--public-url`` (behind a TLS
+    proxy the request the server sees is plain http) or the request's own scheme (issue 11)."""
+    public_url: str | None = request.app.state.settings.public_url
+    return request.url.scheme == "https" or bool(public_url and public_url.startswith("https://"))
+
+
 def _keep_visitor(request: Request, response: Response) -> None:
     """Set the visitor cookie a page's CSRF token was made for, when the visitor had none."""
     visitor = getattr(request.state, "cf_new_visitor", None)
     if visitor and not request.cookies.get(COOKIE):
-        secure = request.url.scheme == "https"
+        secure = secure_cookies(request)
         response.set_cookie(VISITOR_COOKIE, visitor, path="/", httponly=True, samesite="strict", secure=secure)
 
 

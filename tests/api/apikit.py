@@ -54,6 +54,21 @@ class Live:
         auth = {"Authorization": f"Bearer {self.tokens[name]}"} if name else {}
         return httpx.Client(base_url=self.url + "/api/v1", headers={**auth, **headers}, timeout=30)
 
+    def session(self, name: str) -> str:
+        """A new dashboard session of token ``name`` (what signing in puts in the cookie)."""
+        return session_of(self.settings, self.tokens[name])
+
+
+def session_of(settings: Settings, token: str) -> str:
+    """A new dashboard session (the ``cf_session`` cookie's value) of a live ``token``."""
+    store = open_store(settings.db, key=settings.key, evidence=settings.evidence)
+    try:
+        record = store.find_token(token)
+        assert record is not None, "not a live token"
+        return store.create_session(record.id)
+    finally:
+        store.close()
+
 
 @contextmanager
 def running(app: FastAPI) -> Iterator[str]:

@@ -66,6 +66,9 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("post", "/api/v1/tokens"): row(
         admin=201, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403
     ),
+    ("post", "/api/v1/tokens/{token_id}/revoke"): row(
+        admin=200, analyst=403, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
     ("post", "/api/v1/cases"): row(
         admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403
     ),
@@ -134,10 +137,13 @@ def test_matrix_cell(live: Live, op: tuple[str, str], role: str) -> None:
         case_id = client.post("/cases", json={"title": "matrix", "reports": [report_id]}).json()["id"]
         client.post(f"/cases/{case_id}/requests", json=REQUEST[("post", "/api/v1/cases/{case_id}/requests")]["json"])
     method, path = op
+    token_id = 0
+    if "{token_id}" in path:  # a token of its own to revoke, never one the other cells use
+        with live.client("admin") as client:
+            token_id = client.post("/tokens", json={"role": "observer", "name": "to revoke"}).json()["id"]
     with live.client(None if role == "anonymous" else role) as client:
-        url = path.removeprefix("/api/v1").format(
-            report_id=report_id, case_id=case_id, run_id=1, day="2016-09-19", incident_id="SYR-ILL-0001"
-        )
+        ids = {"report_id": report_id, "case_id": case_id, "run_id": 1, "token_id": token_id}
+        url = path.removeprefix("/api/v1").format(**ids, day="2016-09-19", incident_id="SYR-ILL-0001")
         if not path.startswith("/api/v1"):  # the root routes (/bulletin/, /export/): leave the client's /api/v1 base
             url = live.url + url
         answer = client.request(method.upper(), url, **REQUEST.get(op, {}))

@@ -168,8 +168,9 @@ DATELINES = [
         "gov",
     ),
     (
+        # A speaker of no known party makes no commitment (issue 15), so this one accuses.
         "abroad-no-country",
-        "GENEVA (AFP) - The General Command said the army would let aid convoys pass.",
+        "GENEVA (AFP) - The General Command said the rebels had blocked aid convoys.",
         None,
     ),
 ]

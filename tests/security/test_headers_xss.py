@@ -46,7 +46,7 @@ def test_every_public_page_has_the_headers(live: Live, path: str) -> None:
 
 @pytest.mark.parametrize("path", SIGNED_IN)
 def test_every_signed_in_page_has_the_headers(live: Live, path: str) -> None:
-    answer = httpx.get(live.url + path, cookies={"cf_token": live.tokens["analyst"]}, timeout=30)
+    answer = httpx.get(live.url + path, cookies={"cf_session": live.session("analyst")}, timeout=30)
     assert answer.headers["content-type"].startswith("text/html"), path
     _check_headers(answer)
 

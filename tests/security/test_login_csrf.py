@@ -33,7 +33,7 @@ def test_an_attackers_token_does_not_sign_a_victim_in(live: Live) -> None:
         _signin_token(victim)  # the victim has been on the site (so has a visitor cookie)
         forged = victim.post("/signin", data={"token": live.tokens["opposition"], "csrf": stolen})
     assert forged.status_code == 403 and "set-cookie" not in {k.lower() for k in forged.headers if k != "set-cookie"}
-    assert "cf_token" not in forged.headers.get("set-cookie", "")
+    assert "cf_session" not in forged.headers.get("set-cookie", "")
 
 
 def test_a_token_without_its_visitor_cookie_is_refused(live: Live) -> None:
@@ -41,13 +41,13 @@ def test_a_token_without_its_visitor_cookie_is_refused(live: Live) -> None:
         stolen = _signin_token(attacker)
     with _browser(live) as victim:  # never visited: no cookie at all
         forged = victim.post("/signin", data={"token": live.tokens["opposition"], "csrf": stolen})
-    assert forged.status_code == 403 and "cf_token" not in forged.headers.get("set-cookie", "")
+    assert forged.status_code == 403 and "cf_session" not in forged.headers.get("set-cookie", "")
 
 
 def test_the_visitors_own_form_signs_in(live: Live) -> None:
     with _browser(live) as client:
         answer = client.post("/signin", data={"token": live.tokens["gov"], "csrf": _signin_token(client)})
-    assert answer.status_code == 303 and "cf_token=" in answer.headers["set-cookie"]
+    assert answer.status_code == 303 and "cf_session=" in answer.headers["set-cookie"]
 
 
 @pytest.mark.parametrize("path", ["/signin", "/signout", "/report"], ids=["signin", "signout", "report"])
@@ -62,4 +62,4 @@ def test_origin_null_is_refused_for_every_form_post(live: Live, path: str) -> No
         data = {"token": live.tokens["gov"], "csrf": csrf, "title": "x"}
         answer = client.post(path, data=data, headers={"Origin": "null"})
     assert answer.status_code == 403
-    assert "cf_token=" not in answer.headers.get("set-cookie", "")
+    assert "cf_session=" not in answer.headers.get("set-cookie", "")

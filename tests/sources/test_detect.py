@@ -20,7 +20,7 @@ FIXTURES = {
     "gdelt_v2.tsv": "gdelt",
     "points.geojson": "geojson",
 }
-EXPECTED = "expected ACLED CSV, UCDP GED CSV, GDELT events TSV or GeoJSON"
+EXPECTED = "expected ACLED CSV, UCDP GED CSV, GDELT events TSV or GeoJSON, or news text (.txt, .html)"
 
 
 @pytest.fixture(autouse=True)
@@ -159,4 +159,4 @@ def test_iter_files_checks_every_format_before_reading_any() -> None:
 
 
 def test_formats() -> None:
-    assert EVENT_FORMATS == ("acled", "ucdp", "gdelt", "geojson")
+    assert EVENT_FORMATS == ("acled", "ucdp", "gdelt", "geojson", "news")

@@ -9,7 +9,7 @@ from ceasefire.sources.taxonomy import OLD_EVENT_TYPES
 from ceasefire.sources.weapons import WEAPON_RULES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "inputs.md"
-SCALES = {"acled": "ACLED, GeoJSON", "ucdp": "UCDP", "gdelt": "GDELT"}
+SCALES = {"acled": "ACLED, GeoJSON", "ucdp": "UCDP", "gdelt": "GDELT", "news": "news text"}
 
 
 def table_rows(first_cell: str) -> list[list[str]]:

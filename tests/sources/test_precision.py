@@ -17,7 +17,7 @@ from ceasefire.sources.precision import (
 
 # Codes from the most precise to the least, per source. UCDP where_prec 5 ("a road, river or
 # border stretch") is a kind of place, not a rank, and stays out of the order.
-RANKED = {"acled": (1, 2, 3), "ucdp": (1, 2, 3, 4, 6, 7), "gdelt": (3, 4, 2, 5, 1)}
+RANKED = {"acled": (1, 2, 3), "ucdp": (1, 2, 3, 4, 6, 7), "gdelt": (3, 4, 2, 5, 1), "news": (1, 2, 3)}
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,9 @@ RANKED = {"acled": (1, 2, 3), "ucdp": (1, 2, 3, 4, 6, 7), "gdelt": (3, 4, 2, 5, 
         ("gdelt", 3, 0),
         ("gdelt", 4, 0),
         ("gdelt", 5, 100_000),
+        ("news", 1, 2_000),
+        ("news", 2, 10_000),
+        ("news", 3, 25_000),
     ],
     ids=lambda value: str(value),
 )

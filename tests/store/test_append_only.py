@@ -39,6 +39,9 @@ TABLES = [
     ("case_requests", "question"),
     ("case_responses", "response"),
     ("case_assessments", "reasoning"),
+    ("token_revocations", "created_at"),
+    ("sessions", "expires_at"),
+    ("session_ends", "created_at"),
 ]
 
 
@@ -62,6 +65,9 @@ def filled(open_target: OpenTarget) -> OpenTarget:
     store.add_case_step(
         Submitter(analyst.id, "analyst"), case.id, Assessment("inconclusive", "", (Grade("s", "F", 6),))
     )
+    _, gone = store.create_token("observer", None, "o")
+    store.revoke_token(gone.id, None)
+    store.end_session(store.create_session(analyst.id))
     store.close()
     return open_target
 

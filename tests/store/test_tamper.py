@@ -112,6 +112,7 @@ def bulk_tokens(store: SQLStore, count: int) -> None:
                 "party": None,
                 "name": f"holder-{n:05d}",
                 "created_at": now(),
+                "expires_at": "2999-01-01T00:00:00.000000Z",
             }
             entry = entry_bytes(kind, row, {})
             rows.append([*(row[c] for c in kind.columns), start + n])
@@ -162,6 +163,8 @@ def built(backend: str, folder: Path, tokens: int) -> Iterator[SQLStore]:
             detail,
         )
     store.publish_case(Submitter(1, "analyst"), case.id)
+    _, leaver = store.create_token("party", "syria-gov", "leaver")
+    store.revoke_token(leaver.id, 1)  # issue 11: a revocation is a logged row like any other
     bulk_tokens(store, tokens)
     store.checkpoint()
     try:
@@ -178,7 +181,7 @@ def built(backend: str, folder: Path, tokens: int) -> Iterator[SQLStore]:
 @pytest.fixture(scope="module", params=BACKENDS)
 def big(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLStore]:
     with built(request.param, tmp_path_factory.mktemp("big"), TOKENS) as store:
-        assert store.log_size() == TOKENS + 19  # + 2 publications (run, case)
+        assert store.log_size() == TOKENS + 21  # + 2 publications (run, case), a token and its revocation
         yield store
 
 
@@ -199,7 +202,7 @@ def _one_byte(text: str, at: int) -> str:
 def test_an_intact_log_of_10000_entries_verifies(big: SQLStore) -> None:
     report = big.verify_log()
     assert report.ok, report.problems
-    assert (report.size, report.checkpoints) == (TOKENS + 19, 12)  # each publication signs one
+    assert (report.size, report.checkpoints) == (TOKENS + 21, 13)  # each publication and revocation signs one
 
 
 def test_one_changed_byte_in_a_row(big: SQLStore) -> None:

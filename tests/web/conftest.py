@@ -2,7 +2,7 @@
 read the store through the same protocol as the API, whose tests cover both backends).
 
 ``site`` (module scoped) is an ``api.apikit.Live``; ``visitor(site, who)`` is an httpx client
-that carries the dashboard's ``cf_token`` cookie of token ``who`` (None: the public).
+that carries the dashboard's ``cf_session`` cookie of a session of token ``who`` (None: the public).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 
 def visitor(site: Live, who: str | None = None) -> httpx.Client:
-    """A client as a browser of the dashboard is: the token (if any) in the ``cf_token`` cookie."""
-    cookies = {"cf_token": site.tokens[who]} if who else {}
+    """A client as a browser of the dashboard is: signed in (a session of token ``who`` in the
+    ``cf_session`` cookie) or not (None)."""
+    cookies = {"cf_session": site.session(who)} if who else {}
     return httpx.Client(base_url=site.url, cookies=cookies, timeout=30, follow_redirects=False)

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from api.apikit import MAX_UPLOAD, Live, database, report, running
+from api.apikit import MAX_UPLOAD, Live, database, report, running, session_of
 from store.storekit import BACKENDS, ROOT
 
 from ceasefire.model import Finding
@@ -39,8 +39,8 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 
 def browser(live: Live, who: str | None = None) -> httpx.Client:
-    """A client signed in as a dashboard visitor is: the token in the ``cf_token`` cookie."""
-    cookies = {"cf_token": live.tokens[who]} if who else {}
+    """A client signed in as a dashboard visitor is: a session of the token in the ``cf_session`` cookie."""
+    cookies = {"cf_session": live.session(who)} if who else {}
     return httpx.Client(base_url=live.url, cookies=cookies, timeout=30, follow_redirects=False)
 
 
@@ -418,7 +418,7 @@ def test_pages_before_any_run(tmp_path: Any) -> None:
     finally:
         store.close()
     with running(create_app(settings)) as url:
-        for cookies in ({}, {"cf_token": token}):
+        for cookies in ({}, {"cf_session": session_of(settings, token)}):
             with httpx.Client(base_url=url, cookies=cookies, timeout=30) as client:
                 for path in ("/scorecards", "/clocks", "/claims") + (("/cases", "/report") if cookies else ()):
                     page, twin = client.get(path), client.get(path + ".json")
