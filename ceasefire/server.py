@@ -16,6 +16,7 @@ from typing import Any
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI
+from starlette.applications import Starlette
 
 from ceasefire.api import (
     admin,
@@ -28,16 +29,19 @@ from ceasefire.api import (
     findings,
     incidents,
     log,
+    mapindex,
+    maps,
     problems,
     reports,
     runs,
 )
+from ceasefire.api.findings import visible_run
 from ceasefire.api.limits import BodyLimit
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
 from ceasefire.api.reports import InFlight
 from ceasefire.api.state import RateLimiter, Settings, StorePool
 from ceasefire.api.writer import ReportWriter
-from ceasefire.store import StoreError
+from ceasefire.store import SQLStore, StoreError
 from ceasefire.web import PAGE_MODULES, pages
 from ceasefire.web.headers import SecurityHeaders
 
@@ -68,6 +72,8 @@ def create_app(settings: Settings) -> FastAPI:
         async with anyio.create_task_group() as tasks:
             if settings.checkpoint_every > 0:
                 tasks.start_soon(_sign_periodically, pool, settings.checkpoint_every)
+            if settings.warm_public:  # issue 14: the first visitor of a big store need not wait
+                tasks.start_soon(anyio.to_thread.run_sync, mapindex.warm, app, pool, _public_bulletins)
             yield
             tasks.cancel_scope.cancel()
         await anyio.to_thread.run_sync(writer.close)  # writes what is queued, then stops
@@ -92,6 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
         log.router,
         findings.router,
         incidents.router,
+        maps.router,
         claims.router,
         cases.router,
         runs.router,
@@ -106,6 +113,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings)  # 413 before a body is read (issue 11)
     app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)  # outermost: on every answer
     return app
+
+
+def _public_bulletins(app: Starlette, db: SQLStore) -> None:
+    """What the public's bulletins are computed from (none yet without a published run)."""
+    if visible_run(db, None) is not None:
+        bulletin.kept_inputs(app, db, None)
 
 
 async def _sign_periodically(pool: StorePool, seconds: float) -> None:

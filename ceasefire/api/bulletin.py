@@ -8,11 +8,15 @@ those drawn from reports the viewer may not see, the clocks and counts of those 
 A day outside the run is a 404 problem; a path that is not a date, a 422.
 
 A day's bulletin, page and PDF are made once per state of the log and viewer class and kept
-(``api/memo.py``, issue 11): repeating a request costs a lookup, not a WeasyPrint run.
+(``api/memo.py``, issue 11): repeating a request costs a lookup, not a WeasyPrint run. What
+every day is computed from (the run's visible findings, clocks, claims, incidents, gradings)
+is read once per state of the log and viewer class too, with its findings indexed by day, so
+another day costs that day's findings only (issue 14); the PDF is typeset from the kept page.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated
 
@@ -23,14 +27,21 @@ from starlette.applications import Starlette
 
 from ceasefire.api.auth import BearerDep, Caller, StoreDep, ViewerDep, viewer, viewer_class
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import FigureCache, FiguresDep, app_figures, sees_everything, viewer_figures, visible_run
+from ceasefire.api.findings import (
+    FigureCache,
+    FiguresDep,
+    app_figures,
+    sees_everything,
+    viewer_figures,
+    visible_run,
+)
 from ceasefire.api.memo import memo_of
 from ceasefire.api.problems import Problem
 from ceasefire.api.state import StorePool
 from ceasefire.bulletin import content, daily, gather, render
 from ceasefire.store import SQLStore
 
-__all__ = ["router"]
+__all__ = ["kept_inputs", "router"]
 
 router = APIRouter(prefix="/bulletin", tags=["bulletins"])
 Key = tuple[int, str, str]  # (log size, viewer class, day): what a bulletin depends on
@@ -78,10 +89,9 @@ def index_json(db: StoreDep, who: ViewerDep, cache: FiguresDep) -> JSONBody:
     return render.index_json(*_index(db, who, cache))
 
 
-def _bulletin(
-    db: SQLStore, who: Caller | None, cache: FigureCache, day: dt.date
-) -> tuple[content.Bulletin, content.Inputs]:
-    """The bulletin of ``day`` as ``who`` may see it; 404 without a run or outside it."""
+def _inputs(db: SQLStore, who: Caller | None, cache: FigureCache) -> content.Inputs:
+    """What every bulletin of the run ``who`` reads is computed from, with its day index; 404
+    without a run."""
     run = visible_run(db, who)
     if run is None:
         raise Problem(404, "no verification run is published yet, so there is no bulletin")
@@ -99,8 +109,26 @@ def _bulletin(
         clocks=seen.summary.clocks,
         incidents=seen.incidents,
     )
+    # kept, the inputs hold only the incidents a finding names (a day's bulletin looks up no
+    # other; the day index has counted every one): a store's many quiet incidents cost no memory
+    index = daily.index_of(inputs)
+    named = {f.incidents[0] for f in inputs.findings if f.incidents}
+    incidents = {k: v for k, v in inputs.incidents.items() if k in named}
+    return dataclasses.replace(inputs, index=index, incidents=incidents)
+
+
+def kept_inputs(app: Starlette, db: SQLStore, who: Caller | None) -> content.Inputs:
+    """The inputs of every day's bulletin for ``who``, read once per state of the log and
+    viewer class (issue 14) and kept in ``app``; 404 without a run."""
+    key = (db.log_size(), viewer_class(who))
+    made: content.Inputs = memo_of(app, "bulletin_inputs", 2).get(key, lambda: _inputs(db, who, app_figures(app)))
+    return made
+
+
+def _bulletin(inputs: content.Inputs, day: dt.date) -> content.Bulletin:
+    """The bulletin of ``day``; 404 outside the run."""
     try:
-        return daily.compute(inputs, day), inputs
+        return daily.compute(inputs, day)
     except content.OutsideRun as error:
         raise Problem(404, str(error)) from None
 
@@ -111,7 +139,8 @@ def _made(app: Starlette, db: SQLStore, who: Caller | None, day: dt.date) -> tup
     key: Key = (db.log_size(), viewer_class(who), day.isoformat())
 
     def compute() -> tuple[content.Bulletin, str]:
-        made, inputs = _bulletin(db, who, app_figures(app), day)
+        inputs = kept_inputs(app, db, who)
+        made = _bulletin(inputs, day)
         return made, render.html(made, inputs.agreement)
 
     made, page = memo_of(app, "bulletins").get(key, compute)

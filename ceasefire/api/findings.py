@@ -40,6 +40,7 @@ __all__ = [
     "FigureCache",
     "Figures",
     "FiguresDep",
+    "app_figures",
     "figure_cache",
     "figures_key",
     "router",

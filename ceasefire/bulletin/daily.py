@@ -31,6 +31,7 @@ from ceasefire.bulletin.content import (
     ClockState,
     Count,
     CountTable,
+    DayIndex,
     DayLine,
     FindingLine,
     Inputs,
@@ -39,9 +40,9 @@ from ceasefire.bulletin.content import (
     OutsideRun,
 )
 from ceasefire.bulletin.places import Places
-from ceasefire.model import COUNTED, Clock, Finding, Incident, severity, worst_status
+from ceasefire.model import COUNTED, Clock, Finding, severity, worst_status
 
-__all__ = ["NOTABLE", "compute", "days", "long_date", "run_period"]
+__all__ = ["NOTABLE", "compute", "days", "index_of", "long_date", "run_period"]
 
 NOTABLE = 8
 ACCESS_CATEGORIES = ("humanitarian_access", "route_access")
@@ -58,7 +59,7 @@ def days(inputs_findings: Sequence[Finding], clocks: Sequence[Clock] = ()) -> li
     out = []
     for n in range((period[1] - period[0]).days + 1):
         day = period[0] + dt.timedelta(days=n)
-        t = _totals(by_day.get(day, []), {}, day)
+        t = _totals(by_day.get(day, []), 0)
         out.append(DayLine(day.isoformat(), t["violation"], t["possible"], t["incidents"]))
     return out
 
@@ -71,17 +72,32 @@ def run_period(findings: Iterable[Finding], clocks: Iterable[Clock] = ()) -> tup
     return min(dates), max(dates)
 
 
+def index_of(inputs: Inputs) -> DayIndex:
+    """The day index of ``inputs`` (one pass over its findings and incidents)."""
+    by_day: dict[dt.date, list[Finding]] = defaultdict(list)
+    for f in inputs.findings:
+        by_day[f.date].append(f)
+    reported: dict[dt.date, int] = defaultdict(int)
+    for i in inputs.incidents.values():
+        reported[i.date_reported or i.date] += 1
+    by_id = {f.id: f for f in inputs.findings}
+    return DayIndex(run_period(inputs.findings, inputs.clocks), dict(by_day), dict(reported), by_id)
+
+
 def compute(inputs: Inputs, day: dt.date) -> Bulletin:
-    """The bulletin of ``day``; OutsideRun when the run has no such day."""
-    period = run_period(inputs.findings, inputs.clocks)
+    """The bulletin of ``day``; OutsideRun when the run has no such day. Give ``inputs`` their
+    ``index`` (``index_of``) when computing several days of them."""
+    index = inputs.index or index_of(inputs)
+    period = index.period
     if period is None or not period[0] <= day <= period[1]:
         span = f"{period[0]} to {period[1]}" if period else "no findings"
         raise OutsideRun(f"{day}: outside run {inputs.run.id} ({span}); choose a day in that period")
     previous = day - dt.timedelta(days=1)
-    today, before = _of_day(inputs.findings, day), _of_day(inputs.findings, previous)
+    today, before = list(index.by_day.get(day, ())), list(index.by_day.get(previous, ()))
     places = Places(inputs.agreement)
     notable = _notable(inputs, today)
-    totals, was = _totals(today, inputs.incidents, day), _totals(before, inputs.incidents, previous)
+    totals = _totals(today, index.reported.get(day, 0))
+    was = _totals(before, index.reported.get(previous, 0))
     clocks = tuple(_clock(inputs, c, day) for c in inputs.clocks)
     return Bulletin(
         agreement_id=inputs.agreement.id,
@@ -98,15 +114,11 @@ def compute(inputs: Inputs, day: dt.date) -> Bulletin:
         notable=notable,
         access=_access(inputs, places, today),
         clocks=clocks,
-        claims=_claims(inputs, day),
+        claims=_claims(inputs, index.by_id, day),
         points=_points(today, notable),
         first=period[0].isoformat(),
         last=period[1].isoformat(),
     )
-
-
-def _of_day(findings: Iterable[Finding], day: dt.date) -> list[Finding]:
-    return [f for f in findings if f.date == day]
 
 
 def _incident_of(f: Finding) -> str:
@@ -186,12 +198,13 @@ def _count_tables(
     )
 
 
-def _totals(findings: list[Finding], incidents: Mapping[str, Incident], day: dt.date) -> dict[str, int]:
+def _totals(findings: list[Finding], reported: int) -> dict[str, int]:
+    """Incidents of ``findings`` at their worst status; ``reported``: the imported incidents
+    reported that day."""
     by_incident: dict[str, list[str]] = defaultdict(list)
     for f in findings:
         by_incident[_incident_of(f)].append(f.status)
     worst = [_worst(s) for s in by_incident.values()]
-    reported = sum((i.date_reported or i.date) == day for i in incidents.values())
     return {
         "violation": worst.count("violation"),
         "possible": worst.count("possible_violation"),
@@ -341,8 +354,7 @@ def _clock(inputs: Inputs, clock: Clock, day: dt.date) -> ClockState:
     )
 
 
-def _claims(inputs: Inputs, day: dt.date) -> tuple[ClaimLine, ...]:
-    by_id = {f.id: f for f in inputs.findings}
+def _claims(inputs: Inputs, by_id: Mapping[str, Finding], day: dt.date) -> tuple[ClaimLine, ...]:
     return tuple(
         ClaimLine(
             speaker=c.claim.speaker,

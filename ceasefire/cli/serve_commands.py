@@ -120,6 +120,7 @@ def serve(
         reports_per_day=reports_per_day,
         evidence_per_day=int(evidence_per_day_mb * 1024 * 1024),
         min_free_disk=int(min_free_disk_mb * 1024 * 1024),
+        warm_public=True,
     )
     app = create_app(settings)
     typer.echo(

@@ -13,27 +13,36 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ceasefire.api.auth import COOKIE, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
+from ceasefire.api.findings import FiguresDep
 from ceasefire.store.tokens import SESSION_LIFETIME
-from ceasefire.web.mapdata import MapFilter, map_data
+from ceasefire.web.mapdata import MAX_PAGE, PAGE, MapFilter, map_data, page_bounds
 from ceasefire.web.pages import check_csrf, html_router, page, render, secure_cookies
 
 __all__ = ["map_page", "signin", "signin_form", "signout"]
 
 
 @page("/", "map.html", title="Map")
-def map_page(request: Request, db: StoreDep, who: ViewerDep) -> JSONBody:
+def map_page(
+    request: Request,
+    db: StoreDep,
+    who: ViewerDep,
+    cache: FiguresDep,
+    limit: Annotated[int | None, Query(description=f"Rows of the list, 1 to {MAX_PAGE} (default {PAGE}).")] = None,
+    cursor: Annotated[str | None, Query(max_length=20, description="`next` of the previous page.")] = None,
+) -> JSONBody:
     """The agreement, the visible run's dates and filter choices, and the incidents the query
-    string's filters (``from``, ``to``, ``party``, ``obligation``, ``status``) keep."""
+    string's filters (``from``, ``to``, ``party``, ``obligation``, ``status``) keep: their
+    counts, and a page of them (``limit``, ``cursor``; ``next`` when more follow)."""
     query = dict(request.query_params)
     # the form without JavaScript sends one ``status`` per ticked box; the map's URLs send a list
     query["status"] = ",".join(request.query_params.getlist("status"))
     chosen = MapFilter.from_query(query)
-    return map_data(db, who, chosen)
+    return map_data(request.app, cache, db, who, chosen, page_bounds(limit, cursor))
 
 
 def _local(target: str | None) -> str:

@@ -1,169 +1,111 @@
 """What the map page shows, as data: its filters, their choices and the incidents they keep.
 
-The filter rule is the same here (the JSON twin ``/index.json``) and in ``static/js/map.js``
-(what the map draws), so a shared URL shows the same incidents both ways:
-
-* ``from``/``to``: the incident's date (``YYYY-MM-DD``, both ends included);
-* ``party``/``obligation``: the incident has a visible finding naming that party (in its
-  ``parties``) and of that obligation; the incident's status is then the worst status of its
-  *matching* findings (violation > possible_violation > exempt), so "party=us" colours each
-  incident by what it says about the US;
-* without ``party``/``obligation`` the status is the worst of all its findings, or
-  ``no_finding``;
-* ``status``: a comma-separated list of statuses; empty keeps every status.
+The filter rule is ``ceasefire.api.mapfilter``'s, the same here (the JSON twin ``/index.json``),
+on ``/api/v1/map`` (the clusters the map draws) and in ``static/js/map.js``. The incidents come
+from the viewer's ``mapindex.MapView`` (columns made once per run and viewer class), so the page
+costs a few vectorized passes at a million incidents. The list is paged: ``limit`` rows (default
+:data:`PAGE`, at most :data:`MAX_PAGE`) from the opaque ``cursor``; ``next`` is the cursor of the next page, and
+appears only when there is one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+
+import numpy as np
+from starlette.applications import Starlette
 
 from ceasefire.api.agreements import agreement_dict
 from ceasefire.api.auth import Caller
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import visible_findings, visible_run
-from ceasefire.api.incidents import incidents as incident_collection
+from ceasefire.api.findings import FigureCache
+from ceasefire.api.mapfilter import STATUSES, MapFilter
+from ceasefire.api.mapindex import MapView, map_view, status_name
 from ceasefire.api.problems import Problem
-from ceasefire.model import Finding, worst_status
 from ceasefire.store import SQLStore
 
-__all__ = ["STATUSES", "MapFilter", "map_data"]
+__all__ = ["MAX_PAGE", "PAGE", "STATUSES", "MapFilter", "map_data", "page_bounds"]
 
-STATUSES = ("violation", "possible_violation", "exempt", "no_finding")
-_LABELS = {
-    "violation": "violations",
-    "possible_violation": "possible violations",
-    "exempt": "exempt incidents",
-    "no_finding": "incidents without a finding",
-}
+PAGE = 250  # rows of the incident list per page (``limit`` may ask for up to MAX_PAGE)
+MAX_PAGE = 1000
 
 
-@dataclass(frozen=True)
-class MapFilter:
-    """The map's filters as the query string carries them (None / empty: no filter)."""
-
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    party: str | None = None
-    obligation: str | None = None
-    statuses: tuple[str, ...] = ()
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> MapFilter:
-        """Parse ``from``, ``to``, ``party``, ``obligation``, ``status``; a 422 Problem names a
-        bad field."""
-        statuses = tuple(s for s in (query.get("status") or "").split(",") if s)
-        unknown = [s for s in statuses if s not in STATUSES]
-        if unknown:
-            raise Problem(422, f"status: unknown value {unknown[0]!r} (one of {', '.join(STATUSES)})")
-        return cls(
-            _date(query, "from"),
-            _date(query, "to"),
-            query.get("party") or None,
-            query.get("obligation") or None,
-            statuses,
-        )
-
-    def as_query(self) -> dict[str, str]:
-        values = {
-            "from": self.date_from.isoformat() if self.date_from else "",
-            "to": self.date_to.isoformat() if self.date_to else "",
-            "party": self.party or "",
-            "obligation": self.obligation or "",
-            "status": ",".join(self.statuses),
-        }
-        return values
-
-    def status_of(self, findings: list[Finding]) -> str | None:
-        """The incident's status under this filter's party and obligation (None: hidden)."""
-        if self.party is None and self.obligation is None:
-            return worst_status((f.status for f in findings), "no_finding")
-        matching = [
-            f.status
-            for f in findings
-            if (self.party is None or self.party in f.parties)
-            and (self.obligation is None or f.obligation == self.obligation)
-        ]
-        return worst_status(matching, "no_finding") if matching else None
-
-    def keeps_date(self, day: str) -> bool:
-        return (self.date_from is None or day >= self.date_from.isoformat()) and (
-            self.date_to is None or day <= self.date_to.isoformat()
-        )
-
-    def sentence(self, shown: int, total: int) -> str:
-        """The filter as a person reads it, e.g. "12 of 116 incidents: violations, involving us"."""
-        parts = [", ".join(_LABELS[s] for s in self.statuses)] if self.statuses else []
-        if self.date_from or self.date_to:
-            parts.append(f"from {self.date_from or 'the start'} to {self.date_to or 'the end'}")
-        if self.party:
-            parts.append(f"involving {self.party}")
-        if self.obligation:
-            parts.append(f"under obligation {self.obligation}")
-        return f"{shown} of {total} incidents" + (": " + "; ".join(parts) if parts else "")
+def page_bounds(limit: int | None, cursor: str | None) -> tuple[int, int]:
+    """(first row, how many) of a list page; a 422 names ``limit`` or ``cursor``. The cursor is
+    the first row's offset in the list's stable order ((date, id) of one run and viewer)."""
+    if limit is not None and not 1 <= limit <= MAX_PAGE:
+        raise Problem(422, f"limit: {limit} is outside 1 to {MAX_PAGE}")
+    if not cursor:
+        return 0, limit or PAGE
+    if not cursor.isdigit() or len(cursor) > 12:
+        raise Problem(422, f"cursor: {cursor!r} is not a cursor this list gave (use its `next`)")
+    return int(cursor), limit or PAGE
 
 
-def _date(query: Mapping[str, str], name: str) -> dt.date | None:
-    text = query.get(name) or ""
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Problem(422, f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _row(feature: JSONBody, status: str, findings: list[Finding]) -> JSONBody:
-    props = feature["properties"]
-    lon, lat = feature["geometry"]["coordinates"]
+def _row(view: MapView, position: int, code: int) -> JSONBody:
+    events = view.events
     return {
-        "id": props["id"],
-        "date": props["date"],
-        "status": status,
-        "location": props["location"],
-        "lat": lat,
-        "lon": lon,
-        "radius_m": props["radius_m"],
-        "event_type": props["event_type"],
-        "findings": [f.id for f in findings],
+        "id": str(events.ids[position]),
+        "date": dt.date.fromordinal(int(events.day[position])).isoformat(),
+        "status": status_name(code),
+        "location": events.details["location"][position],
+        "lat": float(events.lat[position]),
+        "lon": float(events.lon[position]),
+        "radius_m": events.details["radius_m"][position],
+        "event_type": events.details["event_type"][position],
+        "findings": [f.id for f in view.linked(position)],
     }
 
 
-def map_data(db: SQLStore, who: Caller | None, chosen: MapFilter) -> JSONBody:
-    """The map page's dict: agreement, run, filters and their choices, and the incidents kept."""
+def _choices(agreement: JSONBody | None, view: MapView | None) -> JSONBody:
+    return {
+        "dates": view.dates() if view else None,
+        "statuses": list(STATUSES),
+        "parties": [p for p in agreement["parties"] if p["kind"] == "party"] if agreement else [],
+        "obligations": [{"id": o["id"], "category": o["category"]} for o in agreement["obligations"]]
+        if agreement
+        else [],
+    }
+
+
+def map_data(
+    app: Starlette,
+    cache: FigureCache,
+    db: SQLStore,
+    who: Caller | None,
+    chosen: MapFilter,
+    rows: tuple[int, int] = (0, PAGE),
+) -> JSONBody:
+    """The map page's dict: agreement, run, filters and their choices, counts of the incidents
+    kept and the ``rows`` (first, how many) page of them in (date, id) order."""
     version = db.current_agreement()
     agreement = agreement_dict(version) if version else None
-    run = visible_run(db, who)
-    findings = {f.id: f for f in visible_findings(db, who, run)}
-    features = incident_collection(db, who, None, None)["features"] if run else []
-    dates = sorted(f["properties"]["date"] for f in features)
-    rows = []
-    for feature in features:
-        own = [findings[i] for i in feature["properties"]["findings"] if i in findings]
-        status = chosen.status_of(own)
-        if status is None or not chosen.keeps_date(feature["properties"]["date"]):
-            continue
-        if not chosen.statuses or status in chosen.statuses:
-            rows.append(_row(feature, status, own))
-    rows.sort(key=lambda r: (r["date"], r["id"]))
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}
-    return {
+    view = map_view(app, cache, db, who)
+    first, size = rows
+    listed: list[JSONBody] = []
+    counts = dict.fromkeys(STATUSES, 0)
+    shown = total = 0
+    following = None
+    if view is not None:
+        keep, codes = view.select(chosen)
+        kept = view.order[keep[view.order]]
+        tally = np.bincount(codes[kept].astype(np.int64), minlength=len(STATUSES))
+        counts = {s: int(tally[len(STATUSES) - 1 - n]) for n, s in enumerate(STATUSES)}
+        shown, total = len(kept), len(view.events.ids)
+        listed = [_row(view, int(p), int(codes[p])) for p in kept[first : first + size]]
+        following = str(first + size) if first + size < shown else None
+    answer: JSONBody = {
         "agreement": {k: agreement[k] for k in ("id", "version", "title", "timezone", "start")} if agreement else None,
-        "run": {"id": run.id, "created_at": run.created_at} if run else None,
+        "run": {"id": view.run.id, "created_at": view.run.created_at} if view else None,
         "filters": chosen.as_query(),
-        "description": chosen.sentence(len(rows), len(features)),
-        "choices": {
-            "dates": [dates[0], dates[-1]] if dates else None,
-            "statuses": list(STATUSES),
-            "parties": [p for p in agreement["parties"] if p["kind"] == "party"] if agreement else [],
-            "obligations": [{"id": o["id"], "category": o["category"]} for o in agreement["obligations"]]
-            if agreement
-            else [],
-        },
-        "shown": len(rows),
-        "total": len(features),
+        "description": chosen.sentence(shown, total),
+        "choices": _choices(agreement, view),
+        "shown": shown,
+        "total": total,
         "counts": counts,
-        "incidents": rows,
+        "incidents": listed,
         "api": {"agreement": "/api/v1/agreement", "incidents": "/api/v1/incidents", "findings": "/api/v1/findings"},
     }
+    if following is not None:
+        answer["next"] = following
+    return answer

@@ -82,6 +82,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from ceasefire.api.auth import COOKIE, Caller, ViewerDep
 from ceasefire.api.body import JSONBody
@@ -355,7 +356,11 @@ def install(app: FastAPI, modules: Iterable[str]) -> None:
         importlib.import_module(name)
     app.include_router(router)  # JSON twins first: "/cases/{id}" would also match "/cases/5.json"
     app.include_router(html_router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # gzipped: the offline outlines alone are 2.2 MB raw, 0.5 MB gzipped (issue 14: the map's
+    # first view within 3 MB); pages and API answers stay as they were
+    app.mount(
+        "/static", GZipMiddleware(StaticFiles(directory=STATIC), minimum_size=1024, compresslevel=5), name="static"
+    )
     app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)  # browsers ask for it unbidden
     app.include_router(_fallback)  # last: only what nothing else answered
 

@@ -48,6 +48,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("get", "/api/v1/clocks"): PUBLIC,
     ("get", "/api/v1/claims"): PUBLIC,
     ("get", "/api/v1/incidents"): PUBLIC,
+    ("get", "/api/v1/map"): PUBLIC,
+    ("get", "/api/v1/map/incidents/{incident_id}"): PUBLIC,  # an imported incident: every reader's
     ("get", "/api/v1/agreement"): PUBLIC,
     ("get", "/api/v1/agreements"): row(
         admin=200, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403
@@ -141,7 +143,7 @@ def test_matrix_cell(live: Live, op: tuple[str, str], role: str) -> None:
             token_id = client.post("/tokens", json={"role": "observer", "name": "to revoke"}).json()["id"]
     with live.client(None if role == "anonymous" else role) as client:
         ids = {"report_id": report_id, "case_id": case_id, "run_id": 1, "token_id": token_id}
-        url = path.removeprefix("/api/v1").format(**ids, day="2016-09-19")
+        url = path.removeprefix("/api/v1").format(**ids, day="2016-09-19", incident_id="SYR-ILL-0001")
         if not path.startswith("/api/v1"):  # the root routes (/bulletin/, /export/): leave the client's /api/v1 base
             url = live.url + url
         answer = client.request(method.upper(), url, **REQUEST.get(op, {}))

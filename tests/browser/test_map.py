@@ -16,6 +16,12 @@ def open_map(page: Any, demo: Demo, query: str = "") -> None:
     assert not page.locator("#map-error [role=alert]").count(), page.locator("#map-error").inner_text()
 
 
+def settled(page: Any) -> None:
+    """Wait until a filter change is drawn: the map asks the server for its counts, list and
+    clusters (issue 14), and the page is ready again once they are drawn."""
+    page.wait_for_selector("body[data-ready='true']")
+
+
 def shown(page: Any) -> int:
     text = page.locator("#shown-count").inner_text()
     number, rest = text.split(" ", 1)
@@ -54,6 +60,7 @@ def test_a_status_filter_changes_the_count_and_the_url_and_a_reload_keeps_it(pag
     everything = shown(page)
     page.check("#status-choices input[value='violation']")
     page.wait_for_function("!location.search.includes('status=') ? false : true")
+    settled(page)
     violations = shown(page)
     query = parse_qs(urlsplit(page.url).query)
     assert query["status"] == ["violation"]
@@ -82,6 +89,7 @@ def test_date_and_party_filters_match_the_json_twin(page: Any, demo: Demo) -> No
     page.focus("#range-from")
     page.keyboard.press("ArrowRight")
     assert parse_qs(urlsplit(page.url).query)["from"] == ["2016-09-18"]
+    settled(page)
     assert shown(page) == twin(demo, {"from": "2016-09-18", "to": "2016-09-19", "party": "syria-gov"})["shown"]
 
 

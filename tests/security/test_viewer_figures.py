@@ -36,6 +36,9 @@ READS = (
     f"/bulletin/{DAY}.json",
     "/bulletin/index.json",
     "/export/findings.csv",
+    "/index.json",  # the map's twin and its clusters (issue 14): counts, rows, markers
+    "/api/v1/map?zoom=5",
+    "/api/v1/map?zoom=14",
 )
 VIEWERS = (None, "observer", "opposition", "gov", "analyst")
 

@@ -1,24 +1,25 @@
 /* The map page (/): outlines, the agreement's layers and the incidents coloured by status.
  *
- * Data: the page's own dict (CF.pageData(), the same as /index.json) for the filter choices;
- * GET /api/v1/agreement (layers), /api/v1/incidents (GeoJSON), /api/v1/findings (explanations),
- * and the offline outlines under /static/vendor/outlines/. The filter rule is the one in
- * ceasefire/web/mapdata.py, so a shared URL shows the same incidents as its JSON twin.
- * When everything is drawn: document.body.dataset.ready = "true".
+ * The map asks the server for what it shows (issue 14): GET /api/v1/map?bbox=W,S,E,N&zoom=Z with
+ * the filters answers the clusters and single incidents of the box, counted and filtered on the
+ * server (ceasefire/api/maps.py); each move or zoom asks again. The counts, the sentence and the
+ * incident list come from the page's JSON twin (/index.json, the first page embedded in the page,
+ * later pages with its `next` cursor); a marker's popup reads /api/v1/map/incidents/ID.
+ * GET /api/v1/agreement (layers) and the offline outlines under /static/vendor/outlines/.
+ * When everything is drawn: document.body.dataset.ready = "true"; while a filter change is being
+ * answered, "false".
  */
 (function () {
   "use strict";
 
-  var RANK = { violation: 3, possible_violation: 2, exempt: 1 };
   var ZONE_COLORS = { designated_area: "#7b3294", besieged_area: "#8c510a", demilitarized_zone: "#1b7837",
                       security_zone: "#c51b7d", other: "#4d4d4d" };
   var ZONE_LABELS = { designated_area: "Designated area", besieged_area: "Besieged area",
                       demilitarized_zone: "Demilitarized zone", security_zone: "Security zone", other: "Zone" };
-  var PLURALS = { violation: "violations", possible_violation: "possible violations", exempt: "exempt incidents",
-                  no_finding: "incidents without a finding" };  // as mapdata.py words them
+  var POPUP_ZOOM = 9;  // a list row's popup opens at least this close
   var page = CF.pageData() || {};
   var state = readState();
-  var view = { map: null, cluster: null, disc: null, days: [], incidents: [], findings: {}, markers: {} };
+  var view = { map: null, layer: null, disc: null, days: [], asked: 0, listed: 0, next: null, pending: 0 };
 
   function readState() {
     var q = CF.query();
@@ -26,47 +27,18 @@
              status: (q.status || "").split(",").filter(Boolean) };
   }
 
-  // ---- the filter rule (same as mapdata.py) ----
-  function worst(statuses) {
-    var best = null;
-    statuses.forEach(function (s) { if (best === null || (RANK[s] || 0) > (RANK[best] || 0)) best = s; });
-    return best;
-  }
-
-  function statusOf(incident) {
-    var own = incident.properties.findings.map(function (id) { return view.findings[id]; }).filter(Boolean);
-    if (!state.party && !state.obligation) {
-      return own.length ? worst(own.map(function (f) { return f.status; })) : "no_finding";
-    }
-    var matching = own.filter(function (f) {
-      return (!state.party || f.parties.indexOf(state.party) >= 0) &&
-             (!state.obligation || f.obligation === state.obligation);
-    });
-    return matching.length ? worst(matching.map(function (f) { return f.status; })) : null;
-  }
-
-  function shown() {
-    var out = [];
-    view.incidents.forEach(function (incident) {
-      var day = incident.properties.date;
-      if ((state.from && day < state.from) || (state.to && day > state.to)) return;
-      var status = statusOf(incident);
-      if (status === null) return;
-      if (state.status.length && state.status.indexOf(status) < 0) return;
-      out.push({ incident: incident, status: status });
-    });
-    out.sort(function (a, b) {
-      var x = a.incident.properties, y = b.incident.properties;
-      return x.date < y.date ? -1 : x.date > y.date ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
-    });
-    return out;
+  function filterQuery(extra) {
+    var params = new URLSearchParams();
+    ["from", "to", "party", "obligation"].forEach(function (name) { if (state[name]) params.set(name, state[name]); });
+    if (state.status.length) params.set("status", state.status.join(","));
+    Object.keys(extra || {}).forEach(function (name) { params.set(name, extra[name]); });
+    return params.toString();
   }
 
   // ---- filters ----
-  function dayList(features) {
-    var dates = features.map(function (f) { return f.properties.date; }).sort();
-    if (!dates.length) return [];
-    var days = [], day = new Date(dates[0] + "T00:00:00Z"), last = new Date(dates[dates.length - 1] + "T00:00:00Z");
+  function dayList(range) {
+    if (!range) return [];
+    var days = [], day = new Date(range[0] + "T00:00:00Z"), last = new Date(range[1] + "T00:00:00Z");
     while (day <= last && days.length < 3700) {
       days.push(day.toISOString().slice(0, 10));
       day.setUTCDate(day.getUTCDate() + 1);
@@ -133,21 +105,49 @@
     byId("date-to").value = state.to || days[b];
   }
 
+  // A filter changed: the URL at once, then the list (the twin) and the map's box, both from the
+  // server; the page is ready again when both are drawn (a later change supersedes this one).
   function apply() {
     CF.setQuery({ from: state.from, to: state.to, party: state.party, obligation: state.obligation,
                   status: state.status.join(",") });
-    draw();
+    document.body.dataset.ready = "false";
+    var asked = ++view.pending;
+    Promise.all([CF.getJSON("/index.json?" + filterQuery()), loadBox()]).then(function (answers) {
+      if (asked !== view.pending) return;
+      showList(answers[0], false);
+      CF.ready();
+    }).catch(failed);
   }
 
-  // ---- drawing ----
+  function failed(error) {
+    CF.showError("map-error", error);
+    CF.ready();
+  }
+
+  // ---- the map's box: clusters and single incidents from the server ----
+  function boxQuery() {
+    var map = view.map, b = map.getBounds().pad(0.5);
+    var west = Math.max(b.getWest(), -180), east = Math.min(b.getEast(), 180);
+    if (b.getEast() - b.getWest() >= 360) { west = -180; east = 180; }
+    var box = [west, Math.max(b.getSouth(), -90), east, Math.min(b.getNorth(), 90)].map(function (v) { return v.toFixed(5); });
+    return filterQuery({ bbox: box.join(","), zoom: String(Math.floor(map.getZoom())) });
+  }
+
+  // Resolves once the box's answer is drawn (an older answer arriving late is dropped).
+  function loadBox() {
+    var asked = ++view.asked;
+    return CF.getJSON("/api/v1/map?" + boxQuery()).then(function (body) {
+      if (asked === view.asked) drawBox(body);
+    });
+  }
+
   function markerIcon(status) {
     return L.divIcon({ className: "incident-icon", iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8],
                        html: '<span class="incident-dot ' + status + '"></span>' });
   }
 
   // A divIcon whose element gets an aria-label: Leaflet makes a marker's element a focusable
-  // role=button but names it only by `title`, which markercluster never sets on a cluster.
-  // Made on first use: without the vendored libraries L is missing and start() says so.
+  // role=button but names it only by `title`.
   var LabelledIcon = null;
 
   function labelledIcon(options) {
@@ -161,91 +161,116 @@
     return new LabelledIcon(options);
   }
 
-  function clusterIcon(cluster) {
-    var statuses = cluster.getAllChildMarkers().map(function (m) { return m.options.cfStatus; });
-    var top = worst(statuses) || "no_finding", count = cluster.getChildCount();
-    var size = count < 10 ? 30 : count < 50 ? 36 : 42;
+  function clusterMarker(cluster) {
+    var count = cluster.count, top = cluster.status;
+    var size = count < 10 ? 30 : count < 50 ? 36 : count < 1000 ? 42 : 50;
     // the name starts with the visible number (WCAG 2.5.3, label in name)
     var label = count + " incidents; worst status: " + CF.statusLabel(top).toLowerCase() + ". Zoom in to see them";
-    return labelledIcon({ className: "incident-cluster", iconSize: [size, size], label: label,
-                          html: '<span class="cluster-badge" style="border-color:' + CF.statusColor(top) + '">' +
-                                count + "</span>" });
+    var icon = labelledIcon({ className: "incident-cluster", iconSize: [size, size], label: label,
+                              html: '<span class="cluster-badge" style="border-color:' + CF.statusColor(top) + '">' +
+                                    count + "</span>" });
+    var marker = L.marker([cluster.lat, cluster.lon], { icon: icon, riseOnHover: true });
+    marker.on("click", function () { zoomInto(cluster); });
+    return marker;
   }
 
-  function draw() {
-    var rows = shown();
-    view.cluster.clearLayers();
-    view.markers = {};
-    var markers = rows.map(function (row) {
-      var p = row.incident.properties, c = row.incident.geometry.coordinates;
-      var marker = L.marker([c[1], c[0]], { icon: markerIcon(row.status), cfStatus: row.status,
-                                            title: p.date + " " + p.location + ": " + CF.statusLabel(row.status),
-                                            alt: CF.statusLabel(row.status), riseOnHover: true });
-      marker.bindPopup(function () { return popupContent(row); }, { maxWidth: 360, minWidth: 240 });
-      marker.on("popupopen", function () { showDisc(row.incident); });
-      marker.on("popupclose", hideDisc);
-      view.markers[p.id] = marker;
-      return marker;
-    });
-    view.cluster.addLayers(markers);
-    drawList(rows);
-    var text = rows.length + " incident" + (rows.length === 1 ? "" : "s") + " shown";
-    byId("shown-count").textContent = text;
-    byId("filter-sentence").textContent = sentence(rows.length);
-    CF.announce(text);
+  function zoomInto(cluster) {
+    var b = cluster.bbox, map = view.map;
+    var bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
+    var zoom = Math.max(map.getBoundsZoom(bounds.pad(0.2)), Math.floor(map.getZoom()) + 1);
+    map.setView(bounds.getCenter(), Math.min(zoom, map.getMaxZoom()));
   }
 
-  function sentence(count) {
-    var parts = [];
-    if (state.status.length) parts.push(state.status.map(function (s) { return PLURALS[s] || s; }).join(", "));
-    if (state.from || state.to) parts.push("from " + (state.from || "the start") + " to " + (state.to || "the end"));
-    if (state.party) parts.push("involving " + state.party);
-    if (state.obligation) parts.push("under obligation " + state.obligation);
-    return count + " of " + view.incidents.length + " incidents" + (parts.length ? ": " + parts.join("; ") : "");
+  function singleMarker(row) {
+    var marker = L.marker([row.lat, row.lon], { icon: markerIcon(row.status), title: row.date + " " + row.location +
+                                                ": " + CF.statusLabel(row.status), alt: CF.statusLabel(row.status),
+                                                riseOnHover: true });
+    marker.on("click", function () { openIncident(row.id, row.lat, row.lon, false); });
+    return marker;
   }
 
-  function drawList(rows) {
+  function drawBox(body) {
+    view.layer.clearLayers();
+    body.clusters.forEach(function (cluster) { view.layer.addLayer(clusterMarker(cluster)); });
+    body.incidents.forEach(function (row) { view.layer.addLayer(singleMarker(row)); });
+  }
+
+  // ---- the list and the counts: the page's twin ----
+  function showList(data, more) {
     var list = byId("incident-list");
-    list.textContent = "";
-    rows.forEach(function (row) {
-      var p = row.incident.properties;
-      var button = CF.el("button", { type: "button", "data-incident": p.id, onclick: function () { openIncident(p.id); } },
+    if (!more) {
+      list.textContent = "";
+      view.listed = 0;
+      var text = data.shown + " incident" + (data.shown === 1 ? "" : "s") + " shown";
+      byId("shown-count").textContent = text;
+      byId("filter-sentence").textContent = data.description;
+      CF.announce(text);
+    }
+    data.incidents.forEach(function (row) {
+      var button = CF.el("button", { type: "button", "data-incident": row.id,
+                                     onclick: function () { openIncident(row.id, row.lat, row.lon, true); } },
                          CF.el("span", { class: "swatch " + row.status, "aria-hidden": "true" }),
-                         CF.el("span", {}, p.date + " · " + (p.location || p.id) + " · " + CF.statusLabel(row.status)));
+                         CF.el("span", {}, row.date + " · " + (row.location || row.id) + " · " + CF.statusLabel(row.status)));
       list.appendChild(CF.el("li", {}, button));
     });
-    if (!rows.length) list.appendChild(CF.el("li", { class: "hint" }, "No incident matches these filters."));
+    view.listed += data.incidents.length;
+    if (!data.shown) list.appendChild(CF.el("li", { class: "hint" }, "No incident matches these filters."));
+    view.next = data.next || null;
+    moreButton(data.shown);
   }
 
-  function openIncident(id) {
-    var marker = view.markers[id];
-    if (!marker) return;
-    view.cluster.zoomToShowLayer(marker, function () {
-      marker.openPopup();
-      var close = document.querySelector(".leaflet-popup-close-button");
-      if (close) close.focus();
-    });
+  // Past the first page (1,000 rows), the next page on request, never the whole list at once.
+  function moreButton(shown) {
+    var button = byId("incident-more");
+    if (!button) {
+      button = CF.el("button", { type: "button", id: "incident-more", class: "button secondary", onclick: more });
+      byId("incident-list").parentNode.appendChild(button);
+    }
+    button.hidden = !view.next;
+    button.textContent = "Show more (" + view.listed + " of " + shown + " listed)";
   }
 
-  function popupContent(row) {
-    var p = row.incident.properties, box = CF.el("div", { class: "popup" });
+  function more() {
+    if (!view.next) return;
+    CF.getJSON("/index.json?" + filterQuery({ cursor: view.next })).then(function (data) {
+      showList(data, true);
+    }).catch(failed);
+  }
+
+  // ---- popups ----
+  // The popup is the map's own (not a marker's): markers are redrawn on every move, the popup stays.
+  function openIncident(id, lat, lon, fromList) {
+    CF.getJSON("/api/v1/map/incidents/" + encodeURIComponent(id)).then(function (body) {
+      var map = view.map;
+      if (fromList && map.getZoom() < POPUP_ZOOM) map.setView([lat, lon], POPUP_ZOOM);
+      var popup = L.popup({ maxWidth: 360, minWidth: 240, offset: [0, -4] }).setLatLng([lat, lon])
+        .setContent(popupContent(body.incident, body.findings));
+      map.openPopup(popup);
+      showDisc(body.incident);
+      if (fromList) {
+        var close = document.querySelector(".leaflet-popup-close-button");
+        if (close) close.focus();
+      }
+    }).catch(failed);
+  }
+
+  function popupContent(p, findings) {
+    var box = CF.el("div", { class: "popup" });
     // h2: the page has h1 then h2s; the popup sits in the map, before "Incidents shown"
     box.appendChild(CF.el("h2", {}, (p.location || p.id) + ", " + p.date));
-    box.appendChild(CF.el("p", {}, CF.statusChip(row.status), " · ", p.event_type + (p.sub_event_type ? " / " + p.sub_event_type : "")));
+    box.appendChild(CF.el("p", {}, CF.statusChip(p.status), " · ", p.event_type + (p.sub_event_type ? " / " + p.sub_event_type : "")));
     var actors = [p.actor1, p.actor2].filter(Boolean).join(" against ");
     if (actors) box.appendChild(CF.el("p", {}, actors + (p.fatalities ? " · " + p.fatalities + " killed" : "")));
     box.appendChild(CF.el("p", { class: "meta" }, "Sources: " + (p.source_name || "not named") +
                           (p.source ? " (" + p.source + " data)" : "")));
     box.appendChild(CF.el("p", { class: "meta" }, precision(p)));
-    p.findings.forEach(function (id) {
-      var f = view.findings[id];
-      if (!f) return;
+    findings.forEach(function (f) {
       box.appendChild(CF.el("div", { class: "finding" },
         CF.el("p", {}, CF.statusChip(f.status), " ", CF.el("strong", {}, f.obligation), " · " + f.parties.join(", ") +
               " · confidence " + Math.round(f.confidence * 100) + "%"),
         CF.el("p", { class: "explanation" }, f.explanation)));
     });
-    if (!p.findings.length) box.appendChild(CF.el("p", {}, "No finding: no obligation applies to this incident."));
+    if (!findings.length) box.appendChild(CF.el("p", {}, "No finding: no obligation applies to this incident."));
     box.appendChild(CF.el("p", { class: "meta" }, "Incident " + p.id));
     return box;
   }
@@ -256,12 +281,12 @@
     return "Location: " + level + radius + (p.admin1 ? ", " + p.admin1 : "");
   }
 
-  function showDisc(incident) {
+  function showDisc(p) {
     hideDisc();
-    var r = incident.properties.radius_m, c = incident.geometry.coordinates;
-    if (!r) return;
-    view.disc = L.circle([c[1], c[0]], { radius: r, color: "#16324f", weight: 2, dashArray: "6 5", fillOpacity: 0.08,
-                                         interactive: false, className: "precision-disc" }).addTo(view.map);
+    if (!p.radius_m) return;
+    view.disc = L.circle([p.lat, p.lon], { radius: p.radius_m, color: "#16324f", weight: 2, dashArray: "6 5",
+                                           fillOpacity: 0.08, interactive: false, className: "precision-disc" })
+      .addTo(view.map);
   }
 
   function hideDisc() {
@@ -270,7 +295,6 @@
 
   // ---- layers ----
   function outlines(map, countries, admin1) {
-    map.createPane("outlines").style.zIndex = 250;  // below the agreement's layers (overlayPane, 400)
     var canvas = L.canvas({ padding: 0.5, pane: "outlines" });
     if (countries) {
       L.geoJSON(countries, { pane: "outlines", renderer: canvas, interactive: false,
@@ -340,57 +364,66 @@
     return CF.getJSON(url).catch(function () { return null; });
   }
 
+  // The outlines (2.2 MB raw, 0.5 MB gzipped) are asked for once the incidents are drawn: parsing
+  // and painting them holds the page's one thread for a while, and the markers come first
+  // (issue 14: markers within 2 s). The page is ready once both are drawn.
   function start() {
-    if (typeof L === "undefined" || !L.markerClusterGroup) {
+    if (typeof L === "undefined") {
       CF.showError("map-error", new Error("the map libraries are missing from /static/vendor; run `make setup`"));
       CF.ready();
       return;
     }
-    var api = page.api || { agreement: "/api/v1/agreement", incidents: "/api/v1/incidents", findings: "/api/v1/findings" };
-    Promise.all([
-      optional(api.agreement), CF.getJSON(api.incidents), CF.getJSON(api.findings),
-      optional("/static/vendor/outlines/countries.geojson"), optional("/static/vendor/outlines/admin1.geojson")
-    ]).then(function (answers) {
-      build(answers[0], answers[1], answers[2], answers[3], answers[4]);
-    }).catch(function (error) {
-      CF.showError("map-error", error);
-      CF.ready();
-    });
+    var api = page.api || { agreement: "/api/v1/agreement" };
+    var tiles = byId("map").dataset.tileUrl;
+    Promise.all([optional(api.agreement), CF.getJSON("/api/v1/map?" + filterQuery({ zoom: "0" }))])
+      .then(function (answers) { return build(answers[0], answers[1]); })
+      .then(function () {
+        if (tiles) return null;
+        return Promise.all([optional("/static/vendor/outlines/countries.geojson"),
+                            optional("/static/vendor/outlines/admin1.geojson")])
+          .then(function (found) { drawOutlines(found[0], found[1]); });
+      })
+      .then(function () { CF.ready(); })
+      .catch(failed);
   }
 
-  function build(agreement, incidents, findings, countries, admin1) {
+  function drawOutlines(countries, admin1) {
+    outlines(view.map, countries, admin1);
+    if (countries) view.map.attributionControl.addAttribution("Outlines: Natural Earth");
+  }
+
+  // The map, its layers, the list; resolves once the first box's clusters are drawn.
+  function build(agreement, world) {
     var node = byId("map"), tiles = node.dataset.tileUrl;
     var map = L.map(node, { zoomSnap: 0.25, worldCopyJump: true, minZoom: 2, maxZoom: 18 });
     view.map = map;
+    map.createPane("outlines").style.zIndex = 250;  // below the agreement's layers (overlayPane, 400)
     if (tiles) L.tileLayer(tiles, { maxZoom: 18, attribution: "Map tiles: " + new URL(tiles, location.href).host }).addTo(map);
-    else outlines(map, countries, admin1);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    if (!tiles && countries) map.attributionControl.addAttribution("Outlines: Natural Earth");
     var layers = agreement && agreement.layers ? agreement.layers : { type: "FeatureCollection", features: [] };
     var group = agreementLayers(map, layers);
     legend(map, layers);
-    findings.findings.forEach(function (f) { view.findings[f.id] = f; });
-    view.incidents = incidents.features;
-    view.days = dayList(view.incidents);
-    view.cluster = L.markerClusterGroup({ maxClusterRadius: 36, disableClusteringAtZoom: 11, iconCreateFunction: clusterIcon,
-                                          showCoverageOnHover: false, spiderfyOnMaxZoom: true });
-    map.addLayer(view.cluster);
+    view.days = dayList((page.choices || {}).dates);
+    view.layer = L.layerGroup().addTo(map);
+    map.on("popupclose", hideDisc);
     setupFilters();
-    draw();
+    showList(page, false);
     // the list just drawn can change the layout: measure the map again before fitting, and
     // whenever its box changes later (a phone turned sideways, a panel opened)
     map.invalidateSize();
     if (window.ResizeObserver) new ResizeObserver(function () { map.invalidateSize(); }).observe(node);
-    fit(map, group);
-    CF.ready();
+    fit(map, group, world.extent);
+    return loadBox().then(function () {
+      map.on("moveend", function () { loadBox().catch(failed); });
+    });
   }
 
   // The agreement's layers and the incidents: layers alone can be one city (Aleppo) while the
   // incidents that matter lie elsewhere (Deir ez-Zor, 17 Sep 2016).
-  function fit(map, group) {
+  function fit(map, group, extent) {
     var bounds = L.latLngBounds([]), layers = group.getBounds();
     if (layers.isValid()) bounds.extend(layers);
-    view.incidents.forEach(function (f) { bounds.extend([f.geometry.coordinates[1], f.geometry.coordinates[0]]); });
+    if (extent) bounds.extend([[extent[1], extent[0]], [extent[3], extent[2]]]);
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24] });
     else map.setView([35, 38], 5);
   }
