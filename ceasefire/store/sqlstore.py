@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ceasefire.errors import UsageError
 from ceasefire.ledger import DEFAULT_ORIGIN, Checkpoint, MerkleLog, Receipt, canonical_json
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
-from ceasefire.store import agreements, migrations, publications, quotas, reports
+from ceasefire.store import agreements, migrations, pages, publications, quotas, reports
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
 from ceasefire.store.audit import audit
@@ -35,6 +35,7 @@ from ceasefire.store.evidence import EvidenceFiles
 from ceasefire.store.evidence_log import Evidence
 from ceasefire.store.journal import Journal, now
 from ceasefire.store.log_entries import INCIDENT_COLUMNS, KINDS
+from ceasefire.store.pages import FindingFilter, IncidentKey
 from ceasefire.store.protocol import (
     ROLES,
     AgreementVersion,
@@ -59,6 +60,8 @@ from ceasefire.store.quotas import Usage
 __all__ = ["SQLStore", "incident_row", "row_incident", "token_hash"]
 
 TOKEN_PREFIX = "cf_"
+Dates = tuple[dt.date | None, dt.date | None]  # (from, to), either open
+_LINK_INSERT = "INSERT INTO finding_incidents (run_id, seq, incident_id, report_id) VALUES (?, ?, ?, ?)"
 
 
 def token_hash(token: str) -> str:
@@ -210,9 +213,10 @@ class SQLStore:
     ) -> RunRecord:
         """Record a verification run made under ``version`` with its summary and findings, each
         stored as the canonical JSON of its document (``to_document``)."""
+        found = list(findings)
         with self.db.write():
             run_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")[0][0])
-            rows = [_finding_row(run_id, seq, f) for seq, f in enumerate(findings)]
+            rows = [_finding_row(run_id, seq, f) for seq, f in enumerate(found)]
             row = {
                 "id": run_id,
                 "agreement_id": version.agreement_id,
@@ -223,6 +227,8 @@ class SQLStore:
                 "created_at": now(),
             }
             self.journal.append("run", row, {"findings": rows})
+            links = (link for seq, f in enumerate(found) for link in pages.finding_incident_rows(run_id, seq, f))
+            self.db.executemany(_LINK_INSERT, links)
         return self.runs()[-1]
 
     def runs(self) -> list[RunRecord]:
@@ -235,6 +241,36 @@ class SQLStore:
         """The findings of a run, in stored order."""
         rows = self.db.execute("SELECT document FROM findings WHERE run_id = ? ORDER BY seq", (run_id,))
         return [Finding.from_document(json.loads(str(document))) for (document,) in rows]
+
+    # -- pages of a run (ceasefire/store/pages.py, issue 14) -------------------------------------
+
+    def finding_page(self, run_id: int, where: FindingFilter, after: str | None, limit: int) -> list[Finding]:
+        """Up to ``limit`` findings of run ``run_id`` passing ``where``, after the one with id ``after``."""
+        return pages.finding_page(self.db, run_id, where, after, limit)
+
+    def count_findings(self, run_id: int, where: FindingFilter) -> int:
+        return pages.count_findings(self.db, run_id, where)
+
+    def run_report_ids(self, run_id: int) -> set[int]:
+        """The submitted reports the findings of run ``run_id`` draw on."""
+        return pages.run_report_ids(self.db, run_id)
+
+    def incident_page(
+        self, before: int, dates: Dates, after: IncidentKey | None, limit: int
+    ) -> list[tuple[IncidentKey, Incident]]:
+        """Up to ``limit`` (key, incident) a run logged at ``before`` verified (the first of each id,
+        dated within ``dates``), after the key ``after``; in import order then file order."""
+        rows = pages.incident_page(self.db, before, dates, after, limit)
+        return [((int(r["import_id"]), int(r["seq"])), row_incident(r)) for r in rows]
+
+    def count_incidents(self, before: int, dates: Dates) -> int:
+        return pages.count_incidents(self.db, before, dates)
+
+    def incident_findings(
+        self, run_id: int, incident_ids: Sequence[str], hidden: frozenset[int]
+    ) -> dict[str, list[tuple[str, str]]]:
+        """(finding id, status) of run ``run_id``'s findings on each incident, none drawn from ``hidden``."""
+        return pages.incident_findings(self.db, run_id, incident_ids, hidden)
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -291,8 +327,10 @@ class SQLStore:
     def publish_report(self, submitter: Submitter, report_id: int) -> tuple[int, bool]:
         return reports.publish_report(self.journal, submitter, report_id)
 
-    def reports(self, scope: ReportScope, *, limit: int, offset: int) -> tuple[list[ReportRecord], int]:
-        return reports.list_reports(self.journal, scope, limit=limit, offset=offset)
+    def reports(
+        self, scope: ReportScope, *, limit: int, offset: int = 0, after: int | None = None
+    ) -> tuple[list[ReportRecord], int]:
+        return reports.list_reports(self.journal, scope, limit=limit, offset=offset, after=after)
 
     def report(self, scope: ReportScope, report_id: int) -> ReportRecord | None:
         return reports.get_report(self.journal, scope, report_id)

@@ -23,7 +23,7 @@ from ceasefire.api.agreements import agreement_dict
 from ceasefire.api.auth import Caller
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import visible_findings, visible_run
-from ceasefire.api.incidents import incidents as incident_collection
+from ceasefire.api.incidents import every_feature
 from ceasefire.api.problems import Problem
 from ceasefire.model import Finding, worst_status
 from ceasefire.store import SQLStore
@@ -136,7 +136,7 @@ def map_data(db: SQLStore, who: Caller | None, chosen: MapFilter) -> JSONBody:
     agreement = agreement_dict(version) if version else None
     run = visible_run(db, who)
     findings = {f.id: f for f in visible_findings(db, who, run)}
-    features = incident_collection(db, who, None, None)["features"] if run else []
+    features = every_feature(db, who) if run else []
     dates = sorted(f["properties"]["date"] for f in features)
     rows = []
     for feature in features:

@@ -348,7 +348,7 @@
     }
     var api = page.api || { agreement: "/api/v1/agreement", incidents: "/api/v1/incidents", findings: "/api/v1/findings" };
     Promise.all([
-      optional(api.agreement), CF.getJSON(api.incidents), CF.getJSON(api.findings),
+      optional(api.agreement), CF.getAll(api.incidents, "features"), CF.getAll(api.findings, "findings"),
       optional("/static/vendor/outlines/countries.geojson"), optional("/static/vendor/outlines/admin1.geojson")
     ]).then(function (answers) {
       build(answers[0], answers[1], answers[2], answers[3], answers[4]);
