@@ -211,12 +211,13 @@ class SQLStore:
         summary: RunSummary,
         findings: Iterable[Finding],
     ) -> RunRecord:
-        """Record a verification run made under ``version`` with its summary and findings, each
-        stored as the canonical JSON of its document (``to_document``)."""
+        """Record a verification run made under ``version`` with its summary and findings, as
+        typed rows of ``finding_rows`` written in bulk (0018, issue 14), and which incidents each
+        finding names (``finding_incidents``)."""
         found = list(findings)
         with self.db.write():
             run_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")[0][0])
-            rows = [_finding_row(run_id, seq, f) for seq, f in enumerate(found)]
+            rows = [pages.finding_row(run_id, seq, f) for seq, f in enumerate(found)]
             row = {
                 "id": run_id,
                 "agreement_id": version.agreement_id,
@@ -226,7 +227,7 @@ class SQLStore:
                 "summary": canonical_json(summary.to_document()).decode("utf-8"),
                 "created_at": now(),
             }
-            self.journal.append("run", row, {"findings": rows})
+            self.journal.append("run", row, {"finding_rows": rows})
             links = (link for seq, f in enumerate(found) for link in pages.finding_incident_rows(run_id, seq, f))
             self.db.executemany(_LINK_INSERT, links)
         return self.runs()[-1]
@@ -238,9 +239,8 @@ class SQLStore:
         ]
 
     def run_findings(self, run_id: int) -> list[Finding]:
-        """The findings of a run, in stored order."""
-        rows = self.db.execute("SELECT document FROM findings WHERE run_id = ? ORDER BY seq", (run_id,))
-        return [Finding.from_document(json.loads(str(document))) for (document,) in rows]
+        """The findings of a run, in stored order (typed rows, or the documents of older runs)."""
+        return pages.run_findings(self.db, run_id)
 
     # -- pages of a run (ceasefire/store/pages.py, issue 14) -------------------------------------
 
@@ -262,6 +262,13 @@ class SQLStore:
         dated within ``dates``), after the key ``after``; in import order then file order."""
         rows = pages.incident_page(self.db, before, dates, after, limit)
         return [((int(r["import_id"]), int(r["seq"])), row_incident(r)) for r in rows]
+
+    def first_incidents(self, before: int, ids: Sequence[str]) -> dict[str, Incident]:
+        """The incidents of ``ids`` a run logged at ``before`` verified (the first of each id)."""
+        out: dict[str, Incident] = {}
+        for row in pages.first_incidents(self.db, before, ids):
+            out.setdefault(row["incident_id"], row_incident(row))
+        return out
 
     def count_incidents(self, before: int, dates: Dates) -> int:
         return pages.count_incidents(self.db, before, dates)
@@ -438,20 +445,6 @@ def row_incident(row: Row) -> Incident:
     for name in ("date", "date_end", "date_reported"):
         fields[name] = dt.date.fromisoformat(fields[name]) if fields[name] is not None else None
     return Incident(id=row["incident_id"], **fields)
-
-
-def _finding_row(run_id: int, seq: int, finding: Finding) -> tuple[Any, ...]:
-    """The ``findings`` row of ``finding``: its document is the one stored form."""
-    return (
-        run_id,
-        seq,
-        finding.id,
-        finding.obligation,
-        finding.status,
-        finding.date.isoformat(),
-        canonical_json(list(finding.parties)).decode("utf-8"),
-        canonical_json(finding.to_document()).decode("utf-8"),
-    )
 
 
 def _import(row: Row, *, new: bool) -> ImportRecord:
