@@ -73,6 +73,8 @@ def read(db: str, token: str) -> dict[str, Any]:
             for path in READS:
                 out[f"{who} {path}"] = _read_one(client, path, headers)
         out["pages_of_1000_findings_per_s"] = _walk(client)
+        for path in ("/export/findings.csv", "/export/findings.geojson"):
+            out[path] = _export(client, path)
     return out
 
 
@@ -81,6 +83,14 @@ def _read_one(client: Any, path: str, headers: dict[str, str]) -> dict[str, Any]
     assert answer.status_code == 200, (path, answer.text[:300])
     warm = [_timed(lambda: client.get(path, headers=headers))[0] for _ in range(5)]
     return {"cold_ms": cold, "median_ms": statistics.median(warm), "bytes": len(answer.content)}
+
+
+def _export(client: Any, path: str) -> dict[str, Any]:
+    """Time, size and findings per second of a streamed export (the public)."""
+    ms, answer = _timed(lambda: client.get(path))
+    assert answer.status_code == 200, answer.text[:300]
+    rows = answer.content.count(b"\n") - 1 if path.endswith(".csv") else len(answer.json()["features"])
+    return {"ms": ms, "bytes": len(answer.content), "findings": rows, "findings_per_s": round(rows / (ms / 1000))}
 
 
 def _walk(client: Any) -> float:

@@ -37,6 +37,7 @@ from ceasefire.store.pages import FindingFilter
 from ceasefire.store.protocol import ReportScope, RunRecord
 
 __all__ = [
+    "Counts",
     "FigureCache",
     "Figures",
     "FiguresDep",
@@ -46,6 +47,7 @@ __all__ = [
     "router",
     "run_figures",
     "stored_form",
+    "viewer_counts",
     "viewer_figures",
     "visible_findings",
     "visible_run",
@@ -254,16 +256,38 @@ def _by_obligation(agreement: Agreement, found: Sequence[Finding]) -> dict[str, 
     return {o.id: counted[o.id] for o in agreement.obligations if o.id in counted}
 
 
-def run_dict(run: RunRecord | None, published: set[int], figures: Figures | None = None) -> JSONBody | None:
+@dataclass(frozen=True)
+class Counts:
+    """How many of a run's incidents and findings a viewer may know of (as ``Figures`` counts them)."""
+
+    incidents: int
+    findings: int
+
+
+def viewer_counts(cache: FigureCache, db: SQLStore, who: Caller | None, run: RunRecord) -> Counts:
+    """The counts of ``run_figures`` for ``who``, from SQL without reading every finding
+    (issue 14): imported incidents (first of each id; kept per run), the run's reports ``who``
+    may see, and the findings drawn from none of the others."""
+    reports = visible_reports(db, who)
+    if reports is None:
+        return Counts(run.incidents, run.findings)
+    imported = cache.get((run.id, "imported-count"), lambda: db.count_incidents(run.log_index, (None, None)))
+    seen = [rid for rid, _ in _run_reports(db, run.incidents - imported) if rid in reports]
+    hidden = frozenset(db.run_report_ids(run.id) - reports)
+    return Counts(imported + len(seen), db.count_findings(run.id, FindingFilter(hidden=hidden)))
+
+
+def run_dict(run: RunRecord | None, published: set[int], figures: Figures | Counts | None = None) -> JSONBody | None:
     """A run as the API shows it; ``figures``: the viewer's counts (default: the stored ones)."""
     if run is None:
         return None
+    found = figures.findings if isinstance(figures, Counts) else None if figures is None else len(figures.findings)
     return {
         "id": run.id,
         "agreement_version": run.agreement_version,
         "created_at": run.created_at,
         "incidents": run.incidents if figures is None else figures.incidents,
-        "findings": run.findings if figures is None else len(figures.findings),
+        "findings": run.findings if found is None else found,
         "log_index": run.log_index,
         "published": run.id in published,
     }
@@ -287,7 +311,6 @@ def findings(
     the public, none published yet)."""
     after = decode_cursor(page.cursor, "findings", (str,))
     run = visible_run(db, who)
-    seen = viewer_figures(cache, db, who, run)
     rows: list[Finding] = []
     total, more = 0, False
     if run is not None:
@@ -297,7 +320,7 @@ def findings(
         total = db.count_findings(run.id, where)
     return {
         "agreement": run.agreement_id if run else None,
-        "run": run_dict(run, db.published_runs(), seen),
+        "run": run_dict(run, db.published_runs(), viewer_counts(cache, db, who, run) if run else None),
         "findings": [stored_form(f.to_document()) for f in rows],
         "total": total,
         "next": encode_cursor("findings", (rows[-1].id,)) if more else None,

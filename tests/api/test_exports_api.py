@@ -198,3 +198,29 @@ def test_the_public_reads_the_published_run_analysts_the_newest(live: Live) -> N
         assert json.loads(client.get("/bulletin/index.json").text)["run"]["id"] == newest
     public = get(live, "/bulletin/2016-09-19.json").json()["run"]
     assert public["id"] < newest and public["published"] is True
+
+
+STREAMED = [
+    "/export/findings.csv",
+    "/export/findings.hxl.csv",
+    "/export/findings.geojson",
+    "/export/findings.csv?status=violation&party=syria-gov",
+    "/export/findings.geojson?from=2016-09-15",
+]
+
+
+@pytest.mark.parametrize("path", STREAMED)
+@pytest.mark.parametrize("who", [None, "analyst"])
+def test_an_export_read_in_small_chunks_is_the_same_bytes(
+    live: Live, monkeypatch: pytest.MonkeyPatch, path: str, who: str | None
+) -> None:
+    """Issue 14: exports stream from the database a chunk at a time; chunk edges change nothing."""
+    from ceasefire.api import exports as export_routes
+
+    with root(live, who) as client:
+        whole = client.get(path)
+        monkeypatch.setattr(export_routes, "CHUNK", 7)
+        chunked = client.get(path)
+    assert whole.status_code == chunked.status_code == 200
+    assert chunked.content == whole.content and whole.content.count(b"\n") + whole.content.count(b'"Feature"') > 7
+    assert chunked.headers["content-type"] == whole.headers["content-type"]
