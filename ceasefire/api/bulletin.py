@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 
 from ceasefire.api.auth import BearerDep, Caller, StoreDep, ViewerDep, viewer, viewer_class
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import FigureCache, FiguresDep, sees_everything, viewer_figures, visible_run
+from ceasefire.api.findings import FigureCache, FiguresDep, app_figures, sees_everything, viewer_figures, visible_run
 from ceasefire.api.memo import memo_of
 from ceasefire.api.problems import Problem
 from ceasefire.api.state import StorePool
@@ -111,7 +111,8 @@ def _made(app: Starlette, db: SQLStore, who: Caller | None, day: dt.date) -> tup
     key: Key = (db.log_size(), viewer_class(who), day.isoformat())
 
     def compute() -> tuple[content.Bulletin, str]:
-        made, inputs = _bulletin(db, who, app.state.figures, day)
+        # issue 14: no route may assume another made the cache first (exports no longer do)
+        made, inputs = _bulletin(db, who, app_figures(app), day)
         return made, render.html(made, inputs.agreement)
 
     made, page = memo_of(app, "bulletins").get(key, compute)

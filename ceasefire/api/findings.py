@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar, cast
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.applications import Starlette
 
 from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope, viewer_class
@@ -41,6 +42,7 @@ __all__ = [
     "FigureCache",
     "Figures",
     "FiguresDep",
+    "app_figures",
     "figure_cache",
     "figures_key",
     "hidden_reports",
@@ -141,13 +143,18 @@ class FigureCache:
 _APP_LOCK = threading.Lock()
 
 
-def figure_cache(request: Request) -> FigureCache:
-    """The app's figure cache (made on first use)."""
+def app_figures(app: Starlette) -> FigureCache:
+    """The app's figure cache (made on first use, whichever route uses it first)."""
     with _APP_LOCK:
-        cache: FigureCache | None = getattr(request.app.state, "figures", None)
+        cache: FigureCache | None = getattr(app.state, "figures", None)
         if cache is None:
-            cache = request.app.state.figures = FigureCache()
+            cache = app.state.figures = FigureCache()
     return cache
+
+
+def figure_cache(request: Request) -> FigureCache:
+    """The app's figure cache, as a dependency (``FiguresDep``)."""
+    return app_figures(request.app)
 
 
 FiguresDep = Annotated[FigureCache, Depends(figure_cache)]

@@ -224,3 +224,11 @@ def test_an_export_read_in_small_chunks_is_the_same_bytes(
     assert whole.status_code == chunked.status_code == 200
     assert chunked.content == whole.content and whole.content.count(b"\n") + whole.content.count(b'"Feature"') > 7
     assert chunked.headers["content-type"] == whole.headers["content-type"]
+
+
+def test_a_bulletin_as_the_first_request_of_a_server(live: Live) -> None:
+    """The figure cache is made by whichever route needs it first (schemathesis found a 500 when
+    a bulletin was the first such route, once exports stopped making it; issue 14)."""
+    with running(create_app(live.settings)) as url, httpx.Client(base_url=url, timeout=60) as client:
+        assert client.get("/bulletin/2000-01-01.json").status_code == 404
+        assert client.get("/bulletin/2016-09-20.json").status_code == 200
