@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ceasefire.api.auth import Caller, CallerDep, StoreDep, ViewerDep, report_scope, require
 from ceasefire.api.body import JSONBody
 from ceasefire.api.fields import Plain
+from ceasefire.api.paging import PageDep, decode_cursor, encode_cursor, sliced
 from ceasefire.api.problems import Problem
 from ceasefire.api.reports import MAX_ID
 from ceasefire.store import SQLStore, protocol
@@ -183,11 +184,14 @@ def publish(db: StoreDep, who: CallerDep, case_id: CaseId) -> JSONBody:
     return {"id": case_id, "published": True, "log_index": index, "new": new}
 
 
-@router.get("", summary="The cases the caller may see (the public: the published ones)")
-def list_cases(db: StoreDep, who: ViewerDep) -> JSONBody:
-    """``{"items": [case...], "total"}``, by id."""
+@router.get("", summary="The cases the caller may see (the public: the published ones), a page at a time")
+def list_cases(db: StoreDep, who: ViewerDep, page: PageDep) -> JSONBody:
+    """``{"items": [case...], "total", "next"}``: a page of them by id (``api/paging.py``)."""
+    after = decode_cursor(page.cursor, "cases", (int,))
     items = cases_json(db, who)
-    return {"items": items, "total": len(items)}
+    start = -1 if after is None else int(after[0])
+    shown, more = sliced([c for c in items if int(c["id"]) > start][: page.limit + 1], page.limit)
+    return {"items": shown, "total": len(items), "next": encode_cursor("cases", (shown[-1]["id"],)) if more else None}
 
 
 def cases_json(db: SQLStore, who: Caller | None) -> list[JSONBody]:

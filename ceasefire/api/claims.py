@@ -9,6 +9,7 @@ them. Each is judged against the findings the caller may read (``findings.visibl
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Query
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import FigureCache, FiguresDep, figures_key, viewer_figures, visible_run
+from ceasefire.api.paging import PageDep, decode_cursor, encode_cursor, sliced
 from ceasefire.news.verdicts import ClaimVerdict
 from ceasefire.service.claims import claims_ledger
 from ceasefire.store import SQLStore
@@ -26,21 +28,52 @@ router = APIRouter(tags=["claims"])
 Verdict = Literal["supports", "contradicts", "no_evidence"]
 
 
-@router.get("/claims", summary="The claims ledger: stored claims judged against the findings")
+@router.get("/claims", summary="The claims ledger: stored claims judged against the findings, a page at a time")
 def claims(
     db: StoreDep,
     who: ViewerDep,
     cache: FiguresDep,
+    page: PageDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
     party: Annotated[str | None, Query(max_length=200, description="The speaker's party or an accused party.")] = None,
     obligation: Annotated[str | None, Query(max_length=200)] = None,
     verdict: Verdict | None = None,
 ) -> JSONBody:
-    """``{"claims": [...], "total"}``: each claim's fields, ``date``, ``verdict``, ``findings``
-    (ids) and ``explanation``; a date filter leaves out claims without a date."""
-    keep = [c.to_document() for c in judged(db, who, cache, date_from, date_to, party, obligation, verdict)]
-    return {"claims": keep, "total": len(keep)}
+    """``{"claims": [...], "total", "next"}``: a page (``api/paging.py``) of the claims passing
+    the filters, each claim's fields, ``date``, ``verdict``, ``findings`` (ids) and
+    ``explanation``; a date filter leaves out claims without a date. The claims are judged once
+    per run and viewer (``ledger``) and paged by their place in the ledger, which only grows."""
+    after = decode_cursor(page.cursor, "claims", (int,))
+    wanted = _Wanted(date_from, date_to, party, obligation, verdict)
+    passing = [(n, c) for n, c in enumerate(ledger(db, who, cache)) if wanted.passes(c)]
+    start = -1 if after is None else int(after[0])
+    shown, more = sliced([(n, c) for n, c in passing if n > start][: page.limit + 1], page.limit)
+    return {
+        "claims": [c.to_document() for _, c in shown],
+        "total": len(passing),
+        "next": encode_cursor("claims", (shown[-1][0],)) if more else None,
+    }
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """The filters of ``GET /claims``."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    party: str | None = None
+    obligation: str | None = None
+    verdict: str | None = None
+
+    def passes(self, c: ClaimVerdict) -> bool:
+        return (
+            (self.date_from is None or (c.claim.date is not None and c.claim.date >= self.date_from))
+            and (self.date_to is None or (c.claim.date is not None and c.claim.date <= self.date_to))
+            and (self.party is None or self.party == c.claim.speaker_party or self.party in c.claim.accused)
+            and (self.obligation is None or c.claim.obligation == self.obligation)
+            and (self.verdict is None or c.verdict == self.verdict)
+        )
 
 
 def judged(
@@ -54,15 +87,8 @@ def judged(
     verdict: str | None = None,
 ) -> list[ClaimVerdict]:
     """The stored claims judged on the findings ``who`` may read, filtered as ``GET /claims``."""
-    return [
-        c
-        for c in ledger(db, who, cache)
-        if (date_from is None or (c.claim.date is not None and c.claim.date >= date_from))
-        and (date_to is None or (c.claim.date is not None and c.claim.date <= date_to))
-        and (party is None or party == c.claim.speaker_party or party in c.claim.accused)
-        and (obligation is None or c.claim.obligation == obligation)
-        and (verdict is None or c.verdict == verdict)
-    ]
+    wanted = _Wanted(date_from, date_to, party, obligation, verdict)
+    return [c for c in ledger(db, who, cache) if wanted.passes(c)]
 
 
 def ledger(db: SQLStore, who: Caller | None, cache: FigureCache) -> list[ClaimVerdict]:

@@ -5,24 +5,33 @@
 ``ceasefire verify --format csv|hxl|geojson`` writes them.
 
 Public, like ``/api/v1/findings``, with its filters (``from``, ``to``, ``party``, ``obligation``,
-``status``). The CSVs are streamed a row at a time.
+``status``). Every export is streamed: the findings are read from the database a chunk at a
+time (``CHUNK``, keyset in the run's order, the viewer's hidden reports left out in SQL), each
+chunk written out before the next is read (issue 14), byte for byte what the whole list gave.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import itertools
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, StreamingResponse
+import anyio.to_thread
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
 
 from ceasefire import exports
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import FigureCache, FiguresDep, Status, stored_form, viewer_figures, visible_run
+from ceasefire.api.findings import Status, hidden_reports, stored_form, visible_run
+from ceasefire.api.state import StorePool
 from ceasefire.model import Finding, Incident
 from ceasefire.store import SQLStore
+from ceasefire.store.pages import FindingFilter
+from ceasefire.store.protocol import RunRecord
 
 __all__ = ["router"]
 
@@ -43,41 +52,93 @@ Party = Annotated[str | None, Query(max_length=200, description="A party among t
 Obligation = Annotated[str | None, Query(max_length=200)]
 
 
-def _selected(
+CHUNK = 5000  # findings read per query: memory stays flat whatever the run's size (issue 14)
+
+
+@dataclass(frozen=True)
+class _Export:
+    """What one export reads: the run the viewer reads (None: none) and the filters, with the
+    reports the viewer may not see (their findings are left out in SQL)."""
+
+    run: RunRecord | None
+    where: FindingFilter
+
+
+def _export(
     db: SQLStore,
     who: Caller | None,
-    cache: FigureCache,
     date_from: dt.date | None,
     date_to: dt.date | None,
     party: str | None,
     obligation: str | None,
     status: str | None,
-) -> tuple[str | None, list[Finding], dict[str, Incident]]:
-    """(agreement id, the filtered findings the viewer may see, the incidents the run saw)."""
+) -> _Export:
     run = visible_run(db, who)
-    if run is None:
-        return None, [], {}
-    found = exports.filter_findings(
-        viewer_figures(cache, db, who, run).findings,
-        date_from=date_from,
-        date_to=date_to,
-        party=party,
-        obligation=obligation,
-        status=status,
-    )
-    wanted = {f.incidents[0] for f in found if f.incidents}
-    incidents: dict[str, Incident] = {}
-    for incident in db.incidents(before=run.log_index):  # the first of each id, as verification
-        if incident.id in wanted:
-            incidents.setdefault(incident.id, incident)
-    return run.agreement_id, found, incidents
+    hidden = hidden_reports(db, who, run) if run is not None else frozenset()
+    return _Export(run, FindingFilter(date_from, date_to, party, obligation, status, hidden))
 
 
-def _csv(findings: Sequence[Finding], incidents: dict[str, Incident], *, hxl: bool, name: str) -> StreamingResponse:
-    lines: Iterator[str] = exports.csv_lines(exports.rows_with_incidents(findings, incidents), hxl=hxl)
+Chunk = tuple[list[Finding], dict[str, Incident]]
+
+
+def _read(db: SQLStore, export: _Export, after: str | None, incidents: bool) -> Chunk:
+    """The next chunk of findings after ``after`` and (with ``incidents``) their first incidents."""
+    assert export.run is not None
+    found = db.finding_page(export.run.id, export.where, after, CHUNK)
+    wanted = [f.incidents[0] for f in found if f.incidents] if incidents else []
+    return found, db.first_incidents(export.run.log_index, wanted)
+
+
+async def _chunks(request: Request, export: _Export, *, incidents: bool) -> AsyncIterator[Chunk]:
+    """The export's findings, a chunk at a time in the run's order, each read with a store
+    borrowed for that read alone (the answer may stream slower than the database reads)."""
+    pool: StorePool = request.app.state.pool
+    after: str | None = None
+    while export.run is not None:
+        async with pool.borrow() as db:
+            chunk = await anyio.to_thread.run_sync(_read, db, export, after, incidents)
+        if chunk[0]:
+            yield chunk
+        if len(chunk[0]) < CHUNK:
+            return
+        after = chunk[0][-1].id
+
+
+async def _csv_text(request: Request, export: _Export, *, hxl: bool) -> AsyncIterator[str]:
+    """The CSV of ``exports.csv_lines``, a chunk of rows per piece of text."""
+    yield "".join(exports.csv_lines((), hxl=hxl))
+    skip = len(list(exports.csv_header(hxl=hxl)))
+    async for found, incidents in _chunks(request, export, incidents=True):
+        rows = exports.csv_lines(exports.rows_with_incidents(found, incidents), hxl=hxl)
+        yield "".join(itertools.islice(rows, skip, None))
+
+
+async def _geojson_text(request: Request, export: _Export) -> AsyncIterator[str]:
+    """``exports.feature_collection`` as ``JSONResponse`` renders it, a chunk of features at a time."""
+    agreement = export.run.agreement_id if export.run is not None else None
+    yield '{"type":"FeatureCollection","agreement":' + _json(agreement) + ',"features":['
+    first = True
+    async for found, _ in _chunks(request, export, incidents=False):
+        text = ",".join(_json(exports.feature(f, lambda f: stored_form(f.to_document()))) for f in found)
+        yield text if first else "," + text
+        first = False
+    yield "]}"
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+
+
+def _csv(request: Request, export: _Export, *, hxl: bool, name: str) -> StreamingResponse:
     return StreamingResponse(
-        lines, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        _csv_text(request, export, hxl=hxl),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _name(export: _Export) -> str:
+    return export.run.agreement_id if export.run is not None else "ceasefire"
 
 
 @router.get(
@@ -87,17 +148,17 @@ def _csv(findings: Sequence[Finding], incidents: dict[str, Incident], *, hxl: bo
     summary="Findings as CSV: ACLED column names, then the finding's columns",
 )
 def findings_csv(
+    request: Request,
     db: StoreDep,
     who: ViewerDep,
-    cache: FiguresDep,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     party: Party = None,
     obligation: Obligation = None,
     status: Status | None = None,
 ) -> StreamingResponse:
-    agreement, found, incidents = _selected(db, who, cache, date_from, date_to, party, obligation, status)
-    return _csv(found, incidents, hxl=False, name=f"{agreement or 'ceasefire'}-findings.csv")
+    export = _export(db, who, date_from, date_to, party, obligation, status)
+    return _csv(request, export, hxl=False, name=f"{_name(export)}-findings.csv")
 
 
 @router.get(
@@ -107,35 +168,34 @@ def findings_csv(
     summary="Findings as HXL-tagged CSV: the CSV with HXL hashtags on its second row",
 )
 def findings_hxl(
+    request: Request,
     db: StoreDep,
     who: ViewerDep,
-    cache: FiguresDep,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     party: Party = None,
     obligation: Obligation = None,
     status: Status | None = None,
 ) -> StreamingResponse:
-    agreement, found, incidents = _selected(db, who, cache, date_from, date_to, party, obligation, status)
-    return _csv(found, incidents, hxl=True, name=f"{agreement or 'ceasefire'}-findings.hxl.csv")
+    export = _export(db, who, date_from, date_to, party, obligation, status)
+    return _csv(request, export, hxl=True, name=f"{_name(export)}-findings.hxl.csv")
 
 
 @router.get(
     "/findings.geojson",
-    response_class=JSONResponse,
+    response_class=StreamingResponse,
     responses=_GEOJSON,
     summary="Findings as GeoJSON (RFC 7946): one Point feature per finding",
 )
 def findings_geojson(
+    request: Request,
     db: StoreDep,
     who: ViewerDep,
-    cache: FiguresDep,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     party: Party = None,
     obligation: Obligation = None,
     status: Status | None = None,
-) -> JSONResponse:
-    agreement, found, _ = _selected(db, who, cache, date_from, date_to, party, obligation, status)
-    collection = exports.feature_collection(found, agreement, lambda f: stored_form(f.to_document()))
-    return JSONResponse(collection, media_type="application/geo+json")
+) -> StreamingResponse:
+    export = _export(db, who, date_from, date_to, party, obligation, status)
+    return StreamingResponse(_geojson_text(request, export), media_type="application/geo+json")

@@ -28,24 +28,28 @@ from starlette.applications import Starlette
 from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep, report_scope, viewer_class
 from ceasefire.api.body import JSONBody
-from ceasefire.exports import filter_findings
+from ceasefire.api.paging import PageDep, decode_cursor, encode_cursor, sliced
 from ceasefire.ledger import JSONValue, canonical_json
 from ceasefire.model import REPORT_PREFIX, STATUSES, Agreement, Finding, RunSummary
 from ceasefire.rules.clocks import clocks_from_counts, daily_from_findings
 from ceasefire.service.workflow import all_reports
 from ceasefire.store import SQLStore
+from ceasefire.store.pages import FindingFilter
 from ceasefire.store.protocol import ReportScope, RunRecord
 
 __all__ = [
+    "Counts",
     "FigureCache",
     "Figures",
     "FiguresDep",
     "app_figures",
     "figure_cache",
     "figures_key",
+    "hidden_reports",
     "router",
     "run_figures",
     "stored_form",
+    "viewer_counts",
     "viewer_figures",
     "visible_findings",
     "visible_run",
@@ -259,45 +263,84 @@ def _by_obligation(agreement: Agreement, found: Sequence[Finding]) -> dict[str, 
     return {o.id: counted[o.id] for o in agreement.obligations if o.id in counted}
 
 
-def run_dict(run: RunRecord | None, published: set[int], figures: Figures | None = None) -> JSONBody | None:
+@dataclass(frozen=True)
+class Counts:
+    """How many of a run's incidents and findings a viewer may know of (as ``Figures`` counts them)."""
+
+    incidents: int
+    findings: int
+
+
+def viewer_counts(cache: FigureCache, db: SQLStore, who: Caller | None, run: RunRecord) -> Counts:
+    """The counts of ``run_figures`` for ``who``, from SQL without reading every finding
+    (issue 14): imported incidents (first of each id; kept per run), the run's reports ``who``
+    may see, and the findings drawn from none of the others."""
+    reports = visible_reports(db, who)
+    if reports is None:
+        return Counts(run.incidents, run.findings)
+    imported = cache.get((run.id, "imported-count"), lambda: db.count_incidents(run.log_index, (None, None)))
+    seen = [rid for rid, _ in _run_reports(db, run.incidents - imported) if rid in reports]
+    hidden = frozenset(db.run_report_ids(run.id) - reports)
+    return Counts(imported + len(seen), db.count_findings(run.id, FindingFilter(hidden=hidden)))
+
+
+def run_dict(run: RunRecord | None, published: set[int], figures: Figures | Counts | None = None) -> JSONBody | None:
     """A run as the API shows it; ``figures``: the viewer's counts (default: the stored ones)."""
     if run is None:
         return None
+    found = figures.findings if isinstance(figures, Counts) else None if figures is None else len(figures.findings)
     return {
         "id": run.id,
         "agreement_version": run.agreement_version,
         "created_at": run.created_at,
         "incidents": run.incidents if figures is None else figures.incidents,
-        "findings": run.findings if figures is None else len(figures.findings),
+        "findings": run.findings if found is None else found,
         "log_index": run.log_index,
         "published": run.id in published,
     }
 
 
-@router.get("/findings", summary="Findings of the latest verification run")
+@router.get("/findings", summary="Findings of the latest verification run, a page at a time")
 def findings(
     db: StoreDep,
     who: ViewerDep,
     cache: FiguresDep,
+    page: PageDep,
     date_from: Annotated[dt.date | None, Query(alias="from", description="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[dt.date | None, Query(alias="to", description="Last date (YYYY-MM-DD).")] = None,
     party: Annotated[str | None, Query(max_length=200)] = None,
     obligation: Annotated[str | None, Query(max_length=200)] = None,
     status: Status | None = None,
 ) -> JSONBody:
-    """``{"agreement", "run", "findings": [...], "total"}``; ``run`` is null when there is no
-    run the caller may read (none yet; for the public, none published yet)."""
+    """``{"agreement", "run", "findings": [...], "total", "next"}``: a page of the findings the
+    caller may see that pass the filters, in the run's order (``api/paging.py``); ``total``
+    counts them all. ``run`` is null when there is no run the caller may read (none yet; for
+    the public, none published yet)."""
+    after = decode_cursor(page.cursor, "findings", (str,))
     run = visible_run(db, who)
-    seen = viewer_figures(cache, db, who, run)
-    keep = filter_findings(
-        seen.findings, date_from=date_from, date_to=date_to, party=party, obligation=obligation, status=status
-    )
+    rows: list[Finding] = []
+    total, more = 0, False
+    if run is not None:
+        start = None if after is None else str(after[0])
+        where = FindingFilter(date_from, date_to, party, obligation, status, hidden_reports(db, who, run))
+        rows, more = sliced(db.finding_page(run.id, where, start, page.limit + 1), page.limit)
+        total = db.count_findings(run.id, where)
     return {
         "agreement": run.agreement_id if run else None,
-        "run": run_dict(run, db.published_runs(), seen),
-        "findings": [stored_form(f.to_document()) for f in keep],
-        "total": len(keep),
+        "run": run_dict(run, db.published_runs(), viewer_counts(cache, db, who, run) if run else None),
+        "findings": [stored_form(f.to_document()) for f in rows],
+        "total": total,
+        "next": encode_cursor("findings", (rows[-1].id,)) if more else None,
     }
+
+
+def hidden_reports(db: SQLStore, who: Caller | None, run: RunRecord) -> frozenset[int]:
+    """The submitted reports behind findings of ``run`` that ``who`` may not see: a finding
+    drawn from any of them is not ``who``'s to see (as :func:`from_visible`), left out in SQL."""
+    reports = visible_reports(db, who)
+    if reports is None:
+        return frozenset()
+    return frozenset(db.run_report_ids(run.id) - reports)
 
 
 @router.get("/clocks", summary="Clocks (conditions) of the latest verification run")

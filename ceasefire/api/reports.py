@@ -29,6 +29,7 @@ from ceasefire.api import auth
 from ceasefire.api.auth import Caller, CallerDep, StoreDep, report_scope, require
 from ceasefire.api.body import JSONBody
 from ceasefire.api.fields import Plain
+from ceasefire.api.paging import PageDep, decode_cursor, encode_cursor, sliced
 from ceasefire.api.problems import Problem
 from ceasefire.api.quotas import check_reports
 from ceasefire.api.state import StorePool
@@ -251,16 +252,34 @@ async def add_version(
     return await _submit(request, who, body, key, report_id)
 
 
-@router.get("", summary="The reports this token may see")
+@router.get("", summary="The reports this token may see, a page at a time")
 def list_reports(
     db: StoreDep,
     who: CallerDep,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    page: PageDep,
+    offset: Annotated[
+        int, Query(ge=0, le=MAX_ID, description="Rows to skip on the first page (kept for old clients; use `cursor`).")
+    ] = 0,
 ) -> JSONBody:
-    """The latest version of each report visible to the caller, by id: ``{"items", "total"}``."""
-    records, total = db.reports(report_scope(who), limit=limit, offset=offset)
-    return {"items": [report_json(r) for r in records], "total": total, "limit": limit, "offset": offset}
+    """The latest version of each report visible to the caller, by id, a page at a time
+    (``api/paging.py``): ``{"items", "total", "limit", "offset", "next"}``."""
+    after = decode_cursor(page.cursor, "reports", (int,))
+    if after is not None and offset:
+        raise Problem(
+            400,
+            "offset: not with a cursor; a cursor already says where the page starts",
+            errors=[{"field": "offset", "in": "query", "message": "not with a cursor"}],
+        )
+    start = None if after is None else int(after[0])
+    records, total = db.reports(report_scope(who), limit=page.limit + 1, offset=offset, after=start)
+    shown, more = sliced(records, page.limit)
+    return {
+        "items": [report_json(r) for r in shown],
+        "total": total,
+        "limit": page.limit,
+        "offset": offset,
+        "next": encode_cursor("reports", (shown[-1].id,)) if more else None,
+    }
 
 
 @router.get("/{report_id}", summary="One report (404 when not yours to see)")

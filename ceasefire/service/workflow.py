@@ -123,13 +123,13 @@ def _reporter(report: ReportRecord) -> str:
 
 def all_reports(store: SQLStore, scope: ReportScope = EVERY_REPORT) -> Iterator[ReportRecord]:
     """The latest version of every stored report ``scope`` sees (default: all), by id."""
-    page, offset = 500, 0
+    page, after = 500, None
     while True:
-        records, total = store.reports(scope, limit=page, offset=offset)
+        records, _ = store.reports(scope, limit=page, after=after)
         yield from records
-        offset += page
-        if offset >= total:
+        if len(records) < page:
             return
+        after = records[-1].id
 
 
 def report_incident(report: ReportRecord) -> Incident:

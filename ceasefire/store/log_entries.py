@@ -28,6 +28,7 @@ from ceasefire.store.database import Database, Row
 
 __all__ = [
     "CLAIM_COLUMNS",
+    "FINDING_ROW_COLUMNS",
     "INCIDENT_COLUMNS",
     "KINDS",
     "REPORT_COLUMNS",
@@ -36,6 +37,7 @@ __all__ = [
     "children_digest",
     "chunks_digest",
     "entry_bytes",
+    "has_table",
 ]
 
 INCIDENT_COLUMNS = (
@@ -69,6 +71,34 @@ INCIDENT_COLUMNS = (
     "line",
 )
 FINDING_COLUMNS = ("run_id", "seq", "finding_id", "obligation", "status", "date", "parties", "document")
+# 0018_finding_rows: a run's findings as typed columns (issue 14), one per model.Finding field
+FINDING_ROW_COLUMNS = (
+    "run_id",
+    "seq",
+    "finding_id",
+    "obligation",
+    "category",
+    "status",
+    "parties",
+    "attribution",
+    "incidents",
+    "date",
+    "lat",
+    "lon",
+    "confidence",
+    "explanation",
+    "rule",
+    "distance_m",
+    "radius_m",
+    "event_type",
+    "sub_event_type",
+    "weapon",
+    "location",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "source",
+)
 REPORT_COLUMNS = (
     "report_id",
     "version",
@@ -118,6 +148,10 @@ class Child:
     columns: tuple[str, ...]
     parent_key: str
     key: str
+    # added to a kind after entries were written: in the digest only when the record has rows in
+    # it (and absent from a database whose migration has not made it yet), so older entries keep
+    # their digest; deleting every such row of a record still changes it (issue 14)
+    optional: bool = False
 
     def select(self, where: str = "") -> str:
         return f"SELECT {', '.join(self.columns)} FROM {self.table} {where} ORDER BY {self.parent_key}, seq"
@@ -140,11 +174,15 @@ class Kind:
         return f"SELECT log_index, {', '.join(self.columns)} FROM {self.table} {where} ORDER BY log_index"
 
     def as_stored(self, db: Database) -> Kind | None:
-        """This kind as ``db``'s table holds it: without the optional columns when a migration
-        that adds them is not applied yet, None when the table itself is not there yet (a store
-        opened without migrating, e.g. before 0015 made ``token_revocations``: no rows to check)."""
-        if not _has_table(db, self.table):
+        """This kind as ``db``'s tables hold it: without the optional columns or child tables when
+        a migration that adds them is not applied yet (``log verify`` reads a database, it never
+        migrates it); None when the table itself is not there yet (a store opened without
+        migrating, e.g. before 0015 made ``token_revocations``: no rows to check)."""
+        if not has_table(db, self.table):
             return None
+        children = tuple(c for c in self.children if not c.optional or has_table(db, c.table))
+        if children != self.children:
+            return replace(self, children=children).as_stored(db)
         if not self.optional:
             return self
         row = next(db.dicts(f"SELECT * FROM {self.table} LIMIT 1"), None)
@@ -156,12 +194,6 @@ class Kind:
     def insert(self) -> str:
         names = (*self.columns, "log_index")
         return f"INSERT INTO {self.table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-
-
-def _has_table(db: Database, table: str) -> bool:
-    if db.dialect == "postgres":
-        return bool(db.execute("SELECT to_regclass(?) IS NOT NULL", (table,))[0][0])
-    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
 
 
 KINDS: dict[str, Kind] = {
@@ -194,7 +226,10 @@ KINDS: dict[str, Kind] = {
             "runs",
             ("id", "agreement_id", "agreement_version", "incidents", "findings", "summary", "created_at"),
             ("id", "agreement_id", "agreement_version", "incidents", "findings"),
-            (Child("findings", FINDING_COLUMNS, "run_id", "id"),),
+            (
+                Child("findings", FINDING_COLUMNS, "run_id", "id"),  # runs before 0018: one document each
+                Child("finding_rows", FINDING_ROW_COLUMNS, "run_id", "id", optional=True),
+            ),
         ),
         Kind(
             "token",
@@ -296,7 +331,18 @@ def entry_bytes(kind: Kind, row: Row, children: Mapping[str, str]) -> bytes:
     """The log entry recording ``row`` (every column of ``kind.columns``; extra keys ignored),
     given the :func:`children_digest` of each child table (absent: no child rows)."""
     plain = {c: row[c] for c in kind.columns if c not in kind.optional or row[c] is not None}
-    digests = {c.table: children.get(c.table, EMPTY_CHILDREN) for c in kind.children}
+    digests = {
+        c.table: children.get(c.table, EMPTY_CHILDREN)
+        for c in kind.children
+        if not c.optional or children.get(c.table, EMPTY_CHILDREN) != EMPTY_CHILDREN
+    }
     digest = hashlib.sha256(canonical_json({"row": plain, "children": digests})).hexdigest()
     shown = {c: plain[c] for c in kind.shown if c in plain}
     return canonical_json({"kind": kind.name, "at": plain["created_at"], **shown, "digest": digest})
+
+
+def has_table(db: Database, table: str) -> bool:
+    """Whether ``db`` has the table (a migration may not have made it yet: readers never migrate)."""
+    if db.dialect == "postgres":
+        return bool(db.execute("SELECT to_regclass(?) IS NOT NULL", (table,))[0][0])
+    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))

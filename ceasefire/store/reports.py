@@ -417,13 +417,19 @@ def _scope_sql(scope: ReportScope) -> tuple[str, tuple[Any, ...]]:
     return " AND (p.report_id IS NOT NULL OR f.token_id = ? OR f.party = ?)", (scope.token_id, scope.party)
 
 
-def list_reports(store: Journal, scope: ReportScope, *, limit: int, offset: int) -> tuple[list[ReportRecord], int]:
-    """A page of the reports ``scope`` sees (latest versions, by id) and how many it sees."""
+def list_reports(
+    store: Journal, scope: ReportScope, *, limit: int, offset: int = 0, after: int | None = None
+) -> tuple[list[ReportRecord], int]:
+    """A page of the reports ``scope`` sees (latest versions, by id) and how many it sees: the
+    ``limit`` first with an id above ``after`` (keyset paging, issue 14), skipping ``offset``
+    (kept for the API's ``offset``, issue 3; 0 for every reader that pages by id)."""
     where, params = _scope_sql(scope)
+    keyset, keys = (" AND v.report_id > ?", (after,)) if after is not None else ("", ())
     with store.db.read():
         total = int(store.db.execute(f"SELECT COUNT(*) {_LATEST}{where}", params)[0][0])
         rows = store.db.dicts(
-            f"{_SELECT}{_LATEST}{where} ORDER BY v.report_id LIMIT ? OFFSET ?", (*params, limit, offset)
+            f"{_SELECT}{_LATEST}{where}{keyset} ORDER BY v.report_id LIMIT ? OFFSET ?",
+            (*params, *keys, limit, offset),
         )
         return [_record(row) for row in rows], total
 

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ceasefire.errors import UsageError
 from ceasefire.ledger import DEFAULT_ORIGIN, Checkpoint, MerkleLog, Receipt, canonical_json
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
-from ceasefire.store import agreements, migrations, publications, quotas, reports, tokens
+from ceasefire.store import agreements, migrations, pages, publications, quotas, reports, tokens
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
 from ceasefire.store.audit import audit
@@ -34,6 +34,7 @@ from ceasefire.store.evidence_log import Evidence
 from ceasefire.store.incidents import Columns, incident_rows, read_incident_columns
 from ceasefire.store.journal import Journal, now
 from ceasefire.store.log_entries import INCIDENT_COLUMNS, KINDS
+from ceasefire.store.pages import FindingFilter, IncidentKey
 from ceasefire.store.protocol import (
     ROLES,
     AgreementVersion,
@@ -60,6 +61,8 @@ __all__ = ["SQLStore", "incident_row", "row_incident", "token_hash"]
 # The media type an imported events file is kept under, by format (HTML news: text/html).
 _MEDIA = {"geojson": "application/geo+json", "gdelt": "text/tab-separated-values", "news": "text/plain"}
 token_hash = tokens.token_hash
+Dates = tuple[dt.date | None, dt.date | None]  # (from, to), either open
+_LINK_INSERT = "INSERT INTO finding_incidents (run_id, seq, incident_id, report_id) VALUES (?, ?, ?, ?)"
 
 
 class SQLStore:
@@ -207,11 +210,13 @@ class SQLStore:
         summary: RunSummary,
         findings: Iterable[Finding],
     ) -> RunRecord:
-        """Record a verification run made under ``version`` with its summary and findings, each
-        stored as the canonical JSON of its document (``to_document``)."""
+        """Record a verification run made under ``version`` with its summary and findings, as
+        typed rows of ``finding_rows`` written in bulk (0018, issue 14), and which incidents each
+        finding names (``finding_incidents``)."""
+        found = list(findings)
         with self.db.write():
             run_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")[0][0])
-            rows = [_finding_row(run_id, seq, f) for seq, f in enumerate(findings)]
+            rows = [pages.finding_row(run_id, seq, f) for seq, f in enumerate(found)]
             row = {
                 "id": run_id,
                 "agreement_id": version.agreement_id,
@@ -221,7 +226,9 @@ class SQLStore:
                 "summary": canonical_json(summary.to_document()).decode("utf-8"),
                 "created_at": now(),
             }
-            self.journal.append("run", row, {"findings": rows})
+            self.journal.append("run", row, {"finding_rows": rows})
+            links = (link for seq, f in enumerate(found) for link in pages.finding_incident_rows(run_id, seq, f))
+            self.db.executemany(_LINK_INSERT, links)
         return self.runs()[-1]
 
     def runs(self) -> list[RunRecord]:
@@ -231,9 +238,45 @@ class SQLStore:
         ]
 
     def run_findings(self, run_id: int) -> list[Finding]:
-        """The findings of a run, in stored order."""
-        rows = self.db.execute("SELECT document FROM findings WHERE run_id = ? ORDER BY seq", (run_id,))
-        return [Finding.from_document(json.loads(str(document))) for (document,) in rows]
+        """The findings of a run, in stored order (typed rows, or the documents of older runs)."""
+        return pages.run_findings(self.db, run_id)
+
+    # -- pages of a run (ceasefire/store/pages.py, issue 14) -------------------------------------
+
+    def finding_page(self, run_id: int, where: FindingFilter, after: str | None, limit: int) -> list[Finding]:
+        """Up to ``limit`` findings of run ``run_id`` passing ``where``, after the one with id ``after``."""
+        return pages.finding_page(self.db, run_id, where, after, limit)
+
+    def count_findings(self, run_id: int, where: FindingFilter) -> int:
+        return pages.count_findings(self.db, run_id, where)
+
+    def run_report_ids(self, run_id: int) -> set[int]:
+        """The submitted reports the findings of run ``run_id`` draw on."""
+        return pages.run_report_ids(self.db, run_id)
+
+    def incident_page(
+        self, before: int, dates: Dates, after: IncidentKey | None, limit: int
+    ) -> list[tuple[IncidentKey, Incident]]:
+        """Up to ``limit`` (key, incident) a run logged at ``before`` verified (the first of each id,
+        dated within ``dates``), after the key ``after``; in import order then file order."""
+        rows = pages.incident_page(self.db, before, dates, after, limit)
+        return [((int(r["import_id"]), int(r["seq"])), row_incident(r)) for r in rows]
+
+    def first_incidents(self, before: int, ids: Sequence[str]) -> dict[str, Incident]:
+        """The incidents of ``ids`` a run logged at ``before`` verified (the first of each id)."""
+        out: dict[str, Incident] = {}
+        for row in pages.first_incidents(self.db, before, ids):
+            out.setdefault(row["incident_id"], row_incident(row))
+        return out
+
+    def count_incidents(self, before: int, dates: Dates) -> int:
+        return pages.count_incidents(self.db, before, dates)
+
+    def incident_findings(
+        self, run_id: int, incident_ids: Sequence[str], hidden: frozenset[int]
+    ) -> dict[str, list[tuple[str, str]]]:
+        """(finding id, status) of run ``run_id``'s findings on each incident, none drawn from ``hidden``."""
+        return pages.incident_findings(self.db, run_id, incident_ids, hidden)
 
     # -- tokens -----------------------------------------------------------------------------
 
@@ -293,8 +336,10 @@ class SQLStore:
     def publish_report(self, submitter: Submitter, report_id: int) -> tuple[int, bool]:
         return reports.publish_report(self.journal, submitter, report_id)
 
-    def reports(self, scope: ReportScope, *, limit: int, offset: int) -> tuple[list[ReportRecord], int]:
-        return reports.list_reports(self.journal, scope, limit=limit, offset=offset)
+    def reports(
+        self, scope: ReportScope, *, limit: int, offset: int = 0, after: int | None = None
+    ) -> tuple[list[ReportRecord], int]:
+        return reports.list_reports(self.journal, scope, limit=limit, offset=offset, after=after)
 
     def report(self, scope: ReportScope, report_id: int) -> ReportRecord | None:
         return reports.get_report(self.journal, scope, report_id)
@@ -402,20 +447,6 @@ def row_incident(row: Row) -> Incident:
     for name in ("date", "date_end", "date_reported"):
         fields[name] = dt.date.fromisoformat(fields[name]) if fields[name] is not None else None
     return Incident(id=row["incident_id"], **fields)
-
-
-def _finding_row(run_id: int, seq: int, finding: Finding) -> tuple[Any, ...]:
-    """The ``findings`` row of ``finding``: its document is the one stored form."""
-    return (
-        run_id,
-        seq,
-        finding.id,
-        finding.obligation,
-        finding.status,
-        finding.date.isoformat(),
-        canonical_json(list(finding.parties)).decode("utf-8"),
-        canonical_json(finding.to_document()).decode("utf-8"),
-    )
 
 
 def _import(row: Row, *, new: bool) -> ImportRecord:

@@ -95,7 +95,7 @@ def test_date_and_party_filters_match_the_json_twin(page: Any, demo: Demo) -> No
 
 def test_a_list_button_opens_the_popup_with_the_explanation_and_the_disc(page: Any, demo: Demo) -> None:
     open_map(page, demo, "?status=violation")
-    findings = httpx.get(demo.url + "/api/v1/findings", timeout=30).json()["findings"]
+    findings = httpx.get(demo.url + "/api/v1/findings", params={"limit": 1000}, timeout=30).json()["findings"]
     row = twin(demo, {"status": "violation"})["incidents"][0]
     explanation = next(f["explanation"] for f in findings if f["id"] in row["findings"] and f["status"] == "violation")
     page.click(f"#incident-list button[data-incident='{row['id']}']")

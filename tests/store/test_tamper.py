@@ -68,7 +68,7 @@ CASE_STEPS: list[StepDetail] = [
     PartyResponse(None, "Not us."),
     Assessment("violation", "Two sources.", (Grade("SOHR", "B", 2),)),
 ]
-TABLES = ["log_entries", "checkpoints", *(k.table for k in KINDS.values()), "incidents", "findings"]
+TABLES = ["log_entries", "checkpoints", *(k.table for k in KINDS.values()), "incidents", "findings", "finding_rows"]
 
 
 class _Rollback(Exception):
@@ -229,12 +229,23 @@ def test_one_changed_byte_in_a_leaf_hash(big: SQLStore) -> None:
     "statement",
     [
         "UPDATE incidents SET notes = 'X' || substr(notes, 2) WHERE seq = 50",
-        'UPDATE findings SET document = replace(document, \'"status":"violation"\', \'"status":"violatioN"\') WHERE seq = 3',
+        "UPDATE finding_rows SET status = 'violatioN' WHERE seq = 3",
+        "UPDATE finding_rows SET confidence = confidence + 0.000001 WHERE seq = 4",
+        "DELETE FROM finding_rows WHERE seq = 5",
+        "DELETE FROM finding_rows",
         "DELETE FROM incidents WHERE seq = 7",
         "UPDATE incidents SET seq = -1 WHERE seq = 1; UPDATE incidents SET seq = 1 WHERE seq = 2; "
         "UPDATE incidents SET seq = 2 WHERE seq = -1",
     ],
-    ids=["incident-byte", "finding-byte", "incident-deleted", "incidents-reordered"],
+    ids=[
+        "incident-byte",
+        "finding-byte",
+        "finding-number",
+        "finding-deleted",
+        "findings-all-deleted",
+        "incident-deleted",
+        "incidents-reordered",
+    ],
 )
 def test_child_rows_are_covered_by_their_record(big: SQLStore, statement: str) -> None:
     report = tampered(big, *statement.split("; "))
@@ -314,6 +325,8 @@ def _mutated(value: Any, table: str, column: str) -> Any:
         return value + 1000
     if isinstance(value, float):
         return value + 2**-20
+    if value is None and (table, column) == ("finding_rows", "distance_m"):  # a number column, NULL here
+        return 1.5
     return "x"
 
 
@@ -323,8 +336,11 @@ def test_every_column_of_every_row_is_covered(small: SQLStore, table: str, colum
         pytest.skip("PostgreSQL's foreign keys refuse this change before log verify could see it")
     if (table, column) in {("tokens", "role"), ("case_assessments", "conclusion")}:
         pytest.skip("CHECK constraints refuse any other value here")
-    order = "seq" if table in {"incidents", "findings"} else "log_index"
-    row = next(small.db.dicts(f"SELECT {column} AS v, {order} AS k FROM {table} ORDER BY {order} DESC"))
+    order = "seq" if table in {"incidents", "findings", "finding_rows"} else "log_index"
+    row = next(small.db.dicts(f"SELECT {column} AS v, {order} AS k FROM {table} ORDER BY {order} DESC"), None)
+    if row is None and table == "findings":
+        pytest.skip("runs since 0018 keep their findings in finding_rows (issue 14)")
+    assert row is not None
     new = _mutated(row["v"], table, column)
     assert new != row["v"]
     quoted = new if isinstance(new, int | float) else "'" + str(new).replace("'", "''") + "'"

@@ -3,6 +3,8 @@
  *   CF.getJSON(url)            -> Promise of the parsed JSON; same-origin cookies are sent, so the
  *                                 caller sees what their sign-in allows. Rejects with an Error whose
  *                                 message is the problem+json "detail" (or the HTTP status).
+ *   CF.getAll(url, key)        -> Promise of a paged list's first answer with body[key] holding the
+ *                                 items of every page: follows "next" (limit=1000) to the last page.
  *   CF.pageData()              -> the page's own data, when its template embeds it as
  *                                 <script type="application/json" id="page-data">{{ data|tojson }}</script>
  *                                 (null otherwise). The same dict is served at the page's .json twin.
@@ -41,6 +43,22 @@
           return data;
         });
       });
+  }
+
+  // A list endpoint answers a page at a time (issue 14): ask for the largest pages and follow
+  // "next" until it is null, gathering body[key] of every page into the first answer.
+  function getAll(url, key) {
+    var first = null;
+    function more(cursor) {
+      var sep = url.indexOf("?") >= 0 ? "&" : "?";
+      var next = url + sep + "limit=1000" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+      return getJSON(next).then(function (body) {
+        if (first === null) first = body;
+        else first[key] = first[key].concat(body[key]);
+        return body.next ? more(body.next) : first;
+      });
+    }
+    return more(null);
   }
 
   function pageData() {
@@ -122,7 +140,7 @@
   }
 
   window.CF = {
-    STATUSES: STATUSES, getJSON: getJSON, pageData: pageData, el: el, query: query, setQuery: setQuery,
+    STATUSES: STATUSES, getJSON: getJSON, getAll: getAll, pageData: pageData, el: el, query: query, setQuery: setQuery,
     statusColor: statusColor, statusLabel: statusLabel, statusChip: statusChip, announce: announce,
     ready: ready, showError: showError
   };
