@@ -83,10 +83,11 @@ def count_bytes(context: Any, page: Any) -> list[float]:
 
 def build_store(folder: Path, n: int, seed: int = 20160912) -> Path:
     """A SQLite store of ``n`` synthetic incidents in ``folder`` (agreement, one import, one
-    published run); its path. The incidents go to the store as objects in one ``add_import``
-    (the ACLED CSV beside them is their evidence file), not through the CSV reader."""
+    published run); its path. The incidents go to the store as columns in one ``add_import``
+    (a note beside them is their evidence file), not through the CSV reader."""
     from ceasefire.service.workflow import init_database, verify_stored
     from ceasefire.store import open_store
+    from ceasefire.table import columns_of, normalized_columns
 
     full = synth.agreement(n_zones=20, n_routes=2)
     agreement = dataclasses.replace(full, obligations=tuple(o for o in full.obligations if o.id == "air"))
@@ -98,8 +99,8 @@ def build_store(folder: Path, n: int, seed: int = 20160912) -> Path:
     store = open_store(str(path), create=True)
     try:
         init_database(store, folder / "agreement.yaml")
-        incidents = [_incident(columns, k) for k in range(n)]
-        store.add_import(evidence, "acled", incidents)
+        incidents = (_incident(columns, k) for k in range(n))
+        store.add_import(evidence, "acled", normalized_columns(columns_of(incidents)))
         _, run = verify_stored(store)
         store.publish_run(None, run.id)
     finally:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ceasefire.explanations import ExplainColumns, explanations
 from ceasefire.findings import Status, Who
@@ -26,7 +27,7 @@ __all__ = ["INCIDENT_EXTRAS", "FindingColumns", "finding_columns"]
 
 # Incident columns beyond those a Finding carries (the ACLED columns of the CSV).
 INCIDENT_EXTRAS = ("date_precision", "assoc_actor_1", "assoc_actor_2", "country", "admin1", "geo_precision", "notes")
-_STRINGS = ("id", "event_type", "sub_event_type", "weapon", "location", "actor1", "actor2", "source_name")
+_STRINGS = ("id", "event_type", "sub_event_type", "weapon", "location", "actor1", "actor2", "source_name", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ def finding_columns(v: Verification) -> FindingColumns:
         "radius_m": pa.array(c.radius_m),
         **{name: text[name] for name in ("event_type", "sub_event_type", "weapon", "location", "actor1", "actor2")},
         "fatalities": pa.array(np.asarray(t.columns["fatalities"])[rows].astype(np.int64)),
-        "source": text["source_name"],
+        "source": pc.if_else(pc.equal(text["source"], "news"), "news", text["source_name"]),  # findings.shown_source
         "sources": pa.array(ft.sources[order].astype(np.int64)),
     }
     for name in INCIDENT_EXTRAS:

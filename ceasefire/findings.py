@@ -161,6 +161,7 @@ INCIDENT_FIELDS = (
     "actor2",
     "fatalities",
     "source_name",
+    "source",
 )
 FINDING_FIELDS = (
     "incident",
@@ -210,6 +211,7 @@ class _Row:
     actor2: str
     fatalities: int
     source_name: str
+    source: str
     day: int
     day0: int
     day1: int
@@ -265,10 +267,17 @@ def materialize(
             actor1=str(r.actor1),
             actor2=str(r.actor2),
             fatalities=r.fatalities,
-            source=str(r.source_name),
+            source=shown_source(r.source, r.source_name),
             sources=r.sources,
             row=r.incident,
         )
+
+
+def shown_source(source: str, source_name: str) -> str:
+    """What a finding's ``source`` says: ``news`` for a record read from news text (MISSION: its
+    incidents carry "source": "news"; the outlet stays the record's ``source_name``), else the
+    source the record names (ACLED's and UCDP's own source column)."""
+    return "news" if source == "news" else str(source_name)
 
 
 def _km(metres: float) -> str:

@@ -156,6 +156,7 @@ class _Context:
         verdict: Verdict,
         match: ObligationMatch,
     ) -> None:
+        match = self.matcher.binding(match, verdict.accused, quote)
         claim = NewsClaim(
             file=self.article.file,
             speaker=speaker.name,

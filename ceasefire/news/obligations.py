@@ -175,6 +175,25 @@ class ObligationMatcher:
             return [ObligationMatch(best.id, best.category)]
         return []
 
+    def binding(self, match: ObligationMatch, accused: tuple[str, ...], said: str) -> ObligationMatch:
+        """``match`` as a promise of the accused: when its obligation binds none of them (a strike
+        by aircraft of a party no air rule binds), the closest obligation of the same category that
+        binds one of them, else, for a strike from the air, of ``cessation_of_hostilities`` (the
+        cease-attacks promise covers any attack: bench/data/claims/README.md convention 2); the
+        category stays as said. Other promises are not swapped (a party accused of not making its
+        allies separate from others keeps that obligation)."""
+        chosen = next((o for o in self._obligations if o.id == match.obligation), None)
+        if chosen is None or not accused or set(chosen.bound) & set(accused):
+            return match
+        words = content_words(said)
+        fallback = ("cessation_of_hostilities",) if match.category == "air_operations" else ()
+        for category in (match.category, *fallback):
+            bound = [o for o in self._obligations if o.category == category and set(o.bound) & set(accused)]
+            best = self._best(bound, words)
+            if best is not None:
+                return ObligationMatch(best.id, match.category)
+        return match
+
     def _best(self, candidates: list[Obligation], words: set[str]) -> Obligation | None:
         if not candidates:
             return None

@@ -98,6 +98,7 @@ FINDING_ROW_COLUMNS = (
     "actor2",
     "fatalities",
     "source",
+    "sources",
 )
 REPORT_COLUMNS = (
     "report_id",

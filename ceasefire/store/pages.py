@@ -94,13 +94,14 @@ def finding_row(run_id: int, seq: int, f: Finding) -> tuple[Value, ...]:
         f.actor2,
         int(f.fatalities),
         f.source,
+        f.sources,
     )
 
 
 def row_finding(row: Sequence[Value]) -> Finding:
     """The finding a ``finding_rows`` row holds (columns in ``FINDING_ROW_COLUMNS`` order)."""
     (_, _, fid, obligation, category, status, parties, attribution, incidents, day, *rest) = row
-    lat, lon, confidence, explanation, rule, distance_m, radius_m, *text, fatalities, source = rest
+    lat, lon, confidence, explanation, rule, distance_m, radius_m, *text, fatalities, source, sources = rest
     event_type, sub_event_type, weapon, location, actor1, actor2 = (str(t) for t in text)
     return Finding(
         id=str(fid),
@@ -126,6 +127,7 @@ def row_finding(row: Sequence[Value]) -> Finding:
         actor2=actor2,
         fatalities=int(fatalities or 0),
         source=str(source),
+        sources=None if sources is None else int(sources),
     )
 
 

@@ -4,6 +4,7 @@ its doer, and obligation cues follow bench/data/claims/README.md (convention 2).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from ceasefire.model import Agreement, NewsClaim, Obligation, Party
 from ceasefire.news.claims import claims_of
-from ceasefire.news.obligations import ObligationMatcher
+from ceasefire.news.obligations import ObligationMatch, ObligationMatcher
 from ceasefire.news.parties import PartyResolver
 from ceasefire.news.text import Article, clean_text
 
@@ -152,3 +153,35 @@ CASES = [
 @pytest.mark.parametrize(("text", "units"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_rule(full_nlp: Any, text: str, units: set[tuple[str | None, str, tuple[str, ...], str | None]]) -> None:
     assert _units(_claims(full_nlp, text)) == units
+
+
+def _bound(id: str, category: str, bound: tuple[str, ...]) -> Obligation:
+    return Obligation(id, category, f"The {id} obligation.", bound, START)
+
+
+SPLIT = ObligationMatcher(
+    dataclasses.replace(
+        AGREEMENT,
+        obligations=(
+            _bound("cease-attacks", "cessation_of_hostilities", ("gov", "ru", "us", "rebels")),
+            _bound("no-air-ops", "air_operations", ("gov",)),
+            _bound("separate", "separation_of_forces", ("rebels",)),
+        ),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("match", "accused", "obligation"),
+    [
+        (("no-air-ops", "air_operations"), ("us",), "cease-attacks"),  # no air rule binds the US
+        (("no-air-ops", "air_operations"), ("gov",), "no-air-ops"),  # it binds the government
+        (("no-air-ops", "air_operations"), (), "no-air-ops"),  # nobody accused: nothing to weigh
+        (("separate", "separation_of_forces"), ("us",), "separate"),  # only air strikes fall back
+    ],
+)
+def test_an_accusation_names_a_promise_of_the_accused(
+    match: tuple[str, str], accused: tuple[str, ...], obligation: str
+) -> None:
+    found = SPLIT.binding(ObligationMatch(*match), accused, "Aircraft of the coalition struck army positions.")
+    assert (found.obligation, found.category) == (obligation, match[1])

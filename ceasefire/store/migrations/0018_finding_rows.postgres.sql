@@ -31,6 +31,7 @@ CREATE TABLE finding_rows (
     actor2 TEXT NOT NULL,
     fatalities BIGINT NOT NULL,
     source TEXT NOT NULL,
+    sources BIGINT,                      -- independent sources (issue 13); NULL: not counted
     PRIMARY KEY (run_id, seq)
 );
 CREATE INDEX finding_rows_by_obligation ON finding_rows (run_id, obligation, status);
