@@ -71,7 +71,7 @@ INCIDENT_COLUMNS = (
     "line",
 )
 FINDING_COLUMNS = ("run_id", "seq", "finding_id", "obligation", "status", "date", "parties", "document")
-# 0018_finding_rows: a run's findings as typed columns (issue 14), one per model.Finding field
+# 0019_finding_rows: a run's findings as typed columns (issue 14), one per model.Finding field
 FINDING_ROW_COLUMNS = (
     "run_id",
     "seq",
@@ -228,7 +228,7 @@ KINDS: dict[str, Kind] = {
             ("id", "agreement_id", "agreement_version", "incidents", "findings", "summary", "created_at"),
             ("id", "agreement_id", "agreement_version", "incidents", "findings"),
             (
-                Child("findings", FINDING_COLUMNS, "run_id", "id"),  # runs before 0018: one document each
+                Child("findings", FINDING_COLUMNS, "run_id", "id"),  # runs before 0019: one document each
                 Child("finding_rows", FINDING_ROW_COLUMNS, "run_id", "id", optional=True),
             ),
         ),

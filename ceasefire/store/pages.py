@@ -1,7 +1,7 @@
 """A run's findings as typed rows, and pages of them and of incidents, read with keyset paging
 in SQL (issue 14).
 
-Runs stored since 0018 keep their findings in ``finding_rows``, one typed column per
+Runs stored since 0019 keep their findings in ``finding_rows``, one typed column per
 ``model.Finding`` field (:func:`finding_row`, :func:`row_finding`); older runs keep one canonical
 JSON document each in ``findings``. :func:`findings_table` says which a run uses; both have the
 columns the filters read (``run_id``, ``seq``, ``finding_id``, ``obligation``, ``status``,
@@ -132,7 +132,7 @@ def row_finding(row: Sequence[Value]) -> Finding:
 
 
 def findings_table(db: Database, run_id: int) -> str:
-    """Where run ``run_id`` keeps its findings: ``finding_rows`` (runs since 0018) or ``findings``."""
+    """Where run ``run_id`` keeps its findings: ``finding_rows`` (runs since 0019) or ``findings``."""
     if not has_table(db, "finding_rows"):  # a database read before its migrations ran
         return "findings"
     typed = db.execute("SELECT 1 FROM finding_rows WHERE run_id = ? LIMIT 1", (run_id,))

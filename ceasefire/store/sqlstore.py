@@ -211,7 +211,7 @@ class SQLStore:
         findings: Iterable[Finding],
     ) -> RunRecord:
         """Record a verification run made under ``version`` with its summary and findings, as
-        typed rows of ``finding_rows`` written in bulk (0018, issue 14), and which incidents each
+        typed rows of ``finding_rows`` written in bulk (0019, issue 14), and which incidents each
         finding names (``finding_incidents``)."""
         found = list(findings)
         with self.db.write():

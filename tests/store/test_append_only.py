@@ -94,8 +94,8 @@ def _refused() -> tuple[type[BaseException], ...]:
 
 @pytest.mark.parametrize(("table", "column"), TABLES, ids=[t for t, _ in TABLES])
 def test_raw_update_and_delete_fail(filled: OpenTarget, table: str, column: str) -> None:
-    if table == "findings":  # runs since 0018 write finding_rows: no row here for a trigger to refuse
-        pytest.skip("findings holds only runs written before 0018 (issue 14)")
+    if table == "findings":  # runs since 0019 write finding_rows: no row here for a trigger to refuse
+        pytest.skip("findings holds only runs written before 0019 (issue 14)")
     with pytest.raises(_refused(), match="append-only"):
         _raw(filled, f"UPDATE {table} SET {column} = 'x'")
     with pytest.raises(_refused(), match="append-only"):

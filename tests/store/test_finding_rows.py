@@ -1,4 +1,4 @@
-"""A run's findings as typed columns (0018_finding_rows, issue 14), on every backend.
+"""A run's findings as typed columns (0019_finding_rows, issue 14), on every backend.
 
 A run stores its findings as typed rows, reads back findings whose documents equal the engine's
 byte for byte, lists which incidents each names (``finding_incidents``) and chains the rows into
@@ -48,7 +48,7 @@ def test_a_database_written_before_migrates_verifies_and_runs_on(tmp_path: Path)
         old_run = store.runs()[-1]
         before = [f.to_document() for f in store.run_findings(old_run.id)]
         applied = store.migrate()
-        assert {"0017_finding_incidents", "0018_finding_rows"} <= set(applied)
+        assert {"0017_finding_incidents", "0019_finding_rows"} <= set(applied)
         assert store.verify_log().ok
         assert [f.to_document() for f in store.run_findings(old_run.id)] == before  # read from the documents
         reports = store.run_report_ids(old_run.id)  # filled from the stored documents

@@ -339,7 +339,7 @@ def test_every_column_of_every_row_is_covered(small: SQLStore, table: str, colum
     order = "seq" if table in {"incidents", "findings", "finding_rows"} else "log_index"
     row = next(small.db.dicts(f"SELECT {column} AS v, {order} AS k FROM {table} ORDER BY {order} DESC"), None)
     if row is None and table == "findings":
-        pytest.skip("runs since 0018 keep their findings in finding_rows (issue 14)")
+        pytest.skip("runs since 0019 keep their findings in finding_rows (issue 14)")
     assert row is not None
     new = _mutated(row["v"], table, column)
     assert new != row["v"]

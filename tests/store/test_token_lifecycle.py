@@ -44,7 +44,7 @@ def test_a_database_from_before_0015_migrates_keeps_its_entries_and_verifies(
     store = _old_database(open_target, tmp_path, monkeypatch)
     entries = [store.log_entry(i) for i in range(store.log_size())]
     assert store.verify_log().ok  # read as it is, not migrated (no token_revocations table yet)
-    applied = store.migrate()  # 0015 and 0016, then the later steps (0017, 0018: issue 14)
+    applied = store.migrate()  # 0015 and 0016, then the later steps (0017 to 0020: issue 14)
     assert applied[:2] == LIFECYCLE and all(name > LIFECYCLE[-1] for name in applied[2:])
     assert [store.log_entry(i) for i in range(len(entries))] == entries
     assert store.verify_log().ok

@@ -1,4 +1,4 @@
--- 0018_finding_rows: a run's findings as typed columns (issue 14), written by every run from now on
+-- 0019_finding_rows: a run's findings as typed columns (issue 14), written by every run from now on
 -- instead of one JSON document per finding in `findings` (which keeps the runs written before).
 -- Each column is a field of model.Finding; `parties` and `incidents` are canonical JSON arrays.
 -- The rows chain into the run's log entry as `findings` rows do: the entry's digest covers the
@@ -37,8 +37,3 @@ CREATE TABLE finding_rows (
 CREATE INDEX finding_rows_by_obligation ON finding_rows (run_id, obligation, status);
 CREATE INDEX finding_rows_by_date ON finding_rows (run_id, date);
 CREATE INDEX finding_rows_by_finding_id ON finding_rows (run_id, finding_id);
-
-CREATE TRIGGER finding_rows_append_only BEFORE UPDATE OR DELETE ON finding_rows
-    FOR EACH ROW EXECUTE FUNCTION ceasefire_append_only();
-CREATE TRIGGER finding_rows_no_truncate BEFORE TRUNCATE ON finding_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION ceasefire_append_only();

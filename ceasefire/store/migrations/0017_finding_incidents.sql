@@ -1,4 +1,4 @@
--- 0017_finding_incidents (SQLite): which incidents (and so which submitted reports) each stored
+-- 0017_finding_incidents: which incidents (and so which submitted reports) each stored
 -- finding draws on, as rows (issue 14). Paging findings and incidents per viewer filters in SQL on
 -- it instead of parsing every finding's document: a finding drawn from a report the viewer may not
 -- see is left out (issue 11). Derived from the findings' documents, which the log chains, so it is
@@ -15,16 +15,3 @@ CREATE INDEX finding_incidents_by_incident ON finding_incidents (run_id, inciden
 CREATE INDEX finding_incidents_by_report ON finding_incidents (run_id, report_id);
 CREATE INDEX findings_by_date ON findings (run_id, date);
 CREATE INDEX findings_by_finding_id ON findings (run_id, finding_id);  -- a page's cursor names its last finding
-
-INSERT INTO finding_incidents (run_id, seq, incident_id, report_id)
-SELECT f.run_id, f.seq, j.value,
-       CASE WHEN j.value GLOB 'report-[0-9]*' AND substr(j.value, 8) NOT GLOB '*[^0-9]*'
-            THEN CAST(substr(j.value, 8) AS INTEGER) END
-FROM findings f, json_each(f.document, '$.incidents') j
-ORDER BY f.run_id, f.seq, j.key;
-
-CREATE TRIGGER finding_incidents_no_update BEFORE UPDATE ON finding_incidents
-BEGIN SELECT RAISE(ABORT, 'finding_incidents is append-only: UPDATE refused'); END;
-
-CREATE TRIGGER finding_incidents_no_delete BEFORE DELETE ON finding_incidents
-BEGIN SELECT RAISE(ABORT, 'finding_incidents is append-only: DELETE refused'); END;
