@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from ceasefire import exports
 from ceasefire.finding_columns import FindingColumns
+from ceasefire.model import FINDING_KEYS
 from ceasefire.text_columns import dictionary, iso_dates, join, json_floats, json_strings, pick, when
 
 __all__ = ["BINARY_FORMATS", "write_arrow", "write_binary", "write_csv", "write_json", "write_parquet"]
@@ -96,32 +97,7 @@ def _json_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray, start: i
     return join(*pieces, "}, ")  # the writer drops the last row's ", "
 
 
-_JSON_KEYS = (
-    "id",
-    "obligation",
-    "category",
-    "status",
-    "parties",
-    "attribution",
-    "incidents",
-    "date",
-    "lat",
-    "lon",
-    "confidence",
-    "explanation",
-    "rule",
-    "distance_m",
-    "radius_m",
-    "event_type",
-    "sub_event_type",
-    "weapon",
-    "location",
-    "actor1",
-    "actor2",
-    "fatalities",
-    "source",
-    "sources",
-)
+_JSON_KEYS = FINDING_KEYS
 _JSON_STRINGS = (
     "id",
     "obligation",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ceasefire.errors import DocumentError
@@ -18,6 +18,7 @@ __all__ = [
     "ATTRIBUTIONS",
     "CATEGORIES",
     "COUNTED",
+    "FINDING_KEYS",
     "REPORT_PREFIX",
     "RULE_KINDS",
     "SCHEMA_KEY",
@@ -326,6 +327,11 @@ class Finding:
             source=doc["source"],
             sources=doc.get("sources"),
         )
+
+
+# A finding's keys in output order: its fields but ``row`` (the columnar JSON writer, the store's
+# typed finding rows and ``to_document`` all follow this one list).
+FINDING_KEYS = tuple(f.name for f in fields(Finding) if f.name != "row")
 
 
 @dataclass(frozen=True, slots=True)

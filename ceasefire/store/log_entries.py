@@ -24,6 +24,7 @@ from typing import Any
 
 from ceasefire.ledger import LogError, canonical_json
 from ceasefire.ledger.entry import canonical_lines
+from ceasefire.model import FINDING_KEYS
 from ceasefire.store.database import Database, Row
 
 __all__ = [
@@ -72,34 +73,7 @@ INCIDENT_COLUMNS = (
 )
 FINDING_COLUMNS = ("run_id", "seq", "finding_id", "obligation", "status", "date", "parties", "document")
 # 0019_finding_rows: a run's findings as typed columns (issue 14), one per model.Finding field
-FINDING_ROW_COLUMNS = (
-    "run_id",
-    "seq",
-    "finding_id",
-    "obligation",
-    "category",
-    "status",
-    "parties",
-    "attribution",
-    "incidents",
-    "date",
-    "lat",
-    "lon",
-    "confidence",
-    "explanation",
-    "rule",
-    "distance_m",
-    "radius_m",
-    "event_type",
-    "sub_event_type",
-    "weapon",
-    "location",
-    "actor1",
-    "actor2",
-    "fatalities",
-    "source",
-    "sources",
-)
+FINDING_ROW_COLUMNS = ("run_id", "seq", "finding_id", *FINDING_KEYS[1:])  # after ``id``: every key
 REPORT_COLUMNS = (
     "report_id",
     "version",
