@@ -105,6 +105,13 @@ def test_a_list_button_opens_the_popup_with_the_explanation_and_the_disc(page: A
     assert row["id"] in popup.inner_text()
     if row["radius_m"]:
         assert page.locator("path.precision-disc").count() == 1
+    # the whole popup comes into the map's view (Leaflet pans to it once the zoom has ended)
+    page.wait_for_function(
+        "() => { const p = document.querySelector('.leaflet-popup').getBoundingClientRect();"
+        " const m = document.querySelector('#map').getBoundingClientRect();"
+        " return p.top >= m.top && p.bottom <= m.bottom && getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'; }",
+        timeout=5000,
+    )
     page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "map-popup")
 

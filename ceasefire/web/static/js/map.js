@@ -242,14 +242,23 @@
   function openIncident(id, lat, lon, fromList) {
     CF.getJSON("/api/v1/map/incidents/" + encodeURIComponent(id)).then(function (body) {
       var map = view.map;
-      if (fromList && map.getZoom() < POPUP_ZOOM) map.setView([lat, lon], POPUP_ZOOM);
-      var popup = L.popup({ maxWidth: 360, minWidth: 240, offset: [0, -4] }).setLatLng([lat, lon])
+      // at most the map's height less a margin: a tall popup scrolls instead of leaving the map
+      var popup = L.popup({ maxWidth: 360, minWidth: 240, offset: [0, -4],
+                            maxHeight: Math.max(160, map.getSize().y - 120) }).setLatLng([lat, lon])
         .setContent(popupContent(body.incident, body.findings));
-      map.openPopup(popup);
-      showDisc(body.incident);
-      if (fromList) {
-        var close = document.querySelector(".leaflet-popup-close-button");
-        if (close) close.focus();
+      var open = function () {
+        map.openPopup(popup);  // after any zoom below: a popup opened mid-animation is not panned into view
+        showDisc(body.incident);
+        if (fromList) {
+          var close = document.querySelector(".leaflet-popup-close-button");
+          if (close) close.focus();
+        }
+      };
+      if (fromList && map.getZoom() < POPUP_ZOOM) {
+        map.once("moveend", open);
+        map.setView([lat, lon], POPUP_ZOOM);
+      } else {
+        open();
       }
     }).catch(failed);
   }
