@@ -136,3 +136,18 @@ REPORT = EXAMPLE_REPORT
 
 def report(**changes: Any) -> dict[str, Any]:
     return {**REPORT, **changes}
+
+
+# Inside east Aleppo and the truce: a bound party's air strike on civilians, a violation whose
+# findings are drawn from a report (publication and paging tests).
+STRIKE = report(
+    title="strike",
+    occurred_on="2016-09-22",
+    lat=36.2105,
+    lon=37.1771,
+    event_type="Explosions/Remote violence",
+    sub_event_type="Air/drone strike",
+    actor1="Military Forces of Russia (2000-)",
+    actor2="Civilians (Syria)",
+    weapon="aircraft",
+)

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from api.apikit import Live, database, report, running
+from api.apikit import STRIKE, Live, database, report, running
 from store.storekit import BACKENDS
 
 from ceasefire.api.paging import encode_cursor
@@ -24,18 +24,6 @@ from ceasefire.service.workflow import import_news
 from ceasefire.store import open_store
 
 SYRIA_NEWS = "examples/syria-2016-09/news"
-# A bound party's air strike on civilians inside the truce: findings drawn from a report.
-STRIKE = report(
-    title="strike",
-    occurred_on="2016-09-22",
-    lat=36.2105,
-    lon=37.1771,
-    event_type="Explosions/Remote violence",
-    sub_event_type="Air/drone strike",
-    actor1="Military Forces of Russia (2000-)",
-    actor2="Civilians (Syria)",
-    weapon="aircraft",
-)
 # (path, key of the rows, who may read it)
 LISTS = [
     ("/findings", "findings", None),

@@ -6,20 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.apikit import Live, report
-
-# Inside east Aleppo and the truce: a bound party's air strike on civilians is a violation.
-STRIKE = report(
-    title="strike",
-    occurred_on="2016-09-22",
-    lat=36.2105,
-    lon=37.1771,
-    event_type="Explosions/Remote violence",
-    sub_event_type="Air/drone strike",
-    actor1="Military Forces of Russia (2000-)",
-    actor2="Civilians (Syria)",
-    weapon="aircraft",
-)
+from api.apikit import STRIKE, Live, report
 
 
 def get(live: Live, who: str | None, path: str) -> Any:
