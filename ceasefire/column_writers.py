@@ -23,12 +23,13 @@ import pyarrow.parquet as pq
 from ceasefire import exports
 from ceasefire.finding_columns import FindingColumns
 from ceasefire.model import FINDING_KEYS
+from ceasefire.parallel import in_order
 from ceasefire.text_columns import dictionary, iso_dates, join, json_floats, json_strings, pick, when
 
 __all__ = ["BINARY_FORMATS", "write_arrow", "write_binary", "write_csv", "write_json", "write_parquet"]
 
 BINARY_FORMATS = ("parquet", "arrow")
-SLICE = 200_000  # rows formatted at once (as explanations are built): bounds the memory of a slice's text
+SLICE = 100_000  # rows formatted at once (as explanations are built): bounds the memory of a slice's text
 
 
 def write_parquet(fc: FindingColumns, out: BinaryIO) -> None:
@@ -69,9 +70,15 @@ def _floats(table: pa.Table, name: str, python: Callable[[float], str] | None = 
     return pc.if_else(pc.is_null(column), pa.scalar("null", pa.string()), text) if column.null_count else text
 
 
-def _slices(fc: FindingColumns) -> Iterator[tuple[pa.Table, np.ndarray]]:
-    for start in range(0, fc.table.num_rows, SLICE):
-        yield fc.table.slice(start, SLICE), fc.party_code[start : start + SLICE]
+def _slice_lines(
+    fc: FindingColumns, lines: Callable[[FindingColumns, pa.Table, np.ndarray, int], pa.Array]
+) -> Iterator[pa.Array]:
+    """``lines`` of each slice of ``SLICE`` rows, made on ``parallel.THREADS`` threads, in order."""
+
+    def work(start: int) -> pa.Array:
+        return lines(fc, fc.table.slice(start, SLICE), fc.party_code[start : start + SLICE], start)
+
+    return in_order(work, range(0, fc.table.num_rows, SLICE))
 
 
 def _json_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray, start: int = 0) -> pa.Array:
@@ -120,9 +127,9 @@ _JSON_STRINGS = (
 def write_json(fc: FindingColumns, head: str, tail: str, out: TextIO) -> None:
     """``head`` + the findings' documents joined by ``", "`` + ``tail``, a slice at a time."""
     out.write(head)
-    last = fc.table.num_rows - 1
-    for start, (table, codes) in zip(range(0, fc.table.num_rows, SLICE), _slices(fc), strict=True):
-        _write_lines(_json_lines(fc, table, codes, start), out, drop=2 if start + table.num_rows - 1 == last else 0)
+    starts = range(0, fc.table.num_rows, SLICE)
+    for start, lines in zip(starts, _slice_lines(fc, _json_lines), strict=True):
+        _write_lines(lines, out, drop=2 if start == starts[-1] else 0)
     out.write(tail)
 
 
@@ -144,7 +151,7 @@ def _csv_cell(column: pa.Array) -> pa.Array:
     return pc.if_else(pc.match_substring_regex(text, '[,"\n]'), quoted, text)
 
 
-def _csv_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray) -> pa.Array:
+def _csv_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray, start: int = 0) -> pa.Array:
     """One CSV line per row: the incident's ACLED columns, then the finding's (``exports.csv_row``)."""
     days = table.column("date").combine_chunks().cast(pa.int32()).to_numpy().astype(np.int64) + 719163
     date = iso_dates(days)
@@ -200,5 +207,5 @@ def write_csv(fc: FindingColumns, out: TextIO, *, hxl: bool = False) -> None:
     writer = csv.writer(header, lineterminator="\n")
     writer.writerows(exports.csv_header(hxl=hxl))
     out.write(header.getvalue())
-    for table, codes in _slices(fc):
-        _write_lines(_csv_lines(fc, table, codes), out)
+    for lines in _slice_lines(fc, _csv_lines):
+        _write_lines(lines, out)

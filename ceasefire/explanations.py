@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 
 from ceasefire.findings import REASON_TEXT, Status, Who
 from ceasefire.model import Agreement
-from ceasefire.text_columns import fixed, iso_dates, join, pick, put, when
+from ceasefire.parallel import in_order
+from ceasefire.text_columns import fixed, iso_dates, join, patch, per_value, pick, put, when
 
 __all__ = ["ExplainColumns", "explanations"]
 
@@ -68,7 +69,13 @@ class ExplainColumns:
 
 
 def _empty(column: pa.Array) -> npt.NDArray[np.bool_]:
+    if isinstance(column, pa.DictionaryArray):  # compared once per distinct value
+        return _empty(column.dictionary)[np.asarray(column.indices.to_numpy(zero_copy_only=False), np.intp)]
     return np.asarray(pc.equal(column, "").to_numpy(zero_copy_only=False), bool)
+
+
+def _text(column: pa.Array) -> pa.Array:
+    return column.dictionary.take(column.indices) if isinstance(column, pa.DictionaryArray) else column
 
 
 def _km(metres: npt.NDArray[np.float64]) -> pa.Array:
@@ -80,29 +87,44 @@ def _percent(share: npt.NDArray[np.float64]) -> pa.Array:
     return join(fixed(share * 100, 0), "%")
 
 
+def _kind(event_type: pa.Array, sub_event_type: pa.Array) -> pa.Array:
+    et, st = _empty(event_type), _empty(sub_event_type)
+    return when(et, sub_event_type, when(st, event_type, join(event_type, " / ", sub_event_type)))
+
+
+def _by(actor1: pa.Array, actor2: pa.Array, weapon: pa.Array) -> pa.Array:
+    actor = when(_empty(actor1), "an unnamed actor", actor1)
+    target = when(_empty(actor2), "", join(" against ", actor2))
+    return join(" by ", actor, target, when(_empty(weapon), "", join(" with ", weapon)))
+
+
 def _what(c: ExplainColumns) -> pa.Array:
-    """``findings._what``: id, kind, place, date, actors and weapon of each incident."""
-    et, st = _empty(c.event_type), _empty(c.sub_event_type)
-    kind = when(et, c.sub_event_type, when(st, c.event_type, join(c.event_type, " / ", c.sub_event_type)))
-    latlon = join(fixed(c.lat, 4), ", ", fixed(c.lon, 4))
-    where = when(_empty(c.location), latlon, c.location)
-    d0 = iso_dates(c.day0)
-    ranged = join(iso_dates(c.day), " (between ", d0, " and ", iso_dates(c.day1), ")")
-    on = when(c.day0 == c.day1, d0, ranged)
-    actor = when(_empty(c.actor1), "an unnamed actor", c.actor1)
-    target = when(_empty(c.actor2), "", join(" against ", c.actor2))
-    weapon = when(_empty(c.weapon), "", join(" with ", c.weapon))
-    return join(c.id, ": ", kind, " at ", where, " on ", on, " by ", actor, target, weapon)
+    """``findings._what``: id, kind, place, date, actors and weapon of each incident. The texts
+    of a few distinct values are built once per value; coordinates and date ranges only for
+    the rows that show them."""
+    unnamed = np.flatnonzero(_empty(c.location))
+    latlon = join(fixed(c.lat[unnamed], 4), ", ", fixed(c.lon[unnamed], 4))
+    where = patch(_text(c.location), unnamed, latlon)
+    ranged = np.flatnonzero(c.day0 != c.day1)
+    between = join(iso_dates(c.day[ranged]), " (between ", iso_dates(c.day0[ranged]), " and ")
+    on = patch(iso_dates(c.day0), ranged, join(between, iso_dates(c.day1[ranged]), ")"))
+    kind = per_value(_kind, c.event_type, c.sub_event_type)
+    return join(c.id, ": ", kind, " at ", where, " on ", on, per_value(_by, c.actor1, c.actor2, c.weapon))
 
 
 def _reasons(c: ExplainColumns) -> pa.Array:
-    """``REASON_TEXT[reason]`` with its fields filled, one template per reason present."""
-    parties = when(_empty(c.parties), "no bound party", c.parties)
-    target = when(_empty(c.actor2), "an unnamed target", c.actor2)
-    fields = {"parties": parties, "target": target}
+    """``REASON_TEXT[reason]`` with its fields filled, once per distinct (reason, parties, target)."""
+    return per_value(_reason_texts, c.reason, c.parties, c.actor2)
+
+
+def _reason_texts(reason: npt.NDArray[np.int8], parties: pa.Array, actor2: pa.Array) -> pa.Array:
+    fields = {
+        "parties": when(_empty(parties), "no bound party", parties),
+        "target": when(_empty(actor2), "an unnamed target", actor2),
+    }
     groups = []
-    for code in np.unique(c.reason).tolist():
-        rows = np.flatnonzero(c.reason == code)
+    for code in np.unique(reason).tolist():
+        rows = np.flatnonzero(reason == code)
         take = pa.array(rows)
         pieces: list[pa.Array | str] = []
         for literal, name, _, _ in string.Formatter().parse(REASON_TEXT.get(code, "")):
@@ -110,43 +132,73 @@ def _reasons(c: ExplainColumns) -> pa.Array:
             if name is not None:
                 pieces.append(fields[name].take(take))
         groups.append((rows, join(*pieces) if len(pieces) > 1 else pa.array([pieces[0] if pieces else ""] * len(rows))))
-    return put(len(c.reason), groups)
+    return put(len(reason), groups)
+
+
+def _precision(radius_m: npt.NDArray[np.float64]) -> pa.Array:
+    return when(radius_m == 0, "exact location", join("location known to ±", _km(radius_m)))
+
+
+def _limit(limit_m: npt.NDArray[np.float64], weapon: pa.Array) -> pa.Array:
+    return join(" (limit ", _km(limit_m), when(_empty(weapon), "", join(" for ", weapon)), "; ")
 
 
 def _where(c: ExplainColumns, places: Sequence[tuple[str, str]]) -> pa.Array:
-    """``findings._where``: the precision of the location, and where it lies against the place."""
-    precision = when(c.radius_m == 0, "exact location", join("location known to ±", _km(c.radius_m)))
+    """``findings._where``: the precision of the location, and where it lies against the place;
+    each of its forms built only for the rows that have it."""
+    precision = per_value(_precision, c.radius_m)
     label = pick([f"{kind} '{ident}'" for kind, ident in places] or [""], np.maximum(c.place_id, 0))
-    share = _percent(c.place_share)
+    placed, route = c.place_id >= 0, ~np.isnan(c.limit_m)
     inside = c.place_share >= 1
-    zone = when(
-        inside,
-        join("inside ", label, " (", precision, ")"),
-        join(precision, ": the area straddles the boundary of ", label, " (about ", share, " inside)"),
-    )
-    limit = join("limit ", _km(c.limit_m), when(_empty(c.weapon), "", join(" for ", c.weapon)))
-    near = join(_km(c.distance_m), " from ", label, " (", limit, "; ", precision, ")")
-    near = when(inside, near, join(near, ": may lie beyond the limit (about ", share, " within)"))
-    placed = when(np.isnan(c.limit_m), zone, near)
-    return when(c.place_id < 0, precision, placed)
+    nowhere = np.flatnonzero(~placed)
+    groups = [(nowhere, precision.take(pa.array(nowhere)))]
+    for rows, form in (
+        (placed & ~route & inside, _inside),
+        (placed & ~route & ~inside, _straddles),
+        (placed & route, _near),
+    ):
+        at = np.flatnonzero(rows)
+        groups.append((at, form(c, at, label.take(pa.array(at)), precision.take(pa.array(at)))))
+    return put(len(c), groups)
+
+
+def _inside(c: ExplainColumns, rows: npt.NDArray[np.intp], label: pa.Array, precision: pa.Array) -> pa.Array:
+    return join("inside ", label, " (", precision, ")")
+
+
+def _straddles(c: ExplainColumns, rows: npt.NDArray[np.intp], label: pa.Array, precision: pa.Array) -> pa.Array:
+    share = _percent(c.place_share[rows])
+    return join(precision, ": the area straddles the boundary of ", label, " (about ", share, " inside)")
+
+
+def _near(c: ExplainColumns, rows: npt.NDArray[np.intp], label: pa.Array, precision: pa.Array) -> pa.Array:
+    limit = per_value(_limit, c.limit_m[rows], c.weapon.take(pa.array(rows)))
+    near = join(_km(c.distance_m[rows]), " from ", label, limit, precision, ")")
+    partly = np.flatnonzero(~(c.place_share[rows] >= 1))  # as ``findings``: NaN is not inside
+    beyond = join(near.take(pa.array(partly)), ": may lie beyond the limit (about ")
+    return patch(near, partly, join(beyond, _percent(c.place_share[rows][partly]), " within)"))
 
 
 def _when(c: ExplainColumns, agreement: Agreement) -> pa.Array:
-    starts = pick([o.start.isoformat() for o in agreement.obligations], c.obligation)
-    partial = join(
-        "the date range is only ", _percent(c.time_share), " inside the obligation's period (from ", starts, ")"
-    )
-    return when(c.time_share >= 1, "within the obligation's period", partial)
+    """``findings._when``: the sentence for a date range only partly inside the period is built
+    for those rows only."""
+    partly = np.flatnonzero(~(c.time_share >= 1))
+    starts = pick([o.start.isoformat() for o in agreement.obligations], c.obligation[partly])
+    share = _percent(c.time_share[partly])
+    text = join("the date range is only ", share, " inside the obligation's period (from ", starts, ")")
+    return patch(pick(["within the obligation's period"], np.zeros(len(c), np.intp)), partly, text)
 
 
-def explanations(
-    agreement: Agreement, places: Sequence[tuple[str, str]], c: ExplainColumns, slice_rows: int = 200_000
-) -> pa.ChunkedArray:
+SLICE_ROWS = 100_000  # rows of one slice: its intermediate texts (tens of MB) stay small
+
+
+def explanations(agreement: Agreement, places: Sequence[tuple[str, str]], c: ExplainColumns) -> pa.ChunkedArray:
     """``findings.explain`` for every row of ``c``: rule, incident, reason, place, time, verdict.
-    Built ``slice_rows`` at a time: the intermediate texts of a slice stay in the CPU's caches
-    and memory, where those of a million rows (hundreds of MB each) would not."""
-    chunks = [_explain(agreement, places, c.rows(k, k + slice_rows)) for k in range(0, len(c), slice_rows)]
-    return pa.chunked_array(chunks, pa.string())
+    Built ``SLICE_ROWS`` at a time, on ``parallel.THREADS`` threads (the chunks of the result
+    are the slices, in order): the intermediate texts of a slice stay in the CPU's caches and
+    memory, where those of a million rows (hundreds of MB each) would not."""
+    chunks = in_order(lambda k: _explain(agreement, places, c.rows(k, k + SLICE_ROWS)), range(0, len(c), SLICE_ROWS))
+    return pa.chunked_array(list(chunks), pa.string())
 
 
 def _explain(agreement: Agreement, places: Sequence[tuple[str, str]], c: ExplainColumns) -> pa.Array:
@@ -160,11 +212,10 @@ def _explain(agreement: Agreement, places: Sequence[tuple[str, str]], c: Explain
         _where(c, places),
         "; ",
         _when(c, agreement),
-        ". ",
-        pick(Status.NAMES, c.status),
-        ", attribution ",
-        pick(Who.NAMES, c.who),
-        ", confidence ",
-        fixed(c.confidence, 2),
-        ".",
+        per_value(_verdict, c.status, c.who, c.confidence),
     )
+
+
+def _verdict(status: npt.NDArray[np.int8], who: npt.NDArray[np.int8], confidence: npt.NDArray[np.float64]) -> pa.Array:
+    attribution = join(pick(Status.NAMES, status), ", attribution ", pick(Who.NAMES, who))
+    return join(". ", attribution, ", confidence ", fixed(confidence, 2), ".")

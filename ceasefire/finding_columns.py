@@ -41,11 +41,27 @@ class FindingColumns:
     incidents_json: pa.Array | None = None  # each row's ``incidents`` as JSON, when records were linked
 
 
-def _strings(column: Any, rows: npt.NDArray[np.intp]) -> pa.Array:
-    """Rows of a string column (object array or Categorical) as an Arrow string array."""
+def _strings(column: Any, rows: npt.NDArray[np.intp]) -> pa.DictionaryArray:
+    """Rows of a string column (object array or Categorical) as a dictionary-encoded Arrow
+    array: the explanations format its texts once per distinct value."""
     codes, uniques = factorize(column)
     values = pa.array([str(u) for u in uniques.tolist()], pa.string())
-    return values.take(pa.array(codes[rows]))
+    return pa.DictionaryArray.from_arrays(pa.array(codes[rows].astype(np.int32)), values)
+
+
+def _ids(column: Any, rows: npt.NDArray[np.intp]) -> pa.Array:
+    """The incident ids of ``rows``: as they are when they are strings (each is distinct, so a
+    dictionary would only add a hash of every id), else as ``_strings`` makes them."""
+    if isinstance(column, np.ndarray) and column.dtype == object:
+        try:
+            return pa.array(column[rows], pa.string())
+        except (pa.ArrowTypeError, pa.ArrowInvalid):  # not all str: str() of each, as below
+            pass
+    return _plain(_strings(column, rows))
+
+
+def _plain(column: pa.Array) -> pa.Array:
+    return column.dictionary.take(column.indices) if isinstance(column, pa.DictionaryArray) else column
 
 
 def _parties(
@@ -61,9 +77,11 @@ def finding_columns(v: Verification) -> FindingColumns:
     ft, t = v.findings, v.table
     order = ft.order(t)
     rows = ft.incident[order]
-    text = {name: _strings(t.columns[name], rows) for name in (*_STRINGS, *INCIDENT_EXTRAS) if name in t.columns}
+    coded = {"id": _ids(t.columns["id"], rows)}
+    coded |= {name: _strings(t.columns[name], rows) for name in (*_STRINGS[1:], *INCIDENT_EXTRAS) if name in t.columns}
     party_code, party_sets = _parties(v, ft.parties[order])
-    c = _explain_input(v, order, rows, text, party_code, party_sets)
+    c = _explain_input(v, order, rows, coded, party_code, party_sets)
+    text = {name: _plain(column) for name, column in coded.items()}
     obligations = v.agreement.obligations
     distance = np.round(ft.distance_m[order], 1)
     columns: dict[str, pa.Array] = {
@@ -132,7 +150,9 @@ def _explain_input(
     party_sets: tuple[tuple[str, ...], ...],
 ) -> ExplainColumns:
     ft, t = v.findings, v.table
-    spoken = pick([" or ".join(s) for s in party_sets] or [""], party_code)
+    spoken = pa.DictionaryArray.from_arrays(
+        pa.array(party_code.astype(np.int32)), pa.array([" or ".join(s) for s in party_sets] or [""], pa.string())
+    )
     return ExplainColumns(
         **{f: getattr(ft, f)[order] for f in _FINDING_FIELDS},
         radius_m=np.asarray(t.columns["radius_m"])[rows],

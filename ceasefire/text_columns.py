@@ -13,10 +13,24 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["dictionary", "fixed", "iso_dates", "join", "json_floats", "json_strings", "pick", "put", "when"]
+__all__ = [
+    "dictionary",
+    "escaped_rows",
+    "fixed",
+    "iso_dates",
+    "join",
+    "json_floats",
+    "json_strings",
+    "patch",
+    "per_value",
+    "pick",
+    "put",
+    "when",
+]
 
 _UNIX_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 
@@ -57,10 +71,60 @@ def _python(
     if not bad.any():
         return strings
     index = np.flatnonzero(bad)
-    fixes = pa.array([fmt(v) for v in values[index].tolist()], pa.string())
+    return patch(strings, index, pa.array([fmt(v) for v in values[index].tolist()], pa.string()))
+
+
+def patch(strings: pa.Array, index: npt.NDArray[np.intp], fixes: pa.Array) -> pa.Array:
+    """``strings`` with row ``index[k]`` replaced by ``fixes[k]``: the texts that differ in a
+    few rows are built for those rows only, then put in place with one take."""
+    if not len(index):
+        return strings
     where = np.arange(len(strings), dtype=np.int64)
     where[index] = len(strings) + np.arange(len(index))
-    return pa.concat_arrays([strings.cast(pa.string()), fixes]).take(pa.array(where))
+    return pa.concat_arrays([strings.cast(pa.string()), fixes.cast(pa.string())]).take(pa.array(where))
+
+
+def per_value(build: Callable[..., pa.Array], *columns: pa.Array | npt.NDArray[Any]) -> pa.Array:
+    """``build(*columns)`` computed once per distinct combination of the columns' values, then
+    taken back to every row. A column is a dictionary-encoded Arrow array (its codes are used as
+    they are) or a numpy array; ``build`` receives each column's values at the distinct
+    combinations, in the same kind (Arrow or numpy). Texts drawn from a few actors, event
+    types or limits thus cost a lookup per row, not the string kernels' work per row."""
+    codes, values = zip(*(_codes(column) for column in columns), strict=True)
+    key = np.zeros(len(codes[0]), np.int64)
+    for code, value in zip(codes, values, strict=True):
+        key = key * len(value) + code
+    space = int(np.prod([len(v) for v in values], dtype=np.float64))
+    distinct, rows = _distinct(key, space)
+    args: list[pa.Array | npt.NDArray[Any]] = []
+    for value in reversed(values):
+        code = distinct % len(value)
+        distinct = distinct // len(value)
+        args.insert(0, value.take(pa.array(code)) if isinstance(value, pa.Array) else value[code])
+    return build(*args).take(pa.array(rows))
+
+
+def _codes(column: pa.Array | npt.NDArray[Any]) -> tuple[npt.NDArray[np.int64], Any]:
+    if isinstance(column, pa.DictionaryArray):
+        return np.asarray(column.indices.to_numpy(zero_copy_only=False), np.int64), column.dictionary
+    if isinstance(column, pa.Array):
+        return _codes(pc.dictionary_encode(column))
+    codes, values = pd.factorize(column, use_na_sentinel=False)  # a hash: no sort of the rows
+    return np.asarray(codes, np.int64), np.asarray(values)
+
+
+def _distinct(key: npt.NDArray[np.int64], space: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(the distinct keys, each row's position among them); a table lookup when the key space
+    is small, a sort otherwise."""
+    if space > 4 * len(key) + 4096:
+        distinct, rows = np.unique(key, return_inverse=True)
+        return distinct, np.asarray(rows, np.int64).reshape(-1)
+    seen = np.zeros(space, bool)
+    seen[key] = True
+    distinct = np.flatnonzero(seen)
+    position = np.zeros(space, np.int64)
+    position[distinct] = np.arange(len(distinct))
+    return distinct.astype(np.int64), position[key]
 
 
 def _two_product(a: npt.NDArray[np.float64], b: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -103,22 +167,44 @@ def fixed(values: npt.NDArray[np.float64], digits: int) -> pa.Array:
 
 def json_floats(values: npt.NDArray[np.float64], python: Callable[[float], str] | None = None) -> pa.Array:
     """``json.dumps(v)`` (``repr`` for finite values) of each float, or ``python(v)`` where
-    Arrow's text could differ: Arrow prints the same shortest digits but writes ``1`` for ``1.0``
-    and other exponents, so those cases are mended or left to Python."""
+    Arrow's text could differ: Arrow prints the same shortest digits but writes ``1`` for
+    ``1.0`` (mended here, for those rows only) and uses exponents in other ranges than Python
+    (values printed with one, or that Python prints with one, and non-finite ones are left to
+    Python)."""
     x = np.asarray(values, np.float64)
     text = pa.array(x).cast(pa.string())
-    plain = pc.invert(pc.match_substring_regex(text, "[.en]"))
-    text = pc.if_else(plain, pc.binary_join_element_wise(text, ".0", ""), text)
+    exponent = np.asarray(pc.match_substring_regex(text, "[ena]").to_numpy(zero_copy_only=False), bool)
     with np.errstate(invalid="ignore"):
-        small = (x != 0) & (np.abs(x) < 1e-4)
-    odd = np.asarray(pc.match_substring_regex(text, "[ena]").to_numpy(zero_copy_only=False), bool)
-    return _python(x, text, small | odd | ~np.isfinite(x), python or _json_float)
+        a = np.abs(x)
+        odd = exponent | ~np.isfinite(x) | (a >= 1e16) | ((x != 0) & (a < 1e-4))
+        whole = np.flatnonzero((x == np.trunc(x)) & ~odd)
+    text = patch(text, whole, pc.binary_join_element_wise(text.take(pa.array(whole)), ".0", ""))
+    return _python(x, text, odd, python or _json_float)
 
 
 def _json_float(value: float) -> str:
     import json
 
     return json.dumps(value)
+
+
+def escaped_rows(text: pa.Array) -> npt.NDArray[np.bool_]:
+    """Rows holding a quote, a backslash or a control character: what JSON escapes. Compared
+    byte by byte over the whole data buffer with numpy (a UTF-8 continuation byte is never
+    below 0x80), about twice as fast as a regular expression per row."""
+    if text.null_count:
+        return np.asarray(pc.match_substring_regex(text, _ESCAPED).fill_null(False).to_numpy(), bool)
+    text = text.cast(pa.large_string()) if not pa.types.is_large_string(text.type) else text
+    offsets = np.frombuffer(text.buffers()[1], np.int64)[text.offset : text.offset + len(text) + 1]
+    if text.buffers()[2] is None or not len(text):
+        return np.zeros(len(text), bool)
+    data = np.frombuffer(text.buffers()[2], np.uint8)[offsets[0] : offsets[-1]]
+    hit = data < 0x20
+    hit |= data == 0x22
+    hit |= data == 0x5C
+    rows = np.zeros(len(text), bool)
+    rows[np.searchsorted(offsets, np.flatnonzero(hit) + offsets[0], side="right") - 1] = True
+    return rows
 
 
 _ESCAPED = r'["\\\x00-\x1f]'  # a quote, a backslash or a control character (RE2 syntax)
@@ -132,7 +218,7 @@ def json_strings(values: pa.Array) -> pa.Array:
         return json_strings(values.dictionary).take(values.indices)
     text = values.cast(pa.string())
     quoted = join('"', text, '"')
-    bad = np.asarray(pc.match_substring_regex(text, _ESCAPED).to_numpy(zero_copy_only=False), bool)
+    bad = escaped_rows(text)
     import json
 
     index = np.flatnonzero(bad)

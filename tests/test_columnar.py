@@ -160,6 +160,29 @@ def test_slices_join_up(verification: Verification, fmt: str, monkeypatch: pytes
     assert sliced.getvalue() == whole.getvalue()
 
 
+def _outputs(verification: Verification) -> dict[str, bytes]:
+    texts = {fmt: io.StringIO() for fmt in ("json", "csv", "hxl")}
+    for fmt, out in texts.items():
+        formats.render(verification, fmt, out)
+    parquet = io.BytesIO()
+    write_parquet(finding_columns(verification), parquet)
+    return {**{fmt: out.getvalue().encode() for fmt, out in texts.items()}, "parquet": parquet.getvalue()}
+
+
+def test_threads_write_the_same_bytes(verification: Verification, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slices made on several threads (issue 16) come out in order: the same bytes as one thread
+    and as a single slice, for explanations and for the JSON and CSV texts."""
+    whole = _outputs(verification)
+    monkeypatch.setattr("ceasefire.explanations.SLICE_ROWS", 97)
+    monkeypatch.setattr("ceasefire.column_writers.SLICE", 101)
+    assert len(finding_columns(verification).table.column("explanation").chunks) > 5
+    by_threads = {}
+    for threads in (1, 3):
+        monkeypatch.setattr("ceasefire.parallel.THREADS", threads)
+        by_threads[threads] = _outputs(verification)
+    assert by_threads[1] == by_threads[3] == whole
+
+
 CLI = [str(Path(sys.executable).parent / "ceasefire"), "verify"]
 SYRIA = ["examples/syria-2016-09/agreement.yaml", "examples/syria-2016-09/incidents.csv"]
 ROOT = Path(__file__).resolve().parent.parent
