@@ -24,7 +24,7 @@ from ceasefire import exports
 from ceasefire.finding_columns import FindingColumns
 from ceasefire.model import FINDING_KEYS
 from ceasefire.parallel import in_order
-from ceasefire.text_columns import dictionary, iso_dates, join, json_floats, json_strings, pick, when
+from ceasefire.text_columns import dictionary, iso_dates, join, json_bodies, json_floats, json_strings, pick, when
 
 __all__ = ["BINARY_FORMATS", "write_arrow", "write_binary", "write_csv", "write_json", "write_parquet"]
 
@@ -83,25 +83,39 @@ def _slice_lines(
 
 def _json_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray, start: int = 0) -> pa.Array:
     """One ``finding.to_document()`` text per row, in the contract's key order (``table`` is
-    the slice of ``fc.table`` from row ``start``)."""
+    the slice of ``fc.table`` from row ``start``). Each value is (opening, text, closing):
+    the quotes around strings go into the literals between values, so the row's text is one
+    join of the columns, with no join per string column to quote it."""
     incidents = fc.incidents_json
-    s = {name: json_strings(dictionary(table.column(name).combine_chunks())) for name in _JSON_STRINGS}
-    weapon = table.column("weapon").combine_chunks()
+    s = {name: ('"', json_bodies(dictionary(table.column(name).combine_chunks())), '"') for name in _JSON_STRINGS}
     days = table.column("date").combine_chunks().cast(pa.int32()).to_numpy().astype(np.int64) + 719163
-    values: dict[str, pa.Array] = {
+    values: dict[str, tuple[str, pa.Array, str]] = {
         **s,
-        "parties": pick([json.dumps(list(p), ensure_ascii=False) for p in fc.party_sets] or ["[]"], codes),
-        "incidents": join("[", s["incident"], "]") if incidents is None else incidents.slice(start, len(table)),
-        "date": join('"', iso_dates(days), '"'),
-        **{name: _floats(table, name) for name in ("lat", "lon", "confidence", "distance_m", "radius_m")},
-        "weapon": when(np.asarray(pc.equal(weapon, "").to_numpy(zero_copy_only=False), bool), "null", s["weapon"]),
-        "fatalities": table.column("fatalities").combine_chunks().cast(pa.string()),
-        "sources": table.column("sources").combine_chunks().cast(pa.string()),
+        "parties": ("", pick([json.dumps(list(p), ensure_ascii=False) for p in fc.party_sets] or ["[]"], codes), ""),
+        "incidents": ('["', s["incident"][1], '"]')
+        if incidents is None
+        else ("", incidents.slice(start, len(table)), ""),
+        "date": ('"', iso_dates(days), '"'),
+        **{name: ("", _floats(table, name), "") for name in ("lat", "lon", "confidence", "distance_m", "radius_m")},
+        "weapon": ("", _string_or_null(dictionary(table.column("weapon").combine_chunks())), ""),
+        "fatalities": ("", table.column("fatalities").combine_chunks().cast(pa.string()), ""),
+        "sources": ("", table.column("sources").combine_chunks().cast(pa.string()), ""),
     }
     pieces: list[pa.Array | str] = []
-    for k, key in enumerate(_JSON_KEYS):
-        pieces += [("{" if k == 0 else ", ") + json.dumps(key) + ": ", values[key]]
-    return join(*pieces, "}, ")  # the writer drops the last row's ", "
+    literal = "{"
+    for key in _JSON_KEYS:
+        opening, text, closing = values[key]
+        pieces += [literal + json.dumps(key) + ": " + opening, text]
+        literal = closing + ", "
+    return join(*pieces, literal[:-2] + "}, ")  # the writer drops the last row's ", "
+
+
+def _string_or_null(column: pa.Array) -> pa.Array:
+    """A JSON string, or ``null`` for an empty text (the finding's ``weapon``)."""
+    if pa.types.is_dictionary(column.type):
+        return _string_or_null(column.dictionary).take(column.indices)
+    empty = np.asarray(pc.equal(column, "").to_numpy(zero_copy_only=False), bool)
+    return when(empty, "null", json_strings(column))
 
 
 _JSON_KEYS = FINDING_KEYS

@@ -23,6 +23,7 @@ __all__ = [
     "fixed",
     "iso_dates",
     "join",
+    "json_bodies",
     "json_floats",
     "json_strings",
     "patch",
@@ -211,20 +212,27 @@ _ESCAPED = r'["\\\x00-\x1f]'  # a quote, a backslash or a control character (RE2
 
 
 def json_strings(values: pa.Array) -> pa.Array:
-    """``json.dumps(s, ensure_ascii=False)`` of each string. A dictionary-encoded column is
-    encoded once per distinct value; otherwise only the rows holding a quote, a backslash or a
-    control character (rare in event data) are escaped, by Python, and the rest just quoted."""
+    """``json.dumps(s, ensure_ascii=False)`` of each string (``json_bodies`` in quotes)."""
     if pa.types.is_dictionary(values.type):
         return json_strings(values.dictionary).take(values.indices)
+    return join('"', json_bodies(values), '"')
+
+
+def json_bodies(values: pa.Array) -> pa.Array:
+    """``json.dumps(s, ensure_ascii=False)[1:-1]`` of each string: its JSON text without the
+    quotes. A dictionary-encoded column is encoded once per distinct value; otherwise only the
+    rows holding a quote, a backslash or a control character (rare in event data) are escaped,
+    by Python, and the rest are the strings themselves."""
+    if pa.types.is_dictionary(values.type):
+        return json_bodies(values.dictionary).take(values.indices)
     text = values.cast(pa.string())
-    quoted = join('"', text, '"')
     bad = escaped_rows(text)
     import json
 
     index = np.flatnonzero(bad)
     raw = np.empty(len(text), dtype=object)
     raw[index] = text.take(pa.array(index)).to_pylist()
-    return _python(raw, quoted, bad, lambda s: json.dumps(s, ensure_ascii=False))
+    return _python(raw, text, bad, lambda s: json.dumps(s, ensure_ascii=False)[1:-1])
 
 
 def dictionary(values: pa.Array, most: int = 5_000) -> pa.Array:
