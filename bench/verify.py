@@ -12,7 +12,10 @@ joins in DuckDB spatial (``ST_Within``; ``ST_Transform`` to UTM 37N then ``ST_DW
 join the same number of pairs as geopandas; ``duckdb_ratio`` = duckdb_s / ceasefire_s. Best of
 ``--repeat`` runs. With ``--csv`` an ACLED CSV of the same incidents is written and ``ceasefire
 verify`` is timed end to end with ``--format json`` and with ``--format parquet``, each as a ratio
-to pyarrow reading that file alone in the same run (``json_ratio_to_read``, ``parquet_ratio_to_read``).
+to pyarrow reading that file alone in the same run (``json_ratio_to_read``, ``parquet_ratio_to_read``),
+with the CPU seconds of each (``*_cpu_s``: the CLI's user + system time, pyarrow's own threads).
+``--parquet-input`` times only ``verify --format parquet`` on a Parquet input of the same incidents
+(ACLED's columns as text), against ``pyarrow.parquet.read_table`` of it, with the verify's peak RSS.
 """
 
 from __future__ import annotations
@@ -137,14 +140,35 @@ def write_acled_csv(columns: dict[str, Any], agreement: Any, folder: Path) -> Pa
     return csv_path
 
 
-def cli_seconds(folder: Path, csv_path: Path, fmt: str) -> float:
-    """Wall time of ``ceasefire verify --format FMT --out FILE`` on the CSV, in a fresh process."""
+def cli_run(folder: Path, source: Path, fmt: str) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MB) of ``ceasefire verify --format FMT --out FILE`` on the
+    source file, in a fresh process (CPU: user + system of the child; the peak RSS is the
+    largest of every child so far, so give the biggest run last)."""
     cli = Path(sys.executable).parent / "ceasefire"
     out = folder / f"out.{fmt}"
-    cmd = [str(cli), "verify", str(folder / "agreement.yaml"), str(csv_path), "--format", fmt, "--out", str(out)]
+    cmd = [str(cli), "verify", str(folder / "agreement.yaml"), str(source), "--format", fmt, "--out", str(out)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, check=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu, after.ru_maxrss / 1024
+
+
+def cli_seconds(folder: Path, csv_path: Path, fmt: str) -> float:
+    """Wall time of ``ceasefire verify --format FMT --out FILE`` on the CSV, in a fresh process."""
+    return cli_run(folder, csv_path, fmt)[0]
+
+
+def read_cpu(fn: Callable[[], Any]) -> float:
+    """CPU seconds (every thread of this process) of the best of 2 runs of ``fn``."""
+    best = float("inf")
+    for _ in range(2):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
 
 
 def end_to_end(columns: dict[str, Any], agreement: Any) -> dict[str, float]:
@@ -156,16 +180,47 @@ def end_to_end(columns: dict[str, Any], agreement: Any) -> dict[str, float]:
         folder = Path(tmp)
         csv_path = write_acled_csv(columns, agreement, folder)
         arrow_s, _ = best_of(2, lambda: pacsv.read_csv(csv_path))
-        json_s = cli_seconds(folder, csv_path, "json")
-        parquet_s = cli_seconds(folder, csv_path, "parquet")
+        arrow_cpu = read_cpu(lambda: pacsv.read_csv(csv_path))
+        json_s, json_cpu, _ = cli_run(folder, csv_path, "json")
+        parquet_s, parquet_cpu, _ = cli_run(folder, csv_path, "parquet")
         return {
             "csv_mb": round(csv_path.stat().st_size / 1e6, 1),
             "pyarrow_read_s": round(arrow_s, 3),
+            "pyarrow_read_cpu_s": round(arrow_cpu, 3),
             "json_s": round(json_s, 3),
+            "json_cpu_s": round(json_cpu, 3),
             "json_ratio_to_read": round(json_s / arrow_s, 1),
             "parquet_s": round(parquet_s, 3),
+            "parquet_cpu_s": round(parquet_cpu, 3),
             "parquet_ratio_to_read": round(parquet_s / arrow_s, 1),
             "json_mb": round((folder / "out.json").stat().st_size / 1e6, 1),
+        }
+
+
+def parquet_input(columns: dict[str, Any], agreement: Any) -> dict[str, float]:
+    """``verify --format parquet`` from a Parquet input (ACLED's columns, as the CSV, every column
+    as text), against pyarrow reading that Parquet file alone; with the peak RSS of the verify."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        csv_path = write_acled_csv(columns, agreement, folder)
+        names = pacsv.read_csv(csv_path, read_options=pacsv.ReadOptions(skip_rows_after_names=10**9)).column_names
+        text = pacsv.ConvertOptions(column_types=dict.fromkeys(names, "string"))
+        source = folder / "incidents.parquet"
+        pq.write_table(pacsv.read_csv(csv_path, convert_options=text), source, compression="zstd")
+        csv_path.unlink()
+        read_s, _ = best_of(2, lambda: pq.read_table(source))
+        wall, cpu, peak = cli_run(folder, source, "parquet")
+        return {
+            "parquet_input_mb": round(source.stat().st_size / 1e6, 1),
+            "parquet_input_read_s": round(read_s, 3),
+            "parquet_input_read_cpu_s": round(read_cpu(lambda: pq.read_table(source)), 3),
+            "parquet_input_verify_s": round(wall, 3),
+            "parquet_input_verify_cpu_s": round(cpu, 3),
+            "parquet_input_ratio_to_read": round(wall / read_s, 1),
+            "parquet_input_peak_rss_mb": round(peak, 1),
         }
 
 
@@ -175,10 +230,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--csv", action="store_true", help="also time the CLI end to end on a CSV")
+    parser.add_argument(
+        "--parquet-input", action="store_true", help="only time `verify --format parquet` on a Parquet input"
+    )
     args = parser.parse_args()
 
     columns = synth.incidents(args.events)
     agreement = synth.agreement()
+    if args.parquet_input:  # alone: the engine comparisons would double the memory of a 10M run
+        report = {"events": args.events, **parquet_input(columns, agreement)}
+        print(json.dumps(report) if args.json else "\n".join(f"{k}: {v}" for k, v in report.items()))
+        return
     ceasefire_s, result = best_of(args.repeat, lambda: run_ceasefire(columns, agreement))
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reach = max(
