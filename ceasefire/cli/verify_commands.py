@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ceasefire.arrow_memory import use_jemalloc
 from ceasefire.cli.options import AgreementFile, EventFiles, Sheet, SkipBadRows, TextEncoding
 from ceasefire.cli.output import emit, emit_binary, progress_bar
 from ceasefire.errors import UsageError
@@ -100,6 +101,7 @@ def verify(
     if claims:
         require_extra("news", needed_for="ceasefire verify --claims")
     loaded = load_agreement(agreement)
+    use_jemalloc()  # the columnar intake and outputs: less of their CPU spent in the kernel
     with progress_bar("reading events") as progress:
         result = run_verify(
             loaded,

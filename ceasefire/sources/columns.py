@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ceasefire.parallel import in_order
 from ceasefire.sources.fields import (
     parse_code,
     parse_count,
@@ -246,6 +247,29 @@ def as_categorical(values: npt.NDArray[Any]) -> Any:
     return pd.Categorical.from_codes(codes, pd.Index(np.asarray(uniques, dtype=object)))
 
 
+# The other text columns the ACLED checks read only as categories (``categorical``, ``_text``).
+_ACLED_CATEGORIES = (
+    "event_date",
+    "time_precision",
+    "geo_precision",
+    "fatalities",
+    "event_type",
+    "sub_event_type",
+    "weapon",
+    "attacker",
+)
+
+
+def encoded_text(table: pa.Table, names: Sequence[str]) -> pa.Table:
+    """The table with its text columns among ``names`` dictionary-encoded, one column per
+    thread (``parallel.THREADS``; Arrow's hashing releases the GIL), each once however many
+    checks read it: ``categorical`` takes a dictionary column as it is (issue 16)."""
+    wanted = [n for n in dict.fromkeys(names) if n in table.column_names and pa.types.is_string(table[n].type)]
+    columns = dict(zip(wanted, in_order(lambda n: pc.dictionary_encode(table[n]), wanted), strict=True))
+    arrays = [columns.get(n, table[n]) for n in table.column_names]
+    return pa.Table.from_arrays(arrays, names=table.column_names, metadata=table.schema.metadata)
+
+
 def _text(table: pa.Table, name: str, default: str = "") -> Any:
     """Any column as text categories (numbers as the CSV would spell them)."""
     if name in table.column_names and not (
@@ -326,6 +350,7 @@ def acled_checked(
     used."""
     checks = Checks(table.num_rows)
     ids = row_ids(table, "acled")
+    table = encoded_text(table, [*ACLED_TEXT.values(), *_ACLED_CATEGORIES])
     empty_id = np.full(len(ids), None, dtype=object)
     empty_id[ids == ""] = "event_id_cnty/data_id: empty: every event needs an id"
     checks.add(empty_id)
