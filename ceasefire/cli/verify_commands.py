@@ -62,6 +62,16 @@ def _check_format(fmt: str, out: Path | None) -> None:
         require_extra("scale", ["pyarrow"], needed_for=f"ceasefire verify --format {fmt}")
 
 
+def _check_engine(engine: str, scheduler: str | None, claims: bool) -> None:
+    """Refuse options that do not go together, or need an extra not installed, before any input is read."""
+    if scheduler is not None and engine != "dask":
+        raise UsageError("--scheduler: only with --engine dask")
+    if engine == "dask":
+        require_extra("scale", needed_for="ceasefire verify --engine dask")
+    if claims:
+        require_extra("news", needed_for="ceasefire verify --claims")
+
+
 def verify(
     agreement: AgreementFile,
     events: EventFiles,
@@ -94,12 +104,7 @@ def verify(
     from ceasefire.pipeline import verify as run_verify
 
     _check_format(fmt, out)
-    if scheduler is not None and engine != "dask":
-        raise UsageError("--scheduler: only with --engine dask")
-    if engine == "dask":
-        require_extra("scale", needed_for="ceasefire verify --engine dask")
-    if claims:
-        require_extra("news", needed_for="ceasefire verify --claims")
+    _check_engine(engine, scheduler, bool(claims))
     loaded = load_agreement(agreement)
     use_jemalloc()  # the columnar intake and outputs: less of their CPU spent in the kernel
     with progress_bar("reading events") as progress:
