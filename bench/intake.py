@@ -163,6 +163,12 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--only", choices=("acled", "ucdp", "gdelt"), action="append")
     args = parser.parse_args()
+    try:  # Arrow's memory pool as `ceasefire verify` sets it (a checkout from before: the default)
+        from ceasefire.arrow_memory import use_jemalloc
+
+        use_jemalloc()
+    except ImportError:
+        pass
     columns = synth.incidents(args.rows)
     writers = {
         "acled": (write_acled, "acled.csv"),

@@ -81,6 +81,12 @@ def main() -> None:
     parser.add_argument("--no-row-readers", action="store_true", help="skip the row readers' stages")
     parser.add_argument("--intake-only", action="store_true", help="stop before the engine")
     args = parser.parse_args()
+    try:  # Arrow's memory pool as `ceasefire verify` sets it (a checkout from before: the default)
+        from ceasefire.arrow_memory import use_jemalloc
+
+        use_jemalloc()
+    except ImportError:
+        pass
     times: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
