@@ -26,12 +26,14 @@ S = TypeVar("S")
 def in_order(work: Callable[[S], T], items: Iterable[S], threads: int | None = None) -> Iterator[T]:
     """``work(item)`` for each item, yielded in the items' order. At most ``threads`` results
     are made ahead of the one being consumed, so a writer consuming them holds a bounded
-    number of slices in memory; one thread (or ``THREADS == 1``) runs everything in this one."""
+    number of slices in memory; one thread (or ``THREADS == 1``), or a single item, runs in this
+    thread. ``items`` is read at once (slice starts: a short list)."""
     threads = THREADS if threads is None else threads
-    if threads <= 1:
-        yield from map(work, items)
+    todo = list(items)
+    if threads <= 1 or len(todo) <= 1:  # no pool for a single slice (small tables, the examples)
+        yield from map(work, todo)
         return
-    queue = iter(items)
+    queue = iter(todo)
     with ThreadPoolExecutor(threads, thread_name_prefix="ceasefire-slices") as pool:
         pending: deque[Future[T]] = deque(pool.submit(work, item) for item in islice(queue, threads))
         while pending:
