@@ -12,6 +12,7 @@ This module is numpy only; spaCy never enters it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,7 +34,7 @@ def features(sentence: str, cues: Iterable[str], topic: str | None) -> list[str]
     category (``topic:``). Training and prediction call this same function."""
     words = _WORD.findall(sentence.lower())
     found = {f"w:{w}" for w in words}
-    found.update(f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    found.update(f"b:{a}_{b}" for a, b in itertools.pairwise(words))
     found.update(f"cue:{c}" for c in cues)
     if topic is not None:
         found.add(f"topic:{topic}")
@@ -75,12 +76,19 @@ class Head:
 
 @dataclass(frozen=True, slots=True)
 class ClaimModel:
-    """The two heads and the confidence from which their answer replaces the rules'."""
+    """The two heads and the confidences from which their answers replace the rules'."""
 
     kind: Head
     category: Head
-    threshold: float
+    threshold: float  # of the category head
+    kind_threshold: float  # above 1: the kind head is never used
     trained_on: str  # SHA-256 of the annotation files, in name order
+
+    def override_kind(self, names: Sequence[str], ruled: str) -> str | None:
+        """The learned kind when it differs from the rules' ``ruled`` with a probability of at
+        least ``kind_threshold``; else None."""
+        label, probability = self.kind.best(names)
+        return label if label != ruled and probability >= self.kind_threshold else None
 
     def override_category(self, names: Sequence[str], ruled: str | None) -> str | None:
         """The learned category when it differs from the rules' ``ruled`` with a probability of
@@ -92,6 +100,7 @@ class ClaimModel:
         return {
             "trained_on": self.trained_on,
             "threshold": self.threshold,
+            "kind_threshold": self.kind_threshold,
             "kind": self.kind.to_document(),
             "category": self.category.to_document(),
         }
@@ -102,6 +111,7 @@ class ClaimModel:
             Head.from_document(doc["kind"]),
             Head.from_document(doc["category"]),
             float(doc["threshold"]),
+            float(doc["kind_threshold"]),
             str(doc["trained_on"]),
         )
 

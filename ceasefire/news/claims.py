@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import closing
+from dataclasses import replace
 from typing import Any
 
 from ceasefire.model import Agreement, NewsClaim
@@ -127,7 +128,8 @@ class _Context:
         before it in the same sentence ("said X and called on Y" share them)."""
         stated = self.matcher.match(speaker.said) or previous
         verdicts, spare = self.reader.verdicts(speaker)
-        for verdict in verdicts:
+        for ruled in verdicts:
+            verdict = self._learned_kind(quote, ruled)
             matches = self._learned(quote, verdict, self._obligations(verdict, speaker, spare, stated))
             if not _is_claim(verdict, speaker, bool(matches)):
                 continue
@@ -164,13 +166,22 @@ class _Context:
             return inquiry  # "called for inspectors to visit the site of the chemical attack"
         return matches
 
+    def _features(self, quote: str) -> list[str]:
+        return features(quote, self.matcher.categories(quote), self.topic)
+
+    def _learned_kind(self, quote: str, verdict: Verdict) -> Verdict:
+        """The rules' verdict, with the model's kind when it is sure of another."""
+        if self.model is None:
+            return verdict
+        learned = self.model.override_kind(self._features(quote), verdict.kind)
+        return verdict if learned is None else replace(verdict, kind=learned)
+
     def _learned(self, quote: str, verdict: Verdict, matches: list[ObligationMatch]) -> list[ObligationMatch]:
         """The rules' single category, or the model's when it is sure of another; several
         categories (one sentence, two claims) are the rules' to give."""
         if self.model is None or len(matches) != 1:
             return matches
-        names = features(quote, self.matcher.categories(quote), self.topic)
-        learned = self.model.override_category(names, matches[0].category)
+        learned = self.model.override_category(self._features(quote), matches[0].category)
         return matches if learned is None else [self.matcher.within(learned, verdict.words)]
 
     def _record(
