@@ -13,6 +13,7 @@ tests/news/test_news_attributes.py checks token by token that both give the same
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -130,7 +131,8 @@ class _Condition:
         if self.pattern is not None:
             return lowers.matching(self.pattern)
         if self.operator == "==":
-            return columns[:, self.column] == self.hashes[0]
+            equal: Mask = columns[:, self.column] == self.hashes[0]
+            return equal
         inside = np.isin(columns[:, self.column], np.array(self.hashes, dtype=np.uint64))
         return inside if self.operator == "IN" else ~inside
 
@@ -180,6 +182,5 @@ def _hash(value: str, strings: Any) -> int:
 
 
 def _attr_id(name: str) -> int:
-    from spacy.attrs import IDS
-
-    return int(IDS[name])
+    # spacy.attrs is compiled and has no stub: read through importlib, its IDS is a plain dict.
+    return int(importlib.import_module("spacy.attrs").IDS[name])
