@@ -12,7 +12,7 @@ verify --news`` does. Prints one JSON object: per part, precision and recall wit
 category, for the rules alone and for the rules with the learned category
 (``lexicon/claims_model.json``, trained on dev by bench/train_claims_model.py), and articles/s of
 the parse and the rules (model load excluded, timed apart), by the wall clock and by this
-process's CPU time. ``--show`` lists the rules+model reading.
+process's CPU time. ``--show`` lists the rules' reading (what ``ceasefire claims`` gives).
 
 Unit and matching (the issue's rule): per article, the distinct (speaker party, kind, accused set,
 category) of the annotations and of the predictions. A predicted unit matches an annotated one when
@@ -143,7 +143,7 @@ def run_part(agreement: Any, rows: dict[str, dict[str, str]], part: str, show: b
     # this figure does not see).
     result["articles_per_cpu_s"] = round(len(files) / cpu, 2)
     if show:
-        show_dev(learned, {f.stem: gold_units(f, True) for f in files})
+        show_dev(claims, {f.stem: gold_units(f, True) for f in files})
     return result
 
 
