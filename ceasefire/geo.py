@@ -117,7 +117,7 @@ class _Grid:
         self._cols = int((float(lon.max(initial=0.0)) - self._x0) / cell_deg) + 1
         col = ((lon - self._x0) / cell_deg).astype(np.int64)
         cells = col * self._rows + ((lat - self._y0) / cell_deg).astype(np.int64)
-        self._order = np.argsort(cells)
+        self._order = _cell_order(cells, self._rows * self._cols)
         self._sorted = cells[self._order]
 
     def in_box(self, minx: float, miny: float, maxx: float, maxy: float) -> Indices:
@@ -132,6 +132,22 @@ class _Grid:
         lon, lat = self.lon[idx], self.lat[idx]
         inside: Indices = idx[(lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)]
         return inside
+
+
+def _cell_order(cells: npt.NDArray[np.int64], count: int) -> Indices:
+    """The rows sorted by cell, stably (ascending rows within a cell). A grid has far fewer
+    cells than points, so the cell numbers fit 16 bits (one radix pass) or 32 (two): ~10x
+    cheaper than a comparison sort of int64 keys, which was a fifth of the engine (issue 16)."""
+    if count <= 1 << 16:
+        order: Indices = np.argsort(cells.astype(np.uint16), kind="stable")
+        return order
+    if count <= 1 << 32:
+        low = np.argsort((cells & 0xFFFF).astype(np.uint16), kind="stable")
+        high = (cells[low] >> 16).astype(np.uint16)
+        ordered: Indices = low[np.argsort(high, kind="stable")]
+        return ordered
+    fallback: Indices = np.argsort(cells, kind="stable")
+    return fallback
 
 
 RADIUS_CLASSES = (0.0, 1_000.0, 5_000.0, 25_000.0, 100_000.0, 300_000.0, math.inf)
@@ -196,9 +212,10 @@ def disc_share(signed_m: Floats, radius: Floats) -> Floats:
     return np.where(radius > 0, share, (signed_m >= 0).astype(np.float64))
 
 
-def zone_membership(index: PointIndex, radius: Floats, frame: LocalFrame) -> DiscMembership:
-    """The incidents whose disc touches one polygonal zone."""
-    cand = index.near(frame.geometry, 0.0)
+def zone_membership(index: PointIndex, radius: Floats, frame: LocalFrame, scope: Bools | None = None) -> DiscMembership:
+    """The incidents whose disc touches one polygonal zone, in ascending order; with ``scope``
+    (aligned with the points) only those where it is true."""
+    cand = _candidates(index, frame, 0.0, scope)
     lon, lat, r = index.lon[cand], index.lat[cand], radius[cand]
     contained = shapely.contains_xy(frame.geometry, lon, lat) if len(cand) else np.zeros(0, bool)
     signed = np.where(contained, 0.0, -np.inf)
@@ -211,7 +228,20 @@ def zone_membership(index: PointIndex, radius: Floats, frame: LocalFrame) -> Dis
     return DiscMembership(cand[keep], share[keep], np.where(rough, signed, np.nan)[keep])
 
 
-def distances_near(index: PointIndex, frame: LocalFrame, reach_m: float) -> tuple[Indices, Floats]:
-    """(indices, metres to the geometry) of the incidents whose disc may be within ``reach_m``."""
-    cand = index.near(frame.geometry, reach_m)
+def distances_near(
+    index: PointIndex, frame: LocalFrame, reach_m: float, scope: Bools | None = None
+) -> tuple[Indices, Floats]:
+    """(indices in ascending order, metres to the geometry) of the incidents whose disc may be
+    within ``reach_m``; with ``scope`` (aligned with the points) only those where it is true."""
+    cand = _candidates(index, frame, reach_m, scope)
     return cand, frame.distance(index.lon[cand], index.lat[cand])
+
+
+def _candidates(index: PointIndex, frame: LocalFrame, reach_m: float, scope: Bools | None) -> Indices:
+    """``index.near`` in ascending order (the grid's order is its own), cut to ``scope``: the
+    distances of incidents no rule could judge are never computed (issue 16)."""
+    cand = index.near(frame.geometry, reach_m)
+    if scope is not None:
+        cand = cand[scope[cand]]
+    cand.sort()
+    return cand

@@ -7,8 +7,9 @@ are kept for nearby incidents only, and attribution is computed once per set of 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -24,15 +25,17 @@ from ceasefire.geo import (
     zone_membership,
 )
 from ceasefire.model import Agreement, Obligation
-from ceasefire.rules.attribution import Attribution, aircraft_for_unknown, attribute
+from ceasefire.rules.attribution import Attribution, aircraft_for_unknown, attribute_combos, spread
 from ceasefire.table import IncidentTable
 
-__all__ = ["DEFAULT_ROUTE_DISTANCE_M", "Judgement", "Place", "RuleContext", "judge"]
+__all__ = ["DEFAULT_ROUTE_DISTANCE_M", "Judgement", "Limit", "Place", "RuleContext", "judge", "measured"]
 
 DEFAULT_ROUTE_DISTANCE_M = 1_000.0  # humanitarian_access with routes and no distance_m
 
 Floats = npt.NDArray[np.float64]
 Indices = npt.NDArray[np.intp]
+Bools = npt.NDArray[np.bool_]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,22 +64,62 @@ class Judgement:
     place: Place  # aligned with rows
 
 
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A distance limit per incident: ``by_code[code]`` (NaN: the incident is not in scope), or
+    ``by_code[0]`` for every incident when ``code`` is None. Looked up only for the incidents
+    near a geometry, never spread over the whole table."""
+
+    by_code: Floats
+    code: npt.NDArray[np.int8] | None = None
+
+    @classmethod
+    def constant(cls, metres: float) -> Limit:
+        return cls(np.array([metres], np.float64))
+
+    def at(self, rows: Indices) -> Floats:
+        if self.code is None:
+            return np.full(len(rows), self.by_code[0])
+        picked: Floats = self.by_code[self.code[rows]]
+        return picked
+
+    @property
+    def reach(self) -> float:
+        """The largest finite limit (0 when none)."""
+        return float(np.max(self.by_code[np.isfinite(self.by_code)], initial=0.0))
+
+
 @dataclass
 class RuleContext:
+    """The incidents and what rules share over them, computed once: the spatial index, each
+    geometry's frame, zone memberships and distances, attributions per set of bound parties.
+
+    ``plan`` (optional) says which incidents any rule could judge near each geometry; zone
+    memberships and distances are then computed for those incidents only (issue 16)."""
+
     agreement: Agreement
     table: IncidentTable
     resolver: AliasResolver
     index: PointIndex = field(init=False)
     places: list[tuple[str, str]] = field(default_factory=list)  # (kind, id)
+    _place_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    _geometries: dict[tuple[str, str], Any] = field(default_factory=dict)
     _frames: dict[tuple[str, str], LocalFrame] = field(default_factory=dict)
     _zones: dict[str, DiscMembership] = field(default_factory=dict)
     _distances: dict[tuple[str, str], tuple[float, Indices, Floats]] = field(default_factory=dict)
     _attributions: dict[int, Attribution] = field(default_factory=dict)
+    _attributable: dict[int, Bools] = field(default_factory=dict)
     _planned: dict[tuple[str, str], float] = field(default_factory=dict)
+    _scopes: dict[tuple[str, str], Bools] = field(default_factory=dict)
+    _memo: dict[Hashable, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.index = PointIndex(self.table.lon, self.table.lat, self.table.radius)
         self._planned = planned_reach(self.agreement)
+        a = self.agreement
+        for kind, items in (("zone", a.zones), ("route", a.routes), ("line", a.lines)):
+            for x in reversed(items):  # the first of a repeated id wins, as a search would find it
+                self._geometries[(kind, x.id)] = x.geometry
 
     def bound(self, obligation: Obligation) -> int:
         return self.resolver.ids_to_mask(list(obligation.bound))
@@ -85,30 +128,61 @@ class RuleContext:
     def aircraft(self) -> int:
         return self.resolver.ids_to_mask([p.id for p in self.agreement.parties if p.aircraft])
 
-    def attribution(self, bound: int) -> Attribution:
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per key (e.g. an event filter many obligations share)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
+
+    def _combos(self, bound: int) -> Attribution:
         if bound not in self._attributions:
-            self._attributions[bound] = attribute(self.table, bound)
+            self._attributions[bound] = attribute_combos(self.table, bound)
         return self._attributions[bound]
 
+    def attribution(self, bound: int, rows: Indices) -> Attribution:
+        """The attribution of ``rows`` for the ``bound`` parties (fresh arrays)."""
+        return spread(self._combos(bound), self.table.combo[rows])
+
+    def attributable(self, bound: int) -> Bools:
+        """Incidents whose attribution for ``bound`` has a status (the others never make findings)."""
+        if bound not in self._attributable:
+            self._attributable[bound] = (self._combos(bound).status != Status.NONE)[self.table.combo]
+        return self._attributable[bound]
+
+    def plan(self, covered: Callable[[Obligation], Bools]) -> None:
+        """Restrict each geometry's work to the incidents some obligation measuring from it could
+        judge: ``covered(o)`` (its rule's events) and attributable for its bound parties."""
+        users: dict[tuple[str, str], list[int]] = {}
+        for k, o in enumerate(self.agreement.obligations):
+            for key in measured(o):
+                users.setdefault(key, []).append(k)
+        masks: dict[tuple[int, ...], Bools] = {}
+        for key, ks in users.items():
+            if tuple(ks) not in masks:
+                obligations = [self.agreement.obligations[k] for k in ks]
+                masks[tuple(ks)] = np.logical_or.reduce(
+                    [covered(o) & self.attributable(self.bound(o)) for o in obligations]
+                )
+            self._scopes[key] = masks[tuple(ks)]
+
     def place_index(self, kind: str, ident: str) -> int:
-        if (kind, ident) not in self.places:
-            self.places.append((kind, ident))
-        return self.places.index((kind, ident))
+        key = (kind, ident)
+        if key not in self._place_ids:
+            self._place_ids[key] = len(self.places)
+            self.places.append(key)
+        return self._place_ids[key]
 
     def frame(self, kind: str, ident: str) -> LocalFrame:
         key = (kind, ident)
         if key not in self._frames:
-            items: dict[str, Any] = {
-                "zone": self.agreement.zones,
-                "route": self.agreement.routes,
-                "line": self.agreement.lines,
-            }
-            self._frames[key] = LocalFrame(next(x.geometry for x in items[kind] if x.id == ident))
+            self._frames[key] = LocalFrame(self._geometries[key])
         return self._frames[key]
 
     def zone_place(self, ident: str) -> Place:
         if ident not in self._zones:
-            self._zones[ident] = zone_membership(self.index, self.table.radius, self.frame("zone", ident))
+            scope = self._scopes.get(("zone", ident))
+            self._zones[ident] = zone_membership(self.index, self.table.radius, self.frame("zone", ident), scope)
         m = self._zones[ident]
         nan = np.full(len(m.idx), np.nan)
         pid = np.full(len(m.idx), self.place_index("zone", ident), np.int16)
@@ -118,21 +192,30 @@ class RuleContext:
         """The union of zones; each incident keeps the zone holding most of its disc."""
         return union([self.zone_place(z) for z in zone_ids])
 
-    def within(self, kind: str, ident: str, limit_m: Floats) -> Place:
+    def within(self, kind: str, ident: str, limit: Limit) -> Place:
         """Discs within a per-incident distance limit of a geometry (NaN limit: not in scope)."""
-        finite = np.isfinite(limit_m)
-        reach = max(float(np.max(limit_m[finite], initial=0.0)), self._planned.get((kind, ident), 0.0))
-        cached = self._distances.get((kind, ident))
+        key = (kind, ident)
+        reach = max(limit.reach, self._planned.get(key, 0.0))
+        cached = self._distances.get(key)
         if cached is None or cached[0] < reach:
-            cached = (reach, *distances_near(self.index, self.frame(kind, ident), reach))
-            self._distances[(kind, ident)] = cached
+            cached = (reach, *distances_near(self.index, self.frame(kind, ident), reach, self._scopes.get(key)))
+            self._distances[key] = cached
         _, idx, d = cached
-        limit, r = limit_m[idx], self.table.radius[idx]
+        lim, r = limit.at(idx), self.table.radius[idx]
         with np.errstate(invalid="ignore"):
-            share = np.where(np.isfinite(limit), disc_share(limit - d, r), 0.0)
+            share = np.where(np.isfinite(lim), disc_share(lim - d, r), 0.0)
         keep = share > 0
         pid = np.full(int(keep.sum()), self.place_index(kind, ident), np.int16)
-        return Place(idx[keep], share[keep], pid, d[keep], limit[keep], np.full(len(pid), np.nan))
+        return Place(idx[keep], share[keep], pid, d[keep], lim[keep], np.full(len(pid), np.nan))
+
+
+def measured(obligation: Obligation) -> list[tuple[str, str]]:
+    """Every (kind, id) of geometry the obligation's rule names, whatever its kind."""
+    rule = obligation.rule
+    if rule is None:
+        return []
+    keys = [("zone", z) for z in rule.zones] + [("route", r) for r in rule.routes]
+    return keys + [(kind, getattr(rule, kind)) for kind in ("route", "zone", "line") if getattr(rule, kind)]
 
 
 def planned_reach(agreement: Agreement) -> dict[tuple[str, str], float]:
@@ -188,13 +271,13 @@ def judge(
     With ``air_zone``, unattributed air strikes in the area go to the bound aircraft parties.
     """
     bound = ctx.bound(obligation)
-    full = ctx.attribution(bound)
+    attributable = ctx.attributable(bound)
     if place is None:
-        place = everywhere(np.flatnonzero(events & (full.status != Status.NONE)))
+        place = everywhere(np.flatnonzero(events & attributable))
     else:
-        place = place.pick(events[place.idx] & (full.status[place.idx] != Status.NONE))
+        place = place.pick(events[place.idx] & attributable[place.idx])
     rows = place.idx
-    att = Attribution(full.status[rows], full.who[rows], full.parties[rows], full.reason[rows])
+    att = ctx.attribution(bound, rows)
     if air_zone:
         aircraft_for_unknown(att, ctx.table.is_air[rows], bound & ctx.aircraft)
     return Judgement(rows, att, place)
