@@ -117,7 +117,8 @@ class RuleContext:
         self.index = PointIndex(self.table.lon, self.table.lat, self.table.radius)
         self._planned = planned_reach(self.agreement)
         a = self.agreement
-        for kind, items in (("zone", a.zones), ("route", a.routes), ("line", a.lines)):
+        named: list[tuple[str, tuple[Any, ...]]] = [("zone", a.zones), ("route", a.routes), ("line", a.lines)]
+        for kind, items in named:
             for x in reversed(items):  # the first of a repeated id wins, as a search would find it
                 self._geometries[(kind, x.id)] = x.geometry
 
