@@ -212,10 +212,9 @@ def disc_share(signed_m: Floats, radius: Floats) -> Floats:
     return np.where(radius > 0, share, (signed_m >= 0).astype(np.float64))
 
 
-def zone_membership(index: PointIndex, radius: Floats, frame: LocalFrame, scope: Bools | None = None) -> DiscMembership:
-    """The incidents whose disc touches one polygonal zone, in ascending order; with ``scope``
-    (aligned with the points) only those where it is true."""
-    cand = _candidates(index, frame, 0.0, scope)
+def zone_membership(index: PointIndex, radius: Floats, frame: LocalFrame) -> DiscMembership:
+    """The incidents whose disc touches one polygonal zone, in ascending order."""
+    cand = _candidates(index, frame, 0.0)
     lon, lat, r = index.lon[cand], index.lat[cand], radius[cand]
     contained = shapely.contains_xy(frame.geometry, lon, lat) if len(cand) else np.zeros(0, bool)
     signed = np.where(contained, 0.0, -np.inf)
@@ -228,20 +227,15 @@ def zone_membership(index: PointIndex, radius: Floats, frame: LocalFrame, scope:
     return DiscMembership(cand[keep], share[keep], np.where(rough, signed, np.nan)[keep])
 
 
-def distances_near(
-    index: PointIndex, frame: LocalFrame, reach_m: float, scope: Bools | None = None
-) -> tuple[Indices, Floats]:
+def distances_near(index: PointIndex, frame: LocalFrame, reach_m: float) -> tuple[Indices, Floats]:
     """(indices in ascending order, metres to the geometry) of the incidents whose disc may be
-    within ``reach_m``; with ``scope`` (aligned with the points) only those where it is true."""
-    cand = _candidates(index, frame, reach_m, scope)
+    within ``reach_m``."""
+    cand = _candidates(index, frame, reach_m)
     return cand, frame.distance(index.lon[cand], index.lat[cand])
 
 
-def _candidates(index: PointIndex, frame: LocalFrame, reach_m: float, scope: Bools | None) -> Indices:
-    """``index.near`` in ascending order (the grid's order is its own), cut to ``scope``: the
-    distances of incidents no rule could judge are never computed (issue 16)."""
+def _candidates(index: PointIndex, frame: LocalFrame, reach_m: float) -> Indices:
+    """``index.near`` in ascending order (the grid's order is its own, not the input's)."""
     cand = index.near(frame.geometry, reach_m)
-    if scope is not None:
-        cand = cand[scope[cand]]
     cand.sort()
     return cand

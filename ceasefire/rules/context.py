@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
@@ -89,6 +90,32 @@ class Limit:
         return float(np.max(self.by_code[np.isfinite(self.by_code)], initial=0.0))
 
 
+class Scope:
+    """The incidents whose work near some geometries is worth doing (``rows`` ascending; None:
+    all of them), with a spatial index of their own built on first use: geometries whose rules
+    cover few incidents search only those (issue 16)."""
+
+    def __init__(self, table: IncidentTable, rows: Indices | None = None) -> None:
+        self.rows = rows
+        self.lon, self.lat, self.radius = table.lon, table.lat, table.radius
+        if rows is not None:
+            self.lon, self.lat, self.radius = self.lon[rows], self.lat[rows], self.radius[rows]
+
+    @cached_property
+    def index(self) -> PointIndex:
+        return PointIndex(self.lon, self.lat, self.radius)
+
+    def zone(self, frame: LocalFrame) -> DiscMembership:
+        """``geo.zone_membership`` over these incidents, indexed into the whole table."""
+        m = zone_membership(self.index, self.radius, frame)
+        return m if self.rows is None else DiscMembership(self.rows[m.idx], m.share, m.boundary_m)
+
+    def distances(self, frame: LocalFrame, reach_m: float) -> tuple[Indices, Floats]:
+        """``geo.distances_near`` over these incidents, indexed into the whole table."""
+        idx, d = distances_near(self.index, frame, reach_m)
+        return (idx if self.rows is None else self.rows[idx]), d
+
+
 @dataclass
 class RuleContext:
     """The incidents and what rules share over them, computed once: the spatial index, each
@@ -100,7 +127,6 @@ class RuleContext:
     agreement: Agreement
     table: IncidentTable
     resolver: AliasResolver
-    index: PointIndex = field(init=False)
     places: list[tuple[str, str]] = field(default_factory=list)  # (kind, id)
     _place_ids: dict[tuple[str, str], int] = field(default_factory=dict)
     _geometries: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -110,11 +136,12 @@ class RuleContext:
     _attributions: dict[int, Attribution] = field(default_factory=dict)
     _attributable: dict[int, Bools] = field(default_factory=dict)
     _planned: dict[tuple[str, str], float] = field(default_factory=dict)
-    _scopes: dict[tuple[str, str], Bools] = field(default_factory=dict)
+    _scopes: dict[tuple[str, str], Scope] = field(default_factory=dict)
+    _everything: Scope = field(init=False)
     _memo: dict[Hashable, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.index = PointIndex(self.table.lon, self.table.lat, self.table.radius)
+        self._everything = Scope(self.table)
         self._planned = planned_reach(self.agreement)
         a = self.agreement
         named: list[tuple[str, tuple[Any, ...]]] = [("zone", a.zones), ("route", a.routes), ("line", a.lines)]
@@ -158,14 +185,17 @@ class RuleContext:
         for k, o in enumerate(self.agreement.obligations):
             for key in measured(o):
                 users.setdefault(key, []).append(k)
-        masks: dict[tuple[int, ...], Bools] = {}
+        scopes: dict[frozenset[tuple[int, int]], Scope] = {}
+        alive = []  # every mask stays referenced while ids key them, so no id is reused
         for key, ks in users.items():
-            if tuple(ks) not in masks:
-                obligations = [self.agreement.obligations[k] for k in ks]
-                masks[tuple(ks)] = np.logical_or.reduce(
-                    [covered(o) & self.attributable(self.bound(o)) for o in obligations]
-                )
-            self._scopes[key] = masks[tuple(ks)]
+            # Event masks are memoized (one array per distinct filter), so obligations that cover
+            # the same events for the same parties share one scope and one index: keyed by identity.
+            parts = {(id(covered(o)), self.bound(o)): covered(o) for o in (self.agreement.obligations[k] for k in ks)}
+            alive.append(parts)
+            if frozenset(parts) not in scopes:
+                mask = np.logical_or.reduce([events & self.attributable(b) for (_, b), events in parts.items()])
+                scopes[frozenset(parts)] = Scope(self.table, np.flatnonzero(mask))
+            self._scopes[key] = scopes[frozenset(parts)]
 
     def place_index(self, kind: str, ident: str) -> int:
         key = (kind, ident)
@@ -182,8 +212,8 @@ class RuleContext:
 
     def zone_place(self, ident: str) -> Place:
         if ident not in self._zones:
-            scope = self._scopes.get(("zone", ident))
-            self._zones[ident] = zone_membership(self.index, self.table.radius, self.frame("zone", ident), scope)
+            scope = self._scopes.get(("zone", ident), self._everything)
+            self._zones[ident] = scope.zone(self.frame("zone", ident))
         m = self._zones[ident]
         nan = np.full(len(m.idx), np.nan)
         pid = np.full(len(m.idx), self.place_index("zone", ident), np.int16)
@@ -199,7 +229,8 @@ class RuleContext:
         reach = max(limit.reach, self._planned.get(key, 0.0))
         cached = self._distances.get(key)
         if cached is None or cached[0] < reach:
-            cached = (reach, *distances_near(self.index, self.frame(kind, ident), reach, self._scopes.get(key)))
+            scope = self._scopes.get(key, self._everything)
+            cached = (reach, *scope.distances(self.frame(kind, ident), reach))
             self._distances[key] = cached
         _, idx, d = cached
         lim, r = limit.at(idx), self.table.radius[idx]
