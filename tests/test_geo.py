@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString
 from shapely.ops import nearest_points
 
-from ceasefire.geo import LocalFrame, PointIndex, degree_margin, disc_share, zone_membership
+from ceasefire.geo import LocalFrame, PointIndex, degree_margin, disc_share, zone_membership, zone_memberships
 from ceasefire.model import Rule
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -120,3 +120,35 @@ def test_degree_margin_covers_the_distance(metres: float, lat: float) -> None:
     east = GEOD.fwd(0.0, lat, 90.0, metres)[0]
     north = GEOD.fwd(0.0, lat, 0.0, metres)[1]
     assert dlon >= abs(east) * 0.999 and dlat >= abs(north - lat) * 0.999
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    zones=st.integers(1, 6),
+    cell=st.sampled_from([0.05, 0.1, 1.0]),
+    metres=st.sampled_from([0.0, 2_000.0, 30_000.0]),
+)
+def test_zones_measured_together_match_a_scan(seed: int, zones: int, cell: float, metres: float) -> None:
+    """``near_each`` finds what ``near`` finds for each geometry, and ``zone_memberships`` (one
+    search and one containment test for all zones) equals each zone measured over every point."""
+    rng = np.random.default_rng(seed)
+    lon, lat = rng.uniform(35, 43, 3000), rng.uniform(32, 38, 3000)
+    radius = rng.choice([0.0, 5_000.0, 25_000.0, 400_000.0], 3000, p=[0.6, 0.2, 0.15, 0.05])
+    index = PointIndex(lon, lat, radius, cell)
+    shapes = [
+        shapely.Point(rng.uniform(35, 43), rng.uniform(32, 38)).buffer(rng.uniform(0.01, 0.8), 5) for _ in range(zones)
+    ]
+    which, points = index.near_each(shapes, metres)
+    for k, shape in enumerate(shapes):
+        assert np.array_equal(points[which == k], np.sort(index.near(shape, metres)))
+    frames = [LocalFrame(shape) for shape in shapes]
+    for frame, m in zip(frames, zone_memberships(index, radius, frames), strict=True):
+        inside = shapely.contains_xy(frame.geometry, lon, lat)
+        d = frame.distance(lon, lat, to_boundary=True)
+        signed = np.where(radius > 0, np.where(inside, d, -d), np.where(inside, 0.0, -np.inf))
+        share = disc_share(signed, radius)
+        want = np.flatnonzero(share > 0)
+        assert np.array_equal(m.idx, want)
+        assert np.array_equal(m.share, share[want])
+        assert np.array_equal(m.boundary_m, np.where(radius > 0, signed, np.nan)[want], equal_nan=True)

@@ -33,7 +33,7 @@ def aid_events(ctx: RuleContext, obligation: Obligation) -> npt.NDArray[np.bool_
 
 def humanitarian_access(ctx: RuleContext, obligation: Obligation) -> Judgement:
     rule = rule_of(obligation)
-    parts = [ctx.zone_place(z) for z in rule.zones]
+    parts = ctx.zone_places(rule.zones)
     limit = Limit.constant(rule.distance_m or DEFAULT_ROUTE_DISTANCE_M)
     parts += [ctx.within("route", r, limit) for r in rule.routes]
     place = union(parts) if parts else None

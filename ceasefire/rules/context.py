@@ -23,7 +23,7 @@ from ceasefire.geo import (
     PointIndex,
     disc_share,
     distances_near,
-    zone_membership,
+    zone_memberships,
 )
 from ceasefire.model import Agreement, Obligation
 from ceasefire.rules.attribution import Attribution, aircraft_for_unknown, attribute_combos, spread
@@ -105,10 +105,12 @@ class Scope:
     def index(self) -> PointIndex:
         return PointIndex(self.lon, self.lat, self.radius)
 
-    def zone(self, frame: LocalFrame) -> DiscMembership:
-        """``geo.zone_membership`` over these incidents, indexed into the whole table."""
-        m = zone_membership(self.index, self.radius, frame)
-        return m if self.rows is None else DiscMembership(self.rows[m.idx], m.share, m.boundary_m)
+    def zones(self, frames: list[LocalFrame]) -> list[DiscMembership]:
+        """``geo.zone_memberships`` over these incidents, indexed into the whole table."""
+        found = zone_memberships(self.index, self.radius, frames)
+        if self.rows is None:
+            return found
+        return [DiscMembership(self.rows[m.idx], m.share, m.boundary_m) for m in found]
 
     def distances(self, frame: LocalFrame, reach_m: float) -> tuple[Indices, Floats]:
         """``geo.distances_near`` over these incidents, indexed into the whole table."""
@@ -210,10 +212,21 @@ class RuleContext:
             self._frames[key] = LocalFrame(self._geometries[key])
         return self._frames[key]
 
+    def zone_places(self, zone_ids: tuple[str, ...]) -> list[Place]:
+        """Each zone's place; the zones not yet measured are measured together, per scope."""
+        by_scope: dict[int, tuple[Scope, list[str]]] = {}
+        for z in dict.fromkeys(zone_ids):
+            if z not in self._zones:
+                scope = self._scopes.get(("zone", z), self._everything)
+                by_scope.setdefault(id(scope), (scope, []))[1].append(z)
+        for scope, ids in by_scope.values():
+            found = scope.zones([self.frame("zone", z) for z in ids])
+            self._zones.update(zip(ids, found, strict=True))
+        return [self.zone_place(z) for z in zone_ids]
+
     def zone_place(self, ident: str) -> Place:
         if ident not in self._zones:
-            scope = self._scopes.get(("zone", ident), self._everything)
-            self._zones[ident] = scope.zone(self.frame("zone", ident))
+            self.zone_places((ident,))
         m = self._zones[ident]
         nan = np.full(len(m.idx), np.nan)
         pid = np.full(len(m.idx), self.place_index("zone", ident), np.int16)
@@ -221,7 +234,7 @@ class RuleContext:
 
     def in_zones(self, zone_ids: tuple[str, ...]) -> Place:
         """The union of zones; each incident keeps the zone holding most of its disc."""
-        return union([self.zone_place(z) for z in zone_ids])
+        return union(self.zone_places(zone_ids))
 
     def within(self, kind: str, ident: str, limit: Limit) -> Place:
         """Discs within a per-incident distance limit of a geometry (NaN limit: not in scope)."""
