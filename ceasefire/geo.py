@@ -192,10 +192,13 @@ class PointIndex:
     def __init__(self, lon: Floats, lat: Floats, radius: Floats | None = None, cell_deg: float = 0.1) -> None:
         self.lon, self.lat = lon, lat
         radius = np.zeros(len(lon)) if radius is None else radius
-        klass = np.searchsorted(np.array(RADIUS_CLASSES), radius, side="left")
+        klass = np.searchsorted(np.array(RADIUS_CLASSES), radius, side="left").astype(np.uint8)
+        by_class = np.argsort(klass, kind="stable")  # one radix pass: each class's rows, ascending
+        counts = np.bincount(klass, minlength=len(RADIUS_CLASSES))
+        ends = np.cumsum(counts)
         self._groups: list[tuple[float, Indices, _Grid]] = []
-        for k in np.unique(klass).tolist():
-            members = np.flatnonzero(klass == k)
+        for k in np.flatnonzero(counts).tolist():
+            members = by_class[ends[k] - counts[k] : ends[k]]
             bound = RADIUS_CLASSES[k] if math.isfinite(RADIUS_CLASSES[k]) else float(radius[members].max())
             self._groups.append((bound, members, _Grid(lon[members], lat[members], cell_deg)))
 

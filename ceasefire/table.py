@@ -392,15 +392,16 @@ def _side(resolver: AliasResolver, *fields: Any) -> tuple[SideColumns, npt.NDArr
         resolver.side(*(str(names[k][digits[k][j]]) for k in range(len(fields)))) for j in range(len(combos))
     ] or [SideSummary()]
 
-    def column(attr: str, dtype: type) -> npt.NDArray[Any]:
-        return np.array([getattr(s, attr) for s in summaries], dtype=dtype)[codes]
-
+    # The four flags travel as bits of one byte: two gathers over the rows instead of five.
+    flags = np.array([s.excluded | s.unidentified << 1 | s.civilians << 2 | s.other << 3 for s in summaries], np.uint8)[
+        codes
+    ]
     side = SideColumns(
-        parties=column("parties", np.uint64),
-        excluded=column("excluded", np.bool_),
-        unidentified=column("unidentified", np.bool_),
-        civilians=column("civilians", np.bool_),
-        other=column("other", np.bool_),
+        parties=np.array([s.parties for s in summaries], np.uint64)[codes],
+        excluded=(flags & 1).astype(np.bool_),
+        unidentified=(flags & 2).astype(np.bool_),
+        civilians=(flags & 4).astype(np.bool_),
+        other=(flags & 8).astype(np.bool_),
     )
     return side, np.asarray(codes, np.intp)
 
