@@ -28,6 +28,7 @@ from ceasefire.rules.attacks import (
     no_territorial_gains,
     territory_events,
 )
+from ceasefire.rules.attribution import Attribution
 from ceasefire.rules.context import Judgement, RuleContext
 from ceasefire.rules.proximity import clear_events, keep_clear
 from ceasefire.table import IncidentTable
@@ -104,16 +105,20 @@ def _covered(ctx: RuleContext, obligation: Obligation) -> npt.NDArray[np.bool_]:
 def _findings(k: int, j: Judgement, when_all: npt.NDArray[np.float64]) -> FindingTable:
     """The rows of ``j`` inside the obligation's period; ``when_all`` is aligned with j.rows."""
     keep = when_all > 0
-    a, p, when = j.attribution, j.place.pick(keep), when_all[keep]
-    status = a.status[keep]
+    if keep.all():  # the usual case, a period covering the data: no rows to drop, nothing to copy
+        a, p, when = j.attribution, j.place, when_all
+    else:
+        a = Attribution(*(getattr(j.attribution, f)[keep] for f in Attribution.__slots__))
+        p, when = j.place.pick(keep), when_all[keep]
+    status = a.status.copy()
     status[(status == Status.VIOLATION) & ((p.share < 1) | (when < 1))] = Status.POSSIBLE
-    reason = a.reason[keep]
+    reason = a.reason
     return FindingTable(
         obligation=np.full(len(p.idx), k, np.int16),
         incident=p.idx,
         status=status,
-        who=a.who[keep],
-        parties=a.parties[keep],
+        who=a.who,
+        parties=a.parties,
         reason=reason,
         place_share=p.share,
         time_share=when,
