@@ -81,13 +81,26 @@ class LocalFrame:
 
     @cached_property
     def segments(self) -> tuple[Floats, Floats, Floats, Floats]:
-        """(ax, ay, dx, dy) of every straight segment of the (boundary of the) projected geometry."""
-        shape = self.projected
+        """(ax, ay, dx, dy) of every straight segment of the (boundary of the) projected geometry.
+
+        The vertices are projected in one call, without building the projected geometry (which
+        only ``distance`` to a polygon's inside needs): the same numbers, as projecting is per
+        vertex, for a third of the cost of a zone (issue 16)."""
+        shape = self.geometry
         outline = shape.boundary if shape.geom_type in ("Polygon", "MultiPolygon") else shape
-        parts = [np.asarray(part.coords) for part in getattr(outline, "geoms", [outline])]
-        a = np.concatenate([c[:-1] for c in parts if len(c) > 1]) if parts else np.zeros((0, 2))
-        b = np.concatenate([c[1:] for c in parts if len(c) > 1]) if parts else np.zeros((0, 2))
-        return a[:, 0], a[:, 1], b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]
+        parts = [shapely.get_coordinates(part) for part in getattr(outline, "geoms", [outline])]
+        parts = [c for c in parts if len(c) > 1]
+        if not parts:
+            return np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0)
+        lengths = [len(c) for c in parts]
+        x, y = self.project(*np.concatenate(parts).T)
+        ends = np.cumsum(lengths)
+        first = np.ones(len(x), bool)  # the first vertex of each part starts no segment's end
+        first[ends[:-1]] = False
+        first[0] = False
+        last = np.ones(len(x), bool)  # the last vertex of each part starts no segment
+        last[ends - 1] = False
+        return x[last], y[last], x[first] - x[last], y[first] - y[last]
 
     def distance(self, lon: Floats, lat: Floats, to_boundary: bool = False) -> Floats:
         """Metres from each point to the geometry (0 inside a polygon) or to its boundary."""

@@ -152,3 +152,24 @@ def test_zones_measured_together_match_a_scan(seed: int, zones: int, cell: float
         assert np.array_equal(m.idx, want)
         assert np.array_equal(m.share, share[want])
         assert np.array_equal(m.boundary_m, np.where(radius > 0, signed, np.nan)[want], equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        shapely.Polygon([(36, 33), (37, 33), (37, 34), (36, 34)], [[(36.2, 33.2), (36.4, 33.2), (36.3, 33.4)]]),
+        shapely.MultiPolygon([shapely.Point(36, 33).buffer(0.1), shapely.Point(38, 35).buffer(0.2, 3)]),
+        LineString([(36, 33), (36.5, 33.2), (37, 33.1)]),
+        shapely.MultiLineString([[(36, 33), (36.5, 33.2)], [(37, 33.1), (37.2, 33.5), (37.3, 33.6)]]),
+    ],
+    ids=["polygon-with-hole", "multipolygon", "line", "multiline"],
+)
+def test_segments_are_those_of_the_projected_geometry(shape: object) -> None:
+    """The segments, projected vertex by vertex, are exactly those of the projected geometry's outline."""
+    frame = LocalFrame(shape)
+    projected = frame.projected
+    outline = projected.boundary if projected.geom_type in ("Polygon", "MultiPolygon") else projected
+    coords = [np.asarray(part.coords) for part in getattr(outline, "geoms", [outline])]
+    a, b = np.concatenate([c[:-1] for c in coords]), np.concatenate([c[1:] for c in coords])
+    want = (a[:, 0], a[:, 1], b[:, 0] - a[:, 0], b[:, 1] - a[:, 1])
+    assert all(np.array_equal(got, w) for got, w in zip(frame.segments, want, strict=True))
