@@ -290,6 +290,7 @@ def zone_memberships(index: PointIndex, radius: Floats, frames: list[LocalFrame]
     geometries = np.array([f.geometry for f in frames], dtype=object)
     which, cand = index.near_each(geometries, 0.0)
     lon, lat, r = index.lon[cand], index.lat[cand], radius[cand]
+    shapely.prepare(geometries)  # an array of geometries is not prepared for us: 3x slower unprepared
     contained = shapely.contains_xy(geometries[which], lon, lat) if len(cand) else np.zeros(0, bool)
     signed = np.where(contained, 0.0, -np.inf)
     rough = np.flatnonzero(r > 0)
