@@ -296,7 +296,8 @@ def union(places: list[Place]) -> Place:
     idx = merged.idx[order]
     first = np.ones(len(idx), bool)
     first[1:] = idx[1:] != idx[:-1]
-    return Place(*(getattr(merged, f)[order][first] for f in Place.__slots__))
+    best = order[first]
+    return Place(*(getattr(merged, f)[best] for f in Place.__slots__))
 
 
 def everywhere(rows: Indices) -> Place:
