@@ -29,7 +29,7 @@ import numpy.typing as npt
 import shapely
 from pyproj import Transformer
 
-__all__ = ["DiscMembership", "LocalFrame", "PointIndex", "degree_margin", "disc_share", "zone_memberships"]
+__all__ = ["DiscMembership", "LocalFrame", "PointIndex", "degree_margin", "disc_share", "near_any", "zone_memberships"]
 
 _M_PER_DEG_LAT = 110_574.0  # the smallest metres per degree of latitude (at the equator)
 _M_PER_DEG_LON_EQ = 111_320.0
@@ -251,6 +251,38 @@ class PointIndex:
         geometry, point = np.concatenate(which), np.concatenate(points)
         order = np.lexsort((point, geometry))
         return geometry[order], point[order]
+
+
+def near_any(
+    lon: Floats, lat: Floats, radius: Floats, geometries: Any, reach_m: Floats, cell_deg: float = 0.02
+) -> Bools:
+    """A superset of the points ``PointIndex.near(g, reach_m[i])`` can find for some geometry
+    ``g = geometries[i]``: each radius class's points are kept when their grid cell touches a
+    geometry's box padded as ``near`` pads it for that class. A cheap cut (a raster of cells
+    and one lookup per point) before building an index over far fewer points (issue 16)."""
+    if len(lon) == 0 or len(reach_m) == 0:
+        return np.zeros(len(lon), bool)
+    klass = np.searchsorted(np.array(RADIUS_CLASSES), radius, side="left")
+    x0, y0 = float(lon.min()), float(lat.min())
+    # At most about a million cells, however far apart the points are.
+    cell_deg = max(cell_deg, math.sqrt((float(lon.max()) - x0) * (float(lat.max()) - y0) / 1e6))
+    cols = int((float(lon.max()) - x0) / cell_deg) + 1
+    rows = int((float(lat.max()) - y0) / cell_deg) + 1
+    raster = np.zeros((len(RADIUS_CLASSES) + 1, cols, rows), bool)
+    raster[len(RADIUS_CLASSES)] = True  # a radius no class holds (NaN): never cut
+    bounds = shapely.bounds(np.asarray(geometries, dtype=object)).reshape(-1, 4).tolist()
+    for k in np.flatnonzero(np.bincount(klass, minlength=len(RADIUS_CLASSES) + 1)[:-1]).tolist():
+        bound = RADIUS_CLASSES[k] if math.isfinite(RADIUS_CLASSES[k]) else float(radius[klass == k].max())
+        for (minx, miny, maxx, maxy), metres in zip(bounds, reach_m.tolist(), strict=True):
+            dlon, dlat = degree_margin(metres + bound, max(abs(miny), abs(maxy)))
+            # One cell more on every side: a cell number here must never fall short of a point's.
+            c0, c1 = (int(np.floor((v - x0) / cell_deg)) for v in (minx - dlon, maxx + dlon))
+            r0, r1 = (int(np.floor((v - y0) / cell_deg)) for v in (miny - dlat, maxy + dlat))
+            raster[k, max(0, c0 - 1) : max(0, c1 + 2), max(0, r0 - 1) : max(0, r1 + 2)] = True
+    col = ((lon - x0) / cell_deg).astype(np.int64)
+    row = ((lat - y0) / cell_deg).astype(np.int64)
+    keep: Bools = raster.reshape(-1)[(klass * cols + col) * rows + row]  # one flat lookup
+    return keep
 
 
 @dataclass(frozen=True, slots=True)

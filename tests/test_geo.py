@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString
 from shapely.ops import nearest_points
 
-from ceasefire.geo import LocalFrame, PointIndex, degree_margin, disc_share, zone_membership, zone_memberships
+from ceasefire.geo import LocalFrame, PointIndex, degree_margin, disc_share, near_any, zone_membership, zone_memberships
 from ceasefire.model import Rule
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -173,3 +173,24 @@ def test_segments_are_those_of_the_projected_geometry(shape: object) -> None:
     a, b = np.concatenate([c[:-1] for c in coords]), np.concatenate([c[1:] for c in coords])
     want = (a[:, 0], a[:, 1], b[:, 0] - a[:, 0], b[:, 1] - a[:, 1])
     assert all(np.array_equal(got, w) for got, w in zip(frame.segments, want, strict=True))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    shapes=st.integers(1, 5),
+    metres=st.sampled_from([0.0, 2_000.0, 30_000.0]),
+    cell=st.sampled_from([0.02, 0.1]),
+)
+def test_near_any_keeps_whatever_the_index_finds(seed: int, shapes: int, metres: float, cell: float) -> None:
+    """The cut before a scope's index keeps every point ``PointIndex.near`` finds for a geometry."""
+    rng = np.random.default_rng(seed)
+    lon, lat = rng.uniform(35, 43, 3000), rng.uniform(32, 38, 3000)
+    radius = rng.choice([0.0, 5_000.0, 25_000.0, 400_000.0], 3000, p=[0.6, 0.2, 0.15, 0.05])
+    geometries = [
+        shapely.Point(rng.uniform(35, 43), rng.uniform(32, 38)).buffer(rng.uniform(0.01, 0.5), 4) for _ in range(shapes)
+    ]
+    kept = near_any(lon, lat, radius, geometries, np.full(shapes, metres), cell)
+    index = PointIndex(lon, lat, radius)
+    for geometry in geometries:
+        assert kept[index.near(geometry, metres)].all()

@@ -23,6 +23,7 @@ from ceasefire.geo import (
     PointIndex,
     disc_share,
     distances_near,
+    near_any,
     zone_memberships,
 )
 from ceasefire.model import Agreement, Obligation
@@ -95,11 +96,26 @@ class Scope:
     all of them), with a spatial index of their own built on first use: geometries whose rules
     cover few incidents search only those (issue 16)."""
 
-    def __init__(self, table: IncidentTable, rows: Indices | None = None) -> None:
+    def __init__(
+        self, table: IncidentTable, rows: Indices | None = None, near: list[tuple[Any, float]] | None = None
+    ) -> None:
+        """With ``near`` ((geometry, the largest distance measured from it) pairs) only the rows
+        that may be that near one of them are kept; ``reach`` then says how far each was planned."""
+        self.reach: dict[int, float] | None = None
+        if rows is not None and near:
+            geometries, metres = [g for g, _ in near], np.array([m for _, m in near], np.float64)
+            rows = rows[near_any(table.lon[rows], table.lat[rows], table.radius[rows], geometries, metres)]
+            self.reach = {}
+            for g, m in near:  # a geometry listed twice is covered as far as its shorter reach
+                self.reach[id(g)] = min(m, self.reach.get(id(g), m))
         self.rows = rows
         self.lon, self.lat, self.radius = table.lon, table.lat, table.radius
         if rows is not None:
             self.lon, self.lat, self.radius = self.lon[rows], self.lat[rows], self.radius[rows]
+
+    def covers(self, geometry: Any, reach_m: float) -> bool:
+        """Whether every row that may be within ``reach_m`` of ``geometry`` is here."""
+        return self.reach is None or self.reach.get(id(geometry), -1.0) >= reach_m
 
     @cached_property
     def index(self) -> PointIndex:
@@ -187,17 +203,29 @@ class RuleContext:
         for k, o in enumerate(self.agreement.obligations):
             for key in measured(o):
                 users.setdefault(key, []).append(k)
-        scopes: dict[frozenset[tuple[int, int]], Scope] = {}
+        groups: dict[frozenset[tuple[int, int]], list[tuple[str, str]]] = {}
+        masks: dict[frozenset[tuple[int, int]], Bools] = {}
         alive = []  # every mask stays referenced while ids key them, so no id is reused
         for key, ks in users.items():
             # Event masks are memoized (one array per distinct filter), so obligations that cover
             # the same events for the same parties share one scope and one index: keyed by identity.
             parts = {(id(covered(o)), self.bound(o)): covered(o) for o in (self.agreement.obligations[k] for k in ks)}
             alive.append(parts)
-            if frozenset(parts) not in scopes:
-                mask = np.logical_or.reduce([events & self.attributable(b) for (_, b), events in parts.items()])
-                scopes[frozenset(parts)] = Scope(self.table, np.flatnonzero(mask))
-            self._scopes[key] = scopes[frozenset(parts)]
+            if frozenset(parts) not in masks:
+                masks[frozenset(parts)] = np.logical_or.reduce(
+                    [events & self.attributable(b) for (_, b), events in parts.items()]
+                )
+            groups.setdefault(frozenset(parts), []).append(key)
+        for group, keys in groups.items():
+            near = [(self._geometries[key], self._planned.get(key, 0.0)) for key in keys]
+            scope = Scope(self.table, np.flatnonzero(masks[group]), near)
+            self._scopes.update(dict.fromkeys(keys, scope))
+
+    def _scope(self, key: tuple[str, str], reach_m: float) -> Scope:
+        """The scope planned for a geometry; all incidents when none was, or when it was cut for
+        a smaller distance than ``reach_m`` (no rule asks for more than planned: a safeguard)."""
+        scope = self._scopes.get(key)
+        return scope if scope is not None and scope.covers(self._geometries[key], reach_m) else self._everything
 
     def place_index(self, kind: str, ident: str) -> int:
         key = (kind, ident)
@@ -217,7 +245,7 @@ class RuleContext:
         by_scope: dict[int, tuple[Scope, list[str]]] = {}
         for z in dict.fromkeys(zone_ids):
             if z not in self._zones:
-                scope = self._scopes.get(("zone", z), self._everything)
+                scope = self._scope(("zone", z), 0.0)
                 by_scope.setdefault(id(scope), (scope, []))[1].append(z)
         for scope, ids in by_scope.values():
             found = scope.zones([self.frame("zone", z) for z in ids])
@@ -242,8 +270,7 @@ class RuleContext:
         reach = max(limit.reach, self._planned.get(key, 0.0))
         cached = self._distances.get(key)
         if cached is None or cached[0] < reach:
-            scope = self._scopes.get(key, self._everything)
-            cached = (reach, *scope.distances(self.frame(kind, ident), reach))
+            cached = (reach, *self._scope(key, reach).distances(self.frame(kind, ident), reach))
             self._distances[key] = cached
         _, idx, d = cached
         lim, r = limit.at(idx), self.table.radius[idx]
