@@ -9,8 +9,10 @@ examples/syria-2016-09; README.md there gives the split, the sampling and the co
 article text is read from the FA-KES CSV in ../shared/data (never committed), written to a temporary
 file per article (title, blank line, text) and read back with ``read_article``, as ``ceasefire
 verify --news`` does. Prints one JSON object: per part, precision and recall with and without the
-category, and articles/s of ``extract_claims`` (model load excluded, timed apart), by the wall
-clock and by this process's CPU time.
+category, for the rules alone and for the rules with the learned category
+(``lexicon/claims_model.json``, trained on dev by bench/train_claims_model.py), and articles/s of
+the parse and the rules (model load excluded, timed apart), by the wall clock and by this
+process's CPU time. ``--show`` lists the rules' reading (what ``ceasefire claims`` gives).
 
 Unit and matching (the issue's rule): per article, the distinct (speaker party, kind, accused set,
 category) of the annotations and of the predictions. A predicted unit matches an annotated one when
@@ -43,8 +45,11 @@ from ruamel.yaml import YAML
 
 from ceasefire.agreement.loader import load_agreement
 from ceasefire.model import NewsClaim
-from ceasefire.news.claims import extract_claims
-from ceasefire.news.nlp import pipeline
+from ceasefire.news.claim_model import shipped_model
+from ceasefire.news.claims import claims_of, extract_claims
+from ceasefire.news.nlp import parse, pipeline
+from ceasefire.news.obligations import ObligationMatcher
+from ceasefire.news.parties import PartyResolver
 from ceasefire.news.text import Article, read_article
 
 HERE = Path(__file__).resolve().parent
@@ -118,18 +123,24 @@ def predicted_units(claims: list[NewsClaim], category: bool) -> dict[str, set[Un
 
 def run_part(agreement: Any, rows: dict[str, dict[str, str]], part: str, show: bool) -> dict[str, Any]:
     files = sorted((DATA / part).glob("[0-9]*.json"))
+    resolver, matcher = PartyResolver(agreement), ObligationMatcher(agreement)
     with tempfile.TemporaryDirectory() as tmp:
         articles = articles_of(rows, [f.stem for f in files], Path(tmp))
         started, cpu = time.perf_counter(), time.process_time()
-        claims = list(extract_claims(agreement, articles))
+        docs = list(parse([a.text for a in articles], parser=True))
+        claims = [c for a, d in zip(articles, docs, strict=True) for c in claims_of(a, d, resolver, matcher)]
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        model = shipped_model()
+        learned = [c for a, d in zip(articles, docs, strict=True) for c in claims_of(a, d, resolver, matcher, model)]
     result: dict[str, Any] = {"articles": len(files), "claims_extracted": len(claims)}
-    for name, category in (("with_category", True), ("ignoring_category", False)):
-        gold = {f.stem: gold_units(f, category) for f in files}
-        result[name] = score(predicted_units(claims, category), gold)
+    for reading, found in (("rules", claims), ("rules+model", learned)):
+        for name, category in (("with_category", True), ("ignoring_category", False)):
+            gold = {f.stem: gold_units(f, category) for f in files}
+            result.setdefault(reading, {})[name] = score(predicted_units(found, category), gold)
     result["articles_per_s"] = round(len(files) / seconds, 2)
     # On a shared machine the wall clock measures the neighbours too; this process's CPU time
-    # does not (one process: parse() adds a second one only on an idle core).
+    # does not (one process: parse() adds a second one only on an idle core, whose CPU time
+    # this figure does not see).
     result["articles_per_cpu_s"] = round(len(files) / cpu, 2)
     if show:
         show_dev(claims, {f.stem: gold_units(f, True) for f in files})

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import os
 import sys
 import time
 from collections import Counter
@@ -84,14 +85,16 @@ FIELDS: dict[str, tuple[Callable[[Row], str], Callable[[Prediction], str]]] = {
 }
 
 
-def run(rows: list[Row]) -> tuple[list[Prediction], float]:
+def run(rows: list[Row]) -> tuple[list[Prediction], float, float]:
+    """The main incident of each row, the wall-clock seconds and this process's CPU seconds
+    (a second process, when ``parse`` starts one on an idle core, is not in the CPU figure)."""
     articles = [article_of(r) for r in rows]
     main: dict[str, Prediction] = {a.file: None for a in articles}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for incident in extract_incidents(articles):
         if main[incident.file] is None:
             main[incident.file] = incident
-    return [main[a.file] for a in articles], time.perf_counter() - started
+    return [main[a.file] for a in articles], time.perf_counter() - started, time.process_time() - cpu
 
 
 def report(name: str, rows: list[Row], preds: list[Prediction], majority: dict[str, str]) -> None:
@@ -130,9 +133,10 @@ def main() -> None:
     for name, part in (("dev", dev), ("held-out", heldout)):
         if args.split not in ("both", name.replace("-", "")):
             continue
-        preds, seconds = run(part)
+        preds, seconds, cpu = run(part)
         report(name, part, preds, majority)
-        print(f"  throughput: {len(part) / seconds:.1f} articles/s ({seconds:.1f} s)")
+        print(f"  throughput: {len(part) / seconds:.1f} articles/s ({seconds:.1f} s), {len(part) / cpu:.1f} per CPU s")
+        print(f"  load average: {os.getloadavg()[0]:.1f}")
         if args.errors and name == "dev":
             show_errors(args.errors, part, preds)
 

@@ -13,7 +13,10 @@ join the same number of pairs as geopandas; ``duckdb_ratio`` = duckdb_s / ceasef
 ``--repeat`` runs. With ``--csv`` an ACLED CSV of the same incidents is written and ``ceasefire
 verify`` is timed end to end with ``--format json`` and with ``--format parquet``, each as a ratio
 to pyarrow reading that file alone in the same run (``json_ratio_to_read``, ``parquet_ratio_to_read``),
-with the CPU seconds of each (``*_cpu_s``: the CLI's user + system time, pyarrow's own threads).
+with the CPU seconds of each (``pyarrow_read_cpu_s``, ``json_cpu_s``, ``parquet_cpu_s``: the CLI's
+user + system time, pyarrow's own threads). ``ceasefire_cpu_s``, ``baseline_cpu_s``,
+``duckdb_cpu_s``: the CPU seconds of the process during each side's best run (DuckDB's on all its
+threads), which a busy machine moves less than wall time; ``load_average`` when the run ended.
 ``--parquet-input`` times only ``verify --format parquet`` on a Parquet input of the same incidents
 (ACLED's columns as text), against ``pyarrow.parquet.read_table`` of it, with the verify's peak RSS.
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -40,12 +44,18 @@ from ceasefire.table import IncidentTable
 from ceasefire.verification import verify_table
 
 
-def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
-    best, result = float("inf"), None
+def best_of(repeat: int, fn: Callable[[], Any], cpu: list[float] | None = None) -> tuple[float, Any]:
+    """The best wall time of ``repeat`` runs and the last result; with ``cpu``, the process's CPU
+    seconds (every thread: DuckDB's too) of the run with the best wall time are appended to it."""
+    best, best_cpu, result = float("inf"), 0.0, None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = fn()
-        best = min(best, time.perf_counter() - start)
+        wall = time.perf_counter() - start
+        if wall < best:
+            best, best_cpu = wall, time.process_time() - start_cpu
+    if cpu is not None:
+        cpu.append(best_cpu)
     return best, result
 
 
@@ -242,16 +252,17 @@ def main() -> None:
         return
     columns = synth.incidents(args.events)
     agreement = synth.agreement()
-    ceasefire_s, result = best_of(args.repeat, lambda: run_ceasefire(columns, agreement))
+    cpu: list[float] = []
+    ceasefire_s, result = best_of(args.repeat, lambda: run_ceasefire(columns, agreement), cpu)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reach = max(
         max(m for _, m in o.rule.weapons) if o.rule.weapons else o.rule.distance_m or 0
         for o in agreement.obligations
         if o.rule and o.rule.kind in ("keep_clear", "humanitarian_access")
     )
-    baseline_s, joined = best_of(args.repeat, lambda: run_geopandas(columns, agreement, reach))
+    baseline_s, joined = best_of(args.repeat, lambda: run_geopandas(columns, agreement, reach), cpu)
     con = duckdb_connection()
-    duckdb_s, duck_joined = best_of(args.repeat, lambda: run_duckdb(con, columns, agreement, reach))
+    duckdb_s, duck_joined = best_of(args.repeat, lambda: run_duckdb(con, columns, agreement, reach), cpu)
     if duck_joined != joined:
         raise SystemExit(f"DuckDB joined {duck_joined} pairs, geopandas {joined}: not the same work")
     report: dict[str, Any] = {
@@ -262,6 +273,10 @@ def main() -> None:
         "duckdb_s": round(duckdb_s, 3),
         "duckdb_ratio": round(duckdb_s / ceasefire_s, 2),
         "duckdb_threads": con.execute("SELECT current_setting('threads')").fetchone()[0],
+        "ceasefire_cpu_s": round(cpu[0], 3),
+        "baseline_cpu_s": round(cpu[1], 3),
+        "duckdb_cpu_s": round(cpu[2], 3),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "peak_rss_mb": round(peak_rss_mb, 1),
         "findings": len(result.findings),
         "zones": len(agreement.zones),

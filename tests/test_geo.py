@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString
 from shapely.ops import nearest_points
 
-from ceasefire.geo import LocalFrame, PointIndex, degree_margin, disc_share, zone_membership
+from ceasefire.geo import LocalFrame, PointIndex, degree_margin, disc_share, near_any, zone_membership, zone_memberships
 from ceasefire.model import Rule
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -120,3 +120,77 @@ def test_degree_margin_covers_the_distance(metres: float, lat: float) -> None:
     east = GEOD.fwd(0.0, lat, 90.0, metres)[0]
     north = GEOD.fwd(0.0, lat, 0.0, metres)[1]
     assert dlon >= abs(east) * 0.999 and dlat >= abs(north - lat) * 0.999
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    zones=st.integers(1, 6),
+    cell=st.sampled_from([0.05, 0.1, 1.0]),
+    metres=st.sampled_from([0.0, 2_000.0, 30_000.0]),
+)
+def test_zones_measured_together_match_a_scan(seed: int, zones: int, cell: float, metres: float) -> None:
+    """``near_each`` finds what ``near`` finds for each geometry, and ``zone_memberships`` (one
+    search and one containment test for all zones) equals each zone measured over every point."""
+    rng = np.random.default_rng(seed)
+    lon, lat = rng.uniform(35, 43, 3000), rng.uniform(32, 38, 3000)
+    radius = rng.choice([0.0, 5_000.0, 25_000.0, 400_000.0], 3000, p=[0.6, 0.2, 0.15, 0.05])
+    index = PointIndex(lon, lat, radius, cell)
+    shapes = [
+        shapely.Point(rng.uniform(35, 43), rng.uniform(32, 38)).buffer(rng.uniform(0.01, 0.8), 5) for _ in range(zones)
+    ]
+    which, points = index.near_each(shapes, metres)
+    for k, shape in enumerate(shapes):
+        assert np.array_equal(points[which == k], np.sort(index.near(shape, metres)))
+    frames = [LocalFrame(shape) for shape in shapes]
+    for frame, m in zip(frames, zone_memberships(index, radius, frames), strict=True):
+        inside = shapely.contains_xy(frame.geometry, lon, lat)
+        d = frame.distance(lon, lat, to_boundary=True)
+        signed = np.where(radius > 0, np.where(inside, d, -d), np.where(inside, 0.0, -np.inf))
+        share = disc_share(signed, radius)
+        want = np.flatnonzero(share > 0)
+        assert np.array_equal(m.idx, want)
+        assert np.array_equal(m.share, share[want])
+        assert np.array_equal(m.boundary_m, np.where(radius > 0, signed, np.nan)[want], equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        shapely.Polygon([(36, 33), (37, 33), (37, 34), (36, 34)], [[(36.2, 33.2), (36.4, 33.2), (36.3, 33.4)]]),
+        shapely.MultiPolygon([shapely.Point(36, 33).buffer(0.1), shapely.Point(38, 35).buffer(0.2, 3)]),
+        LineString([(36, 33), (36.5, 33.2), (37, 33.1)]),
+        shapely.MultiLineString([[(36, 33), (36.5, 33.2)], [(37, 33.1), (37.2, 33.5), (37.3, 33.6)]]),
+    ],
+    ids=["polygon-with-hole", "multipolygon", "line", "multiline"],
+)
+def test_segments_are_those_of_the_projected_geometry(shape: object) -> None:
+    """The segments, projected vertex by vertex, are exactly those of the projected geometry's outline."""
+    frame = LocalFrame(shape)
+    projected = frame.projected
+    outline = projected.boundary if projected.geom_type in ("Polygon", "MultiPolygon") else projected
+    coords = [np.asarray(part.coords) for part in getattr(outline, "geoms", [outline])]
+    a, b = np.concatenate([c[:-1] for c in coords]), np.concatenate([c[1:] for c in coords])
+    want = (a[:, 0], a[:, 1], b[:, 0] - a[:, 0], b[:, 1] - a[:, 1])
+    assert all(np.array_equal(got, w) for got, w in zip(frame.segments, want, strict=True))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    shapes=st.integers(1, 5),
+    metres=st.sampled_from([0.0, 2_000.0, 30_000.0]),
+    cell=st.sampled_from([0.02, 0.1]),
+)
+def test_near_any_keeps_whatever_the_index_finds(seed: int, shapes: int, metres: float, cell: float) -> None:
+    """The cut before a scope's index keeps every point ``PointIndex.near`` finds for a geometry."""
+    rng = np.random.default_rng(seed)
+    lon, lat = rng.uniform(35, 43, 3000), rng.uniform(32, 38, 3000)
+    radius = rng.choice([0.0, 5_000.0, 25_000.0, 400_000.0], 3000, p=[0.6, 0.2, 0.15, 0.05])
+    geometries = [
+        shapely.Point(rng.uniform(35, 43), rng.uniform(32, 38)).buffer(rng.uniform(0.01, 0.5), 4) for _ in range(shapes)
+    ]
+    kept = near_any(lon, lat, radius, geometries, np.full(shapes, metres), cell)
+    index = PointIndex(lon, lat, radius)
+    for geometry in geometries:
+        assert kept[index.near(geometry, metres)].all()

@@ -83,6 +83,20 @@ _STOP = frozenset(
 )
 
 
+# "besieged" naming a place after a preposition or an article ("strikes on besieged eastern
+# Aleppo", "the besieged town") says where the act happened, not that someone besieged it.
+_PLACE_BESIEGED = re.compile(
+    r"\b(on|in|into|to|of|from|for|at|the|a|an|its|their|and)\s+besieged"
+    r"(?=\s+(?:[A-Z]|(?:eastern|western|northern|southern|rebel-held|opposition-held)\b"
+    r"|(?:town|city|area|district|neighbou?rhood|suburb|enclave|village|countryside)s?\b))"
+)
+
+
+def _cue_text(said: str) -> str:
+    """``said`` without the words that look like cues but only name a place."""
+    return _PLACE_BESIEGED.sub(r"\1", said)
+
+
 _CHEMICAL = re.compile(r"\b(?:chemical|toxic|poison|nerve (?:gas|agent)|sarin|chlorine)\b", re.I)
 
 
@@ -124,6 +138,7 @@ class ObligationMatcher:
     def categories(self, said: str) -> list[str]:
         """The categories ``said`` has cues for, specific ones only when there are any."""
         specific, broad = _category_cues()
+        said = _cue_text(said)
         hit = [c for c, pattern in specific.items() if pattern.search(said)]
         if _CHEMICAL.search(said):
             # Chemical weapons are civilian protection whatever delivered them; only aircraft
@@ -134,6 +149,7 @@ class ObligationMatcher:
     def topic(self, text: str) -> str | None:
         """The category whose specific cues ``text`` (a whole article) names most often, at
         least twice; None when there is no such category or two tie."""
+        text = _cue_text(text)
         counts = sorted(
             ((len(pattern.findall(text)), category) for category, pattern in _category_cues()[0].items()),
             reverse=True,
@@ -143,7 +159,7 @@ class ObligationMatcher:
 
     def broad(self, said: str) -> bool:
         """Whether ``said`` has no specific cue at all (only "attack", "truce", "civilians")."""
-        return not any(pattern.search(said) for pattern in _category_cues()[0].values())
+        return not any(pattern.search(_cue_text(said)) for pattern in _category_cues()[0].values())
 
     def within(self, category: str, said: str) -> ObligationMatch:
         """The obligation of ``category`` closest to ``said``."""
@@ -154,7 +170,7 @@ class ObligationMatcher:
     def specific(self, said: str) -> bool:
         """Whether ``said`` names a specific act: cues of a category more specific than the
         broad ones, or enough words of one obligation's text."""
-        if any(pattern.search(said) for pattern in _category_cues()[0].values()):
+        if any(pattern.search(_cue_text(said)) for pattern in _category_cues()[0].values()):
             return True
         words = content_words(said)
         best = self._best(list(self._obligations), words)

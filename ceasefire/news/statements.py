@@ -231,7 +231,9 @@ class StatementReader:
         if kind == "commitment":
             return ()
         if kind in {"accusation", "demand"}:
-            addressed = self._named(speaker.addressee, speaker)
+            # Whom the verb addresses, by party name or by armed actor ("condemned the crimes
+            # the Iranian militias are committing": lexicon/actors.yaml through the aliases).
+            addressed = self._doers(speaker.addressee, speaker)
             for clause in [] if addressed else clauses_of(speaker.tokens):
                 addressed = self._named(clause.subject, speaker)
                 if addressed:

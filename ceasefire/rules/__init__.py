@@ -19,13 +19,21 @@ import numpy.typing as npt
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.findings import FindingTable, Status, confidence
 from ceasefire.model import Agreement, Obligation
-from ceasefire.rules.access import humanitarian_access
-from ceasefire.rules.attacks import no_air_strikes, no_attacks, no_territorial_gains
+from ceasefire.rules.access import aid_events, humanitarian_access
+from ceasefire.rules.attacks import (
+    air_events,
+    attack_events,
+    no_air_strikes,
+    no_attacks,
+    no_territorial_gains,
+    territory_events,
+)
+from ceasefire.rules.attribution import Attribution
 from ceasefire.rules.context import Judgement, RuleContext
-from ceasefire.rules.proximity import keep_clear
+from ceasefire.rules.proximity import clear_events, keep_clear
 from ceasefire.table import IncidentTable
 
-__all__ = ["RULES", "evaluate", "local_day", "time_share", "window"]
+__all__ = ["EVENTS", "RULES", "evaluate", "local_day", "time_share", "window"]
 
 RuleFn = Callable[[RuleContext, Obligation], Judgement]
 RULES: dict[str, RuleFn] = {
@@ -34,6 +42,16 @@ RULES: dict[str, RuleFn] = {
     "keep_clear": keep_clear,
     "no_territorial_gains": no_territorial_gains,
     "humanitarian_access": humanitarian_access,
+}
+# The incidents each rule kind covers, wherever they are (the rule itself judges the same mask):
+# ``RuleContext.plan`` measures each geometry only for incidents some rule using it could judge.
+EventsFn = Callable[[RuleContext, Obligation], npt.NDArray[np.bool_]]
+EVENTS: dict[str, EventsFn] = {
+    "no_attacks": attack_events,
+    "no_air_strikes": air_events,
+    "keep_clear": clear_events,
+    "no_territorial_gains": territory_events,
+    "humanitarian_access": aid_events,
 }
 CLOCK_KINDS = ("condition",)
 
@@ -65,6 +83,7 @@ def time_share(
 def evaluate(agreement: Agreement, table: IncidentTable, resolver: AliasResolver) -> FindingTable:
     """Findings of every verifiable obligation over every incident."""
     ctx = RuleContext(agreement, table, resolver)
+    ctx.plan(lambda o: _covered(ctx, o))
     chunks = []
     for k, obligation in enumerate(agreement.obligations):
         if obligation.rule is None or obligation.rule.kind in CLOCK_KINDS:
@@ -75,19 +94,31 @@ def evaluate(agreement: Agreement, table: IncidentTable, resolver: AliasResolver
     return FindingTable.concat(chunks, ctx.places)
 
 
+def _covered(ctx: RuleContext, obligation: Obligation) -> npt.NDArray[np.bool_]:
+    """What ``obligation``'s rule covers; nothing for clocks and obligations without a rule."""
+    rule = obligation.rule
+    if rule is None or rule.kind in CLOCK_KINDS:
+        return np.zeros(len(ctx.table), bool)
+    return EVENTS[rule.kind](ctx, obligation)
+
+
 def _findings(k: int, j: Judgement, when_all: npt.NDArray[np.float64]) -> FindingTable:
     """The rows of ``j`` inside the obligation's period; ``when_all`` is aligned with j.rows."""
     keep = when_all > 0
-    a, p, when = j.attribution, j.place.pick(keep), when_all[keep]
-    status = a.status[keep]
+    if keep.all():  # the usual case, a period covering the data: no rows to drop, nothing to copy
+        a, p, when = j.attribution, j.place, when_all
+    else:
+        a = Attribution(*(getattr(j.attribution, f)[keep] for f in Attribution.__slots__))
+        p, when = j.place.pick(keep), when_all[keep]
+    status = a.status.copy()
     status[(status == Status.VIOLATION) & ((p.share < 1) | (when < 1))] = Status.POSSIBLE
-    reason = a.reason[keep]
+    reason = a.reason
     return FindingTable(
         obligation=np.full(len(p.idx), k, np.int16),
         incident=p.idx,
         status=status,
-        who=a.who[keep],
-        parties=a.parties[keep],
+        who=a.who,
+        parties=a.parties,
         reason=reason,
         place_share=p.share,
         time_share=when,

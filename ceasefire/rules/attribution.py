@@ -27,7 +27,7 @@ import numpy.typing as npt
 from ceasefire.findings import Reason, Status, Who
 from ceasefire.table import EventClass, IncidentTable, SideColumns
 
-__all__ = ["Attribution", "aircraft_for_unknown", "attribute"]
+__all__ = ["Attribution", "aircraft_for_unknown", "attribute", "attribute_combos", "spread"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +51,18 @@ def attribute(t: IncidentTable, bound: int) -> Attribution:
     spread to the rows. Unattributed air strikes inside a rule's zones are re-attributed
     afterwards, on the rows in scope only, by ``aircraft_for_unknown``.
     """
-    small = _attribute_rows(t.take(t.combo_rows), bound)
-    return Attribution(*(getattr(small, f)[t.combo] for f in Attribution.__slots__))
+    return spread(attribute_combos(t, bound), t.combo)
+
+
+def attribute_combos(t: IncidentTable, bound: int) -> Attribution:
+    """The attribution of each distinct combination ``t.combo`` numbers (one row per combination,
+    ``t.combo_rows``): the engine spreads it only to the rows a rule judges (``spread``)."""
+    return _attribute_rows(t.take(t.combo_rows), bound)
+
+
+def spread(small: Attribution, combo: npt.NDArray[np.intp]) -> Attribution:
+    """The attribution of rows whose combinations are ``combo`` (new arrays: callers may write)."""
+    return Attribution(*(getattr(small, f)[combo] for f in Attribution.__slots__))
 
 
 def _attribute_rows(t: IncidentTable, bound: int) -> Attribution:

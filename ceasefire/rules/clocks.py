@@ -55,13 +55,25 @@ def _conditions(agreement: Agreement) -> list[Obligation]:
 def daily_violations(agreement: Agreement, table: IncidentTable, findings: FindingTable) -> DailyCounts:
     """For each clock, the number of ``violation`` findings of its ``over`` obligations per day."""
     out: DailyCounts = {}
+    violation = findings.status == Status.VIOLATION
     for o in _conditions(agreement):
         assert o.rule is not None
-        over = [k for k, ob in enumerate(agreement.obligations) if ob.id in o.rule.over]
-        sel = np.isin(findings.obligation, over) & (findings.status == Status.VIOLATION)
-        days, counts = np.unique(table.day[findings.incident[sel]], return_counts=True)
-        out[o.id] = (days.astype(np.int64), counts.astype(np.int64))
+        over = np.array([ob.id in o.rule.over for ob in agreement.obligations], dtype=bool)
+        day = table.day[findings.incident[violation & over[findings.obligation]]]
+        out[o.id] = _per_day(day)
     return out
+
+
+def _per_day(day: Ints) -> tuple[Ints, Ints]:
+    """(distinct days ascending, how many of ``day`` fall on each): ``np.unique`` by counting,
+    as days of data span far fewer values than there are findings."""
+    first, last = (int(day.min()), int(day.max())) if len(day) else (0, -1)
+    if last - first > 4 * len(day) + 1024:  # a few findings years apart: sorting is cheaper
+        days, found = np.unique(day, return_counts=True)
+        return days.astype(np.int64), found.astype(np.int64)
+    counts = np.bincount(day - first, minlength=last - first + 1)
+    days = np.flatnonzero(counts)
+    return (days + first).astype(np.int64), counts[days].astype(np.int64)
 
 
 def daily_from_findings(agreement: Agreement, findings: Sequence[Finding]) -> DailyCounts:
