@@ -20,12 +20,14 @@ import pandas as pd
 
 from ceasefire.linking.assignment import assign_one_to_one, components, priority, split_shared_files
 from ceasefire.linking.blocking import Places, candidate_pairs, haversine_m
+from ceasefire.linking.decisions import LinkDecisions
 from ceasefire.linking.scoring import REASON_TEXT, WEIGHTS, Features, Reason, reason_sentences, score_pairs
 from ceasefire.table import IncidentTable, factorize
 
 __all__ = [
     "REASON_TEXT",
     "WEIGHTS",
+    "LinkDecisions",
     "LinkSettings",
     "Links",
     "Reason",
@@ -93,11 +95,15 @@ def canonical_rank(table: IncidentTable) -> Ints:
 
 
 def link_records(
-    table: IncidentTable, settings: LinkSettings = LinkSettings(), apart: npt.NDArray[np.bool_] | None = None
+    table: IncidentTable,
+    settings: LinkSettings = LinkSettings(),
+    apart: npt.NDArray[np.bool_] | None = None,
+    decisions: LinkDecisions | None = None,
 ) -> Links:
     """Link the table's records into events (see the module docstring); rows where ``apart`` is
     true link to none (the server keeps unpublished reports apart, so that a finding the public
-    sees never names one)."""
+    sees never names one); ``decisions``: the analysts' confirmed and split pairs
+    (``linking.decisions``)."""
     n = len(table)
     if n == 0:
         empty = np.zeros(0, np.intp)
@@ -110,7 +116,11 @@ def link_records(
     if apart is not None:
         together = ~(apart[a] | apart[b])
         a, b, dist = a[together], b[together], dist[together]
+    forced = np.zeros(len(a), bool)
+    if decisions:
+        a, b, dist, forced = decisions.apply(table, a, b, dist, apart)
     score, reasons = score_pairs(Features.of(table), a, b, dist, settings.tolerance_m)
+    score[forced], reasons[forced] = 1.0, reasons[forced] | Reason.CONFIRMED
     keep = score >= settings.threshold
     candidates = len(a)
     a, b, score, reasons = a[keep], b[keep], score[keep], reasons[keep]

@@ -29,6 +29,7 @@ from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import StoreError
 from ceasefire.store.incidents import concat_columns
+from ceasefire.store.links import stored_decisions
 from ceasefire.store.protocol import (
     AgreementVersion,
     ImportRecord,
@@ -95,8 +96,8 @@ def import_events(
 
 def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     """Verify every stored incident (first of each id, in import order) and the latest version
-    of every submitted report (as incident ``report-ID``) with the current agreement version, and
-    record the run with its findings. Who may see a report's findings is the API's business
+    of every submitted report (as incident ``report-ID``) with the current agreement version,
+    applying the analysts' link decisions, and record the run with its findings. Who may see a report's findings is the API's business
     (``api.findings.visible_findings``)."""
     version = _ready(store)
     agreement = load_bundle(version.bundle)
@@ -108,7 +109,10 @@ def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     unpublished = [f"{REPORT_PREFIX}{r.id}" for r in reports if not r.published]
     apart = np.isin(np.asarray(table.columns["id"], dtype=object), unpublished)
     reporters = {f"{REPORT_PREFIX}{r.id}": _reporter(r) for r in reports if _reporter(r)}
-    verification = verify_table(agreement, table, resolver, intake=intake, apart=apart, reporters=reporters)
+    decisions = stored_decisions(store.journal)  # analysts' confirmed and split links (issue 13)
+    verification = verify_table(
+        agreement, table, resolver, intake=intake, apart=apart, reporters=reporters, decisions=decisions
+    )
     run = store.add_run(version, len(table), verification.summary(), verification.finding_objects())
     return verification, run
 
