@@ -6,7 +6,8 @@ next verification run applies it (``linking.decisions``: a confirmed pair links 
 the reason "confirmed by an analyst", a split pair never links directly). Only analysts decide
 (403 for every other role, 401 without a token); a record that is neither a stored incident nor
 a submitted report (``report-ID``) is a 422 naming ``records``. ``GET /links`` lists the
-decisions, oldest first (analysts and admins).
+decisions, oldest first, and ``GET /links/candidates?report=ID`` the events a report may belong to
+(``service.triage``: the triage queue's column), both for analysts and admins.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from ceasefire.api.auth import Caller, CallerDep, StoreDep, require
 from ceasefire.api.body import JSONBody
 from ceasefire.api.fields import Plain
 from ceasefire.api.problems import Problem
+from ceasefire.api.reports import MAX_ID
+from ceasefire.service.triage import report_candidates
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.links import LinkDecision
+from ceasefire.store.protocol import ReportScope
 
 __all__ = ["LinkIn", "decided", "router"]
 
@@ -76,3 +80,18 @@ def list_decisions(
     """``{"decisions": [{"id", "records", "decision", "reason", "role", "at", "log_index"}]}``."""
     require(who, "analyst", "admin")
     return {"decisions": [d.to_document() for d in db.link_decisions({record} if record else None)]}
+
+
+@router.get("/candidates", summary="The events a report may belong to, best first (analysts and admins)")
+def report_events(
+    db: StoreDep,
+    who: CallerDep,
+    report: Annotated[int, Query(ge=1, le=MAX_ID, description="The report's id.")],
+) -> JSONBody:
+    """``{"report", "candidates": [{"records", "record", "score", "reasons", "linked"}]}``: up to
+    three events, each scored by its best record (``service.triage``); 404 for no such report."""
+    require(who, "analyst", "admin")
+    if db.report(ReportScope(everything=True), report) is None:
+        raise Problem(404, f"report {report}: no such report")
+    found = report_candidates(db, [report])[report]
+    return {"report": report, "candidates": [c.to_document() for c in found]}
