@@ -5,13 +5,15 @@ verification run applies the latest decision on each pair (``linking.decisions``
 of its own, logged in the same write transaction with who (token, role) and when (UTC); nothing
 is updated or deleted. Who may decide is the API's business (analysts); this module checks that
 both records are stored (an imported incident, or a submitted report as ``report-ID``) and
-raises :class:`UnknownRecord` naming the first that is not.
+raises :class:`UnknownRecord` naming the first that is not (``InputError`` for a decision that is
+neither ``confirm`` nor ``split``, or a record paired with itself).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ceasefire.errors import InputError
 from ceasefire.linking.decisions import DECISIONS, LinkDecisions, pair_key
 from ceasefire.model import REPORT_PREFIX
 from ceasefire.store.database import Row
@@ -52,13 +54,13 @@ class LinkDecision:
 def add_link_decision(
     store: Journal, submitter: Submitter | None, first: str, second: str, decision: str, reason: str
 ) -> LinkDecision:
-    """Append ``decision`` on the pair of stored records ``first``, ``second`` (ValueError on a
+    """Append ``decision`` on the pair of stored records ``first``, ``second`` (InputError on a
     decision not in DECISIONS or a record paired with itself; UnknownRecord on a record not
     stored); ``submitter`` None: the operator's CLI."""
     if decision not in DECISIONS:
-        raise ValueError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
+        raise InputError(f"decision: {decision!r} is not one of {', '.join(DECISIONS)}")
     if first == second:
-        raise ValueError(f"a record cannot be linked with itself ({first!r})")
+        raise InputError(f"records: a record cannot be linked with itself ({first!r})")
     record_a, record_b = pair_key(first, second)
     with store.db.write():
         for record in (record_a, record_b):

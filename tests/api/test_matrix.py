@@ -89,9 +89,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("post", "/api/v1/links"): row(
         admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403
     ),
-    ("get", "/api/v1/links"): row(
-        admin=200, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403
-    ),
+    ("get", "/api/v1/links"): row(admin=200, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
     ("get", "/api/v1/links/candidates"): row(
         admin=200, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403
     ),

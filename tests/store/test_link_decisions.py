@@ -7,6 +7,7 @@ import pytest
 from store.storekit import SYRIA, OpenTarget
 
 from ceasefire.demo import build_demo
+from ceasefire.errors import InputError
 from ceasefire.service.workflow import verify_stored
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import UnknownRecord
@@ -56,8 +57,8 @@ def test_a_confirm_links_what_the_score_would_not(open_target: OpenTarget) -> No
     [
         ("SYR-ILL-0041", "nope", "split", UnknownRecord),
         ("report-999", "SYR-ILL-0041", "confirm", UnknownRecord),
-        ("SYR-ILL-0041", "SYR-ILL-0041", "confirm", ValueError),
-        ("SYR-ILL-0041", "SYR-ILL-0040", "merge", ValueError),
+        ("SYR-ILL-0041", "SYR-ILL-0041", "confirm", InputError),
+        ("SYR-ILL-0041", "SYR-ILL-0040", "merge", InputError),
     ],
     ids=["unknown incident", "unknown report", "itself", "unknown decision"],
 )
