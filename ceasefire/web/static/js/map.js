@@ -282,13 +282,14 @@
         CF.el("p", { class: "explanation" }, f.explanation)));
     });
     if (!findings.length) box.appendChild(CF.el("p", {}, "No finding: no obligation applies to this incident."));
-    if (records.length > 1) box.appendChild(recordList(records, decisions));
+    if (records.length > 1) box.appendChild(recordList(records));
+    if (decisions.length) box.appendChild(decisionList(decisions));
     box.appendChild(CF.el("p", { class: "meta" }, "Incident " + p.id));
     return box;
   }
 
   // One event, several sources (issue 13): who reported it, graded, and what each record says.
-  function recordList(records, decisions) {
+  function recordList(records) {
     var section = CF.el("div", { class: "event-records" },
                         CF.el("h3", {}, records.length + " records of this event"));
     var list = CF.el("ul", {});
@@ -301,6 +302,13 @@
         CF.el("span", { class: "meta" }, "Record " + r.id + " (" + r.source + ")")));
     });
     section.appendChild(list);
+    return section;
+  }
+
+  // The analysts' decisions on these records' links, a split one included (its records then
+  // stand apart, each with its own marker).
+  function decisionList(decisions) {
+    var section = CF.el("div", { class: "link-decisions" });
     decisions.forEach(function (d) {
       var what = d.decision === "confirm" ? "confirmed as one event" : "split: not one event";
       section.appendChild(CF.el("p", { class: "meta decision" }, d.records.join(" and ") + " " + what + " by an " +
