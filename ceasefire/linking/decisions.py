@@ -19,12 +19,13 @@ import numpy as np
 import numpy.typing as npt
 
 from ceasefire.linking.blocking import haversine_m
+from ceasefire.model import LINK_DECISIONS
 from ceasefire.table import IncidentTable
 
 __all__ = ["CONFIRM", "DECISIONS", "SPLIT", "LinkDecisions", "pair_key"]
 
-CONFIRM, SPLIT = "confirm", "split"
-DECISIONS = (CONFIRM, SPLIT)
+CONFIRM, SPLIT = LINK_DECISIONS
+DECISIONS = LINK_DECISIONS
 Ints = npt.NDArray[np.intp]
 Floats = npt.NDArray[np.float64]
 

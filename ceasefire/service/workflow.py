@@ -31,7 +31,6 @@ from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import StoreError
 from ceasefire.store.incidents import concat_columns
-from ceasefire.store.links import stored_decisions
 from ceasefire.store.protocol import (
     AgreementVersion,
     ImportRecord,
@@ -144,7 +143,8 @@ def stored_records(store: SQLStore, version: AgreementVersion, intake: Intake | 
     unpublished = [f"{REPORT_PREFIX}{r.id}" for r in reports if not r.published]
     apart = np.isin(np.asarray(table.columns["id"], dtype=object), unpublished)
     reporters = {f"{REPORT_PREFIX}{r.id}": reporter_of(r) for r in reports if reporter_of(r)}
-    return StoredRecords(agreement, resolver, reports, table, apart, reporters, stored_decisions(store.journal))
+    decided = LinkDecisions.latest((d.record_a, d.record_b, d.decision) for d in store.link_decisions())
+    return StoredRecords(agreement, resolver, reports, table, apart, reporters, decided)
 
 
 EVERY_REPORT = ReportScope(everything=True)

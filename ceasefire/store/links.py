@@ -14,15 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ceasefire.errors import InputError
-from ceasefire.linking.decisions import DECISIONS, LinkDecisions, pair_key
-from ceasefire.model import REPORT_PREFIX
+from ceasefire.model import LINK_DECISIONS, REPORT_PREFIX
 from ceasefire.store.database import Row
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.journal import Journal, now
 from ceasefire.store.log_entries import KINDS, has_table
 from ceasefire.store.protocol import Submitter
 
-__all__ = ["LinkDecision", "add_link_decision", "link_decisions", "stored_decisions"]
+__all__ = ["LinkDecision", "add_link_decision", "link_decisions"]
 
 
 @dataclass(frozen=True)
@@ -55,13 +54,13 @@ def add_link_decision(
     store: Journal, submitter: Submitter | None, first: str, second: str, decision: str, reason: str
 ) -> LinkDecision:
     """Append ``decision`` on the pair of stored records ``first``, ``second`` (InputError on a
-    decision not in DECISIONS or a record paired with itself; UnknownRecord on a record not
+    decision not in LINK_DECISIONS or a record paired with itself; UnknownRecord on a record not
     stored); ``submitter`` None: the operator's CLI."""
-    if decision not in DECISIONS:
-        raise InputError(f"decision: {decision!r} is not one of {', '.join(DECISIONS)}")
+    if decision not in LINK_DECISIONS:
+        raise InputError(f"decision: {decision!r} is not one of {', '.join(LINK_DECISIONS)}")
     if first == second:
         raise InputError(f"records: a record cannot be linked with itself ({first!r})")
-    record_a, record_b = pair_key(first, second)
+    record_a, record_b = sorted((first, second))
     with store.db.write():
         for record in (record_a, record_b):
             if not _stored(store, record):
@@ -90,11 +89,6 @@ def link_decisions(store: Journal, records: set[str] | None = None) -> list[Link
     if records is None:
         return found
     return [d for d in found if d.record_a in records or d.record_b in records]
-
-
-def stored_decisions(store: Journal) -> LinkDecisions:
-    """The latest decision on each pair, as the next run applies them."""
-    return LinkDecisions.latest((d.record_a, d.record_b, d.decision) for d in link_decisions(store))
 
 
 def _stored(store: Journal, record: str) -> bool:
