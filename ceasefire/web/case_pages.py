@@ -99,7 +99,7 @@ def queue_data(
         queue["triage"] = [{**r, "candidates": found[int(r["id"])]} for r in queue["triage"]]
     return {
         **queue,
-        "decided": decided,
+        **({"decided": decided} if decided else {}),  # the twin of a plain visit stays as it was
         "agreement": agreement_brief(agreement),
         "may_open": who is not None and who.role == "analyst",
         "triaged": everything,
