@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.ledger import Checkpoint
-from ceasefire.model import REPORT_PREFIX, Incident
+from ceasefire.linking import LinkDecisions
+from ceasefire.model import REPORT_PREFIX, Agreement, Incident
 from ceasefire.service.bundles import load_bundle, read_bundle
 from ceasefire.service.stored_columns import stored_columns
 from ceasefire.sources import BadRows, detect_format, read_events
@@ -43,11 +45,14 @@ from ceasefire.verification import Intake, Verification, verify_table
 __all__ = [
     "Imported",
     "Initialized",
+    "StoredRecords",
     "all_reports",
     "import_events",
     "import_news",
     "init_database",
     "report_incident",
+    "reporter_of",
+    "stored_records",
     "verify_stored",
 ]
 
@@ -95,28 +100,57 @@ def import_events(
 
 def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     """Verify every stored incident (first of each id, in import order) and the latest version
-    of every submitted report (as incident ``report-ID``) with the current agreement version, and
-    record the run with its findings. Who may see a report's findings is the API's business
-    (``api.findings.visible_findings``)."""
+    of every submitted report (as incident ``report-ID``) with the current agreement version,
+    applying the analysts' link decisions, and record the run with its findings. Who may see a
+    report's findings is the API's business (``api.findings.visible_findings``)."""
     version = _ready(store)
+    intake = Intake(files=[record.name for record in store.imports()])
+    stored = stored_records(store, version, intake)
+    verification = verify_table(
+        stored.agreement,
+        stored.table,
+        stored.resolver,
+        intake=intake,
+        apart=stored.apart,
+        reporters=stored.reporters,
+        decisions=stored.decisions,
+    )
+    run = store.add_run(version, len(stored.table), verification.summary(), verification.finding_objects())
+    return verification, run
+
+
+@dataclass(frozen=True)
+class StoredRecords:
+    """Every stored record as a run verifies them: the table (imported incidents, then reports),
+    which rows stay apart (unpublished reports link to nothing, issue 13: a finding the public
+    sees must not name one), who submitted each report, and the analysts' link decisions."""
+
+    agreement: Agreement
+    resolver: AliasResolver
+    reports: list[ReportRecord]
+    table: IncidentTable
+    apart: npt.NDArray[np.bool_]
+    reporters: dict[str, str]
+    decisions: LinkDecisions
+
+
+def stored_records(store: SQLStore, version: AgreementVersion, intake: Intake | None = None) -> StoredRecords:
+    """The records of ``store`` under agreement ``version`` (``intake`` counts repeated ids)."""
     agreement = load_bundle(version.bundle)
     resolver = AliasResolver(agreement)
-    intake = Intake(files=[record.name for record in store.imports()])
     reports = list(all_reports(store))
-    table = IncidentTable.from_columns(_stored_columns(store, reports, intake), resolver)
-    # An unpublished report links to nothing (issue 13): a finding the public sees must not name it.
+    table = IncidentTable.from_columns(_stored_columns(store, reports, intake or Intake()), resolver)
     unpublished = [f"{REPORT_PREFIX}{r.id}" for r in reports if not r.published]
     apart = np.isin(np.asarray(table.columns["id"], dtype=object), unpublished)
-    reporters = {f"{REPORT_PREFIX}{r.id}": _reporter(r) for r in reports if _reporter(r)}
-    verification = verify_table(agreement, table, resolver, intake=intake, apart=apart, reporters=reporters)
-    run = store.add_run(version, len(table), verification.summary(), verification.finding_objects())
-    return verification, run
+    reporters = {f"{REPORT_PREFIX}{r.id}": reporter_of(r) for r in reports if reporter_of(r)}
+    decided = LinkDecisions.latest((d.record_a, d.record_b, d.decision) for d in store.link_decisions())
+    return StoredRecords(agreement, resolver, reports, table, apart, reporters, decided)
 
 
 EVERY_REPORT = ReportScope(everything=True)
 
 
-def _reporter(report: ReportRecord) -> str:
+def reporter_of(report: ReportRecord) -> str:
     """Who a report speaks for, as source grading needs it: a party id, ``monitor``, or ""."""
     return report.owner.party or ("monitor" if report.owner.role == "monitor" else "")
 

@@ -271,6 +271,13 @@ KINDS: dict[str, Kind] = {
         # 0010_publications: runs and cases made public (ceasefire/store/publications.py)
         Kind("run_publication", "run_publications", ("run_id", "token_id", "created_at"), ("run_id", "token_id")),
         Kind("case_publication", "case_publications", ("case_id", "token_id", "created_at"), ("case_id", "token_id")),
+        # 0021_link_decisions: analysts confirm or split event links (ceasefire/store/links.py)
+        Kind(
+            "link_decision",
+            "link_decisions",
+            ("id", "record_a", "record_b", "decision", "reason", "token_id", "role", "created_at"),
+            ("id", "record_a", "record_b", "decision", "token_id"),
+        ),
     )
 }
 

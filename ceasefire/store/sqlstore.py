@@ -25,6 +25,7 @@ from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
 from ceasefire.store import agreements, migrations, pages, publications, quotas, reports, tokens
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
+from ceasefire.store import links as links_store
 from ceasefire.store.audit import audit
 from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.database import Database, Row
@@ -421,6 +422,15 @@ class SQLStore:
 
     def case(self, case_id: int) -> CaseRecord | None:
         return cases_store.get_case(self.journal, case_id)
+
+    # 0021_link_decisions (ceasefire/store/links.py)
+    def add_link_decision(
+        self, submitter: Submitter | None, first: str, second: str, decision: str, reason: str
+    ) -> links_store.LinkDecision:
+        return links_store.add_link_decision(self.journal, submitter, first, second, decision, reason)
+
+    def link_decisions(self, records: set[str] | None = None) -> list[links_store.LinkDecision]:
+        return links_store.link_decisions(self.journal, records)
 
 
 def _check_role(role: str, party: str | None) -> None:
