@@ -42,7 +42,7 @@ from ceasefire.bulletin.content import (
 from ceasefire.bulletin.places import Places
 from ceasefire.model import COUNTED, Clock, Finding, severity, worst_status
 
-__all__ = ["NOTABLE", "compute", "days", "index_of", "long_date", "run_period"]
+__all__ = ["NOTABLE", "compute", "day_lines", "days", "index_of", "long_date", "run_period"]
 
 NOTABLE = 8
 ACCESS_CATEGORIES = ("humanitarian_access", "route_access")
@@ -50,17 +50,23 @@ ACCESS_CATEGORIES = ("humanitarian_access", "route_access")
 
 def days(inputs_findings: Sequence[Finding], clocks: Sequence[Clock] = ()) -> list[DayLine]:
     """Every day of the run, first to last, with its headline counts."""
-    period = run_period(inputs_findings, clocks)
-    if period is None:
-        return []
     by_day: dict[dt.date, list[Finding]] = defaultdict(list)
     for f in inputs_findings:
         by_day[f.date].append(f)
+    totals = {day: _totals(found, 0) for day, found in by_day.items()}
+    return day_lines(run_period(inputs_findings, clocks), totals)
+
+
+def day_lines(period: tuple[dt.date, dt.date] | None, totals: Mapping[dt.date, Mapping[str, int]]) -> list[DayLine]:
+    """Every day of ``period`` with its headline counts: ``totals`` by day (``violation``,
+    ``possible``, ``incidents``: incidents at their worst status; a day absent has none)."""
+    if period is None:
+        return []
     out = []
     for n in range((period[1] - period[0]).days + 1):
         day = period[0] + dt.timedelta(days=n)
-        t = _totals(by_day.get(day, []), 0)
-        out.append(DayLine(day.isoformat(), t["violation"], t["possible"], t["incidents"]))
+        t = totals.get(day, {})
+        out.append(DayLine(day.isoformat(), t.get("violation", 0), t.get("possible", 0), t.get("incidents", 0)))
     return out
 
 

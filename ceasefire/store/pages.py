@@ -35,12 +35,15 @@ __all__ = [
     "finding_row",
     "findings_table",
     "first_incidents",
+    "imported_extent",
     "incident_findings",
     "incident_page",
+    "report_findings",
     "report_id_of",
     "row_finding",
     "run_findings",
     "run_report_ids",
+    "selected_findings",
 ]
 
 IncidentKey = tuple[int, int]  # (import_id, seq)
@@ -208,6 +211,33 @@ def finding_page(db: Database, run_id: int, where: FindingFilter, after: str | N
     return [_decoded(table, row) for row in db.execute(query, (*params, limit))]
 
 
+def selected_findings(db: Database, run_id: int, where: FindingFilter) -> list[Finding]:
+    """Every finding of the run passing ``where``, in the run's order (a day's, a few days':
+    the caller bounds it by dates)."""
+    table = findings_table(db, run_id)
+    sql, params = _finding_where(run_id, where)
+    return [
+        _decoded(table, row)
+        for row in db.execute(f"SELECT {_selected(table)} FROM {table} f {sql} ORDER BY f.seq", params)
+    ]
+
+
+def report_findings(db: Database, run_id: int, hidden: frozenset[int]) -> list[Finding]:
+    """The findings of the run drawn from at least one submitted report and from none of the
+    ``hidden`` ones, in the run's order: what the run's summary tables (0021) leave out, since it
+    differs between viewers (issue 11). Few: reports are few beside imported incidents."""
+    table = findings_table(db, run_id)
+    sql, params = _finding_where(run_id, FindingFilter(hidden=hidden))
+    sql += (
+        " AND EXISTS (SELECT 1 FROM finding_incidents r WHERE r.run_id = f.run_id AND r.seq = f.seq"
+        " AND r.report_id IS NOT NULL)"
+    )
+    return [
+        _decoded(table, row)
+        for row in db.execute(f"SELECT {_selected(table)} FROM {table} f {sql} ORDER BY f.seq", params)
+    ]
+
+
 def count_findings(db: Database, run_id: int, where: FindingFilter) -> int:
     sql, params = _finding_where(run_id, where)
     return int(db.execute(f"SELECT COUNT(*) FROM {findings_table(db, run_id)} f {sql}", params)[0][0])
@@ -263,6 +293,15 @@ def incident_page(
 def count_incidents(db: Database, before: int, dates: tuple[dt.date | None, dt.date | None]) -> int:
     sql, params = _incident_where(before, *dates)
     return int(db.execute(f"SELECT COUNT(*) {_INCIDENTS} {sql}", params)[0][0])
+
+
+def imported_extent(db: Database, before: int) -> tuple[int, dt.date | None]:
+    """How many imported incidents a run logged at ``before`` verified (the first of each id)
+    and the last day any of them may have happened on (its end date, else its date)."""
+    sql, params = _incident_where(before, None, None)
+    last = "MAX(CASE WHEN i.date_end IS NOT NULL AND i.date_end > i.date THEN i.date_end ELSE i.date END)"
+    count, day = db.execute(f"SELECT COUNT(*), {last} {_INCIDENTS} {sql}", params)[0]
+    return int(count), None if day is None else dt.date.fromisoformat(str(day))
 
 
 def incident_findings(
