@@ -121,7 +121,9 @@ def _public_bulletins(app: Starlette, db: SQLStore) -> None:
     """What the public's pages and bulletins count from (none yet without a published run)."""
     run = visible_run(db, None)
     if run is not None:
-        tallies.viewer_tallies(app_figures(app), db, None, run)
+        cache = app_figures(app)
+        tallies.viewer_tallies(cache, db, None, run)
+        cache.get((run.id, "reported"), lambda: db.reported_by_day(run.log_index))
 
 
 async def _sign_periodically(pool: StorePool, seconds: float) -> None:

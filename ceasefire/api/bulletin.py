@@ -95,7 +95,10 @@ def _inputs(db: SQLStore, who: Caller | None, cache: FigureCache, day: dt.date) 
         published = db.published_cases()
         cases = [c for c in cases if c.id in published]
     tallies = viewer_tallies(cache, db, who, run)
-    seen = gather.Seen(tallies.incidents, tallies.findings, tallies.period(), tallies.summary.clocks, tallies.hidden)
+    reported = cache.get((run.id, "reported"), lambda: db.reported_by_day(run.log_index))  # every class's
+    seen = gather.Seen(
+        tallies.incidents, tallies.findings, tallies.period(), tallies.summary.clocks, tallies.hidden, reported
+    )
     current = db.current_agreement()
     agreements = (agreement_of_run(db, run), loaded(current) if current is not None else None)
     return gather.day_inputs(db, run, day, seen, agreements, cases=cases, published=run.id in db.published_runs())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ceasefire.bulletin.content import BulletinError, DayIndex, Grading, Inputs, LogState, RunInfo
@@ -109,14 +109,15 @@ def inputs(
 @dataclass(frozen=True)
 class Seen:
     """What a reader may know of a run, counted (the server's ``api.tallies.Tallies``): how many
-    incidents and findings, the run's days, the clocks, and the reports whose findings are not
-    the reader's to see."""
+    incidents and findings, the run's days, the clocks, the reports whose findings are not the
+    reader's to see, and the imported incidents reported each day (``SQLStore.reported_by_day``)."""
 
     incidents: int
     findings: int
     period: tuple[dt.date, dt.date] | None
     clocks: Sequence[Clock]
     hidden: frozenset[int]
+    reported: Mapping[dt.date, int]
 
 
 def day_inputs(
@@ -146,7 +147,7 @@ def day_inputs(
         return window
 
     claims = day_claims(db, agreements[1], day, between)
-    reported = {d: db.count_incidents(run.log_index, (d, d)) for d in (previous, day)}
+    reported = {d: seen.reported.get(d, 0) for d in (previous, day)}
     by_id = {f.id: f for f in (*window, *found)}
     info = RunInfo(
         run.id, run.created_at, run.agreement_version, seen.incidents, seen.findings, run.log_index, published

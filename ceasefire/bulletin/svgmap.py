@@ -10,6 +10,8 @@ and outlines the detail map in it. The templates draw the SVG (escaping every la
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -113,7 +115,28 @@ def _label_at(geometry: Any, p: _Projection) -> tuple[float, float]:
     return p.xy(point.x, point.y)
 
 
+_SHAPES: OrderedDict[tuple[int, float, float, float, float], tuple[Agreement, tuple[Shape, ...]]] = OrderedDict()
+_SHAPES_LOCK = threading.Lock()
+
+
 def _shapes(agreement: Agreement, p: _Projection) -> tuple[Shape, ...]:
+    """The agreement's places drawn in ``p``: the same for every day of a run, so kept for the
+    last few (agreement, frame) pairs (issue 14: placing 200 zones' labels apart costs more
+    than the rest of a day's bulletin)."""
+    key = (id(agreement), p.x0, p.y0, p.scale, p.k)
+    with _SHAPES_LOCK:
+        kept = _SHAPES.get(key)
+    if kept is not None and kept[0] is agreement:  # the id alone could be a freed one's
+        return kept[1]
+    made = _drawn(agreement, p)
+    with _SHAPES_LOCK:
+        _SHAPES[key] = (agreement, made)
+        while len(_SHAPES) > 8:
+            _SHAPES.popitem(last=False)
+    return made
+
+
+def _drawn(agreement: Agreement, p: _Projection) -> tuple[Shape, ...]:
     zones = [Shape(z.id, z.name, z.kind, _path(z.geometry, p), _label_at(z.geometry, p)) for z in agreement.zones]
     routes = [Shape(r.id, r.name, "route", _path(r.geometry, p), _label_at(r.geometry, p)) for r in agreement.routes]
     lines = [

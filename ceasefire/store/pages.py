@@ -40,6 +40,7 @@ __all__ = [
     "incident_page",
     "report_findings",
     "report_id_of",
+    "reported_by_day",
     "row_finding",
     "run_findings",
     "run_report_ids",
@@ -293,6 +294,15 @@ def incident_page(
 def count_incidents(db: Database, before: int, dates: tuple[dt.date | None, dt.date | None]) -> int:
     sql, params = _incident_where(before, *dates)
     return int(db.execute(f"SELECT COUNT(*) {_INCIDENTS} {sql}", params)[0][0])
+
+
+def reported_by_day(db: Database, before: int) -> dict[dt.date, int]:
+    """How many imported incidents a run logged at ``before`` verified were reported each day
+    (the reported day, else the event's: as a bulletin counts them), in one query."""
+    sql, params = _incident_where(before, None, None)
+    day = "COALESCE(i.date_reported, i.date)"
+    rows = db.execute(f"SELECT {day}, COUNT(*) {_INCIDENTS} {sql} GROUP BY {day}", params)
+    return {dt.date.fromisoformat(str(d)): int(n) for d, n in rows}
 
 
 def imported_extent(db: Database, before: int) -> tuple[int, dt.date | None]:

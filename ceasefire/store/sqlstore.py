@@ -264,6 +264,10 @@ class SQLStore:
         """The summary rows of run ``run_id``: its findings drawn from no report, counted (0021)."""
         return aggregates.run_counts(self.db, run_id)
 
+    def reported_by_day(self, before: int) -> dict[dt.date, int]:
+        """Imported incidents a run logged at ``before`` verified, counted by reported day."""
+        return pages.reported_by_day(self.db, before)
+
     def imported_extent(self, before: int) -> tuple[int, dt.date | None]:
         """How many imported incidents a run logged at ``before`` verified, and their last day."""
         return pages.imported_extent(self.db, before)
