@@ -19,7 +19,7 @@ from typing import Any
 import shapely
 
 from ceasefire.bulletin.content import MapPoint
-from ceasefire.model import Agreement
+from ceasefire.model import Agreement, severity
 
 __all__ = ["MapView", "maps"]
 
@@ -47,6 +47,10 @@ class Dot:
     label: str
 
 
+MAP_DOTS = 400  # more dots than this are merged by cell (``_merged``)
+MERGE_PX = 8.0  # about a dot's width: the smallest cell merged dots share
+
+
 @dataclass(frozen=True)
 class MapView:
     width: int
@@ -58,6 +62,7 @@ class MapView:
     scale_label: str
     frame: tuple[float, float, float, float] | None  # the detail map's outline (x, y, w, h), overview only
     bounds: tuple[float, float, float, float]  # lon/lat (west, south, east, north)
+    incidents: int  # in the frame: more than ``dots`` when some were merged
 
 
 class _Projection:
@@ -180,10 +185,40 @@ def _view(
         x, y = p.xy(point.lon, point.lat)
         r = point.radius_m / p.metres_per_px if point.radius_m else 0.0
         dots.append(Dot(x, y, round(min(r, p.width), 1), point.status, point.number, point.label))
+    shown = len(dots)
+    dots = _merged(dots) if len(dots) > MAP_DOTS else dots
     dots.sort(key=lambda d: d.number is not None)  # numbered (notable) dots drawn last, on top
     bar, label = _scale(p)
     named = [f"{name} ({outside.count(name)})" if outside.count(name) > 1 else name for name in dict.fromkeys(outside)]
-    return MapView(p.width, p.height, _shapes(agreement, p), tuple(dots), tuple(named), bar, label, frame, p.bounds)
+    return MapView(
+        p.width, p.height, _shapes(agreement, p), tuple(dots), tuple(named), bar, label, frame, p.bounds, shown
+    )
+
+
+def _merged(dots: list[Dot]) -> list[Dot]:
+    """:func:`_merged_in` cells of ``MERGE_PX``, wider by half until at most ``MAP_DOTS`` are left."""
+    cell = MERGE_PX
+    out = _merged_in(dots, cell)
+    while len(out) > MAP_DOTS:
+        cell *= 1.5
+        out = _merged_in(dots, cell)
+    return out
+
+
+def _merged_in(dots: list[Dot], cell: float) -> list[Dot]:
+    """One dot per ``cell`` pixels square, the one that matters most (a numbered one, else the worst
+    status) standing for the others, its label saying how many (issue 14: a day of a
+    million-incident run has thousands of dots, which print as one blot and take WeasyPrint
+    seconds to draw; the findings list has every one)."""
+    cells: dict[tuple[int, int], list[Dot]] = {}
+    for d in dots:
+        cells.setdefault((int(d.x // cell), int(d.y // cell)), []).append(d)
+    out = []
+    for group in cells.values():
+        top = min(group, key=lambda d: (d.number is None, severity(d.status)))
+        label = top.label if len(group) == 1 else f"{top.label} and {len(group) - 1} more"
+        out.append(Dot(top.x, top.y, max(d.r for d in group), top.status, top.number, label))
+    return out
 
 
 def _bounds(geometries: Iterable[object]) -> tuple[float, float, float, float] | None:
