@@ -21,7 +21,7 @@ import shapely
 from ceasefire.bulletin.content import MapPoint
 from ceasefire.model import Agreement, severity
 
-__all__ = ["MapView", "maps"]
+__all__ = ["MAP_DOTS", "Dot", "MapView", "maps", "merge_dots"]
 
 _PAD = 0.15
 _MIN_SPAN = 0.2  # degrees: an agreement on one town still gets some surroundings
@@ -47,7 +47,7 @@ class Dot:
     label: str
 
 
-MAP_DOTS = 400  # more dots than this are merged by cell (``_merged``)
+MAP_DOTS = 400  # more dots than this are merged by cell (``merge_dots``)
 MERGE_PX = 8.0  # about a dot's width: the smallest cell merged dots share
 
 
@@ -186,7 +186,7 @@ def _view(
         r = point.radius_m / p.metres_per_px if point.radius_m else 0.0
         dots.append(Dot(x, y, round(min(r, p.width), 1), point.status, point.number, point.label))
     shown = len(dots)
-    dots = _merged(dots) if len(dots) > MAP_DOTS else dots
+    dots = merge_dots(dots) if len(dots) > MAP_DOTS else dots
     dots.sort(key=lambda d: d.number is not None)  # numbered (notable) dots drawn last, on top
     bar, label = _scale(p)
     named = [f"{name} ({outside.count(name)})" if outside.count(name) > 1 else name for name in dict.fromkeys(outside)]
@@ -195,7 +195,7 @@ def _view(
     )
 
 
-def _merged(dots: list[Dot]) -> list[Dot]:
+def merge_dots(dots: list[Dot]) -> list[Dot]:
     """:func:`_merged_in` cells of ``MERGE_PX``, wider by half until at most ``MAP_DOTS`` are left."""
     cell = MERGE_PX
     out = _merged_in(dots, cell)
