@@ -35,8 +35,9 @@ from ceasefire.api import (
     problems,
     reports,
     runs,
+    tallies,
 )
-from ceasefire.api.findings import visible_run
+from ceasefire.api.findings import app_figures, visible_run
 from ceasefire.api.limits import BodyLimit
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
 from ceasefire.api.reports import InFlight
@@ -98,6 +99,7 @@ def create_app(settings: Settings) -> FastAPI:
         evidence.router,
         log.router,
         findings.router,
+        tallies.router,  # /clocks, after /findings as it always was
         incidents.router,
         maps.router,
         claims.router,
@@ -118,9 +120,12 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def _public_bulletins(app: Starlette, db: SQLStore) -> None:
-    """What the public's bulletins are computed from (none yet without a published run)."""
-    if visible_run(db, None) is not None:
-        bulletin.kept_inputs(app, db, None)
+    """What the public's pages and bulletins count from (none yet without a published run)."""
+    run = visible_run(db, None)
+    if run is not None:
+        cache = app_figures(app)
+        tallies.viewer_tallies(cache, db, None, run)
+        cache.get((run.id, "reported"), lambda: db.reported_by_day(run.log_index))
 
 
 async def _sign_periodically(pool: StorePool, seconds: float) -> None:

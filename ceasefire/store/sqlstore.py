@@ -22,10 +22,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ceasefire.errors import UsageError
 from ceasefire.ledger import DEFAULT_ORIGIN, Checkpoint, MerkleLog, Receipt, canonical_json
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
-from ceasefire.store import agreements, migrations, pages, publications, quotas, reports, tokens
+from ceasefire.store import aggregates, agreements, migrations, pages, publications, quotas, reports, tokens
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
 from ceasefire.store import links as links_store
+from ceasefire.store.aggregates import FindingCount, IncidentCount
 from ceasefire.store.audit import audit
 from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.database import Database, Row
@@ -213,7 +214,7 @@ class SQLStore:
     ) -> RunRecord:
         """Record a verification run made under ``version`` with its summary and findings, as
         typed rows of ``finding_rows`` written in bulk (0019, issue 14), and which incidents each
-        finding names (``finding_incidents``)."""
+        finding names (``finding_incidents``), and its summary rows (0025, ``store/aggregates.py``)."""
         found = list(findings)
         with self.db.write():
             run_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")[0][0])
@@ -230,6 +231,7 @@ class SQLStore:
             self.journal.append("run", row, {"finding_rows": rows})
             links = (link for seq, f in enumerate(found) for link in pages.finding_incident_rows(run_id, seq, f))
             self.db.executemany(_LINK_INSERT, links)
+            aggregates.write_counts(self.db, run_id, found)
         return self.runs()[-1]
 
     def runs(self) -> list[RunRecord]:
@@ -250,6 +252,26 @@ class SQLStore:
 
     def count_findings(self, run_id: int, where: FindingFilter) -> int:
         return pages.count_findings(self.db, run_id, where)
+
+    def selected_findings(self, run_id: int, where: FindingFilter) -> list[Finding]:
+        """Every finding of run ``run_id`` passing ``where`` (bound it by dates: no paging)."""
+        return pages.selected_findings(self.db, run_id, where)
+
+    def report_findings(self, run_id: int, hidden: frozenset[int]) -> list[Finding]:
+        """The findings of run ``run_id`` drawn from a submitted report, none from ``hidden``."""
+        return pages.report_findings(self.db, run_id, hidden)
+
+    def run_counts(self, run_id: int) -> tuple[list[FindingCount], list[IncidentCount]]:
+        """The summary rows of run ``run_id``: its findings drawn from no report, counted (0025)."""
+        return aggregates.run_counts(self.db, run_id)
+
+    def reported_by_day(self, before: int) -> dict[dt.date, int]:
+        """Imported incidents a run logged at ``before`` verified, counted by reported day."""
+        return pages.reported_by_day(self.db, before)
+
+    def imported_extent(self, before: int) -> tuple[int, dt.date | None]:
+        """How many imported incidents a run logged at ``before`` verified, and their last day."""
+        return pages.imported_extent(self.db, before)
 
     def run_report_ids(self, run_id: int) -> set[int]:
         """The submitted reports the findings of run ``run_id`` draw on."""

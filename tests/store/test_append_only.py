@@ -31,6 +31,8 @@ TABLES = [
     ("findings", "status"),
     ("finding_rows", "status"),
     ("finding_incidents", "incident_id"),
+    ("finding_counts", "status"),
+    ("incident_counts", "status"),
     ("tokens", "role"),
     ("report_versions", "title"),
     ("report_publications", "created_at"),
