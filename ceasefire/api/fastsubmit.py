@@ -77,7 +77,7 @@ async def _submit(
     """What ``reports.submit`` does once FastAPI solved its parameters, in the same order."""
     who = await submitter(request, credentials)  # 401, 429 (rate, daily quota)
     require(who, *SUBMITTERS)  # 403
-    return await write_version(request, who, report, key, None)
+    return await write_version(request, who, report, key, None, PATH)  # the path matched: no URL to parse
 
 
 def _credentials(headers: Headers) -> HTTPAuthorizationCredentials | None:
