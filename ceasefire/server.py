@@ -37,6 +37,7 @@ from ceasefire.api import (
     runs,
     tallies,
 )
+from ceasefire.api.fastsubmit import SubmitFastPath
 from ceasefire.api.findings import app_figures, visible_run
 from ceasefire.api.limits import BodyLimit
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
@@ -114,6 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (bulletin.router, exports.router):  # at the root: /bulletin/..., /export/...
         app.include_router(router, responses=ERROR_RESPONSES)
     pages.install(app, PAGE_MODULES)  # the dashboard (HTML pages, their JSON twins, /static)
+    app.add_middleware(SubmitFastPath)  # innermost: inside the body limit and headers (issue 11, load)
     app.add_middleware(BodyLimit, settings=settings)  # 413 before a body is read (issue 11)
     app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)  # outermost: on every answer
     return app
