@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Literal, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol
 
 from ceasefire.ledger import Checkpoint, Receipt
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
@@ -357,6 +357,9 @@ class Store(Protocol):
     # 0017_finding_incidents: pages of a run (ceasefire/store/pages.py, issue 14)
     def finding_page(self, run_id: int, where: FindingFilter, after: str | None, limit: int) -> list[Finding]: ...
     def count_findings(self, run_id: int, where: FindingFilter) -> int: ...
+    def export_rows(
+        self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+    ) -> list[tuple[Any, ...]]: ...
     def run_report_ids(self, run_id: int) -> set[int]: ...
     def incident_page(
         self, before: int, dates: tuple[dt.date | None, dt.date | None], after: IncidentKey | None, limit: int
