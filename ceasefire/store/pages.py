@@ -358,6 +358,15 @@ _FROM_FINDING = {
 }
 
 
+# row_finding reads these as ``float(x or 0.0)``, which makes -0.0 (kept by PostgreSQL) 0.0; so
+# does adding 0.0 in SQL (IEEE 754: -0 + 0 = +0).
+_UNSIGNED_ZERO = frozenset({"lat", "lon", "confidence", "radius_m"})
+
+
+def _finding_sql(column: str) -> str:
+    return f"(f.{column} + 0.0)" if column in _UNSIGNED_ZERO else f"f.{column}"
+
+
 def _first_incident_sql(dialect: str) -> str:
     """The first of a ``finding_rows`` row's incident ids (its ``incidents`` is a JSON array)."""
     return "(f.incidents::jsonb ->> 0)" if dialect == "postgres" else "json_extract(f.incidents, '$[0]')"
@@ -372,8 +381,8 @@ def _export_select(dialect: str) -> str:
         elif name == "date":
             fields.append("COALESCE(i.date_reported, i.date, f.date)")
         else:
-            fields.append(f"COALESCE(i.{name}, {_FROM_FINDING.get(name, 'f.' + name)})")
-    own = [f"f.{c}" for c in EXPORT_FINDING_COLUMNS]
+            fields.append(f"COALESCE(i.{name}, {_FROM_FINDING.get(name, _finding_sql(name))})")
+    own = [_finding_sql(c) for c in EXPORT_FINDING_COLUMNS]
     # the first stored row of the incident id (as ``first_incidents``), imported before the run
     join = (
         f"LEFT JOIN incidents i ON i.incident_id = {first} AND (i.import_id, i.seq) = (SELECT j.import_id, j.seq"
@@ -403,7 +412,7 @@ def export_rows(
     if incidents:
         select, params = _export_select(db.dialect), [before, *params]
     else:
-        select = "SELECT f.seq, " + ", ".join(f"f.{c}" for c in FINDING_ROW_COLUMNS[2:]) + " FROM finding_rows f"
+        select = "SELECT f.seq, " + ", ".join(map(_finding_sql, FINDING_ROW_COLUMNS[2:])) + " FROM finding_rows f"
     return db.execute(f"{select} {sql} ORDER BY f.seq LIMIT ?", (*params, limit))
 
 
