@@ -11,6 +11,9 @@ A page is at most ``limit`` rows after a key (never an ``OFFSET`` scan), in a st
 findings by their ``seq`` in the run, incidents by ``(import_id, seq)``. Filters are applied in
 SQL. A viewer who may not see some submitted reports passes them as ``hidden``: a finding drawn
 from any of them is left out (issue 11), found through ``finding_incidents`` (0017).
+
+The exports read a run through :func:`export_rows`: the same filters, a chunk of plain rows at a
+time keyed by ``seq``, each finding joined in SQL with its first incident's stored fields.
 """
 
 from __future__ import annotations
