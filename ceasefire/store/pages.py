@@ -11,6 +11,9 @@ A page is at most ``limit`` rows after a key (never an ``OFFSET`` scan), in a st
 findings by their ``seq`` in the run, incidents by ``(import_id, seq)``. Filters are applied in
 SQL. A viewer who may not see some submitted reports passes them as ``hidden``: a finding drawn
 from any of them is left out (issue 11), found through ``finding_incidents`` (0017).
+
+The exports read a run through :func:`export_rows`: the same filters, a chunk of plain rows at a
+time keyed by ``seq``, each finding joined in SQL with its first incident's stored fields.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ceasefire.ledger import canonical_json
 from ceasefire.model import REPORT_PREFIX, Finding
@@ -26,10 +30,13 @@ from ceasefire.store.database import Database, Row, Value
 from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, INCIDENT_COLUMNS, has_table
 
 __all__ = [
+    "EXPORT_FINDING_COLUMNS",
+    "EXPORT_INCIDENT_FIELDS",
     "FindingFilter",
     "IncidentKey",
     "count_findings",
     "count_incidents",
+    "export_rows",
     "finding_incident_rows",
     "finding_page",
     "finding_row",
@@ -353,3 +360,147 @@ def first_incidents(db: Database, before: int, ids: Sequence[str]) -> list[Row]:
         " ORDER BY i.import_id, i.seq"
     )
     return list(db.dicts(query, (before, *wanted)))
+
+
+# -- exports (issue 14): a run's findings as plain rows, a chunk at a time --------------------
+
+# The fields of a finding's first incident an export shows (``exports.INCIDENT_FIELDS``, "id"
+# being the incident id), then the finding's own columns (``exports.FINDING_COLUMNS``).
+EXPORT_INCIDENT_FIELDS = (
+    "id",
+    "date",
+    "date_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "country",
+    "admin1",
+    "location",
+    "lat",
+    "lon",
+    "geo_precision",
+    "source_name",
+    "notes",
+    "fatalities",
+    "weapon",
+)
+EXPORT_FINDING_COLUMNS = (
+    "finding_id",
+    "obligation",
+    "category",
+    "status",
+    "parties",
+    "attribution",
+    "confidence",
+    "rule",
+    "distance_m",
+    "radius_m",
+    "explanation",
+)
+# Where the incident is not stored (a submitted report's), the field as the finding carries it
+# (``exports._from_finding``): the finding's column, or none.
+_FROM_FINDING = {
+    "date_precision": "NULL",
+    "assoc_actor_1": "''",
+    "assoc_actor_2": "''",
+    "country": "''",
+    "admin1": "''",
+    "geo_precision": "NULL",
+    "source_name": "f.source",
+    "notes": "''",
+}
+
+
+# row_finding reads these as ``float(x or 0.0)``, which makes -0.0 (kept by PostgreSQL) 0.0; so
+# does adding 0.0 in SQL (IEEE 754: -0 + 0 = +0).
+_UNSIGNED_ZERO = frozenset({"lat", "lon", "confidence", "radius_m"})
+
+
+def _finding_sql(column: str) -> str:
+    return f"(f.{column} + 0.0)" if column in _UNSIGNED_ZERO else f"f.{column}"
+
+
+def _first_incident_sql(dialect: str) -> str:
+    """The first of a ``finding_rows`` row's incident ids (its ``incidents`` is a JSON array)."""
+    return "(f.incidents::jsonb ->> 0)" if dialect == "postgres" else "json_extract(f.incidents, '$[0]')"
+
+
+def _export_select(dialect: str) -> str:
+    first = _first_incident_sql(dialect)
+    fields = []
+    for name in EXPORT_INCIDENT_FIELDS:
+        if name == "id":
+            fields.append(f"COALESCE({first}, '')")
+        elif name == "date":
+            fields.append("COALESCE(i.date_reported, i.date, f.date)")
+        else:
+            fields.append(f"COALESCE(i.{name}, {_FROM_FINDING.get(name, _finding_sql(name))})")
+    own = [_finding_sql(c) for c in EXPORT_FINDING_COLUMNS]
+    # the first stored row of the incident id (as ``first_incidents``), imported before the run
+    join = (
+        f"LEFT JOIN incidents i ON i.incident_id = {first} AND (i.import_id, i.seq) = (SELECT j.import_id, j.seq"
+        " FROM incidents j JOIN imports m ON m.id = j.import_id"
+        f" WHERE j.incident_id = {first} AND m.log_index < ? ORDER BY j.import_id, j.seq LIMIT 1)"
+    )
+    return f"SELECT f.seq, {', '.join(fields + own)} FROM finding_rows f {join}"
+
+
+def export_rows(
+    db: Database, run_id: int, before: int, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+) -> list[tuple[Any, ...]]:
+    """Up to ``limit`` findings of run ``run_id`` (logged at ``before``) passing ``where``, after the
+    one at ``seq`` ``after`` (None: from the first), in the run's order, each as a tuple: its
+    ``seq``, then with ``incidents`` the ``EXPORT_INCIDENT_FIELDS`` of its first incident (the
+    first stored row of that id imported before the run; the finding's own fields where there is
+    none) and the ``EXPORT_FINDING_COLUMNS``; without, ``FINDING_ROW_COLUMNS`` after ``seq``.
+    Numbers as floats and ints, dates as ISO text, ``parties`` and ``incidents`` as JSON arrays.
+
+    One query per chunk, keyed by ``seq`` (never an ``OFFSET``): the caller may read the next
+    chunk on another connection, so none is held while an answer streams to a slow client."""
+    if findings_table(db, run_id) == "findings":
+        return _document_rows(db, run_id, before, where, after, limit, incidents=incidents)
+    sql, params = _finding_where(run_id, where)
+    if after is not None:
+        sql, params = sql + " AND f.seq > ?", [*params, after]
+    if incidents:
+        select, params = _export_select(db.dialect), [before, *params]
+    else:
+        select = "SELECT f.seq, " + ", ".join(map(_finding_sql, FINDING_ROW_COLUMNS[2:])) + " FROM finding_rows f"
+    return db.execute(f"{select} {sql} ORDER BY f.seq LIMIT ?", (*params, limit))
+
+
+def _document_rows(
+    db: Database, run_id: int, before: int, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+) -> list[tuple[Any, ...]]:
+    """``export_rows`` of a run stored as documents (before 0019), from its ``Finding`` objects."""
+    sql, params = _finding_where(run_id, where)
+    if after is not None:
+        sql, params = sql + " AND f.seq > ?", [*params, after]
+    rows = db.execute(f"SELECT f.seq, f.document FROM findings f {sql} ORDER BY f.seq LIMIT ?", (*params, limit))
+    found = [(int(seq), Finding.from_document(json.loads(str(doc)))) for seq, doc in rows]
+    if not incidents:
+        return [(seq, *finding_row(run_id, seq, f)[2:]) for seq, f in found]
+    stored: dict[str, Row] = {}
+    for row in first_incidents(db, before, [f.incidents[0] for _, f in found if f.incidents]):
+        stored.setdefault(str(row["incident_id"]), row)
+    return [(seq, *_incident_fields(f, stored), *_own_columns(run_id, seq, f)) for seq, f in found]
+
+
+def _incident_fields(f: Finding, stored: dict[str, Row]) -> tuple[Any, ...]:
+    first = f.incidents[0] if f.incidents else ""
+    row = stored.get(first)
+    if row is None:
+        own: dict[str, Value] = {"id": first, "date": f.date.isoformat(), "source_name": f.source}
+        own |= {"date_precision": None, "geo_precision": None, "lat": float(f.lat), "lon": float(f.lon)}
+        own["fatalities"] = int(f.fatalities)
+        return tuple(own.get(name, getattr(f, name, "")) for name in EXPORT_INCIDENT_FIELDS)
+    values = {**row, "id": row["incident_id"], "date": row["date_reported"] or row["date"]}
+    return tuple(values[name] for name in EXPORT_INCIDENT_FIELDS)
+
+
+def _own_columns(run_id: int, seq: int, f: Finding) -> tuple[Any, ...]:
+    values = dict(zip(FINDING_ROW_COLUMNS, finding_row(run_id, seq, f), strict=True))
+    return tuple(values[name] for name in EXPORT_FINDING_COLUMNS)

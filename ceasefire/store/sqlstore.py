@@ -250,6 +250,12 @@ class SQLStore:
         """Up to ``limit`` findings of run ``run_id`` passing ``where``, after the one with id ``after``."""
         return pages.finding_page(self.db, run_id, where, after, limit)
 
+    def export_rows(
+        self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+    ) -> list[tuple[Any, ...]]:
+        """A chunk of run ``run``'s findings for an export, as plain rows (``pages.export_rows``)."""
+        return pages.export_rows(self.db, run.id, run.log_index, where, after, limit, incidents=incidents)
+
     def count_findings(self, run_id: int, where: FindingFilter) -> int:
         return pages.count_findings(self.db, run_id, where)
 

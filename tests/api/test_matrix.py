@@ -101,6 +101,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("get", "/export/findings.csv"): PUBLIC,
     ("get", "/export/findings.hxl.csv"): PUBLIC,
     ("get", "/export/findings.geojson"): PUBLIC,
+    ("get", "/export/findings.parquet"): PUBLIC,
 }
 # What each operation is called with, beyond the path.
 REQUEST: dict[tuple[str, str], dict[str, Any]] = {
