@@ -236,3 +236,18 @@ def test_findings_per_event_ignore_input_order(data: st.DataObject) -> None:
         return sorted(repr(f.to_document()) for f in run(AG, *rs).finding_objects())
 
     assert documents(list(shuffled)) == documents(records)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_stored_rows_from_columns_are_the_objects_rows(data: st.DataObject) -> None:
+    """A run stores its findings from the engine's columns (issue 14): the same rows, links too,
+    as from the ``Finding`` objects, for linked records (several incidents per finding) as well."""
+    from ceasefire.service.run_rows import run_rows
+    from ceasefire.store.pages import run_rows as object_rows
+
+    v = run(AG, *_random_records(data.draw))
+    columns, objects = run_rows(v), object_rows(list(v.finding_objects()))
+    assert columns.count == objects.count
+    assert list(columns.rows(3)) == list(objects.rows(3))
+    assert list(columns.links(3)) == list(objects.links(3))

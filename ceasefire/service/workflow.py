@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 
 from ceasefire.actor_resolution import AliasResolver
+from ceasefire.extras import MissingExtra, require_extra
 from ceasefire.ledger import Checkpoint
 from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.service.bundles import load_bundle, read_bundle
+from ceasefire.service.run_rows import run_rows
 from ceasefire.service.stored_columns import stored_columns
 from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store import SQLStore
@@ -109,7 +111,7 @@ def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
     apart = np.isin(np.asarray(table.columns["id"], dtype=object), unpublished)
     reporters = {f"{REPORT_PREFIX}{r.id}": _reporter(r) for r in reports if _reporter(r)}
     verification = verify_table(agreement, table, resolver, intake=intake, apart=apart, reporters=reporters)
-    run = store.add_run(version, len(table), verification.summary(), verification.finding_objects())
+    run = store.add_run(version, len(table), verification.summary(), run_rows(verification))
     return verification, run
 
 
@@ -177,15 +179,26 @@ def _read_all(
     paths: Sequence[Path], encoding: str | None = None, sheet: str | None = None
 ) -> list[tuple[Path, str, dict[str, Any]]]:
     """Every file read in full (InputError at the first bad row) into raw columns, before any
-    is stored."""
+    is stored: text files by the columnar intake (``sources.columnar``, as ``verify`` reads
+    them: the same incidents and messages as the row readers), else by the row readers."""
     read = []
     for path in paths:
         fmt = detect_format(path)
         if fmt == "parquet":
             read.append((path, fmt, _parquet_columns(path)))
         else:
-            read.append((path, fmt, columns_of(read_events(path, BadRows(), encoding=encoding, sheet=sheet))))
+            read.append((path, fmt, _text_columns(path, encoding, sheet)))
     return read
+
+
+def _text_columns(path: Path, encoding: str | None, sheet: str | None) -> dict[str, Any]:
+    try:
+        require_extra("scale", ("pyarrow",))
+    except MissingExtra:  # without pyarrow the row readers read every file, to the same incidents
+        return columns_of(read_events(path, BadRows(), encoding=encoding, sheet=sheet))
+    from ceasefire.sources.columnar import read_files
+
+    return read_files([path], BadRows(), encoding=encoding, sheet=sheet)
 
 
 def _parquet_columns(path: Path) -> dict[str, Any]:

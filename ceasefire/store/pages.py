@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ceasefire.ledger import canonical_json
@@ -28,6 +28,7 @@ from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, INCIDENT_COLUMNS, h
 __all__ = [
     "FindingFilter",
     "IncidentKey",
+    "RunRows",
     "count_findings",
     "count_incidents",
     "finding_incident_rows",
@@ -41,6 +42,7 @@ __all__ = [
     "row_finding",
     "run_findings",
     "run_report_ids",
+    "run_rows",
 ]
 
 IncidentKey = tuple[int, int]  # (import_id, seq)
@@ -57,6 +59,28 @@ class FindingFilter:
     obligation: str | None = None
     status: str | None = None
     hidden: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class RunRows:
+    """A run's findings as the store writes them, made once the run's id is known: ``rows(run_id)``
+    the ``finding_rows`` rows (``FINDING_ROW_COLUMNS`` order, ``seq`` from 0 in output order),
+    ``links(run_id)`` the ``finding_incidents`` rows (every incident each finding names). Built
+    from ``Finding`` objects (:func:`run_rows`) or from the engine's columns with no object per
+    finding (``service.run_rows``): the rows are the same either way."""
+
+    count: int
+    rows: Callable[[int], Iterable[tuple[Value, ...]]]
+    links: Callable[[int], Iterable[tuple[Value, ...]]]
+
+
+def run_rows(findings: Sequence[Finding]) -> RunRows:
+    """The rows of findings given as objects (:func:`finding_row`, :func:`finding_incident_rows`)."""
+    return RunRows(
+        len(findings),
+        lambda run_id: (finding_row(run_id, seq, f) for seq, f in enumerate(findings)),
+        lambda run_id: (link for seq, f in enumerate(findings) for link in finding_incident_rows(run_id, seq, f)),
+    )
 
 
 def report_id_of(incident_id: str) -> int | None:

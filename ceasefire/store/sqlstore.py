@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,7 +34,7 @@ from ceasefire.store.evidence_log import Evidence
 from ceasefire.store.incidents import Columns, incident_rows, read_incident_columns
 from ceasefire.store.journal import Journal, now
 from ceasefire.store.log_entries import INCIDENT_COLUMNS, KINDS
-from ceasefire.store.pages import FindingFilter, IncidentKey
+from ceasefire.store.pages import FindingFilter, IncidentKey, RunRows
 from ceasefire.store.protocol import (
     ROLES,
     AgreementVersion,
@@ -62,7 +62,7 @@ __all__ = ["SQLStore", "incident_row", "row_incident", "token_hash"]
 _MEDIA = {"geojson": "application/geo+json", "gdelt": "text/tab-separated-values", "news": "text/plain"}
 token_hash = tokens.token_hash
 Dates = tuple[dt.date | None, dt.date | None]  # (from, to), either open
-_LINK_INSERT = "INSERT INTO finding_incidents (run_id, seq, incident_id, report_id) VALUES (?, ?, ?, ?)"
+_LINK_COLUMNS = ("run_id", "seq", "incident_id", "report_id")
 
 
 class SQLStore:
@@ -203,32 +203,23 @@ class SQLStore:
 
     # -- verification runs ------------------------------------------------------------------
 
-    def add_run(
-        self,
-        version: AgreementVersion,
-        incidents: int,
-        summary: RunSummary,
-        findings: Iterable[Finding],
-    ) -> RunRecord:
+    def add_run(self, version: AgreementVersion, incidents: int, summary: RunSummary, findings: RunRows) -> RunRecord:
         """Record a verification run made under ``version`` with its summary and findings, as
         typed rows of ``finding_rows`` written in bulk (0019, issue 14), and which incidents each
         finding names (``finding_incidents``)."""
-        found = list(findings)
         with self.db.write():
             run_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")[0][0])
-            rows = [pages.finding_row(run_id, seq, f) for seq, f in enumerate(found)]
             row = {
                 "id": run_id,
                 "agreement_id": version.agreement_id,
                 "agreement_version": version.version,
                 "incidents": incidents,
-                "findings": len(rows),
+                "findings": findings.count,
                 "summary": canonical_json(summary.to_document()).decode("utf-8"),
                 "created_at": now(),
             }
-            self.journal.append("run", row, {"finding_rows": rows})
-            links = (link for seq, f in enumerate(found) for link in pages.finding_incident_rows(run_id, seq, f))
-            self.db.executemany(_LINK_INSERT, links)
+            self.journal.append("run", row, {"finding_rows": findings.rows(run_id)})
+            self.db.copy("finding_incidents", _LINK_COLUMNS, findings.links(run_id))
         return self.runs()[-1]
 
     def runs(self) -> list[RunRecord]:
