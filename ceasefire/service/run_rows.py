@@ -22,6 +22,7 @@ import numpy as np
 from ceasefire.extras import MissingExtra, require_extra
 from ceasefire.ledger import canonical_json
 from ceasefire.model import REPORT_PREFIX
+from ceasefire.service.increments import Plan, plan_days
 from ceasefire.store.database import CHUNK_ROWS, Value
 from ceasefire.store.log_entries import FINDING_ROW_COLUMNS
 from ceasefire.store.pages import RunRows, report_id_of
@@ -38,21 +39,24 @@ __all__ = ["run_rows"]
 _SAME = {"finding_id": "id"}  # a finding_rows column read from another finding column
 
 
-def run_rows(v: Verification) -> RunRows:
-    """The ``finding_rows`` and ``finding_incidents`` rows of ``v``'s findings, in output order."""
+def run_rows(v: Verification, plan: Plan | None = None) -> RunRows:
+    """The ``finding_rows`` and ``finding_incidents`` rows of ``v``'s findings, in output order:
+    all of them, or those ``plan`` stores (``service.increments``), and its ``run_days``."""
+    plan = plan or plan_days(v, None)
     try:
         require_extra("scale", ("pyarrow",))
     except MissingExtra:  # the row path: the same rows, one object per finding
-        return object_rows(list(v.finding_objects()))
+        return object_rows(list(v.finding_objects()), plan.days)
     from ceasefire.finding_columns import finding_columns
 
-    fc = finding_columns(v)
+    fc = finding_columns(v, plan.store)
     table = _row_table(fc)
     seqs, ids = _links(fc)
     return RunRows(
-        table.num_rows,
+        len(v.findings.incident),
         lambda run_id: _rows(run_id, table),
         lambda run_id: _link_rows(run_id, seqs, ids),
+        plan.days,
     )
 
 

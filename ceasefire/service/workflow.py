@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ceasefire.actor_resolution import AliasResolver
@@ -25,6 +26,7 @@ from ceasefire.extras import MissingExtra, require_extra
 from ceasefire.ledger import Checkpoint
 from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.service.bundles import load_bundle, read_bundle
+from ceasefire.service.increments import Basis, plan_days
 from ceasefire.service.run_rows import run_rows
 from ceasefire.service.stored_columns import stored_columns
 from ceasefire.sources import BadRows, detect_format, read_events
@@ -95,24 +97,56 @@ def import_events(
     return done
 
 
-def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
+def verify_stored(store: SQLStore, *, incremental: bool = True) -> tuple[Verification, RunRecord]:
     """Verify every stored incident (first of each id, in import order) and the latest version
     of every submitted report (as incident ``report-ID``) with the current agreement version, and
     record the run with its findings. Who may see a report's findings is the API's business
-    (``api.findings.visible_findings``)."""
+    (``api.findings.visible_findings``). A run after an earlier one under the same agreement
+    version stores only the findings of the days that changed (``service.increments``): its
+    findings are those of a full run (``incremental=False``: store them all)."""
     version = _ready(store)
     agreement = load_bundle(version.bundle)
     resolver = AliasResolver(agreement)
-    intake = Intake(files=[record.name for record in store.imports()])
+    imports = store.imports()
+    intake = Intake(files=[record.name for record in imports])
     reports = list(all_reports(store))
-    table = IncidentTable.from_columns(_stored_columns(store, reports, intake), resolver)
+    previous = _basis_run(store, version) if incremental else None
+    columns, changed = _stored_columns(store, reports, intake, _changed(store, imports, reports, previous))
+    table = IncidentTable.from_columns(columns, resolver)
     # An unpublished report links to nothing (issue 13): a finding the public sees must not name it.
     unpublished = [f"{REPORT_PREFIX}{r.id}" for r in reports if not r.published]
     apart = np.isin(np.asarray(table.columns["id"], dtype=object), unpublished)
     reporters = {f"{REPORT_PREFIX}{r.id}": _reporter(r) for r in reports if _reporter(r)}
     verification = verify_table(agreement, table, resolver, intake=intake, apart=apart, reporters=reporters)
-    run = store.add_run(version, len(table), verification.summary(), run_rows(verification))
+    basis = None
+    if previous is not None and changed is not None:
+        moved = store.changed_reports(previous.log_index).days
+        basis = Basis(previous.id, store.run_days(previous.id), changed, moved)
+    rows = run_rows(verification, plan_days(verification, basis))
+    run = store.add_run(version, len(table), verification.summary(), rows)
     return verification, run
+
+
+def _basis_run(store: SQLStore, version: AgreementVersion) -> RunRecord | None:
+    """The run an incremental run builds on: the latest, when made under ``version`` and
+    written since 0021 (it says where its findings of each day are)."""
+    runs = store.runs()
+    if not runs or runs[-1].agreement_version != version.version or runs[-1].agreement_id != version.agreement_id:
+        return None
+    return runs[-1] if store.run_days(runs[-1].id) or not runs[-1].findings else None
+
+
+def _changed(
+    store: SQLStore, imports: Sequence[ImportRecord], reports: Sequence[ReportRecord], previous: RunRecord | None
+) -> npt.NDArray[np.bool_] | None:
+    """Which of the stored incidents then the reports (``_stored_columns`` order, before the
+    repeated ids are dropped) are new or changed since run ``previous`` (None: no run to build on)."""
+    if previous is None:
+        return None
+    before = sum(r.incidents for r in imports if r.log_index < previous.log_index)
+    after = sum(r.incidents for r in imports if r.log_index >= previous.log_index)
+    ids = store.changed_reports(previous.log_index).ids
+    return np.concatenate([np.zeros(before, bool), np.ones(after, bool), [r.id in ids for r in reports]]).astype(bool)
 
 
 EVERY_REPORT = ReportScope(everything=True)
@@ -214,14 +248,22 @@ def _parquet_columns(path: Path) -> dict[str, Any]:
     return joined
 
 
-def _stored_columns(store: SQLStore, reports: Sequence[ReportRecord], intake: Intake) -> dict[str, Any]:
+def _stored_columns(
+    store: SQLStore, reports: Sequence[ReportRecord], intake: Intake, changed: npt.NDArray[np.bool_] | None
+) -> tuple[dict[str, Any], npt.NDArray[np.bool_] | None]:
     """The stored incidents then every report's latest version, as raw columns, the first of
-    each id only (the others counted in ``intake.duplicates``); no object per stored row."""
+    each id only (the others counted in ``intake.duplicates``), with ``changed`` kept for the
+    same rows; no object per stored row."""
     stored = normalized_columns(stored_columns(store))
     joined = concat_columns(stored, normalized_columns(columns_of(report_incident(r) for r in reports)))
     repeated = pd.Series(joined["id"], dtype=object).duplicated().to_numpy()
     intake.duplicates += int(repeated.sum())
-    return {name: column[~repeated] for name, column in joined.items()} if repeated.any() else joined
+    if changed is not None and len(changed) != len(repeated):  # the imports changed under us: build on nothing
+        changed = None
+    if not repeated.any():
+        return joined, changed
+    kept = {name: column[~repeated] for name, column in joined.items()}
+    return kept, None if changed is None else changed[~repeated]
 
 
 def import_news(store: SQLStore, paths: Sequence[Path]) -> list[NewsImportRecord]:

@@ -27,13 +27,16 @@ from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, INCIDENT_COLUMNS, h
 
 __all__ = [
     "FindingFilter",
+    "FindingSource",
     "IncidentKey",
+    "RunDays",
     "RunRows",
     "count_findings",
     "count_incidents",
     "finding_incident_rows",
     "finding_page",
     "finding_row",
+    "finding_source",
     "findings_table",
     "first_incidents",
     "incident_findings",
@@ -61,25 +64,47 @@ class FindingFilter:
     hidden: frozenset[int] = frozenset()
 
 
+# A run's days with findings (ISO, ascending) -> (the run holding their rows, None: this run; count)
+RunDays = dict[str, tuple[int | None, int]]
+
+
 @dataclass(frozen=True)
 class RunRows:
     """A run's findings as the store writes them, made once the run's id is known: ``rows(run_id)``
-    the ``finding_rows`` rows (``FINDING_ROW_COLUMNS`` order, ``seq`` from 0 in output order),
-    ``links(run_id)`` the ``finding_incidents`` rows (every incident each finding names). Built
-    from ``Finding`` objects (:func:`run_rows`) or from the engine's columns with no object per
-    finding (``service.run_rows``): the rows are the same either way."""
+    the ``finding_rows`` rows it stores (``FINDING_ROW_COLUMNS`` order, ``seq`` from 0 in output
+    order), ``links(run_id)`` their ``finding_incidents`` rows (every incident each names) and
+    ``days`` where its findings of each day are (``run_days``: an incremental run stores only the
+    days it recomputed). ``count``: all its findings. Built from ``Finding`` objects
+    (:func:`run_rows`) or from the engine's columns with no object per finding
+    (``service.run_rows``): the rows are the same either way."""
 
     count: int
     rows: Callable[[int], Iterable[tuple[Value, ...]]]
     links: Callable[[int], Iterable[tuple[Value, ...]]]
+    days: RunDays
+
+    def day_rows(self, run_id: int) -> list[tuple[Value, ...]]:
+        """The ``run_days`` rows of run ``run_id``."""
+        return [
+            (run_id, seq, day, run_id if source is None else source, count)
+            for seq, (day, (source, count)) in enumerate(sorted(self.days.items()))
+        ]
 
 
-def run_rows(findings: Sequence[Finding]) -> RunRows:
-    """The rows of findings given as objects (:func:`finding_row`, :func:`finding_incident_rows`)."""
+def run_rows(findings: Sequence[Finding], days: RunDays | None = None) -> RunRows:
+    """The rows of findings given as objects (:func:`finding_row`, :func:`finding_incident_rows`):
+    every one stored (``days`` None), or those of the days ``days`` holds in this run."""
+    if days is None:
+        counts: dict[str, int] = {}
+        for f in findings:
+            counts[f.date.isoformat()] = counts.get(f.date.isoformat(), 0) + 1
+        days = {day: (None, n) for day, n in counts.items()}
+    mine = [f for f in findings if days[f.date.isoformat()][0] is None]
     return RunRows(
         len(findings),
-        lambda run_id: (finding_row(run_id, seq, f) for seq, f in enumerate(findings)),
-        lambda run_id: (link for seq, f in enumerate(findings) for link in finding_incident_rows(run_id, seq, f)),
+        lambda run_id: (finding_row(run_id, seq, f) for seq, f in enumerate(mine)),
+        lambda run_id: (link for seq, f in enumerate(mine) for link in finding_incident_rows(run_id, seq, f)),
+        days,
     )
 
 
@@ -156,11 +181,44 @@ def row_finding(row: Sequence[Value]) -> Finding:
 
 
 def findings_table(db: Database, run_id: int) -> str:
-    """Where run ``run_id`` keeps its findings: ``finding_rows`` (runs since 0019) or ``findings``."""
+    """Where run ``run_id`` keeps its own findings: ``finding_rows`` (runs since 0019) or ``findings``."""
     if not has_table(db, "finding_rows"):  # a database read before its migrations ran
         return "findings"
     typed = db.execute("SELECT 1 FROM finding_rows WHERE run_id = ? LIMIT 1", (run_id,))
     return "finding_rows" if typed else "findings"
+
+
+@dataclass(frozen=True)
+class FindingSource:
+    """Where a run's findings are read, as SQL fragments every reader of findings goes through
+    (issue 14): ``FROM {joined} WHERE f.run_id {runs} ... ORDER BY {order}`` reads the run's
+    findings as rows of alias ``f``, in the run's order; ``runs`` also picks another table's
+    rows of those runs (``x.run_id {runs}``). A run written since 0021 reads, for each day in its
+    ``run_days``, the rows of that day's ``source_run`` (itself, or an earlier run whose findings
+    of that day did not change); an older run reads its own rows (``findings_table``)."""
+
+    table: str
+    joined: str
+    joined_params: tuple[Value, ...]
+    runs: str
+    runs_params: tuple[Value, ...]
+    order: str
+    mapped: bool
+
+    @property
+    def params(self) -> list[Value]:
+        """The parameters of ``FROM {joined} WHERE f.run_id {runs}``."""
+        return [*self.joined_params, *self.runs_params]
+
+
+def finding_source(db: Database, run_id: int) -> FindingSource:
+    """Where the findings of run ``run_id`` are read (:class:`FindingSource`)."""
+    if has_table(db, "run_days") and db.execute("SELECT 1 FROM run_days WHERE run_id = ? LIMIT 1", (run_id,)):
+        joined = "finding_rows f JOIN run_days d ON d.run_id = ? AND d.source_run = f.run_id AND d.day = f.date"
+        runs = "IN (SELECT source_run FROM run_days WHERE run_id = ?)"
+        return FindingSource("finding_rows", joined, (run_id,), runs, (run_id,), "f.date, f.seq", True)
+    table = findings_table(db, run_id)
+    return FindingSource(table, f"{table} f", (), "= ?", (run_id,), "f.seq", False)
 
 
 def _selected(table: str) -> str:
@@ -173,9 +231,9 @@ def _decoded(table: str, row: Sequence[Value]) -> Finding:
 
 def run_findings(db: Database, run_id: int) -> list[Finding]:
     """Every finding of run ``run_id``, in stored order."""
-    table = findings_table(db, run_id)
-    rows = db.execute(f"SELECT {_selected(table)} FROM {table} f WHERE f.run_id = ? ORDER BY f.seq", (run_id,))
-    return [_decoded(table, row) for row in rows]
+    src = finding_source(db, run_id)
+    query = f"SELECT {_selected(src.table)} FROM {src.joined} WHERE f.run_id {src.runs} ORDER BY {src.order}"
+    return [_decoded(src.table, row) for row in db.execute(query, src.params)]
 
 
 def finding_incident_rows(run_id: int, seq: int, finding: Finding) -> list[tuple[Value, ...]]:
@@ -198,8 +256,9 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _finding_where(run_id: int, where: FindingFilter) -> tuple[str, list[Value]]:
-    sql, params = "WHERE f.run_id = ?", list[Value]([run_id])
+def _finding_where(src: FindingSource, where: FindingFilter) -> tuple[str, list[Value]]:
+    """``FROM ... WHERE ...`` of the run's findings passing ``where``, and its parameters."""
+    sql, params = f"FROM {src.joined} WHERE f.run_id {src.runs}", src.params
     if where.date_from is not None:
         sql, params = sql + " AND f.date >= ?", [*params, where.date_from.isoformat()]
     if where.date_to is not None:
@@ -221,26 +280,44 @@ def finding_page(db: Database, run_id: int, where: FindingFilter, after: str | N
     first; an id not in the run, or hidden: none). Keyed by id, not ``seq``: a cursor holding a
     seq would tell a viewer, by its gaps, that findings it may not see exist (issue 11). Ids are
     stable across runs, so a cursor of an older run goes on after the same finding."""
-    table = findings_table(db, run_id)
-    sql, params = _finding_where(run_id, where)
+    src = finding_source(db, run_id)
+    sql, params = _finding_where(src, where)
     if after is not None:
-        # the id must be one the viewer may see: a hidden one answers as an unknown one does
-        hide, more = _hidden_sql(where.hidden, "s")
-        sql += f" AND f.seq > (SELECT MIN(s.seq) FROM {table} s WHERE s.run_id = f.run_id AND s.finding_id = ?{hide})"
-        params = [*params, after, *more]
-    query = f"SELECT {_selected(table)} FROM {table} f {sql} ORDER BY f.seq LIMIT ?"
-    return [_decoded(table, row) for row in db.execute(query, (*params, limit))]
+        key = _finding_key(db, src, after, where.hidden)
+        if key is None:
+            return []
+        # the run's order: (date, seq) when its days come from several runs, else seq
+        sql += " AND (f.date > ? OR (f.date = ? AND f.seq > ?))" if src.mapped else " AND f.seq > ?"
+        params = [*params, key[0], key[0], key[1]] if src.mapped else [*params, key[1]]
+    query = f"SELECT {_selected(src.table)} {sql} ORDER BY {src.order} LIMIT ?"
+    return [_decoded(src.table, row) for row in db.execute(query, (*params, limit))]
+
+
+def _finding_key(db: Database, src: FindingSource, finding_id: str, hidden: frozenset[int]) -> tuple[str, int] | None:
+    """(date, seq) of the run's first finding with id ``finding_id`` the viewer may see (a
+    hidden one answers as an unknown one does); None when there is none."""
+    hide, more = _hidden_sql(hidden, "f")
+    date = "f.date" if src.mapped else "''"
+    query = (
+        f"SELECT {date}, f.seq FROM {src.joined} WHERE f.run_id {src.runs} AND f.finding_id = ?{hide}"
+        f" ORDER BY {src.order} LIMIT 1"
+    )
+    rows = db.execute(query, (*src.params, finding_id, *more))
+    return (str(rows[0][0]), int(rows[0][1])) if rows else None
 
 
 def count_findings(db: Database, run_id: int, where: FindingFilter) -> int:
-    sql, params = _finding_where(run_id, where)
-    return int(db.execute(f"SELECT COUNT(*) FROM {findings_table(db, run_id)} f {sql}", params)[0][0])
+    sql, params = _finding_where(finding_source(db, run_id), where)
+    return int(db.execute(f"SELECT COUNT(*) {sql}", params)[0][0])
 
 
 def run_report_ids(db: Database, run_id: int) -> set[int]:
     """The submitted reports any finding of the run draws on."""
+    src = finding_source(db, run_id)
     rows = db.execute(
-        "SELECT DISTINCT report_id FROM finding_incidents WHERE run_id = ? AND report_id IS NOT NULL", (run_id,)
+        f"SELECT DISTINCT x.report_id FROM {src.joined} JOIN finding_incidents x ON x.run_id = f.run_id"
+        f" AND x.seq = f.seq WHERE f.run_id {src.runs} AND x.run_id {src.runs} AND x.report_id IS NOT NULL",
+        [*src.params, *src.runs_params],
     )
     return {int(r[0]) for r in rows}
 
@@ -299,11 +376,12 @@ def incident_findings(
     wanted = sorted(set(incident_ids))
     marks = ", ".join("?" * len(wanted))
     hide, more = _hidden_sql(hidden, "f")
+    src = finding_source(db, run_id)
     rows = db.execute(
-        "SELECT fi.incident_id, f.finding_id, f.status FROM finding_incidents fi"
-        f" JOIN {findings_table(db, run_id)} f ON f.run_id = fi.run_id AND f.seq = fi.seq"
-        f" WHERE fi.run_id = ? AND fi.incident_id IN ({marks}){hide} ORDER BY f.seq",
-        (run_id, *wanted, *more),
+        f"SELECT fi.incident_id, f.finding_id, f.status FROM {src.joined} JOIN finding_incidents fi"
+        f" ON fi.run_id = f.run_id AND fi.seq = f.seq WHERE f.run_id {src.runs} AND fi.run_id {src.runs}"
+        f" AND fi.incident_id IN ({marks}){hide} ORDER BY {src.order}",
+        (*src.params, *src.runs_params, *wanted, *more),
     )
     out: dict[str, list[tuple[str, str]]] = {}
     for incident_id, finding_id, status in rows:

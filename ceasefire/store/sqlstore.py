@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ceasefire.errors import UsageError
 from ceasefire.ledger import DEFAULT_ORIGIN, Checkpoint, MerkleLog, Receipt, canonical_json
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
-from ceasefire.store import agreements, migrations, pages, publications, quotas, reports, tokens
+from ceasefire.store import agreements, increments, migrations, pages, publications, quotas, reports, tokens
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
 from ceasefire.store.audit import audit
@@ -32,6 +32,7 @@ from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.evidence import EvidenceFiles
 from ceasefire.store.evidence_log import Evidence
 from ceasefire.store.incidents import Columns, incident_rows, read_incident_columns
+from ceasefire.store.increments import ChangedReports, DaySource
 from ceasefire.store.journal import Journal, now
 from ceasefire.store.log_entries import INCIDENT_COLUMNS, KINDS
 from ceasefire.store.pages import FindingFilter, IncidentKey, RunRows
@@ -218,9 +219,18 @@ class SQLStore:
                 "summary": canonical_json(summary.to_document()).decode("utf-8"),
                 "created_at": now(),
             }
-            self.journal.append("run", row, {"finding_rows": findings.rows(run_id)})
+            children = {"finding_rows": findings.rows(run_id), "run_days": findings.day_rows(run_id)}
+            self.journal.append("run", row, children)
             self.db.copy("finding_incidents", _LINK_COLUMNS, findings.links(run_id))
         return self.runs()[-1]
+
+    def run_days(self, run_id: int) -> dict[str, DaySource]:
+        """Where run ``run_id``'s findings of each day are (``store.increments``)."""
+        return increments.run_days(self.db, run_id)
+
+    def changed_reports(self, since: int) -> ChangedReports:
+        """The reports with a version or publication logged at or after ``since``."""
+        return increments.changed_reports(self.db, since)
 
     def runs(self) -> list[RunRecord]:
         return [
