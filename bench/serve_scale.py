@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -55,6 +56,11 @@ def main() -> None:
     parser.add_argument("--db", help="a postgresql:// URL of an empty database (default: SQLite in a temp folder)")
     parser.add_argument("--repeat", type=int, default=5, help="requests per page; the median is reported")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a request is given up")
+    parser.add_argument(
+        "--runs-only",
+        action="store_true",
+        help="time only init + import and the run after 100 reports (no pages, export or map)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="serve_scale_") as tmp:
         print(json.dumps(run(args, Path(tmp)), indent=2))
@@ -64,20 +70,24 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     csv_path = write_acled_csv(synth.incidents(args.incidents), synth.agreement(), folder)
     store = Store(args.db or str(folder / "scale.db"), folder)
     out: dict[str, Any] = {"incidents": args.incidents, "backend": "postgres" if args.db else "sqlite"}
-    out["init_s"] = timed(lambda: store.cli("init", str(folder / "agreement.yaml")))
-    out["import_s"] = timed(lambda: store.cli("import", str(csv_path)))
+    out["init_s"], out["init_cpu_s"] = timed_cpu(lambda: store.cli("init", str(folder / "agreement.yaml")))
+    out["import_s"], out["import_cpu_s"] = timed_cpu(lambda: store.cli("import", str(csv_path)))
     out["init_import_verify_s"] = round(out["init_s"] + out["import_s"], 2)
+    out["load_average_after_import"] = os.getloadavg()
     analyst, monitor = store.token("analyst"), store.token("monitor")
     server = Server(store, folder / "server.log")
     try:
         client = httpx.Client(base_url=server.base, timeout=args.timeout)
         run_id = publish_latest(client, analyst)
-        out["incremental"] = incremental(client, analyst, monitor)
+        out["incremental"] = incremental(client, analyst, monitor, server)
+        out["first_run"] = run_id
+        if args.runs_only:
+            out["server_peak_rss_mb"] = server.peak_rss_mb()
+            return out
         publish_latest(client, analyst)
         out["pages"] = pages(client, args.repeat, args.timeout)
         out["export"] = export(client)
         out["map_browser"] = map_in_browser(server.base)
-        out["first_run"] = run_id
         out["server_peak_rss_mb"] = server.peak_rss_mb()
     finally:
         server.stop()
@@ -130,6 +140,11 @@ class Server:
         self.stop()
         raise SystemExit(f"the server did not start within 60 s; see {log}")
 
+    def cpu_s(self) -> float:
+        """The server process's CPU seconds so far (user + system, /proc/PID/stat)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_mb(self) -> float:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -144,6 +159,15 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def timed_cpu(fn: Callable[[], Any]) -> tuple[float, float]:
+    """Wall seconds of ``fn`` and the CPU seconds (user + system) of the commands it ran."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = timed(fn)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, round(cpu, 2)
 
 
 def timed(fn: Callable[[], Any]) -> float:
@@ -163,8 +187,8 @@ def publish_latest(client: httpx.Client, analyst: str) -> int:
     return run_id
 
 
-def incremental(client: httpx.Client, analyst: str, monitor: str) -> dict[str, Any]:
-    """100 reports in, then one run over everything: the run's seconds."""
+def incremental(client: httpx.Client, analyst: str, monitor: str, server: Server) -> dict[str, Any]:
+    """100 reports in, then one run over everything: the run's seconds (wall, and the server's CPU)."""
     start = time.perf_counter()
     for k in range(REPORTS):
         report = {
@@ -180,12 +204,14 @@ def incremental(client: httpx.Client, analyst: str, monitor: str) -> dict[str, A
         }
         client.post("/api/v1/reports", json=report, headers=bearer(monitor)).raise_for_status()
     reports_s = time.perf_counter() - start
-    start = time.perf_counter()
+    cpu, start = server.cpu_s(), time.perf_counter()
     answer = client.post("/api/v1/runs", headers=bearer(analyst)).raise_for_status().json()
     return {
         "reports": REPORTS,
         "reports_s": round(reports_s, 3),
         "run_s": round(time.perf_counter() - start, 3),
+        "run_server_cpu_s": round(server.cpu_s() - cpu, 2),
+        "load_average": os.getloadavg(),
         "findings": answer.get("findings"),
     }
 
