@@ -28,7 +28,7 @@ from ceasefire.model import REPORT_PREFIX, Incident
 from ceasefire.service.bundles import load_bundle, read_bundle
 from ceasefire.service.increments import Basis, plan_days
 from ceasefire.service.run_rows import run_rows
-from ceasefire.service.stored_columns import stored_columns
+from ceasefire.service.stored_columns import remember, stored_columns
 from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import StoreError
@@ -89,7 +89,11 @@ def import_events(
     _ready(store)
     done = Imported()
     for path, fmt, incidents in _read_all(paths, encoding, sheet):
-        done.imports.append(store.add_import(path, fmt, normalized_columns(incidents)))
+        columns = normalized_columns(incidents)
+        record = store.add_import(path, fmt, columns)
+        if record.new:  # the run below need not read back what was just stored (issue 14)
+            remember(store, record.id, record.sha256, columns)
+        done.imports.append(record)
     done.run = _up_to_date_run(store)
     if done.run is None:
         done.verification, done.run = verify_stored(store)
