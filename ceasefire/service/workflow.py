@@ -119,7 +119,7 @@ def verify_stored(store: SQLStore, *, incremental: bool = True) -> tuple[Verific
     table = IncidentTable.from_columns(columns, resolver)
     # An unpublished report links to nothing (issue 13): a finding the public sees must not name it.
     unpublished = [f"{REPORT_PREFIX}{r.id}" for r in reports if not r.published]
-    apart = np.isin(np.asarray(table.columns["id"], dtype=object), unpublished)
+    apart = pd.Series(table.columns["id"], dtype=object).isin(unpublished).to_numpy()  # hashed: np.isin sorts objects
     reporters = {f"{REPORT_PREFIX}{r.id}": _reporter(r) for r in reports if _reporter(r)}
     verification = verify_table(agreement, table, resolver, intake=intake, apart=apart, reporters=reporters)
     basis = None
