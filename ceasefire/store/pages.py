@@ -190,35 +190,56 @@ def findings_table(db: Database, run_id: int) -> str:
 
 @dataclass(frozen=True)
 class FindingSource:
-    """Where a run's findings are read, as SQL fragments every reader of findings goes through
-    (issue 14): ``FROM {joined} WHERE f.run_id {runs} ... ORDER BY {order}`` reads the run's
-    findings as rows of alias ``f``, in the run's order; ``runs`` also picks another table's
-    rows of those runs (``x.run_id {runs}``). A run written since 0021 reads, for each day in its
-    ``run_days``, the rows of that day's ``source_run`` (itself, or an earlier run whose findings
-    of that day did not change); an older run reads its own rows (``findings_table``)."""
+    """Where a run's findings are read: the SQL every reader of findings goes through (issue 14).
 
+    A run written since 0021 holds, for each day in its ``run_days``, the rows of that day's
+    ``source_run`` (itself, or an earlier run whose findings of that day did not change); an
+    older run holds its own rows (``findings_table``). Two forms give the run's rows as alias ``f``:
+    ``FROM {scan} WHERE {picked}`` (parameter: the run id) reads them in the run's order,
+    ``ORDER BY {order}``, its days driving the scan (no sort); ``FROM {table} f{lookup} WHERE
+    {kept}f.run_id {runs}`` (parameters: ``lookup_params`` then the run id) finds them by another
+    index (a finding id, or from the ``finding_incidents`` of some incidents, joined before it),
+    ``{runs}`` also picking another table's rows of the same runs (``x.run_id {runs}``)."""
+
+    run_id: int
     table: str
-    joined: str
-    joined_params: tuple[Value, ...]
-    runs: str
-    runs_params: tuple[Value, ...]
-    order: str
     mapped: bool
 
     @property
-    def params(self) -> list[Value]:
-        """The parameters of ``FROM {joined} WHERE f.run_id {runs}``."""
-        return [*self.joined_params, *self.runs_params]
+    def scan(self) -> str:
+        return "run_days d CROSS JOIN finding_rows f" if self.mapped else f"{self.table} f"  # SQLite: d drives
+
+    @property
+    def picked(self) -> str:
+        return "d.run_id = ? AND f.run_id = d.source_run AND f.date = d.day" if self.mapped else "f.run_id = ?"
+
+    @property
+    def order(self) -> str:
+        return "d.day, f.seq" if self.mapped else "f.seq"
+
+    @property
+    def lookup(self) -> str:
+        return " CROSS JOIN run_days d" if self.mapped else ""  # SQLite: after the tables before it
+
+    @property
+    def kept(self) -> str:
+        """The condition (ending in AND) that keeps, of a lookup's rows, those the run reads."""
+        return "d.run_id = ? AND d.source_run = f.run_id AND d.day = f.date AND " if self.mapped else ""
+
+    @property
+    def lookup_params(self) -> list[Value]:
+        return [self.run_id] if self.mapped else []
+
+    @property
+    def runs(self) -> str:
+        return "IN (SELECT source_run FROM run_days WHERE run_id = ?)" if self.mapped else "= ?"
 
 
 def finding_source(db: Database, run_id: int) -> FindingSource:
     """Where the findings of run ``run_id`` are read (:class:`FindingSource`)."""
     if has_table(db, "run_days") and db.execute("SELECT 1 FROM run_days WHERE run_id = ? LIMIT 1", (run_id,)):
-        joined = "finding_rows f JOIN run_days d ON d.run_id = ? AND d.source_run = f.run_id AND d.day = f.date"
-        runs = "IN (SELECT source_run FROM run_days WHERE run_id = ?)"
-        return FindingSource("finding_rows", joined, (run_id,), runs, (run_id,), "f.date, f.seq", True)
-    table = findings_table(db, run_id)
-    return FindingSource(table, f"{table} f", (), "= ?", (run_id,), "f.seq", False)
+        return FindingSource(run_id, "finding_rows", True)
+    return FindingSource(run_id, findings_table(db, run_id), False)
 
 
 def _selected(table: str) -> str:
@@ -232,8 +253,8 @@ def _decoded(table: str, row: Sequence[Value]) -> Finding:
 def run_findings(db: Database, run_id: int) -> list[Finding]:
     """Every finding of run ``run_id``, in stored order."""
     src = finding_source(db, run_id)
-    query = f"SELECT {_selected(src.table)} FROM {src.joined} WHERE f.run_id {src.runs} ORDER BY {src.order}"
-    return [_decoded(src.table, row) for row in db.execute(query, src.params)]
+    query = f"SELECT {_selected(src.table)} FROM {src.scan} WHERE {src.picked} ORDER BY {src.order}"
+    return [_decoded(src.table, row) for row in db.execute(query, (run_id,))]
 
 
 def finding_incident_rows(run_id: int, seq: int, finding: Finding) -> list[tuple[Value, ...]]:
@@ -258,7 +279,7 @@ def _like(text: str) -> str:
 
 def _finding_where(src: FindingSource, where: FindingFilter) -> tuple[str, list[Value]]:
     """``FROM ... WHERE ...`` of the run's findings passing ``where``, and its parameters."""
-    sql, params = f"FROM {src.joined} WHERE f.run_id {src.runs}", src.params
+    sql, params = f"FROM {src.scan} WHERE {src.picked}", list[Value]([src.run_id])
     if where.date_from is not None:
         sql, params = sql + " AND f.date >= ?", [*params, where.date_from.isoformat()]
     if where.date_to is not None:
@@ -287,8 +308,8 @@ def finding_page(db: Database, run_id: int, where: FindingFilter, after: str | N
         if key is None:
             return []
         # the run's order: (date, seq) when its days come from several runs, else seq
-        sql += " AND (f.date > ? OR (f.date = ? AND f.seq > ?))" if src.mapped else " AND f.seq > ?"
-        params = [*params, key[0], key[0], key[1]] if src.mapped else [*params, key[1]]
+        sql += " AND d.day >= ? AND (f.date > ? OR (f.date = ? AND f.seq > ?))" if src.mapped else " AND f.seq > ?"
+        params = [*params, key[0], key[0], key[0], key[1]] if src.mapped else [*params, key[1]]
     query = f"SELECT {_selected(src.table)} {sql} ORDER BY {src.order} LIMIT ?"
     return [_decoded(src.table, row) for row in db.execute(query, (*params, limit))]
 
@@ -297,12 +318,12 @@ def _finding_key(db: Database, src: FindingSource, finding_id: str, hidden: froz
     """(date, seq) of the run's first finding with id ``finding_id`` the viewer may see (a
     hidden one answers as an unknown one does); None when there is none."""
     hide, more = _hidden_sql(hidden, "f")
-    date = "f.date" if src.mapped else "''"
+    date, order = ("f.date", "f.date, f.seq") if src.mapped else ("''", "f.seq")
     query = (
-        f"SELECT {date}, f.seq FROM {src.joined} WHERE f.run_id {src.runs} AND f.finding_id = ?{hide}"
-        f" ORDER BY {src.order} LIMIT 1"
+        f"SELECT {date}, f.seq FROM {src.table} f{src.lookup} WHERE {src.kept}f.run_id {src.runs} AND f.finding_id = ?{hide}"
+        f" ORDER BY {order} LIMIT 1"
     )
-    rows = db.execute(query, (*src.params, finding_id, *more))
+    rows = db.execute(query, (*src.lookup_params, src.run_id, finding_id, *more))
     return (str(rows[0][0]), int(rows[0][1])) if rows else None
 
 
@@ -315,9 +336,9 @@ def run_report_ids(db: Database, run_id: int) -> set[int]:
     """The submitted reports any finding of the run draws on."""
     src = finding_source(db, run_id)
     rows = db.execute(
-        f"SELECT DISTINCT x.report_id FROM {src.joined} JOIN finding_incidents x ON x.run_id = f.run_id"
-        f" AND x.seq = f.seq WHERE f.run_id {src.runs} AND x.run_id {src.runs} AND x.report_id IS NOT NULL",
-        [*src.params, *src.runs_params],
+        f"SELECT DISTINCT x.report_id FROM finding_incidents x CROSS JOIN {src.table} f{src.lookup}"
+        f" WHERE f.run_id = x.run_id AND f.seq = x.seq AND {src.kept}x.run_id {src.runs} AND x.report_id IS NOT NULL",
+        (*src.lookup_params, run_id),
     )
     return {int(r[0]) for r in rows}
 
@@ -378,10 +399,10 @@ def incident_findings(
     hide, more = _hidden_sql(hidden, "f")
     src = finding_source(db, run_id)
     rows = db.execute(
-        f"SELECT fi.incident_id, f.finding_id, f.status FROM {src.joined} JOIN finding_incidents fi"
-        f" ON fi.run_id = f.run_id AND fi.seq = f.seq WHERE f.run_id {src.runs} AND fi.run_id {src.runs}"
-        f" AND fi.incident_id IN ({marks}){hide} ORDER BY {src.order}",
-        (*src.params, *src.runs_params, *wanted, *more),
+        f"SELECT fi.incident_id, f.finding_id, f.status FROM finding_incidents fi CROSS JOIN {src.table} f{src.lookup}"
+        f" WHERE f.run_id = fi.run_id AND f.seq = fi.seq AND {src.kept}fi.run_id {src.runs}"
+        f" AND fi.incident_id IN ({marks}){hide} ORDER BY {'f.date, f.seq' if src.mapped else 'f.seq'}",
+        (*src.lookup_params, run_id, *wanted, *more),
     )
     out: dict[str, list[tuple[str, str]]] = {}
     for incident_id, finding_id, status in rows:
