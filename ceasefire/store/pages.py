@@ -308,8 +308,11 @@ def finding_page(db: Database, run_id: int, where: FindingFilter, after: str | N
         if key is None:
             return []
         # the run's order: (date, seq) when its days come from several runs, else seq
-        sql += " AND d.day >= ? AND (f.date > ? OR (f.date = ? AND f.seq > ?))" if src.mapped else " AND f.seq > ?"
-        params = [*params, key[0], key[0], key[0], key[1]] if src.mapped else [*params, key[1]]
+        # said of d's seq (in day order), not of its day: SQLite would carry a range on d.day over to
+        # f.date and range-scan every later day's rows instead of reading each day's by (run, date)
+        after_day = " AND d.seq >= (SELECT seq FROM run_days WHERE run_id = ? AND day = ?) AND (d.day > ? OR f.seq > ?)"
+        sql += after_day if src.mapped else " AND f.seq > ?"
+        params = [*params, run_id, key[0], key[0], key[1]] if src.mapped else [*params, key[1]]
     query = f"SELECT {_selected(src.table)} {sql} ORDER BY {src.order} LIMIT ?"
     return [_decoded(src.table, row) for row in db.execute(query, (*params, limit))]
 
