@@ -133,7 +133,7 @@ def verify_stored(store: SQLStore, *, incremental: bool = True) -> tuple[Verific
 
 def _basis_run(store: SQLStore, version: AgreementVersion) -> RunRecord | None:
     """The run an incremental run builds on: the latest, when made under ``version`` and
-    written since 0021 (it says where its findings of each day are)."""
+    written since 0023 (it says where its findings of each day are)."""
     runs = store.runs()
     if not runs or runs[-1].agreement_version != version.version or runs[-1].agreement_id != version.agreement_id:
         return None

@@ -1,4 +1,4 @@
-"""What an incremental run needs to know about the run before it (issue 14; 0021_run_days).
+"""What an incremental run needs to know about the run before it (issue 14; 0023_run_days).
 
 ``run_days`` says which run holds a run's findings of each day; ``changed_reports`` which
 submitted reports gained a version or were published since a log index, with every date any of
@@ -31,7 +31,7 @@ class ChangedReports:
 
 def run_days(db: Database, run_id: int) -> dict[str, DaySource]:
     """Day (ISO) -> where run ``run_id``'s findings of that day are; empty for a run written
-    before 0021 (its rows are all its own: an incremental run cannot build on it)."""
+    before 0023 (its rows are all its own: an incremental run cannot build on it)."""
     if not has_table(db, "run_days"):
         return {}
     rows = db.execute("SELECT day, source_run, findings FROM run_days WHERE run_id = ? ORDER BY seq", (run_id,))

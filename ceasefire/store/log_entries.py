@@ -75,7 +75,7 @@ INCIDENT_COLUMNS = (
 FINDING_COLUMNS = ("run_id", "seq", "finding_id", "obligation", "status", "date", "parties", "document")
 # 0019_finding_rows: a run's findings as typed columns (issue 14), one per model.Finding field
 FINDING_ROW_COLUMNS = ("run_id", "seq", "finding_id", *FINDING_KEYS[1:])  # after ``id``: every key
-# 0021_run_days: which run's finding_rows hold a run's findings of each day (incremental runs)
+# 0023_run_days: which run's finding_rows hold a run's findings of each day (incremental runs)
 RUN_DAY_COLUMNS = ("run_id", "seq", "day", "source_run", "findings")
 REPORT_COLUMNS = (
     "report_id",

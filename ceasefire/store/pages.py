@@ -192,7 +192,7 @@ def findings_table(db: Database, run_id: int) -> str:
 class FindingSource:
     """Where a run's findings are read: the SQL every reader of findings goes through (issue 14).
 
-    A run written since 0021 holds, for each day in its ``run_days``, the rows of that day's
+    A run written since 0023 holds, for each day in its ``run_days``, the rows of that day's
     ``source_run`` (itself, or an earlier run whose findings of that day did not change); an
     older run holds its own rows (``findings_table``). Two forms give the run's rows as alias ``f``:
     ``FROM {scan} WHERE {picked}`` (parameter: the run id) reads them in the run's order,

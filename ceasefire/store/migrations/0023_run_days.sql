@@ -1,4 +1,4 @@
--- 0021_run_days: which run holds a run's findings of each day (issue 14: incremental runs).
+-- 0023_run_days: which run holds a run's findings of each day (issue 14: incremental runs).
 -- A run stores finding_rows only for the days it recomputed (the days of what changed since the
 -- run before it, widened by the linking window until no linked event crosses the boundary); for
 -- every other day with findings it names the run whose rows hold that day. A run's findings are

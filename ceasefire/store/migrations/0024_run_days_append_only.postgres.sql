@@ -1,4 +1,4 @@
--- 0022_run_days_append_only (PostgreSQL): run_days is append-only.
+-- 0024_run_days_append_only (PostgreSQL): run_days is append-only.
 
 CREATE TRIGGER run_days_append_only BEFORE UPDATE OR DELETE ON run_days
     FOR EACH ROW EXECUTE FUNCTION ceasefire_append_only();
