@@ -72,10 +72,13 @@ def _parties(
     return np.asarray(codes, np.intp).reshape(-1), sets
 
 
-def finding_columns(v: Verification) -> FindingColumns:
-    """The findings of ``v`` as columns, in output order."""
+def finding_columns(v: Verification, keep: npt.NDArray[np.bool_] | None = None) -> FindingColumns:
+    """The findings of ``v`` as columns, in output order; ``keep`` (aligned with ``v.findings``):
+    only those (an incremental run stores the findings of the days it recomputed)."""
     ft, t = v.findings, v.table
     order = ft.order(t)
+    if keep is not None:
+        order = order[keep[order]]
     rows = ft.incident[order]
     coded = {"id": _ids(t.columns["id"], rows)}
     coded |= {name: _strings(t.columns[name], rows) for name in (*_STRINGS[1:], *INCIDENT_EXTRAS) if name in t.columns}

@@ -76,7 +76,9 @@ def create_app(settings: Settings) -> FastAPI:
             if settings.checkpoint_every > 0:
                 tasks.start_soon(_sign_periodically, pool, settings.checkpoint_every)
             if settings.warm_public:  # issue 14: the first visitor of a big store need not wait
-                tasks.start_soon(anyio.to_thread.run_sync, mapindex.warm, app, pool, _public_bulletins)
+                tasks.start_soon(
+                    anyio.to_thread.run_sync, mapindex.warm, app, pool, _public_bulletins, _stored_incidents
+                )
             yield
             tasks.cancel_scope.cancel()
         await anyio.to_thread.run_sync(writer.close)  # writes what is queued, then stops
@@ -119,6 +121,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, settings=settings)  # 413 before a body is read (issue 11)
     app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)  # outermost: on every answer
     return app
+
+
+def _stored_incidents(app: Starlette, db: SQLStore) -> None:
+    """The stored incidents as the engine's columns, kept for the runs (``service.stored_columns``):
+    the first ``POST /runs`` then reads only what was imported since (issue 14)."""
+    from ceasefire.service.stored_columns import stored_columns
+
+    stored_columns(db)
 
 
 def _public_bulletins(app: Starlette, db: SQLStore) -> None:

@@ -261,3 +261,17 @@ def test_candidates_of_a_record_are_scored_without_a_threshold() -> None:
     assert sorted(other.tolist()) == [1, 2] and set(own.tolist()) == {0}
     assert score[other.tolist().index(1)] < score[other.tolist().index(2)]
     assert all(r > 0 for r in reasons.tolist())
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_stored_rows_from_columns_are_the_objects_rows(data: st.DataObject) -> None:
+    """A run stores its findings from the engine's columns (issue 14): the same rows, links too,
+    as from the ``Finding`` objects, for linked records (several incidents per finding) as well."""
+    from ceasefire.service.run_rows import run_rows
+    from ceasefire.store.pages import run_rows as object_rows
+
+    v = run(AG, *_random_records(data.draw))
+    columns, objects = run_rows(v), object_rows(list(v.finding_objects()))
+    assert columns.count == objects.count
+    assert list(columns.rows(3)) == list(objects.rows(3))
+    assert list(columns.links(3)) == list(objects.links(3))

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from ceasefire.ledger import canonical_json
 from ceasefire.model import Finding, worst_status
 from ceasefire.store.database import Database, Value
-from ceasefire.store.log_entries import has_table
-from ceasefire.store.pages import report_id_of, run_findings
+from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, has_table
+from ceasefire.store.pages import RunDays, report_id_of, row_finding, run_findings
 
 __all__ = [
     "FindingCount",
@@ -98,14 +98,30 @@ def count_rows(run_id: int, findings: Sequence[Finding]) -> tuple[list[tuple[Val
     return list[tuple[Value, ...]](counted), list[tuple[Value, ...]](incidents)
 
 
-def write_counts(db: Database, run_id: int, findings: Sequence[Finding]) -> None:
-    """Store the summary rows of run ``run_id`` (in the caller's transaction)."""
-    counted, incidents = count_rows(run_id, findings)
+_COUNT_COLUMNS = {
+    "finding_counts": "date, obligation, status, parties, findings",
+    "incident_counts": "date, status, incidents",
+}
+
+
+def write_counts(db: Database, run_id: int, days: RunDays) -> None:
+    """Store the summary rows of run ``run_id`` (in the caller's transaction), once its rows are
+    stored: the days it stores itself counted from those rows, every other day's summary rows
+    copied from the run ``days`` says holds that day (which has the rows of every day it covers,
+    being written the same way), so an incremental run counts only what it recomputed."""
+    query = f"SELECT {', '.join(FINDING_ROW_COLUMNS)} FROM finding_rows WHERE run_id = ? ORDER BY seq"
+    counted, incidents = count_rows(run_id, [row_finding(row) for row in db.execute(query, (run_id,))])
     db.executemany(
         "INSERT INTO finding_counts (run_id, date, obligation, status, parties, findings) VALUES (?, ?, ?, ?, ?, ?)",
         counted,
     )
     db.executemany("INSERT INTO incident_counts (run_id, date, status, incidents) VALUES (?, ?, ?, ?)", incidents)
+    copied = [(run_id, source, day) for day, (source, _) in sorted(days.items()) if source is not None]
+    for table, columns in _COUNT_COLUMNS.items():
+        db.executemany(
+            f"INSERT INTO {table} (run_id, {columns}) SELECT ?, {columns} FROM {table} WHERE run_id = ? AND date = ?",
+            copied,
+        )
 
 
 def _parties(parties: Sequence[str]) -> str:

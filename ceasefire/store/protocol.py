@@ -12,7 +12,7 @@ Both backends implement it through :class:`ceasefire.store.sqlstore.SQLStore` ov
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol
 from ceasefire.ledger import Checkpoint, Receipt
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
 from ceasefire.store.bundle import AgreementBundle
-from ceasefire.store.pages import FindingFilter, IncidentKey
+from ceasefire.store.pages import FindingFilter, IncidentKey, RunRows
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -352,7 +352,7 @@ class Store(Protocol):
         version: AgreementVersion,
         incidents: int,
         summary: RunSummary,
-        findings: Iterable[Finding],
+        findings: RunRows,
     ) -> RunRecord: ...
     def runs(self) -> list[RunRecord]: ...
     def run_findings(self, run_id: int) -> list[Finding]: ...

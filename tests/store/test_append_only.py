@@ -30,6 +30,7 @@ TABLES = [
     ("runs", "summary"),
     ("findings", "status"),
     ("finding_rows", "status"),
+    ("run_days", "day"),
     ("finding_incidents", "incident_id"),
     ("finding_counts", "status"),
     ("incident_counts", "status"),

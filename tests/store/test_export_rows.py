@@ -26,7 +26,7 @@ from ceasefire.ledger import canonical_json
 from ceasefire.model import Finding, RunSummary
 from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import SQLStore, open_store
-from ceasefire.store.pages import FindingFilter
+from ceasefire.store.pages import FindingFilter, run_rows
 from ceasefire.store.protocol import RunRecord
 
 GOLDEN = Path(__file__).parents[1] / "data" / "golden"
@@ -80,7 +80,7 @@ def store(open_target: OpenTarget) -> SQLStore:
     base = store.run_findings(done.run.id)
     version = store.current_agreement()
     assert version is not None
-    store.add_run(version, 1, RunSummary(by_party={}, by_obligation={}), [*_tricky(base), *base])
+    store.add_run(version, 1, RunSummary(by_party={}, by_obligation={}), run_rows([*_tricky(base), *base]))
     return store
 
 

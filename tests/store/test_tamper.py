@@ -68,7 +68,15 @@ CASE_STEPS: list[StepDetail] = [
     PartyResponse(None, "Not us."),
     Assessment("violation", "Two sources.", (Grade("SOHR", "B", 2),)),
 ]
-TABLES = ["log_entries", "checkpoints", *(k.table for k in KINDS.values()), "incidents", "findings", "finding_rows"]
+TABLES = [
+    "log_entries",
+    "checkpoints",
+    *(k.table for k in KINDS.values()),
+    "incidents",
+    "findings",
+    "finding_rows",
+    "run_days",
+]
 
 
 class _Rollback(Exception):
@@ -339,7 +347,7 @@ def test_every_column_of_every_row_is_covered(small: SQLStore, table: str, colum
         pytest.skip("PostgreSQL's foreign keys refuse this change before log verify could see it")
     if (table, column) in {("tokens", "role"), ("case_assessments", "conclusion"), ("link_decisions", "decision")}:
         pytest.skip("CHECK constraints refuse any other value here")
-    order = "seq" if table in {"incidents", "findings", "finding_rows"} else "log_index"
+    order = "seq" if table in {"incidents", "findings", "finding_rows", "run_days"} else "log_index"
     row = next(small.db.dicts(f"SELECT {column} AS v, {order} AS k FROM {table} ORDER BY {order} DESC"), None)
     if row is None and table == "findings":
         pytest.skip("runs since 0019 keep their findings in finding_rows (issue 14)")
