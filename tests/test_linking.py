@@ -262,6 +262,7 @@ def test_candidates_of_a_record_are_scored_without_a_threshold() -> None:
     assert score[other.tolist().index(1)] < score[other.tolist().index(2)]
     assert all(r > 0 for r in reasons.tolist())
 
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_stored_rows_from_columns_are_the_objects_rows(data: st.DataObject) -> None:
