@@ -104,17 +104,13 @@ def compile_ruler(ruler: Any) -> FastAttributes | None:
         attrs: Mapping[int, int] = ruler.attrs[number]
         if not set(attrs) <= set(write):
             return None
-        try:
-            alternatives = tuple(tuple(_token_test(spec, strings) for spec in seq) for seq in entry["patterns"])
-        except _Unsupported:
+        tests = [[_token_test(spec, strings) for spec in seq] for seq in entry["patterns"]]
+        if any(test is None for seq in tests for test in seq):  # a pattern this module cannot express
             return None
+        alternatives = tuple(tuple(test for test in seq if test is not None) for seq in tests)
         values = tuple((write[attr], int(value)) for attr, value in attrs.items())
         rules.append(_Rule(alternatives, int(ruler.indices[number]), values))
     return FastAttributes(rules, strings)
-
-
-class _Unsupported(Exception):
-    """A pattern this module cannot express (internal: ``compile_ruler`` answers None)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,17 +150,20 @@ class _TokenTest:
         return mask
 
 
-def _token_test(spec: Mapping[str, Any], strings: Any) -> _TokenTest:
-    return _TokenTest(tuple(_condition(key, value, strings) for key, value in spec.items()))
+def _token_test(spec: Mapping[str, Any], strings: Any) -> _TokenTest | None:
+    """The test of one token's pattern; None when a condition is one this module cannot express."""
+    conditions = [_condition(key, value, strings) for key, value in spec.items()]
+    kept = [c for c in conditions if c is not None]
+    return _TokenTest(tuple(kept)) if len(kept) == len(conditions) else None
 
 
-def _condition(key: str, value: Any, strings: Any) -> _Condition:
+def _condition(key: str, value: Any, strings: Any) -> _Condition | None:
     if key not in _READ:
-        raise _Unsupported(key)
+        return None
     column = _READ.index(key)
     if key == "IS_SPACE":
         if not isinstance(value, bool):
-            raise _Unsupported(key)
+            return None
         return _Condition(column, "==", (int(value),))
     if isinstance(value, str):
         return _Condition(column, "==", (_hash(value, strings),))
@@ -174,7 +173,7 @@ def _condition(key: str, value: Any, strings: Any) -> _Condition:
             return _Condition(column, operator, tuple(_hash(v, strings) for v in operand))
         if operator == "REGEX" and key == "LOWER":
             return _Condition(column, operator, pattern=re.compile(operand))
-    raise _Unsupported(key)
+    return None
 
 
 def _hash(value: str, strings: Any) -> int:
