@@ -113,3 +113,23 @@ def test_changed_day_mappings_break_the_log(open_target: OpenTarget, tmp_path: P
     import_events(store, [SYRIA / "incidents.csv"])
     report = tampered(store, statement)
     assert not report.ok and report.first() is not None and report.first().kind == "run"  # type: ignore[union-attr]
+
+
+def test_a_link_decision_since_the_last_run_makes_the_next_run_a_full_one(
+    open_target: OpenTarget, tmp_path: Path
+) -> None:
+    """A decision may join or part records of any day, so the run after it stores every day."""
+    store = open_target()
+    init_database(store, SYRIA / "agreement.yaml")
+    first = import_events(store, [_files(tmp_path)[0]]).run
+    assert first is not None
+    near = store.submit_report(MONITOR, STRIKE)
+    store.publish_report(ANALYST, near.report_id)
+    linked = next(f for f in verify_stored(store)[0].finding_objects() if f"report-{near.report_id}" in f.incidents)
+    other = next(i for i in linked.incidents if not i.startswith("report-"))
+    store.add_link_decision(ANALYST, f"report-{near.report_id}", other, "split", "not the same strike")
+    decided = verify_stored(store)[1]
+    stored = store.db.execute("SELECT COUNT(*) FROM finding_rows WHERE run_id = ?", (decided.id,))[0][0]
+    assert stored == decided.findings  # every day stored again, none borrowed
+    full = verify_stored(store, incremental=False)[1]
+    assert _reads(store, decided.id, frozenset()) == _reads(store, full.id, frozenset())
