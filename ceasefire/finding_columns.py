@@ -32,7 +32,7 @@ __all__ = ["INCIDENT_EXTRAS", "STREAM_ROWS", "FindingColumns", "finding_column_s
 
 # Incident columns beyond those a Finding carries (the ACLED columns of the CSV).
 INCIDENT_EXTRAS = ("date_precision", "assoc_actor_1", "assoc_actor_2", "country", "admin1", "geo_precision", "notes")
-STREAM_ROWS = 250_000  # findings of one slice of finding_column_slices: ~150 MB of columns
+STREAM_ROWS = 100_000  # findings a slice: ~70 MB of columns (issue 16: 200_000 took 190 MB more at peak)
 _STRINGS = ("id", "event_type", "sub_event_type", "weapon", "location", "actor1", "actor2", "source_name", "source")
 
 
