@@ -9,11 +9,17 @@ real HTTP request against a running ``ceasefire serve``:
 
 * ``init_import_verify_s``: ``ceasefire init`` + ``ceasefire import`` (store the file, verify
   every incident, store the run), two fresh processes, wall seconds (``init_s``, ``import_s``);
-* ``incremental``: 100 reports submitted through ``POST /api/v1/reports``, then ``POST
-  /api/v1/runs`` (a run over the 1M + 100): ``run_s``, the goal being <= 2 s at 1M;
+* ``incremental``: once the server is idle (``warm_s``: its start-up warming done), 100 reports
+  submitted through ``POST /api/v1/reports``, then ``POST /api/v1/runs`` (a run over the 1M +
+  100): ``run_s``, the goal being <= 2 s at 1M, and ``run_server_cpu_s``, the server's CPU
+  seconds during it (``init_cpu_s``, ``import_cpu_s``: the commands' CPU seconds; the load
+  average beside them); ``--runs-only`` stops there;
 * ``pages``: every page and endpoint issue 14 lists, the median of ``--repeat`` (5) requests as
-  the anonymous public (the run is published first): seconds, bytes, status; a request that
-  takes longer than ``--timeout`` is recorded as such and not repeated;
+  the anonymous public (the run is published first): seconds, bytes, status, the first
+  request's seconds, and the server's CPU seconds per request (``/proc``: on a shared machine the
+  figure that compares); a request that takes longer than ``--timeout`` is recorded as such and
+  not repeated. Timed once the server has settled (``warm_s``: it warms the public's views);
+  ``--only PATH,...`` times those pages alone (``DAY``: the busiest day), without the export;
 * ``export``: ``/export/findings.csv`` streamed to the end: seconds, bytes, findings/s;
 * ``server_peak_rss_mb``: the server process's peak RSS (``VmHWM``) when the benchmark ends;
 * ``map_browser``: TODO hook for the ``map`` helper (issue 14's map part): the time until a
@@ -28,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -55,28 +62,58 @@ def main() -> None:
     parser.add_argument("--db", help="a postgresql:// URL of an empty database (default: SQLite in a temp folder)")
     parser.add_argument("--repeat", type=int, default=5, help="requests per page; the median is reported")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a request is given up")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="keep the SQLite store in this folder and reuse it when it is there already (init and import "
+        "skipped, so the pages of a 1M store can be timed again after a code change; the incremental run "
+        "is skipped on reuse too: it would add 100 reports each time)",
+    )
+    parser.add_argument(
+        "--only",
+        help="comma-separated paths: time these pages only (DAY stands for the busiest day), no export",
+    )
+    parser.add_argument(
+        "--runs-only",
+        action="store_true",
+        help="time only init + import and the run after 100 reports (no pages, export or map)",
+    )
     args = parser.parse_args()
+    if args.store is not None:
+        args.store.mkdir(parents=True, exist_ok=True)
+        print(json.dumps(run(args, args.store), indent=2))
+        return
     with tempfile.TemporaryDirectory(prefix="serve_scale_") as tmp:
         print(json.dumps(run(args, Path(tmp)), indent=2))
 
 
 def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
-    csv_path = write_acled_csv(synth.incidents(args.incidents), synth.agreement(), folder)
     store = Store(args.db or str(folder / "scale.db"), folder)
     out: dict[str, Any] = {"incidents": args.incidents, "backend": "postgres" if args.db else "sqlite"}
-    out["init_s"] = timed(lambda: store.cli("init", str(folder / "agreement.yaml")))
-    out["import_s"] = timed(lambda: store.cli("import", str(csv_path)))
-    out["init_import_verify_s"] = round(out["init_s"] + out["import_s"], 2)
+    reused = args.store is not None and (folder / "scale.db").exists()
+    if not reused:
+        csv_path = write_acled_csv(synth.incidents(args.incidents), synth.agreement(), folder)
+        out["init_s"], out["init_cpu_s"] = timed_cpu(lambda: store.cli("init", str(folder / "agreement.yaml")))
+        out["import_s"], out["import_cpu_s"] = timed_cpu(lambda: store.cli("import", str(csv_path)))
+        out["init_import_verify_s"] = round(out["init_s"] + out["import_s"], 2)
+        out["load_average_after_import"] = os.getloadavg()
     analyst, monitor = store.token("analyst"), store.token("monitor")
     server = Server(store, folder / "server.log")
     try:
         client = httpx.Client(base_url=server.base, timeout=args.timeout)
         run_id = publish_latest(client, analyst)
-        out["incremental"] = incremental(client, analyst, monitor)
-        publish_latest(client, analyst)
-        out["pages"] = pages(client, args.repeat, args.timeout)
-        out["export"] = export(client)
-        out["map_browser"] = map_in_browser(server.base)
+        out["warm_s"] = server.settle()
+        if not reused:
+            out["incremental"] = incremental(client, analyst, monitor, server)
+            if args.runs_only:
+                out["server_peak_rss_mb"] = server.peak_rss_mb()
+                return out
+            publish_latest(client, analyst)
+        out["load_average"] = os.getloadavg()
+        out["pages"] = pages(client, server, args)
+        if not args.only:
+            out["export"] = export(client)
+            out["map_browser"] = map_in_browser(server.base)
         out["first_run"] = run_id
         out["server_peak_rss_mb"] = server.peak_rss_mb()
     finally:
@@ -130,6 +167,23 @@ class Server:
         self.stop()
         raise SystemExit(f"the server did not start within 60 s; see {log}")
 
+    def cpu_s(self) -> float:
+        """The server process's CPU seconds so far (user + system)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def settle(self, quiet_s: float = 3.0, limit_s: float = 1800.0) -> float:
+        """Wait until the server has used no CPU for ``quiet_s`` (it warms the public's views when
+        it starts, issue 14, which would be timed with the first pages otherwise); the seconds waited."""
+        start = last_change = time.monotonic()
+        used = self.cpu_s()
+        while time.monotonic() - last_change < quiet_s and time.monotonic() - start < limit_s:
+            time.sleep(0.5)
+            now = self.cpu_s()
+            if now - used > 0.05:
+                used, last_change = now, time.monotonic()
+        return round(time.monotonic() - start, 1)
+
     def peak_rss_mb(self) -> float:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -144,6 +198,15 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def timed_cpu(fn: Callable[[], Any]) -> tuple[float, float]:
+    """Wall seconds of ``fn`` and the CPU seconds (user + system) of the commands it ran."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = timed(fn)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, round(cpu, 2)
 
 
 def timed(fn: Callable[[], Any]) -> float:
@@ -163,8 +226,8 @@ def publish_latest(client: httpx.Client, analyst: str) -> int:
     return run_id
 
 
-def incremental(client: httpx.Client, analyst: str, monitor: str) -> dict[str, Any]:
-    """100 reports in, then one run over everything: the run's seconds."""
+def incremental(client: httpx.Client, analyst: str, monitor: str, server: Server) -> dict[str, Any]:
+    """100 reports in, then one run over everything: the run's seconds (wall, and the server's CPU)."""
     start = time.perf_counter()
     for k in range(REPORTS):
         report = {
@@ -180,19 +243,25 @@ def incremental(client: httpx.Client, analyst: str, monitor: str) -> dict[str, A
         }
         client.post("/api/v1/reports", json=report, headers=bearer(monitor)).raise_for_status()
     reports_s = time.perf_counter() - start
-    start = time.perf_counter()
+    cpu, start = server.cpu_s(), time.perf_counter()
     answer = client.post("/api/v1/runs", headers=bearer(analyst)).raise_for_status().json()
     return {
         "reports": REPORTS,
         "reports_s": round(reports_s, 3),
         "run_s": round(time.perf_counter() - start, 3),
+        "run_server_cpu_s": round(server.cpu_s() - cpu, 2),
+        "load_average": os.getloadavg(),
         "findings": answer.get("findings"),
     }
 
 
-def pages(client: httpx.Client, repeat: int, timeout: float) -> dict[str, Any]:
-    """Each page and endpoint issue 14 lists, as the public reads it: median seconds of ``repeat``."""
-    day = busiest_day(client, timeout)
+def pages(client: httpx.Client, server: Server, args: argparse.Namespace) -> dict[str, Any]:
+    """Each page and endpoint issue 14 lists, as the public reads it: median seconds of
+    ``--repeat``, and the server's CPU seconds per request (the figure that holds on a busy machine)."""
+    day = busiest_day(client, args.timeout)
+    if args.only:
+        paths = [p.replace("DAY", day) for p in args.only.split(",")]
+        return {path: measure(client, server, path, args.repeat, args.timeout) for path in paths}
     paths = [
         "/",
         "/index.json",
@@ -203,7 +272,7 @@ def pages(client: httpx.Client, repeat: int, timeout: float) -> dict[str, Any]:
         f"/bulletin/{day}.html",
         f"/bulletin/{day}.pdf",
     ]
-    return {path: measure(client, path, repeat, timeout) for path in paths}
+    return {path: measure(client, server, path, args.repeat, args.timeout) for path in paths}
 
 
 def busiest_day(client: httpx.Client, timeout: float) -> str:
@@ -215,21 +284,31 @@ def busiest_day(client: httpx.Client, timeout: float) -> str:
     return str(days[-1]) if days and days[-1] else "2016-09-19"
 
 
-def measure(client: httpx.Client, path: str, repeat: int, timeout: float) -> dict[str, Any]:
+def measure(client: httpx.Client, server: Server, path: str, repeat: int, timeout: float) -> dict[str, Any]:
     print(f"serve_scale: GET {path}", file=sys.stderr, flush=True)  # progress: pages can take minutes
     seconds: list[float] = []
+    cpu: list[float] = []
     size, status = 0, 0
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, used = time.perf_counter(), server.cpu_s()
         try:
             answer = client.get(path)
         except httpx.TimeoutException:
             return {"median_s": None, "timed_out_after_s": timeout}
         seconds.append(time.perf_counter() - start)
+        cpu.append(server.cpu_s() - used)
         size, status = len(answer.content), answer.status_code
         if seconds[-1] > timeout / 4:
             break  # slow enough that one figure says it: do not spend the run repeating it
-    return {"median_s": round(statistics.median(seconds), 4), "runs": len(seconds), "bytes": size, "status": status}
+    return {
+        "median_s": round(statistics.median(seconds), 4),
+        "first_s": round(seconds[0], 4),
+        "server_cpu_s": round(statistics.median(cpu), 3),
+        "first_cpu_s": round(cpu[0], 3),
+        "runs": len(seconds),
+        "bytes": size,
+        "status": status,
+    }
 
 
 def export(client: httpx.Client) -> dict[str, Any]:

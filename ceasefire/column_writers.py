@@ -24,7 +24,17 @@ from ceasefire import exports
 from ceasefire.finding_columns import FindingColumns
 from ceasefire.model import FINDING_KEYS
 from ceasefire.parallel import in_order
-from ceasefire.text_columns import dictionary, iso_dates, join, json_bodies, json_floats, json_strings, pick, when
+from ceasefire.text_columns import (
+    csv_cells,
+    dictionary,
+    float_cells,
+    iso_dates,
+    join,
+    json_bodies,
+    json_strings,
+    pick,
+    when,
+)
 
 __all__ = [
     "BINARY_FORMATS",
@@ -105,10 +115,7 @@ def _write_lines(lines: pa.Array, out: TextIO, drop: int = 0) -> None:
 
 
 def _floats(table: pa.Table, name: str, python: Callable[[float], str] | None = None) -> pa.Array:
-    column = table.column(name).combine_chunks()
-    values = column.fill_null(0.0).to_numpy(zero_copy_only=False)
-    text = json_floats(values, python)
-    return pc.if_else(pc.is_null(column), pa.scalar("null", pa.string()), text) if column.null_count else text
+    return float_cells(table.column(name).combine_chunks(), "null", python)
 
 
 def _slice_lines(
@@ -198,42 +205,24 @@ def write_json_slices(pieces: Iterable[FindingColumns], head: str, tail: str, ou
     out.write(tail)
 
 
-# exports.spreadsheet_safe in RE2: a formula start, unless the whole text is a number
-# (\p{Nd} is what Python's \d matches: any decimal digit).
-_FORMULA = r"^[=+\-@\t\r]"
-_NUMBER = r"^[+-]?(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:[eE][+-]?\p{Nd}+)?$"
-
-
-def _csv_cell(column: pa.Array) -> pa.Array:
-    """A text cell as ``csv.writer`` writes ``exports.spreadsheet_safe`` of it (QUOTE_MINIMAL,
-    ``\\n`` line ends)."""
-    if pa.types.is_dictionary(column.type):
-        return _csv_cell(column.dictionary).take(column.indices)
-    text = column.cast(pa.string())
-    formula = pc.and_(pc.match_substring_regex(text, _FORMULA), pc.invert(pc.match_substring_regex(text, _NUMBER)))
-    text = pc.if_else(formula, join("'", text), text)
-    quoted = join('"', pc.replace_substring(text, '"', '""'), '"')
-    return pc.if_else(pc.match_substring_regex(text, '[,"\n]'), quoted, text)
-
-
 def _csv_lines(fc: FindingColumns, table: pa.Table, codes: np.ndarray, start: int = 0) -> pa.Array:
     """One CSV line per row: the incident's ACLED columns, then the finding's (``exports.csv_row``)."""
     days = table.column("date").combine_chunks().cast(pa.int32()).to_numpy().astype(np.int64) + 719163
     date = iso_dates(days)
     column = {name: table.column(name).combine_chunks() for name in table.column_names}
     cells: dict[str, pa.Array] = {
-        **{name: _csv_cell(dictionary(column[name])) for name in _CSV_STRINGS},
-        "event_id_cnty": _csv_cell(column["incident"]),
+        **{name: csv_cells(dictionary(column[name])) for name in _CSV_STRINGS},
+        "event_id_cnty": csv_cells(column["incident"]),
         "event_date": date,
         "year": pc.utf8_slice_codeunits(date, 0, 4),
         "time_precision": column["date_precision"].cast(pa.string()),
         "latitude": _floats(table, "lat", repr),
         "longitude": _floats(table, "lon", repr),
         "geo_precision": column["geo_precision"].cast(pa.string()),
-        "source": _csv_cell(column["source"]),
+        "source": csv_cells(column["source"]),
         "fatalities": column["fatalities"].cast(pa.string()),
-        "finding_id": _csv_cell(column["id"]),
-        "parties": _csv_cell(pick([";".join(p) for p in fc.party_sets] or [""], codes)),
+        "finding_id": csv_cells(column["id"]),
+        "parties": csv_cells(pick([";".join(p) for p in fc.party_sets] or [""], codes)),
         "confidence": _floats(table, "confidence", repr),
         "distance_m": pc.if_else(pc.is_null(column["distance_m"]), "", _floats(table, "distance_m", repr)),
         "radius_m": _floats(table, "radius_m", repr),

@@ -83,9 +83,11 @@ def _parties(
     return np.asarray(codes, np.intp).reshape(-1), sets
 
 
-def finding_columns(v: Verification) -> FindingColumns:
-    """The findings of ``v`` as columns, in output order."""
-    return _columns(v, v.findings.order(v.table))
+def finding_columns(v: Verification, keep: npt.NDArray[np.bool_] | None = None) -> FindingColumns:
+    """The findings of ``v`` as columns, in output order; ``keep`` (aligned with ``v.findings``):
+    only those (an incremental run stores the findings of the days it recomputed)."""
+    order = v.findings.order(v.table)
+    return _columns(v, order if keep is None else order[keep[order]])
 
 
 def finding_column_slices(

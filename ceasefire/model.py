@@ -71,6 +71,8 @@ RULE_KINDS = (
 # The incident id of submitted report N is "report-N"; event files may not use the prefix, so a
 # report and an imported event can never share an id (sources.fields.parse_id refuses it).
 REPORT_PREFIX = "report-"
+# What an analyst decides of the link of two records (issue 13): one event, or not one event.
+LINK_DECISIONS = ("confirm", "split")
 
 WEAPON_CLASSES = (
     "small_arms",

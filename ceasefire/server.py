@@ -28,14 +28,17 @@ from ceasefire.api import (
     exports,
     findings,
     incidents,
+    links,
     log,
     mapindex,
     maps,
     problems,
     reports,
     runs,
+    tallies,
 )
-from ceasefire.api.findings import visible_run
+from ceasefire.api.fastsubmit import SubmitFastPath
+from ceasefire.api.findings import app_figures, visible_run
 from ceasefire.api.limits import BodyLimit
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
 from ceasefire.api.reports import InFlight
@@ -73,7 +76,9 @@ def create_app(settings: Settings) -> FastAPI:
             if settings.checkpoint_every > 0:
                 tasks.start_soon(_sign_periodically, pool, settings.checkpoint_every)
             if settings.warm_public:  # issue 14: the first visitor of a big store need not wait
-                tasks.start_soon(anyio.to_thread.run_sync, mapindex.warm, app, pool, _public_bulletins)
+                tasks.start_soon(
+                    anyio.to_thread.run_sync, mapindex.warm, app, pool, _public_bulletins, _stored_incidents
+                )
             yield
             tasks.cancel_scope.cancel()
         await anyio.to_thread.run_sync(writer.close)  # writes what is queued, then stops
@@ -97,10 +102,12 @@ def create_app(settings: Settings) -> FastAPI:
         evidence.router,
         log.router,
         findings.router,
+        tallies.router,  # /clocks, after /findings as it always was
         incidents.router,
         maps.router,
         claims.router,
         cases.router,
+        links.router,
         runs.router,
         agreements.router,
         admin.router,
@@ -110,15 +117,27 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (bulletin.router, exports.router):  # at the root: /bulletin/..., /export/...
         app.include_router(router, responses=ERROR_RESPONSES)
     pages.install(app, PAGE_MODULES)  # the dashboard (HTML pages, their JSON twins, /static)
+    app.add_middleware(SubmitFastPath)  # innermost: inside the body limit and headers (issue 11, load)
     app.add_middleware(BodyLimit, settings=settings)  # 413 before a body is read (issue 11)
     app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)  # outermost: on every answer
     return app
 
 
+def _stored_incidents(app: Starlette, db: SQLStore) -> None:
+    """The stored incidents as the engine's columns, kept for the runs (``service.stored_columns``):
+    the first ``POST /runs`` then reads only what was imported since (issue 14)."""
+    from ceasefire.service.stored_columns import stored_columns
+
+    stored_columns(db)
+
+
 def _public_bulletins(app: Starlette, db: SQLStore) -> None:
-    """What the public's bulletins are computed from (none yet without a published run)."""
-    if visible_run(db, None) is not None:
-        bulletin.kept_inputs(app, db, None)
+    """What the public's pages and bulletins count from (none yet without a published run)."""
+    run = visible_run(db, None)
+    if run is not None:
+        cache = app_figures(app)
+        tallies.viewer_tallies(cache, db, None, run)
+        cache.get((run.id, "reported"), lambda: db.reported_by_day(run.log_index))
 
 
 async def _sign_periodically(pool: StorePool, seconds: float) -> None:

@@ -18,9 +18,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
+    "csv_cells",
     "dictionary",
     "escaped_rows",
     "fixed",
+    "float_cells",
     "iso_dates",
     "join",
     "json_bodies",
@@ -30,6 +32,7 @@ __all__ = [
     "per_value",
     "pick",
     "put",
+    "safe_texts",
     "when",
 ]
 
@@ -183,6 +186,13 @@ def json_floats(values: npt.NDArray[np.float64], python: Callable[[float], str] 
     return _python(x, text, odd, python or _json_float)
 
 
+def float_cells(column: pa.Array, null: str, python: Callable[[float], str] | None = None) -> pa.Array:
+    """``json_floats`` of a float64 Arrow column, ``null`` where it holds a null."""
+    values = column.fill_null(0.0).to_numpy(zero_copy_only=False)
+    text = json_floats(values, python)
+    return pc.if_else(pc.is_null(column), pa.scalar(null, pa.string()), text) if column.null_count else text
+
+
 def _json_float(value: float) -> str:
     import json
 
@@ -253,3 +263,32 @@ def iso_dates(ordinals: npt.NDArray[np.int64]) -> pa.Array:
     import datetime as dt
 
     return _python(days, text, bad, lambda d: dt.date.fromordinal(int(d)).isoformat())
+
+
+# exports.spreadsheet_safe in RE2: a formula start, unless the whole text is a number
+# (\p{Nd} is what Python's \d matches: any decimal digit).
+_FORMULA = r"^[=+\-@\t\r]"
+_NUMBER = r"^[+-]?(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:[eE][+-]?\p{Nd}+)?$"
+
+
+def safe_texts(column: pa.Array) -> pa.Array:
+    """``exports.spreadsheet_safe`` of each text (issue 11): a quote before a formula start."""
+    if pa.types.is_dictionary(column.type):
+        return safe_texts(column.dictionary).take(column.indices)
+    text = column.cast(pa.string())
+    formula = pc.and_(pc.match_substring_regex(text, _FORMULA), pc.invert(pc.match_substring_regex(text, _NUMBER)))
+    return pc.if_else(formula, join("'", text), text)
+
+
+def csv_cells(column: pa.Array) -> pa.Array:
+    """A text cell as ``csv.writer`` writes ``exports.spreadsheet_safe`` of it (QUOTE_MINIMAL,
+    ``\\n`` line ends: quoted when it holds ``,``, ``"`` or a newline, quotes doubled)."""
+    if pa.types.is_dictionary(column.type):
+        return csv_cells(column.dictionary).take(column.indices)
+    text = safe_texts(column)
+    quote = pc.fill_null(pc.match_substring_regex(text, '[,"\n]'), False)
+    if not pc.any(quote).as_py():
+        return text
+    # quoting only the rows that need it: replacing in every row costs more than the rest of a column
+    quoted = join('"', pc.replace_substring(text.filter(quote), '"', '""'), '"')
+    return pc.replace_with_mask(text, quote, quoted)

@@ -22,7 +22,7 @@ from ceasefire.actor_resolution import AliasResolver
 from ceasefire.corroboration import Events, merge_events
 from ceasefire.errors import UsageError
 from ceasefire.findings import FindingTable, Status, materialize
-from ceasefire.linking import link_records
+from ceasefire.linking import LinkDecisions, link_records
 from ceasefire.linking.grades import source_columns
 from ceasefire.model import Agreement, Clock, FileCounts, Finding, RunSummary
 from ceasefire.rules import evaluate
@@ -130,6 +130,7 @@ def verify_table(
     link: bool = True,
     apart: npt.NDArray[np.bool_] | None = None,
     reporters: Mapping[str, str] | None = None,
+    decisions: LinkDecisions | None = None,
 ) -> Verification:
     """Verify incidents already in a table (built with the same ``resolver``): the incidents
     reported outside ``date_from``..``date_to`` are left out, every obligation is evaluated and
@@ -140,7 +141,8 @@ def verify_table(
     (``linking``) and their findings merged into one per event and obligation
     (``corroboration``): findings, summaries and clocks then count events, not records; rows
     where ``apart`` is true (aligned with ``table``) stay events of their own; ``reporters`` says
-    who submitted each report (``linking.grades.source_columns``)."""
+    who submitted each report (``linking.grades.source_columns``); ``decisions``: the links
+    analysts confirmed or split (``linking.decisions``)."""
     check_period(date_from, date_to)
     if date_from or date_to:
         lo = date_from.toordinal() if date_from else np.iinfo(np.int64).min
@@ -150,7 +152,8 @@ def verify_table(
     findings = evaluate(agreement, table, resolver)
     events = None
     if link and len(factorize(table.columns["file"])[1]) > 1:
-        events = Events(link_records(table, apart=apart), source_columns(table, agreement, reporters))
+        links = link_records(table, apart=apart, decisions=decisions)
+        events = Events(links, source_columns(table, agreement, reporters))
         findings = merge_events(table, findings, events)
     intake = intake or Intake(incidents=len(table))
     intake.incidents = len(table)

@@ -7,6 +7,7 @@ obviously right), and the standalone verifier printed in docs/log.md, which is r
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 import hashlib
@@ -49,6 +50,7 @@ from ceasefire.ledger import (
     verify_inclusion,
     verify_receipt,
 )
+from ceasefire.ledger import entry as entry_module
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "ledger"
@@ -889,6 +891,46 @@ def test_canonical_json_round_trips_and_is_a_fixed_point(value: object) -> None:
     assert json.loads(encoded) == value
     assert canonical_json(json.loads(encoded)) == encoded
     assert canonicalize(encoded) == encoded
+
+
+class _Label(str):
+    """A str subclass (an enum's value, say): written as its text on both paths."""
+
+
+# What canonical_json must refuse or copy as well as plain JSON: keys that are not strings, NaN,
+# tuples, container subclasses, sets, bytes, lone surrogates.
+ODD_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text()
+    | st.builds(_Label, st.text(max_size=3))
+    | st.just("\ud800")
+    | st.just(b"x")
+    | st.frozensets(st.integers(), max_size=2),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(st.text(max_size=3) | st.integers() | st.none() | st.booleans(), children, max_size=4)
+        | st.dictionaries(st.text(max_size=3), children, max_size=3).map(collections.OrderedDict)
+    ),
+    max_leaves=12,
+)
+
+
+def _outcome(encode: Callable[[object], bytes], value: object) -> bytes | str:
+    try:
+        return encode(value)
+    except LogError as error:
+        return f"LogError: {error}"
+
+
+@settings(max_examples=400, deadline=None)
+@given(ODD_VALUES)
+def test_canonical_json_writes_what_the_checking_walk_writes(value: object) -> None:
+    """The direct ``json.dumps`` of :func:`canonical_json` gives the walk's bytes, or its error."""
+    assert _outcome(canonical_json, value) == _outcome(entry_module._walked, value)  # type: ignore[arg-type]
 
 
 # --- purity -----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ceasefire.actor_resolution import AliasResolver
-from ceasefire.linking import LinkSettings, link_records
+from ceasefire.linking import LinkDecisions, LinkSettings, candidates_of, link_records
 from ceasefire.linking.blocking import Places, candidate_pairs, haversine_m
 from ceasefire.linking.grades import source_columns
 from ceasefire.model import Finding, Incident, Rule
@@ -236,3 +236,43 @@ def test_findings_per_event_ignore_input_order(data: st.DataObject) -> None:
         return sorted(repr(f.to_document()) for f in run(AG, *rs).finding_objects())
 
     assert documents(list(shuffled)) == documents(records)
+
+
+def test_an_analysts_decisions_force_or_forbid_a_link() -> None:
+    """issue 13: a confirmed pair links whatever its score (score 1, its reason said), a split
+    pair never links, and the latest decision on a pair is the one applied."""
+    records = [_report("a", "acled.csv"), _report("b", "ged.csv", lat=35.205), _report("c", "ged2.csv", day=21)]
+    table = _table(*records)
+    assert len(_events(records)) == 1 and link_records(table).event[2] == 2  # c: a week later, alone
+    split = LinkDecisions.latest([("a", "b", "confirm"), ("b", "a", "split")])
+    assert split.split == {("a", "b")} and not split.confirmed
+    assert link_records(table, decisions=split).a.tolist() == []
+    confirmed = link_records(table, decisions=LinkDecisions.latest([("c", "a", "confirm")]))
+    (other, score, reasons), *_ = confirmed.of(2)
+    assert other == 0 and score == 1.0 and "confirmed by an analyst" in reasons
+    unknown = LinkDecisions.latest([("b", "x", "confirm")])  # a record not in the table: not applied
+    assert link_records(table, decisions=unknown).a.tolist() == link_records(table).a.tolist()
+
+
+def test_candidates_of_a_record_are_scored_without_a_threshold() -> None:
+    records = [_report("a", "acled.csv"), _report("b", "ged.csv", lat=35.205, actor1=OPP), _report("c", "x.csv")]
+    table = _table(*records)
+    own, other, score, reasons = candidates_of(table, np.array([0]))
+    assert sorted(other.tolist()) == [1, 2] and set(own.tolist()) == {0}
+    assert score[other.tolist().index(1)] < score[other.tolist().index(2)]
+    assert all(r > 0 for r in reasons.tolist())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_stored_rows_from_columns_are_the_objects_rows(data: st.DataObject) -> None:
+    """A run stores its findings from the engine's columns (issue 14): the same rows, links too,
+    as from the ``Finding`` objects, for linked records (several incidents per finding) as well."""
+    from ceasefire.service.run_rows import run_rows
+    from ceasefire.store.pages import run_rows as object_rows
+
+    v = run(AG, *_random_records(data.draw))
+    columns, objects = run_rows(v), object_rows(list(v.finding_objects()))
+    assert columns.count == objects.count
+    assert list(columns.rows(3)) == list(objects.rows(3))
+    assert list(columns.links(3)) == list(objects.links(3))

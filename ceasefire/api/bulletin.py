@@ -4,19 +4,19 @@ under ``/api/v1``): ``GET /bulletin/`` (HTML index) and its JSON twin ``/bulleti
 
 Public: without a token the newest *published* run (``findings.visible_run``), its findings less
 those drawn from reports the viewer may not see, the clocks and counts of those findings
-(``findings.viewer_figures``), and grades only from cases the viewer may read.
+(``tallies.viewer_tallies``), and grades only from cases the viewer may read.
 A day outside the run is a 404 problem; a path that is not a date, a 422.
 
 A day's bulletin, page and PDF are made once per state of the log and viewer class and kept
-(``api/memo.py``, issue 11): repeating a request costs a lookup, not a WeasyPrint run. What
-every day is computed from (the run's visible findings, clocks, claims, incidents, gradings)
-is read once per state of the log and viewer class too, with its findings indexed by day, so
-another day costs that day's findings only (issue 14); the PDF is typeset from the kept page.
+(``api/memo.py``, issue 11): repeating a request costs a lookup, not a WeasyPrint run. A day
+is computed from that day and the day before alone, read in SQL (``gather.day_inputs``), with
+the viewer's counts, clocks and days kept per run and viewer class (``api/tallies.py``), so a
+day costs that day's findings whatever the run's size (issue 14); the index is the viewer's
+counts by day. The PDF is typeset from the kept page.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Annotated
 
@@ -25,23 +25,18 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.applications import Starlette
 
+from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import BearerDep, Caller, StoreDep, ViewerDep, viewer, viewer_class
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import (
-    FigureCache,
-    FiguresDep,
-    app_figures,
-    sees_everything,
-    viewer_figures,
-    visible_run,
-)
+from ceasefire.api.findings import FigureCache, FiguresDep, agreement_of_run, app_figures, sees_everything, visible_run
 from ceasefire.api.memo import memo_of
 from ceasefire.api.problems import Problem
 from ceasefire.api.state import StorePool
+from ceasefire.api.tallies import viewer_tallies
 from ceasefire.bulletin import content, daily, gather, render
 from ceasefire.store import SQLStore
 
-__all__ = ["kept_inputs", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/bulletin", tags=["bulletins"])
 Key = tuple[int, str, str]  # (log size, viewer class, day): what a bulletin depends on
@@ -63,17 +58,17 @@ def _index(
     run = visible_run(db, who)
     if run is None:
         return None, None, []
-    seen = viewer_figures(cache, db, who, run)
+    seen = viewer_tallies(cache, db, who, run)
     info = content.RunInfo(
         run.id,
         run.created_at,
         run.agreement_version,
         seen.incidents,
-        len(seen.findings),
+        seen.findings,
         run.log_index,
         run.id in db.published_runs(),
     )
-    return run.agreement_id, info, daily.days(seen.findings, seen.summary.clocks)
+    return run.agreement_id, info, daily.day_lines(seen.period(), seen.days)
 
 
 @router.get("/", response_class=HTMLResponse, responses=_HTML, summary="Daily bulletins: the days of the run (HTML)")
@@ -89,9 +84,9 @@ def index_json(db: StoreDep, who: ViewerDep, cache: FiguresDep) -> JSONBody:
     return render.index_json(*_index(db, who, cache))
 
 
-def _inputs(db: SQLStore, who: Caller | None, cache: FigureCache) -> content.Inputs:
-    """What every bulletin of the run ``who`` reads is computed from, with its day index; 404
-    without a run."""
+def _inputs(db: SQLStore, who: Caller | None, cache: FigureCache, day: dt.date) -> content.Inputs:
+    """What the bulletin of ``day`` for ``who`` is computed from: that day and the day before,
+    read in SQL, with the viewer's counts and clocks (``api/tallies.py``); 404 without a run."""
     run = visible_run(db, who)
     if run is None:
         raise Problem(404, "no verification run is published yet, so there is no bulletin")
@@ -99,30 +94,14 @@ def _inputs(db: SQLStore, who: Caller | None, cache: FigureCache) -> content.Inp
     if not sees_everything(who):
         published = db.published_cases()
         cases = [c for c in cases if c.id in published]
-    seen = viewer_figures(cache, db, who, run)
-    inputs = gather.inputs(
-        db,
-        run,
-        seen.findings,
-        cases=cases,
-        published=run.id in db.published_runs(),
-        clocks=seen.summary.clocks,
-        incidents=seen.incidents,
+    tallies = viewer_tallies(cache, db, who, run)
+    reported = cache.get((run.id, "reported"), lambda: db.reported_by_day(run.log_index))  # every class's
+    seen = gather.Seen(
+        tallies.incidents, tallies.findings, tallies.period(), tallies.summary.clocks, tallies.hidden, reported
     )
-    # kept, the inputs hold only the incidents a finding names (a day's bulletin looks up no
-    # other; the day index has counted every one): a store's many quiet incidents cost no memory
-    index = daily.index_of(inputs)
-    named = {f.incidents[0] for f in inputs.findings if f.incidents}
-    incidents = {k: v for k, v in inputs.incidents.items() if k in named}
-    return dataclasses.replace(inputs, index=index, incidents=incidents)
-
-
-def kept_inputs(app: Starlette, db: SQLStore, who: Caller | None) -> content.Inputs:
-    """The inputs of every day's bulletin for ``who``, read once per state of the log and
-    viewer class (issue 14) and kept in ``app``; 404 without a run."""
-    key = (db.log_size(), viewer_class(who))
-    made: content.Inputs = memo_of(app, "bulletin_inputs", 2).get(key, lambda: _inputs(db, who, app_figures(app)))
-    return made
+    current = db.current_agreement()
+    agreements = (agreement_of_run(db, run), loaded(current) if current is not None else None)
+    return gather.day_inputs(db, run, day, seen, agreements, cases=cases, published=run.id in db.published_runs())
 
 
 def _bulletin(inputs: content.Inputs, day: dt.date) -> content.Bulletin:
@@ -139,7 +118,7 @@ def _made(app: Starlette, db: SQLStore, who: Caller | None, day: dt.date) -> tup
     key: Key = (db.log_size(), viewer_class(who), day.isoformat())
 
     def compute() -> tuple[content.Bulletin, str]:
-        inputs = kept_inputs(app, db, who)
+        inputs = _inputs(db, who, app_figures(app), day)
         made = _bulletin(inputs, day)
         return made, render.html(made, inputs.agreement)
 

@@ -1,4 +1,4 @@
-"""``/api/v1/findings``, ``/clocks`` and ``/incidents``: a stored verification run, read-only.
+"""``/api/v1/findings``: a stored verification run, read-only (``/clocks``: ``api/tallies.py``).
 
 Which run a caller reads (:func:`visible_run`): analysts and admins the newest run; everyone
 else, the public (no token) included, the newest *published* run (``POST /runs/{id}/publish``).
@@ -42,10 +42,13 @@ __all__ = [
     "FigureCache",
     "Figures",
     "FiguresDep",
+    "agreement_of_run",
     "app_figures",
     "figure_cache",
     "figures_key",
     "hidden_reports",
+    "imported_incidents",
+    "report_days",
     "router",
     "run_figures",
     "stored_form",
@@ -204,10 +207,12 @@ def run_figures(db: SQLStore, run: RunRecord, reports: set[int] | None, cache: F
     With ``reports`` None they equal the stored summary (but for ``unresolved_actors``, which
     only the stored summary carries)."""
     found = tuple(f for f in _all_findings(db, run, cache) if from_visible(f.incidents, reports))
-    agreement = _agreement(db, run)
+    agreement = agreement_of_run(db, run)
     key = (run.id, "imported")  # the same for every class: kept once per run
-    imported, last = _imported(db, run) if cache is None else cache.get(key, lambda: _imported(db, run))
-    in_run = _run_reports(db, run.incidents - imported)
+    imported, last = (
+        imported_incidents(db, run) if cache is None else cache.get(key, lambda: imported_incidents(db, run))
+    )
+    in_run = report_days(db, run.incidents - imported)
     seen = [day for rid, day in in_run if reports is None or rid in reports]
     days = [d for d in (last, *seen) if d is not None]
     last_day = dt.date.fromordinal(max(days)) if days else None
@@ -217,24 +222,20 @@ def run_figures(db: SQLStore, run: RunRecord, reports: set[int] | None, cache: F
     return Figures(found, summary, imported + len(seen))
 
 
-def _agreement(db: SQLStore, run: RunRecord) -> Agreement:
+def agreement_of_run(db: SQLStore, run: RunRecord) -> Agreement:
+    """The agreement version ``run`` was made under."""
     version = next(v for v in db.agreement_versions() if v.version == run.agreement_version)
     return loaded(version)
 
 
-def _imported(db: SQLStore, run: RunRecord) -> tuple[int, int | None]:
-    """(how many imported incidents the run verified, the ordinal of their last possible day)."""
-    ids: set[str] = set()
-    last: int | None = None
-    for incident in db.incidents(before=run.log_index):
-        if incident.id not in ids:  # the first of each id, as verification keeps them
-            ids.add(incident.id)
-            day = max(incident.date, incident.date_end or incident.date).toordinal()
-            last = day if last is None else max(last, day)
-    return len(ids), last
+def imported_incidents(db: SQLStore, run: RunRecord) -> tuple[int, int | None]:
+    """(how many imported incidents the run verified, the ordinal of their last possible day),
+    counted in SQL (issue 14: not a million incidents read back to count them)."""
+    count, last = db.imported_extent(run.log_index)
+    return count, None if last is None else last.toordinal()
 
 
-def _run_reports(db: SQLStore, count: int) -> list[tuple[int, int]]:
+def report_days(db: SQLStore, count: int) -> list[tuple[int, int]]:
     """(id, day ordinal) of the reports a run verified: the ``count`` first ones (ids grow with
     time, and a run verifies every report stored then). The day is that of the latest version."""
     out: list[tuple[int, int]] = []
@@ -279,7 +280,7 @@ def viewer_counts(cache: FigureCache, db: SQLStore, who: Caller | None, run: Run
     if reports is None:
         return Counts(run.incidents, run.findings)
     imported = cache.get((run.id, "imported-count"), lambda: db.count_incidents(run.log_index, (None, None)))
-    seen = [rid for rid, _ in _run_reports(db, run.incidents - imported) if rid in reports]
+    seen = [rid for rid, _ in report_days(db, run.incidents - imported) if rid in reports]
     hidden = frozenset(db.run_report_ids(run.id) - reports)
     return Counts(imported + len(seen), db.count_findings(run.id, FindingFilter(hidden=hidden)))
 
@@ -341,17 +342,3 @@ def hidden_reports(db: SQLStore, who: Caller | None, run: RunRecord) -> frozense
     if reports is None:
         return frozenset()
     return frozenset(db.run_report_ids(run.id) - reports)
-
-
-@router.get("/clocks", summary="Clocks (conditions) of the latest verification run")
-def clocks(db: StoreDep, who: ViewerDep, cache: FiguresDep) -> JSONBody:
-    """``{"agreement", "run", "clocks": [...]}``: the ``verify --format json`` clocks, judged
-    from the findings the caller may see."""
-    run = visible_run(db, who)
-    seen = viewer_figures(cache, db, who, run)
-    clocks = seen.summary.clocks
-    return {
-        "agreement": run.agreement_id if run else None,
-        "run": run_dict(run, db.published_runs(), seen),
-        "clocks": [stored_form(c.to_document()) for c in clocks],
-    }

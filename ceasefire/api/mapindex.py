@@ -149,8 +149,10 @@ class MapView:
     by incident then finding (a finding names every record of its event); per finding its
     ``rank`` (``rank_of``) and ``obligations``; ``party_links``: (finding position, party) of
     every party a finding names; ``order``: the positions by
-    (day, id), the order lists show. ``_statuses`` keeps each filter's statuses (a map's pans
-    and zooms ask again and again with the same filter)."""
+    (day, id), the order lists show; ``event``: each position's event, as the position of its
+    first record (issue 13: the map shows one marker per event, at that record; a record no
+    finding links is an event of its own). ``_statuses`` keeps each filter's statuses (a map's
+    pans and zooms ask again and again with the same filter)."""
 
     run: RunRecord
     events: MapEvents
@@ -161,6 +163,7 @@ class MapView:
     obligations: npt.NDArray[np.str_]
     party_links: tuple[Ints, npt.NDArray[np.str_]]
     order: npt.NDArray[np.intp]
+    event: npt.NDArray[np.intp]
     _statuses: dict[tuple[str | None, str | None], Codes] = field(default_factory=dict, compare=False)
 
     def statuses(self, party: str | None, obligation: str | None) -> Codes:
@@ -188,10 +191,28 @@ class MapView:
         np.maximum.at(out, self.pair_incident[linked], self.rank[self.pair_finding[linked]])
         return out
 
+    @functools.cached_property
+    def lead(self) -> Mask:
+        """The positions that stand for their event on the map (its first record)."""
+        out: Mask = self.event == np.arange(len(self.event))
+        return out
+
+    @functools.cached_property
+    def sizes(self) -> npt.NDArray[np.intp]:
+        """Each position's count of records in its event."""
+        out: npt.NDArray[np.intp] = np.bincount(self.event, minlength=len(self.event))[self.event]
+        return out
+
+    def records(self, position: int) -> npt.NDArray[np.intp]:
+        """The positions of the records of ``position``'s event, first record first."""
+        out: npt.NDArray[np.intp] = np.flatnonzero(self.event == self.event[position])
+        return out
+
     def select(self, chosen: MapFilter) -> tuple[Mask, Codes]:
-        """(which incidents ``chosen`` keeps, every incident's status code under it)."""
+        """(which events ``chosen`` keeps, as their first records' positions, every incident's
+        status code under it; the records of one event share their findings, so their codes)."""
         codes = self.statuses(chosen.party, chosen.obligation)
-        keep = codes != HIDDEN
+        keep = (codes != HIDDEN) & self.lead
         if chosen.date_from is not None:
             keep &= self.events.day >= chosen.date_from.toordinal()
         if chosen.date_to is not None:
@@ -255,7 +276,19 @@ def build_view(
         np.array([p for _, p in named] or [""], dtype=np.str_)[: len(named)],
     )
     order = np.lexsort((events.ids, events.day))
-    return MapView(run, events, tuple(findings), incident, finding, rank, obligations, party_links, order)
+    event = _events(len(events.ids), incident, finding, len(findings))
+    return MapView(run, events, tuple(findings), incident, finding, rank, obligations, party_links, order, event)
+
+
+def _events(n: int, incident: Ints, finding: Ints, findings: int) -> npt.NDArray[np.intp]:
+    """Each position's event as its lowest position: a finding names every record of its event
+    (``corroboration``), so the lowest position among a finding's records is the same for every
+    finding of the event."""
+    first = np.full(findings, n, dtype=np.intp)
+    np.minimum.at(first, finding, incident)
+    event = np.arange(n, dtype=np.intp)
+    np.minimum.at(event, incident, first[finding])
+    return event
 
 
 def warm(app: Starlette, pool: StorePool, *others: Callable[[Starlette, SQLStore], object]) -> None:

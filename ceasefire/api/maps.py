@@ -21,6 +21,7 @@ from fastapi import APIRouter, Path, Query, Request
 from ceasefire.api.auth import StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import FiguresDep, stored_form
+from ceasefire.api.mapevents import event_decisions, event_records
 from ceasefire.api.mapfilter import STATUSES, MapFilter
 from ceasefire.api.mapgrid import Box, Grid, cluster, parse_zoom
 from ceasefire.api.mapindex import DETAIL_FIELDS, MapView, map_view, status_name
@@ -54,7 +55,8 @@ def map_clusters(
 ) -> JSONBody:
     """``{"run", "zoom", "filters", "shown", "total", "counts", "extent", "in_box", "clusters":
     [{"lat", "lon", "count", "status", "counts", "bbox"}], "incidents": [{"id", "date", "lat",
-    "lon", "status", "location"}]}``; ``shown``/``counts``/``extent`` cover every incident the
+    "lon", "status", "location", "records"}]}``: one marker per event (issue 13), at its first
+    record, ``records`` its records; ``shown``/``counts``/``extent`` cover every event the
     filters keep, ``in_box`` those in the box. A bad parameter is a 422 naming it."""
     chosen, box, level = _filters(request), Box.parse(bbox), parse_zoom(zoom)
     view = map_view(request.app, cache, db, who)
@@ -98,7 +100,7 @@ def _answer(
         "zoom": zoom,
         "filters": chosen.as_query(),
         "shown": shown,
-        "total": len(view.events.ids) if view else 0,
+        "total": int(view.lead.sum()) if view else 0,
         "counts": counts,
         "extent": extent,
         "in_box": in_box,
@@ -140,6 +142,7 @@ def _single(view: MapView, position: int, code: int) -> JSONBody:
         "lon": float(events.lon[position]),
         "status": status_name(code),
         "location": events.details["location"][position],
+        "records": int(view.sizes[position]),
     }
 
 
@@ -152,8 +155,10 @@ def map_incident(
     incident_id: Annotated[str, Path(max_length=200)],
 ) -> JSONBody:
     """``{"incident": {id, date, lat, lon, status, findings, location, event_type, ...},
-    "findings": [...]}``: what a marker's popup shows; 404 when the caller's run has no such
-    incident or the caller may not see it."""
+    "findings": [...], "records": [...], "decisions": [...]}``: what a marker's popup shows;
+    ``records``: every record of the incident's event (``mapevents``), ``decisions``: the
+    analysts' decisions on their links; 404 when the caller's run has no such incident or the
+    caller may not see it."""
     view = map_view(request.app, cache, db, who)
     position = view.position(incident_id) if view else None
     if view is None or position is None:
@@ -162,4 +167,10 @@ def map_incident(
     incident = _single(view, position, int(view.statuses(None, None)[position]))
     incident.update({name: view.events.details[name][position] for name in DETAIL_FIELDS})
     incident["findings"] = [f.id for f in findings]
-    return {"incident": incident, "findings": [stored_form(f.to_document()) for f in findings]}
+    records = event_records(db, view, position)
+    return {
+        "incident": incident,
+        "findings": [stored_form(f.to_document()) for f in findings],
+        "records": records,
+        "decisions": event_decisions(db, records, who),
+    }

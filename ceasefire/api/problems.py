@@ -25,7 +25,7 @@ from ceasefire.errors import CeasefireError
 from ceasefire.ledger import JSONValue
 from ceasefire.store.errors import IdempotencyMismatch, StoreError, UnknownRecord
 
-__all__ = ["MEDIA_TYPE", "PROBLEM_SCHEMA", "Problem", "ProblemBody", "install", "problem_response"]
+__all__ = ["MEDIA_TYPE", "PROBLEM_SCHEMA", "Problem", "ProblemBody", "answer_error", "install", "problem_response"]
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("ceasefire.api")
@@ -153,6 +153,17 @@ async def _on_library(request: Request, error: Exception) -> JSONResponse:
 async def _on_crash(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem_response(500, "unexpected server error; it was logged")
+
+
+async def answer_error(request: Request, error: CeasefireError) -> JSONResponse:
+    """The answer :func:`install`'s handlers give ``error``, for code that answers outside the
+    router (``api/fastsubmit.py``); chosen as Starlette does, by the error's first class that
+    has a handler."""
+    if isinstance(error, StarletteHTTPException):
+        return await _on_http(request, error)
+    if isinstance(error, Problem):
+        return await _on_problem(request, error)
+    return await _on_library(request, error)
 
 
 def install(app: FastAPI) -> None:

@@ -54,6 +54,7 @@ __all__ = [
     "router",
     "submitter",
     "visible",
+    "write_version",
 ]
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -190,8 +191,14 @@ def _checked(request: Request, db: SQLStore, credentials: HTTPAuthorizationCrede
 SubmitterDep = Annotated[Caller, Depends(submitter)]
 
 
-async def _submit(request: Request, who: Caller, body: ReportIn, key: str | None, report_id: int | None) -> Response:
-    idempotency = None if key is None else (key, request_hash(request.method, request.url.path, body))
+async def write_version(
+    request: Request, who: Caller, body: ReportIn, key: str | None, report_id: int | None, path: str
+) -> Response:
+    """Hand a validated submission to the app's writer and answer 201 once its batch committed
+    (409 while a request with the same Idempotency-Key is in flight); ``report_id`` None: a new
+    report; ``path``: the request's (``request.url.path``, which the key's ``request_hash``
+    covers). The route and its fast path (``api/fastsubmit.py``) both answer with this."""
+    idempotency = None if key is None else (key, request_hash(request.method, path, body))
     in_flight: InFlight = request.app.state.in_flight
     writer: ReportWriter = request.app.state.writer
     with in_flight.hold(who.token_id, key):
@@ -232,7 +239,7 @@ async def submit(request: Request, who: SubmitterDep, body: ReportIn, key: Idemp
     """Store a new report; 201 with its id, log index, the log entry and a receipt
     (a signed checkpoint and an inclusion proof) the submitter can verify alone."""
     require(who, *SUBMITTERS)
-    return await _submit(request, who, body, key, None)
+    return await write_version(request, who, body, key, None, request.url.path)
 
 
 @router.post("/{report_id}/versions", status_code=201, summary="Correct a report: a new version")
@@ -249,7 +256,7 @@ async def add_version(
     async with pool.borrow() as db:
         record = await anyio.to_thread.run_sync(visible, db, who, report_id)
     check_owner(who, record)
-    return await _submit(request, who, body, key, report_id)
+    return await write_version(request, who, body, key, report_id, request.url.path)
 
 
 @router.get("", summary="The reports this token may see, a page at a time")

@@ -11,9 +11,10 @@ from fastapi import APIRouter, Path
 
 from ceasefire.api.auth import CallerDep, StoreDep, ViewerDep, require
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import FiguresDep, run_dict, sees_everything, viewer_figures
+from ceasefire.api.findings import FiguresDep, run_dict, sees_everything
 from ceasefire.api.problems import Problem
 from ceasefire.api.reports import MAX_ID
+from ceasefire.api.tallies import viewer_tallies
 from ceasefire.service.workflow import verify_stored
 from ceasefire.store import SQLStore
 
@@ -26,10 +27,12 @@ RunId = Annotated[int, Path(ge=1, le=MAX_ID, description="The run's id.")]
 @router.get("", summary="Verification runs (analysts: all; others: the published ones)")
 def runs(db: StoreDep, who: ViewerDep, cache: FiguresDep) -> JSONBody:
     """``{"items": [run...], "total"}``, oldest first; each run with ``published`` and the
-    counts of the incidents and findings the caller may see."""
+    counts of the incidents and findings the caller may see (analysts and admins: the stored
+    ones; the rest: counted, ``api/tallies.py``)."""
     published = db.published_runs()
-    shown = [r for r in db.runs() if sees_everything(who) or r.id in published]
-    items = [run_dict(r, published, viewer_figures(cache, db, who, r)) for r in shown]
+    full = sees_everything(who)
+    shown = [r for r in db.runs() if full or r.id in published]
+    items = [run_dict(r, published, None if full else viewer_tallies(cache, db, who, r).counted()) for r in shown]
     return {"items": items, "total": len(items)}
 
 

@@ -119,6 +119,7 @@ class Count:
 class CountTable:
     title: str
     rows: tuple[Count, ...]
+    more: int = 0  # rows left out (bulletin.bounds)
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class AccessState:
     state: str  # obstructed | possibly obstructed | no obstruction reported
     findings: tuple[FindingLine, ...]  # of access obligations, there
     nearby: tuple[FindingLine, ...]  # other findings on or near it (one per incident)
+    more: int = 0  # findings and nearby incidents left out (bulletin.bounds)
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ class ClockState:
     days: tuple[tuple[str, int, bool], ...]  # (date, violations, quiet) up to the day
     quiet_run: int  # consecutive quiet days ending on the day
     met_on: str | None  # when met on or before the day
+    earlier: int = 0  # days before ``days`` left out of the strip (bulletin.bounds)
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,7 @@ class Bulletin:
     points: tuple[MapPoint, ...]
     first: str  # the run's first and last days
     last: str
+    more_claims: int = 0  # claims left out (bulletin.bounds)
 
 
 @dataclass(frozen=True)

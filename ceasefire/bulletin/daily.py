@@ -16,6 +16,8 @@ clocks count). Contracts (docs/bulletin.md):
   the other incidents on or near it.
 - **Clocks**: each clock's days up to the day, and its run of quiet days ending on the day.
 - **Claims**: the claims dated that day, with their verdict and the findings it rests on.
+- **Bounded**: long tables keep their first rows and count the rest (``bulletin.bounds``), so a
+  day of a million-incident run prints on a few pages.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+import numpy as np
+
+from ceasefire.bulletin.bounds import bounded
 from ceasefire.bulletin.content import (
     AccessState,
     Bulletin,
@@ -42,7 +47,7 @@ from ceasefire.bulletin.content import (
 from ceasefire.bulletin.places import Places
 from ceasefire.model import COUNTED, Clock, Finding, severity, worst_status
 
-__all__ = ["NOTABLE", "compute", "days", "index_of", "long_date", "run_period"]
+__all__ = ["NOTABLE", "compute", "day_lines", "days", "index_of", "long_date", "run_period"]
 
 NOTABLE = 8
 ACCESS_CATEGORIES = ("humanitarian_access", "route_access")
@@ -50,17 +55,23 @@ ACCESS_CATEGORIES = ("humanitarian_access", "route_access")
 
 def days(inputs_findings: Sequence[Finding], clocks: Sequence[Clock] = ()) -> list[DayLine]:
     """Every day of the run, first to last, with its headline counts."""
-    period = run_period(inputs_findings, clocks)
-    if period is None:
-        return []
     by_day: dict[dt.date, list[Finding]] = defaultdict(list)
     for f in inputs_findings:
         by_day[f.date].append(f)
+    totals = {day: _totals(found, 0) for day, found in by_day.items()}
+    return day_lines(run_period(inputs_findings, clocks), totals)
+
+
+def day_lines(period: tuple[dt.date, dt.date] | None, totals: Mapping[dt.date, Mapping[str, int]]) -> list[DayLine]:
+    """Every day of ``period`` with its headline counts: ``totals`` by day (``violation``,
+    ``possible``, ``incidents``: incidents at their worst status; a day absent has none)."""
+    if period is None:
+        return []
     out = []
     for n in range((period[1] - period[0]).days + 1):
         day = period[0] + dt.timedelta(days=n)
-        t = _totals(by_day.get(day, []), 0)
-        out.append(DayLine(day.isoformat(), t["violation"], t["possible"], t["incidents"]))
+        t = totals.get(day, {})
+        out.append(DayLine(day.isoformat(), t.get("violation", 0), t.get("possible", 0), t.get("incidents", 0)))
     return out
 
 
@@ -99,25 +110,27 @@ def compute(inputs: Inputs, day: dt.date) -> Bulletin:
     totals = _totals(today, index.reported.get(day, 0))
     was = _totals(before, index.reported.get(previous, 0))
     clocks = tuple(_clock(inputs, c, day) for c in inputs.clocks)
-    return Bulletin(
-        agreement_id=inputs.agreement.id,
-        title=inputs.agreement.title,
-        timezone=inputs.agreement.timezone,
-        date=day.isoformat(),
-        previous=previous.isoformat(),
-        run=inputs.run,
-        log=inputs.log,
-        summary=_summary(day, totals, was, notable, clocks),
-        totals=totals,
-        was=was,
-        counts=_count_tables(inputs, places, today, before),
-        notable=notable,
-        access=_access(inputs, places, today),
-        clocks=clocks,
-        claims=_claims(inputs, index.by_id, day),
-        points=_points(today, notable),
-        first=period[0].isoformat(),
-        last=period[1].isoformat(),
+    return bounded(
+        Bulletin(
+            agreement_id=inputs.agreement.id,
+            title=inputs.agreement.title,
+            timezone=inputs.agreement.timezone,
+            date=day.isoformat(),
+            previous=previous.isoformat(),
+            run=inputs.run,
+            log=inputs.log,
+            summary=_summary(day, totals, was, notable, clocks),
+            totals=totals,
+            was=was,
+            counts=_count_tables(inputs, places, today, before),
+            notable=notable,
+            access=_access(inputs, places, today),
+            clocks=clocks,
+            claims=_claims(inputs, index.by_id, day),
+            points=_points(today, notable),
+            first=period[0].isoformat(),
+            last=period[1].isoformat(),
+        )
     )
 
 
@@ -178,6 +191,12 @@ def _count_tables(
     zones = {z.id: z.name for z in a.zones} | {"": "outside every zone"}
     zone_rows = [*(z.id for z in a.zones), ""]
 
+    both = [*today, *before]
+    held = places.zones_holding(
+        np.array([f.lon for f in both], np.float64), np.array([f.lat for f in both], np.float64)
+    )
+    zones_of = {id(f): zones for f, zones in zip(both, held, strict=True)}  # every point at once
+
     def admin1(f: Finding) -> list[str]:
         incident = inputs.incidents.get(_incident_of(f))
         return [incident.admin1 if incident is not None and incident.admin1 else "not known"]
@@ -190,7 +209,7 @@ def _count_tables(
             "By area: zone of the agreement",
             today,
             before,
-            lambda f: places.zones_at(f.lon, f.lat) or [""],
+            lambda f: zones_of[id(f)] or [""],
             zones,
             zone_rows,
         ),
@@ -296,12 +315,15 @@ def _access(inputs: Inputs, places: Places, today: list[Finding]) -> tuple[Acces
     targets = [("route", r.id, r.name) for r in a.routes] + [
         ("besieged_area", z.id, z.name) for z in a.zones if z.kind == "besieged_area"
     ]
+    # every point of the day against a place at once (issue 14: thousands of points a day)
+    lon, lat = np.array([f.lon for f in today], np.float64), np.array([f.lat for f in today], np.float64)
+    radius = np.array([f.radius_m for f in today], np.float64)
     for kind, place_id, name in targets:
         if kind == "route":
-            reach = places.route_reach[place_id]
-            here = [f for f in today if places.route_distance(place_id, f.lon, f.lat) - f.radius_m <= reach]
+            near = places.route_distances(place_id, lon, lat) - radius <= places.route_reach[place_id]
         else:
-            here = [f for f in today if places.touches_zone(place_id, f.lon, f.lat, f.radius_m)]
+            near = places.touching_zone(place_id, lon, lat, radius)
+        here = [f for f, hit in zip(today, near, strict=True) if hit]
         own = [f for f in here if f.obligation in access and f.status in COUNTED]
         states.append(
             AccessState(

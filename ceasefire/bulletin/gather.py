@@ -10,17 +10,30 @@ viewer may read).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
-from ceasefire.bulletin.content import BulletinError, Grading, Inputs, LogState, RunInfo
-from ceasefire.model import REPORT_PREFIX, Clock, Finding, Incident
+from ceasefire.bulletin.content import BulletinError, DayIndex, Grading, Inputs, LogState, RunInfo
+from ceasefire.model import REPORT_PREFIX, Agreement, Clock, Finding, Incident
 from ceasefire.service.bundles import load_bundle
-from ceasefire.service.claims import claims_ledger
+from ceasefire.service.claims import claims_ledger, day_claims
 from ceasefire.store import SQLStore
+from ceasefire.store.aggregates import incident_of
 from ceasefire.store.logtree import latest_checkpoint
+from ceasefire.store.pages import FindingFilter
 from ceasefire.store.protocol import Assessment, CaseRecord, RunRecord
 
-__all__ = ["NEEDED_MIGRATION", "gradings", "inputs", "newest_run", "newest_run_inputs", "parse_day"]
+__all__ = [
+    "NEEDED_MIGRATION",
+    "Seen",
+    "day_inputs",
+    "gradings",
+    "inputs",
+    "newest_run",
+    "newest_run_inputs",
+    "parse_day",
+]
 
 NEEDED_MIGRATION = "0010_publications"  # the newest migration whose tables a bulletin reads
 
@@ -90,6 +103,65 @@ def inputs(
         incidents=_incidents(db, run),
         gradings=gradings(db.cases() if cases is None else cases),
         log=_log(db),
+    )
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a reader may know of a run, counted (the server's ``api.tallies.Tallies``): how many
+    incidents and findings, the run's days, the clocks, the reports whose findings are not the
+    reader's to see, and the imported incidents reported each day (``SQLStore.reported_by_day``)."""
+
+    incidents: int
+    findings: int
+    period: tuple[dt.date, dt.date] | None
+    clocks: Sequence[Clock]
+    hidden: frozenset[int]
+    reported: Mapping[dt.date, int]
+
+
+def day_inputs(
+    db: SQLStore,
+    run: RunRecord,
+    day: dt.date,
+    seen: Seen,
+    agreements: tuple[Agreement, Agreement | None],
+    *,
+    cases: Iterable[CaseRecord],
+    published: bool,
+) -> Inputs:
+    """What ``daily.compute`` needs for the bulletin of ``day`` alone, read from the day and the
+    day before (issue 14: a day at a million incidents reads a day's findings and incidents, not
+    the run's): the findings ``seen`` lets the reader see, the incidents they name, the imported
+    incidents reported each day, and the claims of the day judged on the fortnight around it.
+    ``agreements``: the run's version and the current one (claims are judged under it)."""
+    previous = day - dt.timedelta(days=1)
+    found = db.selected_findings(run.id, FindingFilter(previous, day, hidden=seen.hidden))
+    by_day: dict[dt.date, list[Finding]] = defaultdict(list)
+    for f in found:
+        by_day[f.date].append(f)
+    window: list[Finding] = []
+
+    def between(first: dt.date, last: dt.date) -> list[Finding]:
+        window.extend(db.selected_findings(run.id, FindingFilter(first, last, hidden=seen.hidden)))
+        return window
+
+    claims = day_claims(db, agreements[1], day, between)
+    reported = {d: seen.reported.get(d, 0) for d in (previous, day)}
+    by_id = {f.id: f for f in (*window, *found)}
+    info = RunInfo(
+        run.id, run.created_at, run.agreement_version, seen.incidents, seen.findings, run.log_index, published
+    )
+    return Inputs(
+        agreement=agreements[0],
+        run=info,
+        findings=found,
+        clocks=tuple(seen.clocks),
+        claims=claims,
+        incidents=db.first_incidents(run.log_index, sorted({incident_of(f) for f in found})),
+        gradings=gradings(cases),
+        log=_log(db),
+        index=DayIndex(seen.period, dict(by_day), reported, by_id),
     )
 
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import jinja2
 
-from ceasefire.bulletin.content import Bulletin, DayLine, RunInfo
+from ceasefire.bulletin.bounds import ACCESS_LINES
+from ceasefire.bulletin.content import AccessState, Bulletin, DayLine, RunInfo
 from ceasefire.bulletin.daily import long_date
 from ceasefire.bulletin.places import Places
 from ceasefire.bulletin.svgmap import maps
@@ -68,8 +69,28 @@ def html(bulletin: Bulletin, agreement: Agreement) -> str:
             maps=maps(agreement, bulletin.points),
             next_day=following if following <= bulletin.last else None,
             reach=Places(agreement).route_reach,
+            **_access_groups(bulletin.access),
         )
     )
+
+
+def _access_groups(access: Sequence[AccessState]) -> dict[str, list[AccessState]]:
+    """The places shown one by one (all of them when few), then, when there are many (issue
+    14: an agreement with 80 routes and besieged areas), the busy places past the first
+    ``ACCESS_LINES`` (obstructed first) named on one line, and the quiet ones on another."""
+    if len(access) <= ACCESS_LINES:
+        return {"listed_access": list(access), "other_access": [], "quiet_access": []}
+    busy = [a for a in access if a.findings or a.nearby or a.more]
+    order = sorted(busy, key=lambda a: (_STATES.index(a.state), -len(a.findings), -len(a.nearby) - a.more))
+    first = {a.id for a in order[:ACCESS_LINES]}
+    return {
+        "listed_access": [a for a in busy if a.id in first],
+        "other_access": [a for a in busy if a.id not in first],
+        "quiet_access": [a for a in access if a not in busy],
+    }
+
+
+_STATES = ("obstructed", "possibly obstructed", "no obstruction reported")
 
 
 def pdf(bulletin: Bulletin, agreement: Agreement) -> bytes:
@@ -84,9 +105,22 @@ def pdf_of(page: str) -> bytes:
     return bytes(weasyprint.HTML(string=page, base_url=None).write_pdf())
 
 
+_LEFT_OUT = ("more", "earlier", "more_claims")  # bulletin.bounds: present when something was
+
+
 def to_json(bulletin: Bulletin) -> dict[str, Any]:
-    """The bulletin's data as JSON-ready dicts (the page's JSON twin)."""
-    return dataclasses.asdict(bulletin)
+    """The bulletin's data as JSON-ready dicts (the page's JSON twin); the counts of rows left
+    out (``bulletin.bounds``) only where some were."""
+    doc: dict[str, Any] = _trimmed(dataclasses.asdict(bulletin))
+    return doc
+
+
+def _trimmed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _trimmed(v) for k, v in value.items() if not (k in _LEFT_OUT and v == 0)}
+    if isinstance(value, list | tuple):
+        return type(value)(_trimmed(v) for v in value)
+    return value
 
 
 def index_json(agreement_id: str | None, run: RunInfo | None, days: Sequence[DayLine]) -> dict[str, Any]:

@@ -10,6 +10,8 @@ and outlines the detail map in it. The templates draw the SVG (escaping every la
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +19,9 @@ from typing import Any
 import shapely
 
 from ceasefire.bulletin.content import MapPoint
-from ceasefire.model import Agreement
+from ceasefire.model import Agreement, severity
 
-__all__ = ["MapView", "maps"]
+__all__ = ["MAP_DOTS", "Dot", "MapView", "maps", "merge_dots"]
 
 _PAD = 0.15
 _MIN_SPAN = 0.2  # degrees: an agreement on one town still gets some surroundings
@@ -45,6 +47,10 @@ class Dot:
     label: str
 
 
+MAP_DOTS = 400  # more dots than this are merged by cell (``merge_dots``)
+MERGE_PX = 8.0  # about a dot's width: the smallest cell merged dots share
+
+
 @dataclass(frozen=True)
 class MapView:
     width: int
@@ -56,6 +62,7 @@ class MapView:
     scale_label: str
     frame: tuple[float, float, float, float] | None  # the detail map's outline (x, y, w, h), overview only
     bounds: tuple[float, float, float, float]  # lon/lat (west, south, east, north)
+    incidents: int  # in the frame: more than ``dots`` when some were merged
 
 
 class _Projection:
@@ -113,7 +120,28 @@ def _label_at(geometry: Any, p: _Projection) -> tuple[float, float]:
     return p.xy(point.x, point.y)
 
 
+_SHAPES: OrderedDict[tuple[int, float, float, float, float], tuple[Agreement, tuple[Shape, ...]]] = OrderedDict()
+_SHAPES_LOCK = threading.Lock()
+
+
 def _shapes(agreement: Agreement, p: _Projection) -> tuple[Shape, ...]:
+    """The agreement's places drawn in ``p``: the same for every day of a run, so kept for the
+    last few (agreement, frame) pairs (issue 14: placing 200 zones' labels apart costs more
+    than the rest of a day's bulletin)."""
+    key = (id(agreement), p.x0, p.y0, p.scale, p.k)
+    with _SHAPES_LOCK:
+        kept = _SHAPES.get(key)
+    if kept is not None and kept[0] is agreement:  # the id alone could be a freed one's
+        return kept[1]
+    made = _drawn(agreement, p)
+    with _SHAPES_LOCK:
+        _SHAPES[key] = (agreement, made)
+        while len(_SHAPES) > 8:
+            _SHAPES.popitem(last=False)
+    return made
+
+
+def _drawn(agreement: Agreement, p: _Projection) -> tuple[Shape, ...]:
     zones = [Shape(z.id, z.name, z.kind, _path(z.geometry, p), _label_at(z.geometry, p)) for z in agreement.zones]
     routes = [Shape(r.id, r.name, "route", _path(r.geometry, p), _label_at(r.geometry, p)) for r in agreement.routes]
     lines = [
@@ -157,10 +185,40 @@ def _view(
         x, y = p.xy(point.lon, point.lat)
         r = point.radius_m / p.metres_per_px if point.radius_m else 0.0
         dots.append(Dot(x, y, round(min(r, p.width), 1), point.status, point.number, point.label))
+    shown = len(dots)
+    dots = merge_dots(dots) if len(dots) > MAP_DOTS else dots
     dots.sort(key=lambda d: d.number is not None)  # numbered (notable) dots drawn last, on top
     bar, label = _scale(p)
     named = [f"{name} ({outside.count(name)})" if outside.count(name) > 1 else name for name in dict.fromkeys(outside)]
-    return MapView(p.width, p.height, _shapes(agreement, p), tuple(dots), tuple(named), bar, label, frame, p.bounds)
+    return MapView(
+        p.width, p.height, _shapes(agreement, p), tuple(dots), tuple(named), bar, label, frame, p.bounds, shown
+    )
+
+
+def merge_dots(dots: list[Dot]) -> list[Dot]:
+    """:func:`_merged_in` cells of ``MERGE_PX``, wider by half until at most ``MAP_DOTS`` are left."""
+    cell = MERGE_PX
+    out = _merged_in(dots, cell)
+    while len(out) > MAP_DOTS:
+        cell *= 1.5
+        out = _merged_in(dots, cell)
+    return out
+
+
+def _merged_in(dots: list[Dot], cell: float) -> list[Dot]:
+    """One dot per ``cell`` pixels square, the one that matters most (a numbered one, else the worst
+    status) standing for the others, its label saying how many (issue 14: a day of a
+    million-incident run has thousands of dots, which print as one blot and take WeasyPrint
+    seconds to draw; the findings list has every one)."""
+    cells: dict[tuple[int, int], list[Dot]] = {}
+    for d in dots:
+        cells.setdefault((int(d.x // cell), int(d.y // cell)), []).append(d)
+    out = []
+    for group in cells.values():
+        top = min(group, key=lambda d: (d.number is None, severity(d.status)))
+        label = top.label if len(group) == 1 else f"{top.label} and {len(group) - 1} more"
+        out.append(Dot(top.x, top.y, max(d.r for d in group), top.status, top.number, label))
+    return out
 
 
 def _bounds(geometries: Iterable[object]) -> tuple[float, float, float, float] | None:

@@ -20,15 +20,18 @@ import pandas as pd
 
 from ceasefire.linking.assignment import assign_one_to_one, components, priority, split_shared_files
 from ceasefire.linking.blocking import Places, candidate_pairs, haversine_m
+from ceasefire.linking.decisions import LinkDecisions
 from ceasefire.linking.scoring import REASON_TEXT, WEIGHTS, Features, Reason, reason_sentences, score_pairs
 from ceasefire.table import IncidentTable, factorize
 
 __all__ = [
     "REASON_TEXT",
     "WEIGHTS",
+    "LinkDecisions",
     "LinkSettings",
     "Links",
     "Reason",
+    "candidates_of",
     "haversine_m",
     "link_records",
     "reason_sentences",
@@ -93,11 +96,15 @@ def canonical_rank(table: IncidentTable) -> Ints:
 
 
 def link_records(
-    table: IncidentTable, settings: LinkSettings = LinkSettings(), apart: npt.NDArray[np.bool_] | None = None
+    table: IncidentTable,
+    settings: LinkSettings = LinkSettings(),
+    apart: npt.NDArray[np.bool_] | None = None,
+    decisions: LinkDecisions | None = None,
 ) -> Links:
     """Link the table's records into events (see the module docstring); rows where ``apart`` is
     true link to none (the server keeps unpublished reports apart, so that a finding the public
-    sees never names one)."""
+    sees never names one); ``decisions``: the analysts' confirmed and split pairs
+    (``linking.decisions``)."""
     n = len(table)
     if n == 0:
         empty = np.zeros(0, np.intp)
@@ -110,7 +117,11 @@ def link_records(
     if apart is not None:
         together = ~(apart[a] | apart[b])
         a, b, dist = a[together], b[together], dist[together]
+    forced = np.zeros(len(a), bool)
+    if decisions:
+        a, b, dist, forced = decisions.apply(table, a, b, dist, apart)
     score, reasons = score_pairs(Features.of(table), a, b, dist, settings.tolerance_m)
+    score[forced], reasons[forced] = 1.0, reasons[forced] | Reason.CONFIRMED
     keep = score >= settings.threshold
     candidates = len(a)
     a, b, score, reasons = a[keep], b[keep], score[keep], reasons[keep]
@@ -121,6 +132,36 @@ def link_records(
     event = components(n, a, b, rank)
     event, kept = split_shared_files(event, a, b, prio, file_code, rank)
     return Links(a[kept], b[kept], score[kept], reasons[kept], event, candidates)
+
+
+def candidates_of(
+    table: IncidentTable,
+    rows: npt.NDArray[np.intp],
+    settings: LinkSettings = LinkSettings(),
+    decisions: LinkDecisions | None = None,
+) -> tuple[Ints, Ints, npt.NDArray[np.float64], Ints]:
+    """(row of ``rows``, other row, score, reason bits) of every candidate pair one of ``rows``
+    is in, scored as ``link_records`` scores it (decisions applied, no threshold, no
+    assignment): what a record may be linked with, for a person to judge (the triage queue)."""
+    if not len(table) or not len(rows):
+        empty = np.zeros(0, np.intp)
+        return empty, empty, np.zeros(0), empty
+    file_code = _sorted_codes(table.columns["file"])
+    places = Places(table.lat, table.lon, table.radius, table.day0, table.day1, file_code)
+    a, b, dist = candidate_pairs(
+        places, tolerance_m=settings.tolerance_m, lag_days=settings.lag_days, cell_scale=settings.cell_scale
+    )
+    forced = np.zeros(len(a), bool)
+    if decisions:
+        a, b, dist, forced = decisions.apply(table, a, b, dist, None)
+    mine = np.isin(a, rows) | np.isin(b, rows)
+    a, b, dist, forced = a[mine], b[mine], dist[mine], forced[mine]
+    score, reasons = score_pairs(Features.of(table), a, b, dist, settings.tolerance_m)
+    score[forced], reasons[forced] = 1.0, reasons[forced] | Reason.CONFIRMED
+    of_a, of_b = np.isin(a, rows), np.isin(b, rows)  # a pair of two asked rows: once from each
+    own = np.concatenate([a[of_a], b[of_b]])
+    other = np.concatenate([b[of_a], a[of_b]])
+    return own, other, np.concatenate([score[of_a], score[of_b]]), np.concatenate([reasons[of_a], reasons[of_b]])
 
 
 def _sorted_codes(values: npt.NDArray[np.object_]) -> Ints:

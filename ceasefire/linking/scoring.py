@@ -17,7 +17,8 @@ weapon     0.10   same weapon class; 0.7 same family; 0.5 one unknown; 0 otherwi
 fatalities 0.10   equal; 1 - |a - b| / (max + 2) otherwise
 ========== ====== =====================================================================
 
-Each part also sets a reason bit (``Reason``) that the explanation spells out.
+Each part also sets a reason bit (``Reason``) that the explanation spells out. A link an analyst
+confirmed (``linking.decisions``) scores 1 whatever its parts, with the reason ``CONFIRMED``.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class Reason:
     FATALITIES_DIFFER = 1 << 11
     SAME_TARGET = 1 << 12
     TARGET_DIFFERS = 1 << 13
+    CONFIRMED = 1 << 14  # an analyst confirmed the link (``linking.decisions``): score 1
 
 
 REASON_TEXT = {
@@ -82,6 +84,7 @@ REASON_TEXT = {
     Reason.FATALITIES_DIFFER: "fatalities differ",
     Reason.SAME_TARGET: "same target",
     Reason.TARGET_DIFFERS: "targets differ",
+    Reason.CONFIRMED: "confirmed by an analyst",
 }
 
 # Weapon families: two classes of one family may be one weapon named two ways.

@@ -23,7 +23,7 @@ from typing import Any
 from ceasefire.store import SQLStore
 from ceasefire.store.incidents import concat_columns
 
-__all__ = ["forget", "stored_columns"]
+__all__ = ["forget", "remember", "stored_columns"]
 
 ImportKey = tuple[tuple[int, str], ...]  # (id, sha256) of each import, in id order
 
@@ -55,6 +55,23 @@ def stored_columns(store: SQLStore) -> dict[str, Any]:
     with _LOCK:
         _CACHE[store.url] = _Cached(imports, columns)
     return columns
+
+
+def remember(store: SQLStore, import_id: int, sha256: str, columns: dict[str, Any]) -> None:
+    """Keep ``columns``, the raw columns just stored as import ``import_id``, as that import's
+    rows when every import before it is kept already (as after the first import into a new
+    database): the run that follows then does not read back what was just written. The stored
+    rows hold exactly these values (``store.incidents``: the read-back gives the same columns,
+    tests/store/test_bulk.py), so the run sees the same incidents either way."""
+    with _LOCK:
+        cached = _CACHE.get(store.url, _Cached((), {}))
+        if cached.imports and cached.imports[-1][0] >= import_id:
+            return
+        before = tuple((r.id, r.sha256) for r in store.imports() if r.id < import_id)
+        if before != cached.imports:
+            return
+        joined = concat_columns(cached.columns, columns) if cached.imports else columns
+        _CACHE[store.url] = _Cached((*before, (import_id, sha256)), joined)
 
 
 def forget(url: str | None = None) -> None:

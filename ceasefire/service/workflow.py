@@ -18,17 +18,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ceasefire.actor_resolution import AliasResolver
+from ceasefire.extras import MissingExtra, require_extra
 from ceasefire.ledger import Checkpoint
-from ceasefire.model import REPORT_PREFIX, Incident
+from ceasefire.linking import LinkDecisions
+from ceasefire.model import REPORT_PREFIX, Agreement, Incident
 from ceasefire.service.bundles import load_bundle, read_bundle
-from ceasefire.service.stored_columns import stored_columns
+from ceasefire.service.increments import Basis, plan_days
+from ceasefire.service.run_rows import run_rows
+from ceasefire.service.stored_columns import remember, stored_columns
 from ceasefire.sources import BadRows, detect_format, read_events
 from ceasefire.store import SQLStore
 from ceasefire.store.errors import StoreError
 from ceasefire.store.incidents import concat_columns
+from ceasefire.store.links import LinkDecision
 from ceasefire.store.protocol import (
     AgreementVersion,
     ImportRecord,
@@ -43,11 +49,14 @@ from ceasefire.verification import Intake, Verification, verify_table
 __all__ = [
     "Imported",
     "Initialized",
+    "StoredRecords",
     "all_reports",
     "import_events",
     "import_news",
     "init_database",
     "report_incident",
+    "reporter_of",
+    "stored_records",
     "verify_stored",
 ]
 
@@ -85,7 +94,11 @@ def import_events(
     _ready(store)
     done = Imported()
     for path, fmt, incidents in _read_all(paths, encoding, sheet):
-        done.imports.append(store.add_import(path, fmt, normalized_columns(incidents)))
+        columns = normalized_columns(incidents)
+        record = store.add_import(path, fmt, columns)
+        if record.new:  # the run below need not read back what was just stored (issue 14)
+            remember(store, record.id, record.sha256, columns)
+        done.imports.append(record)
     done.run = _up_to_date_run(store)
     if done.run is None:
         done.verification, done.run = verify_stored(store)
@@ -93,30 +106,103 @@ def import_events(
     return done
 
 
-def verify_stored(store: SQLStore) -> tuple[Verification, RunRecord]:
+def verify_stored(store: SQLStore, *, incremental: bool = True) -> tuple[Verification, RunRecord]:
     """Verify every stored incident (first of each id, in import order) and the latest version
-    of every submitted report (as incident ``report-ID``) with the current agreement version, and
-    record the run with its findings. Who may see a report's findings is the API's business
-    (``api.findings.visible_findings``)."""
+    of every submitted report (as incident ``report-ID``) with the current agreement version,
+    applying the analysts' link decisions, and record the run with its findings. Who may see a
+    report's findings is the API's business (``api.findings.visible_findings``). A run after an
+    earlier one under the same agreement version, with no link decision since, stores only the
+    findings of the days that changed (``service.increments``): its findings are those of a full
+    run (``incremental=False``: store them all)."""
     version = _ready(store)
+    intake = Intake(files=[record.name for record in store.imports()])
+    stored = stored_records(store, version, intake, incremental=incremental)
+    verification = verify_table(
+        stored.agreement,
+        stored.table,
+        stored.resolver,
+        intake=intake,
+        apart=stored.apart,
+        reporters=stored.reporters,
+        decisions=stored.decisions,
+    )
+    basis = None
+    if stored.previous is not None and stored.changed is not None:
+        moved = store.changed_reports(stored.previous.log_index).days
+        basis = Basis(stored.previous.id, store.run_days(stored.previous.id), stored.changed, moved)
+    rows = run_rows(verification, plan_days(verification, basis))
+    run = store.add_run(version, len(stored.table), verification.summary(), rows)
+    return verification, run
+
+
+@dataclass(frozen=True)
+class StoredRecords:
+    """Every stored record as a run verifies them: the table (imported incidents, then reports),
+    which rows stay apart (unpublished reports link to nothing, issue 13: a finding the public
+    sees must not name one), who submitted each report, and the analysts' link decisions."""
+
+    agreement: Agreement
+    resolver: AliasResolver
+    reports: list[ReportRecord]
+    table: IncidentTable
+    apart: npt.NDArray[np.bool_]
+    reporters: dict[str, str]
+    decisions: LinkDecisions
+    previous: RunRecord | None = None  # the run an incremental run builds on
+    changed: npt.NDArray[np.bool_] | None = None  # the table's rows new or changed since ``previous``
+
+
+def stored_records(
+    store: SQLStore, version: AgreementVersion, intake: Intake | None = None, *, incremental: bool = False
+) -> StoredRecords:
+    """The records of ``store`` under agreement ``version`` (``intake`` counts repeated ids); with
+    ``incremental``, the run to build on and which rows changed since it (None: none to build on)."""
     agreement = load_bundle(version.bundle)
     resolver = AliasResolver(agreement)
-    intake = Intake(files=[record.name for record in store.imports()])
+    imports = store.imports()
     reports = list(all_reports(store))
-    table = IncidentTable.from_columns(_stored_columns(store, reports, intake), resolver)
+    decisions = store.link_decisions()
+    previous = _basis_run(store, version, decisions) if incremental else None
+    changes = _changed(store, imports, reports, previous)
+    columns, changed = _stored_columns(store, reports, intake or Intake(), changes)
+    table = IncidentTable.from_columns(columns, resolver)
     # An unpublished report links to nothing (issue 13): a finding the public sees must not name it.
     unpublished = [f"{REPORT_PREFIX}{r.id}" for r in reports if not r.published]
-    apart = np.isin(np.asarray(table.columns["id"], dtype=object), unpublished)
-    reporters = {f"{REPORT_PREFIX}{r.id}": _reporter(r) for r in reports if _reporter(r)}
-    verification = verify_table(agreement, table, resolver, intake=intake, apart=apart, reporters=reporters)
-    run = store.add_run(version, len(table), verification.summary(), verification.finding_objects())
-    return verification, run
+    apart = pd.Series(table.columns["id"], dtype=object).isin(unpublished).to_numpy()  # hashed: np.isin sorts objects
+    reporters = {f"{REPORT_PREFIX}{r.id}": reporter_of(r) for r in reports if reporter_of(r)}
+    decided = LinkDecisions.latest((d.record_a, d.record_b, d.decision) for d in decisions)
+    return StoredRecords(agreement, resolver, reports, table, apart, reporters, decided, previous, changed)
+
+
+def _basis_run(store: SQLStore, version: AgreementVersion, decisions: Sequence[LinkDecision]) -> RunRecord | None:
+    """The run an incremental run builds on: the latest, when made under ``version``, with no
+    link decision logged since (a decision may join or part records of any days), and written
+    since 0023 (it says where its findings of each day are)."""
+    runs = store.runs()
+    if not runs or runs[-1].agreement_version != version.version or runs[-1].agreement_id != version.agreement_id:
+        return None
+    if any(d.log_index >= runs[-1].log_index for d in decisions):
+        return None
+    return runs[-1] if store.run_days(runs[-1].id) or not runs[-1].findings else None
+
+
+def _changed(
+    store: SQLStore, imports: Sequence[ImportRecord], reports: Sequence[ReportRecord], previous: RunRecord | None
+) -> npt.NDArray[np.bool_] | None:
+    """Which of the stored incidents then the reports (``_stored_columns`` order, before the
+    repeated ids are dropped) are new or changed since run ``previous`` (None: no run to build on)."""
+    if previous is None:
+        return None
+    before = sum(r.incidents for r in imports if r.log_index < previous.log_index)
+    after = sum(r.incidents for r in imports if r.log_index >= previous.log_index)
+    ids = store.changed_reports(previous.log_index).ids
+    return np.concatenate([np.zeros(before, bool), np.ones(after, bool), [r.id in ids for r in reports]]).astype(bool)
 
 
 EVERY_REPORT = ReportScope(everything=True)
 
 
-def _reporter(report: ReportRecord) -> str:
+def reporter_of(report: ReportRecord) -> str:
     """Who a report speaks for, as source grading needs it: a party id, ``monitor``, or ""."""
     return report.owner.party or ("monitor" if report.owner.role == "monitor" else "")
 
@@ -177,15 +263,26 @@ def _read_all(
     paths: Sequence[Path], encoding: str | None = None, sheet: str | None = None
 ) -> list[tuple[Path, str, dict[str, Any]]]:
     """Every file read in full (InputError at the first bad row) into raw columns, before any
-    is stored."""
+    is stored: text files by the columnar intake (``sources.columnar``, as ``verify`` reads
+    them: the same incidents and messages as the row readers), else by the row readers."""
     read = []
     for path in paths:
         fmt = detect_format(path)
         if fmt == "parquet":
             read.append((path, fmt, _parquet_columns(path)))
         else:
-            read.append((path, fmt, columns_of(read_events(path, BadRows(), encoding=encoding, sheet=sheet))))
+            read.append((path, fmt, _text_columns(path, encoding, sheet)))
     return read
+
+
+def _text_columns(path: Path, encoding: str | None, sheet: str | None) -> dict[str, Any]:
+    try:
+        require_extra("scale", ("pyarrow",))
+    except MissingExtra:  # without pyarrow the row readers read every file, to the same incidents
+        return columns_of(read_events(path, BadRows(), encoding=encoding, sheet=sheet))
+    from ceasefire.sources.columnar import read_files
+
+    return read_files([path], BadRows(), encoding=encoding, sheet=sheet)
 
 
 def _parquet_columns(path: Path) -> dict[str, Any]:
@@ -201,14 +298,22 @@ def _parquet_columns(path: Path) -> dict[str, Any]:
     return joined
 
 
-def _stored_columns(store: SQLStore, reports: Sequence[ReportRecord], intake: Intake) -> dict[str, Any]:
+def _stored_columns(
+    store: SQLStore, reports: Sequence[ReportRecord], intake: Intake, changed: npt.NDArray[np.bool_] | None
+) -> tuple[dict[str, Any], npt.NDArray[np.bool_] | None]:
     """The stored incidents then every report's latest version, as raw columns, the first of
-    each id only (the others counted in ``intake.duplicates``); no object per stored row."""
+    each id only (the others counted in ``intake.duplicates``), with ``changed`` kept for the
+    same rows; no object per stored row."""
     stored = normalized_columns(stored_columns(store))
     joined = concat_columns(stored, normalized_columns(columns_of(report_incident(r) for r in reports)))
     repeated = pd.Series(joined["id"], dtype=object).duplicated().to_numpy()
     intake.duplicates += int(repeated.sum())
-    return {name: column[~repeated] for name, column in joined.items()} if repeated.any() else joined
+    if changed is not None and len(changed) != len(repeated):  # the imports changed under us: build on nothing
+        changed = None
+    if not repeated.any():
+        return joined, changed
+    kept = {name: column[~repeated] for name, column in joined.items()}
+    return kept, None if changed is None else changed[~repeated]
 
 
 def import_news(store: SQLStore, paths: Sequence[Path]) -> list[NewsImportRecord]:

@@ -33,6 +33,7 @@ __all__ = [
     "INCIDENT_COLUMNS",
     "KINDS",
     "REPORT_COLUMNS",
+    "RUN_DAY_COLUMNS",
     "Child",
     "Kind",
     "children_digest",
@@ -74,6 +75,8 @@ INCIDENT_COLUMNS = (
 FINDING_COLUMNS = ("run_id", "seq", "finding_id", "obligation", "status", "date", "parties", "document")
 # 0019_finding_rows: a run's findings as typed columns (issue 14), one per model.Finding field
 FINDING_ROW_COLUMNS = ("run_id", "seq", "finding_id", *FINDING_KEYS[1:])  # after ``id``: every key
+# 0023_run_days: which run's finding_rows hold a run's findings of each day (incremental runs)
+RUN_DAY_COLUMNS = ("run_id", "seq", "day", "source_run", "findings")
 REPORT_COLUMNS = (
     "report_id",
     "version",
@@ -204,6 +207,7 @@ KINDS: dict[str, Kind] = {
             (
                 Child("findings", FINDING_COLUMNS, "run_id", "id"),  # runs before 0019: one document each
                 Child("finding_rows", FINDING_ROW_COLUMNS, "run_id", "id", optional=True),
+                Child("run_days", RUN_DAY_COLUMNS, "run_id", "id", optional=True),
             ),
         ),
         Kind(
@@ -271,6 +275,13 @@ KINDS: dict[str, Kind] = {
         # 0010_publications: runs and cases made public (ceasefire/store/publications.py)
         Kind("run_publication", "run_publications", ("run_id", "token_id", "created_at"), ("run_id", "token_id")),
         Kind("case_publication", "case_publications", ("case_id", "token_id", "created_at"), ("case_id", "token_id")),
+        # 0021_link_decisions: analysts confirm or split event links (ceasefire/store/links.py)
+        Kind(
+            "link_decision",
+            "link_decisions",
+            ("id", "record_a", "record_b", "decision", "reason", "token_id", "role", "created_at"),
+            ("id", "record_a", "record_b", "decision", "token_id"),
+        ),
     )
 }
 

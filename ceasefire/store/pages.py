@@ -11,14 +11,18 @@ A page is at most ``limit`` rows after a key (never an ``OFFSET`` scan), in a st
 findings by their ``seq`` in the run, incidents by ``(import_id, seq)``. Filters are applied in
 SQL. A viewer who may not see some submitted reports passes them as ``hidden``: a finding drawn
 from any of them is left out (issue 11), found through ``finding_incidents`` (0017).
+
+The exports read a run through :func:`export_rows`: the same filters, a chunk of plain rows at a
+time keyed by ``seq``, each finding joined in SQL with its first incident's stored fields.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ceasefire.ledger import canonical_json
 from ceasefire.model import REPORT_PREFIX, Finding
@@ -26,21 +30,33 @@ from ceasefire.store.database import Database, Row, Value
 from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, INCIDENT_COLUMNS, has_table
 
 __all__ = [
+    "EXPORT_FINDING_COLUMNS",
+    "EXPORT_INCIDENT_FIELDS",
     "FindingFilter",
+    "FindingSource",
     "IncidentKey",
+    "RunDays",
+    "RunRows",
     "count_findings",
     "count_incidents",
+    "export_rows",
     "finding_incident_rows",
     "finding_page",
     "finding_row",
+    "finding_source",
     "findings_table",
     "first_incidents",
+    "imported_extent",
     "incident_findings",
     "incident_page",
+    "report_findings",
     "report_id_of",
+    "reported_by_day",
     "row_finding",
     "run_findings",
     "run_report_ids",
+    "run_rows",
+    "selected_findings",
 ]
 
 IncidentKey = tuple[int, int]  # (import_id, seq)
@@ -57,6 +73,50 @@ class FindingFilter:
     obligation: str | None = None
     status: str | None = None
     hidden: frozenset[int] = frozenset()
+
+
+# A run's days with findings (ISO, ascending) -> (the run holding their rows, None: this run; count)
+RunDays = dict[str, tuple[int | None, int]]
+
+
+@dataclass(frozen=True)
+class RunRows:
+    """A run's findings as the store writes them, made once the run's id is known: ``rows(run_id)``
+    the ``finding_rows`` rows it stores (``FINDING_ROW_COLUMNS`` order, ``seq`` from 0 in output
+    order), ``links(run_id)`` their ``finding_incidents`` rows (every incident each names) and
+    ``days`` where its findings of each day are (``run_days``: an incremental run stores only the
+    days it recomputed). ``count``: all its findings. Built from ``Finding`` objects
+    (:func:`run_rows`) or from the engine's columns with no object per finding
+    (``service.run_rows``): the rows are the same either way."""
+
+    count: int
+    rows: Callable[[int], Iterable[tuple[Value, ...]]]
+    links: Callable[[int], Iterable[tuple[Value, ...]]]
+    days: RunDays
+
+    def day_rows(self, run_id: int) -> list[tuple[Value, ...]]:
+        """The ``run_days`` rows of run ``run_id``."""
+        return [
+            (run_id, seq, day, run_id if source is None else source, count)
+            for seq, (day, (source, count)) in enumerate(sorted(self.days.items()))
+        ]
+
+
+def run_rows(findings: Sequence[Finding], days: RunDays | None = None) -> RunRows:
+    """The rows of findings given as objects (:func:`finding_row`, :func:`finding_incident_rows`):
+    every one stored (``days`` None), or those of the days ``days`` holds in this run."""
+    if days is None:
+        counts: dict[str, int] = {}
+        for f in findings:
+            counts[f.date.isoformat()] = counts.get(f.date.isoformat(), 0) + 1
+        days = {day: (None, n) for day, n in counts.items()}
+    mine = [f for f in findings if days[f.date.isoformat()][0] is None]
+    return RunRows(
+        len(findings),
+        lambda run_id: (finding_row(run_id, seq, f) for seq, f in enumerate(mine)),
+        lambda run_id: (link for seq, f in enumerate(mine) for link in finding_incident_rows(run_id, seq, f)),
+        days,
+    )
 
 
 def report_id_of(incident_id: str) -> int | None:
@@ -132,11 +192,65 @@ def row_finding(row: Sequence[Value]) -> Finding:
 
 
 def findings_table(db: Database, run_id: int) -> str:
-    """Where run ``run_id`` keeps its findings: ``finding_rows`` (runs since 0019) or ``findings``."""
+    """Where run ``run_id`` keeps its own findings: ``finding_rows`` (runs since 0019) or ``findings``."""
     if not has_table(db, "finding_rows"):  # a database read before its migrations ran
         return "findings"
     typed = db.execute("SELECT 1 FROM finding_rows WHERE run_id = ? LIMIT 1", (run_id,))
     return "finding_rows" if typed else "findings"
+
+
+@dataclass(frozen=True)
+class FindingSource:
+    """Where a run's findings are read: the SQL every reader of findings goes through (issue 14).
+
+    A run written since 0023 holds, for each day in its ``run_days``, the rows of that day's
+    ``source_run`` (itself, or an earlier run whose findings of that day did not change); an
+    older run holds its own rows (``findings_table``). Two forms give the run's rows as alias ``f``:
+    ``FROM {scan} WHERE {picked}`` (parameter: the run id) reads them in the run's order,
+    ``ORDER BY {order}``, its days driving the scan (no sort); ``FROM {table} f{lookup} WHERE
+    {kept}f.run_id {runs}`` (parameters: ``lookup_params`` then the run id) finds them by another
+    index (a finding id, or from the ``finding_incidents`` of some incidents, joined before it),
+    ``{runs}`` also picking another table's rows of the same runs (``x.run_id {runs}``)."""
+
+    run_id: int
+    table: str
+    mapped: bool
+
+    @property
+    def scan(self) -> str:
+        return "run_days d CROSS JOIN finding_rows f" if self.mapped else f"{self.table} f"  # SQLite: d drives
+
+    @property
+    def picked(self) -> str:
+        return "d.run_id = ? AND f.run_id = d.source_run AND f.date = d.day" if self.mapped else "f.run_id = ?"
+
+    @property
+    def order(self) -> str:
+        return "d.day, f.seq" if self.mapped else "f.seq"
+
+    @property
+    def lookup(self) -> str:
+        return " CROSS JOIN run_days d" if self.mapped else ""  # SQLite: after the tables before it
+
+    @property
+    def kept(self) -> str:
+        """The condition (ending in AND) that keeps, of a lookup's rows, those the run reads."""
+        return "d.run_id = ? AND d.source_run = f.run_id AND d.day = f.date AND " if self.mapped else ""
+
+    @property
+    def lookup_params(self) -> list[Value]:
+        return [self.run_id] if self.mapped else []
+
+    @property
+    def runs(self) -> str:
+        return "IN (SELECT source_run FROM run_days WHERE run_id = ?)" if self.mapped else "= ?"
+
+
+def finding_source(db: Database, run_id: int) -> FindingSource:
+    """Where the findings of run ``run_id`` are read (:class:`FindingSource`)."""
+    if has_table(db, "run_days") and db.execute("SELECT 1 FROM run_days WHERE run_id = ? LIMIT 1", (run_id,)):
+        return FindingSource(run_id, "finding_rows", True)
+    return FindingSource(run_id, findings_table(db, run_id), False)
 
 
 def _selected(table: str) -> str:
@@ -149,9 +263,9 @@ def _decoded(table: str, row: Sequence[Value]) -> Finding:
 
 def run_findings(db: Database, run_id: int) -> list[Finding]:
     """Every finding of run ``run_id``, in stored order."""
-    table = findings_table(db, run_id)
-    rows = db.execute(f"SELECT {_selected(table)} FROM {table} f WHERE f.run_id = ? ORDER BY f.seq", (run_id,))
-    return [_decoded(table, row) for row in rows]
+    src = finding_source(db, run_id)
+    query = f"SELECT {_selected(src.table)} FROM {src.scan} WHERE {src.picked} ORDER BY {src.order}"
+    return [_decoded(src.table, row) for row in db.execute(query, (run_id,))]
 
 
 def finding_incident_rows(run_id: int, seq: int, finding: Finding) -> list[tuple[Value, ...]]:
@@ -174,8 +288,10 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _finding_where(run_id: int, where: FindingFilter) -> tuple[str, list[Value]]:
-    sql, params = "WHERE f.run_id = ?", list[Value]([run_id])
+def _finding_where(src: FindingSource, where: FindingFilter, join: str = "") -> tuple[str, list[Value]]:
+    """``FROM ... WHERE ...`` of the run's findings passing ``where``, and its parameters (those
+    of ``join``, a join after the findings' tables, come first: the caller puts them there)."""
+    sql, params = f"FROM {src.scan} {join} WHERE {src.picked}", list[Value]([src.run_id])
     if where.date_from is not None:
         sql, params = sql + " AND f.date >= ?", [*params, where.date_from.isoformat()]
     if where.date_to is not None:
@@ -197,26 +313,95 @@ def finding_page(db: Database, run_id: int, where: FindingFilter, after: str | N
     first; an id not in the run, or hidden: none). Keyed by id, not ``seq``: a cursor holding a
     seq would tell a viewer, by its gaps, that findings it may not see exist (issue 11). Ids are
     stable across runs, so a cursor of an older run goes on after the same finding."""
-    table = findings_table(db, run_id)
-    sql, params = _finding_where(run_id, where)
+    src = finding_source(db, run_id)
+    sql, params = _finding_where(src, where)
     if after is not None:
-        # the id must be one the viewer may see: a hidden one answers as an unknown one does
-        hide, more = _hidden_sql(where.hidden, "s")
-        sql += f" AND f.seq > (SELECT MIN(s.seq) FROM {table} s WHERE s.run_id = f.run_id AND s.finding_id = ?{hide})"
-        params = [*params, after, *more]
-    query = f"SELECT {_selected(table)} FROM {table} f {sql} ORDER BY f.seq LIMIT ?"
-    return [_decoded(table, row) for row in db.execute(query, (*params, limit))]
+        key = _finding_key(db, src, after, where.hidden)
+        if key is None:
+            return []
+        # the run's order: (date, seq) when its days come from several runs, else seq
+        # said of d's seq (in day order), not of its day: SQLite would carry a range on d.day over to
+        # f.date and range-scan every later day's rows instead of reading each day's by (run, date)
+        after_day = " AND d.seq >= (SELECT seq FROM run_days WHERE run_id = ? AND day = ?) AND (d.day > ? OR f.seq > ?)"
+        sql += after_day if src.mapped else " AND f.seq > ?"
+        params = [*params, run_id, key[0], key[0], key[1]] if src.mapped else [*params, key[1]]
+    query = f"SELECT {_selected(src.table)} {sql} ORDER BY {src.order} LIMIT ?"
+    return [_decoded(src.table, row) for row in db.execute(query, (*params, limit))]
+
+
+def _finding_key(db: Database, src: FindingSource, finding_id: str, hidden: frozenset[int]) -> tuple[str, int] | None:
+    """(date, seq) of the run's first finding with id ``finding_id`` the viewer may see (a
+    hidden one answers as an unknown one does); None when there is none."""
+    hide, more = _hidden_sql(hidden, "f")
+    date, order = ("f.date", "f.date, f.seq") if src.mapped else ("''", "f.seq")
+    query = (
+        f"SELECT {date}, f.seq FROM {src.table} f{src.lookup} WHERE {src.kept}f.run_id {src.runs} AND f.finding_id = ?{hide}"
+        f" ORDER BY {order} LIMIT 1"
+    )
+    rows = db.execute(query, (*src.lookup_params, src.run_id, finding_id, *more))
+    return (str(rows[0][0]), int(rows[0][1])) if rows else None
+
+
+def selected_findings(db: Database, run_id: int, where: FindingFilter) -> list[Finding]:
+    """Every finding of the run passing ``where``, in the run's order (a day's, a few days':
+    the caller bounds it by dates)."""
+    src = finding_source(db, run_id)
+    sql, params = _finding_where(src, where)
+    query = f"SELECT {_selected(src.table)} {sql} ORDER BY {src.order}"
+    return [_decoded(src.table, row) for row in db.execute(query, params)]
+
+
+def report_findings(db: Database, run_id: int, hidden: frozenset[int]) -> list[Finding]:
+    """The findings of the run drawn from at least one submitted report and from none of the
+    ``hidden`` ones, in the run's order: what the run's summary tables (0025) leave out, since it
+    differs between viewers (issue 11). Few: reports are few beside imported incidents. Found by
+    their seqs first, then read by seq: joined in one query, PostgreSQL planned a correlated scan
+    per finding (half an hour at 100k findings). An incremental run's rows of a day are those of
+    the run its ``run_days`` names for that day."""
+    src = finding_source(db, run_id)
+    if not src.mapped:
+        return [f for _, _, f in _report_findings_of(db, src.table, run_id, hidden, None)]
+    days: dict[int, set[str]] = {}
+    for day, source in db.execute("SELECT day, source_run FROM run_days WHERE run_id = ?", (run_id,)):
+        days.setdefault(int(source), set()).add(str(day))
+    found = [row for source, kept in days.items() for row in _report_findings_of(db, src.table, source, hidden, kept)]
+    return [f for _, _, f in sorted(found, key=lambda row: (row[0], row[1]))]
+
+
+def _report_findings_of(
+    db: Database, table: str, run_id: int, hidden: frozenset[int], days: set[str] | None
+) -> list[tuple[str, int, Finding]]:
+    """(date, seq, finding) of the rows ``report_findings`` wants among run ``run_id``'s own rows
+    (only those dated in ``days`` when given)."""
+    drawn = "SELECT DISTINCT seq FROM finding_incidents WHERE run_id = ? AND report_id IS NOT NULL"
+    seqs = {int(r[0]) for r in db.execute(drawn, (run_id,))}
+    if hidden and seqs:
+        marks = ", ".join("?" * len(hidden))
+        left_out = f"SELECT DISTINCT seq FROM finding_incidents WHERE run_id = ? AND report_id IN ({marks})"
+        seqs -= {int(r[0]) for r in db.execute(left_out, (run_id, *sorted(hidden)))}
+    wanted, out = sorted(seqs), list[tuple[str, int, Finding]]()
+    for lo in range(0, len(wanted), 500):  # bounded statements
+        part = wanted[lo : lo + 500]
+        query = f"SELECT f.seq, {_selected(table)} FROM {table} f WHERE f.run_id = ? AND f.seq IN ({', '.join('?' * len(part))}) ORDER BY f.seq"
+        for seq, *row in db.execute(query, (run_id, *part)):
+            finding = _decoded(table, row)
+            if days is None or finding.date.isoformat() in days:
+                out.append((finding.date.isoformat(), int(seq), finding))
+    return out
 
 
 def count_findings(db: Database, run_id: int, where: FindingFilter) -> int:
-    sql, params = _finding_where(run_id, where)
-    return int(db.execute(f"SELECT COUNT(*) FROM {findings_table(db, run_id)} f {sql}", params)[0][0])
+    sql, params = _finding_where(finding_source(db, run_id), where)
+    return int(db.execute(f"SELECT COUNT(*) {sql}", params)[0][0])
 
 
 def run_report_ids(db: Database, run_id: int) -> set[int]:
     """The submitted reports any finding of the run draws on."""
+    src = finding_source(db, run_id)
     rows = db.execute(
-        "SELECT DISTINCT report_id FROM finding_incidents WHERE run_id = ? AND report_id IS NOT NULL", (run_id,)
+        f"SELECT DISTINCT x.report_id FROM finding_incidents x CROSS JOIN {src.table} f{src.lookup}"
+        f" WHERE f.run_id = x.run_id AND f.seq = x.seq AND {src.kept}x.run_id {src.runs} AND x.report_id IS NOT NULL",
+        (*src.lookup_params, run_id),
     )
     return {int(r[0]) for r in rows}
 
@@ -265,6 +450,24 @@ def count_incidents(db: Database, before: int, dates: tuple[dt.date | None, dt.d
     return int(db.execute(f"SELECT COUNT(*) {_INCIDENTS} {sql}", params)[0][0])
 
 
+def reported_by_day(db: Database, before: int) -> dict[dt.date, int]:
+    """How many imported incidents a run logged at ``before`` verified were reported each day
+    (the reported day, else the event's: as a bulletin counts them), in one query."""
+    sql, params = _incident_where(before, None, None)
+    day = "COALESCE(i.date_reported, i.date)"
+    rows = db.execute(f"SELECT {day}, COUNT(*) {_INCIDENTS} {sql} GROUP BY {day}", params)
+    return {dt.date.fromisoformat(str(d)): int(n) for d, n in rows}
+
+
+def imported_extent(db: Database, before: int) -> tuple[int, dt.date | None]:
+    """How many imported incidents a run logged at ``before`` verified (the first of each id)
+    and the last day any of them may have happened on (its end date, else its date)."""
+    sql, params = _incident_where(before, None, None)
+    last = "MAX(CASE WHEN i.date_end IS NOT NULL AND i.date_end > i.date THEN i.date_end ELSE i.date END)"
+    count, day = db.execute(f"SELECT COUNT(*), {last} {_INCIDENTS} {sql}", params)[0]
+    return int(count), None if day is None else dt.date.fromisoformat(str(day))
+
+
 def incident_findings(
     db: Database, run_id: int, incident_ids: Sequence[str], hidden: frozenset[int]
 ) -> dict[str, list[tuple[str, str]]]:
@@ -275,11 +478,12 @@ def incident_findings(
     wanted = sorted(set(incident_ids))
     marks = ", ".join("?" * len(wanted))
     hide, more = _hidden_sql(hidden, "f")
+    src = finding_source(db, run_id)
     rows = db.execute(
-        "SELECT fi.incident_id, f.finding_id, f.status FROM finding_incidents fi"
-        f" JOIN {findings_table(db, run_id)} f ON f.run_id = fi.run_id AND f.seq = fi.seq"
-        f" WHERE fi.run_id = ? AND fi.incident_id IN ({marks}){hide} ORDER BY f.seq",
-        (run_id, *wanted, *more),
+        f"SELECT fi.incident_id, f.finding_id, f.status FROM finding_incidents fi CROSS JOIN {src.table} f{src.lookup}"
+        f" WHERE f.run_id = fi.run_id AND f.seq = fi.seq AND {src.kept}fi.run_id {src.runs}"
+        f" AND fi.incident_id IN ({marks}){hide} ORDER BY {'f.date, f.seq' if src.mapped else 'f.seq'}",
+        (*src.lookup_params, run_id, *wanted, *more),
     )
     out: dict[str, list[tuple[str, str]]] = {}
     for incident_id, finding_id, status in rows:
@@ -300,3 +504,159 @@ def first_incidents(db: Database, before: int, ids: Sequence[str]) -> list[Row]:
         " ORDER BY i.import_id, i.seq"
     )
     return list(db.dicts(query, (before, *wanted)))
+
+
+# -- exports (issue 14): a run's findings as plain rows, a chunk at a time --------------------
+
+# The fields of a finding's first incident an export shows (``exports.INCIDENT_FIELDS``, "id"
+# being the incident id), then the finding's own columns (``exports.FINDING_COLUMNS``).
+EXPORT_INCIDENT_FIELDS = (
+    "id",
+    "date",
+    "date_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "country",
+    "admin1",
+    "location",
+    "lat",
+    "lon",
+    "geo_precision",
+    "source_name",
+    "notes",
+    "fatalities",
+    "weapon",
+)
+EXPORT_FINDING_COLUMNS = (
+    "finding_id",
+    "obligation",
+    "category",
+    "status",
+    "parties",
+    "attribution",
+    "confidence",
+    "rule",
+    "distance_m",
+    "radius_m",
+    "explanation",
+)
+# Where the incident is not stored (a submitted report's), the field as the finding carries it
+# (``exports._from_finding``): the finding's column, or none.
+_FROM_FINDING = {
+    "date_precision": "NULL",
+    "assoc_actor_1": "''",
+    "assoc_actor_2": "''",
+    "country": "''",
+    "admin1": "''",
+    "geo_precision": "NULL",
+    "source_name": "f.source",
+    "notes": "''",
+}
+
+
+# row_finding reads these as ``float(x or 0.0)``, which makes -0.0 (kept by PostgreSQL) 0.0; so
+# does adding 0.0 in SQL (IEEE 754: -0 + 0 = +0).
+_UNSIGNED_ZERO = frozenset({"lat", "lon", "confidence", "radius_m"})
+
+
+def _finding_sql(column: str) -> str:
+    return f"(f.{column} + 0.0)" if column in _UNSIGNED_ZERO else f"f.{column}"
+
+
+def _first_incident_sql(dialect: str) -> str:
+    """The first of a ``finding_rows`` row's incident ids (its ``incidents`` is a JSON array)."""
+    return "(f.incidents::jsonb ->> 0)" if dialect == "postgres" else "json_extract(f.incidents, '$[0]')"
+
+
+def _export_select(dialect: str) -> tuple[str, str]:
+    """The columns an export with incidents reads, and the join they need."""
+    first = _first_incident_sql(dialect)
+    fields = []
+    for name in EXPORT_INCIDENT_FIELDS:
+        if name == "id":
+            fields.append(f"COALESCE({first}, '')")
+        elif name == "date":
+            fields.append("COALESCE(i.date_reported, i.date, f.date)")
+        else:
+            fields.append(f"COALESCE(i.{name}, {_FROM_FINDING.get(name, _finding_sql(name))})")
+    own = [_finding_sql(c) for c in EXPORT_FINDING_COLUMNS]
+    # the first stored row of the incident id (as ``first_incidents``), imported before the run
+    join = (
+        f"LEFT JOIN incidents i ON i.incident_id = {first} AND (i.import_id, i.seq) = (SELECT j.import_id, j.seq"
+        " FROM incidents j JOIN imports m ON m.id = j.import_id"
+        f" WHERE j.incident_id = {first} AND m.log_index < ? ORDER BY j.import_id, j.seq LIMIT 1)"
+    )
+    return ", ".join(fields + own), join
+
+
+# An export's position in an incremental run (rows in order of its days, then of each day's
+# source run): the day's place in ``run_days`` and the row's seq, as one integer.
+_DAY_SHIFT = 1 << 32
+
+
+def export_rows(
+    db: Database, run_id: int, before: int, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+) -> list[tuple[Any, ...]]:
+    """Up to ``limit`` findings of run ``run_id`` (logged at ``before``) passing ``where``, after the
+    one at position ``after`` (None: from the first), in the run's order, each as a tuple: its
+    position (``seq``; in an incremental run the day's place times 2**32 plus ``seq``), then with
+    ``incidents`` the ``EXPORT_INCIDENT_FIELDS`` of its first incident (the first stored row of
+    that id imported before the run; the finding's own fields where there is none) and the
+    ``EXPORT_FINDING_COLUMNS``; without, ``FINDING_ROW_COLUMNS`` after ``seq``. Numbers as floats
+    and ints, dates as ISO text, ``parties`` and ``incidents`` as JSON arrays.
+
+    One query per chunk, keyed by position (never an ``OFFSET``): the caller may read the next
+    chunk on another connection, so none is held while an answer streams to a slow client."""
+    src = finding_source(db, run_id)
+    if src.table == "findings":
+        return _document_rows(db, run_id, before, where, after, limit, incidents=incidents)
+    columns, join = (
+        _export_select(db.dialect) if incidents else (", ".join(map(_finding_sql, FINDING_ROW_COLUMNS[2:])), "")
+    )
+    sql, params = _finding_where(src, where, join)
+    params = [before, *params] if incidents else params
+    position = f"d.seq * {_DAY_SHIFT} + f.seq" if src.mapped else "f.seq"
+    if after is not None and src.mapped:
+        day, seq = divmod(after, _DAY_SHIFT)
+        sql, params = sql + " AND d.seq >= ? AND (d.seq > ? OR f.seq > ?)", [*params, day, day, seq]
+    elif after is not None:
+        sql, params = sql + " AND f.seq > ?", [*params, after]
+    return db.execute(f"SELECT {position}, {columns} {sql} ORDER BY {src.order} LIMIT ?", (*params, limit))
+
+
+def _document_rows(
+    db: Database, run_id: int, before: int, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+) -> list[tuple[Any, ...]]:
+    """``export_rows`` of a run stored as documents (before 0019), from its ``Finding`` objects."""
+    sql, params = _finding_where(FindingSource(run_id, "findings", False), where)
+    if after is not None:
+        sql, params = sql + " AND f.seq > ?", [*params, after]
+    rows = db.execute(f"SELECT f.seq, f.document {sql} ORDER BY f.seq LIMIT ?", (*params, limit))
+    found = [(int(seq), Finding.from_document(json.loads(str(doc)))) for seq, doc in rows]
+    if not incidents:
+        return [(seq, *finding_row(run_id, seq, f)[2:]) for seq, f in found]
+    stored: dict[str, Row] = {}
+    for row in first_incidents(db, before, [f.incidents[0] for _, f in found if f.incidents]):
+        stored.setdefault(str(row["incident_id"]), row)
+    return [(seq, *_incident_fields(f, stored), *_own_columns(run_id, seq, f)) for seq, f in found]
+
+
+def _incident_fields(f: Finding, stored: dict[str, Row]) -> tuple[Any, ...]:
+    first = f.incidents[0] if f.incidents else ""
+    row = stored.get(first)
+    if row is None:
+        own: dict[str, Value] = {"id": first, "date": f.date.isoformat(), "source_name": f.source}
+        own |= {"date_precision": None, "geo_precision": None, "lat": float(f.lat), "lon": float(f.lon)}
+        own["fatalities"] = int(f.fatalities)
+        return tuple(own.get(name, getattr(f, name, "")) for name in EXPORT_INCIDENT_FIELDS)
+    values = {**row, "id": row["incident_id"], "date": row["date_reported"] or row["date"]}
+    return tuple(values[name] for name in EXPORT_INCIDENT_FIELDS)
+
+
+def _own_columns(run_id: int, seq: int, f: Finding) -> tuple[Any, ...]:
+    values = dict(zip(FINDING_ROW_COLUMNS, finding_row(run_id, seq, f), strict=True))
+    return tuple(values[name] for name in EXPORT_FINDING_COLUMNS)

@@ -12,18 +12,20 @@ Both backends implement it through :class:`ceasefire.store.sqlstore.SQLStore` ov
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Literal, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol
 
 from ceasefire.ledger import Checkpoint, Receipt
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
 from ceasefire.store.bundle import AgreementBundle
-from ceasefire.store.pages import FindingFilter, IncidentKey
+from ceasefire.store.pages import FindingFilter, IncidentKey, RunRows
 
 if TYPE_CHECKING:
     import datetime as dt
+
+    from ceasefire.store.aggregates import FindingCount, IncidentCount
 
 __all__ = [
     "ROLES",
@@ -350,14 +352,23 @@ class Store(Protocol):
         version: AgreementVersion,
         incidents: int,
         summary: RunSummary,
-        findings: Iterable[Finding],
+        findings: RunRows,
     ) -> RunRecord: ...
     def runs(self) -> list[RunRecord]: ...
     def run_findings(self, run_id: int) -> list[Finding]: ...
     # 0017_finding_incidents: pages of a run (ceasefire/store/pages.py, issue 14)
     def finding_page(self, run_id: int, where: FindingFilter, after: str | None, limit: int) -> list[Finding]: ...
     def count_findings(self, run_id: int, where: FindingFilter) -> int: ...
+    def export_rows(
+        self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+    ) -> list[tuple[Any, ...]]: ...
     def run_report_ids(self, run_id: int) -> set[int]: ...
+    def selected_findings(self, run_id: int, where: FindingFilter) -> list[Finding]: ...
+    def report_findings(self, run_id: int, hidden: frozenset[int]) -> list[Finding]: ...
+    # 0025_finding_counts: the run's summary rows (ceasefire/store/aggregates.py, issue 14)
+    def run_counts(self, run_id: int) -> tuple[list[FindingCount], list[IncidentCount]]: ...
+    def imported_extent(self, before: int) -> tuple[int, dt.date | None]: ...
+    def reported_by_day(self, before: int) -> dict[dt.date, int]: ...
     def incident_page(
         self, before: int, dates: tuple[dt.date | None, dt.date | None], after: IncidentKey | None, limit: int
     ) -> list[tuple[IncidentKey, Incident]]: ...

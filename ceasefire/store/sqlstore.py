@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -22,9 +22,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ceasefire.errors import UsageError
 from ceasefire.ledger import DEFAULT_ORIGIN, Checkpoint, MerkleLog, Receipt, canonical_json
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
-from ceasefire.store import agreements, migrations, pages, publications, quotas, reports, tokens
+from ceasefire.store import aggregates, agreements, increments, migrations, pages, publications, quotas, reports, tokens
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
+from ceasefire.store import links as links_store
+from ceasefire.store.aggregates import FindingCount, IncidentCount
 from ceasefire.store.audit import audit
 from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.database import Database, Row
@@ -32,9 +34,10 @@ from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.evidence import EvidenceFiles
 from ceasefire.store.evidence_log import Evidence
 from ceasefire.store.incidents import Columns, incident_rows, read_incident_columns
+from ceasefire.store.increments import ChangedReports, DaySource
 from ceasefire.store.journal import Journal, now
 from ceasefire.store.log_entries import INCIDENT_COLUMNS, KINDS
-from ceasefire.store.pages import FindingFilter, IncidentKey
+from ceasefire.store.pages import FindingFilter, IncidentKey, RunRows
 from ceasefire.store.protocol import (
     ROLES,
     AgreementVersion,
@@ -62,7 +65,7 @@ __all__ = ["SQLStore", "incident_row", "row_incident", "token_hash"]
 _MEDIA = {"geojson": "application/geo+json", "gdelt": "text/tab-separated-values", "news": "text/plain"}
 token_hash = tokens.token_hash
 Dates = tuple[dt.date | None, dt.date | None]  # (from, to), either open
-_LINK_INSERT = "INSERT INTO finding_incidents (run_id, seq, incident_id, report_id) VALUES (?, ?, ?, ?)"
+_LINK_COLUMNS = ("run_id", "seq", "incident_id", "report_id")
 
 
 class SQLStore:
@@ -203,33 +206,34 @@ class SQLStore:
 
     # -- verification runs ------------------------------------------------------------------
 
-    def add_run(
-        self,
-        version: AgreementVersion,
-        incidents: int,
-        summary: RunSummary,
-        findings: Iterable[Finding],
-    ) -> RunRecord:
+    def add_run(self, version: AgreementVersion, incidents: int, summary: RunSummary, findings: RunRows) -> RunRecord:
         """Record a verification run made under ``version`` with its summary and findings, as
         typed rows of ``finding_rows`` written in bulk (0019, issue 14), and which incidents each
-        finding names (``finding_incidents``)."""
-        found = list(findings)
+        finding names (``finding_incidents``), and its summary rows (0025, ``store/aggregates.py``)."""
         with self.db.write():
             run_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")[0][0])
-            rows = [pages.finding_row(run_id, seq, f) for seq, f in enumerate(found)]
             row = {
                 "id": run_id,
                 "agreement_id": version.agreement_id,
                 "agreement_version": version.version,
                 "incidents": incidents,
-                "findings": len(rows),
+                "findings": findings.count,
                 "summary": canonical_json(summary.to_document()).decode("utf-8"),
                 "created_at": now(),
             }
-            self.journal.append("run", row, {"finding_rows": rows})
-            links = (link for seq, f in enumerate(found) for link in pages.finding_incident_rows(run_id, seq, f))
-            self.db.executemany(_LINK_INSERT, links)
+            children = {"finding_rows": findings.rows(run_id), "run_days": findings.day_rows(run_id)}
+            self.journal.append("run", row, children)
+            self.db.copy("finding_incidents", _LINK_COLUMNS, findings.links(run_id))
+            aggregates.write_counts(self.db, run_id, findings.days)
         return self.runs()[-1]
+
+    def run_days(self, run_id: int) -> dict[str, DaySource]:
+        """Where run ``run_id``'s findings of each day are (``store.increments``)."""
+        return increments.run_days(self.db, run_id)
+
+    def changed_reports(self, since: int) -> ChangedReports:
+        """The reports with a version or publication logged at or after ``since``."""
+        return increments.changed_reports(self.db, since)
 
     def runs(self) -> list[RunRecord]:
         return [
@@ -247,8 +251,34 @@ class SQLStore:
         """Up to ``limit`` findings of run ``run_id`` passing ``where``, after the one with id ``after``."""
         return pages.finding_page(self.db, run_id, where, after, limit)
 
+    def export_rows(
+        self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+    ) -> list[tuple[Any, ...]]:
+        """A chunk of run ``run``'s findings for an export, as plain rows (``pages.export_rows``)."""
+        return pages.export_rows(self.db, run.id, run.log_index, where, after, limit, incidents=incidents)
+
     def count_findings(self, run_id: int, where: FindingFilter) -> int:
         return pages.count_findings(self.db, run_id, where)
+
+    def selected_findings(self, run_id: int, where: FindingFilter) -> list[Finding]:
+        """Every finding of run ``run_id`` passing ``where`` (bound it by dates: no paging)."""
+        return pages.selected_findings(self.db, run_id, where)
+
+    def report_findings(self, run_id: int, hidden: frozenset[int]) -> list[Finding]:
+        """The findings of run ``run_id`` drawn from a submitted report, none from ``hidden``."""
+        return pages.report_findings(self.db, run_id, hidden)
+
+    def run_counts(self, run_id: int) -> tuple[list[FindingCount], list[IncidentCount]]:
+        """The summary rows of run ``run_id``: its findings drawn from no report, counted (0025)."""
+        return aggregates.run_counts(self.db, run_id)
+
+    def reported_by_day(self, before: int) -> dict[dt.date, int]:
+        """Imported incidents a run logged at ``before`` verified, counted by reported day."""
+        return pages.reported_by_day(self.db, before)
+
+    def imported_extent(self, before: int) -> tuple[int, dt.date | None]:
+        """How many imported incidents a run logged at ``before`` verified, and their last day."""
+        return pages.imported_extent(self.db, before)
 
     def run_report_ids(self, run_id: int) -> set[int]:
         """The submitted reports the findings of run ``run_id`` draw on."""
@@ -421,6 +451,15 @@ class SQLStore:
 
     def case(self, case_id: int) -> CaseRecord | None:
         return cases_store.get_case(self.journal, case_id)
+
+    # 0021_link_decisions (ceasefire/store/links.py)
+    def add_link_decision(
+        self, submitter: Submitter | None, first: str, second: str, decision: str, reason: str
+    ) -> links_store.LinkDecision:
+        return links_store.add_link_decision(self.journal, submitter, first, second, decision, reason)
+
+    def link_decisions(self, records: set[str] | None = None) -> list[links_store.LinkDecision]:
+        return links_store.link_decisions(self.journal, records)
 
 
 def _check_role(role: str, party: str | None) -> None:

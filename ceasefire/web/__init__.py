@@ -14,5 +14,6 @@ PAGE_MODULES: tuple[str, ...] = (
     "ceasefire.web.exports_page",
     "ceasefire.web.compliance_pages",
     "ceasefire.web.case_pages",
+    "ceasefire.web.link_pages",
     "ceasefire.web.report_pages",
 )

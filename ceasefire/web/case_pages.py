@@ -22,6 +22,7 @@ from fastapi import Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from starlette.applications import Starlette
 from starlette.datastructures import FormData
 
 from ceasefire.api import cases as cases_api
@@ -38,6 +39,7 @@ from ceasefire.store.protocol import ReportScope
 from ceasefire.web import views
 from ceasefire.web.compliance_pages import agreement_brief
 from ceasefire.web.forms import FormState, field_errors, problem_errors, read_form, signed, text, today_in
+from ceasefire.web.link_pages import triage_candidates
 from ceasefire.web.pages import check_csrf, html_router, page, render
 
 __all__ = ["CREDIBILITY", "RELIABILITY", "case_page", "cases_page"]
@@ -76,15 +78,28 @@ def _agreement(db: SQLStore) -> Agreement | None:
     return loaded(current) if current else None
 
 
-def queue_data(db: SQLStore, who: Caller | None, form: FormState | None = None) -> JSONBody:
+def queue_data(
+    db: SQLStore,
+    who: Caller | None,
+    form: FormState | None = None,
+    app: Starlette | None = None,
+    decided: int | None = None,
+) -> JSONBody:
     """The ``/cases`` page: views.case_queue over the cases and (analysts, admins) reports
-    ``who`` may see; ``form``: the open-a-case form's values and errors, when shown again."""
+    ``who`` may see, each report of the triage queue with the events it may belong to (issue
+    13, ``link_pages.triage_candidates``, kept in ``app``); ``form``: the open-a-case form's
+    values and errors, when shown again; ``decided``: the link decision just saved."""
     agreement = _agreement(db)
     listed = cases_api.cases_json(db, who)
     everything = who is not None and who.role in ("analyst", "admin")
     reports = [report_json(r) for r in all_reports(db, report_scope(who))] if who and everything else []
+    queue = views.case_queue(listed, reports, today_in(agreement))
+    if everything:
+        found = triage_candidates(app, db, [int(r["id"]) for r in queue["triage"]])
+        queue["triage"] = [{**r, "candidates": found[int(r["id"])]} for r in queue["triage"]]
     return {
-        **views.case_queue(listed, reports, today_in(agreement)),
+        **queue,
+        **({"decided": decided} if decided else {}),  # the twin of a plain visit stays as it was
         "agreement": agreement_brief(agreement),
         "may_open": who is not None and who.role == "analyst",
         "triaged": everything,
@@ -93,10 +108,13 @@ def queue_data(db: SQLStore, who: Caller | None, form: FormState | None = None) 
 
 
 @page("/cases", "cases.html", title="Cases")
-def cases_page(db: StoreDep, who: ViewerDep) -> JSONBody:
-    """Triage queue (analysts: reports no case cites yet), the cases the viewer may see (the
-    public: the published ones), their requests for information and deadlines."""
-    return queue_data(db, who)
+def cases_page(
+    request: Request, db: StoreDep, who: ViewerDep, decided: Annotated[int | None, Query(ge=1)] = None
+) -> JSONBody:
+    """Triage queue (analysts: reports no case cites yet, with the events each may belong to),
+    the cases the viewer may see (the public: the published ones), their requests for
+    information and deadlines."""
+    return queue_data(db, who, app=request.app, decided=decided)
 
 
 def case_data(
@@ -176,7 +194,7 @@ def _open_case(request: Request, db: SQLStore, who: Caller, form: FormData) -> R
         errors = problem_errors(problem)
     else:
         return RedirectResponse(f"/cases/{opened.id}?saved=case", status_code=303)
-    data = queue_data(db, who, FormState(values=values, errors=errors))
+    data = queue_data(db, who, FormState(values=values, errors=errors), request.app)
     return render(request, "cases.html", data, who, title="Cases", status=422)
 
 

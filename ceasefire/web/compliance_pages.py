@@ -2,7 +2,7 @@
 
 Each reads the run the viewer may read (``findings.visible_run``: the newest published one for
 the public) and only the findings the viewer may see, with the clocks and counts of those
-(``findings.viewer_figures``), then hands them to the pure functions of :mod:`ceasefire.web.views`. The page dict is the twin's body.
+(``findings.viewer_figures``; counted, ``tallies.viewer_tallies``), then hands them to the pure functions of :mod:`ceasefire.web.views`. The page dict is the twin's body.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from ceasefire.api import claims as claims_api
 from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import Figures, FiguresDep, run_dict, viewer_figures, visible_run
+from ceasefire.api.findings import Counts, Figures, FiguresDep, run_dict, viewer_figures, visible_run
 from ceasefire.api.problems import Problem
+from ceasefire.api.tallies import viewer_tallies
 from ceasefire.model import Agreement
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import RunRecord
@@ -56,7 +57,7 @@ def agreement_brief(agreement: Agreement | None) -> JSONBody | None:
     }
 
 
-def _frame(db: SQLStore, run: RunRecord | None, agreement: Agreement | None, seen: Figures) -> JSONBody:
+def _frame(db: SQLStore, run: RunRecord | None, agreement: Agreement | None, seen: Figures | Counts) -> JSONBody:
     return {"agreement": agreement_brief(agreement), "run": run_dict(run, db.published_runs(), seen)}
 
 
@@ -73,26 +74,27 @@ def scorecards_page(
     db: StoreDep, who: ViewerDep, cache: FiguresDep, date_from: DateFrom = None, date_to: DateTo = None
 ) -> JSONBody:
     """Per party: violations and possible violations per obligation, and violations per day
-    (views.scorecards), over the findings the viewer may see, within ``from``..``to``."""
+    (views.scorecards_of_counts), over the findings the viewer may see, within ``from``..``to``:
+    from the viewer's counts (``api/tallies.py``), never every finding (issue 14)."""
     _check_span(date_from, date_to)
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
-    seen = viewer_figures(cache, db, who, run)
+    seen = viewer_tallies(cache, db, who, run)
     parties = agreement.parties if agreement else ()
     obligations = agreement.obligations if agreement else ()
-    cards = views.scorecards(seen.findings, parties, obligations, date_from, date_to)
-    return {**_frame(db, run, agreement, seen), **cards}
+    cards = views.scorecards_of_counts(seen.counts, parties, obligations, date_from, date_to)
+    return {**_frame(db, run, agreement, seen.counted()), **cards}
 
 
 @page("/clocks", "clocks.html", title="Clocks")
 def clocks_page(db: StoreDep, who: ViewerDep, cache: FiguresDep) -> JSONBody:
     """Each clock judged from the findings the viewer may see, as a day strip with its
-    threshold (views.clock_strips)."""
+    threshold (views.clock_strips), from the viewer's counts (``api/tallies.py``)."""
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
-    seen = viewer_figures(cache, db, who, run)
+    seen = viewer_tallies(cache, db, who, run)
     texts = {o.id: o.text for o in agreement.obligations} if agreement else {}
-    return {**_frame(db, run, agreement, seen), **views.clock_strips(seen.summary.clocks, texts)}
+    return {**_frame(db, run, agreement, seen.counted()), **views.clock_strips(seen.summary.clocks, texts)}
 
 
 @page("/claims", "claims.html", title="Claims and evidence")

@@ -41,6 +41,12 @@ EXPORT_DOWNLOADS = (  # (format, path, label, about): the files the page links t
         "GeoJSON",
         "One point per finding (RFC 7946): for GIS software and web maps.",
     ),
+    (
+        "parquet",
+        "/export/findings.parquet",
+        "Parquet",
+        "The CSV's columns, typed (dates, numbers, lists of parties): for pandas, R, DuckDB and Arrow tools.",
+    ),
 )
 
 

@@ -54,6 +54,7 @@ def _row(view: MapView, position: int, code: int) -> JSONBody:
         "radius_m": events.details["radius_m"][position],
         "event_type": events.details["event_type"][position],
         "findings": [f.id for f in view.linked(position)],
+        "records": int(view.sizes[position]),
     }
 
 
@@ -77,7 +78,8 @@ def map_data(
     rows: tuple[int, int] = (0, PAGE),
 ) -> JSONBody:
     """The map page's dict: agreement, run, filters and their choices, counts of the incidents
-    kept and the ``rows`` (first, how many) page of them in (date, id) order."""
+    kept and the ``rows`` (first, how many) page of them in (date, id) order; an incident is an
+    event (issue 13), listed as its first record with its count of ``records``."""
     version = db.current_agreement()
     agreement = agreement_dict(version) if version else None
     view = map_view(app, cache, db, who)
@@ -91,7 +93,7 @@ def map_data(
         kept = view.order[keep[view.order]]
         tally = np.bincount(codes[kept].astype(np.int64), minlength=len(STATUSES))
         counts = {s: int(tally[len(STATUSES) - 1 - n]) for n, s in enumerate(STATUSES)}
-        shown, total = len(kept), len(view.events.ids)
+        shown, total = len(kept), int(view.lead.sum())
         listed = [_row(view, int(p), int(codes[p])) for p in kept[first : first + size]]
         following = str(first + size) if first + size < shown else None
     answer: JSONBody = {

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 
 from ceasefire.api.body import JSONBody
 from ceasefire.model import COUNTED, Clock, Finding, Obligation, Party
+from ceasefire.store.aggregates import FindingCount, tally_findings
 
 if TYPE_CHECKING:
     from ceasefire.news.verdicts import ClaimVerdict
@@ -39,6 +40,7 @@ __all__ = [
     "day_range",
     "map_href",
     "scorecards",
+    "scorecards_of_counts",
 ]
 
 STATUS_LABELS = {"violation": "violation", "possible_violation": "possible violation", "exempt": "exempt"}
@@ -59,13 +61,12 @@ def day_range(first: dt.date, last: dt.date) -> list[str]:
     return [(start + dt.timedelta(days=i)).isoformat() for i in range(max(count, 0))]
 
 
-def _window(findings: Sequence[Finding], date_from: dt.date | None, date_to: dt.date | None) -> list[str]:
+def _window(dates: Sequence[dt.date], date_from: dt.date | None, date_to: dt.date | None) -> list[str]:
     """The run's dates (first to last finding) within the filter."""
-    dates = sorted(f.date for f in findings)
     if not dates:
         return []
-    first = max(dates[0], date_from) if date_from else dates[0]
-    last = min(dates[-1], date_to) if date_to else dates[-1]
+    first = max(min(dates), date_from) if date_from else min(dates)
+    last = min(max(dates), date_to) if date_to else max(dates)
     return day_range(first, last)
 
 
@@ -76,37 +77,62 @@ def scorecards(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> JSONBody:
+    """:func:`scorecards_of_counts` of ``findings``."""
+    return scorecards_of_counts(tally_findings(findings), parties, obligations, date_from, date_to)
+
+
+def scorecards_of_counts(
+    found: Sequence[FindingCount],
+    parties: Sequence[Party],
+    obligations: Sequence[Obligation],
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> JSONBody:
     """Per party a row: per obligation (those verified by a rule other than a clock) the
     violations and possible violations in ``date_from``..``date_to`` (inclusive, the findings'
     own local dates), each with a link to the map filtered to it, totals, and a trend: the
     violations per day over the run's dates within the filter. A finding that lists two
-    parties (an ambiguous attribution) counts for both."""
-    days = _window(findings, date_from, date_to)
-    kept = [f for f in findings if f.status in COUNTED and days and days[0] <= f.date.isoformat() <= days[-1]]
+    parties (an ambiguous attribution) counts for both. ``found``: the findings counted
+    (``store.aggregates``: a million findings are a few thousand counts, issue 14)."""
+    days = _window([c.date for c in found], date_from, date_to)
+    first, last = (dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])) if days else (None, None)
+    kept = [
+        c for c in found if c.status in COUNTED and first is not None and last is not None and first <= c.date <= last
+    ]
     columns = [o for o in obligations if o.rule is not None and o.rule.kind != "condition"]
-    counts = Counter((p, f.obligation, f.status) for f in kept for p in f.parties)
-    per_day = Counter((p, f.date.isoformat()) for f in kept if f.status == "violation" for p in f.parties)
+    counts: Counter[tuple[str, str, str]] = Counter()
+    per_day: Counter[tuple[str, str]] = Counter()
+    for c in kept:
+        for p in c.parties:
+            counts[(p, c.obligation, c.status)] += c.findings
+            if c.status == "violation":
+                per_day[(p, c.date.isoformat())] += c.findings
     span = {"from_": date_from.isoformat() if date_from else None, "to": date_to.isoformat() if date_to else None}
-    rows = []
-    for party in parties:
-        cells = [_cell(counts, party.id, o.id, span) for o in columns]
-        trend = [{"date": d, "violations": per_day[(party.id, d)]} for d in days]
-        rows.append(
-            {
-                "id": party.id,
-                "name": party.name,
-                "cells": cells,
-                "total": _cell(counts, party.id, None, span),
-                "trend": trend,
-                "trend_peak": max((per_day[(party.id, d)] for d in days), default=0),
-            }
-        )
+    rows = [_scorecard(party, columns, counts, per_day, days, span) for party in parties]
     return {
         "filters": {"from": span["from_"], "to": span["to"]},
         "days": days,
         "obligations": [{"id": o.id, "category": o.category, "text": o.text} for o in columns],
         "parties": rows,
         "trend_peak": max(per_day.values(), default=0),
+    }
+
+
+def _scorecard(
+    party: Party,
+    columns: Sequence[Obligation],
+    counts: Counter[tuple[str, str, str]],
+    per_day: Counter[tuple[str, str]],
+    days: Sequence[str],
+    span: Mapping[str, str | None],
+) -> JSONBody:
+    return {
+        "id": party.id,
+        "name": party.name,
+        "cells": [_cell(counts, party.id, o.id, span) for o in columns],
+        "total": _cell(counts, party.id, None, span),
+        "trend": [{"date": d, "violations": per_day[(party.id, d)]} for d in days],
+        "trend_peak": max((per_day[(party.id, d)] for d in days), default=0),
     }
 
 

@@ -151,3 +151,18 @@ STRIKE = report(
     actor2="Civilians (Syria)",
     weapon="aircraft",
 )
+
+# The demo's convoy report: the same strike as the imported SYR-ILL-0041, so the two link into
+# one event (issue 13; ceasefire/demo.py).
+CONVOY = report(
+    title="Aid convoy struck at Urum al-Kubra",
+    occurred_on="2016-09-19",
+    lat=36.146,
+    lon=36.944,
+    event_type="Explosions/Remote violence",
+    sub_event_type="Air/drone strike",
+    actor1="Unidentified Military Forces",
+    actor2="Civilians (Syria)",
+    weapon="aircraft",
+    fatalities=20,
+)

@@ -1,5 +1,5 @@
 """The routes at the site's root over a real uvicorn: the exports (/export/findings.csv,
-.hxl.csv, .geojson) and the daily bulletins (/bulletin/...), public without a token (the newest
+.hxl.csv, .geojson, .parquet) and the daily bulletins (/bulletin/...), public without a token (the newest
 published run), with the filters of /api/v1/findings, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pyarrow.parquet as pq
 import pytest
 from api.apikit import Live, database, running
 from store.storekit import BACKENDS, SYRIA
@@ -104,6 +105,27 @@ def test_geojson_export(live: Live) -> None:
     )
 
 
+def parquet(answer: httpx.Response) -> list[dict[str, Any]]:
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/vnd.apache.parquet"
+    return pq.read_table(io.BytesIO(answer.content)).to_pylist()
+
+
+@pytest.mark.parametrize("who", [None, "analyst"])
+def test_parquet_export_is_the_csv_typed(live: Live, who: str | None) -> None:
+    """Issue 14: /export/findings.parquet holds the CSV's rows and columns, numbers as numbers."""
+    answer = get(live, "/export/findings.parquet", who)
+    assert "attachment" in answer.headers["content-disposition"]
+    assert answer.headers["content-disposition"].endswith('.parquet"')
+    table = parquet(answer)
+    rows = list(csv.DictReader(io.StringIO(get(live, "/export/findings.csv", who).text)))
+    assert [r["finding_id"] for r in table] == [r["finding_id"] for r in rows] and rows
+    for got, cells in zip(table, rows, strict=True):
+        assert got["latitude"] == float(cells["latitude"]) and got["event_date"].isoformat() == cells["event_date"]
+        assert ";".join(got["parties"]) == cells["parties"] and got["explanation"] == cells["explanation"]
+        assert got["distance_m"] == (float(cells["distance_m"]) if cells["distance_m"] else None)
+
+
 FILTERS = [
     {"status": "violation"},
     {"party": "syria-gov"},
@@ -123,6 +145,7 @@ def test_filters_are_those_of_api_findings(live: Live, params: dict[str, str]) -
     assert [f["id"] for f in features] == expected
     hxl_rows = list(csv.reader(io.StringIO(get(live, "/export/findings.hxl.csv", **params).text)))
     assert len(hxl_rows) == len(expected) + 2
+    assert [r["finding_id"] for r in parquet(get(live, "/export/findings.parquet", **params))] == expected
 
 
 @pytest.mark.parametrize(
@@ -131,8 +154,9 @@ def test_filters_are_those_of_api_findings(live: Live, params: dict[str, str]) -
         ("/export/findings.csv", {"status": "maybe"}, "status"),
         ("/export/findings.geojson", {"from": "2016-09-31"}, "from"),
         ("/export/findings.hxl.csv", {"to": "yesterday"}, "to"),
+        ("/export/findings.parquet", {"status": "maybe"}, "status"),
     ],
-    ids=["status", "from", "to"],
+    ids=["status", "from", "to", "parquet"],
 )
 def test_bad_filters_are_422(live: Live, path: str, params: dict[str, str], field: str) -> None:
     answer = get(live, path, **params)
@@ -224,6 +248,21 @@ def test_an_export_read_in_small_chunks_is_the_same_bytes(
     assert whole.status_code == chunked.status_code == 200
     assert chunked.content == whole.content and whole.content.count(b"\n") + whole.content.count(b'"Feature"') > 7
     assert chunked.headers["content-type"] == whole.headers["content-type"]
+
+
+@pytest.mark.parametrize("who", [None, "analyst"])
+def test_a_parquet_export_read_in_small_chunks_is_the_same_table(
+    live: Live, monkeypatch: pytest.MonkeyPatch, who: str | None
+) -> None:
+    """One row group per chunk: chunk edges change the file's layout, never its rows."""
+    from ceasefire.api import exports as export_routes
+
+    with root(live, who) as client:
+        whole = client.get("/export/findings.parquet?from=2016-09-15")
+        monkeypatch.setattr(export_routes, "CHUNK", 7)
+        chunked = client.get("/export/findings.parquet?from=2016-09-15")
+    assert parquet(chunked) == parquet(whole) and len(parquet(whole)) > 7
+    assert pq.ParquetFile(io.BytesIO(chunked.content)).num_row_groups > 1
 
 
 def test_a_bulletin_as_the_first_request_of_a_server(live: Live) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from api.apikit import Live, report
+from api.apikit import CONVOY, Live, report
 
 SYRIA_BOX = "35,32,42,38"
 QUERIES = (
@@ -138,3 +138,32 @@ def test_an_unpublished_report_never_reaches_another_viewers_clusters(live: Live
         body = _get(live, "/api/v1/map", who, **views)
         assert hidden in {i["id"] for i in body["incidents"]}, who
         assert _get(live, f"/api/v1/map/incidents/{hidden}", who)["incident"]["id"] == hidden
+
+
+def test_one_marker_per_event_and_its_popup_lists_every_record(live: Live) -> None:
+    """A monitor's report of the strike ACLED recorded as SYR-ILL-0041, published and verified:
+    the map keeps one marker for the event (issue 13), counted once, whose popup lists both
+    records with their sources' grades and what each says."""
+    views = {"zoom": "14", "bbox": SYRIA_BOX}
+    before = _get(live, "/api/v1/map", **views)
+    with live.client("monitor") as monitor, live.client("analyst") as analyst:
+        made = monitor.post("/reports", json=CONVOY)
+        assert made.status_code == 201, made.text
+        assert analyst.post(f"/reports/{made.json()['id']}/publish").status_code == 200
+        run = analyst.post("/runs")
+        assert run.status_code == 201 and analyst.post(f"/runs/{run.json()['id']}/publish").status_code == 200
+    convoy = f"report-{made.json()['id']}"
+    after = _get(live, "/api/v1/map", **views)
+    assert after["total"] == before["total"] and after["shown"] == before["shown"]
+    markers = {i["id"]: i for i in after["incidents"]}
+    assert convoy not in markers and markers["SYR-ILL-0041"]["records"] == 2
+    listed_rows = {r["id"]: r for r in _get(live, "/index.json", **{"from": "2016-09-19"})["incidents"]}
+    assert convoy not in listed_rows and listed_rows["SYR-ILL-0041"]["records"] == 2
+    for record in ("SYR-ILL-0041", convoy):  # either record opens the event
+        body = _get(live, f"/api/v1/map/incidents/{record}")
+        listed = {r["id"]: r for r in body["records"]}
+        assert set(listed) == {"SYR-ILL-0041", convoy}
+        assert listed["SYR-ILL-0041"]["grade"] == "B" and listed[convoy]["grade"] == "A"
+        assert listed[convoy]["fatalities"] == 20 and listed[convoy]["date"] == "2016-09-19"
+        assert listed[convoy]["perpetrator"] == "Unidentified Military Forces"
+        assert body["decisions"] == []

@@ -86,6 +86,13 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("post", "/api/v1/cases/{case_id}/assessment"): row(
         admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403
     ),
+    ("post", "/api/v1/links"): row(
+        admin=403, analyst=201, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
+    ("get", "/api/v1/links"): row(admin=200, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403),
+    ("get", "/api/v1/links/candidates"): row(
+        admin=200, analyst=200, monitor=403, gov=403, gov2=403, opposition=403, observer=403
+    ),
     ("get", "/bulletin/"): PUBLIC,
     ("get", "/bulletin/index.json"): PUBLIC,
     ("get", "/bulletin/{day}.html"): PUBLIC,
@@ -94,6 +101,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("get", "/export/findings.csv"): PUBLIC,
     ("get", "/export/findings.hxl.csv"): PUBLIC,
     ("get", "/export/findings.geojson"): PUBLIC,
+    ("get", "/export/findings.parquet"): PUBLIC,
 }
 # What each operation is called with, beyond the path.
 REQUEST: dict[tuple[str, str], dict[str, Any]] = {
@@ -115,6 +123,8 @@ REQUEST: dict[tuple[str, str], dict[str, Any]] = {
         "headers": {"Content-Type": "application/yaml"},
     },
     ("post", "/api/v1/tokens"): {"json": {"role": "observer", "name": "matrix"}},
+    ("post", "/api/v1/links"): {"json": {"records": ["SYR-ILL-0001", "SYR-ILL-0002"], "decision": "split"}},
+    ("get", "/api/v1/links/candidates"): {"params": {"report": 1}},
 }
 CELLS = [(op, role) for op in MATRIX for role in ROLES]
 

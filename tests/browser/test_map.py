@@ -168,3 +168,23 @@ def test_the_map_on_a_phone(phone_page: Any, demo: Demo) -> None:
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width} px wide)"
     shoot(phone_page, "map-phone")
+
+
+def test_an_events_popup_lists_each_record_with_its_source_and_grade(page: Any, demo: Demo) -> None:
+    """The demo's convoy report and ACLED's SYR-ILL-0041 are one event (issue 13): one row, one
+    marker, and a popup that lists both records, who reported each and how they are graded."""
+    day = {"from": "2016-09-19", "to": "2016-09-19"}
+    open_map(page, demo, "?from=2016-09-19&to=2016-09-19")
+    row = next(r for r in twin(demo, day)["incidents"] if r["records"] > 1)
+    button = page.locator(f"#incident-list button[data-incident='{row['id']}']")
+    assert f"{row['records']} records" in button.inner_text()
+    button.click()
+    page.locator(".leaflet-popup-content .event-records").wait_for()
+    records = page.locator(".event-records li[data-record]")
+    assert records.count() == row["records"] == 2
+    ids = {records.nth(i).get_attribute("data-record") for i in range(2)}
+    assert "SYR-ILL-0041" in ids and any(i and i.startswith("report-") for i in ids)
+    text = page.locator(".event-records").inner_text()
+    assert "2 records of this event" in text and "grade A" in text and "grade B" in text
+    assert "20 killed" in text and "by Unidentified Military Forces" in text
+    assert page.cf_errors == []

@@ -1,6 +1,7 @@
 """Class 3 of the issue (formula injection in exports): a party's report titled
 ``=HYPERLINK(...)`` landed verbatim as a cell of ``/export/findings.csv`` and ``.hxl.csv``, which
-analysts and the public open in spreadsheets; ``verify --format csv|hxl`` wrote the same rows."""
+analysts and the public open in spreadsheets; ``verify --format csv|hxl`` wrote the same rows.
+``/export/findings.parquet`` (issue 14) holds the same text cells."""
 
 from __future__ import annotations
 
@@ -59,6 +60,20 @@ def test_exports_carry_no_formula(evil_run: Live, path: str) -> None:
     assert any("HYPERLINK" in c for c in _cells(text)), "the report did not reach the export"
     _no_formula(text)
     assert "'" + EVIL in _cells(text) or any(c.startswith("'=HYPERLINK") for c in _cells(text))
+
+
+def test_parquet_text_cells_carry_no_formula(evil_run: Live) -> None:
+    """The Parquet export's text cells are the CSV's (spreadsheet tools import Parquet too)."""
+    import pyarrow.parquet as pq
+
+    with evil_run.client("analyst") as client:
+        answer = client.get(evil_run.url + "/export/findings.parquet")
+    assert answer.status_code == 200
+    table = pq.read_table(io.BytesIO(answer.content))
+    texts = [v for column in table.columns if column.type == "string" for v in column.to_pylist()]
+    assert any("HYPERLINK" in v for v in texts), "the report did not reach the export"
+    risky = [v for v in texts if v.startswith(RISKY) and not _is_number(v)]
+    assert not risky, f"cells a spreadsheet would run: {risky[:5]}"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "hxl"])

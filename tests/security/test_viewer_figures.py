@@ -10,6 +10,7 @@ report is published, everyone counts it. Against a real server, on SQLite and Po
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -169,19 +170,62 @@ def test_figures_over_every_report_equal_the_stored_summary(live: Live, story: A
         db.close()
 
 
+def test_counted_figures_equal_those_of_the_findings(live: Live, story: Any) -> None:
+    """The counts the pages read (the run's summary rows, 0025, and the findings of the reports a
+    viewer sees) equal what the findings that viewer may see give, for every set of reports
+    seen: none, each one alone, every one (issue 14: counted, never listed; issue 11: per viewer)."""
+    from ceasefire.api.findings import FigureCache, run_figures
+    from ceasefire.api.tallies import run_tallies
+    from ceasefire.bulletin.daily import days, run_period
+    from ceasefire.store.aggregates import tally_findings
+
+    db = open_store(live.settings.db, key=live.settings.key, evidence=live.settings.evidence)
+    try:
+        for run in db.runs():
+            ids = db.run_report_ids(run.id)
+            for reports in (None, set(), *({i} for i in sorted(ids)), set(ids)):
+                figures, counted = (
+                    run_figures(db, run, reports, FigureCache()),
+                    run_tallies(db, run, reports, FigureCache()),
+                )
+                assert (counted.incidents, counted.findings) == (figures.incidents, len(figures.findings))
+                assert counted.summary.clocks == figures.summary.clocks
+                assert (counted.summary.by_party, counted.summary.by_obligation) == (
+                    figures.summary.by_party,
+                    figures.summary.by_obligation,
+                )
+                assert _merged(counted.counts) == _merged(tally_findings(figures.findings))
+                assert counted.period() == run_period(figures.findings, figures.summary.clocks)
+                lines = days(figures.findings, figures.summary.clocks)
+                assert [(d.violation, d.possible, d.incidents) for d in lines] == [
+                    (t.get("violation", 0), t.get("possible", 0), t.get("incidents", 0))
+                    for t in (counted.days.get(dt.date.fromisoformat(d.date), {}) for d in lines)
+                ]
+    finally:
+        db.close()
+
+
+def _merged(counts: Any) -> dict[Any, int]:
+    out: dict[Any, int] = {}
+    for c in counts:
+        key = (c.date, c.obligation, c.status, c.parties)
+        out[key] = out.get(key, 0) + c.findings
+    return out
+
+
 def test_the_public_figures_are_computed_once_per_run(live: Live, story: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Public pages read the figures the app keeps for the public's class: many requests (and
     several pages) compute them once; another class has its own."""
-    from ceasefire.api import findings
+    from ceasefire.api import findings, tallies
 
     made: list[str] = []
-    real = findings.run_figures
+    real = tallies.run_tallies
 
-    def counted(*args: Any, **kwargs: Any) -> findings.Figures:
+    def counted(*args: Any, **kwargs: Any) -> tallies.Tallies:
         made.append("made")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(findings, "run_figures", counted)
+    monkeypatch.setattr(tallies, "run_tallies", counted)
     monkeypatch.setattr(live.app.state, "figures", findings.FigureCache())
     with _client(live, None) as public, _client(live, "opposition") as other:
         for _ in range(3):

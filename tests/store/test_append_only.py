@@ -30,7 +30,10 @@ TABLES = [
     ("runs", "summary"),
     ("findings", "status"),
     ("finding_rows", "status"),
+    ("run_days", "day"),
     ("finding_incidents", "incident_id"),
+    ("finding_counts", "status"),
+    ("incident_counts", "status"),
     ("tokens", "role"),
     ("report_versions", "title"),
     ("report_publications", "created_at"),
@@ -44,6 +47,7 @@ TABLES = [
     ("token_revocations", "created_at"),
     ("sessions", "expires_at"),
     ("session_ends", "created_at"),
+    ("link_decisions", "reason"),
 ]
 
 
@@ -70,6 +74,7 @@ def filled(open_target: OpenTarget) -> OpenTarget:
     _, gone = store.create_token("observer", None, "o")
     store.revoke_token(gone.id, None)
     store.end_session(store.create_session(analyst.id))
+    store.add_link_decision(Submitter(analyst.id, "analyst"), f"report-{done.report_id}", "SYR-ILL-0041", "split", "r")
     store.close()
     return open_target
 

@@ -73,3 +73,19 @@ def test_changed_typed_rows_break_the_log(open_target: OpenTarget, statement: st
     import_events(store, [SYRIA / "incidents.csv"])
     report = tampered(store, statement)
     assert not report.ok and report.first() is not None and report.first().kind == "run"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("example", ["syria-2016-09", "donbas-2015"])
+def test_rows_from_the_engines_columns_are_the_objects_rows(example: str) -> None:
+    from ceasefire import pipeline
+    from ceasefire.agreement import load_agreement
+    from ceasefire.service.run_rows import run_rows
+    from ceasefire.store.pages import run_rows as object_rows
+
+    folder = Path(__file__).parents[2] / "examples" / example
+    events = next(p for p in sorted(folder.iterdir()) if p.name.startswith("incidents."))
+    v = pipeline.verify(load_agreement(folder / "agreement.yaml"), [events])
+    columns, objects = run_rows(v), object_rows(list(v.finding_objects()))
+    assert columns.count == objects.count > 0
+    assert list(columns.rows(5)) == list(objects.rows(5))
+    assert list(columns.links(5)) == list(objects.links(5))

@@ -68,7 +68,15 @@ CASE_STEPS: list[StepDetail] = [
     PartyResponse(None, "Not us."),
     Assessment("violation", "Two sources.", (Grade("SOHR", "B", 2),)),
 ]
-TABLES = ["log_entries", "checkpoints", *(k.table for k in KINDS.values()), "incidents", "findings", "finding_rows"]
+TABLES = [
+    "log_entries",
+    "checkpoints",
+    *(k.table for k in KINDS.values()),
+    "incidents",
+    "findings",
+    "finding_rows",
+    "run_days",
+]
 
 
 class _Rollback(Exception):
@@ -165,6 +173,8 @@ def built(backend: str, folder: Path, tokens: int) -> Iterator[SQLStore]:
     store.publish_case(Submitter(1, "analyst"), case.id)
     _, leaver = store.create_token("party", "syria-gov", "leaver")
     store.revoke_token(leaver.id, 1)  # issue 11: a revocation is a logged row like any other
+    # issue 13: an analyst's link decision, logged like every write
+    store.add_link_decision(Submitter(1, "analyst"), f"report-{submitted.report_id}", "SYR-ILL-0041", "split", "two")
     bulk_tokens(store, tokens)
     store.checkpoint()
     try:
@@ -181,7 +191,8 @@ def built(backend: str, folder: Path, tokens: int) -> Iterator[SQLStore]:
 @pytest.fixture(scope="module", params=BACKENDS)
 def big(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLStore]:
     with built(request.param, tmp_path_factory.mktemp("big"), TOKENS) as store:
-        assert store.log_size() == TOKENS + 21  # + 2 publications (run, case), a token and its revocation
+        # + 2 publications (run, case), a token and its revocation, a link decision
+        assert store.log_size() == TOKENS + 22
         yield store
 
 
@@ -202,7 +213,7 @@ def _one_byte(text: str, at: int) -> str:
 def test_an_intact_log_of_10000_entries_verifies(big: SQLStore) -> None:
     report = big.verify_log()
     assert report.ok, report.problems
-    assert (report.size, report.checkpoints) == (TOKENS + 21, 13)  # each publication and revocation signs one
+    assert (report.size, report.checkpoints) == (TOKENS + 22, 14)  # each publication, revocation and decision signs one
 
 
 def test_one_changed_byte_in_a_row(big: SQLStore) -> None:
@@ -334,9 +345,9 @@ def _mutated(value: Any, table: str, column: str) -> Any:
 def test_every_column_of_every_row_is_covered(small: SQLStore, table: str, column: str) -> None:
     if small.db.dialect == "postgres" and (table, column) in PG_FOREIGN:
         pytest.skip("PostgreSQL's foreign keys refuse this change before log verify could see it")
-    if (table, column) in {("tokens", "role"), ("case_assessments", "conclusion")}:
+    if (table, column) in {("tokens", "role"), ("case_assessments", "conclusion"), ("link_decisions", "decision")}:
         pytest.skip("CHECK constraints refuse any other value here")
-    order = "seq" if table in {"incidents", "findings", "finding_rows"} else "log_index"
+    order = "seq" if table in {"incidents", "findings", "finding_rows", "run_days"} else "log_index"
     row = next(small.db.dicts(f"SELECT {column} AS v, {order} AS k FROM {table} ORDER BY {order} DESC"), None)
     if row is None and table == "findings":
         pytest.skip("runs since 0019 keep their findings in finding_rows (issue 14)")

@@ -4,7 +4,8 @@
  * the filters answers the clusters and single incidents of the box, counted and filtered on the
  * server (ceasefire/api/maps.py); each move or zoom asks again. The counts, the sentence and the
  * incident list come from the page's JSON twin (/index.json, the first page embedded in the page,
- * later pages with its `next` cursor); a marker's popup reads /api/v1/map/incidents/ID.
+ * later pages with its `next` cursor); a marker's popup reads /api/v1/map/incidents/ID. A marker
+ * is an event (issue 13): its popup lists the event's records (source, grade, what each says).
  * GET /api/v1/agreement (layers) and the offline outlines under /static/vendor/outlines/.
  * When everything is drawn: document.body.dataset.ready = "true"; while a filter change is being
  * answered, "false".
@@ -210,7 +211,8 @@
       var button = CF.el("button", { type: "button", "data-incident": row.id,
                                      onclick: function () { openIncident(row.id, row.lat, row.lon, true); } },
                          CF.el("span", { class: "swatch " + row.status, "aria-hidden": "true" }),
-                         CF.el("span", {}, row.date + " · " + (row.location || row.id) + " · " + CF.statusLabel(row.status)));
+                         CF.el("span", {}, row.date + " · " + (row.location || row.id) + " · " + CF.statusLabel(row.status) +
+                               (row.records > 1 ? " · " + row.records + " records" : "")));
       list.appendChild(CF.el("li", {}, button));
     });
     view.listed += data.incidents.length;
@@ -245,7 +247,7 @@
       // at most the map's height less a margin: a tall popup scrolls instead of leaving the map
       var popup = L.popup({ maxWidth: 360, minWidth: 240, offset: [0, -4],
                             maxHeight: Math.max(160, map.getSize().y - 120) }).setLatLng([lat, lon])
-        .setContent(popupContent(body.incident, body.findings));
+        .setContent(popupContent(body.incident, body.findings, body.records || [], body.decisions || []));
       var open = function () {
         map.openPopup(popup);  // after any zoom below: a popup opened mid-animation is not panned into view
         showDisc(body.incident);
@@ -263,7 +265,7 @@
     }).catch(failed);
   }
 
-  function popupContent(p, findings) {
+  function popupContent(p, findings, records, decisions) {
     var box = CF.el("div", { class: "popup" });
     // h2: the page has h1 then h2s; the popup sits in the map, before "Incidents shown"
     box.appendChild(CF.el("h2", {}, (p.location || p.id) + ", " + p.date));
@@ -280,8 +282,39 @@
         CF.el("p", { class: "explanation" }, f.explanation)));
     });
     if (!findings.length) box.appendChild(CF.el("p", {}, "No finding: no obligation applies to this incident."));
+    if (records.length > 1) box.appendChild(recordList(records));
+    if (decisions.length) box.appendChild(decisionList(decisions));
     box.appendChild(CF.el("p", { class: "meta" }, "Incident " + p.id));
     return box;
+  }
+
+  // One event, several sources (issue 13): who reported it, graded, and what each record says.
+  function recordList(records) {
+    var section = CF.el("div", { class: "event-records" },
+                        CF.el("h3", {}, records.length + " records of this event"));
+    var list = CF.el("ul", {});
+    records.forEach(function (r) {
+      var who = r.perpetrator ? r.perpetrator + (r.parties.length ? " (" + r.parties.join(", ") + ")" : "") : "no perpetrator named";
+      list.appendChild(CF.el("li", { "data-record": r.id },
+        CF.el("strong", {}, (r.source_name || r.source) + " · grade " + r.grade), CF.el("br"),
+        r.date + (r.date_end ? " to " + r.date_end : "") + " · " + (r.location || "no place name") +
+        " · by " + who + " · " + r.fatalities + " killed", CF.el("br"),
+        CF.el("span", { class: "meta" }, "Record " + r.id + " (" + r.source + ")")));
+    });
+    section.appendChild(list);
+    return section;
+  }
+
+  // The analysts' decisions on these records' links, a split one included (its records then
+  // stand apart, each with its own marker).
+  function decisionList(decisions) {
+    var section = CF.el("div", { class: "link-decisions" });
+    decisions.forEach(function (d) {
+      var what = d.decision === "confirm" ? "confirmed as one event" : "split: not one event";
+      section.appendChild(CF.el("p", { class: "meta decision" }, d.records.join(" and ") + " " + what + " by an " +
+                                d.role + " on " + d.at.slice(0, 10) + (d.reason ? ": " + d.reason : "")));
+    });
+    return section;
   }
 
   function precision(p) {

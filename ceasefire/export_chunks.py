@@ -1,0 +1,230 @@
+"""The server's exports of a stored run, a chunk of findings at a time, built as Arrow columns
+(issue 14): the CSV and HXL lines, the GeoJSON features and the Parquet row groups of
+``GET /export/findings.*``.
+
+A chunk is a list of plain rows as ``store.pages.export_rows`` reads them: with incidents
+(``CSV_ROW``: ``seq``, the first incident's ``EXPORT_INCIDENT_FIELDS``, the finding's
+``EXPORT_FINDING_COLUMNS``) for CSV, HXL and Parquet; without (``FEATURE_ROW``: ``seq`` and the
+``finding_rows`` columns) for GeoJSON. Each text is byte for byte what the object path writes
+(``exports.csv_row`` through ``csv.writer``; ``exports.feature`` of the stored document through
+``json.dumps(separators=(",", ":"), ensure_ascii=False)``), with Arrow's string kernels instead of
+a Python call per cell (``text_columns``: Python formats only the rare values where Arrow's text
+could differ). tests/test_exports.py compares both paths.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ceasefire import exports
+from ceasefire.model import FINDING_KEYS
+from ceasefire.store.log_entries import FINDING_ROW_COLUMNS
+from ceasefire.store.pages import EXPORT_FINDING_COLUMNS, EXPORT_INCIDENT_FIELDS
+from ceasefire.text_columns import csv_cells, dictionary, float_cells, join, json_floats, json_strings, safe_texts
+
+__all__ = [
+    "CSV_ROW",
+    "FEATURE_ROW",
+    "PARQUET_SCHEMA",
+    "ParquetStream",
+    "csv_lines",
+    "features",
+    "parquet_table",
+]
+
+CSV_ROW = ("seq", *EXPORT_INCIDENT_FIELDS, *EXPORT_FINDING_COLUMNS)
+FEATURE_ROW = ("seq", *FINDING_ROW_COLUMNS[2:])
+Row = Sequence[Any]
+
+_FLOATS = frozenset({"lat", "lon", "confidence", "distance_m", "radius_m"})
+_INTS = frozenset({"seq", "date_precision", "geo_precision", "fatalities", "sources"})
+
+
+def _columns(names: Sequence[str], rows: Sequence[Row]) -> dict[str, pa.Array]:
+    """The rows as one typed Arrow array per name (numbers as float64/int64, the rest text)."""
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    kinds = [pa.float64() if n in _FLOATS else pa.int64() if n in _INTS else pa.string() for n in names]
+    return {name: pa.array(v, kind) for name, v, kind in zip(names, values, kinds, strict=True)}
+
+
+def _field(column: str) -> str:
+    """The row name of a CSV column: the incident field ``exports.ACLED_COLUMNS`` names, or itself."""
+    return exports.ACLED_COLUMNS.get(column, column)
+
+
+def _party_lists(parties: pa.Array) -> pa.Array:
+    """Each JSON array of party ids as a list (the few distinct sets are parsed once each)."""
+    codes = pc.dictionary_encode(parties)
+    sets = [json.loads(text) for text in codes.dictionary.to_pylist()]
+    return pa.array(sets, pa.list_(pa.string())).take(codes.indices)
+
+
+def _csv_cell(name: str, column: pa.Array, c: dict[str, pa.Array]) -> pa.Array:
+    """One CSV column's cells as ``csv.writer`` writes ``exports.csv_row``'s values."""
+    if name == "year":
+        return csv_cells(dictionary(pc.utf8_slice_codeunits(c["date"], 0, 4)))
+    if name == "parties":
+        return csv_cells(pc.binary_join(_party_lists(column), ";"))
+    if pa.types.is_floating(column.type):
+        return float_cells(column, "", repr)
+    if pa.types.is_integer(column.type):
+        return column.cast(pa.string()).fill_null("")
+    return csv_cells(column if name in _DISTINCT else dictionary(column))
+
+
+_DISTINCT = frozenset({"event_id_cnty", "notes", "finding_id", "explanation"})  # rarely repeated: no dictionary
+
+
+def csv_lines(rows: Sequence[Row]) -> bytes:
+    """The CSV lines of a chunk of ``CSV_ROW`` rows (``exports.csv_row``), each ending in ``\\n``."""
+    c = _columns(CSV_ROW, rows)
+    pieces: list[pa.Array | str] = []
+    for k, name in enumerate([*exports.ACLED_COLUMNS, *exports.FINDING_COLUMNS]):
+        column = c.get(_field(name), c["date"])
+        pieces += ([] if k == 0 else [","]) + [_csv_cell(name, column, c)]
+    return _bytes(join(*pieces, "\n"))
+
+
+def _bytes(lines: pa.Array) -> bytes:
+    """A string array's values back to back, straight from its data buffer."""
+    if not len(lines):
+        return b""
+    whole = pa.concat_arrays([lines.cast(pa.large_string())])  # offsets from 0, no slicing
+    offsets, data = whole.buffers()[1:3]
+    if data is None or offsets is None:
+        return b""
+    end = int(np.frombuffer(offsets, np.int64)[len(whole)])
+    return bytes(memoryview(data)[:end])
+
+
+def _json_cell(key: str, c: dict[str, pa.Array]) -> pa.Array:
+    """The JSON text of one property of each finding's stored document (``stored_form``)."""
+    column = c["finding_id" if key == "id" else key]
+    if key in ("parties", "incidents"):
+        return column  # stored as canonical JSON arrays: the text json.dumps writes for them
+    if key == "weapon":  # Finding.to_document: no weapon is null
+        return pc.if_else(pc.equal(column, ""), pa.scalar("null", pa.string()), json_strings(dictionary(column)))
+    if pa.types.is_floating(column.type):
+        return float_cells(column, "null")
+    if pa.types.is_integer(column.type):
+        return column.cast(pa.string()).fill_null("null")
+    return json_strings(dictionary(column))
+
+
+_PROPERTIES = sorted(key for key in FINDING_KEYS if key not in ("lat", "lon"))  # stored_form sorts keys
+
+
+def features(rows: Sequence[Row]) -> bytes:
+    """The GeoJSON features of a chunk of ``FEATURE_ROW`` rows (``exports.feature`` of the stored
+    document), joined by ``,`` (none after the last)."""
+    c = _columns(FEATURE_ROW, rows)
+    if not len(c["seq"]):
+        return b""
+    pieces: list[pa.Array | str] = ['{"type":"Feature","id":', json_strings(c["finding_id"])]
+    pieces += [',"geometry":{"type":"Point","coordinates":[', _coordinate(c["lon"]), ","]
+    pieces += [_coordinate(c["lat"]), ']},"properties":{']
+    for k, key in enumerate(_PROPERTIES):
+        text = join(("," if k else "") + json.dumps(key) + ":", _json_cell(key, c))
+        if key == "sources":  # Finding.to_document: an uncounted finding has no "sources" key
+            text = pc.if_else(pc.is_null(c[key]), pa.scalar("", pa.string()), text)
+        pieces.append(text)
+    return _bytes(join(*pieces, "}},"))[:-1]
+
+
+def _coordinate(column: pa.Array) -> pa.Array:
+    return json_floats(column.to_numpy(zero_copy_only=False))
+
+
+# -- Parquet ------------------------------------------------------------------------------------
+
+_PARQUET_TYPES = {
+    "event_date": pa.date32(),
+    "year": pa.int32(),
+    "time_precision": pa.int64(),
+    "latitude": pa.float64(),
+    "longitude": pa.float64(),
+    "geo_precision": pa.int64(),
+    "fatalities": pa.int64(),
+    "parties": pa.list_(pa.string()),
+    "confidence": pa.float64(),
+    "distance_m": pa.float64(),
+    "radius_m": pa.float64(),
+}
+PARQUET_SCHEMA = pa.schema(
+    [(name, _PARQUET_TYPES.get(name, pa.string())) for name in (*exports.ACLED_COLUMNS, *exports.FINDING_COLUMNS)]
+)
+
+
+def parquet_table(rows: Sequence[Row]) -> pa.Table:
+    """A chunk of ``CSV_ROW`` rows as the CSV's columns, typed (``PARQUET_SCHEMA``): dates as
+    dates, numbers as numbers (null where the CSV cell is empty), parties as a list; text as the
+    CSV's cells hold it before quoting (a formula start neutralized, issue 11)."""
+    c = _columns(CSV_ROW, rows)
+    date = c["date"].cast(pa.date32())
+    arrays: list[pa.Array] = []
+    for spec in PARQUET_SCHEMA:
+        column = c.get(_field(spec.name), date)
+        if spec.name == "year":
+            column = pc.year(date).cast(pa.int32())
+        elif spec.name == "parties":
+            column = _party_lists(column)
+        elif pa.types.is_string(spec.type):
+            column = safe_texts(column)
+        arrays.append(column)
+    return pa.Table.from_arrays(arrays, schema=PARQUET_SCHEMA)
+
+
+class _Pipe:
+    """A write-only file object whose bytes are taken as they come (ParquetWriter's sink)."""
+
+    closed = False
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.written = 0
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.parts.append(chunk)
+        self.written += len(chunk)
+        return len(chunk)
+
+    def tell(self) -> int:
+        return self.written
+
+    def flush(self) -> None:
+        return None
+
+    def writable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.closed = True
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+class ParquetStream:
+    """A Parquet file written a row group per chunk, its bytes handed out as they are written:
+    ``write`` gives the bytes of a chunk's row group, ``close`` the rest (the footer)."""
+
+    def __init__(self) -> None:
+        self._pipe = _Pipe()
+        self._writer = pq.ParquetWriter(pa.PythonFile(self._pipe, mode="w"), PARQUET_SCHEMA, compression="zstd")
+
+    def write(self, rows: Sequence[Row]) -> bytes:
+        self._writer.write_table(parquet_table(rows))
+        return self._pipe.take()
+
+    def close(self) -> bytes:
+        self._writer.close()
+        return self._pipe.take()

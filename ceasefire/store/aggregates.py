@@ -1,0 +1,145 @@
+"""A run's findings counted: the per-run summary tables of 0025, written once when the run is
+stored and read by the pages that aggregate (scorecards, clocks, run counts, bulletins: issue 14).
+
+The tables hold the findings drawn from no submitted report, which every viewer of the run may
+see alike; the findings drawn from reports (few) are what differs between viewers (issue 11), so
+they are left out here and counted when read, from the run's rows (``pages.report_findings``).
+Both tables are derived from the findings the run's log entry chains, so they are not in the log
+(as ``finding_incidents``): ``log verify`` has nothing more to check, and a changed count could be
+recomputed from the chained rows.
+
+- ``finding_counts``: (run, date, obligation, status, parties) -> findings;
+- ``incident_counts``: (run, date, worst status) -> incidents, an incident being a finding's
+  first incident (else the finding itself) counted once a day at the worst status of its findings
+  that day, as the bulletin counts them (``bulletin.daily``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ceasefire.ledger import canonical_json
+from ceasefire.model import Finding, worst_status
+from ceasefire.store.database import Database, Value
+from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, has_table
+from ceasefire.store.pages import RunDays, report_id_of, row_finding, run_findings
+
+__all__ = [
+    "FindingCount",
+    "IncidentCount",
+    "count_rows",
+    "drawn_from_reports",
+    "incident_of",
+    "run_counts",
+    "tally_findings",
+    "tally_incidents",
+    "write_counts",
+]
+
+
+@dataclass(frozen=True)
+class FindingCount:
+    """How many findings of a run have these values."""
+
+    date: dt.date
+    obligation: str
+    status: str
+    parties: tuple[str, ...]
+    findings: int
+
+
+@dataclass(frozen=True)
+class IncidentCount:
+    """How many incidents of a day are at worst ``status`` (see the module docstring)."""
+
+    date: dt.date
+    status: str
+    incidents: int
+
+
+def incident_of(f: Finding) -> str:
+    """The incident a finding is counted under: its first, else the finding's own id."""
+    return f.incidents[0] if f.incidents else f.id
+
+
+def tally_findings(findings: Iterable[Finding]) -> list[FindingCount]:
+    """The ``finding_counts`` of ``findings``, in order of their first finding."""
+    counts = Counter((f.date, f.obligation, f.status, f.parties) for f in findings)
+    return [FindingCount(*key, n) for key, n in counts.items()]
+
+
+def tally_incidents(findings: Iterable[Finding]) -> list[IncidentCount]:
+    """The ``incident_counts`` of ``findings``."""
+    statuses: dict[tuple[dt.date, str], list[str]] = {}
+    for f in findings:
+        statuses.setdefault((f.date, incident_of(f)), []).append(f.status)
+    counts = Counter((day, worst_status(found, "exempt")) for (day, _), found in statuses.items())
+    return [IncidentCount(day, status, n) for (day, status), n in counts.items()]
+
+
+def drawn_from_reports(f: Finding) -> bool:
+    """Whether any incident of ``f`` is a submitted report (``report-N``)."""
+    return any(report_id_of(i) is not None for i in f.incidents)
+
+
+def count_rows(run_id: int, findings: Sequence[Finding]) -> tuple[list[tuple[Value, ...]], list[tuple[Value, ...]]]:
+    """The ``finding_counts`` and ``incident_counts`` rows of run ``run_id``: its findings drawn
+    from no submitted report."""
+    base = [f for f in findings if not drawn_from_reports(f)]
+    counted = [
+        (run_id, c.date.isoformat(), c.obligation, c.status, _parties(c.parties), c.findings)
+        for c in tally_findings(base)
+    ]
+    incidents = [(run_id, c.date.isoformat(), c.status, c.incidents) for c in tally_incidents(base)]
+    return list[tuple[Value, ...]](counted), list[tuple[Value, ...]](incidents)
+
+
+_COUNT_COLUMNS = {
+    "finding_counts": "date, obligation, status, parties, findings",
+    "incident_counts": "date, status, incidents",
+}
+
+
+def write_counts(db: Database, run_id: int, days: RunDays) -> None:
+    """Store the summary rows of run ``run_id`` (in the caller's transaction), once its rows are
+    stored: the days it stores itself counted from those rows, every other day's summary rows
+    copied from the run ``days`` says holds that day (which has the rows of every day it covers,
+    being written the same way), so an incremental run counts only what it recomputed."""
+    query = f"SELECT {', '.join(FINDING_ROW_COLUMNS)} FROM finding_rows WHERE run_id = ? ORDER BY seq"
+    counted, incidents = count_rows(run_id, [row_finding(row) for row in db.execute(query, (run_id,))])
+    db.executemany(
+        "INSERT INTO finding_counts (run_id, date, obligation, status, parties, findings) VALUES (?, ?, ?, ?, ?, ?)",
+        counted,
+    )
+    db.executemany("INSERT INTO incident_counts (run_id, date, status, incidents) VALUES (?, ?, ?, ?)", incidents)
+    copied = [(run_id, source, day) for day, (source, _) in sorted(days.items()) if source is not None]
+    for table, columns in _COUNT_COLUMNS.items():
+        db.executemany(
+            f"INSERT INTO {table} (run_id, {columns}) SELECT ?, {columns} FROM {table} WHERE run_id = ? AND date = ?",
+            copied,
+        )
+
+
+def _parties(parties: Sequence[str]) -> str:
+    return canonical_json(list(parties)).decode("utf-8")
+
+
+def run_counts(db: Database, run_id: int) -> tuple[list[FindingCount], list[IncidentCount]]:
+    """The ``finding_counts`` and ``incident_counts`` of run ``run_id``. A database not migrated
+    to 0025 yet (readers never migrate) has them counted from the run's findings instead."""
+    if not has_table(db, "finding_counts"):
+        base = [f for f in run_findings(db, run_id) if not drawn_from_reports(f)]
+        return tally_findings(base), tally_incidents(base)
+    rows = db.execute(
+        "SELECT date, obligation, status, parties, findings FROM finding_counts WHERE run_id = ?", (run_id,)
+    )
+    found = [
+        FindingCount(dt.date.fromisoformat(str(d)), str(o), str(s), tuple(str(p) for p in json.loads(str(ps))), int(n))
+        for d, o, s, ps, n in rows
+    ]
+    rows = db.execute("SELECT date, status, incidents FROM incident_counts WHERE run_id = ?", (run_id,))
+    return found, [IncidentCount(dt.date.fromisoformat(str(d)), str(s), int(n)) for d, s, n in rows]

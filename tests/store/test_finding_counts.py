@@ -1,0 +1,62 @@
+"""A run's summary rows (0025_finding_counts, issue 14), on every backend: written with the run,
+filled by the migration for runs stored before, and equal, either way, to the findings drawn from
+no submitted report counted one by one."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from store.storekit import SYRIA, OpenTarget
+
+from ceasefire.model import Finding
+from ceasefire.service.workflow import import_events, init_database, verify_stored
+from ceasefire.store import SQLStore, open_store
+from ceasefire.store.aggregates import FindingCount, IncidentCount, drawn_from_reports, tally_findings, tally_incidents
+
+GOLDEN = Path(__file__).parents[1] / "data" / "golden"
+
+
+def _findings(counts: Iterable[FindingCount]) -> Counter[tuple[object, ...]]:
+    return Counter({(c.date, c.obligation, c.status, c.parties): c.findings for c in counts})
+
+
+def _incidents(counts: Iterable[IncidentCount]) -> Counter[tuple[object, ...]]:
+    return Counter({(c.date, c.status): c.incidents for c in counts})
+
+
+def _agree(store: SQLStore, run_id: int) -> list[Finding]:
+    """Assert the stored counts of the run are its findings' (less those drawn from reports)."""
+    base = [f for f in store.run_findings(run_id) if not drawn_from_reports(f)]
+    found, incidents = store.run_counts(run_id)
+    assert _findings(found) == _findings(tally_findings(base))
+    assert _incidents(incidents) == _incidents(tally_incidents(base))
+    return base
+
+
+def test_a_run_writes_its_counts(open_target: OpenTarget) -> None:
+    store = open_target()
+    init_database(store, SYRIA / "agreement.yaml")
+    done = import_events(store, [SYRIA / "incidents.csv"])
+    assert done.run is not None
+    assert _agree(store, done.run.id)
+    assert store.verify_log().ok  # derived rows: not in the log, and the log still verifies
+
+
+def test_the_migration_fills_the_runs_stored_before(tmp_path: Path) -> None:
+    for item in GOLDEN.glob("demo-before.sqlite*"):
+        (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp_path / item.name)
+    (tmp_path / "demo-before.sqlite.key").chmod(0o600)
+    store = open_store(tmp_path / "demo-before.sqlite")
+    try:
+        assert "0025_finding_counts" in store.migrate()
+        old = store.runs()[-1]
+        assert _agree(store, old.id)
+        assert len(store.run_findings(old.id)) > len(_agree(store, old.id))  # some are drawn from reports
+        _, new = verify_stored(store)
+        assert _agree(store, new.id)
+        assert store.verify_log().ok
+    finally:
+        store.close()
