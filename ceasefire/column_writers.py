@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, TextIO
 
 import numpy as np
@@ -36,7 +36,17 @@ from ceasefire.text_columns import (
     when,
 )
 
-__all__ = ["BINARY_FORMATS", "write_arrow", "write_binary", "write_csv", "write_json", "write_parquet"]
+__all__ = [
+    "BINARY_FORMATS",
+    "write_arrow",
+    "write_binary",
+    "write_binary_slices",
+    "write_csv",
+    "write_csv_slices",
+    "write_json",
+    "write_json_slices",
+    "write_parquet",
+]
 
 BINARY_FORMATS = ("parquet", "arrow")
 SLICE = 100_000  # rows formatted at once (as explanations are built): bounds the memory of a slice's text
@@ -62,6 +72,29 @@ def write_arrow(fc: FindingColumns, out: BinaryIO) -> None:
 
 def write_binary(fc: FindingColumns, fmt: str, out: BinaryIO) -> None:
     (write_parquet if fmt == "parquet" else write_arrow)(fc, out)
+
+
+def write_binary_slices(pieces: Iterable[FindingColumns], fmt: str, out: BinaryIO) -> None:
+    """``write_binary`` of the slices' tables concatenated (``finding_column_slices``), one
+    writer for the file, a slice at a time: Parquet gets a row group per slice (same
+    compression and dictionary columns as ``write_parquet``), Arrow IPC a record batch per
+    chunk. ``pieces`` holds at least one slice; memory holds the slices being written."""
+    writer: pq.ParquetWriter | pa.ipc.RecordBatchFileWriter | None = None
+    try:
+        for fc in pieces:
+            if writer is None:
+                writer = _writer(fc.table.schema, fmt, out)
+            writer.write_table(fc.table)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _writer(schema: pa.Schema, fmt: str, out: BinaryIO) -> pq.ParquetWriter | pa.ipc.RecordBatchFileWriter:
+    if fmt != "parquet":
+        return pa.ipc.new_file(out, schema)
+    repeating = [name for name in schema.names if name not in _DISTINCT]
+    return pq.ParquetWriter(out, schema, compression="zstd", use_dictionary=repeating)
 
 
 def _write_lines(lines: pa.Array, out: TextIO, drop: int = 0) -> None:
@@ -155,10 +188,20 @@ _JSON_STRINGS = (
 
 def write_json(fc: FindingColumns, head: str, tail: str, out: TextIO) -> None:
     """``head`` + the findings' documents joined by ``", "`` + ``tail``, a slice at a time."""
+    write_json_slices([fc], head, tail, out)
+
+
+def write_json_slices(pieces: Iterable[FindingColumns], head: str, tail: str, out: TextIO) -> None:
+    """``write_json`` of the slices' rows (``finding_column_slices``), a slice at a time."""
     out.write(head)
-    starts = range(0, fc.table.num_rows, SLICE)
-    for start, lines in zip(starts, _slice_lines(fc, _json_lines), strict=True):
-        _write_lines(lines, out, drop=2 if start == starts[-1] else 0)
+    held: pa.Array | None = None  # the last lines so far: the very last row loses its ", "
+    for fc in pieces:
+        for lines in _slice_lines(fc, _json_lines):
+            if held is not None:
+                _write_lines(held, out)
+            held = lines
+    if held is not None:
+        _write_lines(held, out, drop=2)
     out.write(tail)
 
 
@@ -218,5 +261,15 @@ def write_csv(fc: FindingColumns, out: TextIO, *, hxl: bool = False) -> None:
     writer = csv.writer(header, lineterminator="\n")
     writer.writerows(exports.csv_header(hxl=hxl))
     out.write(header.getvalue())
-    for lines in _slice_lines(fc, _csv_lines):
-        _write_lines(lines, out)
+    write_csv_slices([fc], out, header=False)
+
+
+def write_csv_slices(pieces: Iterable[FindingColumns], out: TextIO, *, hxl: bool = False, header: bool = True) -> None:
+    """``write_csv`` of the slices' rows (``finding_column_slices``), a slice at a time."""
+    if header:
+        head = io.StringIO()
+        csv.writer(head, lineterminator="\n").writerows(exports.csv_header(hxl=hxl))
+        out.write(head.getvalue())
+    for fc in pieces:
+        for lines in _slice_lines(fc, _csv_lines):
+            _write_lines(lines, out)

@@ -4,29 +4,36 @@ CSV writers (``column_writers``) print from.
 ``finding_columns`` assembles, with array operations only, the same values ``materialize`` puts
 into each ``model.Finding`` (its ``to_document`` keys, in order), followed by the incident's
 other ACLED columns; rows are in the output order (``FindingTable.order``).
+``finding_column_slices`` gives the same rows as consecutive slices, each assembled apart, so a
+writer holds one slice's texts (explanations above all: ~360 bytes a finding) at a time, never
+all findings' (issue 16: 7.7M findings' explanations are ~2.8 GB as one column).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ceasefire.explanations import ExplainColumns, explanations
 from ceasefire.findings import Status, Who
+from ceasefire.parallel import in_order
 from ceasefire.table import factorize
 from ceasefire.text_columns import join, pick
 from ceasefire.verification import Verification
 
-__all__ = ["INCIDENT_EXTRAS", "FindingColumns", "finding_columns"]
+__all__ = ["INCIDENT_EXTRAS", "STREAM_ROWS", "FindingColumns", "finding_column_slices", "finding_columns"]
 
 # Incident columns beyond those a Finding carries (the ACLED columns of the CSV).
 INCIDENT_EXTRAS = ("date_precision", "assoc_actor_1", "assoc_actor_2", "country", "admin1", "geo_precision", "notes")
+STREAM_ROWS = 100_000  # findings a slice: ~70 MB of columns (issue 16: 200_000 took 190 MB more at peak)
 _STRINGS = ("id", "event_type", "sub_event_type", "weapon", "location", "actor1", "actor2", "source_name", "source")
 
 
@@ -42,11 +49,13 @@ class FindingColumns:
 
 
 def _strings(column: Any, rows: npt.NDArray[np.intp]) -> pa.DictionaryArray:
-    """Rows of a string column (object array or Categorical) as a dictionary-encoded Arrow
-    array: the explanations format its texts once per distinct value."""
-    codes, uniques = factorize(column)
+    """Rows of a string column (object array, Categorical or Arrow strings) as a
+    dictionary-encoded Arrow array: the explanations format its texts once per distinct value.
+    Only ``rows`` are factorized (a Categorical keeps its categories), so a slice costs its own
+    rows, not the column's."""
+    codes, uniques = factorize(column[rows])
     values = pa.array([str(u) for u in uniques.tolist()], pa.string())
-    return pa.DictionaryArray.from_arrays(pa.array(codes[rows].astype(np.int32)), values)
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), values)
 
 
 def _ids(column: Any, rows: npt.NDArray[np.intp]) -> pa.Array:
@@ -57,6 +66,8 @@ def _ids(column: Any, rows: npt.NDArray[np.intp]) -> pa.Array:
             return pa.array(column[rows], pa.string())
         except (pa.ArrowTypeError, pa.ArrowInvalid):  # not all str: str() of each, as below
             pass
+    if isinstance(column, pd.arrays.ArrowStringArray):  # the reduced table's ids: a take, no hashing
+        return pa.chunked_array(column.__arrow_array__()).take(pa.array(rows)).combine_chunks().cast(pa.string())
     return _plain(_strings(column, rows))
 
 
@@ -75,10 +86,31 @@ def _parties(
 def finding_columns(v: Verification, keep: npt.NDArray[np.bool_] | None = None) -> FindingColumns:
     """The findings of ``v`` as columns, in output order; ``keep`` (aligned with ``v.findings``):
     only those (an incremental run stores the findings of the days it recomputed)."""
+    order = v.findings.order(v.table)
+    return _columns(v, order if keep is None else order[keep[order]])
+
+
+def finding_column_slices(
+    v: Verification, rows: int | None = None, threads: int | None = None
+) -> Iterator[FindingColumns]:
+    """``finding_columns(v)`` as consecutive slices of ``rows`` findings (default
+    ``STREAM_ROWS``), each assembled when it is asked for: their tables, concatenated, equal
+    ``finding_columns(v).table`` (party codes are per slice). At least one slice, empty when
+    there are no findings. Findings of linked records come as one slice (their descriptions
+    are made from the whole table). Slices are assembled on ``threads`` threads (default
+    ``parallel.THREADS``), at most that many ahead of the one being written: a slice of
+    ``STREAM_ROWS`` is a single slice of the explanations and of the writers, which would
+    otherwise run on one thread. Each thread ahead costs memory (issue 16, 10M-row input: peak
+    RSS 2.6 GB on one thread, 3.1 GB on two, jemalloc keeping each thread's freed pages)."""
+    order = v.findings.order(v.table)
+    step = max(len(order) if v.events is not None else (rows or STREAM_ROWS), 1)
+    starts = range(0, max(len(order), 1), step)
+    return in_order(lambda start: _columns(v, order[start : start + step]), starts, threads)
+
+
+def _columns(v: Verification, order: npt.NDArray[np.intp]) -> FindingColumns:
+    """The findings ``order`` (indexes into ``v.findings``) as columns, in that order."""
     ft, t = v.findings, v.table
-    order = ft.order(t)
-    if keep is not None:
-        order = order[keep[order]]
     rows = ft.incident[order]
     coded = {"id": _ids(t.columns["id"], rows)}
     coded |= {name: _strings(t.columns[name], rows) for name in (*_STRINGS[1:], *INCIDENT_EXTRAS) if name in t.columns}

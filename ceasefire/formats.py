@@ -225,14 +225,14 @@ def render(v: Verification, fmt: str, out: TextIO) -> None:
     and arrow."""
     if fmt in ("json", "csv", "hxl") and _columnar():
         from ceasefire import column_writers
-        from ceasefire.finding_columns import finding_columns
+        from ceasefire.finding_columns import finding_column_slices
 
         if fmt == "json":
             head = '{"agreement": ' + json.dumps(v.agreement.id) + ', "findings": ['
             tail = "], " + json.dumps(_tail(v), ensure_ascii=False)[1:] + "\n"
-            column_writers.write_json(finding_columns(v), head, tail, out)
+            column_writers.write_json_slices(finding_column_slices(v), head, tail, out)
         else:
-            column_writers.write_csv(finding_columns(v), out, hxl=fmt == "hxl")
+            column_writers.write_csv_slices(finding_column_slices(v), out, hxl=fmt == "hxl")
     elif fmt == "json":
         write_json(v, out)
     elif fmt in ("csv", "hxl"):
@@ -244,9 +244,11 @@ def render(v: Verification, fmt: str, out: TextIO) -> None:
 
 
 def render_binary(v: Verification, fmt: str, out: BinaryIO) -> None:
-    """The findings as columns (``finding_columns``) in Parquet or the Arrow IPC file format;
-    needs pyarrow (the scale extra)."""
+    """The findings as columns (``finding_columns``) in Parquet or the Arrow IPC file format,
+    assembled and written a slice at a time (``finding_column_slices``: one Parquet row group
+    per slice), one slice after the other: the memory bound of a 10M-row input (issue 16: < 3 GB)
+    before the threads' speed; needs pyarrow (the scale extra)."""
     from ceasefire import column_writers
-    from ceasefire.finding_columns import finding_columns
+    from ceasefire.finding_columns import finding_column_slices
 
-    column_writers.write_binary(finding_columns(v), fmt, out)
+    column_writers.write_binary_slices(finding_column_slices(v, threads=1), fmt, out)
