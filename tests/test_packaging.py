@@ -291,3 +291,13 @@ class serving:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def test_the_server_runs_on_the_c_http_parser() -> None:
+    """``ceasefire serve`` leaves uvicorn's parser on "auto": it must find httptools installed
+    (pyproject's server extra), which keeps report submission under the load target (issue 11)."""
+    from uvicorn.config import Config
+
+    config = Config(app=lambda scope, receive, send: None, http="auto")
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
