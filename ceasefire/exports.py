@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TextIO
 
-from ceasefire.model import Finding, Incident
+from ceasefire.model import FINDING_EXPORT_COLUMNS, Finding, Incident
 
 __all__ = [
     "ACLED_COLUMNS",
@@ -66,19 +66,7 @@ ACLED_COLUMNS = {  # ACLED column -> Incident field ("year" is derived from the 
     "weapon": "weapon",
 }
 INCIDENT_FIELDS = tuple(field for field in ACLED_COLUMNS.values() if field != "year")
-FINDING_COLUMNS = (
-    "finding_id",
-    "obligation",
-    "category",
-    "status",
-    "parties",
-    "attribution",
-    "confidence",
-    "rule",
-    "distance_m",
-    "radius_m",
-    "explanation",
-)
+FINDING_COLUMNS = FINDING_EXPORT_COLUMNS
 
 # Column -> HXL hashtag with attributes (HXL 1.1: core hashtags only; attributes beyond the
 # core ones are allowed by the tagging conventions). Numbers carry +num where HXL tools

@@ -18,6 +18,7 @@ __all__ = [
     "ATTRIBUTIONS",
     "CATEGORIES",
     "COUNTED",
+    "FINDING_EXPORT_COLUMNS",
     "FINDING_KEYS",
     "REPORT_PREFIX",
     "RULE_KINDS",
@@ -334,6 +335,21 @@ class Finding:
 # A finding's keys in output order: its fields but ``row`` (the columnar JSON writer, the store's
 # typed finding rows and ``to_document`` all follow this one list).
 FINDING_KEYS = tuple(f.name for f in fields(Finding) if f.name != "row")
+# The finding's own columns of every export, after its incident's (exports.py writes them, the
+# store reads them in that order: store/pages.py).
+FINDING_EXPORT_COLUMNS = (
+    "finding_id",
+    "obligation",
+    "category",
+    "status",
+    "parties",
+    "attribution",
+    "confidence",
+    "rule",
+    "distance_m",
+    "radius_m",
+    "explanation",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ceasefire.ledger import canonical_json
-from ceasefire.model import REPORT_PREFIX, Finding
+from ceasefire.model import FINDING_EXPORT_COLUMNS, REPORT_PREFIX, Finding
 from ceasefire.store.database import Database, Row, Value
 from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, INCIDENT_COLUMNS, has_table
 
@@ -531,19 +531,7 @@ EXPORT_INCIDENT_FIELDS = (
     "fatalities",
     "weapon",
 )
-EXPORT_FINDING_COLUMNS = (
-    "finding_id",
-    "obligation",
-    "category",
-    "status",
-    "parties",
-    "attribution",
-    "confidence",
-    "rule",
-    "distance_m",
-    "radius_m",
-    "explanation",
-)
+EXPORT_FINDING_COLUMNS = FINDING_EXPORT_COLUMNS
 # Where the incident is not stored (a submitted report's), the field as the finding carries it
 # (``exports._from_finding``): the finding's column, or none.
 _FROM_FINDING = {
