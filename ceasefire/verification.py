@@ -32,7 +32,7 @@ from ceasefire.table import IncidentTable, factorize
 if TYPE_CHECKING:
     from ceasefire.news.verdicts import ClaimVerdict
 
-__all__ = ["Intake", "ReadCounts", "Verification", "check_period", "verify_table"]
+__all__ = ["Intake", "ReadCounts", "Verification", "check_period", "link_findings", "verify_table"]
 
 _UTF8 = ("utf-8", "utf-8-sig", "xlsx", "")  # encodings a user need not be told about
 
@@ -151,10 +151,10 @@ def verify_table(
         table, apart = table.take(inside), None if apart is None else apart[inside]
     findings = evaluate(agreement, table, resolver)
     events = None
-    if link and len(factorize(table.columns["file"])[1]) > 1:
-        links = link_records(table, apart=apart, decisions=decisions)
-        events = Events(links, source_columns(table, agreement, reporters))
-        findings = merge_events(table, findings, events)
+    if link:
+        findings, events = link_findings(
+            agreement, table, findings, apart=apart, reporters=reporters, decisions=decisions
+        )
     intake = intake or Intake(incidents=len(table))
     intake.incidents = len(table)
     daily = daily_violations(agreement, table, findings)
@@ -163,6 +163,26 @@ def verify_table(
     return Verification(
         agreement, table, findings, clocks, resolver, intake, date_from, date_to, daily=daily, events=events
     )
+
+
+def link_findings(
+    agreement: Agreement,
+    table: IncidentTable,
+    findings: FindingTable,
+    *,
+    apart: npt.NDArray[np.bool_] | None = None,
+    reporters: Mapping[str, str] | None = None,
+    decisions: LinkDecisions | None = None,
+) -> tuple[FindingTable, Events | None]:
+    """The findings of every record of ``table`` (``rules.evaluate``'s) merged per event, and the
+    events; unchanged, and None, when the records come from one file. ``verify_table`` calls it,
+    and so does the partitioned engine's reduction (``scale.reduce``) on all the partitions'
+    records at once: an event's records may lie in any partitions."""
+    if len(factorize(table.columns["file"])[1]) <= 1:
+        return findings, None
+    links = link_records(table, apart=apart, decisions=decisions)
+    events = Events(links, source_columns(table, agreement, reporters))
+    return merge_events(table, findings, events), events
 
 
 def check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:

@@ -72,6 +72,15 @@ class Links:
         rows: Ints = np.flatnonzero(self.event == self.event[row])
         return rows
 
+    def take(self, rows: Ints) -> Links:
+        """The links of the records ``rows`` (ascending, whole events), renumbered as positions
+        in ``rows`` (the partitioned engine keeps the records of events with findings)."""
+        renumber = np.full(len(self.event), -1, np.intp)
+        renumber[rows] = np.arange(len(rows))
+        keep = (renumber[self.a] >= 0) & (renumber[self.b] >= 0)
+        a, b, event = renumber[self.a[keep]], renumber[self.b[keep]], renumber[self.event[rows]]
+        return Links(a, b, self.score[keep], self.reasons[keep], event, self.candidates)
+
     def of(self, row: int) -> list[tuple[int, float, list[str]]]:
         """The links of ``row``: (other row, score, reasons)."""
         hits = np.flatnonzero((self.a == row) | (self.b == row))

@@ -13,7 +13,10 @@ Parquet files are read by ``sources.parquet`` (row groups -> partitions, column 
 ``sources.columns`` (a partition's columns -> the engine's raw columns, ACLED normalized
 vectorized). Findings, clocks and summaries equal those of ``verification.verify_table`` on the
 same incidents (each partition runs it): every finding depends on its own incident only, and
-clocks sum per-day counts (``rules.clocks.merge_daily``).
+clocks sum per-day counts (``rules.clocks.merge_daily``). Linking records across sources (issue
+13) is the one global step: with records of several files the partitions send every record back
+and the reduction links them all at once, then merges the findings per event
+(``verification.link_findings``, as ``verify_table`` does).
 """
 
 from __future__ import annotations

@@ -10,11 +10,15 @@
    other (``local``: memory holds one partition plus the reduced results so far), or on a Dask
    cluster (``dask``; ``scale.dask_engine``); each result goes to a ``reduce.Reduction`` as it
    arrives;
+   with records of several files, every partition sends back all its records, not only those
+   with findings (``Task.link``), so that the reduction can link them;
 3. repeated ids (as in ``ceasefire verify``, the first occurrence inside the period is kept) are
    found from the id hashes the partitions return, not by reading the ids a second time on the
    client; in the rare input that has some, only the partitions holding a repeat are verified
    again, without it;
-4. the reduction puts the results together in input order.
+4. the reduction puts the results together in input order and, with records of several files,
+   links all of them at once and merges the findings per event
+   (``verification.link_findings``, as ``verify_table`` does).
 
 ``progress`` is called with the number of input rows read so far: text files as the client reads
 them, Parquet row groups as the local engine reads them, Parquet partitions as Dask workers finish
@@ -38,7 +42,7 @@ from ceasefire.sources import BadRows, read_events
 from ceasefire.sources.parquet import PART_ROWS, is_parquet, layout, parquet_parts
 from ceasefire.verification import Intake, Verification
 
-__all__ = ["ENGINES", "chunks", "run_local", "run_partitions", "runner", "verify_partitioned"]
+__all__ = ["ENGINES", "chunks", "run_local", "run_partitions", "runner", "several_files", "verify_partitioned"]
 
 ENGINES = ("local", "dask")
 Progress = Callable[[int], None]
@@ -64,6 +68,17 @@ def chunks(
             if progress is not None:
                 progress(table.num_rows)
     return out
+
+
+def several_files(parts: Sequence[Chunk]) -> bool:
+    """Whether the partitions hold records of more than one file, so that they may link
+    (issue 13); reads each Parquet partition's ``file`` column until a second file shows."""
+    seen: set[str] = set()
+    for chunk in parts:
+        seen |= chunk.files()
+        if len(seen) > 1:
+            return True
+    return False
 
 
 def run_local(
@@ -105,8 +120,9 @@ def run_partitions(
     parts = chunks(paths, bad_rows, part_rows, read)
     intake = Intake(files=[os.fspath(p) for p in paths])
     intake.read(bad_rows)
-    reduction = Reduction(agreement, intake, date_from, date_to)
-    tasks = [Task(c, date_from, date_to, None, skip_bad_rows) for c in parts]
+    link = several_files(parts)
+    reduction = Reduction(agreement, intake, date_from, date_to, link=link)
+    tasks = [Task(c, date_from, date_to, None, skip_bad_rows, link) for c in parts]
     with runner(agreement, engine, scheduler) as run:
         for index, result in run(list(enumerate(tasks)), read):
             reduction.add(index, result)

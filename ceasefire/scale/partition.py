@@ -7,6 +7,11 @@ input takes) into a ``PartResult``: its findings (columnar), the
 incidents they concern (an ``IncidentTable``, ids as Arrow strings), its clocks' daily violation
 counts, a 128-bit hash of the id of every incident inside the period (the reduction finds
 repeated ids with them) and a few counts.
+
+Linking (issue 13) is the exception: an event's records may lie in any partitions, and the
+one-to-one assignment of links is global. So when the input holds records of several files
+(``Task.link``), a partition links nothing and sends back every record it admitted, not only
+those with findings; the reduction links them all at once (``scale.reduce``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.findings import FindingTable
@@ -61,6 +67,16 @@ class Chunk:
         assert self.table is not None
         return incident_columns(self.table)
 
+    def files(self) -> set[str]:
+        """The distinct ``file`` values of the chunk's records (an ACLED-layout part: its path),
+        read from the ``file`` column alone (``scale.engine`` asks, to know whether to link)."""
+        if self.table is not None:
+            return _distinct(self.table.column("file"))
+        assert self.part is not None
+        if self.layout != "incidents":
+            return {self.part.path}
+        return _distinct(self.part.read(["file"]).column("file"))
+
 
 @dataclass(frozen=True)
 class Task:
@@ -73,6 +89,9 @@ class Task:
     # repeat of an earlier id (``scale.reduce.Reduction.repeats``)
     drop: npt.NDArray[np.bool_] | None = None
     skip_bad_rows: bool = False
+    # the input holds records of several files (issue 13): send back every record, for the
+    # reduction to link them all at once; else only those with findings
+    link: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,12 +130,16 @@ def verify_chunk(agreement: Agreement, task: Task, progress: Progress | None = N
     # the period is applied already (``_admitted``, which also needs it for the id hashes): not
     # passed again, or the table would be copied for nothing; the partition's clocks are not
     # used (the reduction judges the summed ``daily`` counts)
-    # Not linked (issue 13): a partition holds only some of an event's records.
+    # Not linked here (issue 13): a partition holds only some of an event's records; the
+    # reduction links the records of every partition at once (``Task.link``).
     v = verify_table(agreement, table, resolver, link=False)
-    rows, local = np.unique(v.findings.incident, return_inverse=True)
+    findings, incidents = v.findings, v.table
+    if not task.link:
+        rows, local = np.unique(v.findings.incident, return_inverse=True)
+        findings, incidents = replace(v.findings, incident=local.astype(np.intp)), v.table.take(rows)
     return PartResult(
-        findings=replace(v.findings, incident=local.astype(np.intp)),
-        incidents=_compact(v.table.take(rows)),
+        findings=findings,
+        incidents=_compact(incidents),
         id_hash=id_hash,
         daily=v.daily,
         admitted=len(v.table),
@@ -142,6 +165,14 @@ def _admitted(raw: Mapping[str, Any], task: Task) -> tuple[npt.NDArray[np.bool_]
     if task.drop is not None:
         keep[np.flatnonzero(inside)[task.drop]] = False
     return keep, inside
+
+
+def _distinct(column: pa.ChunkedArray) -> set[str]:
+    """The distinct values of a string column (dictionary-encoded or not), nulls as ""."""
+    values = pc.unique(column)
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    return {v or "" for v in values.to_pylist()}
 
 
 def id_hashes(ids: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:

@@ -9,7 +9,10 @@ partition verified again replaces its first result) and keeps it as plain column
 * ``verification()``: the incident table and the findings built column by column, each
   partition's piece of a column released as soon as it is copied, so memory holds the result
   and what is left of the partitions, never both in full; the clocks from the summed daily
-  counts. The result equals ``verification.verify_table``'s on the same incidents.
+  counts. The result equals ``verification.verify_table``'s on the same incidents;
+* with records of several files (``link``), ``verification()`` also links every record at once
+  and merges the findings per event (``verification.link_findings``, issue 13), then keeps the
+  records of events with findings.
 
 The reduced ``Verification.table`` holds only the incidents that have findings (``Finding.row``
 indexes it; its ids are Arrow strings); ``intake.incidents`` counts all of them. Its
@@ -24,7 +27,7 @@ import ctypes.util
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -34,14 +37,16 @@ import pandas as pd
 import pyarrow as pa
 
 from ceasefire.actor_resolution import AliasResolver
+from ceasefire.corroboration import Events
 from ceasefire.findings import FindingTable
+from ceasefire.linking.grades import SourceColumns
 from ceasefire.model import Agreement
-from ceasefire.rules.clocks import DailyCounts, clocks_from_counts, merge_daily
+from ceasefire.rules.clocks import DailyCounts, clocks_from_counts, daily_violations, merge_daily
 from ceasefire.scale.partition import PartResult
 from ceasefire.sources.columns import INCIDENT_SCHEMA, incident_columns
 from ceasefire.sources.rows import BadRows
 from ceasefire.table import IncidentTable, SideColumns
-from ceasefire.verification import Intake, Verification
+from ceasefire.verification import Intake, Verification, link_findings
 
 __all__ = ["Reduction", "Tally"]
 
@@ -68,9 +73,17 @@ class Reduction:
     """The results of the partitions ``0 .. n-1`` of one input, reduced (see the module)."""
 
     def __init__(
-        self, agreement: Agreement, intake: Intake, date_from: dt.date | None = None, date_to: dt.date | None = None
+        self,
+        agreement: Agreement,
+        intake: Intake,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        *,
+        link: bool = False,
     ) -> None:
+        """``link``: the partitions send every record (``partition.Task.link``), to be linked."""
         self.agreement, self.intake, self.date_from, self.date_to = agreement, intake, date_from, date_to
+        self.link = link
         self.incidents: dict[int, Columns] = {}
         self.findings: dict[int, Columns] = {}
         self.tallies: dict[int, Tally] = {}
@@ -130,6 +143,9 @@ class Reduction:
         last = max((p.last_day for p in parts), default=0)
         last_day = self.date_to if self.date_to is not None else (dt.date.fromordinal(last) if last else None)
         daily = merge_daily(p.daily for p in parts)
+        events = None
+        if self.link:
+            table, findings, events, daily = _linked(self.agreement, table, findings, daily)
         clocks = clocks_from_counts(self.agreement, daily, last_day)
         intake = self.intake
         intake.incidents = sum(p.admitted for p in parts)
@@ -137,8 +153,40 @@ class Reduction:
         intake.bad_row_count += sum(p.bad_rows.count for p in parts)
         intake.bad_rows += [m for p in parts for m in p.bad_rows.messages][: 100 - len(intake.bad_rows)]
         return Verification(
-            self.agreement, table, findings, clocks, resolver, intake, self.date_from, self.date_to, daily=daily
+            self.agreement,
+            table,
+            findings,
+            clocks,
+            resolver,
+            intake,
+            self.date_from,
+            self.date_to,
+            daily=daily,
+            events=events,
         )
+
+
+def _linked(
+    agreement: Agreement, table: IncidentTable, findings: FindingTable, daily: DailyCounts
+) -> tuple[IncidentTable, FindingTable, Events | None, DailyCounts]:
+    """Every record linked at once and the findings merged per event, as ``verify_table`` does
+    (``verification.link_findings``; the clocks' daily counts then count events); then the table
+    cut down to the records of events with findings, the other records' only use."""
+    findings, events = link_findings(agreement, table, findings)
+    if events is None:
+        keep = np.zeros(len(table), bool)
+        keep[findings.incident] = True
+    else:
+        daily = daily_violations(agreement, table, findings)
+        keep = np.isin(events.links.event, events.links.event[findings.incident])
+    rows = np.flatnonzero(keep)
+    renumber = np.full(len(table) + 1, -1, np.intp)
+    renumber[rows] = np.arange(len(rows))
+    findings = replace(findings, incident=renumber[findings.incident])
+    if events is not None:
+        kept = events.sources
+        events = Events(events.links.take(rows), SourceColumns(kept.key[rows], kept.names, kept.grade[rows]))
+    return table.take(rows), findings, events, daily
 
 
 def _flatten(table: IncidentTable) -> Columns:
