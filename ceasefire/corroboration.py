@@ -80,11 +80,26 @@ class Events:
                 for x, y, k in sorted(zip(first.tolist(), second.tolist(), mine.tolist(), strict=True))
             )
             sentence = f" Linked records: {said}. Links: {links}."
+            sentence += self._cut(ids, rows, rank)
             if disputed:
                 sentence += " The sources disagree on who carried it out."
             return tuple(str(ids[r]) for r in rows), sentence
 
         return describe_row
+
+    def _cut(self, ids: npt.NDArray[np.object_], rows: Ints, rank: Ints) -> str:
+        """The sentence naming the links of ``rows``' event that an analyst's split cut ("" for
+        none), in canonical order as the links are."""
+        cuts = self.links.cuts
+        if not len(cuts):
+            return ""
+        said = []
+        for k in np.flatnonzero(np.isin(cuts.a, rows) | np.isin(cuts.b, rows)).tolist():
+            x, y = sorted((int(cuts.a[k]), int(cuts.b[k])), key=lambda r: int(rank[r]))
+            sx, sy = sorted((int(cuts.by_a[k]), int(cuts.by_b[k])), key=lambda r: int(rank[r]))
+            text = f"{ids[x]} ~ {ids[y]} score {cuts.score[k]:.2f} (an analyst split {ids[sx]} and {ids[sy]})"
+            said.append((int(rank[x]), int(rank[y]), text))
+        return f" Links cut: {'; '.join(t for *_, t in sorted(said))}." if said else ""
 
     def _said(self, table: IncidentTable, resolver: AliasResolver, row: int) -> str:
         grade = self.sources.grade[row]

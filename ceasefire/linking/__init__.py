@@ -5,14 +5,15 @@ date ranges widened by a reporting lag, precision discs plus a tolerance, never 
 scores them (``scoring``: place, date, actors after alias resolution, event type, weapon,
 fatalities; every link keeps its score and its reasons), accepts at most one record per other
 file for each record (``assignment``: greedy by score, one-to-one per file pair) and returns
-each record's event. Records of one file never link to each other. The result depends only on
+each record's event; two records an analyst split are never in one event (``decisions``: the
+links that would join them are cut, and kept with the split that cut them). Records of one file never link to each other. The result depends only on
 the records' contents (files and ids break ties), never on their order: tests/test_linking.py
 checks that with Hypothesis. Pure: numpy over an ``IncidentTable``, no I/O.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -20,13 +21,14 @@ import pandas as pd
 
 from ceasefire.linking.assignment import assign_one_to_one, components, priority, split_shared_files
 from ceasefire.linking.blocking import Places, candidate_pairs, haversine_m
-from ceasefire.linking.decisions import LinkDecisions
+from ceasefire.linking.decisions import Cuts, LinkDecisions, cut_splits
 from ceasefire.linking.scoring import REASON_TEXT, WEIGHTS, Features, Reason, reason_sentences, score_pairs
 from ceasefire.table import IncidentTable, factorize
 
 __all__ = [
     "REASON_TEXT",
     "WEIGHTS",
+    "Cuts",
     "LinkDecisions",
     "LinkSettings",
     "Links",
@@ -61,6 +63,7 @@ class Links:
     reasons: Ints
     event: Ints
     candidates: int  # pairs scored
+    cuts: Cuts = field(default_factory=Cuts.none)  # links cut by an analyst's split (``decisions``)
 
     @property
     def linked(self) -> npt.NDArray[np.bool_]:
@@ -79,7 +82,7 @@ class Links:
         renumber[rows] = np.arange(len(rows))
         keep = (renumber[self.a] >= 0) & (renumber[self.b] >= 0)
         a, b, event = renumber[self.a[keep]], renumber[self.b[keep]], renumber[self.event[rows]]
-        return Links(a, b, self.score[keep], self.reasons[keep], event, self.candidates)
+        return Links(a, b, self.score[keep], self.reasons[keep], event, self.candidates, self.cuts.take(renumber))
 
     def of(self, row: int) -> list[tuple[int, float, list[str]]]:
         """The links of ``row``: (other row, score, reasons)."""
@@ -140,7 +143,13 @@ def link_records(
     a, b, score, reasons, prio = a[accepted], b[accepted], score[accepted], reasons[accepted], prio[accepted]
     event = components(n, a, b, rank)
     event, kept = split_shared_files(event, a, b, prio, file_code, rank)
-    return Links(a[kept], b[kept], score[kept], reasons[kept], event, candidates)
+    a, b, score, reasons, prio = a[kept], b[kept], score[kept], reasons[kept], prio[kept]
+    if not decisions or not decisions.split:
+        return Links(a, b, score, reasons, event, candidates)
+    event, stays, by_a, by_b = cut_splits(event, a, b, prio, rank, decisions.split_rows(table))
+    cut = ~stays
+    cuts = Cuts(a[cut], b[cut], score[cut], reasons[cut], by_a[cut], by_b[cut])
+    return Links(a[stays], b[stays], score[stays], reasons[stays], event, candidates, cuts)
 
 
 def candidates_of(

@@ -2,12 +2,16 @@
 
 An analyst who reads two records may know better than the score: ``confirm`` forces their link
 (it is scored as usual, then given score 1 and the reason "confirmed by an analyst", so the
-one-to-one assignment takes it first), ``split`` removes the pair from the candidates, so the two
-are never linked directly (a third record may still join both to one event only when it links
-to each: the split is of the link, not of everything around it). The decisions are appended
-(``store.links``), never changed: the latest decision on a pair is the one applied. A decision
-naming a record the table does not hold, a record kept apart (an unpublished report) or two
-records of one file (which never link) is not applied.
+one-to-one assignment takes it first), ``split`` keeps the two records out of one event: the
+pair is removed from the candidates, so the two never link directly, and when links through
+other records would still join them (a third record linking to both), the event is cut
+(``LinkDecisions.cut``): its links are taken again best first (score, then the records'
+canonical order), and a link that would put a split pair together is dropped, so each event ends
+as the best links that hold no split pair. Each dropped link is kept in ``Cuts`` with the split
+that cut it, for the finding's explanation. The decisions are appended (``store.links``), never
+changed: the latest decision on a pair is the one applied. A decision naming a record the table
+does not hold, a record kept apart (an unpublished report) or two records of one file (which
+never link) is not applied.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ceasefire.linking.assignment import components
 from ceasefire.linking.blocking import haversine_m
 from ceasefire.model import LINK_DECISIONS
 from ceasefire.table import IncidentTable
 
-__all__ = ["CONFIRM", "DECISIONS", "SPLIT", "LinkDecisions", "pair_key"]
+__all__ = ["CONFIRM", "DECISIONS", "SPLIT", "Cuts", "LinkDecisions", "pair_key"]
 
 CONFIRM, SPLIT = LINK_DECISIONS
 DECISIONS = LINK_DECISIONS
@@ -33,6 +38,35 @@ Floats = npt.NDArray[np.float64]
 def pair_key(first: str, second: str) -> tuple[str, str]:
     """A pair of record ids in one order, whichever way it was named."""
     return (first, second) if first <= second else (second, first)
+
+
+@dataclass(frozen=True, slots=True)
+class Cuts:
+    """Accepted links (``a`` < ``b``, rows) dropped because they would have put two records an
+    analyst split (``by_a``, ``by_b``) into one event, with their score and reason bits."""
+
+    a: Ints
+    b: Ints
+    score: Floats
+    reasons: Ints
+    by_a: Ints
+    by_b: Ints
+
+    @classmethod
+    def none(cls) -> Cuts:
+        empty = np.zeros(0, np.intp)
+        return cls(empty, empty, np.zeros(0), empty, empty, empty)
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def take(self, renumber: Ints) -> Cuts:
+        """The cuts whose rows all have a new number (``renumber``: -1 for rows left out)."""
+        keep = (
+            (renumber[self.a] >= 0) & (renumber[self.b] >= 0) & (renumber[self.by_a] >= 0) & (renumber[self.by_b] >= 0)
+        )
+        a, b, by_a, by_b = (renumber[x[keep]] for x in (self.a, self.b, self.by_a, self.by_b))
+        return Cuts(a, b, self.score[keep], self.reasons[keep], by_a, by_b)
 
 
 @dataclass(frozen=True)
@@ -54,6 +88,10 @@ class LinkDecisions:
 
     def __bool__(self) -> bool:
         return bool(self.confirmed or self.split)
+
+    def split_rows(self, table: IncidentTable) -> tuple[Ints, Ints]:
+        """The rows (a < b) of the split pairs whose two records the table holds."""
+        return _rows(np.asarray(table.columns["id"], dtype=object), self.split)
 
     def apply(
         self, table: IncidentTable, a: Ints, b: Ints, dist: Floats, apart: npt.NDArray[np.bool_] | None
@@ -78,6 +116,49 @@ class LinkDecisions:
         dist = np.concatenate([dist, extra_dist])
         forced = np.isin(_codes(a, b, len(ids)), _codes(conf_a, conf_b, len(ids)))
         return a, b, dist, forced
+
+
+def cut_splits(
+    event: Ints, a: Ints, b: Ints, prio: Ints, rank: Ints, split: tuple[Ints, Ints]
+) -> tuple[Ints, npt.NDArray[np.bool_], Ints, Ints]:
+    """(event per record, which links stay, and per link the split pair that cut it, -1 where
+    none) once no event holds both records of a ``split`` pair: the links of each event holding
+    one are taken best first (``prio``) and dropped where they would join a split pair; events
+    are then labelled as ``assignment.components`` labels them."""
+    keep = np.ones(len(a), bool)
+    by_a, by_b = np.full(len(a), -1, np.intp), np.full(len(a), -1, np.intp)
+    together = event[split[0]] == event[split[1]]
+    if not together.any():
+        return event, keep, by_a, by_b
+    partners: dict[int, set[int]] = {}
+    for x, y in zip(split[0][together].tolist(), split[1][together].tolist(), strict=True):
+        partners.setdefault(x, set()).add(y)
+        partners.setdefault(y, set()).add(x)
+    held = np.flatnonzero(np.isin(event[a], np.unique(event[split[0][together]])))
+    members: dict[int, set[int]] = {}
+    head: dict[int, int] = {}
+    for k in held[np.argsort(prio[held])].tolist():
+        ra, rb = _root(head, members, int(a[k])), _root(head, members, int(b[k]))
+        if ra == rb:
+            continue
+        clash = [(x, y) for x in members[ra] for y in partners.get(x, set()) & members[rb]]
+        if clash:
+            ordered = [sorted(p, key=lambda r: int(rank[r])) for p in clash]
+            x, y = min(ordered, key=lambda p: (int(rank[p[0]]), int(rank[p[1]])))  # canonical: input order never shows
+            keep[k], by_a[k], by_b[k] = False, x, y
+            continue
+        head[rb] = ra
+        members[ra] |= members.pop(rb)
+    return components(len(event), a[keep], b[keep], rank), keep, by_a, by_b
+
+
+def _root(head: dict[int, int], members: dict[int, set[int]], row: int) -> int:
+    """The head of ``row``'s group (a group of its own until joined)."""
+    if row not in head:
+        head[row], members[row] = row, {row}
+    while head[row] != row:
+        row = head[row]
+    return row
 
 
 def _rows(ids: npt.NDArray[np.object_], pairs: frozenset[tuple[str, str]]) -> tuple[Ints, Ints]:
