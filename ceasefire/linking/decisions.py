@@ -5,10 +5,11 @@ An analyst who reads two records may know better than the score: ``confirm`` for
 one-to-one assignment takes it first), ``split`` keeps the two records out of one event: the
 pair is removed from the candidates, so the two never link directly, and when links through
 other records would still join them (a third record linking to both), the event is cut
-(``LinkDecisions.cut``): its links are taken again best first (score, then the records'
-canonical order), and a link that would put a split pair together is dropped, so each event ends
-as the best links that hold no split pair. Each dropped link is kept in ``Cuts`` with the split
-that cut it, for the finding's explanation. The decisions are appended (``store.links``), never
+(``cut_splits``): its links are taken again best first (score, then the records' canonical
+order), and a link that would put a split pair together is dropped, so each event ends as the
+best links that hold no split pair (a dropped link is not replaced by its records' next best
+match). Each dropped link is kept in ``Cuts`` with the split that cut it, for the finding's
+explanation. The decisions are appended (``store.links``), never
 changed: the latest decision on a pair is the one applied. A decision naming a record the table
 does not hold, a record kept apart (an unpublished report) or two records of one file (which
 never link) is not applied.
@@ -27,7 +28,7 @@ from ceasefire.linking.blocking import haversine_m
 from ceasefire.model import LINK_DECISIONS
 from ceasefire.table import IncidentTable
 
-__all__ = ["CONFIRM", "DECISIONS", "SPLIT", "Cuts", "LinkDecisions", "pair_key"]
+__all__ = ["CONFIRM", "DECISIONS", "SPLIT", "Cuts", "LinkDecisions", "cut_splits", "pair_key"]
 
 CONFIRM, SPLIT = LINK_DECISIONS
 DECISIONS = LINK_DECISIONS
