@@ -75,7 +75,8 @@ class Chunk:
         assert self.part is not None
         if self.layout != "incidents":
             return {self.part.path}
-        return _distinct(self.part.read(["file"]).column("file"))
+        read = self.part.read(["file"])
+        return _distinct(read.column("file")) if "file" in read.column_names else {""}  # as ``incident_columns``
 
 
 @dataclass(frozen=True)
