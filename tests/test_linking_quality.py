@@ -51,3 +51,50 @@ def test_an_excluded_group_against_a_party_differs() -> None:
     a, b, dist = candidate_pairs(places, tolerance_m=5_000.0, lag_days=1)
     _, bits = score_pairs(Features.of(table), a, b, dist, 5_000.0)
     assert bits[0] & Reason.PERPETRATOR_DIFFERS
+
+
+def _events(*records: Incident) -> set[frozenset[str]]:
+    """The linked events as sets of ids, lone records left out."""
+    table = IncidentTable.from_incidents(records, AliasResolver(AG))
+    links = link_records(table)
+    groups: dict[int, set[str]] = {}
+    for row, event in enumerate(links.event.tolist()):
+        groups.setdefault(event, set()).add(str(table.columns["id"][row]))
+    return {frozenset(g) for g in groups.values() if len(g) > 1}
+
+
+def _pair(suffix: str, lat: float = 35.2) -> list[Incident]:
+    """An ACLED and a UCDP record of one shelling, linked with score 1."""
+    return [
+        _report(f"a{suffix}", "acled.csv", lat=lat, weapon="artillery", fatalities=2),
+        _report(f"b{suffix}", "ged.csv", source="ucdp", lat=lat, weapon="artillery", fatalities=2),
+    ]
+
+
+def _monitor(ident: str, lat: float) -> Incident:
+    """A monitor's record of it 3.3 km off, a day later, naming a mortar and 8 dead: 0.68."""
+    return _report(ident, "monitor.geojson", source="geojson", lat=lat, day=15, weapon="mortar", fatalities=8)
+
+
+def test_a_lone_record_joins_the_one_event_it_clearly_fits() -> None:
+    """Issue 13, bench/fusion.py tuning seeds: most records of an event left alone scored
+    0.6-0.7 with it. Below the threshold a record joins an event of two records it fits, with
+    the reason said, but never a lone record."""
+    assert _events(*_pair(""), _monitor("m", 35.23)) == {frozenset({"a", "b", "m"})}
+    assert _events(_pair("")[0], _monitor("m", 35.23)) == set()
+    table = IncidentTable.from_incidents([*_pair(""), _monitor("m", 35.23)], AliasResolver(AG))
+    links = link_records(table)
+    (score, reasons), *_ = [(s, r) for other, s, r in links.of(2)]
+    assert 0.6 <= score < 0.7
+    assert "the only event this record clearly fits" in reasons
+
+
+def test_a_lone_record_between_two_events_joins_neither() -> None:
+    assert _events(*_pair("1"), *_pair("2", lat=35.26), _monitor("m", 35.23)) == {
+        frozenset({"a1", "b1"}),
+        frozenset({"a2", "b2"}),
+    }
+
+
+def test_two_lone_records_of_one_file_fitting_one_event_join_neither() -> None:
+    assert _events(*_pair(""), _monitor("m1", 35.23), _monitor("m2", 35.17)) == {frozenset({"a", "b"})}

@@ -67,6 +67,7 @@ class Reason:
     SAME_TARGET = 1 << 12
     TARGET_DIFFERS = 1 << 13
     CONFIRMED = 1 << 14  # an analyst confirmed the link (``linking.decisions``): score 1
+    ADOPTED = 1 << 15  # a lone record's clear best event, below the threshold (``linking.assignment``)
 
 
 REASON_TEXT = {
@@ -85,6 +86,7 @@ REASON_TEXT = {
     Reason.SAME_TARGET: "same target",
     Reason.TARGET_DIFFERS: "targets differ",
     Reason.CONFIRMED: "confirmed by an analyst",
+    Reason.ADOPTED: "the only event this record clearly fits",
 }
 
 # Weapon families: two classes of one family may be one weapon named two ways.
