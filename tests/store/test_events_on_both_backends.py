@@ -16,6 +16,8 @@ import pytest
 from store.storekit import ROOT, SYRIA, OpenTarget
 
 from ceasefire.demo import build_demo
+from ceasefire.service.workflow import import_events, init_database, verify_stored
+from ceasefire.store.protocol import ReportSubmission, Submitter
 
 NEWS = ROOT / "tests" / "data" / "news"
 # A monitors' GeoJSON holding the convoy strike of 19 September again (SYR-ILL-0041, 300 m off).
@@ -126,3 +128,39 @@ def test_news_text_files_enter_as_news_records(open_target: OpenTarget) -> None:
     findings = store.run_findings(store.runs()[-1].id)
     verified = {i for f in findings for i in f.incidents}
     assert {i.id for i in stored} <= verified, "the article's incidents are verified, alone or linked"
+
+
+def _accusation(party_name: str) -> ReportSubmission:
+    """A party's report of the convoy strike of 19 September, naming the Syrian air force."""
+    return ReportSubmission(
+        title="Convoy struck (test)",
+        description=f"{party_name}: aircraft of the government struck the aid convoy.",
+        occurred_on="2016-09-19",
+        lat=36.148,
+        lon=36.948,
+        event_type="Explosions/Remote violence",
+        sub_event_type="Air/drone strike",
+        actor1="Military Forces of Syria (2000-)",
+        actor2="Civilians (Syria)",
+        weapon="aircraft",
+        fatalities=20,
+        sources=(("Party media (test)", ""),),
+    )
+
+
+def test_the_parties_reports_are_one_source_graded_e_on_the_server(open_target: OpenTarget) -> None:
+    """Reports submitted with two parties' tokens, accusing a third of the convoy strike: the
+    accusers are not independent of the accused, so all their reports are one source, grade E."""
+    store = open_target()
+    init_database(store, SYRIA / "agreement.yaml")
+    import_events(store, [SYRIA / "incidents.csv"])
+    analyst = Submitter(store.create_token("analyst", None, "analyst")[1].id, "analyst")
+    for party in ("opposition", "us"):
+        token = store.create_token("party", party, party)[1]
+        report = store.submit_report(Submitter(token.id, "party", party), _accusation(party)).report_id
+        store.publish_report(analyst, report)
+    _, run = verify_stored(store)
+    findings = store.run_findings(run.id)
+    (convoy,) = [f for f in findings if f.obligation == "cease-attacks" and "SYR-ILL-0041" in f.incidents]
+    assert len(convoy.incidents) == 3 and convoy.sources == 2  # ACLED, and the parties together
+    assert convoy.explanation.count("from parties (grade E)") == 2
