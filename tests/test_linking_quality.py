@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.linking import link_records
@@ -98,3 +101,46 @@ def test_a_lone_record_between_two_events_joins_neither() -> None:
 
 def test_two_lone_records_of_one_file_fitting_one_event_join_neither() -> None:
     assert _events(*_pair(""), _monitor("m1", 35.23), _monitor("m2", 35.17)) == {frozenset({"a", "b"})}
+
+
+def _reported_events(draw: Any) -> list[Incident]:
+    """Records of a few events, each reported by some of four files with noise: dense enough
+    that lone records join events below the threshold."""
+    rng = random.Random(draw(st.integers(min_value=0, max_value=10_000)))
+    files = ("acled.csv", "ged.csv", "monitor.geojson", "news.txt")
+    records = []
+    for e in range(draw(st.integers(min_value=1, max_value=8))):
+        lat, lon, day = 35.2 + rng.uniform(-0.1, 0.1), 36.2 + rng.uniform(-0.1, 0.1), rng.randint(13, 16)
+        for file in rng.sample(files, rng.randint(2, 4)):
+            records.append(
+                _report(
+                    f"{file}-{e}",
+                    file,
+                    lat=lat + rng.uniform(-0.03, 0.03),
+                    lon=lon + rng.uniform(-0.03, 0.03),
+                    day=day + rng.choice([0, 0, 1]),
+                    radius_m=rng.choice([0.0, 0.0, 5_000.0]),
+                    actor1=rng.choice([GOV, GOV, ""]),
+                    weapon=rng.choice(["", "artillery", "mortar"]),
+                    fatalities=rng.randint(0, 4),
+                )
+            )
+    return records
+
+
+def _links(records: list[Incident]) -> tuple[set[frozenset[str]], set[tuple[frozenset[str], float, int]]]:
+    table = IncidentTable.from_incidents(records, AliasResolver(AG))
+    links = link_records(table)
+    ids = [str(i) for i in table.columns["id"]]
+    found = {
+        (frozenset((ids[a], ids[b])), s, r)
+        for a, b, s, r in zip(links.a, links.b, links.score, links.reasons, strict=True)
+    }
+    return _events(*records), found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_lone_records_join_events_whatever_the_input_order(data: st.DataObject) -> None:
+    records = _reported_events(data.draw)
+    assert _links(list(data.draw(st.permutations(records)))) == _links(records)
