@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ceasefire.linking.assignment import assign_one_to_one, components, priority, split_shared_files
+from ceasefire.linking.assignment import adopt_orphans, assign_one_to_one, components, priority, split_shared_files
 from ceasefire.linking.blocking import Places, candidate_pairs, haversine_m
 from ceasefire.linking.decisions import Cuts, LinkDecisions, cut_splits
 from ceasefire.linking.scoring import REASON_TEXT, WEIGHTS, Features, Reason, reason_sentences, score_pairs
@@ -136,6 +136,7 @@ def link_records(
     score[forced], reasons[forced] = 1.0, reasons[forced] | Reason.CONFIRMED
     keep = score >= settings.threshold
     candidates = len(a)
+    every = a, b, score, reasons | Reason.ADOPTED  # every candidate, for the lone records below
     a, b, score, reasons = a[keep], b[keep], score[keep], reasons[keep]
     rank = canonical_rank(table)
     prio = priority(score, rank, a, b)
@@ -143,9 +144,13 @@ def link_records(
     a, b, score, reasons, prio = a[accepted], b[accepted], score[accepted], reasons[accepted], prio[accepted]
     event = components(n, a, b, rank)
     event, kept = split_shared_files(event, a, b, prio, file_code, rank)
-    a, b, score, reasons, prio = a[kept], b[kept], score[kept], reasons[kept], prio[kept]
+    event, adopted = adopt_orphans(event, *every[:3], file_code, rank)  # lone records: their clear event
+    a, b, score, reasons = (
+        np.concatenate([x[kept], y[adopted]]) for x, y in zip((a, b, score, reasons), every, strict=True)
+    )
     if not decisions or not decisions.split:
         return Links(a, b, score, reasons, event, candidates)
+    prio = priority(score, rank, a, b)  # the adopted links ranked with the others
     event, stays, by_a, by_b = cut_splits(event, a, b, prio, rank, decisions.split_rows(table))
     cut = ~stays
     cuts = Cuts(a[cut], b[cut], score[cut], reasons[cut], by_a[cut], by_b[cut])

@@ -8,6 +8,14 @@ accepts exactly what the sequential greedy pass accepts. Events are the connecte
 the accepted links; a component that would hold two records of one file (a chain a1-b-c-a2) is
 rebuilt by a sequential greedy pass over its own links that refuses such joins. Those
 components are rare, so that loop stays small.
+
+Last, a record left alone joins an event of two or more records when that event is clearly its
+likeliest (``adopt_orphans``): the best score towards one of its records is at least
+``ADOPT_FLOOR`` (below the link threshold), every other event or lone record it may belong to
+scores at least ``ADOPT_MARGIN`` less, and the event holds no record of its file. The records
+already linked corroborate each other, so one more record that fits only them is less likely a
+look-alike than a pair of two lone records at the same score (issue 13: most records of an
+event that stayed alone in bench/fusion.py's tuning seeds scored 0.6-0.7 with it).
 """
 
 from __future__ import annotations
@@ -15,7 +23,10 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["assign_one_to_one", "components"]
+__all__ = ["ADOPT_FLOOR", "ADOPT_MARGIN", "adopt_orphans", "assign_one_to_one", "components"]
+
+ADOPT_FLOOR = 0.6  # the least score of a lone record's link to the event it joins
+ADOPT_MARGIN = 0.05  # how much better that event must score than any other candidate
 
 Ints = npt.NDArray[np.intp]
 Floats = npt.NDArray[np.float64]
@@ -125,4 +136,52 @@ def _lowest_rank_labels(event: Ints, rank: Ints) -> Ints:
     np.minimum.at(best, inverse, rank)
     by_rank = np.argsort(rank, kind="stable")
     out: Ints = by_rank[best[inverse]]
+    return out
+
+
+def adopt_orphans(event: Ints, a: Ints, b: Ints, score: Floats, file: Ints, rank: Ints) -> tuple[Ints, Ints]:
+    """(event per record, the candidate pairs that became links) after each lone record joins
+    the event it clearly belongs to (see the module docstring). ``a``, ``b``, ``score``: every
+    candidate pair, with no threshold. Two lone records of one file that would join one event
+    join neither: nothing in the scores tells which one it is."""
+    size = np.bincount(event, minlength=len(event))
+    alone = size[event] == 1
+    lone = np.concatenate([a[alone[a]], b[alone[b]]])
+    other = np.concatenate([b[alone[a]], a[alone[b]]])
+    pair = np.concatenate([np.flatnonzero(alone[a]), np.flatnonzero(alone[b])])
+    if not len(pair):
+        return event, pair
+    # Best candidate first per lone record: highest score, then the other record's canonical rank.
+    order = np.lexsort((rank[other], -score[pair], lone))
+    lone, other, pair = lone[order], other[order], pair[order]
+    first = np.flatnonzero(np.r_[True, lone[1:] != lone[:-1]])
+    best = first
+    # The runner-up is the best candidate in another event than the best's.
+    rival = _runner_up(lone, event[other], score[pair], first)
+    n_files = int(file.max(initial=0)) + 1
+    held = np.unique(event.astype(np.int64) * n_files + file)
+    target = event[other[best]]
+    fits = (
+        (score[pair[best]] >= ADOPT_FLOOR)
+        & (score[pair[best]] - rival >= ADOPT_MARGIN)
+        & (size[target] >= 2)
+        & ~np.isin(target.astype(np.int64) * n_files + file[lone[best]], held)
+    )
+    slot = target.astype(np.int64) * n_files + file[lone[best]]
+    _, inverse, counts = np.unique(slot[fits], return_inverse=True, return_counts=True)
+    won = np.flatnonzero(fits)[counts[inverse] == 1]
+    event = event.copy()
+    event[lone[best[won]]] = target[won]
+    return _lowest_rank_labels(event, rank), pair[best[won]]
+
+
+def _runner_up(lone: Ints, their_event: Ints, value: Floats, first: Ints) -> Floats:
+    """Per lone record (runs of ``lone`` starting at ``first``, best first): the best value of a
+    candidate in another event than its best one's; 0 when there is none."""
+    head = np.repeat(first, np.diff(np.r_[first, len(lone)]))
+    elsewhere = their_event != their_event[head]
+    out = np.zeros(len(first))
+    hit = np.flatnonzero(elsewhere)
+    run = np.searchsorted(first, hit, "right") - 1
+    np.maximum.at(out, run, value[hit])
     return out

@@ -7,8 +7,8 @@ part       weight 1 when ... 0 when ...
 ========== ====== =====================================================================
 place      0.25   same point; falls linearly to 0 at the sum of radii + tolerance
 date       0.15   the date ranges overlap; 0.6 one day apart, 0.3 two (the lag of each)
-actors     0.20   the perpetrators (after alias resolution) agree; 0.5 when one is not
-                  known; 0 when both are known and differ (with 0.25 back when the two
+actors     0.20   the perpetrators (after alias resolution: a party, or an excluded group)
+                  agree; 0.5 when one is not known; 0 when both are known and differ (with 0.25 back when the two
                   records still name the same parties on some side)
 target     0.10   the targets agree (parties, excluded, civilians); 0.5 when one is not known
 event type 0.10   same ACLED event type; 0.5 two kinds of political violence; 0 otherwise,
@@ -67,6 +67,7 @@ class Reason:
     SAME_TARGET = 1 << 12
     TARGET_DIFFERS = 1 << 13
     CONFIRMED = 1 << 14  # an analyst confirmed the link (``linking.decisions``): score 1
+    ADOPTED = 1 << 15  # a lone record's clear best event, below the threshold (``linking.assignment``)
 
 
 REASON_TEXT = {
@@ -85,6 +86,7 @@ REASON_TEXT = {
     Reason.SAME_TARGET: "same target",
     Reason.TARGET_DIFFERS: "targets differ",
     Reason.CONFIRMED: "confirmed by an analyst",
+    Reason.ADOPTED: "the only event this record clearly fits",
 }
 
 # Weapon families: two classes of one family may be one weapon named two ways.
@@ -108,6 +110,7 @@ class Features:
     """The columns scoring compares, one element per record."""
 
     perpetrator: npt.NDArray[np.uint64]  # party bits of actor1's side
+    excluded_perpetrator: npt.NDArray[np.bool_]  # actor1 names no party but an excluded group
     involved: npt.NDArray[np.uint64]  # party bits of both sides
     target: npt.NDArray[np.int64]  # actor2's side as a code: party bits, or a flag bit above them
     event_class: npt.NDArray[np.int8]
@@ -121,6 +124,7 @@ class Features:
     def of(cls, table: IncidentTable) -> Features:
         return cls(
             perpetrator=table.side1.parties,
+            excluded_perpetrator=(table.side1.parties == 0) & table.side1.excluded,
             involved=table.side1.parties | table.side2.parties,
             target=_target_code(table),
             event_class=table.event_class,
@@ -177,8 +181,12 @@ def _date(f: Features, a: Ints, b: Ints) -> tuple[Floats, Ints]:
 
 def _actors(f: Features, a: Ints, b: Ints) -> tuple[Floats, Ints]:
     pa, pb = f.perpetrator[a], f.perpetrator[b]
-    known = (pa != 0) & (pb != 0)
-    agree = (pa & pb) != 0
+    xa, xb = f.excluded_perpetrator[a], f.excluded_perpetrator[b]
+    # An excluded group (e.g. Islamic State) is a perpetrator as known as a party: two records
+    # naming one agree, one naming it against one naming a party differ. Excluded groups are
+    # one flag, so two different excluded groups count as agreeing.
+    known = ((pa != 0) | xa) & ((pb != 0) | xb)
+    agree = ((pa & pb) != 0) | (xa & xb)
     shared = (f.involved[a] & f.involved[b]) != 0
     value = np.where(known, np.where(agree, 1.0, np.where(shared, 0.25, 0.0)), np.where(shared, 0.75, 0.5))
     bits = _bit(known & agree, Reason.SAME_PERPETRATOR) | _bit(known & ~agree, Reason.PERPETRATOR_DIFFERS)
