@@ -22,6 +22,11 @@ real HTTP request against a running ``ceasefire serve``:
   ``--only PATH,...`` times those pages alone (``DAY``: the busiest day), without the export;
 * ``export``: ``/export/findings.csv`` streamed to the end: seconds, bytes, findings/s;
 * ``server_peak_rss_mb``: the server process's peak RSS (``VmHWM``) when the benchmark ends;
+* PostgreSQL: the CPU seconds of the database's own backends beside each figure (``*_pg_cpu_s``,
+  ``pg_cpu_s``): every connection the benchmark's commands and server open is named
+  (``application_name``) and a thread reads its backend's ``/proc/PID/stat`` (and its parallel
+  workers') every 0.2 s, so a backend that ends between two reads loses at most that much;
+  ``None`` where ``/proc`` shows no such process (a database on another host);
 * ``map_browser``: TODO hook for the ``map`` helper (issue 14's map part): the time until a
   headless chromium shows markers, and the bytes it transferred. ``None`` here.
 
@@ -41,6 +46,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -88,21 +94,27 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
-    store = Store(args.db or str(folder / "scale.db"), folder)
+    db = Backends.named(args.db) if args.db else None
+    store = Store(db or str(folder / "scale.db"), folder)
     out: dict[str, Any] = {"incidents": args.incidents, "backend": "postgres" if args.db else "sqlite"}
+    pg = Backends(db) if db else None
     reused = args.store is not None and (folder / "scale.db").exists()
     if not reused:
         csv_path = write_acled_csv(synth.incidents(args.incidents), synth.agreement(), folder)
-        out["init_s"], out["init_cpu_s"] = timed_cpu(lambda: store.cli("init", str(folder / "agreement.yaml")))
-        out["import_s"], out["import_cpu_s"] = timed_cpu(lambda: store.cli("import", str(csv_path)))
+        with Spent(pg, out, "init_pg_cpu_s"):
+            out["init_s"], out["init_cpu_s"] = timed_cpu(lambda: store.cli("init", str(folder / "agreement.yaml")))
+        with Spent(pg, out, "import_pg_cpu_s"):
+            out["import_s"], out["import_cpu_s"] = timed_cpu(lambda: store.cli("import", str(csv_path)))
         out["init_import_verify_s"] = round(out["init_s"] + out["import_s"], 2)
         out["load_average_after_import"] = os.getloadavg()
     analyst, monitor = store.token("analyst"), store.token("monitor")
     server = Server(store, folder / "server.log")
+    server.pg = pg
     try:
         client = httpx.Client(base_url=server.base, timeout=args.timeout)
         run_id = publish_latest(client, analyst)
-        out["warm_s"] = server.settle()
+        with Spent(pg, out, "warm_pg_cpu_s"):
+            out["warm_s"] = server.settle()
         if not reused:
             out["incremental"] = incremental(client, analyst, monitor, server)
             if args.runs_only:
@@ -112,12 +124,17 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         out["load_average"] = os.getloadavg()
         out["pages"] = pages(client, server, args)
         if not args.only:
-            out["export"] = export(client)
+            spent: dict[str, Any] = {}
+            with Spent(pg, spent, "pg_cpu_s"):
+                out["export"] = export(client, server)
+            out["export"] |= spent
             out["map_browser"] = map_in_browser(server.base)
         out["first_run"] = run_id
         out["server_peak_rss_mb"] = server.peak_rss_mb()
     finally:
         server.stop()
+        if pg is not None:
+            pg.stop()
     return out
 
 
@@ -145,6 +162,8 @@ class Store:
 
 class Server:
     """``ceasefire serve`` on a free local port, limits raised so the benchmark is not throttled."""
+
+    pg: Backends | None = None  # the database's backends, when PostgreSQL
 
     def __init__(self, store: Store, log: Path) -> None:
         with socket.socket() as sock:
@@ -183,6 +202,10 @@ class Server:
             if now - used > 0.05:
                 used, last_change = now, time.monotonic()
         return round(time.monotonic() - start, 1)
+
+    def pg_cpu_s(self) -> float | None:
+        """The CPU seconds of the database's backends so far (None: not PostgreSQL, or not here)."""
+        return None if self.pg is None else self.pg.cpu_s()
 
     def peak_rss_mb(self) -> float:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
@@ -243,13 +266,14 @@ def incremental(client: httpx.Client, analyst: str, monitor: str, server: Server
         }
         client.post("/api/v1/reports", json=report, headers=bearer(monitor)).raise_for_status()
     reports_s = time.perf_counter() - start
-    cpu, start = server.cpu_s(), time.perf_counter()
+    cpu, pg, start = server.cpu_s(), server.pg_cpu_s(), time.perf_counter()
     answer = client.post("/api/v1/runs", headers=bearer(analyst)).raise_for_status().json()
     return {
         "reports": REPORTS,
         "reports_s": round(reports_s, 3),
         "run_s": round(time.perf_counter() - start, 3),
         "run_server_cpu_s": round(server.cpu_s() - cpu, 2),
+        "run_pg_cpu_s": _less(server.pg_cpu_s(), pg),
         "load_average": os.getloadavg(),
         "findings": answer.get("findings"),
     }
@@ -288,15 +312,17 @@ def measure(client: httpx.Client, server: Server, path: str, repeat: int, timeou
     print(f"serve_scale: GET {path}", file=sys.stderr, flush=True)  # progress: pages can take minutes
     seconds: list[float] = []
     cpu: list[float] = []
+    pg: list[float | None] = []
     size, status = 0, 0
     for _ in range(repeat):
-        start, used = time.perf_counter(), server.cpu_s()
+        start, used, used_pg = time.perf_counter(), server.cpu_s(), server.pg_cpu_s()
         try:
             answer = client.get(path)
         except httpx.TimeoutException:
             return {"median_s": None, "timed_out_after_s": timeout}
         seconds.append(time.perf_counter() - start)
         cpu.append(server.cpu_s() - used)
+        pg.append(_less(server.pg_cpu_s(), used_pg))
         size, status = len(answer.content), answer.status_code
         if seconds[-1] > timeout / 4:
             break  # slow enough that one figure says it: do not spend the run repeating it
@@ -305,15 +331,17 @@ def measure(client: httpx.Client, server: Server, path: str, repeat: int, timeou
         "first_s": round(seconds[0], 4),
         "server_cpu_s": round(statistics.median(cpu), 3),
         "first_cpu_s": round(cpu[0], 3),
+        "pg_cpu_s": None if pg[0] is None else round(statistics.median(p or 0.0 for p in pg), 3),
+        "first_pg_cpu_s": pg[0],
         "runs": len(seconds),
         "bytes": size,
         "status": status,
     }
 
 
-def export(client: httpx.Client) -> dict[str, Any]:
+def export(client: httpx.Client, server: Server) -> dict[str, Any]:
     """``/export/findings.csv`` read to the end as it streams."""
-    start = time.perf_counter()
+    used, start = server.cpu_s(), time.perf_counter()
     size = rows = 0
     with client.stream("GET", "/export/findings.csv") as answer:
         for chunk in answer.iter_bytes():
@@ -326,7 +354,76 @@ def export(client: httpx.Client) -> dict[str, Any]:
         "bytes": size,
         "findings": findings,
         "findings_per_s": round(findings / seconds) if seconds else None,
+        "server_cpu_s": round(server.cpu_s() - used, 2),
     }
+
+
+def _less(after: float | None, before: float | None) -> float | None:
+    """``after - before`` of two ``Backends.cpu_s`` readings (None before: no backend seen yet)."""
+    return None if after is None else round(after - (before or 0.0), 3)
+
+
+class Backends:
+    """The CPU seconds of the PostgreSQL backends serving connections named ``application_name``
+    (and of their parallel workers), read from ``/proc`` by a thread every 0.2 s: the database's
+    share of a figure, which the client's CPU leaves out."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.name = url.rsplit("application_name=", 1)[1]
+        self._conn = psycopg.connect(url.replace(f"application_name={self.name}", "application_name=serve_scale"))
+        self._conn.autocommit = True
+        self._seen: dict[int, float] = {}
+        self._lock, self._stop = threading.Lock(), threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def named(url: str) -> str:
+        """``url`` with an ``application_name`` of this benchmark's own."""
+        return f"{url}{'&' if '?' in url else '?'}application_name=serve_scale_{os.getpid()}"
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.2):
+            self.sample()
+
+    def sample(self) -> None:
+        query = (
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s OR leader_pid IN "
+            "(SELECT pid FROM pg_stat_activity WHERE application_name = %s)"
+        )
+        with self._lock:
+            for (pid,) in self._conn.execute(query, (self.name, self.name)).fetchall():
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue  # ended, or on another host
+                self._seen[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def cpu_s(self) -> float | None:
+        self.sample()
+        return round(sum(self._seen.values()), 2) if self._seen else None
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._conn.close()
+
+
+class Spent:
+    """``with Spent(backends, out, key)``: ``out[key]`` = the backends' CPU seconds in the block."""
+
+    def __init__(self, backends: Backends | None, out: dict[str, Any], key: str) -> None:
+        self.backends, self.out, self.key = backends, out, key
+
+    def __enter__(self) -> None:
+        self.before = self.backends.cpu_s() if self.backends else None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.backends is not None:
+            time.sleep(0.3)  # a command's backends end with it: let the thread read them last
+            self.out[self.key] = _less(self.backends.cpu_s(), self.before)
 
 
 def map_in_browser(base: str) -> dict[str, Any] | None:

@@ -18,6 +18,7 @@ time keyed by ``seq``, each finding joined in SQL with its first incident's stor
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -391,8 +392,32 @@ def _report_findings_of(
 
 
 def count_findings(db: Database, run_id: int, where: FindingFilter) -> int:
+    if db.dialect == "postgres":
+        return _count_findings_pg(db, run_id, where)
     sql, params = _finding_where(finding_source(db, run_id), where)
     return int(db.execute(f"SELECT COUNT(*) {sql}", params)[0][0])
+
+
+def _count_findings_pg(db: Database, run_id: int, where: FindingFilter) -> int:
+    """``count_findings`` on PostgreSQL: the findings passing the filters, less those of them
+    drawn from a hidden report (few: found from ``finding_incidents`` by report, then by key).
+    PostgreSQL planned the ``NOT EXISTS`` as a hash anti-join over a scan of every
+    ``finding_incidents`` row (0.9 s a count at 1M, two counts a page). With no filter but the
+    hidden reports the first figure is the sum of the run's ``run_days``."""
+    src, shown = finding_source(db, run_id), dataclasses.replace(where, hidden=frozenset())
+    sql, params = _finding_where(src, shown)
+    if src.mapped and shown == FindingFilter():
+        total = int(db.execute("SELECT COALESCE(SUM(findings), 0) FROM run_days WHERE run_id = ?", (run_id,))[0][0])
+    else:
+        total = int(db.execute(f"SELECT COUNT(*) {sql}", params)[0][0])
+    if not where.hidden:
+        return total
+    drawn = (
+        f" AND (f.run_id, f.seq) IN (SELECT x.run_id, x.seq FROM finding_incidents x WHERE x.run_id {src.runs}"
+        f" AND x.report_id IN ({', '.join('?' * len(where.hidden))}))"
+    )
+    left_out = db.execute(f"SELECT COUNT(*) {sql}{drawn}", (*params, run_id, *sorted(where.hidden)))
+    return total - int(left_out[0][0])
 
 
 def run_report_ids(db: Database, run_id: int) -> set[int]:

@@ -26,7 +26,7 @@ from ceasefire.service import bundles
 from ceasefire.service import claims as claims_service
 from ceasefire.service.workflow import import_news
 from ceasefire.store import journal, logtree, open_store
-from ceasefire.store.postgres import WRITE_LOCK
+from ceasefire.store.postgres import WRITE_LOCK_SQL
 
 CHECKPOINTS = 20_000
 
@@ -143,8 +143,8 @@ def _write_lock_held(live: Live) -> Iterator[None]:
     if live.settings.db.startswith("postgres"):
         import psycopg
 
-        with psycopg.connect(live.settings.db.split("?")[0]) as conn:
-            conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        with psycopg.connect(live.settings.db) as conn:  # the store's schema: its lock
+            conn.execute(WRITE_LOCK_SQL)
             yield
             conn.rollback()
         return

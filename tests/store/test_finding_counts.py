@@ -10,11 +10,20 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from store.storekit import SYRIA, OpenTarget
+from store.test_incremental_runs import STRIKE
 
 from ceasefire.model import Finding
 from ceasefire.service.workflow import import_events, init_database, verify_stored
 from ceasefire.store import SQLStore, open_store
-from ceasefire.store.aggregates import FindingCount, IncidentCount, drawn_from_reports, tally_findings, tally_incidents
+from ceasefire.store.aggregates import (
+    FindingCount,
+    IncidentCount,
+    count_rows,
+    drawn_from_reports,
+    tally_findings,
+    tally_incidents,
+)
+from ceasefire.store.protocol import Submitter
 
 GOLDEN = Path(__file__).parents[1] / "data" / "golden"
 
@@ -60,3 +69,25 @@ def test_the_migration_fills_the_runs_stored_before(tmp_path: Path) -> None:
         assert store.verify_log().ok
     finally:
         store.close()
+
+
+def test_stored_counts_are_count_rows_in_order(open_target: OpenTarget) -> None:
+    """Rows counted in SQL (PostgreSQL) or in Python (SQLite) are ``count_rows`` of the run's
+    own findings, row for row and in the same order, findings drawn from reports left out."""
+    store = open_target()
+    init_database(store, SYRIA / "agreement.yaml")
+    import_events(store, [SYRIA / "incidents.csv"])
+    store.submit_report(Submitter(1, "monitor"), STRIKE)
+    _, run = verify_stored(store, incremental=False)
+    findings = store.run_findings(run.id)
+    assert any(drawn_from_reports(f) for f in findings)
+    counted, incidents = count_rows(run.id, findings)
+    order = "ctid" if store.db.dialect == "postgres" else "rowid"
+    columns = "run_id, date, obligation, status, parties, findings"
+    assert store.db.execute(f"SELECT {columns} FROM finding_counts WHERE run_id = ? ORDER BY {order}", (run.id,)) == [
+        tuple(row) for row in counted
+    ]
+    rows = store.db.execute(
+        f"SELECT run_id, date, status, incidents FROM incident_counts WHERE run_id = ? ORDER BY {order}", (run.id,)
+    )
+    assert rows == [tuple(row) for row in incidents]
