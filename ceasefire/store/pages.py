@@ -648,3 +648,63 @@ def _incident_fields(f: Finding, stored: dict[str, Row]) -> tuple[Any, ...]:
 def _own_columns(run_id: int, seq: int, f: Finding) -> tuple[Any, ...]:
     values = dict(zip(FINDING_ROW_COLUMNS, finding_row(run_id, seq, f), strict=True))
     return tuple(values[name] for name in EXPORT_FINDING_COLUMNS)
+
+
+# -- the map (issue 14): a run's incidents and findings as a few plain values, read in chunks --
+
+# What ``map_incident_rows`` gives of each incident: the day shown is ``date_reported``, else ``date``.
+MAP_INCIDENT_FIELDS = ("incident_id", "lat", "lon", "day", "location", "event_type", "radius_m")
+# What ``map_finding_rows`` gives of each finding (``parties``/``incidents``: canonical JSON arrays).
+MAP_FINDING_FIELDS = ("finding_id", "status", "obligation", "parties", "incidents")
+MapChunk = list[tuple[Any, ...]]
+
+
+def map_incident_rows(db: Database, before: int, take: Callable[[MapChunk], None]) -> None:
+    """Hand ``take`` every incident imported before log index ``before`` (duplicate ids
+    included), import order then file order, as ``MAP_INCIDENT_FIELDS`` tuples, a chunk at a
+    time (one query; the caller turns each chunk into arrays before the next is read)."""
+    sql = (
+        "SELECT i.incident_id, i.lat, i.lon, COALESCE(i.date_reported, i.date), i.location, i.event_type,"
+        f" i.radius_m {_INCIDENTS} WHERE m.log_index < ? ORDER BY i.import_id, i.seq"
+    )
+    with db.read():
+        for chunk in db.chunks(sql, (before,)):
+            take(chunk)
+
+
+def map_finding_rows(db: Database, run_id: int, take: Callable[[MapChunk], None]) -> None:
+    """Hand ``take`` every finding of run ``run_id``, in the run's order, as
+    ``MAP_FINDING_FIELDS`` tuples, a chunk at a time (a run stored as documents, before 0019:
+    from its decoded findings)."""
+    src = finding_source(db, run_id)
+    with db.read():
+        if src.table == "findings":
+            for chunk in db.chunks(
+                f"SELECT f.document FROM {src.scan} WHERE {src.picked} ORDER BY {src.order}", (run_id,)
+            ):
+                take([_map_values(Finding.from_document(json.loads(str(row[0])))) for row in chunk])
+            return
+        columns = ", ".join(f"f.{c}" for c in MAP_FINDING_FIELDS)
+        for chunk in db.chunks(f"SELECT {columns} FROM {src.scan} WHERE {src.picked} ORDER BY {src.order}", (run_id,)):
+            take(chunk)
+
+
+def _map_values(f: Finding) -> tuple[Any, ...]:
+    parties, incidents = (canonical_json(list(v)).decode("utf-8") for v in (f.parties, f.incidents))
+    return (f.id, f.status, f.obligation, parties, incidents)
+
+
+def findings_with_ids(db: Database, run_id: int, ids: Sequence[str]) -> list[Finding]:
+    """The findings of run ``run_id`` whose id is one of ``ids``, in the run's order (a map
+    popup's few: read by the finding-id index, never the whole run)."""
+    if not ids:
+        return []
+    src = finding_source(db, run_id)
+    wanted = sorted(set(ids))
+    marks = ", ".join("?" * len(wanted))
+    order = "f.date, f.seq" if src.mapped else "f.seq"
+    query = (
+        f"SELECT {_selected(src.table)} FROM {src.table} f{src.lookup} WHERE {src.kept}f.run_id {src.runs}"
+        f" AND f.finding_id IN ({marks}) ORDER BY {order}"
+    )
+    return [_decoded(src.table, row) for row in db.execute(query, (*src.lookup_params, run_id, *wanted))]

@@ -18,7 +18,6 @@ from starlette.applications import Starlette
 from ceasefire.api.agreements import agreement_dict
 from ceasefire.api.auth import Caller
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import FigureCache
 from ceasefire.api.mapfilter import STATUSES, MapFilter
 from ceasefire.api.mapindex import MapView, map_view, status_name
 from ceasefire.api.problems import Problem
@@ -45,15 +44,15 @@ def page_bounds(limit: int | None, cursor: str | None) -> tuple[int, int]:
 def _row(view: MapView, position: int, code: int) -> JSONBody:
     events = view.events
     return {
-        "id": str(events.ids[position]),
+        "id": events.id_at(position),
         "date": dt.date.fromordinal(int(events.day[position])).isoformat(),
         "status": status_name(code),
-        "location": events.details["location"][position],
+        "location": events.location.at(position),
         "lat": float(events.lat[position]),
         "lon": float(events.lon[position]),
-        "radius_m": events.details["radius_m"][position],
-        "event_type": events.details["event_type"][position],
-        "findings": [f.id for f in view.linked(position)],
+        "radius_m": float(events.radius_m[position]),
+        "event_type": events.event_type.at(position),
+        "findings": view.linked(position),
         "records": int(view.sizes[position]),
     }
 
@@ -71,7 +70,6 @@ def _choices(agreement: JSONBody | None, view: MapView | None) -> JSONBody:
 
 def map_data(
     app: Starlette,
-    cache: FigureCache,
     db: SQLStore,
     who: Caller | None,
     chosen: MapFilter,
@@ -82,7 +80,7 @@ def map_data(
     event (issue 13), listed as its first record with its count of ``records``."""
     version = db.current_agreement()
     agreement = agreement_dict(version) if version else None
-    view = map_view(app, cache, db, who)
+    view = map_view(app, db, who)
     first, size = rows
     listed: list[JSONBody] = []
     counts = dict.fromkeys(STATUSES, 0)
