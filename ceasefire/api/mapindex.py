@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,15 +76,15 @@ class RunColumns:
 
 def run_columns(db: SQLStore, run: RunRecord) -> RunColumns:
     """The columns of ``run`` (read in bulk: ``mapcolumns``)."""
-    events, findings = imported_events(db, run), run_findings(db, run)
-    return RunColumns(events, findings, _positions(events.ids, findings.names))
+    events, sorter = imported_events(db, run)
+    findings = run_findings(db, run)
+    return RunColumns(events, findings, _positions(events.ids, sorter, findings.names))
 
 
-def _positions(ids: npt.NDArray[np.bytes_], names: npt.NDArray[np.bytes_]) -> Ints:
-    """Each of ``names``'s position in ``ids`` (-1: not there)."""
+def _positions(ids: npt.NDArray[np.bytes_], sorter: npt.NDArray[np.intp], names: npt.NDArray[np.bytes_]) -> Ints:
+    """Each of ``names``'s position in ``ids`` (``sorter`` sorts them; -1: not there)."""
     if not len(ids) or not len(names):
         return np.full(len(names), -1, dtype=np.int32)
-    sorter = np.argsort(ids, kind="stable")
     at = np.minimum(np.searchsorted(ids, names, sorter=sorter), len(sorter) - 1)
     where = sorter[at]
     out: Ints = np.where(ids[where] == names, where, -1).astype(np.int32)
@@ -100,7 +100,8 @@ class MapView:
     findings the class may see, sorted by incident then finding (a finding names every record of
     its event); ``order``: the positions by (day, id), the order lists show; ``event``: each
     position's event, as the position of its first record (issue 13: the map shows one marker
-    per event, at that record; a record no finding links is an event of its own).
+    per event, at that record; a record no finding links is an event of its own); ``hidden``:
+    the reports behind the run's findings the class may not see (``findings.hidden_reports``).
     ``_statuses`` keeps each filter's statuses (a map's pans and zooms ask again and again with
     the same filter)."""
 
@@ -111,6 +112,7 @@ class MapView:
     pair_finding: Ints
     order: npt.NDArray[np.intp]
     event: npt.NDArray[np.intp]
+    hidden: frozenset[int]
     _statuses: dict[tuple[str | None, str | None], Codes] = field(default_factory=dict, compare=False)
 
     def statuses(self, party: str | None, obligation: str | None) -> Codes:
@@ -127,7 +129,7 @@ class MapView:
     def _compute(self, party: str | None, obligation: str | None) -> Codes:
         unfiltered = party is None and obligation is None
         out = np.full(len(self.events.ids), 0 if unfiltered else HIDDEN, dtype=np.int8)
-        keep = np.ones(len(self.findings.ids), dtype=np.bool_)
+        keep = np.ones(len(self.findings.rank), dtype=np.bool_)
         if obligation is not None:
             keep &= self.findings.with_obligation(obligation)
         if party is not None:
@@ -166,10 +168,12 @@ class MapView:
             keep &= np.isin(codes, [rank_of(s) for s in chosen.statuses])
         return keep, codes
 
-    def linked(self, position: int) -> list[str]:
-        """The ids of the visible findings of the incident at ``position``, in run order."""
-        lo, hi = np.searchsorted(self.pair_incident, [position, position + 1])
-        return [bytes(self.findings.ids[i]).decode("utf-8") for i in self.pair_finding[lo:hi]]
+    def finding_ids(self, db: SQLStore, positions: Sequence[int]) -> list[list[str]]:
+        """The ids of the visible findings of the incident at each of ``positions``, in run
+        order (read for these few incidents: the view keeps no finding ids)."""
+        ids = [self.events.id_at(p) for p in positions]
+        found = db.incident_findings(self.run.id, ids, self.hidden)
+        return [[finding for finding, _ in found.get(i, [])] for i in ids]
 
     def position(self, incident_id: str) -> int | None:
         """The position of the incident ``incident_id`` (None: not in this view)."""
@@ -190,19 +194,22 @@ def build_view(db: SQLStore, run: RunRecord, base: RunColumns, who: Caller | Non
     mine = [r for r in all_reports(db) if r.log_index < run.log_index and (reports is None or r.id in reports)]
     events = base.events.then(events_of(report_incident(r) for r in mine))
     findings = base.findings
-    at, visible = base.at.copy(), np.ones(len(findings.ids), dtype=np.bool_)
+    at, visible = base.at.copy(), np.ones(len(findings.rank), dtype=np.bool_)
+    hidden: frozenset[int] = frozenset()
     links, numbers = findings.reports()
     if len(links):
         place = {r.id: len(base.events.ids) + n for n, r in enumerate(mine)}
         at[links] = np.array([place.get(int(k), -1) for k in numbers], dtype=np.int32)
         if reports is not None:  # a finding drawn from a report the class may not see is hidden (issue 11)
-            visible[findings.owner[links[~np.isin(numbers, list(reports))]]] = False
+            unseen = ~np.isin(numbers, list(reports))
+            visible[findings.owner[links[unseen]]] = False
+            hidden = frozenset(int(k) for k in numbers[unseen])
     kept = (at >= 0) & visible[findings.owner]
     incident, finding = at[kept], findings.owner[kept]
     order = np.lexsort((finding, incident))
     incident, finding = incident[order], finding[order]
-    event = _events(len(events.ids), incident, finding, len(findings.ids))
-    return MapView(run, events, findings, incident, finding, np.lexsort((events.ids, events.day)), event)
+    event = _events(len(events.ids), incident, finding, len(findings.rank))
+    return MapView(run, events, findings, incident, finding, np.lexsort((events.ids, events.day)), event, hidden)
 
 
 def _events(n: int, incident: Ints, finding: Ints, findings: int) -> npt.NDArray[np.intp]:

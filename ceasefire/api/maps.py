@@ -166,7 +166,7 @@ def map_incident(
     own = next((r for r in records if r.id == incident_id), None)
     if own is None:  # stored since the view was made? never: the run's records do not change
         raise Problem(404, f"incident {incident_id!r} is not in the run you read")
-    findings = findings_with_ids(db.db, view.run.id, view.linked(position))
+    findings = findings_with_ids(db.db, view.run.id, view.finding_ids(db, [position])[0])
     incident = _single(view, position, int(view.statuses(None, None)[position]))
     incident.update({name: getattr(own, name) for name in DETAIL_FIELDS})
     incident["findings"] = [f.id for f in findings]

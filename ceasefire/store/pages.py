@@ -655,7 +655,7 @@ def _own_columns(run_id: int, seq: int, f: Finding) -> tuple[Any, ...]:
 # What ``map_incident_rows`` gives of each incident: the day shown is ``date_reported``, else ``date``.
 MAP_INCIDENT_FIELDS = ("incident_id", "lat", "lon", "day", "location", "event_type", "radius_m")
 # What ``map_finding_rows`` gives of each finding (``parties``/``incidents``: canonical JSON arrays).
-MAP_FINDING_FIELDS = ("finding_id", "status", "obligation", "parties", "incidents")
+MAP_FINDING_FIELDS = ("status", "obligation", "parties", "incidents")
 MapChunk = list[tuple[Any, ...]]
 
 
@@ -691,7 +691,7 @@ def map_finding_rows(db: Database, run_id: int, take: Callable[[MapChunk], None]
 
 def _map_values(f: Finding) -> tuple[Any, ...]:
     parties, incidents = (canonical_json(list(v)).decode("utf-8") for v in (f.parties, f.incidents))
-    return (f.id, f.status, f.obligation, parties, incidents)
+    return (f.status, f.obligation, parties, incidents)
 
 
 def findings_with_ids(db: Database, run_id: int, ids: Sequence[str]) -> list[Finding]:

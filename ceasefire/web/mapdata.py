@@ -41,7 +41,7 @@ def page_bounds(limit: int | None, cursor: str | None) -> tuple[int, int]:
     return int(cursor), limit or PAGE
 
 
-def _row(view: MapView, position: int, code: int) -> JSONBody:
+def _row(view: MapView, position: int, code: int, findings: list[str]) -> JSONBody:
     events = view.events
     return {
         "id": events.id_at(position),
@@ -52,7 +52,7 @@ def _row(view: MapView, position: int, code: int) -> JSONBody:
         "lon": float(events.lon[position]),
         "radius_m": float(events.radius_m[position]),
         "event_type": events.event_type.at(position),
-        "findings": view.linked(position),
+        "findings": findings,
         "records": int(view.sizes[position]),
     }
 
@@ -92,7 +92,8 @@ def map_data(
         tally = np.bincount(codes[kept].astype(np.int64), minlength=len(STATUSES))
         counts = {s: int(tally[len(STATUSES) - 1 - n]) for n, s in enumerate(STATUSES)}
         shown, total = len(kept), int(view.lead.sum())
-        listed = [_row(view, int(p), int(codes[p])) for p in kept[first : first + size]]
+        page = [int(p) for p in kept[first : first + size]]
+        listed = [_row(view, p, int(codes[p]), f) for p, f in zip(page, view.finding_ids(db, page), strict=True)]
         following = str(first + size) if first + size < shown else None
     answer: JSONBody = {
         "agreement": {k: agreement[k] for k in ("id", "version", "title", "timezone", "start")} if agreement else None,
