@@ -22,8 +22,9 @@ real HTTP request against a running ``ceasefire serve``:
   ``--only PATH,...`` times those pages alone (``DAY``: the busiest day), without the export;
 * ``export``: ``/export/findings.csv`` streamed to the end: seconds, bytes, findings/s;
 * ``server_peak_rss_mb``: the server process's peak RSS (``VmHWM``) when the benchmark ends;
-* ``map_browser``: TODO hook for the ``map`` helper (issue 14's map part): the time until a
-  headless chromium shows markers, and the bytes it transferred. ``None`` here.
+* ``map_browser``: the map's first view in headless chromium (``bench/map_probe.py``): seconds
+  until markers or clusters show and bytes received, the median of ``--repeat`` fresh browsers
+  (goal at 1M: <= 2 s, <= 3 MB); ``None`` without chromium (``CEASEFIRE_CHROMIUM``) or Playwright.
 
 Prints one JSON object. With ``--db postgresql://...`` the database must be empty (a fresh
 database or schema): init creates every table. SQLite uses a file in a temporary folder.
@@ -35,6 +36,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import signal
 import socket
 import statistics
@@ -113,7 +115,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         out["pages"] = pages(client, server, args)
         if not args.only:
             out["export"] = export(client)
-            out["map_browser"] = map_in_browser(server.base)
+            out["map_browser"] = map_in_browser(server.base, args.repeat)
         out["first_run"] = run_id
         out["server_peak_rss_mb"] = server.peak_rss_mb()
     finally:
@@ -329,12 +331,27 @@ def export(client: httpx.Client) -> dict[str, Any]:
     }
 
 
-def map_in_browser(base: str) -> dict[str, Any] | None:
-    """TODO(map helper, issue 14): open ``base + "/"`` in headless chromium (``CEASEFIRE_CHROMIUM``),
-    return ``{"markers_s": ..., "bytes": ...}``: time until markers show and bytes transferred.
-    ``None`` until then."""
-    del base
-    return None if not os.environ.get("CEASEFIRE_BENCH_MAP") else {"todo": "the map helper writes this"}
+def map_in_browser(base: str, repeat: int) -> dict[str, Any] | None:
+    """The map's first view as the public opens ``/`` in headless chromium (``CEASEFIRE_CHROMIUM``,
+    else ``chromium`` on the PATH; ``bench/map_probe.py``): seconds until markers or clusters
+    show and bytes the browser received, the median of ``repeat`` fresh browsers, and each run.
+    None when there is no chromium or Playwright (the figure is then not measured)."""
+    chromium = os.environ.get("CEASEFIRE_CHROMIUM") or shutil.which("chromium")
+    if not chromium:
+        return None
+    try:
+        import map_probe
+        import playwright.sync_api  # noqa: F401  # the probe's import, checked here to skip cleanly
+    except ImportError:
+        return None
+    print("serve_scale: the map in chromium", file=sys.stderr, flush=True)
+    runs = [map_probe.measure_map(base, chromium) for _ in range(max(repeat, 1))]
+    return {
+        "seconds_to_markers": statistics.median(r["seconds_to_markers"] for r in runs),
+        "bytes": statistics.median(r["bytes"] for r in runs),
+        "load_average": os.getloadavg(),
+        "runs": runs,
+    }
 
 
 if __name__ == "__main__":

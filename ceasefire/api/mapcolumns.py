@@ -38,6 +38,7 @@ __all__ = [
     "as_names",
     "events_of",
     "imported_events",
+    "json_arrays",
     "rank_of",
     "run_findings",
 ]
@@ -267,7 +268,7 @@ class _FindingParts:
         self.statuses.add(status)
         self.obligation.add(obligation)
         self.parties.add(parties)
-        named = _arrays(incidents)
+        named = json_arrays(incidents)
         self.counts.append(np.fromiter(map(len, named), dtype=np.int64, count=len(named)))
         self.names.append(as_names(list(itertools.chain.from_iterable(named))))
 
@@ -284,7 +285,7 @@ class _FindingParts:
         )
 
 
-def _arrays(texts: Sequence[str]) -> list[list[str]]:
+def json_arrays(texts: Sequence[str]) -> list[list[str]]:
     """JSON arrays of strings, parsed in one call (the chunk's arrays joined into one array)."""
     parsed: list[list[str]] = json.loads("[" + ",".join(texts) + "]")
     return parsed
