@@ -13,12 +13,13 @@ Everything else a popup shows is read for its few records when it opens (``mapev
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import itertools
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -81,6 +82,12 @@ class Coded:
         remap = np.array([index.setdefault(text, len(index)) for text in other.values], dtype=np.int32)
         more = remap[other.codes] if len(remap) else other.codes
         return Coded(np.concatenate([self.codes, more]), tuple(index))
+
+
+def columns(chunk: MapChunk, width: int) -> list[list[Any]]:
+    """The ``width`` columns of a chunk of rows (``zip(*chunk)`` spreads ten thousand rows as
+    arguments: several times slower)."""
+    return [list(map(operator.itemgetter(k), chunk)) for k in range(width)]
 
 
 class Texts:
@@ -162,12 +169,10 @@ class _EventParts:
         self.location, self.event_type = Texts(), Texts()
 
     def add(self, chunk: MapChunk) -> None:
-        ids, lat, lon, day, location, event_type, radius = zip(*chunk, strict=True)
+        ids, lat, lon, day, location, event_type, radius = columns(chunk, 7)
         self.ids.append(as_names(ids))
         self.numbers.append(np.array([lon, lat, radius], dtype=np.float64))
-        codes, days = pd.factorize(np.array(day, dtype=object))  # a few hundred distinct days
-        ordinals = np.array([dt.date.fromisoformat(str(d)).toordinal() for d in days], dtype=np.int32)
-        self.days.append(ordinals[codes])
+        self.days.append(np.array(day, dtype=np.int32))
         self.location.add(location)
         self.event_type.add(event_type)
 
@@ -264,13 +269,13 @@ class _FindingParts:
         self.names: list[Names] = []
 
     def add(self, chunk: MapChunk) -> None:
-        status, obligation, parties, incidents = zip(*chunk, strict=True)
+        status, obligation, parties, named, incidents = columns(chunk, 5)
         self.statuses.add(status)
         self.obligation.add(obligation)
         self.parties.add(parties)
-        named = json_arrays(incidents)
-        self.counts.append(np.fromiter(map(len, named), dtype=np.int64, count=len(named)))
-        self.names.append(as_names(list(itertools.chain.from_iterable(named))))
+        counts = np.array(named, dtype=np.int64)
+        self.counts.append(counts)
+        self.names.append(as_names(_flat(incidents, counts)))
 
     def done(self) -> FindingColumns:
         statuses = self.statuses.done()
@@ -285,8 +290,18 @@ class _FindingParts:
         )
 
 
+def _flat(incidents: Sequence[str], counts: npt.NDArray[np.int64]) -> Sequence[str]:
+    """The ids a chunk's findings name, in order: ``incidents`` holds the id of a finding naming
+    one, else the JSON array of its ids (``store.pages.MAP_FINDING_FIELDS``)."""
+    arrays: list[int] = np.flatnonzero(counts != 1).tolist()
+    if not arrays:
+        return incidents
+    parsed = dict(zip(arrays, json_arrays([incidents[k] for k in arrays]), strict=True))
+    return list(itertools.chain.from_iterable(parsed.get(k, (text,)) for k, text in enumerate(incidents)))
+
+
 def json_arrays(texts: Sequence[str]) -> list[list[str]]:
-    """JSON arrays of strings, parsed in one call (the chunk's arrays joined into one array)."""
+    """JSON arrays of strings, parsed in one call (the arrays joined into one array)."""
     parsed: list[list[str]] = json.loads("[" + ",".join(texts) + "]")
     return parsed
 

@@ -82,12 +82,17 @@ def run_columns(db: SQLStore, run: RunRecord) -> RunColumns:
 
 
 def _positions(ids: npt.NDArray[np.bytes_], sorter: npt.NDArray[np.intp], names: npt.NDArray[np.bytes_]) -> Ints:
-    """Each of ``names``'s position in ``ids`` (``sorter`` sorts them; -1: not there)."""
+    """Each of ``names``'s position in ``ids`` (``sorter`` sorts them; -1: not there). Both
+    sides are searched sorted: a binary search that walks memory in order, several times faster
+    than one through ``sorter`` at a million ids."""
+    out = np.full(len(names), -1, dtype=np.int32)
     if not len(ids) or not len(names):
-        return np.full(len(names), -1, dtype=np.int32)
-    at = np.minimum(np.searchsorted(ids, names, sorter=sorter), len(sorter) - 1)
-    where = sorter[at]
-    out: Ints = np.where(ids[where] == names, where, -1).astype(np.int32)
+        return out
+    ordered, needles = ids[sorter], np.argsort(names, kind="stable")
+    wanted = names[needles]
+    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+    found = ordered[at] == wanted
+    out[needles[found]] = sorter[at[found]]
     return out
 
 
