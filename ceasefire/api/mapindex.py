@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +27,7 @@ import numpy.typing as npt
 from starlette.applications import Starlette
 
 from ceasefire.api.auth import Caller
+from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import figures_key, visible_reports, visible_run
 from ceasefire.api.mapcolumns import FindingColumns, MapEvents, events_of, imported_events, rank_of, run_findings
 from ceasefire.api.mapfilter import STATUSES, MapFilter
@@ -57,6 +58,8 @@ DETAIL_FIELDS = (
 )
 log = logging.getLogger("ceasefire.api")
 HIDDEN = -1  # an incident's code when a party or obligation filter leaves it no finding
+ANSWERS = 32  # answers kept per view (``MapView.answer``), each of at most SMALL markers
+SMALL = 200
 
 
 def status_name(code: int) -> str:
@@ -108,7 +111,7 @@ class MapView:
     per event, at that record; a record no finding links is an event of its own); ``hidden``:
     the reports behind the run's findings the class may not see (``findings.hidden_reports``).
     ``_statuses`` keeps each filter's statuses (a map's pans and zooms ask again and again with
-    the same filter)."""
+    the same filter), ``_answers`` the latest answers of ``/api/v1/map``."""
 
     run: RunRecord
     events: MapEvents
@@ -119,6 +122,22 @@ class MapView:
     event: npt.NDArray[np.intp]
     hidden: frozenset[int]
     _statuses: dict[tuple[str | None, str | None], Codes] = field(default_factory=dict, compare=False)
+    _answers: dict[Hashable, JSONBody] = field(default_factory=dict, compare=False)
+
+    def answer(self, key: Hashable, make: Callable[[], JSONBody]) -> JSONBody:
+        """The answer kept under ``key`` (what it depends on besides this view: filters, box,
+        zoom), else ``make()``: every visitor's first view asks the same, and a view is one run
+        and viewer class, so answers are cached per run and class (issue 14). Only an answer of
+        at most SMALL markers is kept: a zoomed-in one, up to MAX_SINGLES, is quick to make
+        from a small box and large to keep."""
+        found = self._answers.get(key)
+        if found is None:
+            found = make()
+            if len(found.get("incidents") or ()) <= SMALL:
+                self._answers[key] = found
+            while len(self._answers) > ANSWERS:
+                self._answers.pop(next(iter(self._answers)), None)  # another thread may pop it too
+        return found
 
     def statuses(self, party: str | None, obligation: str | None) -> Codes:
         """Each incident's status code under a party and obligation filter (HIDDEN: no finding

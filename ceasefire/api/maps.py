@@ -62,6 +62,10 @@ def map_clusters(
     view = map_view(request.app, db, who)
     if view is None:
         return _answer(None, level, chosen, 0, {s: 0 for s in STATUSES}, None, 0, [], [])
+    return view.answer(("clusters", chosen, box, level), lambda: _clustered(view, chosen, box, level))
+
+
+def _clustered(view: MapView, chosen: MapFilter, box: Box, level: int) -> JSONBody:
     keep, codes = view.select(chosen)
     counts = np.bincount(codes[keep].astype(np.int64), minlength=len(STATUSES))
     events = view.events
