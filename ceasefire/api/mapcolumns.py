@@ -1,14 +1,17 @@
 """A run's incidents and findings as the map's compact columns, read in bulk (issue 14).
 
 The map needs little of each record: an incident's id, place, day shown and the three fields its
-list row shows (``location``, ``event_type``, ``radius_m``); a finding's id, status, obligation,
-parties and the incidents it names. :func:`imported_events` and :func:`run_findings` read just
+list row shows (``location``, ``event_type``, ``radius_m``); a finding's status, obligation,
+parties and the incidents it names (not its id: a list page or a popup reads those of its few
+incidents). :func:`imported_events` and :func:`run_findings` read just
 those, a chunk of plain rows at a time (``store.pages.map_incident_rows``/``map_finding_rows``),
 straight into numpy arrays: ids as UTF-8 bytes, repeated text as codes into a list of its
 values, no ``Incident``, ``Finding`` or dict per record. At a million incidents the columns
 take a few tens of megabytes and a few seconds of CPU to build, where objects took gigabytes.
 
-Everything else a popup shows is read for its few records when it opens (``mapevents``).
+Everything else a popup shows is read for its few records when it opens (``mapevents``). A
+finding's one incident and an incident's day are computed in SQL (most findings name one
+incident: no JSON parsed in Python for them).
 """
 
 from __future__ import annotations
