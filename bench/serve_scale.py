@@ -27,8 +27,9 @@ real HTTP request against a running ``ceasefire serve``:
   (``application_name``) and a thread reads its backend's ``/proc/PID/stat`` (and its parallel
   workers') every 0.2 s, so a backend that ends between two reads loses at most that much;
   ``None`` where ``/proc`` shows no such process (a database on another host);
-* ``map_browser``: TODO hook for the ``map`` helper (issue 14's map part): the time until a
-  headless chromium shows markers, and the bytes it transferred. ``None`` here.
+* ``map_browser``: the map's first view in headless chromium (``bench/map_probe.py``): seconds
+  until markers or clusters show and bytes received, the median of ``--repeat`` fresh browsers
+  (goal at 1M: <= 2 s, <= 3 MB); ``None`` without chromium (``CEASEFIRE_CHROMIUM``) or Playwright.
 
 Prints one JSON object. With ``--db postgresql://...`` the database must be empty (a fresh
 database or schema): init creates every table. SQLite uses a file in a temporary folder.
@@ -40,6 +41,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import signal
 import socket
 import statistics
@@ -128,7 +130,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             with Spent(pg, spent, "pg_cpu_s"):
                 out["export"] = export(client, server)
             out["export"] |= spent
-            out["map_browser"] = map_in_browser(server.base)
+            out["map_browser"] = map_in_browser(server.base, args.repeat)
         out["first_run"] = run_id
         out["server_peak_rss_mb"] = server.peak_rss_mb()
     finally:
@@ -426,12 +428,27 @@ class Spent:
             self.out[self.key] = _less(self.backends.cpu_s(), self.before)
 
 
-def map_in_browser(base: str) -> dict[str, Any] | None:
-    """TODO(map helper, issue 14): open ``base + "/"`` in headless chromium (``CEASEFIRE_CHROMIUM``),
-    return ``{"markers_s": ..., "bytes": ...}``: time until markers show and bytes transferred.
-    ``None`` until then."""
-    del base
-    return None if not os.environ.get("CEASEFIRE_BENCH_MAP") else {"todo": "the map helper writes this"}
+def map_in_browser(base: str, repeat: int) -> dict[str, Any] | None:
+    """The map's first view as the public opens ``/`` in headless chromium (``CEASEFIRE_CHROMIUM``,
+    else ``chromium`` on the PATH; ``bench/map_probe.py``): seconds until markers or clusters
+    show and bytes the browser received, the median of ``repeat`` fresh browsers, and each run.
+    None when there is no chromium or Playwright (the figure is then not measured)."""
+    chromium = os.environ.get("CEASEFIRE_CHROMIUM") or shutil.which("chromium")
+    if not chromium:
+        return None
+    try:
+        import map_probe
+        import playwright.sync_api  # noqa: F401  # the probe's import, checked here to skip cleanly
+    except ImportError:
+        return None
+    print("serve_scale: the map in chromium", file=sys.stderr, flush=True)
+    runs = [map_probe.measure_map(base, chromium) for _ in range(max(repeat, 1))]
+    return {
+        "seconds_to_markers": statistics.median(r["seconds_to_markers"] for r in runs),
+        "bytes": statistics.median(r["bytes"] for r in runs),
+        "load_average": os.getloadavg(),
+        "runs": runs,
+    }
 
 
 if __name__ == "__main__":

@@ -25,22 +25,39 @@ from ceasefire.store import SQLStore
 from ceasefire.store.protocol import ReportScope
 from ceasefire.table import IncidentTable
 
-__all__ = ["event_decisions", "event_records"]
+__all__ = ["event_decisions", "event_records", "record_incidents"]
 
 EVERY = ReportScope(everything=True)
 
 
-def event_records(db: SQLStore, view: MapView, position: int) -> list[JSONBody]:
-    """Each record of ``position``'s event (first record first) as the popup lists it; a lone
-    record is a list of one."""
-    ids = [str(view.events.ids[p]) for p in view.records(position)]
-    incidents, reporters = _incidents(db, view, ids)
+def record_incidents(db: SQLStore, view: MapView, position: int) -> tuple[list[Incident], dict[str, str]]:
+    """The records of ``position``'s event (first record first) as the run verified them, and
+    who submitted each report among them."""
+    ids = [view.events.id_at(int(p)) for p in view.records(position)]
+    imported = db.first_incidents(view.run.log_index, [i for i in ids if not i.startswith(REPORT_PREFIX)])
+    found: list[Incident] = []
+    reporters: dict[str, str] = {}
+    for record in ids:
+        if record in imported:
+            found.append(imported[record])
+            continue
+        number = record[len(REPORT_PREFIX) :]
+        report = db.report(EVERY, int(number)) if number.isdigit() else None
+        if report is not None:
+            found.append(report_incident(report))
+            reporters[record] = reporter_of(report)
+    return found, reporters
+
+
+def event_records(db: SQLStore, incidents: Sequence[Incident], reporters: dict[str, str]) -> list[JSONBody]:
+    """Each record of an event (``record_incidents``) as the popup lists it, graded as the
+    run weighs its source; a lone record is a list of one."""
     version = db.current_agreement()
     if version is None or not incidents:
         return []
     agreement = loaded(version)
     resolver = AliasResolver(agreement)
-    table = IncidentTable.from_incidents(incidents, resolver)
+    table = IncidentTable.from_incidents(list(incidents), resolver)
     grades = source_columns(table, agreement, reporters)
     return [
         {
@@ -61,23 +78,6 @@ def event_records(db: SQLStore, view: MapView, position: int) -> list[JSONBody]:
         }
         for row, incident in enumerate(incidents)
     ]
-
-
-def _incidents(db: SQLStore, view: MapView, ids: Sequence[str]) -> tuple[list[Incident], dict[str, str]]:
-    """The records ``ids`` as the run verified them, and who submitted each report."""
-    imported = db.first_incidents(view.run.log_index, [i for i in ids if not i.startswith(REPORT_PREFIX)])
-    found: list[Incident] = []
-    reporters: dict[str, str] = {}
-    for record in ids:
-        if record in imported:
-            found.append(imported[record])
-            continue
-        number = record[len(REPORT_PREFIX) :]
-        report = db.report(EVERY, int(number)) if number.isdigit() else None
-        if report is not None:
-            found.append(report_incident(report))
-            reporters[record] = reporter_of(report)
-    return found, reporters
 
 
 def event_decisions(db: SQLStore, records: Sequence[JSONBody], who: Caller | None) -> list[JSONBody]:

@@ -3,13 +3,15 @@
 The map page, its JSON twin and ``/api/v1/map`` read a run's incidents through a
 :class:`MapView`: numpy columns of every incident the viewer may know of (the run's imported
 incidents, first of each id, then the submitted reports the viewer may see, as
-``/api/v1/incidents`` lists them) and of the findings the viewer may see, linked by position.
-A filter (``mapfilter.MapFilter``) is then a few vectorized passes, not a walk over objects, so
-a million incidents filter, count, page and cluster in milliseconds.
+``/api/v1/incidents`` lists them) and of the run's findings, linked by position where the viewer
+may see the finding. A filter (``mapfilter.MapFilter``) is then a few vectorized passes, not a
+walk over objects, so a million incidents filter, count, page and cluster in milliseconds.
 
-Views are kept in the app (``memo``) under ``findings.figures_key``: the run, the viewer class
-and the reports that class sees, so a party's unpublished report never reaches another class's
-view (issue 11). The imported incidents of a run, the same for every class, are read once.
+The run's imported incidents and findings, the same for every class, are read once in bulk as
+compact columns (:class:`RunColumns`, read by ``mapcolumns``: no object per record; at a million incidents tens of
+megabytes, not gigabytes). Views are kept in the app (``memo``) under ``findings.figures_key``:
+the run, the viewer class and the reports that class sees, so a party's unpublished report never
+reaches another class's view (issue 11).
 """
 
 from __future__ import annotations
@@ -17,27 +19,26 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from starlette.applications import Starlette
 
 from ceasefire.api.auth import Caller
-from ceasefire.api.findings import FigureCache, app_figures, figures_key, viewer_figures, visible_reports, visible_run
+from ceasefire.api.body import JSONBody
+from ceasefire.api.findings import figures_key, visible_reports, visible_run
+from ceasefire.api.mapcolumns import FindingColumns, MapEvents, events_of, imported_events, rank_of, run_findings
 from ceasefire.api.mapfilter import STATUSES, MapFilter
 from ceasefire.api.memo import memo_of
 from ceasefire.api.state import StorePool
-from ceasefire.model import Finding, Incident, severity
 from ceasefire.service.workflow import all_reports, report_incident
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import RunRecord
 
 __all__ = ["DETAIL_FIELDS", "MapEvents", "MapView", "map_view", "rank_of", "status_name", "warm"]
 
-Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int32]
 Codes = npt.NDArray[np.int8]
 Mask = npt.NDArray[np.bool_]
@@ -57,11 +58,8 @@ DETAIL_FIELDS = (
 )
 log = logging.getLogger("ceasefire.api")
 HIDDEN = -1  # an incident's code when a party or obligation filter leaves it no finding
-
-
-def rank_of(status: str) -> int:
-    """A status as a code that grows with severity: no_finding 0, exempt 1 ... violation 3."""
-    return len(STATUSES) - 1 - STATUSES.index(status)
+ANSWERS = 32  # answers kept per view (``MapView.answer``), each of at most SMALL markers
+SMALL = 200
 
 
 def status_name(code: int) -> str:
@@ -69,102 +67,77 @@ def status_name(code: int) -> str:
 
 
 @dataclass(frozen=True)
-class MapEvents:
-    """Incidents as columns, position by position: ``ids`` (numpy str), ``lon``/``lat``, ``day``
-    (the date shown, ``date_reported`` or ``date``, as an ordinal), ``x``/``y`` (Web Mercator,
-    0..1 from the west and the north edge) and ``details`` (DETAIL_FIELDS, as lists)."""
+class RunColumns:
+    """What every viewer class's view of one run starts from: the incidents imported before it
+    (``events``), all its findings, and where each incident a finding names is among those
+    incidents (``at``, per link of ``findings.owner``/``names``; -1: not imported, a report)."""
 
-    ids: npt.NDArray[np.str_]
-    lon: Floats
-    lat: Floats
-    day: Ints
-    details: dict[str, list[Any]]
-
-    @functools.cached_property
-    def x(self) -> Floats:
-        return (self.lon + 180.0) / 360.0
-
-    @functools.cached_property
-    def y(self) -> Floats:
-        lat = np.radians(np.clip(self.lat, -85.05, 85.05))
-        return (1.0 - np.log(np.tan(lat) + 1.0 / np.cos(lat)) / np.pi) / 2.0
+    events: MapEvents
+    findings: FindingColumns
+    at: Ints
 
 
-def events_of(incidents: Iterable[Incident]) -> MapEvents:
-    """The columns of ``incidents`` (in their order); repeated strings are kept once."""
-    ids: list[str] = []
-    lon: list[float] = []
-    lat: list[float] = []
-    day: list[int] = []
-    details: dict[str, list[Any]] = {name: [] for name in DETAIL_FIELDS}
-    seen: dict[Any, Any] = {}
-    for incident in incidents:
-        ids.append(incident.id)
-        lon.append(incident.lon)
-        lat.append(incident.lat)
-        day.append((incident.date_reported or incident.date).toordinal())
-        for name, column in details.items():
-            value = getattr(incident, name)
-            column.append(seen.setdefault(value, value))
-    return MapEvents(
-        np.array(ids, dtype=np.str_),
-        np.array(lon, dtype=np.float64),
-        np.array(lat, dtype=np.float64),
-        np.array(day, dtype=np.int32),
-        details,
-    )
+def run_columns(db: SQLStore, run: RunRecord) -> RunColumns:
+    """The columns of ``run`` (read in bulk: ``mapcolumns``)."""
+    events, sorter = imported_events(db, run)
+    findings = run_findings(db, run)
+    return RunColumns(events, findings, _positions(events.ids, sorter, findings.names))
 
 
-def _joined(first: MapEvents, second: MapEvents) -> MapEvents:
-    if not len(second.ids):
-        return first
-    details = {name: first.details[name] + second.details[name] for name in DETAIL_FIELDS}
-    return MapEvents(
-        np.concatenate([first.ids, second.ids]),
-        np.concatenate([first.lon, second.lon]),
-        np.concatenate([first.lat, second.lat]),
-        np.concatenate([first.day, second.day]),
-        details,
-    )
-
-
-def _imported(db: SQLStore, run: RunRecord) -> MapEvents:
-    """The incidents imported before ``run``, the first of each id (as verification keeps them)."""
-    seen: set[str] = set()
-
-    def first() -> Iterable[Incident]:
-        for incident in db.incidents(before=run.log_index):
-            if incident.id not in seen:
-                seen.add(incident.id)
-                yield incident
-
-    return events_of(first())
+def _positions(ids: npt.NDArray[np.bytes_], sorter: npt.NDArray[np.intp], names: npt.NDArray[np.bytes_]) -> Ints:
+    """Each of ``names``'s position in ``ids`` (``sorter`` sorts them; -1: not there). Both
+    sides are searched sorted: a binary search that walks memory in order, several times faster
+    than one through ``sorter`` at a million ids."""
+    out = np.full(len(names), -1, dtype=np.int32)
+    if not len(ids) or not len(names):
+        return out
+    ordered, needles = ids[sorter], np.argsort(names, kind="stable")
+    wanted = names[needles]
+    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+    found = ordered[at] == wanted
+    out[needles[found]] = sorter[at[found]]
+    return out
 
 
 @dataclass(frozen=True)
 class MapView:
     """What one viewer class may see of one run, as columns.
 
-    ``pair_incident``/``pair_finding``: each (incident position, finding position) link, sorted
-    by incident then finding (a finding names every record of its event); per finding its
-    ``rank`` (``rank_of``) and ``obligations``; ``party_links``: (finding position, party) of
-    every party a finding names; ``order``: the positions by
-    (day, id), the order lists show; ``event``: each position's event, as the position of its
-    first record (issue 13: the map shows one marker per event, at that record; a record no
-    finding links is an event of its own). ``_statuses`` keeps each filter's statuses (a map's
-    pans and zooms ask again and again with the same filter)."""
+    ``findings``: every finding of the run (a hidden one is linked to nothing);
+    ``pair_incident``/``pair_finding``: each (incident position, finding position) link of the
+    findings the class may see, sorted by incident then finding (a finding names every record of
+    its event); ``order``: the positions by (day, id), the order lists show; ``event``: each
+    position's event, as the position of its first record (issue 13: the map shows one marker
+    per event, at that record; a record no finding links is an event of its own); ``hidden``:
+    the reports behind the run's findings the class may not see (``findings.hidden_reports``).
+    ``_statuses`` keeps each filter's statuses (a map's pans and zooms ask again and again with
+    the same filter), ``_answers`` the latest answers of ``/api/v1/map``."""
 
     run: RunRecord
     events: MapEvents
-    findings: tuple[Finding, ...]
+    findings: FindingColumns
     pair_incident: Ints
     pair_finding: Ints
-    rank: Codes
-    obligations: npt.NDArray[np.str_]
-    party_links: tuple[Ints, npt.NDArray[np.str_]]
     order: npt.NDArray[np.intp]
     event: npt.NDArray[np.intp]
+    hidden: frozenset[int]
     _statuses: dict[tuple[str | None, str | None], Codes] = field(default_factory=dict, compare=False)
+    _answers: dict[Hashable, JSONBody] = field(default_factory=dict, compare=False)
+
+    def answer(self, key: Hashable, make: Callable[[], JSONBody]) -> JSONBody:
+        """The answer kept under ``key`` (what it depends on besides this view: filters, box,
+        zoom), else ``make()``: every visitor's first view asks the same, and a view is one run
+        and viewer class, so answers are cached per run and class (issue 14). Only an answer of
+        at most SMALL markers is kept: a zoomed-in one, up to MAX_SINGLES, is quick to make
+        from a small box and large to keep."""
+        found = self._answers.get(key)
+        if found is None:
+            found = make()
+            if len(found.get("incidents") or ()) <= SMALL:
+                self._answers[key] = found
+            while len(self._answers) > ANSWERS:
+                self._answers.pop(next(iter(self._answers)), None)  # another thread may pop it too
+        return found
 
     def statuses(self, party: str | None, obligation: str | None) -> Codes:
         """Each incident's status code under a party and obligation filter (HIDDEN: no finding
@@ -180,15 +153,13 @@ class MapView:
     def _compute(self, party: str | None, obligation: str | None) -> Codes:
         unfiltered = party is None and obligation is None
         out = np.full(len(self.events.ids), 0 if unfiltered else HIDDEN, dtype=np.int8)
-        keep = np.ones(len(self.findings), dtype=np.bool_)
+        keep = np.ones(len(self.findings.rank), dtype=np.bool_)
         if obligation is not None:
-            keep &= self.obligations == obligation
+            keep &= self.findings.with_obligation(obligation)
         if party is not None:
-            named = np.zeros(len(self.findings), dtype=np.bool_)
-            named[self.party_links[0][self.party_links[1] == party]] = True
-            keep &= named
+            keep &= self.findings.naming(party)
         linked = keep[self.pair_finding]
-        np.maximum.at(out, self.pair_incident[linked], self.rank[self.pair_finding[linked]])
+        np.maximum.at(out, self.pair_incident[linked], self.findings.rank[self.pair_finding[linked]])
         return out
 
     @functools.cached_property
@@ -221,14 +192,16 @@ class MapView:
             keep &= np.isin(codes, [rank_of(s) for s in chosen.statuses])
         return keep, codes
 
-    def linked(self, position: int) -> list[Finding]:
-        """The visible findings of the incident at ``position``, in run order."""
-        lo, hi = np.searchsorted(self.pair_incident, [position, position + 1])
-        return [self.findings[int(i)] for i in self.pair_finding[lo:hi]]
+    def finding_ids(self, db: SQLStore, positions: Sequence[int]) -> list[list[str]]:
+        """The ids of the visible findings of the incident at each of ``positions``, in run
+        order (read for these few incidents: the view keeps no finding ids)."""
+        ids = [self.events.id_at(p) for p in positions]
+        found = db.incident_findings(self.run.id, ids, self.hidden)
+        return [[finding for finding, _ in found.get(i, [])] for i in ids]
 
     def position(self, incident_id: str) -> int | None:
         """The position of the incident ``incident_id`` (None: not in this view)."""
-        found = np.flatnonzero(self.events.ids == incident_id)
+        found = np.flatnonzero(self.events.ids == incident_id.encode("utf-8"))
         return int(found[0]) if len(found) else None
 
     def dates(self) -> list[str] | None:
@@ -238,46 +211,29 @@ class MapView:
         return [dt.date.fromordinal(int(d)).isoformat() for d in (self.events.day.min(), self.events.day.max())]
 
 
-def _links(events: MapEvents, findings: Sequence[Finding]) -> tuple[Ints, Ints]:
-    """(incident position, finding position) of every link whose incident is in ``events``,
-    sorted by incident then finding."""
-    names = [incident for f in findings for incident in f.incidents]
-    owners = np.fromiter((n for n, f in enumerate(findings) for _ in f.incidents), dtype=np.int32, count=len(names))
-    if not names or not len(events.ids):
-        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
-    sorter = np.argsort(events.ids, kind="stable")
-    wanted = np.array(names, dtype=np.str_)
-    at = np.minimum(np.searchsorted(events.ids, wanted, sorter=sorter), len(sorter) - 1)
-    where = sorter[at]
-    found = events.ids[where] == wanted
-    incident, finding = where[found].astype(np.int32), owners[found]
-    order = np.lexsort((finding, incident))
-    return incident[order], finding[order]
-
-
-def build_view(
-    db: SQLStore, run: RunRecord, imported: MapEvents, findings: Sequence[Finding], who: Caller | None
-) -> MapView:
-    """The view of ``run`` for ``who``: ``imported`` plus the reports ``who`` may see that the
-    run verified, and the ``findings`` ``who`` may see."""
+def build_view(db: SQLStore, run: RunRecord, base: RunColumns, who: Caller | None) -> MapView:
+    """The view of ``run`` for ``who``: the imported incidents plus the reports ``who`` may see
+    that the run verified, and the findings drawn from none of the reports ``who`` may not see."""
     reports = visible_reports(db, who)
-    own = (
-        report_incident(r)
-        for r in all_reports(db)
-        if r.log_index < run.log_index and (reports is None or r.id in reports)
-    )
-    events = _joined(imported, events_of(own))
-    incident, finding = _links(events, findings)
-    rank = np.array([rank_of(f.status) if severity(f.status) < 3 else 0 for f in findings], dtype=np.int8)
-    obligations = np.array([f.obligation for f in findings] or [""], dtype=np.str_)[: len(findings)]
-    named = [(n, party) for n, f in enumerate(findings) for party in f.parties]
-    party_links = (
-        np.array([n for n, _ in named], dtype=np.int32),
-        np.array([p for _, p in named] or [""], dtype=np.str_)[: len(named)],
-    )
-    order = np.lexsort((events.ids, events.day))
-    event = _events(len(events.ids), incident, finding, len(findings))
-    return MapView(run, events, tuple(findings), incident, finding, rank, obligations, party_links, order, event)
+    mine = [r for r in all_reports(db) if r.log_index < run.log_index and (reports is None or r.id in reports)]
+    events = base.events.then(events_of(report_incident(r) for r in mine))
+    findings = base.findings
+    at, visible = base.at.copy(), np.ones(len(findings.rank), dtype=np.bool_)
+    hidden: frozenset[int] = frozenset()
+    links, numbers = findings.reports()
+    if len(links):
+        place = {r.id: len(base.events.ids) + n for n, r in enumerate(mine)}
+        at[links] = np.array([place.get(int(k), -1) for k in numbers], dtype=np.int32)
+        if reports is not None:  # a finding drawn from a report the class may not see is hidden (issue 11)
+            unseen = ~np.isin(numbers, list(reports))
+            visible[findings.owner[links[unseen]]] = False
+            hidden = frozenset(int(k) for k in numbers[unseen])
+    kept = (at >= 0) & visible[findings.owner]
+    incident, finding = at[kept], findings.owner[kept]
+    order = np.lexsort((finding, incident))
+    incident, finding = incident[order], finding[order]
+    event = _events(len(events.ids), incident, finding, len(findings.rank))
+    return MapView(run, events, findings, incident, finding, np.lexsort((events.ids, events.day)), event, hidden)
 
 
 def _events(n: int, incident: Ints, finding: Ints, findings: int) -> npt.NDArray[np.intp]:
@@ -297,21 +253,21 @@ def warm(app: Starlette, pool: StorePool, *others: Callable[[Starlette, SQLStore
     logged, never raised (serving goes on; a request makes what is missing then)."""
     try:
         with pool.store() as db:
-            map_view(app, app_figures(app), db, None)
+            map_view(app, db, None)
             for other in others:
                 other(app, db)
     except Exception:  # broad: warming is an optimisation, and the request path reports errors
         log.exception("making the map ahead of time failed; the first visit makes it")
 
 
-def map_view(app: Starlette, cache: FigureCache, db: SQLStore, who: Caller | None) -> MapView | None:
+def map_view(app: Starlette, db: SQLStore, who: Caller | None) -> MapView | None:
     """The view of the run ``who`` reads, made once per (run, viewer class, visible reports)
-    and kept in ``app`` (None: no run ``who`` may read)."""
+    and kept in ``app`` (None: no run ``who`` may read). The run's columns are read once and
+    shared by every class's view."""
     run = visible_run(db, who)
     if run is None:
         return None
-    findings = viewer_figures(cache, db, who, run).findings
-    imported = memo_of(app, "map_imported", 2).get(run.id, lambda: _imported(db, run))
+    base = memo_of(app, "map_imported", 2).get(run.id, lambda: run_columns(db, run))
     key = ("map", figures_key(db, who, run))
-    made: MapView = memo_of(app, "map_views", 16).get(key, lambda: build_view(db, run, imported, findings, who))
+    made: MapView = memo_of(app, "map_views", 16).get(key, lambda: build_view(db, run, base, who))
     return made

@@ -20,12 +20,13 @@ from fastapi import APIRouter, Path, Query, Request
 
 from ceasefire.api.auth import StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import FiguresDep, stored_form
-from ceasefire.api.mapevents import event_decisions, event_records
+from ceasefire.api.findings import stored_form
+from ceasefire.api.mapevents import event_decisions, event_records, record_incidents
 from ceasefire.api.mapfilter import STATUSES, MapFilter
 from ceasefire.api.mapgrid import Box, Grid, cluster, parse_zoom
 from ceasefire.api.mapindex import DETAIL_FIELDS, MapView, map_view, status_name
 from ceasefire.api.problems import Problem
+from ceasefire.store.pages import findings_with_ids
 
 __all__ = ["router"]
 
@@ -44,7 +45,6 @@ def map_clusters(
     request: Request,
     db: StoreDep,
     who: ViewerDep,
-    cache: FiguresDep,
     bbox: Annotated[str | None, Query(max_length=200, description="W,S,E,N in degrees; default: the world.")] = None,
     zoom: Annotated[str | None, Query(max_length=20, description="Zoom level 0-22; default 0.")] = None,
     date_from: Annotated[str | None, Query(alias="from", max_length=20, description="First date.")] = None,
@@ -59,9 +59,13 @@ def map_clusters(
     record, ``records`` its records; ``shown``/``counts``/``extent`` cover every event the
     filters keep, ``in_box`` those in the box. A bad parameter is a 422 naming it."""
     chosen, box, level = _filters(request), Box.parse(bbox), parse_zoom(zoom)
-    view = map_view(request.app, cache, db, who)
+    view = map_view(request.app, db, who)
     if view is None:
         return _answer(None, level, chosen, 0, {s: 0 for s in STATUSES}, None, 0, [], [])
+    return view.answer(("clusters", chosen, box, level), lambda: _clustered(view, chosen, box, level))
+
+
+def _clustered(view: MapView, chosen: MapFilter, box: Box, level: int) -> JSONBody:
     keep, codes = view.select(chosen)
     counts = np.bincount(codes[keep].astype(np.int64), minlength=len(STATUSES))
     events = view.events
@@ -136,12 +140,12 @@ def _clusters(grid: Grid) -> list[JSONBody]:
 def _single(view: MapView, position: int, code: int) -> JSONBody:
     events = view.events
     return {
-        "id": str(events.ids[position]),
+        "id": events.id_at(position),
         "date": dt.date.fromordinal(int(events.day[position])).isoformat(),
         "lat": float(events.lat[position]),
         "lon": float(events.lon[position]),
         "status": status_name(code),
-        "location": events.details["location"][position],
+        "location": events.location.at(position),
         "records": int(view.sizes[position]),
     }
 
@@ -151,7 +155,6 @@ def map_incident(
     request: Request,
     db: StoreDep,
     who: ViewerDep,
-    cache: FiguresDep,
     incident_id: Annotated[str, Path(max_length=200)],
 ) -> JSONBody:
     """``{"incident": {id, date, lat, lon, status, findings, location, event_type, ...},
@@ -159,18 +162,22 @@ def map_incident(
     ``records``: every record of the incident's event (``mapevents``), ``decisions``: the
     analysts' decisions on their links; 404 when the caller's run has no such incident or the
     caller may not see it."""
-    view = map_view(request.app, cache, db, who)
+    view = map_view(request.app, db, who)
     position = view.position(incident_id) if view else None
     if view is None or position is None:
         raise Problem(404, f"incident {incident_id!r} is not in the run you read")
-    findings = view.linked(position)
+    records, reporters = record_incidents(db, view, position)
+    own = next((r for r in records if r.id == incident_id), None)
+    if own is None:  # stored since the view was made? never: the run's records do not change
+        raise Problem(404, f"incident {incident_id!r} is not in the run you read")
+    findings = findings_with_ids(db.db, view.run.id, view.finding_ids(db, [position])[0])
     incident = _single(view, position, int(view.statuses(None, None)[position]))
-    incident.update({name: view.events.details[name][position] for name in DETAIL_FIELDS})
+    incident.update({name: getattr(own, name) for name in DETAIL_FIELDS})
     incident["findings"] = [f.id for f in findings]
-    records = event_records(db, view, position)
+    shown = event_records(db, records, reporters)
     return {
         "incident": incident,
         "findings": [stored_form(f.to_document()) for f in findings],
-        "records": records,
-        "decisions": event_decisions(db, records, who),
+        "records": shown,
+        "decisions": event_decisions(db, shown, who),
     }

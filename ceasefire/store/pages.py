@@ -673,3 +673,75 @@ def _incident_fields(f: Finding, stored: dict[str, Row]) -> tuple[Any, ...]:
 def _own_columns(run_id: int, seq: int, f: Finding) -> tuple[Any, ...]:
     values = dict(zip(FINDING_ROW_COLUMNS, finding_row(run_id, seq, f), strict=True))
     return tuple(values[name] for name in EXPORT_FINDING_COLUMNS)
+
+
+# -- the map (issue 14): a run's incidents and findings as a few plain values, read in chunks --
+
+# What ``map_incident_rows`` gives of each incident: ``day`` is the date shown (``date_reported``,
+# else ``date``) as a proleptic Gregorian ordinal (``date.toordinal``), computed in SQL.
+MAP_INCIDENT_FIELDS = ("incident_id", "lat", "lon", "day", "location", "event_type", "radius_m")
+# What ``map_finding_rows`` gives of each finding: ``parties`` its canonical JSON array, ``named``
+# how many incidents it names and ``incidents`` the one id when it names one (most do: parsed in
+# SQL), else its canonical JSON array.
+MAP_FINDING_FIELDS = ("status", "obligation", "parties", "named", "incidents")
+MapChunk = list[tuple[Any, ...]]
+_ORDINAL = {
+    "sqlite": "CAST(julianday(COALESCE(i.date_reported, i.date)) - 1721424.5 AS INTEGER)",
+    "postgres": "(CAST(COALESCE(i.date_reported, i.date) AS date) - DATE '0001-01-01' + 1)",
+}
+_NAMED = {
+    "sqlite": ("json_array_length(f.incidents)", "json_extract(f.incidents, '$[0]')"),
+    "postgres": ("jsonb_array_length(CAST(f.incidents AS jsonb))", "(CAST(f.incidents AS jsonb) ->> 0)"),
+}
+
+
+def map_incident_rows(db: Database, before: int, take: Callable[[MapChunk], None]) -> None:
+    """Hand ``take`` every incident imported before log index ``before`` (duplicate ids
+    included), import order then file order, as ``MAP_INCIDENT_FIELDS`` tuples, a chunk at a
+    time (one query; the caller turns each chunk into arrays before the next is read)."""
+    sql = (
+        f"SELECT i.incident_id, i.lat, i.lon, {_ORDINAL[db.dialect]}, i.location, i.event_type,"
+        f" i.radius_m {_INCIDENTS} WHERE m.log_index < ? ORDER BY i.import_id, i.seq"
+    )
+    with db.read():
+        for chunk in db.chunks(sql, (before,)):
+            take(chunk)
+
+
+def map_finding_rows(db: Database, run_id: int, take: Callable[[MapChunk], None]) -> None:
+    """Hand ``take`` every finding of run ``run_id``, in the run's order, as
+    ``MAP_FINDING_FIELDS`` tuples, a chunk at a time (a run stored as documents, before 0019:
+    from its decoded findings)."""
+    src = finding_source(db, run_id)
+    with db.read():
+        if src.table == "findings":
+            query = f"SELECT f.document FROM {src.scan} WHERE {src.picked} ORDER BY {src.order}"
+            for chunk in db.chunks(query, (run_id,)):
+                take([_map_values(Finding.from_document(json.loads(str(row[0])))) for row in chunk])
+            return
+        named, first = _NAMED[db.dialect]
+        columns = f"f.status, f.obligation, f.parties, {named}, CASE WHEN {named} = 1 THEN {first} ELSE f.incidents END"
+        query = f"SELECT {columns} FROM {src.scan} WHERE {src.picked} ORDER BY {src.order}"
+        for chunk in db.chunks(query, (run_id,)):
+            take(chunk)
+
+
+def _map_values(f: Finding) -> tuple[Any, ...]:
+    parties, incidents = (canonical_json(list(v)).decode("utf-8") for v in (f.parties, f.incidents))
+    return (f.status, f.obligation, parties, len(f.incidents), f.incidents[0] if len(f.incidents) == 1 else incidents)
+
+
+def findings_with_ids(db: Database, run_id: int, ids: Sequence[str]) -> list[Finding]:
+    """The findings of run ``run_id`` whose id is one of ``ids``, in the run's order (a map
+    popup's few: read by the finding-id index, never the whole run)."""
+    if not ids:
+        return []
+    src = finding_source(db, run_id)
+    wanted = sorted(set(ids))
+    marks = ", ".join("?" * len(wanted))
+    order = "f.date, f.seq" if src.mapped else "f.seq"
+    query = (
+        f"SELECT {_selected(src.table)} FROM {src.table} f{src.lookup} WHERE {src.kept}f.run_id {src.runs}"
+        f" AND f.finding_id IN ({marks}) ORDER BY {order}"
+    )
+    return [_decoded(src.table, row) for row in db.execute(query, (*src.lookup_params, run_id, *wanted))]

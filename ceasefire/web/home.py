@@ -18,7 +18,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ceasefire.api.auth import COOKIE, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import FiguresDep
 from ceasefire.store.tokens import SESSION_LIFETIME
 from ceasefire.web.mapdata import MAX_PAGE, PAGE, MapFilter, map_data, page_bounds
 from ceasefire.web.pages import check_csrf, html_router, page, render, secure_cookies
@@ -31,7 +30,6 @@ def map_page(
     request: Request,
     db: StoreDep,
     who: ViewerDep,
-    cache: FiguresDep,
     limit: Annotated[int | None, Query(description=f"Rows of the list, 1 to {MAX_PAGE} (default {PAGE}).")] = None,
     cursor: Annotated[str | None, Query(max_length=20, description="`next` of the previous page.")] = None,
 ) -> JSONBody:
@@ -42,7 +40,7 @@ def map_page(
     # the form without JavaScript sends one ``status`` per ticked box; the map's URLs send a list
     query["status"] = ",".join(request.query_params.getlist("status"))
     chosen = MapFilter.from_query(query)
-    return map_data(request.app, cache, db, who, chosen, page_bounds(limit, cursor))
+    return map_data(request.app, db, who, chosen, page_bounds(limit, cursor))
 
 
 def _local(target: str | None) -> str:

@@ -18,7 +18,6 @@ from starlette.applications import Starlette
 from ceasefire.api.agreements import agreement_dict
 from ceasefire.api.auth import Caller
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import FigureCache
 from ceasefire.api.mapfilter import STATUSES, MapFilter
 from ceasefire.api.mapindex import MapView, map_view, status_name
 from ceasefire.api.problems import Problem
@@ -42,18 +41,18 @@ def page_bounds(limit: int | None, cursor: str | None) -> tuple[int, int]:
     return int(cursor), limit or PAGE
 
 
-def _row(view: MapView, position: int, code: int) -> JSONBody:
+def _row(view: MapView, position: int, code: int, findings: list[str]) -> JSONBody:
     events = view.events
     return {
-        "id": str(events.ids[position]),
+        "id": events.id_at(position),
         "date": dt.date.fromordinal(int(events.day[position])).isoformat(),
         "status": status_name(code),
-        "location": events.details["location"][position],
+        "location": events.location.at(position),
         "lat": float(events.lat[position]),
         "lon": float(events.lon[position]),
-        "radius_m": events.details["radius_m"][position],
-        "event_type": events.details["event_type"][position],
-        "findings": [f.id for f in view.linked(position)],
+        "radius_m": float(events.radius_m[position]),
+        "event_type": events.event_type.at(position),
+        "findings": findings,
         "records": int(view.sizes[position]),
     }
 
@@ -71,7 +70,6 @@ def _choices(agreement: JSONBody | None, view: MapView | None) -> JSONBody:
 
 def map_data(
     app: Starlette,
-    cache: FigureCache,
     db: SQLStore,
     who: Caller | None,
     chosen: MapFilter,
@@ -82,7 +80,7 @@ def map_data(
     event (issue 13), listed as its first record with its count of ``records``."""
     version = db.current_agreement()
     agreement = agreement_dict(version) if version else None
-    view = map_view(app, cache, db, who)
+    view = map_view(app, db, who)
     first, size = rows
     listed: list[JSONBody] = []
     counts = dict.fromkeys(STATUSES, 0)
@@ -94,7 +92,8 @@ def map_data(
         tally = np.bincount(codes[kept].astype(np.int64), minlength=len(STATUSES))
         counts = {s: int(tally[len(STATUSES) - 1 - n]) for n, s in enumerate(STATUSES)}
         shown, total = len(kept), int(view.lead.sum())
-        listed = [_row(view, int(p), int(codes[p])) for p in kept[first : first + size]]
+        page = [int(p) for p in kept[first : first + size]]
+        listed = [_row(view, p, int(codes[p]), f) for p, f in zip(page, view.finding_ids(db, page), strict=True)]
         following = str(first + size) if first + size < shown else None
     answer: JSONBody = {
         "agreement": {k: agreement[k] for k in ("id", "version", "title", "timezone", "start")} if agreement else None,

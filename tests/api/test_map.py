@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from api.apikit import CONVOY, Live, report
 
@@ -167,3 +168,18 @@ def test_one_marker_per_event_and_its_popup_lists_every_record(live: Live) -> No
         assert listed[convoy]["fatalities"] == 20 and listed[convoy]["date"] == "2016-09-19"
         assert listed[convoy]["perpetrator"] == "Unidentified Military Forces"
         assert body["decisions"] == []
+
+
+def test_the_columns_keep_ids_and_texts_as_the_records_hold_them() -> None:
+    """Ids are kept as UTF-8 bytes (ASCII or not, same order as the text), a chunk's JSON arrays
+    parse with escapes, and coded text joins renumbered into one list."""
+    from ceasefire.api.mapcolumns import Coded, as_names, json_arrays
+
+    names = as_names(["b-1", "a-2", "ç-3"])
+    assert [bytes(n).decode("utf-8") for n in names] == ["b-1", "a-2", "ç-3"]
+    assert sorted(["b-1", "a-2", "ç-3"]) == [bytes(n).decode("utf-8") for n in np.sort(names)]
+    assert json_arrays(['["a"]', "[]", '["x\\"y","z"]']) == [["a"], [], ['x"y', "z"]]
+    joined = Coded(np.array([0, 1], dtype=np.int32), ("p", "q")).then(
+        Coded(np.array([1, 0], dtype=np.int32), ("r", "p"))
+    )
+    assert [joined.at(k) for k in range(4)] == ["p", "q", "p", "r"]
