@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from ceasefire.ledger import canonical_json
 from ceasefire.model import Finding, worst_status
 from ceasefire.store.database import Database, Value
-from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, has_table
-from ceasefire.store.pages import RunDays, report_id_of, row_finding, run_findings
+from ceasefire.store.log_entries import has_table
+from ceasefire.store.pages import RunDays, report_id_of, run_findings
 
 __all__ = [
     "FindingCount",
@@ -105,23 +105,49 @@ _COUNT_COLUMNS = {
 
 
 def write_counts(db: Database, run_id: int, days: RunDays) -> None:
-    """Store the summary rows of run ``run_id`` (in the caller's transaction), once its rows are
-    stored: the days it stores itself counted from those rows, every other day's summary rows
-    copied from the run ``days`` says holds that day (which has the rows of every day it covers,
-    being written the same way), so an incremental run counts only what it recomputed."""
-    query = f"SELECT {', '.join(FINDING_ROW_COLUMNS)} FROM finding_rows WHERE run_id = ? ORDER BY seq"
-    counted, incidents = count_rows(run_id, [row_finding(row) for row in db.execute(query, (run_id,))])
-    db.executemany(
-        "INSERT INTO finding_counts (run_id, date, obligation, status, parties, findings) VALUES (?, ?, ?, ?, ?, ?)",
-        counted,
+    """Store the summary rows of run ``run_id`` (in the caller's transaction), once its rows and
+    their ``finding_incidents`` are stored: the days it stores itself counted from those rows by
+    the database (the rows :func:`count_rows` gives for them, in the same order; issue 14: not a
+    ``Finding`` per row), every other day's summary rows copied from the run ``days`` says holds
+    that day (which has the rows of every day it covers, being written the same way), so an
+    incremental run counts only what it recomputed."""
+    first = "(f.incidents::jsonb ->> 0)" if db.dialect == "postgres" else "json_extract(f.incidents, '$[0]')"
+    db.execute(_COUNTED.format(first=first), (run_id, run_id))
+    db.execute(
+        "INSERT INTO finding_counts (run_id, date, obligation, status, parties, findings) "
+        "SELECT ?, date, obligation, status, parties, COUNT(*) FROM counted "
+        "GROUP BY date, obligation, status, parties ORDER BY MIN(seq)",
+        (run_id,),
     )
-    db.executemany("INSERT INTO incident_counts (run_id, date, status, incidents) VALUES (?, ?, ?, ?)", incidents)
+    db.execute(_WORST, (run_id,))
+    db.execute("DROP TABLE counted")
     copied = [(run_id, source, day) for day, (source, _) in sorted(days.items()) if source is not None]
     for table, columns in _COUNT_COLUMNS.items():
         db.executemany(
             f"INSERT INTO {table} (run_id, {columns}) SELECT ?, {columns} FROM {table} WHERE run_id = ? AND date = ?",
             copied,
         )
+
+
+# the run's findings drawn from no submitted report, with the incident each is counted under
+# (its first, else itself: ``incident_of``), as 0026 reads them for the runs stored before it
+_COUNTED = """CREATE TEMPORARY TABLE counted AS
+SELECT f.seq, f.date, f.obligation, f.status, f.parties, COALESCE({first}, f.finding_id) AS incident
+FROM finding_rows f
+WHERE f.run_id = ? AND NOT EXISTS (
+    SELECT 1 FROM finding_incidents x WHERE x.run_id = ? AND x.seq = f.seq AND x.report_id IS NOT NULL
+)"""
+
+# ``tally_incidents`` in SQL: each (day, incident) at its worst status, counted per (day, status)
+# in the order of each pair's first finding
+_WORST = """INSERT INTO incident_counts (run_id, date, status, incidents)
+SELECT ?, date, CASE worst WHEN 0 THEN 'violation' WHEN 1 THEN 'possible_violation' ELSE 'exempt' END, COUNT(*)
+FROM (
+    SELECT date, MIN(seq) AS first,
+           MIN(CASE status WHEN 'violation' THEN 0 WHEN 'possible_violation' THEN 1 ELSE 2 END) AS worst
+    FROM counted GROUP BY date, incident
+) AS worst_of
+GROUP BY date, worst ORDER BY MIN(first)"""
 
 
 def _parties(parties: Sequence[str]) -> str:

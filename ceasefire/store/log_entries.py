@@ -10,9 +10,11 @@ where ``ROW`` holds every column of the record row but ``log_index`` (an *option
 added to a kind after entries were written, only when it is not NULL: older entries keep their
 digest, issue 11), and ``CHILDREN_SHA256`` is
 the SHA-256 of the child rows in ``seq`` order, each as ``canonical_json(row) + b"\\n"`` (every
-column). So an entry is a pure function of the rows as stored: the writer computes it by reading
-the rows back, ``log verify`` computes it again later, and a single changed byte in any column,
-a deleted or added child row, or rows swapped between entries, changes it.
+column). So an entry is a pure function of the rows as stored: ``log verify`` computes it from the rows
+it reads, and a single changed byte in any column, a deleted or added child row, or rows swapped
+between entries, changes it. The writer hashes child rows as it writes them (``store.written``,
+issue 14: a million rows are not read back) when every value is one the database returns as
+given, and reads them back otherwise.
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ class Child:
     # it (and absent from a database whose migration has not made it yet), so older entries keep
     # their digest; deleting every such row of a record still changes it (issue 14)
     optional: bool = False
+    count: str = ""  # the record's column that counts these rows, when one does (bulk writes: store.bulk)
 
     def select(self, where: str = "") -> str:
         return f"SELECT {', '.join(self.columns)} FROM {self.table} {where} ORDER BY {self.parent_key}, seq"
@@ -197,7 +200,7 @@ KINDS: dict[str, Kind] = {
             "imports",
             ("id", "sha256", "name", "format", "incidents", "created_at"),
             ("id", "sha256", "name", "format", "incidents"),
-            (Child("incidents", INCIDENT_COLUMNS, "import_id", "id"),),
+            (Child("incidents", INCIDENT_COLUMNS, "import_id", "id", count="incidents"),),
         ),
         Kind(
             "run",
@@ -206,7 +209,7 @@ KINDS: dict[str, Kind] = {
             ("id", "agreement_id", "agreement_version", "incidents", "findings"),
             (
                 Child("findings", FINDING_COLUMNS, "run_id", "id"),  # runs before 0019: one document each
-                Child("finding_rows", FINDING_ROW_COLUMNS, "run_id", "id", optional=True),
+                Child("finding_rows", FINDING_ROW_COLUMNS, "run_id", "id", optional=True, count="findings"),
                 Child("run_days", RUN_DAY_COLUMNS, "run_id", "id", optional=True),
             ),
         ),

@@ -28,6 +28,7 @@ from ceasefire.store import claims as claims_store
 from ceasefire.store import links as links_store
 from ceasefire.store.aggregates import FindingCount, IncidentCount
 from ceasefire.store.audit import audit
+from ceasefire.store.bulk import bulk_rows
 from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.database import Database, Row
 from ceasefire.store.errors import UnknownRecord
@@ -223,7 +224,8 @@ class SQLStore:
             }
             children = {"finding_rows": findings.rows(run_id), "run_days": findings.day_rows(run_id)}
             self.journal.append("run", row, children)
-            self.db.copy("finding_incidents", _LINK_COLUMNS, findings.links(run_id))
+            with bulk_rows(self.db, "finding_incidents", findings.count):
+                self.db.copy("finding_incidents", _LINK_COLUMNS, findings.links(run_id))
             aggregates.write_counts(self.db, run_id, findings.days)
         return self.runs()[-1]
 
