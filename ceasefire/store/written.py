@@ -62,7 +62,7 @@ def _python_values(column: pa.Array) -> list[Value]:
     import pyarrow as pa
 
     if pa.types.is_dictionary(column.type):
-        words = np.array(column.dictionary.to_pylist() + [None], dtype=object)
+        words = np.array([*column.dictionary.to_pylist(), None], dtype=object)
         codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         return words[codes].tolist()  # type: ignore[no-any-return]  # code -1: the None appended
     if not column.null_count:
@@ -143,11 +143,12 @@ def _json_texts(column: pa.Array, want: type | None) -> pa.Array | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ceasefire.text_columns import json_floats, json_strings
+    from ceasefire.text_columns import json_floats
 
     kind = column.type
-    if want is str and pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type):
-        text = json_strings(pa.DictionaryArray.from_arrays(column.indices.fill_null(0), column.dictionary))
+    words = pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type) and not column.dictionary.null_count
+    if want is str and words:
+        text = _json_strings(column.dictionary).take(column.indices)  # each word once
     elif want is str and pa.types.is_string(kind):
         text = _json_strings(column.fill_null(""))
     elif want is int and pa.types.is_int64(kind):

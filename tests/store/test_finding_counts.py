@@ -14,7 +14,14 @@ from store.storekit import SYRIA, OpenTarget
 from ceasefire.model import Finding
 from ceasefire.service.workflow import import_events, init_database, verify_stored
 from ceasefire.store import SQLStore, open_store
-from ceasefire.store.aggregates import FindingCount, IncidentCount, drawn_from_reports, tally_findings, tally_incidents
+from ceasefire.store.aggregates import (
+    FindingCount,
+    IncidentCount,
+    count_rows,
+    drawn_from_reports,
+    tally_findings,
+    tally_incidents,
+)
 
 GOLDEN = Path(__file__).parents[1] / "data" / "golden"
 
@@ -60,3 +67,17 @@ def test_the_migration_fills_the_runs_stored_before(tmp_path: Path) -> None:
         assert store.verify_log().ok
     finally:
         store.close()
+
+
+def test_the_counts_are_written_in_the_order_count_rows_gives(tmp_path: Path) -> None:
+    """The database counts a run's own rows (issue 14: no ``Finding`` per row); SQLite's readers
+    see the rows in the order they went in, which is the order of ``count_rows``."""
+    store = open_store(tmp_path / "counts.db", create=True)
+    init_database(store, SYRIA / "agreement.yaml")
+    done = import_events(store, [SYRIA / "incidents.csv"])
+    assert done.run is not None
+    counted, incidents = count_rows(done.run.id, store.run_findings(done.run.id))
+    columns = "run_id, date, obligation, status, parties, findings"
+    assert store.db.execute(f"SELECT {columns} FROM finding_counts ORDER BY rowid") == counted
+    columns = "run_id, date, status, incidents"
+    assert store.db.execute(f"SELECT {columns} FROM incident_counts ORDER BY rowid") == incidents
