@@ -164,17 +164,24 @@ def _json_texts(column: pa.Array, want: type | None) -> pa.Array | None:
 
 
 def _json_strings(column: pa.Array) -> pa.Array:
-    """``json.dumps(s, ensure_ascii=False)`` of each string: backslashes and quotes escaped by
-    Arrow (every finding's ``incidents`` holds quotes); a column with a control character is
-    left to ``text_columns.json_strings`` (which escapes those rows in Python)."""
+    """``json.dumps(s, ensure_ascii=False)`` of each string (no nulls): the rows holding a quote
+    or a backslash (found by ``text_columns.escaped_rows``, a byte scan: every finding's
+    ``incidents`` has quotes, long explanations seldom do) escaped by Arrow; a column with a
+    control character is left to ``text_columns.json_strings`` (those rows escaped in Python)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ceasefire.text_columns import json_strings
+    from ceasefire.text_columns import escaped_rows, json_strings
 
-    if pc.any(pc.match_substring_regex(column, "[\\x00-\\x1f]")).as_py():
-        return json_strings(column)
-    escaped = pc.replace_substring(pc.replace_substring(column, "\\", "\\\\"), '"', '\\"')
-    return pc.binary_join_element_wise('"', escaped, '"', "")
+    bad = escaped_rows(column)
+    if bad.any():
+        rows = pa.array(bad)
+        some = column.filter(rows)
+        if pc.any(pc.match_substring_regex(some, "[\\x00-\\x1f]")).as_py():
+            return json_strings(column)
+        escaped = pc.replace_substring(pc.replace_substring(some, "\\", "\\\\"), '"', '\\"')
+        column = pc.replace_with_mask(column, rows, escaped)
+    return pc.binary_join_element_wise('"', column, '"', "")
 
 
 def _stored_as_given(column: pa.Array) -> bool:
