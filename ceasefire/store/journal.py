@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -143,10 +144,20 @@ class Journal:
         each chunk as written (``WrittenRows``): the digest, or None when the rows must be read
         back to be hashed."""
         hashed = WrittenRows(child.columns, column_types(self.db, child.table))
-        with bulk_rows(self.db, child.table, int(record[child.count]) if child.count else 0):
+        size = int(record[child.count]) if child.count else 0
+        with bulk_rows(self.db, child.table, size), ThreadPoolExecutor(1, "ceasefire-hash") as hasher:
+            hashing: Future[None] | None = None
             for chunk, table in _chunks(rows):
+                if hashing is not None:
+                    hashing.result()  # one chunk hashed at a time: memory stays flat
+                    hashing = None
+                if table is not None:  # Arrow and hashlib release the GIL while SQLite inserts (issue 14)
+                    hashing = hasher.submit(hashed.add, chunk, table)
+                else:  # Python values: hashing them holds the GIL, a thread would only contend
+                    hashed.add(chunk)
                 self.db.copy(child.table, child.columns, chunk)
-                hashed.add(chunk, table)
+            if hashing is not None:
+                hashing.result()
         return hashed.digest
 
     def size(self) -> int:

@@ -90,7 +90,12 @@ class WrittenRows:
         if self._digest is None or not chunk:
             return
         if table is not None:
-            self._add_table(table)
+            import pyarrow as pa
+
+            try:
+                self._add_table(table)
+            except (pa.ArrowException, LogError):  # not hashed here: the read back names any error
+                self._digest = None
             return
         columns = list(zip(*chunk, strict=True))
         if not all(map(_returned_as_given, columns, self.types)):
