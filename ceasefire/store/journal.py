@@ -118,14 +118,20 @@ class Journal:
 
     # -- entries ----------------------------------------------------------------------------
 
-    def append(self, kind_name: str, row: Row, children: Mapping[str, ChildRows] = {}) -> int:
+    def append(
+        self, kind_name: str, row: Row, children: Mapping[str, ChildRows] = {}, sizes: Mapping[str, int] = {}
+    ) -> int:
         """Insert a record (and its child rows, as value tuples or ``ColumnChunks``) and log it;
-        return its index."""
+        return its index. ``sizes``: how many rows go into a child table, when known (a bulk
+        write, ``store.bulk``, when many)."""
         kind = KINDS[kind_name]
         with self.db.write():
             index = self.size()
             self.db.execute(kind.insert(), [*(row[c] for c in kind.columns), index])
-            written = {c.table: self._write_children(c, row, children.get(c.table, ())) for c in kind.children}
+            written = {
+                c.table: self._write_children(c, sizes.get(c.table, 0), children.get(c.table, ()))
+                for c in kind.children
+            }
             stored = next(self.db.dicts(kind.select("WHERE log_index = ?"), (index,)))
             digests = {  # as written, else from the rows as stored, read back a chunk at a time
                 c.table: written[c.table]
@@ -139,12 +145,11 @@ class Journal:
             )
             return index
 
-    def _write_children(self, child: Child, record: Row, rows: ChildRows) -> str | None:
-        """Insert ``rows`` a chunk at a time (``store.bulk`` when ``record`` counts many) and hash
+    def _write_children(self, child: Child, size: int, rows: ChildRows) -> str | None:
+        """Insert ``rows`` (about ``size``) a chunk at a time (``store.bulk`` when many) and hash
         each chunk as written (``WrittenRows``): the digest, or None when the rows must be read
         back to be hashed."""
         hashed = WrittenRows(child.columns, column_types(self.db, child.table))
-        size = int(record[child.count]) if child.count else 0
         with bulk_rows(self.db, child.table, size), ThreadPoolExecutor(1, "ceasefire-hash") as hasher:
             hashing: Future[None] | None = None
             for chunk, table in _chunks(rows):

@@ -132,7 +132,6 @@ class Child:
     # it (and absent from a database whose migration has not made it yet), so older entries keep
     # their digest; deleting every such row of a record still changes it (issue 14)
     optional: bool = False
-    count: str = ""  # the record's column that counts these rows, when one does (bulk writes: store.bulk)
 
     def select(self, where: str = "") -> str:
         return f"SELECT {', '.join(self.columns)} FROM {self.table} {where} ORDER BY {self.parent_key}, seq"
@@ -200,7 +199,7 @@ KINDS: dict[str, Kind] = {
             "imports",
             ("id", "sha256", "name", "format", "incidents", "created_at"),
             ("id", "sha256", "name", "format", "incidents"),
-            (Child("incidents", INCIDENT_COLUMNS, "import_id", "id", count="incidents"),),
+            (Child("incidents", INCIDENT_COLUMNS, "import_id", "id"),),
         ),
         Kind(
             "run",
@@ -209,7 +208,7 @@ KINDS: dict[str, Kind] = {
             ("id", "agreement_id", "agreement_version", "incidents", "findings"),
             (
                 Child("findings", FINDING_COLUMNS, "run_id", "id"),  # runs before 0019: one document each
-                Child("finding_rows", FINDING_ROW_COLUMNS, "run_id", "id", optional=True, count="findings"),
+                Child("finding_rows", FINDING_ROW_COLUMNS, "run_id", "id", optional=True),
                 Child("run_days", RUN_DAY_COLUMNS, "run_id", "id", optional=True),
             ),
         ),
