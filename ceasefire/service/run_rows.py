@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,6 +26,7 @@ from ceasefire.store.database import CHUNK_ROWS, Value
 from ceasefire.store.log_entries import FINDING_ROW_COLUMNS
 from ceasefire.store.pages import RunRows, report_id_of
 from ceasefire.store.pages import run_rows as object_rows
+from ceasefire.store.written import ColumnChunks
 from ceasefire.verification import Verification
 
 if TYPE_CHECKING:
@@ -92,11 +92,20 @@ def _incidents_json(fc: FindingColumns) -> pa.Array:
     return pa.array([t if "," not in t else canonical_json(json.loads(t)).decode("utf-8") for t in texts], pa.string())
 
 
-def _rows(run_id: int, table: pa.Table) -> Iterator[tuple[Value, ...]]:
+def _rows(run_id: int, table: pa.Table) -> ColumnChunks:
+    """The rows as Arrow tables of ``CHUNK_ROWS``: the journal inserts their values and hashes
+    their columns (issue 14: no read back, no Python value per cell hashed)."""
+    return ColumnChunks(_tables(run_id, table))
+
+
+def _tables(run_id: int, table: pa.Table) -> Iterator[pa.Table]:
+    import pyarrow as pa
+
     for start in range(0, table.num_rows, CHUNK_ROWS):
         chunk = table.slice(start, CHUNK_ROWS)
-        columns = [column.to_pylist() for column in chunk.columns]
-        yield from zip(repeat(run_id), range(start, start + chunk.num_rows), *columns, strict=False)
+        n = chunk.num_rows
+        ids = [pa.array(np.full(n, run_id, np.int64)), pa.array(np.arange(start, start + n, dtype=np.int64))]
+        yield pa.table([*ids, *chunk.columns], names=list(FINDING_ROW_COLUMNS))
 
 
 def _links(fc: FindingColumns) -> tuple[np.ndarray, list[str]]:

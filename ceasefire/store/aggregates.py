@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from ceasefire.ledger import canonical_json
 from ceasefire.model import Finding, worst_status
 from ceasefire.store.database import Database, Value
-from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, has_table
-from ceasefire.store.pages import RunDays, report_id_of, row_finding, run_findings
+from ceasefire.store.log_entries import has_table
+from ceasefire.store.pages import RunDays, report_id_of, run_findings
 
 __all__ = [
     "FindingCount",
@@ -105,20 +105,22 @@ _COUNT_COLUMNS = {
 
 
 def write_counts(db: Database, run_id: int, days: RunDays) -> None:
-    """Store the summary rows of run ``run_id`` (in the caller's transaction), once its rows are
-    stored: the days it stores itself counted from those rows, every other day's summary rows
-    copied from the run ``days`` says holds that day (which has the rows of every day it covers,
-    being written the same way), so an incremental run counts only what it recomputed."""
-    if db.dialect == "postgres":
-        _count_in_sql(db, run_id)
-    else:
-        query = f"SELECT {', '.join(FINDING_ROW_COLUMNS)} FROM finding_rows WHERE run_id = ? ORDER BY seq"
-        counted, incidents = count_rows(run_id, [row_finding(row) for row in db.execute(query, (run_id,))])
-        db.executemany(
-            "INSERT INTO finding_counts (run_id, date, obligation, status, parties, findings) VALUES (?, ?, ?, ?, ?, ?)",
-            counted,
-        )
-        db.executemany("INSERT INTO incident_counts (run_id, date, status, incidents) VALUES (?, ?, ?, ?)", incidents)
+    """Store the summary rows of run ``run_id`` (in the caller's transaction), once its rows and
+    their ``finding_incidents`` are stored: the days it stores itself counted from those rows by
+    the database (the rows :func:`count_rows` gives for them, in the same order; issue 14: not a
+    ``Finding`` per row), every other day's summary rows copied from the run ``days`` says holds
+    that day (which has the rows of every day it covers, being written the same way), so an
+    incremental run counts only what it recomputed."""
+    first = "(f.incidents::jsonb ->> 0)" if db.dialect == "postgres" else "json_extract(f.incidents, '$[0]')"
+    db.execute(_COUNTED.format(first=first), (run_id, run_id))
+    db.execute(
+        "INSERT INTO finding_counts (run_id, date, obligation, status, parties, findings) "
+        "SELECT ?, date, obligation, status, parties, COUNT(*) FROM counted "
+        "GROUP BY date, obligation, status, parties ORDER BY MIN(seq)",
+        (run_id,),
+    )
+    db.execute(_WORST, (run_id,))
+    db.execute("DROP TABLE counted")
     copied = [(run_id, source, day) for day, (source, _) in sorted(days.items()) if source is not None]
     for table, columns in _COUNT_COLUMNS.items():
         db.executemany(
@@ -127,34 +129,26 @@ def write_counts(db: Database, run_id: int, days: RunDays) -> None:
         )
 
 
-# The run's own rows drawn from no submitted report (the seqs of those drawn from one are few:
-# NOT IN reads them once, where NOT EXISTS would probe finding_incidents per row).
-_BASE = (
-    "FROM finding_rows f WHERE f.run_id = ? AND f.seq NOT IN"
-    " (SELECT x.seq FROM finding_incidents x WHERE x.run_id = ? AND x.report_id IS NOT NULL)"
-)
-_RANK = "CASE f.status WHEN 'violation' THEN 0 WHEN 'possible_violation' THEN 1 ELSE 2 END"
+# the run's findings drawn from no submitted report, with the incident each is counted under
+# (its first, else itself: ``incident_of``), as 0026 reads them for the runs stored before it;
+# NOT IN reads the few seqs drawn from reports once (PostgreSQL ran NOT EXISTS as a probe per row)
+_COUNTED = """CREATE TEMPORARY TABLE counted AS
+SELECT f.seq, f.date, f.obligation, f.status, f.parties, COALESCE({first}, f.finding_id) AS incident
+FROM finding_rows f
+WHERE f.run_id = ? AND f.seq NOT IN (
+    SELECT x.seq FROM finding_incidents x WHERE x.run_id = ? AND x.report_id IS NOT NULL
+)"""
 
-
-def _count_in_sql(db: Database, run_id: int) -> None:
-    """``count_rows`` of the run's own rows counted by PostgreSQL where they are (issue 14: at
-    1M incidents, 774k rows read back as ``Finding`` objects cost the import ~15 s of CPU): the
-    same rows, in the same order (each group where its first finding is)."""
-    db.execute(
-        "INSERT INTO finding_counts (run_id, date, obligation, status, parties, findings)"
-        f" SELECT f.run_id, f.date, f.obligation, f.status, f.parties, COUNT(*) {_BASE}"
-        " GROUP BY f.run_id, f.date, f.obligation, f.status, f.parties ORDER BY MIN(f.seq)",
-        (run_id, run_id),
-    )
-    incident = "COALESCE(f.incidents::jsonb ->> 0, f.finding_id)"
-    db.execute(
-        f"WITH worst AS (SELECT f.date, MIN({_RANK}) AS worst, MIN(f.seq) AS first {_BASE}"
-        f" GROUP BY f.date, {incident})"
-        " INSERT INTO incident_counts (run_id, date, status, incidents) SELECT ?, date,"
-        " CASE worst WHEN 0 THEN 'violation' WHEN 1 THEN 'possible_violation' ELSE 'exempt' END, COUNT(*)"
-        " FROM worst GROUP BY date, worst ORDER BY MIN(first)",
-        (run_id, run_id, run_id),
-    )
+# ``tally_incidents`` in SQL: each (day, incident) at its worst status, counted per (day, status)
+# in the order of each pair's first finding
+_WORST = """INSERT INTO incident_counts (run_id, date, status, incidents)
+SELECT ?, date, CASE worst WHEN 0 THEN 'violation' WHEN 1 THEN 'possible_violation' ELSE 'exempt' END, COUNT(*)
+FROM (
+    SELECT date, MIN(seq) AS first,
+           MIN(CASE status WHEN 'violation' THEN 0 WHEN 'possible_violation' THEN 1 ELSE 2 END) AS worst
+    FROM counted GROUP BY date, incident
+) AS worst_of
+GROUP BY date, worst ORDER BY MIN(first)"""
 
 
 def _parties(parties: Sequence[str]) -> str:

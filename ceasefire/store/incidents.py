@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from ceasefire.store.database import CHUNK_ROWS, Database, Value
+from ceasefire.store.database import CHUNK_ROWS, Database
 from ceasefire.store.log_entries import INCIDENT_COLUMNS
+from ceasefire.store.written import ColumnChunks
 
 __all__ = ["DATE_COLUMNS", "Columns", "concat_columns", "incident_rows", "read_incident_columns"]
 
@@ -35,18 +36,57 @@ _NUMBERS |= {"geo_precision": np.int64, "fatalities": np.int64, "line": np.int64
 _UNIQUE_TEXT = ("incident_id", "id", "notes", "location")  # kept as str arrays: dictionaries would not shrink them
 
 
-def incident_rows(import_id: int, columns: Columns) -> Iterator[tuple[Value, ...]]:
+def incident_rows(import_id: int, columns: Columns) -> ColumnChunks:
     """The ``incidents`` rows (``INCIDENT_COLUMNS`` order) of the incidents in ``columns`` (every
-    field present, as ``table.normalized_columns`` fills them; ``id`` for ``incident_id``): plain
-    Python values converted a column at a time, ``CHUNK_ROWS`` rows at a time (memory stays flat),
-    zipped into tuples as the driver asks for them."""
+    field present, as ``table.normalized_columns`` fills them; ``id`` for ``incident_id``),
+    ``CHUNK_ROWS`` at a time (memory stays flat): each chunk an Arrow table built a column at a
+    time (issue 14: the journal hashes it as columns, and inserts its values), or without pyarrow
+    (or for a column Arrow cannot hold as one type) plain Python values zipped into tuples."""
+    return ColumnChunks(_chunks(import_id, columns))
+
+
+def _chunks(import_id: int, columns: Columns) -> Iterator[Any]:
     n = len(columns["id"])
+    try:
+        import pyarrow as pa
+    except ImportError:  # the ``scale`` extra is not installed: rows of Python values
+        pa = None
     for start in range(0, n, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, n)
-        values = [
-            _plain(name, columns["id" if name == "incident_id" else name][start:stop]) for name in INCIDENT_COLUMNS[2:]
-        ]
-        yield from zip([import_id] * (stop - start), range(start, stop), *values, strict=True)
+        part = {name: columns["id" if name == "incident_id" else name][start:stop] for name in INCIDENT_COLUMNS[2:]}
+        if pa is not None:
+            try:
+                yield _table(import_id, start, stop, part)
+                continue
+            except (pa.ArrowException, TypeError, ValueError):  # e.g. a text column holding numbers
+                pass
+        values = [_plain(name, column) for name, column in part.items()]
+        yield list(zip([import_id] * (stop - start), range(start, stop), *values, strict=True))
+
+
+def _table(import_id: int, start: int, stop: int, part: Columns) -> Any:
+    """One chunk of ``incidents`` rows as an Arrow table: the values ``_plain`` gives, as columns."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ceasefire.text_columns import iso_dates
+
+    arrays = [pa.array(np.full(stop - start, import_id, np.int64)), pa.array(np.arange(start, stop, dtype=np.int64))]
+    for name, column in part.items():
+        if name in DATE_COLUMNS:
+            ordinals = np.asarray(column, np.int64)
+            text = iso_dates(np.where(ordinals > 0, ordinals, _EPOCH))  # (an absent date: any valid one, masked)
+            absent = pa.scalar(None, pa.string())  # 0: no such date (``date`` always has one)
+            arrays.append(text if name == "date" else pc.if_else(pa.array(ordinals > 0), text, absent))
+        elif name in _NUMBERS:
+            arrays.append(pa.array(np.asarray(column, _NUMBERS[name])))
+        elif isinstance(column, pd.Categorical):
+            words = pa.array(np.asarray(column.categories, dtype=object), pa.string())
+            codes = np.asarray(column.codes, np.int32)
+            arrays.append(pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), words))
+        else:
+            arrays.append(pa.array(np.asarray(column, dtype=object), pa.string()))
+    return pa.table(arrays, names=list(INCIDENT_COLUMNS))
 
 
 def _plain(name: str, column: Any) -> list[Any]:

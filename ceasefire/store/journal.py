@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -36,13 +38,20 @@ from ceasefire.ledger import (
     public_key_to_base64,
     sign_checkpoint,
 )
-from ceasefire.store.database import Database, Row
+from ceasefire.store.bulk import bulk_rows
+from ceasefire.store.database import CHUNK_ROWS, Database, Row
 from ceasefire.store.errors import StoreError
 from ceasefire.store.keys import KEY_ENV, create_key, read_key
-from ceasefire.store.log_entries import KINDS, chunks_digest, entry_bytes
+from ceasefire.store.log_entries import KINDS, Child, chunks_digest, entry_bytes
 from ceasefire.store.logtree import LogTree, latest_checkpoint, stored_tree
+from ceasefire.store.written import ColumnChunks, WrittenRows, column_types
 
-__all__ = ["Journal", "now"]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["ChildRows", "Journal", "now"]
+
+ChildRows = Iterable[Sequence[Any]] | ColumnChunks  # a record's rows in one child table
 
 
 def now() -> str:
@@ -109,19 +118,24 @@ class Journal:
 
     # -- entries ----------------------------------------------------------------------------
 
-    def append(self, kind_name: str, row: Row, children: Mapping[str, Iterable[Sequence[Any]]] = {}) -> int:
-        """Insert a record (and its child rows, as value tuples) and log it; return its index."""
+    def append(
+        self, kind_name: str, row: Row, children: Mapping[str, ChildRows] = {}, sizes: Mapping[str, int] = {}
+    ) -> int:
+        """Insert a record (and its child rows, as value tuples or ``ColumnChunks``) and log it;
+        return its index. ``sizes``: how many rows go into a child table, when known (a bulk
+        write, ``store.bulk``, when many)."""
         kind = KINDS[kind_name]
         with self.db.write():
             index = self.size()
             self.db.execute(kind.insert(), [*(row[c] for c in kind.columns), index])
-            for child in kind.children:
-                self.db.copy(child.table, child.columns, children.get(child.table, ()))
+            written = {
+                c.table: self._write_children(c, sizes.get(c.table, 0), children.get(c.table, ()))
+                for c in kind.children
+            }
             stored = next(self.db.dicts(kind.select("WHERE log_index = ?"), (index,)))
-            digests = {  # from the rows as stored, read back a chunk at a time (issue 14)
-                c.table: chunks_digest(
-                    c.columns, self.db.chunks(c.select(f"WHERE {c.parent_key} = ?"), (stored[c.key],))
-                )
+            digests = {  # as written, else from the rows as stored, read back a chunk at a time
+                c.table: written[c.table]
+                or chunks_digest(c.columns, self.db.chunks(c.select(f"WHERE {c.parent_key} = ?"), (stored[c.key],)))
                 for c in kind.children
             }
             entry = entry_bytes(kind, stored, digests)
@@ -130,6 +144,26 @@ class Journal:
                 (index, entry.decode("utf-8"), leaf_hash(entry).hex()),
             )
             return index
+
+    def _write_children(self, child: Child, size: int, rows: ChildRows) -> str | None:
+        """Insert ``rows`` (about ``size``) a chunk at a time (``store.bulk`` when many) and hash
+        each chunk as written (``WrittenRows``): the digest, or None when the rows must be read
+        back to be hashed."""
+        hashed = WrittenRows(child.columns, column_types(self.db, child.table))
+        with bulk_rows(self.db, child.table, size), ThreadPoolExecutor(1, "ceasefire-hash") as hasher:
+            hashing: Future[None] | None = None
+            for chunk, table in _chunks(rows):
+                if hashing is not None:
+                    hashing.result()  # one chunk hashed at a time: memory stays flat
+                    hashing = None
+                if table is not None:  # Arrow and hashlib release the GIL while SQLite inserts (issue 14)
+                    hashing = hasher.submit(hashed.add, chunk, table)
+                else:  # Python values: hashing them holds the GIL, a thread would only contend
+                    hashed.add(chunk)
+                self.db.copy(child.table, child.columns, chunk)
+            if hashing is not None:
+                hashing.result()
+        return hashed.digest
 
     def size(self) -> int:
         """The next index: one past the highest stored (``log verify`` checks there is no gap)."""
@@ -204,3 +238,13 @@ class Journal:
             latest = latest_checkpoint(self.db)
             signed = latest if latest is not None and latest.size > index else self.checkpoint()
             return issue_receipt(self.current_tree(), index, signed)
+
+
+def _chunks(rows: ChildRows) -> Iterator[tuple[Sequence[Sequence[Any]], pa.Table | None]]:
+    """The rows to insert, ``CHUNK_ROWS`` at a time, with their Arrow table when they came as one."""
+    if isinstance(rows, ColumnChunks):
+        yield from rows.chunks()
+        return
+    pending = iter(rows)
+    while chunk := list(islice(pending, CHUNK_ROWS)):
+        yield chunk, None

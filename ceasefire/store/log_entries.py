@@ -10,9 +10,11 @@ where ``ROW`` holds every column of the record row but ``log_index`` (an *option
 added to a kind after entries were written, only when it is not NULL: older entries keep their
 digest, issue 11), and ``CHILDREN_SHA256`` is
 the SHA-256 of the child rows in ``seq`` order, each as ``canonical_json(row) + b"\\n"`` (every
-column). So an entry is a pure function of the rows as stored: the writer computes it by reading
-the rows back, ``log verify`` computes it again later, and a single changed byte in any column,
-a deleted or added child row, or rows swapped between entries, changes it.
+column). So an entry is a pure function of the rows as stored: ``log verify`` computes it from the rows
+it reads, and a single changed byte in any column, a deleted or added child row, or rows swapped
+between entries, changes it. The writer hashes child rows as it writes them (``store.written``,
+issue 14: a million rows are not read back) when every value is one the database returns as
+given, and reads them back otherwise.
 """
 
 from __future__ import annotations

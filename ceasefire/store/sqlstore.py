@@ -28,6 +28,7 @@ from ceasefire.store import claims as claims_store
 from ceasefire.store import links as links_store
 from ceasefire.store.aggregates import FindingCount, IncidentCount
 from ceasefire.store.audit import audit
+from ceasefire.store.bulk import bulk_rows
 from ceasefire.store.bundle import AgreementBundle
 from ceasefire.store.database import Database, Row
 from ceasefire.store.errors import UnknownRecord
@@ -181,7 +182,8 @@ class SQLStore:
                 "incidents": len(incidents["id"]),
                 "created_at": now(),
             }
-            self.journal.append("import", row, {"incidents": incident_rows(import_id, incidents)})
+            rows = incident_rows(import_id, incidents)
+            self.journal.append("import", row, {"incidents": rows}, {"incidents": len(incidents["id"])})
             record = self.find_import(evidence.sha256)
         assert record is not None
         return ImportRecord(**{**record.__dict__, "new": True})
@@ -222,8 +224,11 @@ class SQLStore:
                 "created_at": now(),
             }
             children = {"finding_rows": findings.rows(run_id), "run_days": findings.day_rows(run_id)}
-            self.journal.append("run", row, children)
-            self.db.copy("finding_incidents", _LINK_COLUMNS, findings.links(run_id))
+            # the rows of the days it stores itself (an incremental run: a few days' worth)
+            mine = sum(n for source, n in findings.days.values() if source is None)
+            self.journal.append("run", row, children, {"finding_rows": mine})
+            with bulk_rows(self.db, "finding_incidents", mine):
+                self.db.copy("finding_incidents", _LINK_COLUMNS, findings.links(run_id))
             aggregates.write_counts(self.db, run_id, findings.days)
         return self.runs()[-1]
 

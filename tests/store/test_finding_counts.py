@@ -91,3 +91,17 @@ def test_stored_counts_are_count_rows_in_order(open_target: OpenTarget) -> None:
         f"SELECT run_id, date, status, incidents FROM incident_counts WHERE run_id = ? ORDER BY {order}", (run.id,)
     )
     assert rows == [tuple(row) for row in incidents]
+
+
+def test_the_counts_are_written_in_the_order_count_rows_gives(tmp_path: Path) -> None:
+    """The database counts a run's own rows (issue 14: no ``Finding`` per row); SQLite's readers
+    see the rows in the order they went in, which is the order of ``count_rows``."""
+    store = open_store(tmp_path / "counts.db", create=True)
+    init_database(store, SYRIA / "agreement.yaml")
+    done = import_events(store, [SYRIA / "incidents.csv"])
+    assert done.run is not None
+    counted, incidents = count_rows(done.run.id, store.run_findings(done.run.id))
+    columns = "run_id, date, obligation, status, parties, findings"
+    assert store.db.execute(f"SELECT {columns} FROM finding_counts ORDER BY rowid") == counted
+    columns = "run_id, date, status, incidents"
+    assert store.db.execute(f"SELECT {columns} FROM incident_counts ORDER BY rowid") == incidents
