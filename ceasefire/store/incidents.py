@@ -22,7 +22,7 @@ from pandas.api.types import union_categoricals
 from ceasefire.store.database import CHUNK_ROWS, Database, Value
 from ceasefire.store.log_entries import INCIDENT_COLUMNS
 
-__all__ = ["DATE_COLUMNS", "Columns", "concat_columns", "incident_rows", "read_incident_columns"]
+__all__ = ["DATE_COLUMNS", "Columns", "concat_columns", "incident_rows", "read_columns_where", "read_incident_columns"]
 
 # Incidents as columns by field name (numpy arrays, pandas Categorical for text): one column per
 # field, not one record per incident.
@@ -65,11 +65,17 @@ def read_incident_columns(db: Database, before: int | None = None, imports: tupl
     (after, through): only those of the imports whose id is in ``after < id <= through``. One
     query, read a chunk at a time, each chunk turned into arrays (text dictionary-encoded as
     ``pandas.Categorical``) before the next is read."""
-    names = INCIDENT_COLUMNS[2:]
     params: tuple[int, ...]
     where, params = ("WHERE m.log_index < ?", (before,)) if before is not None else ("", ())
     if imports is not None:
         where, params = "WHERE i.import_id > ? AND i.import_id <= ?", imports
+    return read_columns_where(db, where, params)
+
+
+def read_columns_where(db: Database, where: str, params: Sequence[Value]) -> Columns:
+    """The stored incidents ``where`` selects (an SQL ``WHERE`` clause over ``incidents i`` joined
+    with ``imports m``), as :func:`read_incident_columns` reads them, in the same order."""
+    names = INCIDENT_COLUMNS[2:]
     sql = (
         f"SELECT {', '.join(f'i.{c}' for c in names)} FROM incidents i JOIN imports m ON m.id = i.import_id "
         f"{where} ORDER BY i.import_id, i.seq"

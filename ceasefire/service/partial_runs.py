@@ -1,0 +1,277 @@
+"""Incremental runs that verify only the days near what changed (issue 14: the run after 100
+reports over a million incidents in under two seconds).
+
+A run built on the one before it (``workflow.verify_stored``) recomputes the days ``redo``: the
+days of what changed since that run (incidents of imports logged since, every day any version of
+a report with a version or publication logged since gave), each widened by the linking window
+(``increments.WINDOW``). It reads from the database only the records whose days meet ``redo``
+widened by ``HALO`` (``incidents_by_date``, with each import's ``Extent``), plus the reports
+there, and verifies them (``verify_table``). Then, until nothing moves:
+
+- every event of several records that touches ``redo`` adds its records' days (a finding names
+  every record of its event);
+- the *band*, the days within ``WINDOW`` of ``redo`` but outside it, must give exactly the rows
+  the run built on stored for them: its findings depend on no change, so a difference means the
+  records read did not hold all that decides a link near ``redo`` (linking is a greedy
+  one-to-one assignment per file pair, whose choices can in principle pass from record to
+  record) or that a change reaches further than the window: those days join ``redo``.
+
+``redo`` grown, the records are read again, at most ``ROUNDS`` times; after that, or when the
+records read cannot be a full run's (a link decision naming a record read and one not read; a
+repeated incident id anywhere, which a full run drops by import order; one file only where a
+full run has several, which links nothing), the caller makes a full run. The days of ``redo``
+are stored from this verification, every other day is mapped to the run holding it, and the
+summary is counted per day (``service.run_summary``). tests/store/test_incremental_runs.py holds
+every answer equal to a full run's on both backends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ceasefire.actor_resolution import AliasResolver
+from ceasefire.linking import LinkDecisions, LinkSettings
+from ceasefire.model import Agreement, RunSummary
+from ceasefire.service.increments import WINDOW, Plan, iso_days, linked_days, ordinal, spans
+from ceasefire.service.run_rows import run_rows
+from ceasefire.service.run_summary import basis_counts, summary_of, verified_counts
+from ceasefire.service.stored_columns import handed_columns, import_extents
+from ceasefire.store import SQLStore
+from ceasefire.store import increments as stored
+from ceasefire.store.incidents import concat_columns
+from ceasefire.store.log_entries import FINDING_ROW_COLUMNS
+from ceasefire.store.pages import RunRows
+from ceasefire.store.protocol import ImportRecord, RunRecord
+from ceasefire.table import IncidentTable, factorize, normalized_columns
+from ceasefire.verification import Intake, Verification, verify_table
+
+__all__ = ["HALO", "ROUNDS", "Partial", "Records", "partial_run"]
+
+# Days read beyond ``redo``: the band compared with the run built on, and the days its records'
+# candidates lie on (date ranges widened by the reporting lag on both records' sides).
+HALO = WINDOW + 2 * LinkSettings().lag_days
+ROUNDS = 4
+_DATE = FINDING_ROW_COLUMNS.index("date") - 2  # in a row without run_id and seq
+
+
+@dataclass(frozen=True)
+class Records:
+    """What a run reads besides the stored incidents (``workflow.verify_stored``): the reports'
+    latest versions as raw columns (one row each, in id order), which stay apart, who submitted
+    each, the analysts' link decisions and the records each names."""
+
+    agreement: Agreement
+    reports: dict[str, Any]
+    unpublished: frozenset[str]
+    reporters: dict[str, str]
+    decisions: LinkDecisions
+    decided: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Partial:
+    """An incremental run ready to store: its verification of the records read, summary, rows
+    (``count``: all its findings) and how many incidents a full run would have verified."""
+
+    verification: Verification
+    summary: RunSummary
+    rows: RunRows
+    incidents: int
+
+
+def partial_run(store: SQLStore, records: Records, basis: RunRecord, intake: Intake) -> Partial | None:
+    """The run over ``store``'s records built on run ``basis`` (see the module), or None when it
+    cannot be built on it (the caller then makes a full run)."""
+    imports = store.imports()
+    incidents = _incident_count(store, basis, imports, len(records.reports["id"]))
+    fresh = _fresh_columns(store, imports, basis)
+    if incidents is None or fresh is None:
+        return None
+    changed = store.changed_reports(basis.log_index)
+    redo = _changed_days(fresh, changed.days)
+    days = store.run_days(basis.id)
+    for _ in range(ROUNDS):
+        v = _verify_near(store, records, redo, len(imports), intake)
+        if v is None:
+            return None
+        grown = redo | linked_days(v, redo)
+        if grown == redo:
+            differ = _band_differences(store, v, redo, days)
+            if not differ:
+                return _finished(store, v, basis, (redo, days), (incidents, changed.ids))
+            grown |= differ
+        redo = grown
+    return None
+
+
+def _incident_count(store: SQLStore, basis: RunRecord, imports: Sequence[ImportRecord], reports: int) -> int | None:
+    """How many incidents a full run verifies now, when no id is repeated (else None): the run
+    built on counted every record then (its count is their sum), and no imported id takes a
+    report's form. Imports since are checked as they are read (``_fresh_columns``)."""
+    before = sum(r.incidents for r in imports if r.log_index < basis.log_index)
+    if basis.incidents != before + stored.reports_before(store.db, basis.log_index):
+        return None
+    if stored.imported_report_ids(store.db):
+        return None
+    return sum(r.incidents for r in imports) + reports
+
+
+def _fresh_columns(store: SQLStore, imports: Sequence[ImportRecord], basis: RunRecord) -> dict[str, Any] | None:
+    """The raw columns of the imports logged since run ``basis`` (those just stored taken from
+    ``remember``), or None when one of their ids is repeated (within them, or stored before)."""
+    new = [r for r in imports if r.log_index >= basis.log_index]
+    parts = []
+    for record in new:
+        part = handed_columns(store, record.id, record.sha256)
+        parts.append(part if part is not None else store.incident_columns(imports=(record.id - 1, record.id)))
+    columns = normalized_columns(_joined(parts) if parts else store.incident_columns(imports=(0, 0)))
+    ids = np.asarray(columns["id"], dtype=object)
+    if pd.Series(ids, dtype=object).duplicated().any():
+        return None
+    if new and stored.repeated_ids(store.db, new[0].id, ids.tolist()):
+        return None
+    return columns
+
+
+def _joined(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    out = parts[0]
+    for part in parts[1:]:
+        out = concat_columns(out, part)
+    return out
+
+
+def _changed_days(fresh: dict[str, Any], moved: Collection[str]) -> set[int]:
+    """The days of the records new since the run built on and of every version of the reports
+    changed since, each widened by ``WINDOW``."""
+    lo, hi = _extents(fresh)
+    redo = spans(lo, hi, hi, WINDOW)
+    return redo | {ordinal(d) + k for d in moved for k in range(-WINDOW, WINDOW + 1)}
+
+
+def _extents(raw: dict[str, Any]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each raw record's first and last day: its ``date``..``date_end`` and ``date_reported``."""
+    day0 = np.asarray(raw["date"], np.int64)
+    end, told = np.asarray(raw["date_end"], np.int64), np.asarray(raw["date_reported"], np.int64)
+    day1 = np.where(end > 0, np.maximum(end, day0), day0)
+    day = np.where(told > 0, told, day0)
+    return np.minimum(day0, day), np.maximum(day1, day)
+
+
+def _merged(days: Collection[int], margin: int) -> list[tuple[int, int]]:
+    """``days`` widened by ``margin`` either side, as disjoint (first, last) spans, ascending."""
+    out: list[tuple[int, int]] = []
+    for day in sorted(days):
+        if out and day - margin <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], day + margin)
+        else:
+            out.append((day - margin, day + margin))
+    return out
+
+
+def _near(raw: dict[str, Any], windows: Sequence[tuple[int, int]]) -> dict[str, Any]:
+    """The rows of ``raw`` whose days meet one of ``windows``."""
+    lo, hi = _extents(raw)
+    starts = np.array([w[0] for w in windows], np.int64)
+    ends = np.array([w[1] for w in windows], np.int64)
+    k = np.searchsorted(ends, lo)  # the first window ending at or after each record's first day
+    keep = (k < len(windows)) & (starts[np.minimum(k, len(windows) - 1)] <= hi)
+    return {name: column[keep] for name, column in raw.items()}
+
+
+def _verify_near(
+    store: SQLStore, records: Records, redo: set[int], files: int, intake: Intake
+) -> Verification | None:
+    """The verification of the records whose days meet ``redo`` widened by ``HALO``; None when
+    they cannot be verified apart (see the module)."""
+    windows = _merged(redo, HALO)
+    extents = import_extents(store).values()
+    below, above = max((e.below for e in extents), default=0), max((e.above for e in extents), default=0)
+    raw = normalized_columns(stored.incidents_near(store.db, windows, below, above))
+    joined = concat_columns(_near(raw, windows), _near(records.reports, windows))
+    ids = set(np.asarray(joined["id"], dtype=object).tolist())
+    if any((a in ids) != (b in ids) for a, b in records.decided):
+        return None
+    resolver = AliasResolver(records.agreement)
+    table = IncidentTable.from_columns(joined, resolver)
+    if len(factorize(table.columns["file"])[1]) < 2 <= files + len(records.reports["id"]):
+        return None
+    apart = pd.Series(table.columns["id"], dtype=object).isin(records.unpublished).to_numpy()
+    return verify_table(
+        records.agreement,
+        table,
+        resolver,
+        intake=intake,
+        apart=apart,
+        reporters=records.reporters,
+        decisions=records.decisions,
+    )
+
+
+def _band_differences(store: SQLStore, v: Verification, redo: set[int], days: dict[str, stored.DaySource]) -> set[int]:
+    """The days within ``WINDOW`` of ``redo`` (outside it) whose rows in ``v`` are not those the
+    run built on holds for them (``days``: where its rows of each day are)."""
+    band = {d + k for d in redo for k in range(-WINDOW, WINDOW + 1)} - redo
+    keep = np.isin(v.table.day[v.findings.incident], np.fromiter(band, np.int64, len(band)))
+    mine: dict[str, list[tuple[Any, ...]]] = {}
+    for row in run_rows(v, Plan(keep, {})).rows(0):
+        mine.setdefault(str(row[2 + _DATE]), []).append(tuple(row[2:]))
+    columns = ", ".join(FINDING_ROW_COLUMNS[2:])
+    differ = set()
+    for day in iso_days(sorted(band)):
+        theirs: list[tuple[Any, ...]] = []
+        if day in days:
+            query = f"SELECT {columns} FROM finding_rows WHERE run_id = ? AND date = ? ORDER BY seq"
+            theirs = [tuple(r) for r in store.db.execute(query, (days[day].source_run, day))]
+        if theirs != mine.get(day, []):
+            differ.add(ordinal(day))
+    return differ
+
+
+def _finished(
+    store: SQLStore,
+    v: Verification,
+    basis: RunRecord,
+    redone: tuple[set[int], dict[str, stored.DaySource]],
+    counted: tuple[int, frozenset[int]],
+) -> Partial | None:
+    """The run of ``v`` storing the days ``redo`` and mapping every other day of ``days`` (the
+    run built on) to the run holding it; None when its unresolved actors cannot be told."""
+    redo, days = redone
+    incidents, changed = counted
+    summary = store.run_summary(basis.id)
+    unresolved = set(summary.unresolved_actors) | set(v.resolver.unresolved())
+    gone = stored.report_actor_names(store.db, changed) & set(summary.unresolved_actors)
+    if gone - set(v.resolver.unresolved()):  # an earlier version's name: maybe named by no record now
+        return None
+    day = v.table.day[v.findings.incident]
+    keep = np.isin(day, np.fromiter(redo, np.int64, len(redo)))
+    unique, counts = np.unique(day[keep], return_counts=True)
+    mapped = {d: (source.source_run, source.findings) for d, source in days.items() if ordinal(d) not in redo}
+    mine: dict[str, tuple[int | None, int]] = dict(zip(iso_days(unique), ((None, n) for n in counts.tolist())))
+    rows = run_rows(v, Plan(keep, dict(sorted({**mapped, **mine}.items()))))
+    total = basis_counts(store, basis.id, redo) + verified_counts(v, keep)
+    v.intake.incidents = incidents
+    new = summary_of(v.agreement, total, _last_day(store, v), unresolved)
+    return Partial(v, new, replace(rows, count=sum(n for _, n in rows.days.values())), incidents)
+
+
+def _last_day(store: SQLStore, v: Verification) -> dt.date | None:
+    """The last day of every record (a full run's clocks run to it): the imports' and the reports'."""
+    reports = (ordinal(d) for d in itertools.chain.from_iterable(store.db.execute(_REPORT_DAYS)))
+    last = max(itertools.chain((e.last for e in import_extents(store).values()), reports), default=0)
+    return dt.date.fromordinal(last) if last > 0 else None
+
+
+# Every report's latest version's day (every report is a record of the run).
+_REPORT_DAYS = (
+    "SELECT v.occurred_on FROM report_versions v WHERE v.version = "
+    "(SELECT MAX(w.version) FROM report_versions w WHERE w.report_id = v.report_id)"
+)
