@@ -186,9 +186,7 @@ def _near(raw: dict[str, Any], windows: Sequence[tuple[int, int]]) -> dict[str, 
     return {name: column[keep] for name, column in raw.items()}
 
 
-def _verify_near(
-    store: SQLStore, records: Records, redo: set[int], files: int, intake: Intake
-) -> Verification | None:
+def _verify_near(store: SQLStore, records: Records, redo: set[int], files: int, intake: Intake) -> Verification | None:
     """The verification of the records whose days meet ``redo`` widened by ``HALO``; None when
     they cannot be verified apart (see the module)."""
     windows = _merged(redo, HALO)
@@ -255,7 +253,9 @@ def _finished(
     keep = np.isin(day, np.fromiter(redo, np.int64, len(redo)))
     unique, counts = np.unique(day[keep], return_counts=True)
     mapped = {d: (source.source_run, source.findings) for d, source in days.items() if ordinal(d) not in redo}
-    mine: dict[str, tuple[int | None, int]] = dict(zip(iso_days(unique), ((None, n) for n in counts.tolist())))
+    mine: dict[str, tuple[int | None, int]] = {
+        d: (None, n) for d, n in zip(iso_days(unique), counts.tolist(), strict=True)
+    }
     rows = run_rows(v, Plan(keep, dict(sorted({**mapped, **mine}.items()))))
     total = basis_counts(store, basis.id, redo) + verified_counts(v, keep)
     v.intake.incidents = incidents

@@ -13,8 +13,8 @@ are materialized and written by ``store.pages.run_rows``.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import repeat
 from typing import TYPE_CHECKING
 
@@ -51,7 +51,9 @@ def run_rows(v: Verification, plan: Plan | None = None) -> RunRows:
     except MissingExtra:  # the row path: the same rows, one object per finding
         stored = plan.store[v.findings.order(v.table)]
         kept = [f for f, keep in zip(v.finding_objects(), stored.tolist(), strict=True) if keep]
-        return replace(object_rows(kept, {d: (None, 0) for d in {f.date.isoformat() for f in kept}}), count=count, days=plan.days)
+        return replace(
+            object_rows(kept, {d: (None, 0) for d in {f.date.isoformat() for f in kept}}), count=count, days=plan.days
+        )
     from ceasefire.finding_columns import finding_columns
 
     fc = finding_columns(v, plan.store)

@@ -86,9 +86,7 @@ class Extent:
 
 def import_extent(db: Database, import_id: int) -> Extent:
     """The ``Extent`` of import ``import_id``, from its distinct date triples (few: days x spans)."""
-    rows = db.execute(
-        "SELECT DISTINCT date, date_end, date_reported FROM incidents WHERE import_id = ?", (import_id,)
-    )
+    rows = db.execute("SELECT DISTINCT date, date_end, date_reported FROM incidents WHERE import_id = ?", (import_id,))
     below = above = last = 0
     for date, end, reported in rows:
         day = _day(date)
