@@ -10,8 +10,8 @@ there, and verifies them (``verify_table``). Then, until nothing moves:
 
 - every event of several records that touches ``redo`` adds its records' days (a finding names
   every record of its event);
-- the *band*, the days within ``WINDOW`` of ``redo`` but outside it, must give exactly the rows
-  the run built on stored for them: its findings depend on no change, so a difference means the
+- the *band*, the days within ``BAND`` of ``redo`` but outside it (a record of ``redo`` has its
+  candidates within ``BAND`` days), must give the findings the run built on stored for them: its findings depend on no change, so a difference means the
   records read did not hold all that decides a link near ``redo`` (linking is a greedy
   one-to-one assignment per file pair, whose choices can in principle pass from record to
   record) or that a change reaches further than the window: those days join ``redo``.
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -42,24 +43,24 @@ from ceasefire.linking import LinkDecisions, LinkSettings
 from ceasefire.model import Agreement, RunSummary
 from ceasefire.service.increments import WINDOW, Plan, iso_days, linked_days, ordinal, spans
 from ceasefire.service.run_rows import run_rows
-from ceasefire.service.run_summary import basis_counts, summary_of, verified_counts
+from ceasefire.service.run_summary import basis_sums, summary_of, verified_sums
 from ceasefire.service.stored_columns import handed_columns, import_extents
 from ceasefire.store import SQLStore
 from ceasefire.store import increments as stored
 from ceasefire.store.incidents import concat_columns
-from ceasefire.store.log_entries import FINDING_ROW_COLUMNS
 from ceasefire.store.pages import RunRows
 from ceasefire.store.protocol import ImportRecord, RunRecord
 from ceasefire.table import IncidentTable, factorize, normalized_columns
 from ceasefire.verification import Intake, Verification, verify_table
 
-__all__ = ["HALO", "ROUNDS", "Partial", "Records", "partial_run"]
+__all__ = ["BAND", "HALO", "ROUNDS", "Partial", "Records", "partial_run"]
 
-# Days read beyond ``redo``: the band compared with the run built on, and the days its records'
-# candidates lie on (date ranges widened by the reporting lag on both records' sides).
-HALO = WINDOW + 2 * LinkSettings().lag_days
+# Days from a record to its link candidates' (date ranges widened by the reporting lag on both
+# records' sides): the band compared with the run built on; the records read reach a band wider
+# still, where the band's records have their candidates.
+BAND = 2 * LinkSettings().lag_days
+HALO = 2 * BAND
 ROUNDS = 4
-_DATE = FINDING_ROW_COLUMNS.index("date") - 2  # in a row without run_id and seq
 
 
 @dataclass(frozen=True)
@@ -214,23 +215,43 @@ def _verify_near(store: SQLStore, records: Records, redo: set[int], files: int, 
 
 
 def _band_differences(store: SQLStore, v: Verification, redo: set[int], days: dict[str, stored.DaySource]) -> set[int]:
-    """The days within ``WINDOW`` of ``redo`` (outside it) whose rows in ``v`` are not those the
-    run built on holds for them (``days``: where its rows of each day are)."""
-    band = {d + k for d in redo for k in range(-WINDOW, WINDOW + 1)} - redo
-    keep = np.isin(v.table.day[v.findings.incident], np.fromiter(band, np.int64, len(band)))
-    mine: dict[str, list[tuple[Any, ...]]] = {}
-    for row in run_rows(v, Plan(keep, {})).rows(0):
-        mine.setdefault(str(row[2 + _DATE]), []).append(tuple(row[2:]))
-    columns = ", ".join(FINDING_ROW_COLUMNS[2:])
+    """The days within ``BAND`` of ``redo`` (outside it) whose findings in ``v`` are not those
+    the run built on holds for them (``days``: where its rows of each day are), by id and the
+    records each names: the rest of a finding follows from its records and their links."""
+    band = sorted({d + k for d in redo for k in range(-BAND, BAND + 1)} - redo)
+    ft, ids = v.findings, np.asarray(v.table.columns["id"], dtype=object)
+    picked = np.flatnonzero(np.isin(v.table.day[ft.incident], np.array(band, np.int64)))
+    events = _events(v, ft.incident[picked])
+    obligations = [o.id for o in v.agreement.obligations]
+    mine: dict[int, set[tuple[str, frozenset[str]]]] = {}
+    for k in picked.tolist():
+        row = int(ft.incident[k])
+        named = events.get(row) or frozenset((str(ids[row]),))
+        mine.setdefault(int(v.table.day[row]), set()).add((f"{obligations[ft.obligation[k]]}:{ids[row]}", named))
     differ = set()
-    for day in iso_days(sorted(band)):
-        theirs: list[tuple[Any, ...]] = []
-        if day in days:
-            query = f"SELECT {columns} FROM finding_rows WHERE run_id = ? AND date = ? ORDER BY seq"
-            theirs = [tuple(r) for r in store.db.execute(query, (days[day].source_run, day))]
-        if theirs != mine.get(day, []):
-            differ.add(ordinal(day))
+    for day, iso in zip(band, iso_days(band), strict=True):
+        theirs = set()
+        if iso in days:
+            query = "SELECT finding_id, incidents FROM finding_rows WHERE run_id = ? AND date = ?"
+            rows = store.db.execute(query, (days[iso].source_run, iso))
+            theirs = {(str(f), frozenset(json.loads(str(named)))) for f, named in rows}
+        if theirs != mine.get(day, set()):
+            differ.add(day)
     return differ
+
+
+def _events(v: Verification, rows: npt.NDArray[np.int64]) -> dict[int, frozenset[str]]:
+    """The ids of every record of the event of each of ``rows`` in an event of several records."""
+    if v.events is None:
+        return {}
+    links, ids = v.events.links, np.asarray(v.table.columns["id"], dtype=object)
+    linked = np.flatnonzero(links.linked)
+    wanted = np.intersect1d(links.event[rows], links.event[linked])
+    members = linked[np.isin(links.event[linked], wanted)]
+    named: dict[int, set[str]] = {}
+    for row in members.tolist():
+        named.setdefault(int(links.event[row]), set()).add(str(ids[row]))
+    return {int(r): frozenset(named[int(links.event[r])]) for r in rows.tolist() if int(links.event[r]) in named}
 
 
 def _finished(
@@ -257,9 +278,11 @@ def _finished(
         d: (None, n) for d, n in zip(iso_days(unique), counts.tolist(), strict=True)
     }
     rows = run_rows(v, Plan(keep, dict(sorted({**mapped, **mine}.items()))))
-    total = basis_counts(store, basis.id, redo) + verified_counts(v, keep)
+    before = basis_sums(store, basis.id, redo)
+    if before is None:
+        return None
     v.intake.incidents = incidents
-    new = summary_of(v.agreement, total, _last_day(store, v), unresolved)
+    new = summary_of(v.agreement, before + verified_sums(v, keep), _last_day(store, v), unresolved)
     return Partial(v, new, replace(rows, count=sum(n for _, n in rows.days.values())), incidents)
 
 

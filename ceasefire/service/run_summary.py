@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -21,30 +22,43 @@ import numpy.typing as npt
 from ceasefire.findings import Status
 from ceasefire.model import Agreement, RunSummary
 from ceasefire.rules.clocks import DailyCounts, clocks_from_counts
+from ceasefire.service.increments import iso_days, ordinal
 from ceasefire.store import SQLStore
+from ceasefire.store.aggregates import summary_sums
 from ceasefire.verification import Verification
 
-__all__ = ["DayCounts", "basis_counts", "summary_of", "verified_counts"]
-
-# (day ordinal, obligation id, status name, party ids) -> findings
-DayCounts = Counter[tuple[int, str, str, tuple[str, ...]]]
+__all__ = ["Sums", "basis_sums", "summary_of", "verified_sums"]
 
 
-def basis_counts(store: SQLStore, run_id: int, skip: Collection[int]) -> DayCounts:
-    """The counts of run ``run_id``'s findings on every day but those in ``skip`` (ordinals)."""
-    counts: DayCounts = Counter()
-    found, _ = store.run_counts(run_id)
-    for c in found:
-        if (day := c.date.toordinal()) not in skip:
-            counts[(day, c.obligation, c.status, c.parties)] += c.findings
+@dataclass(frozen=True)
+class Sums:
+    """Findings by (obligation, status, party ids), and ``violation`` findings by (day ordinal,
+    obligation): all a summary needs but the unresolved actors."""
+
+    totals: Counter[tuple[str, str, tuple[str, ...]]] = field(default_factory=Counter)
+    violations: Counter[tuple[int, str]] = field(default_factory=Counter)
+
+    def __add__(self, other: Sums) -> Sums:
+        return Sums(self.totals + other.totals, self.violations + other.violations)
+
+
+def basis_sums(store: SQLStore, run_id: int, skip: Collection[int]) -> Sums | None:
+    """The sums of run ``run_id``'s findings on every day but those in ``skip`` (ordinals): its
+    summary rows, and its findings drawn from reports; None without summary rows (before 0025)."""
+    summed = summary_sums(store.db, run_id, iso_days(sorted(skip)))
+    if summed is None:
+        return None
+    totals, days = summed
+    out = Sums(Counter({(o, s, p): n for o, s, p, n in totals}), Counter({(ordinal(d), o): n for d, o, n in days}))
     for f in store.report_findings(run_id, frozenset()):
         if (day := f.date.toordinal()) not in skip:
-            counts[(day, f.obligation, f.status, f.parties)] += 1
-    return counts
+            out.totals[(f.obligation, f.status, f.parties)] += 1
+            out.violations[(day, f.obligation)] += f.status == "violation"
+    return out
 
 
-def verified_counts(v: Verification, keep: npt.NDArray[np.bool_]) -> DayCounts:
-    """The counts of ``v``'s findings where ``keep`` (aligned with ``v.findings``) is true."""
+def verified_sums(v: Verification, keep: npt.NDArray[np.bool_]) -> Sums:
+    """The sums of ``v``'s findings where ``keep`` (aligned with ``v.findings``) is true."""
     ft = v.findings
     key = np.stack(
         [
@@ -55,26 +69,27 @@ def verified_counts(v: Verification, keep: npt.NDArray[np.bool_]) -> DayCounts:
         ],
         axis=1,
     )
+    out = Sums()
     if not len(key):
-        return Counter()
+        return out
     unique, counts = np.unique(key, axis=0, return_counts=True)
     obligations = v.agreement.obligations
-    return Counter(
-        {
-            (day, obligations[k].id, Status.NAMES[s], v.resolver.mask_to_ids(int(np.int64(m).view(np.uint64)))): n
-            for (day, k, s, m), n in zip(unique.tolist(), counts.tolist(), strict=True)
-        }
-    )
+    for (day, k, s, mask), n in zip(unique.tolist(), counts.tolist(), strict=True):
+        parties = v.resolver.mask_to_ids(int(np.int64(mask).view(np.uint64)))
+        out.totals[(obligations[k].id, Status.NAMES[s], parties)] += n
+        if s == Status.VIOLATION:
+            out.violations[(day, obligations[k].id)] += n
+    return out
 
 
-def summary_of(
-    agreement: Agreement, counts: DayCounts, last_day: dt.date | None, unresolved: Iterable[str]
-) -> RunSummary:
-    """The summary of a run whose findings ``counts`` counts, whose records' last day is
+def summary_of(agreement: Agreement, sums: Sums, last_day: dt.date | None, unresolved: Iterable[str]) -> RunSummary:
+    """The summary of a run whose findings ``sums`` sums, whose records' last day is
     ``last_day``, and whose actors ``unresolved`` matched no alias (as ``Verification.summary``)."""
     by_party = {p.id: {"violation": 0, "possible_violation": 0} for p in agreement.parties}
     by_obligation: dict[str, dict[str, int]] = {}
-    for (_, obligation, status, parties), n in counts.items():
+    for (obligation, status, parties), n in sums.totals.items():
+        if not n:
+            continue
         for party in parties:
             if status in by_party[party]:
                 by_party[party][status] += n
@@ -82,20 +97,20 @@ def summary_of(
         if status in tally:
             tally[status] += n
     ordered = {o.id: by_obligation[o.id] for o in agreement.obligations if o.id in by_obligation}
-    clocks = clocks_from_counts(agreement, _daily(agreement, counts), last_day)
+    clocks = clocks_from_counts(agreement, _daily(agreement, sums), last_day)
     return RunSummary(by_party, ordered, tuple(clocks), tuple(sorted(set(unresolved))))
 
 
-def _daily(agreement: Agreement, counts: DayCounts) -> DailyCounts:
+def _daily(agreement: Agreement, sums: Sums) -> DailyCounts:
     """Each clock's violations of its ``over`` obligations per day (``rules.clocks``)."""
     out: DailyCounts = {}
     for o in agreement.obligations:
         if o.rule is None or o.rule.kind != "condition":
             continue
         per_day: Counter[int] = Counter()
-        for (day, obligation, status, _), n in counts.items():
-            if status == "violation" and obligation in o.rule.over:
+        for (day, obligation), n in sums.violations.items():
+            if obligation in o.rule.over:
                 per_day[day] += n
-        days = np.array(sorted(per_day), np.int64)
+        days = np.array(sorted(d for d, n in per_day.items() if n), np.int64)
         out[o.id] = (days, np.array([per_day[d] for d in days.tolist()], np.int64))
     return out

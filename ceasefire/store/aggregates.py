@@ -19,14 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ceasefire.ledger import canonical_json
 from ceasefire.model import Finding, worst_status
 from ceasefire.store.database import Database, Value
-from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, has_table
-from ceasefire.store.pages import RunDays, report_id_of, row_finding, run_findings
+from ceasefire.store.log_entries import has_table
+from ceasefire.store.pages import RunDays, report_id_of, run_findings
 
 __all__ = [
     "FindingCount",
@@ -35,6 +35,7 @@ __all__ = [
     "drawn_from_reports",
     "incident_of",
     "run_counts",
+    "summary_sums",
     "tally_findings",
     "tally_incidents",
     "write_counts",
@@ -102,26 +103,67 @@ _COUNT_COLUMNS = {
     "finding_counts": "date, obligation, status, parties, findings",
     "incident_counts": "date, status, incidents",
 }
+# A finding row's first incident (else NULL), per backend, as 0026 counts it.
+_FIRST_INCIDENT = {"sqlite": "json_extract(f.incidents, '$[0]')", "postgres": "(f.incidents::jsonb ->> 0)"}
+_WORST = "MIN(CASE status WHEN 'violation' THEN 0 WHEN 'possible_violation' THEN 1 ELSE 2 END)"
 
 
 def write_counts(db: Database, run_id: int, days: RunDays) -> None:
-    """Store the summary rows of run ``run_id`` (in the caller's transaction), once its rows are
-    stored: the days it stores itself counted from those rows, every other day's summary rows
-    copied from the run ``days`` says holds that day (which has the rows of every day it covers,
-    being written the same way), so an incremental run counts only what it recomputed."""
-    query = f"SELECT {', '.join(FINDING_ROW_COLUMNS)} FROM finding_rows WHERE run_id = ? ORDER BY seq"
-    counted, incidents = count_rows(run_id, [row_finding(row) for row in db.execute(query, (run_id,))])
-    db.executemany(
-        "INSERT INTO finding_counts (run_id, date, obligation, status, parties, findings) VALUES (?, ?, ?, ?, ?, ?)",
-        counted,
+    """Store the summary rows of run ``run_id`` (in the caller's transaction), once its rows and
+    its ``run_days`` are stored: the days it stores itself counted from those rows in SQL (as
+    0026 counts them: ``count_rows``, tests/store/test_finding_counts.py), every other day's rows
+    copied from the run ``run_days`` says holds that day (which has the rows of every day it
+    covers, being written the same way), so an incremental run counts only what it recomputed."""
+    base = (
+        f"SELECT f.date, f.obligation, f.status, f.parties, COALESCE({_FIRST_INCIDENT[db.dialect]}, f.finding_id)"
+        " AS incident FROM finding_rows f WHERE f.run_id = ? AND f.seq NOT IN (SELECT x.seq FROM finding_incidents x"
+        " WHERE x.run_id = ? AND x.report_id IS NOT NULL)"  # the few report seqs once, not a probe per row
     )
-    db.executemany("INSERT INTO incident_counts (run_id, date, status, incidents) VALUES (?, ?, ?, ?)", incidents)
-    copied = [(run_id, source, day) for day, (source, _) in sorted(days.items()) if source is not None]
-    for table, columns in _COUNT_COLUMNS.items():
-        db.executemany(
-            f"INSERT INTO {table} (run_id, {columns}) SELECT ?, {columns} FROM {table} WHERE run_id = ? AND date = ?",
-            copied,
-        )
+    db.execute(
+        "INSERT INTO finding_counts (run_id, date, obligation, status, parties, findings)"
+        f" SELECT ?, date, obligation, status, parties, COUNT(*) FROM ({base}) b"
+        " GROUP BY date, obligation, status, parties",
+        (run_id, run_id, run_id),
+    )
+    db.execute(
+        "INSERT INTO incident_counts (run_id, date, status, incidents) SELECT ?, date,"
+        " CASE worst WHEN 0 THEN 'violation' WHEN 1 THEN 'possible_violation' ELSE 'exempt' END, COUNT(*)"
+        f" FROM (SELECT date, incident, {_WORST} AS worst FROM ({base}) b GROUP BY date, incident) w"
+        " GROUP BY date, worst",
+        (run_id, run_id, run_id),
+    )
+    if any(source is not None for source, _ in days.values()):
+        for table, columns in _COUNT_COLUMNS.items():
+            picked = ", ".join(f"c.{c}" for c in columns.split(", "))
+            db.execute(
+                f"INSERT INTO {table} (run_id, {columns}) SELECT ?, {picked} FROM {table} c"
+                " JOIN run_days d ON d.run_id = ? AND d.source_run = c.run_id AND d.day = c.date"
+                " WHERE d.source_run <> ?",
+                (run_id, run_id, run_id),
+            )
+
+
+def summary_sums(
+    db: Database, run_id: int, skip: Collection[str]
+) -> tuple[list[tuple[str, str, tuple[str, ...], int]], list[tuple[str, str, int]]] | None:
+    """What run ``run_id``'s summary rows say on every day but ``skip`` (ISO days): findings by
+    (obligation, status, parties) and ``violation`` findings by (day, obligation); None for a
+    database without them (before 0025). Findings drawn from reports are not in them."""
+    if not has_table(db, "finding_counts"):
+        return None
+    where = "run_id = ?" + (f" AND date NOT IN ({', '.join('?' * len(skip))})" if skip else "")
+    rows = db.execute(
+        f"SELECT obligation, status, parties, SUM(findings) FROM finding_counts WHERE {where}"
+        " GROUP BY obligation, status, parties",
+        (run_id, *sorted(skip)),
+    )
+    totals = [(str(o), str(s), tuple(str(p) for p in json.loads(str(ps))), int(n)) for o, s, ps, n in rows]
+    rows = db.execute(
+        f"SELECT date, obligation, SUM(findings) FROM finding_counts WHERE {where} AND status = 'violation'"
+        " GROUP BY date, obligation",
+        (run_id, *sorted(skip)),
+    )
+    return totals, [(str(d), str(o), int(n)) for d, o, n in rows]
 
 
 def _parties(parties: Sequence[str]) -> str:

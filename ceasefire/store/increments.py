@@ -107,7 +107,7 @@ def incidents_near(db: Database, spans: Sequence[tuple[int, int]], below: int, a
     record whose days (``Extent``) meet a span, and a few more (the caller keeps what it needs)."""
     ranges = [(_iso(first - above), _iso(last + below)) for first, last in spans]
     where = "WHERE " + " OR ".join("i.date BETWEEN ? AND ?" for _ in ranges) if ranges else "WHERE 1 = 0"
-    return read_columns_where(db, where, [d for pair in ranges for d in pair])
+    return read_columns_where(db, where, [d for pair in ranges for d in pair], encoded=False)
 
 
 def _iso(ordinal: int) -> str:
