@@ -31,7 +31,7 @@ import datetime as dt
 import itertools
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -88,6 +88,18 @@ class Partial:
     incidents: int
 
 
+@dataclass(frozen=True)
+class _Built:
+    """What the run built on gives the new one: the run, where its rows of each day are, and
+    (for the summary) how many incidents there are now, the reports changed since, the last day."""
+
+    run: RunRecord
+    days: dict[str, stored.DaySource]
+    incidents: int
+    changed: frozenset[int]
+    last_day: dt.date | None
+
+
 def partial_run(store: SQLStore, records: Records, basis: RunRecord, intake: Intake) -> Partial | None:
     """The run over ``store``'s records built on run ``basis`` (see the module), or None when it
     cannot be built on it (the caller then makes a full run)."""
@@ -97,20 +109,27 @@ def partial_run(store: SQLStore, records: Records, basis: RunRecord, intake: Int
     if incidents is None or fresh is None:
         return None
     changed = store.changed_reports(basis.log_index)
+    built = _Built(basis, store.run_days(basis.id), incidents, changed.ids, _last_day(store, records))
     redo = _changed_days(fresh, changed.days)
-    days = store.run_days(basis.id)
     for _ in range(ROUNDS):
         v = _verify_near(store, records, redo, len(imports), intake)
         if v is None:
             return None
         grown = redo | linked_days(v, redo)
         if grown == redo:
-            differ = _band_differences(store, v, redo, days)
+            differ = _band_differences(store, v, redo, built.days)
             if not differ:
-                return _finished(store, v, basis, (redo, days), (incidents, changed.ids))
+                return _finished(store, v, redo, built)
             grown |= differ
         redo = grown
     return None
+
+
+def _last_day(store: SQLStore, records: Records) -> dt.date | None:
+    """The last day of every record (a full run's clocks run to it): the imports' and the reports'."""
+    reports = np.asarray(records.reports["date"], np.int64).tolist()
+    last = max(itertools.chain((e.last for e in import_extents(store).values()), reports), default=0)
+    return dt.date.fromordinal(last) if last > 0 else None
 
 
 def _incident_count(store: SQLStore, basis: RunRecord, imports: Sequence[ImportRecord], reports: int) -> int | None:
@@ -120,7 +139,7 @@ def _incident_count(store: SQLStore, basis: RunRecord, imports: Sequence[ImportR
     before = sum(r.incidents for r in imports if r.log_index < basis.log_index)
     if basis.incidents != before + stored.reports_before(store.db, basis.log_index):
         return None
-    if stored.imported_report_ids(store.db):
+    if any(e.report_ids for e in import_extents(store).values()):
         return None
     return sum(r.incidents for r in imports) + reports
 
@@ -254,47 +273,25 @@ def _events(v: Verification, rows: npt.NDArray[np.int64]) -> dict[int, frozenset
     return {int(r): frozenset(named[int(links.event[r])]) for r in rows.tolist() if int(links.event[r]) in named}
 
 
-def _finished(
-    store: SQLStore,
-    v: Verification,
-    basis: RunRecord,
-    redone: tuple[set[int], dict[str, stored.DaySource]],
-    counted: tuple[int, frozenset[int]],
-) -> Partial | None:
-    """The run of ``v`` storing the days ``redo`` and mapping every other day of ``days`` (the
-    run built on) to the run holding it; None when its unresolved actors cannot be told."""
-    redo, days = redone
-    incidents, changed = counted
-    summary = store.run_summary(basis.id)
+def _finished(store: SQLStore, v: Verification, redo: set[int], built: _Built) -> Partial | None:
+    """The run of ``v`` storing the days ``redo`` and mapping every other day the run built on
+    has to the run holding it; None when its unresolved actors cannot be told."""
+    summary = store.run_summary(built.run.id)
     unresolved = set(summary.unresolved_actors) | set(v.resolver.unresolved())
-    gone = stored.report_actor_names(store.db, changed) & set(summary.unresolved_actors)
+    gone = stored.report_actor_names(store.db, built.changed) & set(summary.unresolved_actors)
     if gone - set(v.resolver.unresolved()):  # an earlier version's name: maybe named by no record now
+        return None
+    before = basis_sums(store, built.run.id, redo)
+    if before is None:
         return None
     day = v.table.day[v.findings.incident]
     keep = np.isin(day, np.fromiter(redo, np.int64, len(redo)))
     unique, counts = np.unique(day[keep], return_counts=True)
-    mapped = {d: (source.source_run, source.findings) for d, source in days.items() if ordinal(d) not in redo}
+    mapped = {d: (s.source_run, s.findings) for d, s in built.days.items() if ordinal(d) not in redo}
     mine: dict[str, tuple[int | None, int]] = {
         d: (None, n) for d, n in zip(iso_days(unique), counts.tolist(), strict=True)
     }
     rows = run_rows(v, Plan(keep, dict(sorted({**mapped, **mine}.items()))))
-    before = basis_sums(store, basis.id, redo)
-    if before is None:
-        return None
-    v.intake.incidents = incidents
-    new = summary_of(v.agreement, before + verified_sums(v, keep), _last_day(store, v), unresolved)
-    return Partial(v, new, replace(rows, count=sum(n for _, n in rows.days.values())), incidents)
-
-
-def _last_day(store: SQLStore, v: Verification) -> dt.date | None:
-    """The last day of every record (a full run's clocks run to it): the imports' and the reports'."""
-    reports = (ordinal(d) for d in itertools.chain.from_iterable(store.db.execute(_REPORT_DAYS)))
-    last = max(itertools.chain((e.last for e in import_extents(store).values()), reports), default=0)
-    return dt.date.fromordinal(last) if last > 0 else None
-
-
-# Every report's latest version's day (every report is a record of the run).
-_REPORT_DAYS = (
-    "SELECT v.occurred_on FROM report_versions v WHERE v.version = "
-    "(SELECT MAX(w.version) FROM report_versions w WHERE w.report_id = v.report_id)"
-)
+    v.intake.incidents = built.incidents
+    new = summary_of(v.agreement, before + verified_sums(v, keep), built.last_day, unresolved)
+    return Partial(v, new, rows, built.incidents)

@@ -5,8 +5,8 @@ submitted reports gained a version or were published since a log index, with eve
 their versions gave (a report moved to another day changes the findings of both days);
 ``import_extent`` how far an import's records reach from their ``date`` (what reading the records
 near some days must widen the ``date`` range by: ``incidents_by_date`` then finds them), and
-``incidents_near`` those records; ``repeated_ids`` and ``reports_before`` what says a run's table
-has no repeated id.
+``incidents_near`` those records; ``repeated_ids``, ``reports_before`` and ``Extent.report_ids``
+what says a run's table has no repeated id.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ __all__ = [
     "Extent",
     "changed_reports",
     "import_extent",
-    "imported_report_ids",
     "incidents_near",
     "repeated_ids",
     "report_actor_names",
@@ -77,11 +76,13 @@ def changed_reports(db: Database, since: int) -> ChangedReports:
 class Extent:
     """How far one import's records reach from their ``date`` (day ordinals): each record's days
     (``date``..``date_end`` and ``date_reported``) lie within ``date - below``..``date + above``;
-    ``last``: the latest ``date_end`` (else ``date``) of any (0: no record)."""
+    ``last``: the latest ``date_end`` (else ``date``) of any (0: no record); ``report_ids``:
+    whether an id may have the form a submitted report's takes (``report-N``)."""
 
     below: int
     above: int
     last: int
+    report_ids: bool = False
 
 
 def import_extent(db: Database, import_id: int) -> Extent:
@@ -94,7 +95,9 @@ def import_extent(db: Database, import_id: int) -> Extent:
         told = _day(reported) if reported else day
         below, above = max(below, day - told), max(above, until - day, told - day)
         last = max(last, until)
-    return Extent(below, above, last)
+    # LIKE: SQLite's ignores case, which only finds more; a range would depend on the collation.
+    like = "SELECT 1 FROM incidents WHERE import_id = ? AND incident_id LIKE ? LIMIT 1"
+    return Extent(below, above, last, bool(db.execute(like, (import_id, f"{REPORT_PREFIX}%"))))
 
 
 def _day(iso: object) -> int:
@@ -123,13 +126,6 @@ def repeated_ids(db: Database, import_id: int, ids: Sequence[str]) -> int:
         sql = f"SELECT COUNT(DISTINCT incident_id) FROM incidents WHERE import_id < ? AND incident_id IN ({marks})"
         found += int(db.execute(sql, (import_id, *chunk))[0][0])
     return found
-
-
-def imported_report_ids(db: Database) -> bool:
-    """Whether an imported incident has an id of the form a submitted report's takes (``report-``)."""
-    low, high = REPORT_PREFIX, REPORT_PREFIX[:-1] + chr(ord(REPORT_PREFIX[-1]) + 1)
-    rows = db.execute("SELECT 1 FROM incidents WHERE incident_id >= ? AND incident_id < ? LIMIT 1", (low, high))
-    return bool(rows)
 
 
 def reports_before(db: Database, log_index: int) -> int:

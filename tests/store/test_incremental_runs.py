@@ -166,7 +166,7 @@ def test_a_repeated_id_makes_the_next_run_a_full_one(open_target: OpenTarget, tm
     head, tail = _files(tmp_path)
     import_events(store, [head])
     again = tmp_path / "again.csv"
-    again.write_text("".join(LINES[:1] + [LINES[5].replace("2016-09-1", "2016-09-2", 1)]), encoding="utf-8")
+    again.write_text("".join([LINES[0], LINES[5].replace("2016-09-1", "2016-09-2", 1)]), encoding="utf-8")
     done = import_events(store, [again, tail])
     assert done.verification is not None and done.run is not None
     assert len(done.verification.table) == done.run.incidents  # everything read
