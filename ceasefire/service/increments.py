@@ -3,7 +3,7 @@
 A run stores ``finding_rows`` only for the days it *recomputed* and maps every other day to the
 run holding that day's rows (``run_days``): a full run recomputes every day (``plan_days``); an
 incremental run (``service.partial_runs``) the days near what changed since the run it builds
-on, widened by the linking window (``WINDOW``) and by every linked event touching them
+on, widened by the days a record's link candidates lie within and by every linked event touching them
 (``linked_days``), until no event crosses the boundary.
 """
 
@@ -14,14 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ceasefire.linking import LinkSettings
 from ceasefire.verification import Verification
 
-__all__ = ["WINDOW", "Plan", "iso_days", "linked_days", "ordinal", "plan_days", "spans"]
+__all__ = ["Plan", "iso_days", "linked_days", "ordinal", "plan_days", "spans"]
 
-# Days either side of a changed record within which a finding can depend on it: the linking lag
-# on both records' ranges, plus one day of margin.
-WINDOW = 2 * LinkSettings().lag_days + 1
 _ISO_EPOCH = 719_163  # date(1970, 1, 1).toordinal()
 
 

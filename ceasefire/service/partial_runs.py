@@ -4,7 +4,7 @@ reports over a million incidents in under two seconds).
 A run built on the one before it (``workflow.verify_stored``) recomputes the days ``redo``: the
 days of what changed since that run (incidents of imports logged since, every day any version of
 a report with a version or publication logged since gave), each widened by the linking window
-(``increments.WINDOW``). It reads from the database only the records whose days meet ``redo``
+(``BAND``, the days a record's link candidates lie within). It reads from the database only the records whose days meet ``redo``
 widened by ``HALO`` (``incidents_by_date``, with each import's ``Extent``), plus the reports
 there, and verifies them (``verify_table``). Then, until nothing moves:
 
@@ -41,7 +41,7 @@ import pandas as pd
 from ceasefire.actor_resolution import AliasResolver
 from ceasefire.linking import LinkDecisions, LinkSettings
 from ceasefire.model import Agreement, RunSummary
-from ceasefire.service.increments import WINDOW, Plan, iso_days, linked_days, ordinal, spans
+from ceasefire.service.increments import Plan, iso_days, linked_days, ordinal, spans
 from ceasefire.service.run_rows import run_rows
 from ceasefire.service.run_summary import basis_sums, summary_of, verified_sums
 from ceasefire.service.stored_columns import handed_columns, import_extents
@@ -170,10 +170,10 @@ def _joined(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def _changed_days(fresh: dict[str, Any], moved: Collection[str]) -> set[int]:
     """The days of the records new since the run built on and of every version of the reports
-    changed since, each widened by ``WINDOW``."""
+    changed since, each widened by ``BAND`` (the band then checks that nothing reaches further)."""
     lo, hi = _extents(fresh)
-    redo = spans(lo, hi, hi, WINDOW)
-    return redo | {ordinal(d) + k for d in moved for k in range(-WINDOW, WINDOW + 1)}
+    redo = spans(lo, hi, hi, BAND)
+    return redo | {ordinal(d) + k for d in moved for k in range(-BAND, BAND + 1)}
 
 
 def _extents(raw: dict[str, Any]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

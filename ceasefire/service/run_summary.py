@@ -45,16 +45,11 @@ class Sums:
 def basis_sums(store: SQLStore, run_id: int, skip: Collection[int]) -> Sums | None:
     """The sums of run ``run_id``'s findings on every day but those in ``skip`` (ordinals): its
     summary rows, and its findings drawn from reports; None without summary rows (before 0025)."""
-    summed = summary_sums(store.db, run_id, iso_days(sorted(skip)))
+    summed = summary_sums(store.db, run_id, set(iso_days(sorted(skip))))
     if summed is None:
         return None
-    totals, days = summed
-    out = Sums(Counter({(o, s, p): n for o, s, p, n in totals}), Counter({(ordinal(d), o): n for d, o, n in days}))
-    for f in store.report_findings(run_id, frozenset()):
-        if (day := f.date.toordinal()) not in skip:
-            out.totals[(f.obligation, f.status, f.parties)] += 1
-            out.violations[(day, f.obligation)] += f.status == "violation"
-    return out
+    totals, violations = summed
+    return Sums(totals, Counter({(ordinal(d), o): n for (d, o), n in violations.items()}))
 
 
 def verified_sums(v: Verification, keep: npt.NDArray[np.bool_]) -> Sums:

@@ -145,10 +145,11 @@ def write_counts(db: Database, run_id: int, days: RunDays) -> None:
 
 def summary_sums(
     db: Database, run_id: int, skip: Collection[str]
-) -> tuple[list[tuple[str, str, tuple[str, ...], int]], list[tuple[str, str, int]]] | None:
-    """What run ``run_id``'s summary rows say on every day but ``skip`` (ISO days): findings by
-    (obligation, status, parties) and ``violation`` findings by (day, obligation); None for a
-    database without them (before 0025). Findings drawn from reports are not in them."""
+) -> tuple[Counter[tuple[str, str, tuple[str, ...]]], Counter[tuple[str, str]]] | None:
+    """What run ``run_id``'s findings on every day but ``skip`` (ISO days) sum to: findings by
+    (obligation, status, parties) and ``violation`` findings by (day, obligation), from its
+    summary rows, and from its rows for the findings drawn from reports (few, not in them);
+    None for a database without summary rows (before 0025)."""
     if not has_table(db, "finding_counts"):
         return None
     where = "run_id = ?" + (f" AND date NOT IN ({', '.join('?' * len(skip))})" if skip else "")
@@ -157,13 +158,43 @@ def summary_sums(
         " GROUP BY obligation, status, parties",
         (run_id, *sorted(skip)),
     )
-    totals = [(str(o), str(s), tuple(str(p) for p in json.loads(str(ps))), int(n)) for o, s, ps, n in rows]
+    totals = Counter({(str(o), str(s), _party_ids(ps)): int(n) for o, s, ps, n in rows})
     rows = db.execute(
         f"SELECT date, obligation, SUM(findings) FROM finding_counts WHERE {where} AND status = 'violation'"
         " GROUP BY date, obligation",
         (run_id, *sorted(skip)),
     )
-    return totals, [(str(d), str(o), int(n)) for d, o, n in rows]
+    violations = Counter({(str(d), str(o)): int(n) for d, o, n in rows})
+    for day, obligation, status, parties in _report_rows(db, run_id, skip):
+        totals[(obligation, status, _party_ids(parties))] += 1
+        violations[(day, obligation)] += status == "violation"
+    return totals, violations
+
+
+def _party_ids(parties: object) -> tuple[str, ...]:
+    return tuple(str(p) for p in json.loads(str(parties)))
+
+
+def _report_rows(db: Database, run_id: int, skip: Collection[str]) -> list[tuple[str, str, str, str]]:
+    """(date, obligation, status, parties) of run ``run_id``'s findings drawn from reports on
+    every day but ``skip``, read from the run holding each day's rows (``run_days``)."""
+    days: dict[int, set[str]] = {}
+    for day, source in db.execute("SELECT day, source_run FROM run_days WHERE run_id = ?", (run_id,)):
+        if str(day) not in skip:
+            days.setdefault(int(source), set()).add(str(day))
+    out = []
+    for source, kept in days.items():
+        drawn = "SELECT DISTINCT seq FROM finding_incidents WHERE run_id = ? AND report_id IS NOT NULL"
+        seqs = [int(r[0]) for r in db.execute(drawn, (source,))]
+        for start in range(0, len(seqs), 500):
+            chunk = seqs[start : start + 500]
+            rows = db.execute(
+                "SELECT date, obligation, status, parties FROM finding_rows"
+                f" WHERE run_id = ? AND seq IN ({', '.join('?' * len(chunk))})",
+                (source, *chunk),
+            )
+            out += [(str(d), str(o), str(s), str(p)) for d, o, s, p in rows if str(d) in kept]
+    return out
 
 
 def _parties(parties: Sequence[str]) -> str:
