@@ -240,23 +240,27 @@ def _band_differences(store: SQLStore, v: Verification, redo: set[int], days: di
     band = sorted({d + k for d in redo for k in range(-BAND, BAND + 1)} - redo)
     ft, ids = v.findings, np.asarray(v.table.columns["id"], dtype=object)
     picked = np.flatnonzero(np.isin(v.table.day[ft.incident], np.array(band, np.int64)))
-    events = _events(v, ft.incident[picked])
-    obligations = [o.id for o in v.agreement.obligations]
-    mine: dict[int, set[tuple[str, frozenset[str]]]] = {}
-    for k in picked.tolist():
-        row = int(ft.incident[k])
-        named = events.get(row) or frozenset((str(ids[row]),))
-        mine.setdefault(int(v.table.day[row]), set()).add((f"{obligations[ft.obligation[k]]}:{ids[row]}", named))
+    rows = ft.incident[picked]
+    prefixes = np.array([f"{o.id}:" for o in v.agreement.obligations], dtype=object)
+    named = prefixes[ft.obligation[picked]] + ids[rows]
+    events = _events(v, rows)
+    mine: dict[int, dict[str, frozenset[str] | None]] = {}
+    for day, finding, row in zip(v.table.day[rows].tolist(), named.tolist(), rows.tolist(), strict=True):
+        mine.setdefault(day, {})[finding] = events.get(row)
+    query = "SELECT finding_id, incidents FROM finding_rows WHERE run_id = ? AND date = ?"
     differ = set()
     for day, iso in zip(band, iso_days(band), strict=True):
-        theirs = set()
-        if iso in days:
-            query = "SELECT finding_id, incidents FROM finding_rows WHERE run_id = ? AND date = ?"
-            rows = store.db.execute(query, (days[iso].source_run, iso))
-            theirs = {(str(f), frozenset(json.loads(str(named)))) for f, named in rows}
-        if theirs != mine.get(day, set()):
+        found = store.db.execute(query, (days[iso].source_run, iso)) if iso in days else []
+        theirs = {str(f): _several(str(i)) for f, i in found}
+        if theirs != mine.get(day, {}):
             differ.add(day)
     return differ
+
+
+def _several(incidents: str) -> frozenset[str] | None:
+    """The ids a finding row's ``incidents`` (canonical JSON) names when more than one, else None."""
+    named = json.loads(incidents) if "," in incidents else ()  # one id: ["ID"] (no comma outside an id)
+    return frozenset(named) if len(named) > 1 else None
 
 
 def _events(v: Verification, rows: npt.NDArray[np.int64]) -> dict[int, frozenset[str]]:

@@ -184,8 +184,9 @@ def _report_rows(db: Database, run_id: int, skip: Collection[str]) -> list[tuple
             days.setdefault(int(source), set()).add(str(day))
     out = []
     for source, kept in days.items():
-        drawn = "SELECT DISTINCT seq FROM finding_incidents WHERE run_id = ? AND report_id IS NOT NULL"
-        seqs = [int(r[0]) for r in db.execute(drawn, (source,))]
+        # no DISTINCT: SQLite then walks every link of the run by (run_id, seq) instead of the few by report
+        drawn = "SELECT seq FROM finding_incidents WHERE run_id = ? AND report_id IS NOT NULL"
+        seqs = sorted({int(r[0]) for r in db.execute(drawn, (source,))})
         for start in range(0, len(seqs), 500):
             chunk = seqs[start : start + 500]
             rows = db.execute(
