@@ -4,15 +4,15 @@ reports over a million incidents in under two seconds).
 A run built on the one before it (``workflow.verify_stored``) recomputes the days ``redo``: the
 days of what changed since that run (incidents of imports logged since, every day any version of
 a report with a version or publication logged since gave), each widened by the linking window
-(``BAND``, the days a record's link candidates lie within). It reads from the database only the records whose days meet ``redo``
-widened by ``HALO`` (``incidents_by_date``, with each import's ``Extent``), plus the reports
+(``BAND``, the days a record's link candidates lie within). It reads from the database only
+the records whose days meet ``redo`` widened by ``HALO`` (``incidents_by_date``, with each import's ``Extent``), plus the reports
 there, and verifies them (``verify_table``). Then, until nothing moves:
 
 - every event of several records that touches ``redo`` adds its records' days (a finding names
   every record of its event);
 - the *band*, the days within ``BAND`` of ``redo`` but outside it (a record of ``redo`` has its
-  candidates within ``BAND`` days), must give the findings the run built on stored for them: its findings depend on no change, so a difference means the
-  records read did not hold all that decides a link near ``redo`` (linking is a greedy
+  candidates within ``BAND`` days), must give the findings the run built on stored for them:
+  they depend on no change, so a difference means the records read did not hold all that decides a link near ``redo`` (linking is a greedy
   one-to-one assignment per file pair, whose choices can in principle pass from record to
   record) or that a change reaches further than the window: those days join ``redo``.
 
@@ -198,6 +198,8 @@ def _merged(days: Collection[int], margin: int) -> list[tuple[int, int]]:
 
 def _near(raw: dict[str, Any], windows: Sequence[tuple[int, int]]) -> dict[str, Any]:
     """The rows of ``raw`` whose days meet one of ``windows``."""
+    if not windows:
+        return {name: column[:0] for name, column in raw.items()}
     lo, hi = _extents(raw)
     starts = np.array([w[0] for w in windows], np.int64)
     ends = np.array([w[1] for w in windows], np.int64)
@@ -219,7 +221,7 @@ def _verify_near(store: SQLStore, records: Records, redo: set[int], files: int, 
         return None
     resolver = AliasResolver(records.agreement)
     table = IncidentTable.from_columns(joined, resolver)
-    if len(factorize(table.columns["file"])[1]) < 2 <= files + len(records.reports["id"]):
+    if len(table) > 0 and len(factorize(table.columns["file"])[1]) < 2 <= files + len(records.reports["id"]):
         return None
     apart = pd.Series(table.columns["id"], dtype=object).isin(records.unpublished).to_numpy()
     return verify_table(

@@ -188,3 +188,17 @@ def test_a_repeated_id_makes_the_next_run_a_full_one(open_target: OpenTarget, tm
     assert len(done.verification.table) == done.run.incidents  # everything read
     full = verify_stored(store, incremental=False)[1]
     assert _reads(store, done.run.id, frozenset()) == _reads(store, full.id, frozenset())
+
+
+def test_a_run_with_nothing_changed_reads_nothing(open_target: OpenTarget, tmp_path: Path) -> None:
+    """``POST /runs`` again with nothing new: no record read, no row stored, a full run's answers."""
+    store = open_target()
+    init_database(store, SYRIA / "agreement.yaml")
+    import_events(store, list(_files(tmp_path)))
+    store.submit_report(MONITOR, STRIKE)
+    verify_stored(store)
+    v, same = verify_stored(store)
+    assert len(v.table) == 0
+    assert store.db.execute("SELECT COUNT(*) FROM finding_rows WHERE run_id = ?", (same.id,))[0][0] == 0
+    full = verify_stored(store, incremental=False)[1]
+    assert _reads(store, same.id, frozenset()) == _reads(store, full.id, frozenset())
