@@ -124,11 +124,11 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def _stored_incidents(app: Starlette, db: SQLStore) -> None:
-    """The stored incidents as the engine's columns, kept for the runs (``service.stored_columns``):
-    the first ``POST /runs`` then reads only what was imported since (issue 14)."""
-    from ceasefire.service.stored_columns import stored_columns
+    """How far each import's records reach from their dates (``service.stored_columns``): the
+    first ``POST /runs`` then reads only the records near what changed (issue 14)."""
+    from ceasefire.service.stored_columns import import_extents
 
-    stored_columns(db)
+    import_extents(db)
 
 
 def _public_bulletins(app: Starlette, db: SQLStore) -> None:

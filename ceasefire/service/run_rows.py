@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,19 +42,25 @@ _SAME = {"finding_id": "id"}  # a finding_rows column read from another finding 
 
 def run_rows(v: Verification, plan: Plan | None = None) -> RunRows:
     """The ``finding_rows`` and ``finding_incidents`` rows of ``v``'s findings, in output order:
-    all of them, or those ``plan`` stores (``service.increments``), and its ``run_days``."""
-    plan = plan or plan_days(v, None)
+    all of them, or those ``plan`` stores (``service.increments``), and its ``run_days``;
+    ``count``: the findings ``plan.days`` counts (an incremental run's ``v`` holds only some)."""
+    plan = plan or plan_days(v)
+    count = sum(n for _, n in plan.days.values())
     try:
         require_extra("scale", ("pyarrow",))
     except MissingExtra:  # the row path: the same rows, one object per finding
-        return object_rows(list(v.finding_objects()), plan.days)
+        stored = plan.store[v.findings.order(v.table)]
+        kept = [f for f, keep in zip(v.finding_objects(), stored.tolist(), strict=True) if keep]
+        return replace(
+            object_rows(kept, {d: (None, 0) for d in {f.date.isoformat() for f in kept}}), count=count, days=plan.days
+        )
     from ceasefire.finding_columns import finding_columns
 
     fc = finding_columns(v, plan.store)
     table = _row_table(fc)
     seqs, ids = _links(fc)
     return RunRows(
-        len(v.findings.incident),
+        count,
         lambda run_id: _rows(run_id, table),
         lambda run_id: _link_rows(run_id, seqs, ids),
         plan.days,

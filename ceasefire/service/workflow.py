@@ -27,7 +27,7 @@ from ceasefire.ledger import Checkpoint
 from ceasefire.linking import LinkDecisions
 from ceasefire.model import REPORT_PREFIX, Agreement, Incident
 from ceasefire.service.bundles import load_bundle, read_bundle
-from ceasefire.service.increments import Basis, plan_days
+from ceasefire.service.partial_runs import Partial, Records, partial_run
 from ceasefire.service.run_rows import run_rows
 from ceasefire.service.stored_columns import remember, stored_columns
 from ceasefire.sources import BadRows, detect_format, read_events
@@ -111,12 +111,16 @@ def verify_stored(store: SQLStore, *, incremental: bool = True) -> tuple[Verific
     of every submitted report (as incident ``report-ID``) with the current agreement version,
     applying the analysts' link decisions, and record the run with its findings. Who may see a
     report's findings is the API's business (``api.findings.visible_findings``). A run after an
-    earlier one under the same agreement version, with no link decision since, stores only the
-    findings of the days that changed (``service.increments``): its findings are those of a full
-    run (``incremental=False``: store them all)."""
+    earlier one under the same agreement version, with no link decision since, verifies and
+    stores only the days near what changed (``service.partial_runs``; its returned
+    ``Verification`` holds only the records it read): its findings and summary are those of a
+    full run (``incremental=False``: verify and store everything)."""
     version = _ready(store)
     intake = Intake(files=[record.name for record in store.imports()])
-    stored = stored_records(store, version, intake, incremental=incremental)
+    partial = _partial(store, version, intake) if incremental else None
+    if partial is not None:
+        return partial.verification, store.add_run(version, partial.incidents, partial.summary, partial.rows)
+    stored = stored_records(store, version, intake)
     verification = verify_table(
         stored.agreement,
         stored.table,
@@ -126,13 +130,26 @@ def verify_stored(store: SQLStore, *, incremental: bool = True) -> tuple[Verific
         reporters=stored.reporters,
         decisions=stored.decisions,
     )
-    basis = None
-    if stored.previous is not None and stored.changed is not None:
-        moved = store.changed_reports(stored.previous.log_index).days
-        basis = Basis(stored.previous.id, store.run_days(stored.previous.id), stored.changed, moved)
-    rows = run_rows(verification, plan_days(verification, basis))
-    run = store.add_run(version, len(stored.table), verification.summary(), rows)
+    run = store.add_run(version, len(stored.table), verification.summary(), run_rows(verification))
     return verification, run
+
+
+def _partial(store: SQLStore, version: AgreementVersion, intake: Intake) -> Partial | None:
+    """The run built on the latest one, when there is one to build on and it can be (else None)."""
+    decisions = store.link_decisions()
+    basis = _basis_run(store, version, decisions)
+    if basis is None:
+        return None
+    reports = list(all_reports(store))
+    records = Records(
+        load_bundle(version.bundle),
+        normalized_columns(columns_of(report_incident(r) for r in reports)),
+        frozenset(f"{REPORT_PREFIX}{r.id}" for r in reports if not r.published),
+        {f"{REPORT_PREFIX}{r.id}": reporter_of(r) for r in reports if reporter_of(r)},
+        LinkDecisions.latest((d.record_a, d.record_b, d.decision) for d in decisions),
+        tuple((d.record_a, d.record_b) for d in decisions),
+    )
+    return partial_run(store, records, basis, intake)
 
 
 @dataclass(frozen=True)
@@ -148,30 +165,22 @@ class StoredRecords:
     apart: npt.NDArray[np.bool_]
     reporters: dict[str, str]
     decisions: LinkDecisions
-    previous: RunRecord | None = None  # the run an incremental run builds on
-    changed: npt.NDArray[np.bool_] | None = None  # the table's rows new or changed since ``previous``
 
 
-def stored_records(
-    store: SQLStore, version: AgreementVersion, intake: Intake | None = None, *, incremental: bool = False
-) -> StoredRecords:
-    """The records of ``store`` under agreement ``version`` (``intake`` counts repeated ids); with
-    ``incremental``, the run to build on and which rows changed since it (None: none to build on)."""
+def stored_records(store: SQLStore, version: AgreementVersion, intake: Intake | None = None) -> StoredRecords:
+    """The records of ``store`` under agreement ``version`` (``intake`` counts repeated ids)."""
     agreement = load_bundle(version.bundle)
     resolver = AliasResolver(agreement)
-    imports = store.imports()
     reports = list(all_reports(store))
     decisions = store.link_decisions()
-    previous = _basis_run(store, version, decisions) if incremental else None
-    changes = _changed(store, imports, reports, previous)
-    columns, changed = _stored_columns(store, reports, intake or Intake(), changes)
+    columns = _stored_columns(store, reports, intake or Intake())
     table = IncidentTable.from_columns(columns, resolver)
     # An unpublished report links to nothing (issue 13): a finding the public sees must not name it.
     unpublished = [f"{REPORT_PREFIX}{r.id}" for r in reports if not r.published]
     apart = pd.Series(table.columns["id"], dtype=object).isin(unpublished).to_numpy()  # hashed: np.isin sorts objects
     reporters = {f"{REPORT_PREFIX}{r.id}": reporter_of(r) for r in reports if reporter_of(r)}
     decided = LinkDecisions.latest((d.record_a, d.record_b, d.decision) for d in decisions)
-    return StoredRecords(agreement, resolver, reports, table, apart, reporters, decided, previous, changed)
+    return StoredRecords(agreement, resolver, reports, table, apart, reporters, decided)
 
 
 def _basis_run(store: SQLStore, version: AgreementVersion, decisions: Sequence[LinkDecision]) -> RunRecord | None:
@@ -184,19 +193,6 @@ def _basis_run(store: SQLStore, version: AgreementVersion, decisions: Sequence[L
     if any(d.log_index >= runs[-1].log_index for d in decisions):
         return None
     return runs[-1] if store.run_days(runs[-1].id) or not runs[-1].findings else None
-
-
-def _changed(
-    store: SQLStore, imports: Sequence[ImportRecord], reports: Sequence[ReportRecord], previous: RunRecord | None
-) -> npt.NDArray[np.bool_] | None:
-    """Which of the stored incidents then the reports (``_stored_columns`` order, before the
-    repeated ids are dropped) are new or changed since run ``previous`` (None: no run to build on)."""
-    if previous is None:
-        return None
-    before = sum(r.incidents for r in imports if r.log_index < previous.log_index)
-    after = sum(r.incidents for r in imports if r.log_index >= previous.log_index)
-    ids = store.changed_reports(previous.log_index).ids
-    return np.concatenate([np.zeros(before, bool), np.ones(after, bool), [r.id in ids for r in reports]]).astype(bool)
 
 
 EVERY_REPORT = ReportScope(everything=True)
@@ -298,22 +294,16 @@ def _parquet_columns(path: Path) -> dict[str, Any]:
     return joined
 
 
-def _stored_columns(
-    store: SQLStore, reports: Sequence[ReportRecord], intake: Intake, changed: npt.NDArray[np.bool_] | None
-) -> tuple[dict[str, Any], npt.NDArray[np.bool_] | None]:
+def _stored_columns(store: SQLStore, reports: Sequence[ReportRecord], intake: Intake) -> dict[str, Any]:
     """The stored incidents then every report's latest version, as raw columns, the first of
-    each id only (the others counted in ``intake.duplicates``), with ``changed`` kept for the
-    same rows; no object per stored row."""
+    each id only (the others counted in ``intake.duplicates``); no object per stored row."""
     stored = normalized_columns(stored_columns(store))
     joined = concat_columns(stored, normalized_columns(columns_of(report_incident(r) for r in reports)))
     repeated = pd.Series(joined["id"], dtype=object).duplicated().to_numpy()
     intake.duplicates += int(repeated.sum())
-    if changed is not None and len(changed) != len(repeated):  # the imports changed under us: build on nothing
-        changed = None
     if not repeated.any():
-        return joined, changed
-    kept = {name: column[~repeated] for name, column in joined.items()}
-    return kept, None if changed is None else changed[~repeated]
+        return joined
+    return {name: column[~repeated] for name, column in joined.items()}
 
 
 def import_news(store: SQLStore, paths: Sequence[Path]) -> list[NewsImportRecord]:

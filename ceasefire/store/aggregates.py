@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ceasefire.ledger import canonical_json
@@ -35,6 +35,7 @@ __all__ = [
     "drawn_from_reports",
     "incident_of",
     "run_counts",
+    "summary_sums",
     "tally_findings",
     "tally_incidents",
     "write_counts",
@@ -102,6 +103,8 @@ _COUNT_COLUMNS = {
     "finding_counts": "date, obligation, status, parties, findings",
     "incident_counts": "date, status, incidents",
 }
+# A finding row's first incident (else NULL), per backend, as 0026 counts it.
+_FIRST_INCIDENT = {"sqlite": "json_extract(f.incidents, '$[0]')", "postgres": "(f.incidents::jsonb ->> 0)"}
 
 
 def write_counts(db: Database, run_id: int, days: RunDays) -> None:
@@ -109,10 +112,9 @@ def write_counts(db: Database, run_id: int, days: RunDays) -> None:
     their ``finding_incidents`` are stored: the days it stores itself counted from those rows by
     the database (the rows :func:`count_rows` gives for them, in the same order; issue 14: not a
     ``Finding`` per row), every other day's summary rows copied from the run ``days`` says holds
-    that day (which has the rows of every day it covers, being written the same way), so an
-    incremental run counts only what it recomputed."""
-    first = "(f.incidents::jsonb ->> 0)" if db.dialect == "postgres" else "json_extract(f.incidents, '$[0]')"
-    db.execute(_COUNTED.format(first=first), (run_id, run_id))
+    that day in ``run_days`` (which has the rows of every day it covers, being written the same
+    way), so an incremental run counts only what it recomputed."""
+    db.execute(_COUNTED.format(first=_FIRST_INCIDENT[db.dialect]), (run_id, run_id))
     db.execute(
         "INSERT INTO finding_counts (run_id, date, obligation, status, parties, findings) "
         "SELECT ?, date, obligation, status, parties, COUNT(*) FROM counted "
@@ -121,12 +123,70 @@ def write_counts(db: Database, run_id: int, days: RunDays) -> None:
     )
     db.execute(_WORST, (run_id,))
     db.execute("DROP TABLE counted")
-    copied = [(run_id, source, day) for day, (source, _) in sorted(days.items()) if source is not None]
-    for table, columns in _COUNT_COLUMNS.items():
-        db.executemany(
-            f"INSERT INTO {table} (run_id, {columns}) SELECT ?, {columns} FROM {table} WHERE run_id = ? AND date = ?",
-            copied,
-        )
+    if any(source is not None for source, _ in days.values()):
+        for table, columns in _COUNT_COLUMNS.items():
+            picked = ", ".join(f"c.{c}" for c in columns.split(", "))
+            db.execute(
+                f"INSERT INTO {table} (run_id, {columns}) SELECT ?, {picked} FROM {table} c"
+                " JOIN run_days d ON d.run_id = ? AND d.source_run = c.run_id AND d.day = c.date"
+                " WHERE d.source_run <> ?",
+                (run_id, run_id, run_id),
+            )
+
+
+def summary_sums(
+    db: Database, run_id: int, skip: Collection[str]
+) -> tuple[Counter[tuple[str, str, tuple[str, ...]]], Counter[tuple[str, str]]] | None:
+    """What run ``run_id``'s findings on every day but ``skip`` (ISO days) sum to: findings by
+    (obligation, status, parties) and ``violation`` findings by (day, obligation), from its
+    summary rows, and from its rows for the findings drawn from reports (few, not in them);
+    None for a database without summary rows (before 0025)."""
+    if not has_table(db, "finding_counts"):
+        return None
+    where = "run_id = ?" + (f" AND date NOT IN ({', '.join('?' * len(skip))})" if skip else "")
+    rows = db.execute(
+        f"SELECT obligation, status, parties, SUM(findings) FROM finding_counts WHERE {where}"
+        " GROUP BY obligation, status, parties",
+        (run_id, *sorted(skip)),
+    )
+    totals = Counter({(str(o), str(s), _party_ids(ps)): int(n) for o, s, ps, n in rows})
+    rows = db.execute(
+        f"SELECT date, obligation, SUM(findings) FROM finding_counts WHERE {where} AND status = 'violation'"
+        " GROUP BY date, obligation",
+        (run_id, *sorted(skip)),
+    )
+    violations = Counter({(str(d), str(o)): int(n) for d, o, n in rows})
+    for day, obligation, status, parties in _report_rows(db, run_id, skip):
+        totals[(obligation, status, _party_ids(parties))] += 1
+        violations[(day, obligation)] += status == "violation"
+    return totals, violations
+
+
+def _party_ids(parties: object) -> tuple[str, ...]:
+    return tuple(str(p) for p in json.loads(str(parties)))
+
+
+def _report_rows(db: Database, run_id: int, skip: Collection[str]) -> list[tuple[str, str, str, str]]:
+    """(date, obligation, status, parties) of run ``run_id``'s findings drawn from reports on
+    every day but ``skip``, read from the run holding each day's rows (``run_days``)."""
+    days: dict[int, set[str]] = {}
+    for day, source in db.execute("SELECT day, source_run FROM run_days WHERE run_id = ?", (run_id,)):
+        if str(day) not in skip:
+            days.setdefault(int(source), set()).add(str(day))
+    out = []
+    for source, kept in days.items():
+        # no DISTINCT: SQLite then walks every link of the run by (run_id, seq) instead of the few by report
+        drawn = "SELECT seq FROM finding_incidents WHERE run_id = ? AND report_id IS NOT NULL"
+        seqs = sorted({int(r[0]) for r in db.execute(drawn, (source,))})
+        for start in range(0, len(seqs), 500):
+            chunk = seqs[start : start + 500]
+            rows = db.execute(
+                "SELECT date, obligation, status, parties FROM finding_rows"
+                f" WHERE run_id = ? AND seq IN ({', '.join('?' * len(chunk))})",
+                (source, *chunk),
+            )
+            out += [(str(d), str(o), str(s), str(p)) for d, o, s, p in rows if str(d) in kept]
+    return out
 
 
 # the run's findings drawn from no submitted report, with the incident each is counted under

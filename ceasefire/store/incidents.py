@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from ceasefire.store.database import CHUNK_ROWS, Database
+from ceasefire.store.database import CHUNK_ROWS, Database, Value
 from ceasefire.store.log_entries import INCIDENT_COLUMNS
 from ceasefire.store.written import ColumnChunks
 
-__all__ = ["DATE_COLUMNS", "Columns", "concat_columns", "incident_rows", "read_incident_columns"]
+__all__ = ["DATE_COLUMNS", "Columns", "concat_columns", "incident_rows", "read_columns_where", "read_incident_columns"]
 
 # Incidents as columns by field name (numpy arrays, pandas Categorical for text): one column per
 # field, not one record per incident.
@@ -105,11 +105,18 @@ def read_incident_columns(db: Database, before: int | None = None, imports: tupl
     (after, through): only those of the imports whose id is in ``after < id <= through``. One
     query, read a chunk at a time, each chunk turned into arrays (text dictionary-encoded as
     ``pandas.Categorical``) before the next is read."""
-    names = INCIDENT_COLUMNS[2:]
     params: tuple[int, ...]
     where, params = ("WHERE m.log_index < ?", (before,)) if before is not None else ("", ())
     if imports is not None:
         where, params = "WHERE i.import_id > ? AND i.import_id <= ?", imports
+    return read_columns_where(db, where, params)
+
+
+def read_columns_where(db: Database, where: str, params: Sequence[Value], *, encoded: bool = True) -> Columns:
+    """The stored incidents ``where`` selects (an SQL ``WHERE`` clause over ``incidents i`` joined
+    with ``imports m``), as :func:`read_incident_columns` reads them, in the same order; without
+    ``encoded``, text stays plain object arrays (a few thousand rows: encoding costs more)."""
+    names = INCIDENT_COLUMNS[2:]
     sql = (
         f"SELECT {', '.join(f'i.{c}' for c in names)} FROM incidents i JOIN imports m ON m.id = i.import_id "
         f"{where} ORDER BY i.import_id, i.seq"
@@ -118,13 +125,14 @@ def read_incident_columns(db: Database, before: int | None = None, imports: tupl
     with db.read():
         for chunk in db.chunks(sql, params):
             for part, name, column in zip(parts, names, zip(*chunk, strict=True), strict=True):
-                part.append(_array(name, column))
+                part.append(_array(name, column, encoded))
     return {
-        ("id" if name == "incident_id" else name): _joined(name, part) for name, part in zip(names, parts, strict=True)
+        ("id" if name == "incident_id" else name): _joined(name, part, encoded)
+        for name, part in zip(names, parts, strict=True)
     }
 
 
-def _array(name: str, values: Sequence[Any]) -> Any:
+def _array(name: str, values: Sequence[Any], encoded: bool = True) -> Any:
     """One chunk of a column: numbers as arrays, dates as ordinals, repetitive text (actors,
     event types, places) dictionary-encoded, so a chunk's row strings are freed once read."""
     if name in DATE_COLUMNS:  # a few hundred distinct days: each parsed once
@@ -134,13 +142,13 @@ def _array(name: str, values: Sequence[Any]) -> Any:
     if name in _NUMBERS:
         return np.array(values, dtype=_NUMBERS[name])
     text = np.array(values, dtype=object)
-    return text if name in _UNIQUE_TEXT else pd.Categorical(text)
+    return text if name in _UNIQUE_TEXT or not encoded else pd.Categorical(text)
 
 
-def _joined(name: str, parts: list[Any]) -> Any:
+def _joined(name: str, parts: list[Any], encoded: bool = True) -> Any:
     if not parts:
-        return _array(name, ())
-    if name in DATE_COLUMNS or name in _NUMBERS or name in _UNIQUE_TEXT:
+        return _array(name, (), encoded)
+    if name in DATE_COLUMNS or name in _NUMBERS or name in _UNIQUE_TEXT or not encoded:
         return np.concatenate(parts)
     return union_categoricals(parts)
 

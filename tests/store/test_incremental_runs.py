@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from store.storekit import SYRIA, OpenTarget
 
-from ceasefire.service.workflow import import_events, init_database, verify_stored
+from ceasefire.model import Finding
+from ceasefire.service.workflow import import_events, init_database, stored_records, verify_stored
 from ceasefire.store.pages import FindingFilter
 from ceasefire.store.protocol import ReportSubmission, Submitter
+from ceasefire.verification import verify_table
 
 LINES = (SYRIA / "incidents.csv").read_text(encoding="utf-8").splitlines(keepends=True)
 MONITOR, ANALYST = Submitter(1, "monitor"), Submitter(2, "analyst")
@@ -77,6 +79,20 @@ def _reads(store: Any, run_id: int, hidden: frozenset[int]) -> dict[str, Any]:
     return out
 
 
+def _everything(store: Any) -> list[Finding]:
+    """The findings of every stored record verified at once (what a full run would store)."""
+    whole = stored_records(store, store.current_agreement())
+    v = verify_table(
+        whole.agreement,
+        whole.table,
+        whole.resolver,
+        apart=whole.apart,
+        reporters=whole.reporters,
+        decisions=whole.decisions,
+    )
+    return list(v.finding_objects())
+
+
 def test_incremental_runs_answer_what_a_full_run_answers(open_target: OpenTarget, tmp_path: Path) -> None:
     store = open_target()
     head, tail = _files(tmp_path)
@@ -86,8 +102,8 @@ def test_incremental_runs_answer_what_a_full_run_answers(open_target: OpenTarget
     near = store.submit_report(MONITOR, STRIKE)  # beside a stored strike: linked to it
     store.publish_report(ANALYST, near.report_id)
     apart = store.submit_report(MONITOR, dataclasses.replace(STRIKE, occurred_on="2016-09-20", lat=35.93))
-    v2, second = verify_stored(store)
-    assert [f.to_document() for f in store.run_findings(second.id)] == [f.to_document() for f in v2.finding_objects()]
+    second = verify_stored(store)[1]
+    assert [f.to_document() for f in store.run_findings(second.id)] == [f.to_document() for f in _everything(store)]
     stored = store.db.execute("SELECT COUNT(*) FROM finding_rows WHERE run_id = ?", (second.id,))[0][0]
     assert 0 < stored < second.findings  # only the changed days are stored again
     moved = dataclasses.replace(STRIKE, occurred_on="2016-09-13")
@@ -133,3 +149,56 @@ def test_a_link_decision_since_the_last_run_makes_the_next_run_a_full_one(
     assert stored == decided.findings  # every day stored again, none borrowed
     full = verify_stored(store, incremental=False)[1]
     assert _reads(store, decided.id, frozenset()) == _reads(store, full.id, frozenset())
+
+
+def test_an_incremental_run_reads_only_the_records_near_what_changed(open_target: OpenTarget, tmp_path: Path) -> None:
+    """A run after a report verifies only the records of the days near it (``partial_runs``),
+    and every answer is still a full run's: after a report, and after a new version of it moved
+    to the other end of the data (both days recomputed), on every backend."""
+    store = open_target()
+    init_database(store, SYRIA / "agreement.yaml")
+    import_events(store, list(_files(tmp_path)))  # two files: their records link
+    late = store.submit_report(MONITOR, dataclasses.replace(STRIKE, occurred_on="2016-09-26"))
+    v, run = verify_stored(store)
+    assert len(v.table) < run.incidents  # the days near 2016-09-26 only
+    full = verify_stored(store, incremental=False)[1]
+    assert _reads(store, run.id, frozenset()) == _reads(store, full.id, frozenset())
+    store.publish_report(ANALYST, late.report_id)
+    store.submit_report(MONITOR, dataclasses.replace(STRIKE, occurred_on="2016-09-11"), report_id=late.report_id)
+    moved = verify_stored(store)[1]  # the records of both ends read (most of these 17 days)
+    stored = store.db.execute("SELECT COUNT(*) FROM finding_rows WHERE run_id = ?", (moved.id,))[0][0]
+    assert 0 < stored < moved.findings
+    full = verify_stored(store, incremental=False)[1]
+    for viewer in (frozenset(), frozenset({late.report_id})):
+        assert _reads(store, moved.id, viewer) == _reads(store, full.id, viewer)
+    assert store.verify_log().ok
+
+
+def test_a_repeated_id_makes_the_next_run_a_full_one(open_target: OpenTarget, tmp_path: Path) -> None:
+    """An appended file repeating a stored id: a full run keeps the first by import order,
+    which records read by date cannot tell, so the run verifies everything (and answers the same)."""
+    store = open_target()
+    init_database(store, SYRIA / "agreement.yaml")
+    head, tail = _files(tmp_path)
+    import_events(store, [head])
+    again = tmp_path / "again.csv"
+    again.write_text("".join([LINES[0], LINES[5].replace("2016-09-1", "2016-09-2", 1)]), encoding="utf-8")
+    done = import_events(store, [again, tail])
+    assert done.verification is not None and done.run is not None
+    assert len(done.verification.table) == done.run.incidents  # everything read
+    full = verify_stored(store, incremental=False)[1]
+    assert _reads(store, done.run.id, frozenset()) == _reads(store, full.id, frozenset())
+
+
+def test_a_run_with_nothing_changed_reads_nothing(open_target: OpenTarget, tmp_path: Path) -> None:
+    """``POST /runs`` again with nothing new: no record read, no row stored, a full run's answers."""
+    store = open_target()
+    init_database(store, SYRIA / "agreement.yaml")
+    import_events(store, list(_files(tmp_path)))
+    store.submit_report(MONITOR, STRIKE)
+    verify_stored(store)
+    v, same = verify_stored(store)
+    assert len(v.table) == 0
+    assert store.db.execute("SELECT COUNT(*) FROM finding_rows WHERE run_id = ?", (same.id,))[0][0] == 0
+    full = verify_stored(store, incremental=False)[1]
+    assert _reads(store, same.id, frozenset()) == _reads(store, full.id, frozenset())
