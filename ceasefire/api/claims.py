@@ -1,14 +1,16 @@
 """``/api/v1/claims``: the claims ledger, read-only.
 
 Claims come from public news (``ceasefire import --news``), so every role and the public may read
-them. Each is judged against the findings the caller may read (``findings.visible_run``,
-``findings.viewer_figures``), exactly as the ``claims`` section of ``verify --format json``
-(``ceasefire.news.verdicts``); the verdicts are kept per run, viewer class and stored claims.
+them. Each is judged against the findings the caller may read (``findings.visible_run``, less
+those drawn from reports hidden from the caller), exactly as the ``claims`` section of ``verify
+--format json`` (``ceasefire.news.verdicts``), reading only the findings dated within the claims'
+windows (issue 14); the verdicts are kept per run, viewer class and stored claims.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -16,13 +18,15 @@ from fastapi import APIRouter, Query
 
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import FigureCache, FiguresDep, figures_key, viewer_figures, visible_run
+from ceasefire.api.findings import FigureCache, FiguresDep, figures_key, hidden_reports, visible_run
 from ceasefire.api.paging import PageDep, decode_cursor, encode_cursor, sliced
+from ceasefire.model import COUNTED, Finding
 from ceasefire.news.verdicts import ClaimVerdict
-from ceasefire.service.claims import claims_ledger
+from ceasefire.service.claims import claims_ledger, windowed_ledger
 from ceasefire.store import SQLStore
+from ceasefire.store.protocol import RunRecord
 
-__all__ = ["judged", "ledger", "router"]
+__all__ = ["Ledger", "judged", "judged_ledger", "ledger", "router"]
 
 router = APIRouter(tags=["claims"])
 Verdict = Literal["supports", "contradicts", "no_evidence"]
@@ -91,11 +95,44 @@ def judged(
     return [c for c in ledger(db, who, cache) if wanted.passes(c)]
 
 
+@dataclass(frozen=True)
+class Ledger:
+    """The stored claims judged for a viewer, and the findings their verdicts rest on, by id."""
+
+    verdicts: tuple[ClaimVerdict, ...]
+    cited: Mapping[str, Finding]
+
+
 def ledger(db: SQLStore, who: Caller | None, cache: FigureCache) -> list[ClaimVerdict]:
+    """Every stored claim judged on the findings ``who`` may read (:func:`judged_ledger`)."""
+    return list(judged_ledger(db, who, cache).verdicts)
+
+
+def judged_ledger(db: SQLStore, who: Caller | None, cache: FigureCache) -> Ledger:
     """Every stored claim judged on the findings ``who`` may read, judged once per (run, viewer
     class and visible reports, agreement version, number of stored claims): claims are only
-    ever added, and judging re-reads the agreement bundle."""
+    ever added, and judging re-reads the agreement bundle. Only the findings dated within the
+    claims' windows are read (``service.claims.windowed_ledger``; issue 14), not the run."""
     run = visible_run(db, who)
     version = db.current_agreement()
     key = ("claims", figures_key(db, who, run), version.version if version else None, len(db.stored_claims()))
-    return cache.get(key, lambda: claims_ledger(db, viewer_figures(cache, db, who, run).findings))
+    return cache.get(key, lambda: _judged(db, who, run))
+
+
+def _judged(db: SQLStore, who: Caller | None, run: RunRecord | None) -> Ledger:
+    if run is None:  # no run to read: every claim judged on no findings
+        return Ledger(tuple(claims_ledger(db, ())), {})
+    hidden = hidden_reports(db, who, run)
+    read: list[Finding] = []
+
+    def evidence(spans: Sequence[tuple[dt.date, dt.date]]) -> list[Finding]:
+        read.extend(db.span_findings(run.id, spans, COUNTED, hidden))
+        return read
+
+    verdicts = tuple(windowed_ledger(db, evidence))
+    wanted = {i for v in verdicts for i in v.findings}
+    cited: dict[str, Finding] = {}
+    for f in read:
+        if f.id in wanted:
+            cited.setdefault(f.id, f)
+    return Ledger(verdicts, cited)

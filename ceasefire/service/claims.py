@@ -8,14 +8,16 @@ the latest stored run (or the findings given) with the current agreement version
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from ceasefire.model import Agreement, Finding
+from ceasefire.model import Agreement, Finding, NewsClaim
 from ceasefire.news.verdicts import DEFAULT_DAYS, ClaimVerdict, assess_claims
 from ceasefire.service.bundles import load_bundle
 from ceasefire.store import SQLStore
 
-__all__ = ["claims_ledger", "day_claims"]
+__all__ = ["claim_spans", "claims_ledger", "day_claims", "windowed_ledger"]
+
+Span = tuple[dt.date, dt.date]  # both days included
 
 
 def claims_ledger(store: SQLStore, findings: Sequence[Finding] | None = None) -> list[ClaimVerdict]:
@@ -46,3 +48,31 @@ def day_claims(
         return []
     span = dt.timedelta(days=DEFAULT_DAYS)
     return assess_claims(agreement, claims, findings_between(day - span, day + span))
+
+
+def claim_spans(claims: Iterable[NewsClaim], days: int = DEFAULT_DAYS) -> list[Span]:
+    """The days the verdicts of ``claims`` look at, as few non-overlapping spans, ascending:
+    ``days`` either side of each dated claim (a commitment looks after its day, the other kinds
+    before it), spans that touch or overlap merged. A claim without a date looks at none."""
+    span = dt.timedelta(days=days)
+    merged: list[Span] = []
+    for day in sorted({c.date for c in claims if c.date is not None}):
+        first, last = day - span, day + span
+        if merged and first <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def windowed_ledger(store: SQLStore, evidence: Callable[[Sequence[Span]], Sequence[Finding]]) -> list[ClaimVerdict]:
+    """Every stored claim judged as :func:`claims_ledger` judges it, on the findings
+    ``evidence(spans)`` gives for :func:`claim_spans` of the claims: it must give, in the run's
+    order, at least every ``violation`` and ``possible_violation`` finding dated within them
+    (the only ones a verdict reads), so that a run of a million findings is not read whole to
+    judge a few claims (issue 14). The verdicts equal those judged on every finding."""
+    version = store.current_agreement()
+    claims = store.stored_claims()
+    if version is None or not claims:
+        return []
+    return assess_claims(load_bundle(version.bundle), claims, evidence(claim_spans(claims)))

@@ -57,6 +57,8 @@ __all__ = [
     "run_report_ids",
     "run_rows",
     "selected_findings",
+    "span_findings",
+    "top_findings",
 ]
 
 IncidentKey = tuple[int, int]  # (import_id, seq)
@@ -648,3 +650,71 @@ def _incident_fields(f: Finding, stored: dict[str, Row]) -> tuple[Any, ...]:
 def _own_columns(run_id: int, seq: int, f: Finding) -> tuple[Any, ...]:
     values = dict(zip(FINDING_ROW_COLUMNS, finding_row(run_id, seq, f), strict=True))
     return tuple(values[name] for name in EXPORT_FINDING_COLUMNS)
+
+
+# -- the claims ledger (issue 14): the findings a claim's verdict or evidence reads, not the run's --
+
+
+def _claim_where(
+    src: FindingSource, hidden: frozenset[int], statuses: Sequence[str], obligations: Sequence[str]
+) -> tuple[str, list[Value]]:
+    """``FROM ... WHERE ...`` of the run's findings of ``statuses`` and of ``obligations``
+    (any, when empty) drawn from none of the ``hidden`` reports."""
+    sql, params = _finding_where(src, FindingFilter(hidden=hidden))
+    sql, params = sql + f" AND f.status IN ({', '.join('?' * len(statuses))})", [*params, *statuses]
+    if obligations:
+        sql, params = sql + f" AND f.obligation IN ({', '.join('?' * len(obligations))})", [*params, *obligations]
+    return sql, params
+
+
+def span_findings(
+    db: Database,
+    run_id: int,
+    spans: Sequence[tuple[dt.date, dt.date]],
+    statuses: Sequence[str],
+    hidden: frozenset[int],
+) -> list[Finding]:
+    """The run's findings of ``statuses`` dated within any of ``spans`` (both days included; the
+    spans do not overlap) and drawn from none of the ``hidden`` reports, in the run's order: a
+    query per span, each in the run's order, merged by the order's key."""
+    src = finding_source(db, run_id)
+    found: list[tuple[tuple[str, int], Finding]] = []
+    for first, last in spans:
+        sql, params = _claim_where(src, hidden, statuses, ())
+        sql, params = sql + " AND f.date >= ? AND f.date <= ?", [*params, first.isoformat(), last.isoformat()]
+        day = "d.day" if src.mapped else "''"  # the run's order: (day, seq) when mapped, else seq
+        rows = db.execute(f"SELECT {day}, f.seq, {_selected(src.table)} {sql} ORDER BY {src.order}", params)
+        found.extend(((str(row[0]), int(str(row[1]))), _decoded(src.table, row[2:])) for row in rows)
+    found.sort(key=lambda item: item[0])
+    return [f for _, f in found]
+
+
+def top_findings(
+    db: Database,
+    run_id: int,
+    scope: tuple[Sequence[str], Sequence[str]],
+    statuses: Sequence[str],
+    hidden: frozenset[int],
+    limit: int,
+) -> list[Finding]:
+    """Up to ``limit`` of the run's findings of ``statuses`` and of the obligations
+    ``scope[0]`` naming any of the parties ``scope[1]``, drawn from none of the ``hidden``
+    reports, the most confident first (then by date and id): a claim's strongest evidence."""
+    obligations, parties = scope
+    if not obligations or not parties:
+        return []
+    src = finding_source(db, run_id)
+    sql, params = _claim_where(src, hidden, statuses, obligations)
+    named = " OR ".join("f.parties LIKE ? ESCAPE '\\'" for _ in parties)
+    params = [*params, *("%" + _like(canonical_json(p).decode("utf-8")) + "%" for p in parties)]
+    if src.table == "findings":  # documents (before 0019): no confidence column to order by
+        rows = db.execute(f"SELECT {_selected(src.table)} {sql} AND ({named})", params)
+        ranked = sorted((_decoded(src.table, row) for row in rows), key=lambda f: (-f.confidence, f.date, f.id))
+        return ranked[:limit]
+    query = f"SELECT {_selected(src.table)} {sql} AND ({named}) ORDER BY f.confidence DESC, f.date, f.finding_id{_by_code_point(db)} LIMIT ?"
+    return [_decoded(src.table, row) for row in db.execute(query, (*params, limit))]
+
+
+def _by_code_point(db: Database) -> str:
+    """Text ordered as Python orders it (by code point), whatever the database's locale."""
+    return ' COLLATE "C"' if db.dialect == "postgres" else ""

@@ -204,3 +204,31 @@ def test_assessment_is_frozen() -> None:
     assert isinstance(assessment, ClaimVerdict)
     with pytest.raises(dataclasses.FrozenInstanceError):
         assessment.verdict = "supports"  # type: ignore[misc]
+
+
+def test_claims_judged_on_their_spans_alone_are_judged_as_on_every_finding() -> None:
+    """Issue 14: the server reads only the findings within ``claim_spans`` of the claims; the
+    verdicts (and the findings they cite, in order) are those judged on every finding."""
+    from ceasefire.service.claims import claim_spans
+
+    days = [DAY + dt.timedelta(days=n) for n in range(-30, 31, 3)]
+    findings = [
+        _finding(f"f{n}", ("aid", "road", "sky")[n % 3], ("gov", "ru")[n % 2], day, ("violation", "exempt")[n % 5 == 0])
+        for n, day in enumerate(days * 3)
+    ]
+    kinds = ("accusation", "denial", "commitment", "demand", "assessment")
+    claims = [
+        _claim(kinds[n % 5], ("gov",), "aid" if n % 2 else None, "air_operations", "gov", day)
+        for n, day in enumerate(
+            [DAY - dt.timedelta(days=40), DAY, DAY + dt.timedelta(days=9), DAY + dt.timedelta(days=25)]
+        )
+    ]
+    spans = claim_spans(claims)
+    assert spans == [
+        (DAY - dt.timedelta(days=47), DAY - dt.timedelta(days=33)),
+        (DAY - dt.timedelta(days=7), DAY + dt.timedelta(days=16)),
+        (DAY + dt.timedelta(days=18), DAY + dt.timedelta(days=32)),
+    ]
+    within = [f for f in findings if any(first <= f.date <= last for first, last in spans)]
+    assert len(within) < len(findings)
+    assert assess_claims(AGREEMENT, claims, within) == assess_claims(AGREEMENT, claims, findings)
