@@ -10,9 +10,10 @@ windows (issue 14); the verdicts are kept per run, viewer class and stored claim
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from fastapi import APIRouter, Query
 
@@ -20,16 +21,19 @@ from ceasefire.api.auth import Caller, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import FigureCache, FiguresDep, figures_key, hidden_reports, visible_run
 from ceasefire.api.paging import PageDep, decode_cursor, encode_cursor, sliced
-from ceasefire.model import COUNTED, Finding
+from ceasefire.model import COUNTED, Agreement, Finding, NewsClaim
 from ceasefire.news.verdicts import ClaimVerdict
-from ceasefire.service.claims import claims_ledger, windowed_ledger
+from ceasefire.service.bundles import load_bundle
+from ceasefire.service.claims import judge_claim
 from ceasefire.store import SQLStore
+from ceasefire.store.pages import ClaimScope
 from ceasefire.store.protocol import RunRecord
 
-__all__ = ["Ledger", "judged", "judged_ledger", "ledger", "router"]
+__all__ = ["Ledger", "judged", "judged_ledger", "router"]
 
 router = APIRouter(tags=["claims"])
 Verdict = Literal["supports", "contradicts", "no_evidence"]
+T = TypeVar("T")
 
 
 @router.get("/claims", summary="The claims ledger: stored claims judged against the findings, a page at a time")
@@ -47,16 +51,20 @@ def claims(
     """``{"claims": [...], "total", "next"}``: a page (``api/paging.py``) of the claims passing
     the filters, each claim's fields, ``date``, ``verdict``, ``findings`` (ids) and
     ``explanation``; a date filter leaves out claims without a date. The claims are judged once
-    per run and viewer (``ledger``) and paged by their place in the ledger, which only grows."""
+    per run and viewer (``judged_ledger``), only those a page shows unless ``verdict`` filters
+    them, and paged by their place in the ledger, which only grows."""
     after = decode_cursor(page.cursor, "claims", (int,))
     wanted = _Wanted(date_from, date_to, party, obligation, verdict)
-    passing = [(n, c) for n, c in enumerate(ledger(db, who, cache)) if wanted.passes(c)]
+    led = judged_ledger(db, who, cache)
+    passing = [n for n, c in enumerate(led.claims) if wanted.concerns(c)]
+    if verdict is not None:
+        passing = [n for n in passing if led.verdict(db, n).verdict == verdict]
     start = -1 if after is None else int(after[0])
-    shown, more = sliced([(n, c) for n, c in passing if n > start][: page.limit + 1], page.limit)
+    shown, more = sliced([n for n in passing if n > start][: page.limit + 1], page.limit)
     return {
-        "claims": [c.to_document() for _, c in shown],
+        "claims": [led.verdict(db, n).to_document() for n in shown],
         "total": len(passing),
-        "next": encode_cursor("claims", (shown[-1][0],)) if more else None,
+        "next": encode_cursor("claims", (shown[-1],)) if more else None,
     }
 
 
@@ -70,14 +78,17 @@ class _Wanted:
     obligation: str | None = None
     verdict: str | None = None
 
-    def passes(self, c: ClaimVerdict) -> bool:
+    def concerns(self, c: NewsClaim) -> bool:
+        """Whether the claim passes the filters but ``verdict`` (which needs it judged)."""
         return (
-            (self.date_from is None or (c.claim.date is not None and c.claim.date >= self.date_from))
-            and (self.date_to is None or (c.claim.date is not None and c.claim.date <= self.date_to))
-            and (self.party is None or self.party == c.claim.speaker_party or self.party in c.claim.accused)
-            and (self.obligation is None or c.claim.obligation == self.obligation)
-            and (self.verdict is None or c.verdict == self.verdict)
+            (self.date_from is None or (c.date is not None and c.date >= self.date_from))
+            and (self.date_to is None or (c.date is not None and c.date <= self.date_to))
+            and (self.party is None or self.party == c.speaker_party or self.party in c.accused)
+            and (self.obligation is None or c.obligation == self.obligation)
         )
+
+    def passes(self, c: ClaimVerdict) -> bool:
+        return self.concerns(c.claim) and (self.verdict is None or c.verdict == self.verdict)
 
 
 def judged(
@@ -89,50 +100,82 @@ def judged(
     party: str | None = None,
     obligation: str | None = None,
     verdict: str | None = None,
-) -> list[ClaimVerdict]:
-    """The stored claims judged on the findings ``who`` may read, filtered as ``GET /claims``."""
+) -> list[tuple[int, ClaimVerdict]]:
+    """The stored claims judged on the findings ``who`` may read, filtered as ``GET /claims``,
+    each with its place in the ledger (``judged_ledger``)."""
     wanted = _Wanted(date_from, date_to, party, obligation, verdict)
-    return [c for c in ledger(db, who, cache) if wanted.passes(c)]
+    led = judged_ledger(db, who, cache)
+    found = [(n, led.verdict(db, n)) for n, c in enumerate(led.claims) if wanted.concerns(c)]
+    return [(n, v) for n, v in found if wanted.passes(v)]
 
 
-@dataclass(frozen=True)
 class Ledger:
-    """The stored claims judged for a viewer, and the findings their verdicts rest on, by id."""
+    """The stored claims as one viewer class sees them judged, each judged when first asked for
+    (``service.claims.judge_claim``: the findings of its fortnight, obligation and parties, not
+    the run's; issue 14) and kept, with the findings its verdict rests on and anything else a
+    page derives from it (``kept``). Thread-safe: a claim judged twice at once is judged alike."""
 
-    verdicts: tuple[ClaimVerdict, ...]
-    cited: Mapping[str, Finding]
+    def __init__(
+        self, claims: Sequence[NewsClaim], agreement: Agreement | None, run: RunRecord | None, hidden: frozenset[int]
+    ) -> None:
+        self.claims = tuple(claims)
+        self._agreement, self._run, self.hidden = agreement, run, hidden
+        self._verdicts: dict[int, tuple[ClaimVerdict, Mapping[str, Finding]]] = {}
+        self._kept: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
 
+    @property
+    def run(self) -> RunRecord | None:
+        return self._run
 
-def ledger(db: SQLStore, who: Caller | None, cache: FigureCache) -> list[ClaimVerdict]:
-    """Every stored claim judged on the findings ``who`` may read (:func:`judged_ledger`)."""
-    return list(judged_ledger(db, who, cache).verdicts)
+    def verdict(self, db: SQLStore, n: int) -> ClaimVerdict:
+        """The verdict of the ``n``-th claim (0: the first stored)."""
+        return self._judged(db, n)[0]
+
+    def cited(self, db: SQLStore, n: int) -> list[Finding]:
+        """The findings the ``n``-th claim's verdict rests on, in its order."""
+        verdict, found = self._judged(db, n)
+        return [found[i] for i in dict.fromkeys(verdict.findings) if i in found]
+
+    def kept(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What ``make`` gives, made once per ``key`` for this ledger."""
+        with self._lock:
+            if key in self._kept:
+                return cast(T, self._kept[key])
+        value = make()
+        with self._lock:
+            self._kept[key] = value
+        return value
+
+    def _judged(self, db: SQLStore, n: int) -> tuple[ClaimVerdict, Mapping[str, Finding]]:
+        with self._lock:
+            if n in self._verdicts:
+                return self._verdicts[n]
+        claim, run = self.claims[n], self._run
+        if self._agreement is None:
+            raise LookupError("no agreement stored: no claim can be stored either")
+        read: list[Finding] = []
+
+        def found(span: tuple[dt.date, dt.date], scope: ClaimScope) -> list[Finding]:
+            if run is not None:  # no run: judged on no findings
+                read.extend(db.claim_findings(run.id, span, scope, COUNTED, self.hidden))
+            return read
+
+        verdict = judge_claim(self._agreement, claim, found)
+        made = (verdict, {f.id: f for f in reversed(read) if f.id in set(verdict.findings)})
+        with self._lock:
+            self._verdicts[n] = made
+        return made
 
 
 def judged_ledger(db: SQLStore, who: Caller | None, cache: FigureCache) -> Ledger:
-    """Every stored claim judged on the findings ``who`` may read, judged once per (run, viewer
+    """The ledger of the stored claims as ``who`` sees them judged, made once per (run, viewer
     class and visible reports, agreement version, number of stored claims): claims are only
-    ever added, and judging re-reads the agreement bundle. Only the findings dated within the
-    claims' windows are read (``service.claims.windowed_ledger``; issue 14), not the run."""
+    ever added, and judging reads the current agreement version."""
     run = visible_run(db, who)
     version = db.current_agreement()
-    key = ("claims", figures_key(db, who, run), version.version if version else None, len(db.stored_claims()))
-    return cache.get(key, lambda: _judged(db, who, run))
-
-
-def _judged(db: SQLStore, who: Caller | None, run: RunRecord | None) -> Ledger:
-    if run is None:  # no run to read: every claim judged on no findings
-        return Ledger(tuple(claims_ledger(db, ())), {})
-    hidden = hidden_reports(db, who, run)
-    read: list[Finding] = []
-
-    def evidence(spans: Sequence[tuple[dt.date, dt.date]]) -> list[Finding]:
-        read.extend(db.span_findings(run.id, spans, COUNTED, hidden))
-        return read
-
-    verdicts = tuple(windowed_ledger(db, evidence))
-    wanted = {i for v in verdicts for i in v.findings}
-    cited: dict[str, Finding] = {}
-    for f in read:
-        if f.id in wanted:
-            cited.setdefault(f.id, f)
-    return Ledger(verdicts, cited)
+    stored = db.stored_claims()
+    key = ("claims", figures_key(db, who, run), version.version if version else None, len(stored))
+    hidden = hidden_reports(db, who, run) if run is not None else frozenset()
+    agreement = load_bundle(version.bundle) if version is not None else None
+    return cache.get(key, lambda: Ledger(stored, agreement, run, hidden))

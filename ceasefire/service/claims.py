@@ -8,14 +8,15 @@ the latest stored run (or the findings given) with the current agreement version
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from ceasefire.model import Agreement, Finding, NewsClaim
 from ceasefire.news.verdicts import DEFAULT_DAYS, ClaimVerdict, assess_claims
 from ceasefire.service.bundles import load_bundle
 from ceasefire.store import SQLStore
+from ceasefire.store.pages import ClaimScope
 
-__all__ = ["claim_spans", "claims_ledger", "day_claims", "windowed_ledger"]
+__all__ = ["claim_scope", "claims_ledger", "day_claims", "judge_claim"]
 
 Span = tuple[dt.date, dt.date]  # both days included
 
@@ -50,29 +51,28 @@ def day_claims(
     return assess_claims(agreement, claims, findings_between(day - span, day + span))
 
 
-def claim_spans(claims: Iterable[NewsClaim], days: int = DEFAULT_DAYS) -> list[Span]:
-    """The days the verdicts of ``claims`` look at, as few non-overlapping spans, ascending:
-    ``days`` either side of each dated claim (a commitment looks after its day, the other kinds
-    before it), spans that touch or overlap merged. A claim without a date looks at none."""
-    span = dt.timedelta(days=days)
-    merged: list[Span] = []
-    for day in sorted({c.date for c in claims if c.date is not None}):
-        first, last = day - span, day + span
-        if merged and first <= merged[-1][1] + dt.timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
-        else:
-            merged.append((first, last))
-    return merged
+def claim_scope(agreement: Agreement, claim: NewsClaim, days: int = DEFAULT_DAYS) -> tuple[Span, ClaimScope] | None:
+    """What the verdict of ``claim`` may read (None: nothing, it has no date): the days ``days``
+    either side of its date (a commitment looks after it, the other kinds before), and its
+    obligation, or its category's obligations in ``agreement`` and the category, with every
+    party it names (accused and speaker's). A superset of what ``assess_claims`` looks at."""
+    if claim.date is None:
+        return None
+    span = (claim.date - dt.timedelta(days=days), claim.date + dt.timedelta(days=days))
+    parties = tuple(dict.fromkeys((*claim.accused, *((claim.speaker_party,) if claim.speaker_party else ()))))
+    if claim.obligation is not None:
+        return span, ((claim.obligation,), (), parties)
+    obligations = tuple(o.id for o in agreement.obligations if o.category == claim.category)
+    return span, (obligations, (claim.category,) if claim.category else (), parties)
 
 
-def windowed_ledger(store: SQLStore, evidence: Callable[[Sequence[Span]], Sequence[Finding]]) -> list[ClaimVerdict]:
-    """Every stored claim judged as :func:`claims_ledger` judges it, on the findings
-    ``evidence(spans)`` gives for :func:`claim_spans` of the claims: it must give, in the run's
-    order, at least every ``violation`` and ``possible_violation`` finding dated within them
-    (the only ones a verdict reads), so that a run of a million findings is not read whole to
-    judge a few claims (issue 14). The verdicts equal those judged on every finding."""
-    version = store.current_agreement()
-    claims = store.stored_claims()
-    if version is None or not claims:
-        return []
-    return assess_claims(load_bundle(version.bundle), claims, evidence(claim_spans(claims)))
+def judge_claim(
+    agreement: Agreement, claim: NewsClaim, read: Callable[[Span, ClaimScope], Sequence[Finding]]
+) -> ClaimVerdict:
+    """``claim`` judged as :func:`claims_ledger` judges it, on the findings ``read(span, scope)``
+    gives for its :func:`claim_scope`: it must give, in the run's order, at least the
+    ``violation`` and ``possible_violation`` findings of that scope and span (the only ones its
+    verdict reads), so that a run of a million findings is not read whole to judge a claim
+    (issue 14). The verdict equals the one judged on every finding."""
+    scope = claim_scope(agreement, claim)
+    return assess_claims(agreement, [claim], read(*scope) if scope is not None else ())[0]

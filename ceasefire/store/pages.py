@@ -32,11 +32,13 @@ from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, INCIDENT_COLUMNS, h
 __all__ = [
     "EXPORT_FINDING_COLUMNS",
     "EXPORT_INCIDENT_FIELDS",
+    "ClaimScope",
     "FindingFilter",
     "FindingSource",
     "IncidentKey",
     "RunDays",
     "RunRows",
+    "claim_findings",
     "count_findings",
     "count_incidents",
     "export_rows",
@@ -57,7 +59,6 @@ __all__ = [
     "run_report_ids",
     "run_rows",
     "selected_findings",
-    "span_findings",
     "top_findings",
 ]
 
@@ -654,65 +655,74 @@ def _own_columns(run_id: int, seq: int, f: Finding) -> tuple[Any, ...]:
 
 # -- the claims ledger (issue 14): the findings a claim's verdict or evidence reads, not the run's --
 
-
-def _claim_where(
-    src: FindingSource, hidden: frozenset[int], statuses: Sequence[str], obligations: Sequence[str]
-) -> tuple[str, list[Value]]:
-    """``FROM ... WHERE ...`` of the run's findings of ``statuses`` and of ``obligations``
-    (any, when empty) drawn from none of the ``hidden`` reports."""
-    sql, params = _finding_where(src, FindingFilter(hidden=hidden))
-    sql, params = sql + f" AND f.status IN ({', '.join('?' * len(statuses))})", [*params, *statuses]
-    if obligations:
-        sql, params = sql + f" AND f.obligation IN ({', '.join('?' * len(obligations))})", [*params, *obligations]
-    return sql, params
+# What a claim looks at: obligations, categories (a finding of either is wanted) and parties
+# (a finding naming any of them is wanted)
+ClaimScope = tuple[Sequence[str], Sequence[str], Sequence[str]]
 
 
-def span_findings(
+def _marks(items: Sequence[object]) -> str:
+    return ", ".join("?" * len(items)) or "NULL"  # IN (NULL): nothing is in it
+
+
+def _scope_sql(table: str, scope: ClaimScope, statuses: Sequence[str]) -> tuple[str, list[Value]]:
+    """The conditions (each after AND) on ``f`` of a finding of ``statuses`` within ``scope``
+    (documents, before 0019, have no category column: their obligation is left to the caller)."""
+    obligations, categories, parties = scope
+    sql, params = f" AND f.status IN ({_marks(statuses)})", list[Value](statuses)
+    if table != "findings":
+        sql += f" AND (f.obligation IN ({_marks(obligations)}) OR f.category IN ({_marks(categories)}))"
+        params += [*obligations, *categories]
+    # parties holds the canonical JSON array of ids: an element is the quoted id, whole
+    sql += " AND (" + " OR ".join("f.parties LIKE ? ESCAPE '\\'" for _ in parties) + ")"
+    return sql, [*params, *("%" + _like(canonical_json(p).decode("utf-8")) + "%" for p in parties)]
+
+
+def claim_findings(
     db: Database,
     run_id: int,
-    spans: Sequence[tuple[dt.date, dt.date]],
+    span: tuple[dt.date, dt.date],
+    scope: ClaimScope,
     statuses: Sequence[str],
     hidden: frozenset[int],
 ) -> list[Finding]:
-    """The run's findings of ``statuses`` dated within any of ``spans`` (both days included; the
-    spans do not overlap) and drawn from none of the ``hidden`` reports, in the run's order: a
-    query per span, each in the run's order, merged by the order's key."""
+    """The run's findings of ``statuses`` within ``scope``, dated within ``span`` (both days
+    included) and drawn from none of the ``hidden`` reports, in the run's order: what one
+    claim's verdict may rest on, read by day (a fortnight's rows, not the run's)."""
+    if not scope[2] or not (scope[0] or scope[1]):
+        return []
     src = finding_source(db, run_id)
-    found: list[tuple[tuple[str, int], Finding]] = []
-    for first, last in spans:
-        sql, params = _claim_where(src, hidden, statuses, ())
-        sql, params = sql + " AND f.date >= ? AND f.date <= ?", [*params, first.isoformat(), last.isoformat()]
-        day = "d.day" if src.mapped else "''"  # the run's order: (day, seq) when mapped, else seq
-        rows = db.execute(f"SELECT {day}, f.seq, {_selected(src.table)} {sql} ORDER BY {src.order}", params)
-        found.extend(((str(row[0]), int(str(row[1]))), _decoded(src.table, row[2:])) for row in rows)
-    found.sort(key=lambda item: item[0])
-    return [f for _, f in found]
+    sql, params = _finding_where(src, FindingFilter(span[0], span[1], hidden=hidden))
+    more, values = _scope_sql(src.table, scope, statuses)
+    rows = db.execute(f"SELECT {_selected(src.table)} {sql}{more} ORDER BY {src.order}", [*params, *values])
+    return [_decoded(src.table, row) for row in rows]
 
 
 def top_findings(
     db: Database,
     run_id: int,
-    scope: tuple[Sequence[str], Sequence[str]],
+    scope: ClaimScope,
     statuses: Sequence[str],
     hidden: frozenset[int],
     limit: int,
 ) -> list[Finding]:
-    """Up to ``limit`` of the run's findings of ``statuses`` and of the obligations
-    ``scope[0]`` naming any of the parties ``scope[1]``, drawn from none of the ``hidden``
-    reports, the most confident first (then by date and id): a claim's strongest evidence."""
-    obligations, parties = scope
-    if not obligations or not parties:
+    """Up to ``limit`` of the run's findings of ``statuses`` within ``scope`` drawn from none of
+    the ``hidden`` reports, the most confident first (then by date and id): a claim's strongest
+    evidence. Found through the obligations' index, not by reading every day of the run."""
+    if not scope[2] or not (scope[0] or scope[1]) or limit <= 0:
         return []
     src = finding_source(db, run_id)
-    sql, params = _claim_where(src, hidden, statuses, obligations)
-    named = " OR ".join("f.parties LIKE ? ESCAPE '\\'" for _ in parties)
-    params = [*params, *("%" + _like(canonical_json(p).decode("utf-8")) + "%" for p in parties)]
+    hide, hidden_params = _hidden_sql(hidden, "f")
+    more, values = _scope_sql(src.table, scope, statuses)
+    where = f"FROM {src.table} f{src.lookup} WHERE {src.kept}f.run_id {src.runs}{more}{hide}"
+    params = [*src.lookup_params, run_id, *values, *hidden_params]
     if src.table == "findings":  # documents (before 0019): no confidence column to order by
-        rows = db.execute(f"SELECT {_selected(src.table)} {sql} AND ({named})", params)
-        ranked = sorted((_decoded(src.table, row) for row in rows), key=lambda f: (-f.confidence, f.date, f.id))
-        return ranked[:limit]
-    query = f"SELECT {_selected(src.table)} {sql} AND ({named}) ORDER BY f.confidence DESC, f.date, f.finding_id{_by_code_point(db)} LIMIT ?"
-    return [_decoded(src.table, row) for row in db.execute(query, (*params, limit))]
+        rows = db.execute(f"SELECT {_selected(src.table)} {where}", params)
+        return sorted((_decoded(src.table, row) for row in rows), key=lambda f: (-f.confidence, f.date, f.id))[:limit]
+    order = f"ORDER BY f.confidence DESC, f.date, f.finding_id{_by_code_point(db)} LIMIT ?"
+    return [
+        _decoded(src.table, row)
+        for row in db.execute(f"SELECT {_selected(src.table)} {where} {order}", (*params, limit))
+    ]
 
 
 def _by_code_point(db: Database) -> str:

@@ -268,21 +268,26 @@ class SQLStore:
         """The findings of run ``run_id`` drawn from a submitted report, none from ``hidden``."""
         return pages.report_findings(self.db, run_id, hidden)
 
-    def span_findings(
-        self, run_id: int, spans: Sequence[tuple[dt.date, dt.date]], statuses: Sequence[str], hidden: frozenset[int]
+    def claim_findings(
+        self,
+        run_id: int,
+        span: tuple[dt.date, dt.date],
+        scope: pages.ClaimScope,
+        statuses: Sequence[str],
+        hidden: frozenset[int],
     ) -> list[Finding]:
-        """Run ``run_id``'s findings of ``statuses`` within ``spans``, none from ``hidden``, in order."""
-        return pages.span_findings(self.db, run_id, spans, statuses, hidden)
+        """Run ``run_id``'s findings a claim may rest on (``pages.claim_findings``), in order."""
+        return pages.claim_findings(self.db, run_id, span, scope, statuses, hidden)
 
     def top_findings(
         self,
         run_id: int,
-        scope: tuple[Sequence[str], Sequence[str]],
+        scope: pages.ClaimScope,
         statuses: Sequence[str],
         hidden: frozenset[int],
         limit: int,
     ) -> list[Finding]:
-        """The ``limit`` most confident findings of (obligations, parties) ``scope`` (``pages.top_findings``)."""
+        """The ``limit`` most confident findings within ``scope`` (``pages.top_findings``)."""
         return pages.top_findings(self.db, run_id, scope, statuses, hidden, limit)
 
     def run_counts(self, run_id: int) -> tuple[list[FindingCount], list[IncidentCount]]:

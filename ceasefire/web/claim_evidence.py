@@ -3,17 +3,17 @@
 ``views.claims_evidence(claims, findings)`` takes every finding the viewer may see; at a million
 findings that is the whole run read for a page of claims. :func:`claims_evidence` gives the same
 page from what a claim's evidence needs: its counts by status from the viewer's tallies
-(``api/tallies.py``, per obligation, status and parties), and its ``top`` findings from the
-most confident ones of its obligations and parties read in SQL (``SQLStore.top_findings``) with
-the findings its verdict rests on (``api.claims.Ledger.cited``). A claim naming a category is
-judged on that category's obligations in the run's agreement: a finding's category is its
-obligation's there.
+(``api/tallies.py``: per obligation, status and parties; a finding's category is its
+obligation's in the run's agreement), and its ``top`` findings from those its verdict rests on
+(``api.claims.Ledger.cited``) and the most confident of its obligation (or category) and
+parties read in SQL (``SQLStore.top_findings``). Each claim's evidence is kept with the ledger.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import partial
 
 from ceasefire.api.body import JSONBody
 from ceasefire.api.claims import Ledger
@@ -22,7 +22,6 @@ from ceasefire.model import COUNTED, Agreement, Finding
 from ceasefire.news.verdicts import ClaimVerdict
 from ceasefire.store import SQLStore
 from ceasefire.store.aggregates import FindingCount
-from ceasefire.store.protocol import RunRecord
 from ceasefire.web import views
 
 __all__ = ["claims_evidence"]
@@ -30,32 +29,22 @@ __all__ = ["claims_evidence"]
 
 def claims_evidence(
     db: SQLStore,
-    run: RunRecord | None,
     agreement: Agreement | None,
-    shown: Sequence[ClaimVerdict],
+    shown: Sequence[tuple[int, ClaimVerdict]],
     judged: tuple[Ledger, Tallies],
     top: int = 3,
 ) -> JSONBody:
-    """``views.claims_evidence(shown, findings)`` for the findings the viewer may see, where
-    ``judged`` holds the viewer's ledger (its cited findings) and tallies (its hidden reports
-    and counts)."""
-    if run is None or agreement is None:
-        return views.claims_evidence(shown, [], top)
-    ledger, tallies = judged
-    counts: defaultdict[str, list[FindingCount]] = defaultdict(list)
-    for c in tallies.counts:
-        counts[c.obligation].append(c)
-    rows = []
-    for claim in shown:
-        obligations, parties = _scope(claim, agreement)
-        cited = [ledger.cited[i] for i in dict.fromkeys(claim.findings) if i in ledger.cited]
-        strongest = db.top_findings(run.id, (obligations, parties), COUNTED, tallies.hidden, top + len(cited))
-        ids = {f.id for f in cited}
-        candidates: list[Finding] = [*cited, *(f for f in strongest if f.id not in ids)]
-        row = views.claims_evidence([claim], candidates, top)["claims"][0]
-        row["evidence"]["counts"] = _counted([c for o in obligations for c in counts[o]], parties)
-        rows.append(row)
-    verdicts = Counter(c.verdict for c in shown)
+    """``views.claims_evidence`` of the claims ``shown`` (place in the ledger, verdict) on the
+    findings the viewer may see, where ``judged`` holds the viewer's ledger and tallies."""
+    led, tallies = judged
+    if led.run is None or agreement is None:
+        return views.claims_evidence([v for _, v in shown], [], top)
+    counted = (
+        led.kept("counts", partial(_by_obligation, tallies.counts)),
+        {o.id: o.category for o in agreement.obligations},
+    )
+    rows = [led.kept(("evidence", n, top), partial(_evidence, db, led, n, v, counted, top)) for n, v in shown]
+    verdicts = Counter(v.verdict for _, v in shown)
     return {
         "claims": rows,
         "total": len(rows),
@@ -63,15 +52,39 @@ def claims_evidence(
     }
 
 
-def _scope(verdict: ClaimVerdict, agreement: Agreement) -> tuple[list[str], list[str]]:
-    """(the obligations, the parties) whose findings bear on the claim, as ``views`` picks them."""
+Counted = tuple[Mapping[str, Sequence[FindingCount]], Mapping[str, str]]  # by obligation; categories
+
+
+def _by_obligation(counts: Sequence[FindingCount]) -> dict[str, list[FindingCount]]:
+    out: defaultdict[str, list[FindingCount]] = defaultdict(list)
+    for c in counts:
+        out[c.obligation].append(c)
+    return dict(out)
+
+
+def _evidence(db: SQLStore, led: Ledger, n: int, verdict: ClaimVerdict, counted: Counted, top: int) -> JSONBody:
+    """One claim's row of the page: ``views.claims_evidence`` on the findings it needs."""
     claim = verdict.claim
     parties = [claim.speaker_party] if claim.kind == "commitment" and claim.speaker_party else list(claim.accused)
+    obligations, categories = ([claim.obligation], []) if claim.obligation else ([], [claim.category or ""])
+    cited = led.cited(db, n)
+    strongest: list[Finding] = []
+    if len(cited) < top and led.run is not None:  # else the cited ones alone are the top
+        scope = (obligations, categories if claim.category else [], parties)
+        strongest = db.top_findings(led.run.id, scope, COUNTED, led.hidden, top + len(cited))
+    ids = {f.id for f in cited}
+    row: JSONBody = views.claims_evidence([verdict], [*cited, *(f for f in strongest if f.id not in ids)], top)[
+        "claims"
+    ][0]
+    by_obligation, category_of = counted
     if claim.obligation:
-        return [claim.obligation], parties
-    if claim.category:
-        return [o.id for o in agreement.obligations if o.category == claim.category], parties
-    return [], parties
+        related = list(by_obligation.get(claim.obligation, ()))
+    else:
+        related = [
+            c for o, cs in by_obligation.items() if claim.category and category_of.get(o) == claim.category for c in cs
+        ]
+    row["evidence"]["counts"] = _counted(related, parties)
+    return row
 
 
 def _counted(counts: Sequence[FindingCount], parties: Sequence[str]) -> dict[str, int]:

@@ -123,9 +123,9 @@ def claims_page(
         "obligation": obligation,
         "verdict": verdict,
     }
-    judged = (claims_api.judged_ledger(db, who, cache), seen)
+    judged = (claims_api.judged_ledger(db, who, cache), seen)  # the ledger ``shown`` came from
     return {
         **_frame(db, run, agreement, seen.counted()),
         "filters": filters,
-        **claim_evidence.claims_evidence(db, run, agreement, shown, judged),
+        **claim_evidence.claims_evidence(db, agreement, shown, judged),
     }
