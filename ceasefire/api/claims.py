@@ -17,13 +17,13 @@ from typing import Annotated, Any, Literal, TypeVar, cast
 
 from fastapi import APIRouter, Query
 
+from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import Caller, StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import FigureCache, FiguresDep, figures_key, hidden_reports, visible_run
 from ceasefire.api.paging import PageDep, decode_cursor, encode_cursor, sliced
 from ceasefire.model import COUNTED, Agreement, Finding, NewsClaim
 from ceasefire.news.verdicts import ClaimVerdict
-from ceasefire.service.bundles import load_bundle
 from ceasefire.service.claims import judge_claim
 from ceasefire.store import SQLStore
 from ceasefire.store.pages import ClaimScope
@@ -176,6 +176,9 @@ def judged_ledger(db: SQLStore, who: Caller | None, cache: FigureCache) -> Ledge
     version = db.current_agreement()
     stored = db.stored_claims()
     key = ("claims", figures_key(db, who, run), version.version if version else None, len(stored))
-    hidden = hidden_reports(db, who, run) if run is not None else frozenset()
-    agreement = load_bundle(version.bundle) if version is not None else None
-    return cache.get(key, lambda: Ledger(stored, agreement, run, hidden))
+
+    def made() -> Ledger:
+        hidden = hidden_reports(db, who, run) if run is not None else frozenset()
+        return Ledger(stored, loaded(version) if version is not None else None, run, hidden)
+
+    return cache.get(key, made)

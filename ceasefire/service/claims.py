@@ -52,18 +52,23 @@ def day_claims(
 
 
 def claim_scope(agreement: Agreement, claim: NewsClaim, days: int = DEFAULT_DAYS) -> tuple[Span, ClaimScope] | None:
-    """What the verdict of ``claim`` may read (None: nothing, it has no date): the days ``days``
-    either side of its date (a commitment looks after it, the other kinds before), and its
-    obligation, or its category's obligations in ``agreement`` and the category, with every
-    party it names (accused and speaker's). A superset of what ``assess_claims`` looks at."""
+    """What the verdict of ``claim`` reads (None: nothing, it has no date), as
+    ``news.verdicts`` reads it: ``days`` before its date and the day itself (a commitment: the
+    day and ``days`` after), its obligation or else its category's obligations in ``agreement``
+    and the category, the parties whose conduct it speaks of (a commitment: the speaker's
+    party; else the accused)."""
     if claim.date is None:
         return None
-    span = (claim.date - dt.timedelta(days=days), claim.date + dt.timedelta(days=days))
-    parties = tuple(dict.fromkeys((*claim.accused, *((claim.speaker_party,) if claim.speaker_party else ()))))
+    span = dt.timedelta(days=days)
+    window = (claim.date, claim.date + span) if claim.kind == "commitment" else (claim.date - span, claim.date)
+    if claim.kind == "commitment":
+        parties: tuple[str, ...] = (claim.speaker_party,) if claim.speaker_party else ()
+    else:
+        parties = claim.accused
     if claim.obligation is not None:
-        return span, ((claim.obligation,), (), parties)
+        return window, ((claim.obligation,), (), parties)
     obligations = tuple(o.id for o in agreement.obligations if o.category == claim.category)
-    return span, (obligations, (claim.category,) if claim.category else (), parties)
+    return window, (obligations, (claim.category,) if claim.category else (), parties)
 
 
 def judge_claim(

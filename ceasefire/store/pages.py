@@ -46,6 +46,7 @@ __all__ = [
     "finding_page",
     "finding_row",
     "finding_source",
+    "findings_by_id",
     "findings_table",
     "first_incidents",
     "imported_extent",
@@ -677,6 +678,10 @@ def _scope_sql(table: str, scope: ClaimScope, statuses: Sequence[str]) -> tuple[
     return sql, [*params, *("%" + _like(canonical_json(p).decode("utf-8")) + "%" for p in parties)]
 
 
+# The columns a claim's verdict reads (``news.verdicts``) and its evidence ranks by (confidence)
+_CLAIM_COLUMNS = ("finding_id", "obligation", "category", "status", "parties", "date", "confidence")
+
+
 def claim_findings(
     db: Database,
     run_id: int,
@@ -687,14 +692,64 @@ def claim_findings(
 ) -> list[Finding]:
     """The run's findings of ``statuses`` within ``scope``, dated within ``span`` (both days
     included) and drawn from none of the ``hidden`` reports, in the run's order: what one
-    claim's verdict may rest on, read by day (a fortnight's rows, not the run's)."""
+    claim's verdict may rest on, read by day (a fortnight's rows, not the run's). Each carries
+    only what a verdict reads (id, obligation, category, status, parties, date, confidence),
+    the rest left empty: thousands of them back a verdict at a million findings, and whole
+    rows cost twice the time to read (:func:`findings_by_id` reads the few a page shows)."""
     if not scope[2] or not (scope[0] or scope[1]):
         return []
     src = finding_source(db, run_id)
-    sql, params = _finding_where(src, FindingFilter(span[0], span[1], hidden=hidden))
+    params: list[Value]
+    if src.table == "findings":  # documents (before 0019): whole findings
+        sql, params = _finding_where(src, FindingFilter(span[0], span[1], hidden=hidden))
+        more, values = _scope_sql(src.table, scope, statuses)
+        rows = db.execute(f"SELECT {_selected(src.table)} {sql}{more} ORDER BY {src.order}", [*params, *values])
+        return [_decoded(src.table, row) for row in rows]
+    if src.mapped:  # the days by their seq: a range on d.day would become one on f.date (see finding_page)
+        seqs = "SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), -1) FROM run_days WHERE run_id = ? AND day >= ? AND day <= ?"
+        first, last = db.execute(seqs, (run_id, span[0].isoformat(), span[1].isoformat()))[0]
+        sql = f"FROM {src.scan} WHERE {src.picked} AND d.seq >= ? AND d.seq <= ?"
+        params = [run_id, first, last]
+    else:
+        sql, params = f"FROM {src.scan} WHERE {src.picked} AND f.date >= ? AND f.date <= ?", [run_id, *map(str, span)]
     more, values = _scope_sql(src.table, scope, statuses)
-    rows = db.execute(f"SELECT {_selected(src.table)} {sql}{more} ORDER BY {src.order}", [*params, *values])
-    return [_decoded(src.table, row) for row in rows]
+    hide, hidden_params = _hidden_sql(hidden, "f")
+    columns = ", ".join(f"f.{c}" for c in _CLAIM_COLUMNS)
+    query = f"SELECT {columns} {sql}{more}{hide} ORDER BY {src.order}"
+    return [_claim_finding(row) for row in db.execute(query, [*params, *values, *hidden_params])]
+
+
+def _claim_finding(row: Sequence[Value]) -> Finding:
+    fid, obligation, category, status, parties, day, confidence = row
+    return Finding(
+        id=str(fid),
+        obligation=str(obligation),
+        category=str(category),
+        status=str(status),
+        parties=tuple(json.loads(str(parties))),
+        attribution="",
+        incidents=(),
+        date=dt.date.fromisoformat(str(day)),
+        lat=0.0,
+        lon=0.0,
+        confidence=float(confidence or 0.0),
+        explanation="",
+    )
+
+
+def findings_by_id(db: Database, run_id: int, ids: Sequence[str]) -> list[Finding]:
+    """The run's findings with ``ids`` (the first of each id, in the run's order), whole."""
+    src = finding_source(db, run_id)
+    out: dict[str, Finding] = {}
+    for lo in range(0, len(ids), 500):  # bounded statements
+        part = sorted(set(ids[lo : lo + 500]))
+        where = f"{src.kept}f.run_id {src.runs} AND f.finding_id IN ({_marks(part)})"
+        order = "f.date, f.seq" if src.mapped else "f.seq"
+        query = f"SELECT {_selected(src.table)} FROM {src.table} f{src.lookup} WHERE {where} ORDER BY {order}"
+        for row in db.execute(query, (*src.lookup_params, run_id, *part)):
+            finding = _decoded(src.table, row)
+            out.setdefault(finding.id, finding)
+    return [out[i] for i in ids if i in out]
 
 
 def top_findings(
@@ -707,21 +762,57 @@ def top_findings(
 ) -> list[Finding]:
     """Up to ``limit`` of the run's findings of ``statuses`` within ``scope`` drawn from none of
     the ``hidden`` reports, the most confident first (then by date and id): a claim's strongest
-    evidence. Found through the obligations' index, not by reading every day of the run."""
+    evidence. Read a few at a time down ``finding_rows_by_confidence`` (0037) for each obligation
+    and run holding the run's rows, merged: not the obligation's every finding."""
     if not scope[2] or not (scope[0] or scope[1]) or limit <= 0:
         return []
     src = finding_source(db, run_id)
-    hide, hidden_params = _hidden_sql(hidden, "f")
-    more, values = _scope_sql(src.table, scope, statuses)
-    where = f"FROM {src.table} f{src.lookup} WHERE {src.kept}f.run_id {src.runs}{more}{hide}"
-    params = [*src.lookup_params, run_id, *values, *hidden_params]
     if src.table == "findings":  # documents (before 0019): no confidence column to order by
-        rows = db.execute(f"SELECT {_selected(src.table)} {where}", params)
-        return sorted((_decoded(src.table, row) for row in rows), key=lambda f: (-f.confidence, f.date, f.id))[:limit]
+        sql, params = _finding_where(src, FindingFilter(hidden=hidden))
+        more, values = _scope_sql(src.table, scope, statuses)
+        rows = db.execute(f"SELECT {_selected(src.table)} {sql}{more}", [*params, *values])
+        return sorted((_decoded(src.table, row) for row in rows), key=_strength)[:limit]
+    sources = [run_id]
+    if src.mapped:
+        sources = [
+            int(r[0]) for r in db.execute("SELECT DISTINCT source_run FROM run_days WHERE run_id = ?", (run_id,))
+        ]
+    found = [
+        f
+        for source in sources
+        for obligation in scope[0]
+        for f in _strongest(db, src, source, (obligation, scope[2]), (statuses, hidden), limit)
+    ]
+    return sorted(found, key=_strength)[:limit]
+
+
+def _strength(f: Finding) -> tuple[float, dt.date, str]:
+    return (-f.confidence, f.date, f.id)
+
+
+def _strongest(
+    db: Database,
+    src: FindingSource,
+    source: int,
+    scope: tuple[str, Sequence[str]],
+    kept: tuple[Sequence[str], frozenset[int]],
+    limit: int,
+) -> list[Finding]:
+    """``top_findings`` among run ``source``'s own rows of one obligation that the run reads."""
+    (obligation, parties), (statuses, hidden) = scope, kept
+    # (status || ''): not by the (run, obligation, status) index, which would sort the whole obligation
+    sql = f"FROM finding_rows f{src.lookup} WHERE {src.kept}f.run_id = ? AND f.obligation = ?"
+    sql += (
+        f" AND (f.status || '') IN ({_marks(statuses)}) AND ("
+        + " OR ".join("f.parties LIKE ? ESCAPE '\\'" for _ in parties)
+        + ")"
+    )
+    hide, hidden_params = _hidden_sql(hidden, "f")
     order = f"ORDER BY f.confidence DESC, f.date, f.finding_id{_by_code_point(db)} LIMIT ?"
+    patterns = ["%" + _like(canonical_json(p).decode("utf-8")) + "%" for p in parties]
+    params = [*src.lookup_params, source, obligation, *statuses, *patterns, *hidden_params, limit]
     return [
-        _decoded(src.table, row)
-        for row in db.execute(f"SELECT {_selected(src.table)} {where} {order}", (*params, limit))
+        _decoded(src.table, row) for row in db.execute(f"SELECT {_selected(src.table)} {sql}{hide} {order}", params)
     ]
 
 

@@ -279,6 +279,10 @@ class SQLStore:
         """Run ``run_id``'s findings a claim may rest on (``pages.claim_findings``), in order."""
         return pages.claim_findings(self.db, run_id, span, scope, statuses, hidden)
 
+    def findings_by_id(self, run_id: int, ids: Sequence[str]) -> list[Finding]:
+        """Run ``run_id``'s findings with ``ids``, whole, in the order of ``ids``."""
+        return pages.findings_by_id(self.db, run_id, ids)
+
     def top_findings(
         self,
         run_id: int,

@@ -5,8 +5,9 @@ findings that is the whole run read for a page of claims. :func:`claims_evidence
 page from what a claim's evidence needs: its counts by status from the viewer's tallies
 (``api/tallies.py``: per obligation, status and parties; a finding's category is its
 obligation's in the run's agreement), and its ``top`` findings from those its verdict rests on
-(``api.claims.Ledger.cited``) and the most confident of its obligation (or category) and
-parties read in SQL (``SQLStore.top_findings``). Each claim's evidence is kept with the ledger.
+(``api.claims.Ledger.cited``) and the most confident of its obligation (or its category's) and
+parties read in SQL (``SQLStore.top_findings``), only those shown read whole. Each claim's
+evidence is kept with the ledger.
 """
 
 from __future__ import annotations
@@ -66,16 +67,19 @@ def _evidence(db: SQLStore, led: Ledger, n: int, verdict: ClaimVerdict, counted:
     """One claim's row of the page: ``views.claims_evidence`` on the findings it needs."""
     claim = verdict.claim
     parties = [claim.speaker_party] if claim.kind == "commitment" and claim.speaker_party else list(claim.accused)
-    obligations, categories = ([claim.obligation], []) if claim.obligation else ([], [claim.category or ""])
-    cited = led.cited(db, n)
+    by_obligation, category_of = counted
+    if claim.obligation:
+        obligations = [claim.obligation]
+    else:
+        obligations = [o for o, c in category_of.items() if claim.category and c == claim.category]
+    cited = led.cited(db, n)  # as a verdict reads them: ranked here, read whole for the few shown
+    ids = {f.id for f in cited}
+    shown = [f.id for f in sorted(cited, key=lambda f: (-f.confidence, f.date, f.id))[:top]]
     strongest: list[Finding] = []
     if len(cited) < top and led.run is not None:  # else the cited ones alone are the top
-        scope = (obligations, categories if claim.category else [], parties)
-        strongest = db.top_findings(led.run.id, scope, COUNTED, led.hidden, top + len(cited))
-    ids = {f.id for f in cited}
-    row: JSONBody = views.claims_evidence([verdict], [*cited, *(f for f in strongest if f.id not in ids)], top)[
-        "claims"
-    ][0]
+        strongest = db.top_findings(led.run.id, (obligations, [], parties), COUNTED, led.hidden, top + len(cited))
+    candidates = [*db.findings_by_id(led.run.id, shown), *(f for f in strongest if f.id not in ids)] if led.run else []
+    row: JSONBody = views.claims_evidence([verdict], candidates, top)["claims"][0]
     by_obligation, category_of = counted
     if claim.obligation:
         related = list(by_obligation.get(claim.obligation, ()))

@@ -246,6 +246,8 @@ def test_a_claim_judged_on_its_scope_alone_is_judged_as_on_every_finding() -> No
     judged = [judge_claim(AGREEMENT, c, read) for c in claims]  # type: ignore[arg-type]
     assert judged == assess_claims(AGREEMENT, claims, findings)
     assert any(v.findings for v in judged) and max(reads) < len(findings)
-    span = (DAY - dt.timedelta(days=47), DAY - dt.timedelta(days=33))
+    span = (DAY - dt.timedelta(days=47), DAY - dt.timedelta(days=40))
     assert claim_scope(AGREEMENT, claims[4]) == (span, (("sky",), ("air_operations",), ("ru", "gov")))
+    promise = claim_scope(AGREEMENT, claims[2 * 12 + 1])  # a commitment: the speaker's party, the week after
+    assert promise == ((DAY, DAY + dt.timedelta(days=7)), (("aid",), (), ("gov",)))
     assert claim_scope(AGREEMENT, claims[3]) is None  # no date: nothing to read
