@@ -111,8 +111,8 @@ def judged(
 
 class Ledger:
     """The stored claims as one viewer class sees them judged, each judged when first asked for
-    (``service.claims.judge_claim``: the findings of its fortnight, obligation and parties, not
-    the run's; issue 14) and kept, with the findings its verdict rests on and anything else a
+    (``service.claims.judge_claim``: the findings of its week, obligation and parties, not the
+    run's; issue 14) and kept, with the findings its verdict rests on and anything else a
     page derives from it (``kept``). Thread-safe: a claim judged twice at once is judged alike."""
 
     def __init__(
@@ -133,7 +133,8 @@ class Ledger:
         return self._judged(db, n)[0]
 
     def cited(self, db: SQLStore, n: int) -> list[Finding]:
-        """The findings the ``n``-th claim's verdict rests on, in its order."""
+        """The findings the ``n``-th claim's verdict rests on, in its order, as a verdict reads
+        them (``SQLStore.claim_findings``: what it and a ranking by confidence read, no more)."""
         verdict, found = self._judged(db, n)
         return [found[i] for i in dict.fromkeys(verdict.findings) if i in found]
 
@@ -151,9 +152,8 @@ class Ledger:
         with self._lock:
             if n in self._verdicts:
                 return self._verdicts[n]
-        claim, run = self.claims[n], self._run
-        if self._agreement is None:
-            raise LookupError("no agreement stored: no claim can be stored either")
+        claim, run, agreement = self.claims[n], self._run, self._agreement
+        assert agreement is not None  # a ledger without an agreement holds no claims
         read: list[Finding] = []
 
         def found(span: tuple[dt.date, dt.date], scope: ClaimScope) -> list[Finding]:
@@ -161,8 +161,9 @@ class Ledger:
                 read.extend(db.claim_findings(run.id, span, scope, COUNTED, self.hidden))
             return read
 
-        verdict = judge_claim(self._agreement, claim, found)
-        made = (verdict, {f.id: f for f in reversed(read) if f.id in set(verdict.findings)})
+        verdict = judge_claim(agreement, claim, found)
+        cited = set(verdict.findings)
+        made = (verdict, {f.id: f for f in reversed(read) if f.id in cited})  # reversed: the first of an id
         with self._lock:
             self._verdicts[n] = made
         return made
@@ -179,6 +180,8 @@ def judged_ledger(db: SQLStore, who: Caller | None, cache: FigureCache) -> Ledge
 
     def made() -> Ledger:
         hidden = hidden_reports(db, who, run) if run is not None else frozenset()
-        return Ledger(stored, loaded(version) if version is not None else None, run, hidden)
+        if version is None:  # no agreement to judge under: no claim is judged (claims_ledger)
+            return Ledger((), None, run, hidden)
+        return Ledger(stored, loaded(version), run, hidden)
 
     return cache.get(key, made)
