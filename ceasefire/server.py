@@ -149,6 +149,7 @@ def _public_bulletins(app: Starlette, db: SQLStore) -> None:
     if run is not None:
         cache = app_figures(app)
         tallies.viewer_tallies(cache, db, None, run)
+        findings.viewer_counts(cache, db, None, run)  # what /api/v1/findings counts its totals from
         cache.get((run.id, "reported"), lambda: db.reported_by_day(run.log_index))
 
 
