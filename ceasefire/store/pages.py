@@ -667,12 +667,15 @@ def _marks(items: Sequence[object]) -> str:
 
 def _scope_sql(table: str, scope: ClaimScope, statuses: Sequence[str]) -> tuple[str, list[Value]]:
     """The conditions (each after AND) on ``f`` of a finding of ``statuses`` within ``scope``
-    (documents, before 0019, have no category column: their obligation is left to the caller)."""
+    (documents, before 0019, have no category column: with categories, their obligation is
+    left to the caller)."""
     obligations, categories, parties = scope
     sql, params = f" AND f.status IN ({_marks(statuses)})", list[Value](statuses)
     if table != "findings":
         sql += f" AND (f.obligation IN ({_marks(obligations)}) OR f.category IN ({_marks(categories)}))"
         params += [*obligations, *categories]
+    elif not categories:
+        sql, params = sql + f" AND f.obligation IN ({_marks(obligations)})", [*params, *obligations]
     # parties holds the canonical JSON array of ids: an element is the quoted id, whole
     sql += " AND (" + " OR ".join("f.parties LIKE ? ESCAPE '\\'" for _ in parties) + ")"
     return sql, [*params, *("%" + _like(canonical_json(p).decode("utf-8")) + "%" for p in parties)]
