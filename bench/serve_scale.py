@@ -20,6 +20,7 @@ real HTTP request against a running ``ceasefire serve``:
   figure that compares); a request that takes longer than ``--timeout`` is recorded as such and
   not repeated. Timed once the server has settled (``warm_s``: it warms the public's views);
   ``--only PATH,...`` times those pages alone (``DAY``: the busiest day), without the export;
+  the claims pages judge ``--claims`` (200) synthetic claims stored first (``bench/claims_seed.py``);
 * ``export``: ``/export/findings.csv`` streamed to the end: seconds, bytes, findings/s;
 * ``server_peak_rss_mb``: the server process's peak RSS (``VmHWM``) when the benchmark ends;
 * PostgreSQL: the CPU seconds of the database's own backends beside each figure (``*_pg_cpu_s``,
@@ -56,6 +57,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import claims_seed
 import httpx
 import synth
 from verify import write_acled_csv
@@ -86,6 +88,12 @@ def main() -> None:
         action="store_true",
         help="time only init + import and the run after 100 reports (no pages, export or map)",
     )
+    parser.add_argument(
+        "--claims",
+        type=int,
+        default=200,
+        help="synthetic news claims the store holds before serving (bench/claims_seed.py; 0: none added)",
+    )
     args = parser.parse_args()
     if args.store is not None:
         args.store.mkdir(parents=True, exist_ok=True)
@@ -109,6 +117,8 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             out["import_s"], out["import_cpu_s"] = timed_cpu(lambda: store.cli("import", str(csv_path)))
         out["init_import_verify_s"] = round(out["init_s"] + out["import_s"], 2)
         out["load_average_after_import"] = os.getloadavg()
+    if args.claims and not args.runs_only:  # the claims ledger's pages judge them (issue 14)
+        out["claims_added"] = claims_seed.seed(store.target, store.key, store.evidence, args.claims)
     analyst, monitor = store.token("analyst"), store.token("monitor")
     server = Server(store, folder / "server.log")
     server.pg = pg
@@ -295,6 +305,9 @@ def pages(client: httpx.Client, server: Server, args: argparse.Namespace) -> dic
         "/api/v1/findings?limit=100",
         "/api/v1/incidents?limit=100",
         "/api/v1/runs",
+        "/api/v1/claims?limit=100",
+        "/claims",
+        "/api/v1/cases?limit=100",
         f"/bulletin/{day}.html",
         f"/bulletin/{day}.pdf",
     ]

@@ -9,6 +9,7 @@ at start with one line, not at the first request.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -44,6 +45,7 @@ from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
 from ceasefire.api.reports import InFlight
 from ceasefire.api.state import RateLimiter, Settings, StorePool
 from ceasefire.api.writer import ReportWriter
+from ceasefire.bulletin import render
 from ceasefire.store import SQLStore, StoreError
 from ceasefire.web import PAGE_MODULES, pages
 from ceasefire.web.headers import SecurityHeaders
@@ -79,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
                 tasks.start_soon(
                     anyio.to_thread.run_sync, mapindex.warm, app, pool, _public_bulletins, _stored_incidents
                 )
+                tasks.start_soon(anyio.to_thread.run_sync, _typesetter)  # beside the map's: not after it
             yield
             tasks.cancel_scope.cancel()
         await anyio.to_thread.run_sync(writer.close)  # writes what is queued, then stops
@@ -131,12 +134,22 @@ def _stored_incidents(app: Starlette, db: SQLStore) -> None:
     import_extents(db)
 
 
+def _typesetter() -> None:
+    """WeasyPrint loaded before the first PDF bulletin is asked for (issue 14: about a second of
+    that request's CPU); a failure is logged, never raised (the request loads it then)."""
+    try:
+        render.preload()
+    except Exception:  # broad: warming is an optimisation, and the PDF request reports errors
+        logging.getLogger(__name__).exception("loading WeasyPrint ahead of time failed; the first PDF loads it")
+
+
 def _public_bulletins(app: Starlette, db: SQLStore) -> None:
     """What the public's pages and bulletins count from (none yet without a published run)."""
     run = visible_run(db, None)
     if run is not None:
         cache = app_figures(app)
         tallies.viewer_tallies(cache, db, None, run)
+        findings.viewer_counts(cache, db, None, run)  # what /api/v1/findings counts its totals from
         cache.get((run.id, "reported"), lambda: db.reported_by_day(run.log_index))
 
 

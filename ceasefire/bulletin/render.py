@@ -22,7 +22,7 @@ from ceasefire.bulletin.places import Places
 from ceasefire.bulletin.svgmap import maps
 from ceasefire.model import Agreement
 
-__all__ = ["html", "index_html", "index_json", "pdf", "pdf_of", "to_json"]
+__all__ = ["html", "index_html", "index_json", "pdf", "pdf_of", "preload", "to_json"]
 
 
 @functools.cache
@@ -103,6 +103,22 @@ def pdf_of(page: str) -> bytes:
     import weasyprint  # type: ignore[import-untyped]  # here: it loads pango and friends (about a second)
 
     return bytes(weasyprint.HTML(string=page, base_url=None).write_pdf())
+
+
+# A page with what a bulletin's first PDF loads: the stylesheets, their fonts (regular, bold,
+# mono) and an SVG with text; typeset once when a server starts (``preload``).
+_WARM_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>{% include "bulletin.css" %}
+{% include "print.css" %}</style></head><body><h1>Warm</h1><p><b>bold</b> <code>mono</code></p>
+<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><circle cx="5" cy="5" r="4"/>
+<text x="10" y="12" font-family="DejaVu Sans" font-size="9">1</text></svg>
+<table><tr><th>a</th><td>1</td></tr></table></body></html>"""
+
+
+def preload() -> None:
+    """Load WeasyPrint (pango, fontconfig: about a second of CPU) and typeset a small page in
+    the bulletin's style, so that a server's first PDF request pays only its own typesetting
+    (issue 14: ``serve`` calls this in its start-up warming)."""
+    pdf_of(_environment().from_string(_WARM_PAGE).render())
 
 
 _LEFT_OUT = ("more", "earlier", "more_claims")  # bulletin.bounds: present when something was

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from ceasefire.model import Agreement, Finding
+from ceasefire.model import Agreement, Finding, NewsClaim
 from ceasefire.news.verdicts import DEFAULT_DAYS, ClaimVerdict, assess_claims
 from ceasefire.service.bundles import load_bundle
 from ceasefire.store import SQLStore
+from ceasefire.store.pages import ClaimScope
 
-__all__ = ["claims_ledger", "day_claims"]
+__all__ = ["claim_scope", "claims_ledger", "day_claims", "judge_claim"]
+
+Span = tuple[dt.date, dt.date]  # both days included
 
 
 def claims_ledger(store: SQLStore, findings: Sequence[Finding] | None = None) -> list[ClaimVerdict]:
@@ -46,3 +49,35 @@ def day_claims(
         return []
     span = dt.timedelta(days=DEFAULT_DAYS)
     return assess_claims(agreement, claims, findings_between(day - span, day + span))
+
+
+def claim_scope(agreement: Agreement, claim: NewsClaim, days: int = DEFAULT_DAYS) -> tuple[Span, ClaimScope] | None:
+    """What the verdict of ``claim`` reads (None: nothing, it has no date), as
+    ``news.verdicts`` reads it: ``days`` before its date and the day itself (a commitment: the
+    day and ``days`` after), its obligation or else its category's obligations in ``agreement``
+    and the category, the parties whose conduct it speaks of (a commitment: the speaker's
+    party; else the accused)."""
+    if claim.date is None:
+        return None
+    span = dt.timedelta(days=days)
+    window = (claim.date, claim.date + span) if claim.kind == "commitment" else (claim.date - span, claim.date)
+    if claim.kind == "commitment":
+        parties: tuple[str, ...] = (claim.speaker_party,) if claim.speaker_party else ()
+    else:
+        parties = claim.accused
+    if claim.obligation is not None:
+        return window, ((claim.obligation,), (), parties)
+    obligations = tuple(o.id for o in agreement.obligations if o.category == claim.category)
+    return window, (obligations, (claim.category,) if claim.category else (), parties)
+
+
+def judge_claim(
+    agreement: Agreement, claim: NewsClaim, read: Callable[[Span, ClaimScope], Sequence[Finding]]
+) -> ClaimVerdict:
+    """``claim`` judged as :func:`claims_ledger` judges it, on the findings ``read(span, scope)``
+    gives for its :func:`claim_scope`: it must give, in the run's order, at least the
+    ``violation`` and ``possible_violation`` findings of that scope and span (the only ones its
+    verdict reads), so that a run of a million findings is not read whole to judge a claim
+    (issue 14). The verdict equals the one judged on every finding."""
+    scope = claim_scope(agreement, claim)
+    return assess_claims(agreement, [claim], read(*scope) if scope is not None else ())[0]

@@ -33,11 +33,13 @@ from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, INCIDENT_COLUMNS, h
 __all__ = [
     "EXPORT_FINDING_COLUMNS",
     "EXPORT_INCIDENT_FIELDS",
+    "ClaimScope",
     "FindingFilter",
     "FindingSource",
     "IncidentKey",
     "RunDays",
     "RunRows",
+    "claim_findings",
     "count_findings",
     "count_incidents",
     "export_rows",
@@ -45,6 +47,7 @@ __all__ = [
     "finding_page",
     "finding_row",
     "finding_source",
+    "findings_by_id",
     "findings_table",
     "first_incidents",
     "imported_extent",
@@ -58,6 +61,7 @@ __all__ = [
     "run_report_ids",
     "run_rows",
     "selected_findings",
+    "top_findings",
 ]
 
 IncidentKey = tuple[int, int]  # (import_id, seq)
@@ -745,3 +749,173 @@ def findings_with_ids(db: Database, run_id: int, ids: Sequence[str]) -> list[Fin
         f" AND f.finding_id IN ({marks}) ORDER BY {order}"
     )
     return [_decoded(src.table, row) for row in db.execute(query, (*src.lookup_params, run_id, *wanted))]
+
+
+# -- the claims ledger (issue 14): the findings a claim's verdict or evidence reads, not the run's --
+
+# What a claim looks at: obligations, categories (a finding of either is wanted) and parties
+# (a finding naming any of them is wanted)
+ClaimScope = tuple[Sequence[str], Sequence[str], Sequence[str]]
+
+
+def _marks(items: Sequence[object]) -> str:
+    return ", ".join("?" * len(items)) or "NULL"  # IN (NULL): nothing is in it
+
+
+def _scope_sql(table: str, scope: ClaimScope, statuses: Sequence[str]) -> tuple[str, list[Value]]:
+    """The conditions (each after AND) on ``f`` of a finding of ``statuses`` within ``scope``
+    (documents, before 0019, have no category column: with categories, their obligation is
+    left to the caller)."""
+    obligations, categories, parties = scope
+    sql, params = f" AND f.status IN ({_marks(statuses)})", list[Value](statuses)
+    if table != "findings":
+        sql += f" AND (f.obligation IN ({_marks(obligations)}) OR f.category IN ({_marks(categories)}))"
+        params += [*obligations, *categories]
+    elif not categories:
+        sql, params = sql + f" AND f.obligation IN ({_marks(obligations)})", [*params, *obligations]
+    # parties holds the canonical JSON array of ids: an element is the quoted id, whole
+    sql += " AND (" + " OR ".join("f.parties LIKE ? ESCAPE '\\'" for _ in parties) + ")"
+    return sql, [*params, *("%" + _like(canonical_json(p).decode("utf-8")) + "%" for p in parties)]
+
+
+# The columns a claim's verdict reads (``news.verdicts``) and its evidence ranks by (confidence)
+_CLAIM_COLUMNS = ("finding_id", "obligation", "category", "status", "parties", "date", "confidence")
+
+
+def claim_findings(
+    db: Database,
+    run_id: int,
+    span: tuple[dt.date, dt.date],
+    scope: ClaimScope,
+    statuses: Sequence[str],
+    hidden: frozenset[int],
+) -> list[Finding]:
+    """The run's findings of ``statuses`` within ``scope``, dated within ``span`` (both days
+    included) and drawn from none of the ``hidden`` reports, in the run's order: what one
+    claim's verdict may rest on, read by day (a fortnight's rows, not the run's). Each carries
+    only what a verdict reads (id, obligation, category, status, parties, date, confidence),
+    the rest left empty: thousands of them back a verdict at a million findings, and whole
+    rows cost twice the time to read (:func:`findings_by_id` reads the few a page shows)."""
+    if not scope[2] or not (scope[0] or scope[1]):
+        return []
+    src = finding_source(db, run_id)
+    params: list[Value]
+    if src.table == "findings":  # documents (before 0019): whole findings
+        sql, params = _finding_where(src, FindingFilter(span[0], span[1], hidden=hidden))
+        more, values = _scope_sql(src.table, scope, statuses)
+        rows = db.execute(f"SELECT {_selected(src.table)} {sql}{more} ORDER BY {src.order}", [*params, *values])
+        return [_decoded(src.table, row) for row in rows]
+    if src.mapped:  # the days by their seq: a range on d.day would become one on f.date (see finding_page)
+        seqs = "SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), -1) FROM run_days WHERE run_id = ? AND day >= ? AND day <= ?"
+        first, last = db.execute(seqs, (run_id, span[0].isoformat(), span[1].isoformat()))[0]
+        sql = f"FROM {src.scan} WHERE {src.picked} AND d.seq >= ? AND d.seq <= ?"
+        params = [run_id, first, last]
+    else:
+        sql, params = f"FROM {src.scan} WHERE {src.picked} AND f.date >= ? AND f.date <= ?", [run_id, *map(str, span)]
+    more, values = _scope_sql(src.table, scope, statuses)
+    hide, hidden_params = _hidden_sql(hidden, "f")
+    columns = ", ".join(f"f.{c}" for c in _CLAIM_COLUMNS)
+    query = f"SELECT {columns} {sql}{more}{hide} ORDER BY {src.order}"
+    return [_claim_finding(row) for row in db.execute(query, [*params, *values, *hidden_params])]
+
+
+def _claim_finding(row: Sequence[Value]) -> Finding:
+    fid, obligation, category, status, parties, day, confidence = row
+    return Finding(
+        id=str(fid),
+        obligation=str(obligation),
+        category=str(category),
+        status=str(status),
+        parties=tuple(json.loads(str(parties))),
+        attribution="",
+        incidents=(),
+        date=dt.date.fromisoformat(str(day)),
+        lat=0.0,
+        lon=0.0,
+        confidence=float(confidence or 0.0),
+        explanation="",
+    )
+
+
+def findings_by_id(db: Database, run_id: int, ids: Sequence[str]) -> list[Finding]:
+    """The run's findings with ``ids`` (the first of each id, in the run's order), whole."""
+    src = finding_source(db, run_id)
+    out: dict[str, Finding] = {}
+    for lo in range(0, len(ids), 500):  # bounded statements
+        part = sorted(set(ids[lo : lo + 500]))
+        where = f"{src.kept}f.run_id {src.runs} AND f.finding_id IN ({_marks(part)})"
+        order = "f.date, f.seq" if src.mapped else "f.seq"
+        query = f"SELECT {_selected(src.table)} FROM {src.table} f{src.lookup} WHERE {where} ORDER BY {order}"
+        for row in db.execute(query, (*src.lookup_params, run_id, *part)):
+            finding = _decoded(src.table, row)
+            out.setdefault(finding.id, finding)
+    return [out[i] for i in ids if i in out]
+
+
+def top_findings(
+    db: Database,
+    run_id: int,
+    scope: ClaimScope,
+    statuses: Sequence[str],
+    hidden: frozenset[int],
+    limit: int,
+) -> list[Finding]:
+    """Up to ``limit`` of the run's findings of ``statuses`` within ``scope`` drawn from none of
+    the ``hidden`` reports, the most confident first (then by date and id): a claim's strongest
+    evidence. Read a few at a time down ``finding_rows_by_confidence`` (0037) for each obligation
+    and run holding the run's rows, merged: not the obligation's every finding."""
+    if not scope[2] or not (scope[0] or scope[1]) or limit <= 0:
+        return []
+    src = finding_source(db, run_id)
+    if src.table == "findings":  # documents (before 0019): no confidence column to order by
+        sql, params = _finding_where(src, FindingFilter(hidden=hidden))
+        more, values = _scope_sql(src.table, scope, statuses)
+        rows = db.execute(f"SELECT {_selected(src.table)} {sql}{more}", [*params, *values])
+        return sorted((_decoded(src.table, row) for row in rows), key=_strength)[:limit]
+    sources = [run_id]
+    if src.mapped:
+        sources = [
+            int(r[0]) for r in db.execute("SELECT DISTINCT source_run FROM run_days WHERE run_id = ?", (run_id,))
+        ]
+    found = [
+        f
+        for source in sources
+        for obligation in scope[0]
+        for f in _strongest(db, src, source, (obligation, scope[2]), (statuses, hidden), limit)
+    ]
+    return sorted(found, key=_strength)[:limit]
+
+
+def _strength(f: Finding) -> tuple[float, dt.date, str]:
+    return (-f.confidence, f.date, f.id)
+
+
+def _strongest(
+    db: Database,
+    src: FindingSource,
+    source: int,
+    scope: tuple[str, Sequence[str]],
+    kept: tuple[Sequence[str], frozenset[int]],
+    limit: int,
+) -> list[Finding]:
+    """``top_findings`` among run ``source``'s own rows of one obligation that the run reads."""
+    (obligation, parties), (statuses, hidden) = scope, kept
+    # (status || ''): not by the (run, obligation, status) index, which would sort the whole obligation
+    sql = f"FROM finding_rows f{src.lookup} WHERE {src.kept}f.run_id = ? AND f.obligation = ?"
+    sql += (
+        f" AND (f.status || '') IN ({_marks(statuses)}) AND ("
+        + " OR ".join("f.parties LIKE ? ESCAPE '\\'" for _ in parties)
+        + ")"
+    )
+    hide, hidden_params = _hidden_sql(hidden, "f")
+    order = f"ORDER BY f.confidence DESC, f.date, f.finding_id{_by_code_point(db)} LIMIT ?"
+    patterns = ["%" + _like(canonical_json(p).decode("utf-8")) + "%" for p in parties]
+    params = [*src.lookup_params, source, obligation, *statuses, *patterns, *hidden_params, limit]
+    return [
+        _decoded(src.table, row) for row in db.execute(f"SELECT {_selected(src.table)} {sql}{hide} {order}", params)
+    ]
+
+
+def _by_code_point(db: Database) -> str:
+    """Text ordered as Python orders it (by code point), whatever the database's locale."""
+    return ' COLLATE "C"' if db.dialect == "postgres" else ""

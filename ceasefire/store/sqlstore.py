@@ -273,6 +273,32 @@ class SQLStore:
         """The findings of run ``run_id`` drawn from a submitted report, none from ``hidden``."""
         return pages.report_findings(self.db, run_id, hidden)
 
+    def claim_findings(
+        self,
+        run_id: int,
+        span: tuple[dt.date, dt.date],
+        scope: pages.ClaimScope,
+        statuses: Sequence[str],
+        hidden: frozenset[int],
+    ) -> list[Finding]:
+        """Run ``run_id``'s findings a claim may rest on (``pages.claim_findings``), in order."""
+        return pages.claim_findings(self.db, run_id, span, scope, statuses, hidden)
+
+    def findings_by_id(self, run_id: int, ids: Sequence[str]) -> list[Finding]:
+        """Run ``run_id``'s findings with ``ids``, whole, in the order of ``ids``."""
+        return pages.findings_by_id(self.db, run_id, ids)
+
+    def top_findings(
+        self,
+        run_id: int,
+        scope: pages.ClaimScope,
+        statuses: Sequence[str],
+        hidden: frozenset[int],
+        limit: int,
+    ) -> list[Finding]:
+        """The ``limit`` most confident findings within ``scope`` (``pages.top_findings``)."""
+        return pages.top_findings(self.db, run_id, scope, statuses, hidden, limit)
+
     def run_counts(self, run_id: int) -> tuple[list[FindingCount], list[IncidentCount]]:
         """The summary rows of run ``run_id``: its findings drawn from no report, counted (0025)."""
         return aggregates.run_counts(self.db, run_id)

@@ -2,7 +2,7 @@
 
 Each reads the run the viewer may read (``findings.visible_run``: the newest published one for
 the public) and only the findings the viewer may see, with the clocks and counts of those
-(``findings.viewer_figures``; counted, ``tallies.viewer_tallies``), then hands them to the pure functions of :mod:`ceasefire.web.views`. The page dict is the twin's body.
+(counted: ``tallies.viewer_tallies``; a claim's evidence: ``web/claim_evidence.py``), then hands them to the pure functions of :mod:`ceasefire.web.views`. The page dict is the twin's body.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from ceasefire.api import claims as claims_api
 from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import Counts, Figures, FiguresDep, run_dict, viewer_figures, visible_run
+from ceasefire.api.findings import Counts, Figures, FiguresDep, run_dict, visible_run
 from ceasefire.api.problems import Problem
 from ceasefire.api.tallies import viewer_tallies
 from ceasefire.model import Agreement
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import RunRecord
-from ceasefire.web import views
+from ceasefire.web import claim_evidence, views
 from ceasefire.web.pages import page
 
 __all__ = ["agreement_brief", "agreement_of", "claims_page", "clocks_page", "scorecards_page"]
@@ -109,12 +109,13 @@ def claims_page(
     verdict: claims_api.Verdict | None = None,
 ) -> JSONBody:
     """The claims ledger as ``GET /api/v1/claims`` filters it, each claim beside the findings
-    the viewer may see for its obligation and party (views.claims_evidence)."""
+    the viewer may see for its obligation and party (views.claims_evidence; read as
+    ``web/claim_evidence.py`` reads them, not the run's every finding: issue 14)."""
     _check_span(date_from, date_to)
-    ledger = claims_api.judged(db, who, cache, date_from, date_to, party, obligation, verdict)
+    shown = claims_api.judged(db, who, cache, date_from, date_to, party, obligation, verdict)
     run = visible_run(db, who)
     agreement = agreement_of(db, run)
-    seen = viewer_figures(cache, db, who, run)
+    seen = viewer_tallies(cache, db, who, run)
     filters = {
         "from": date_from.isoformat() if date_from else None,
         "to": date_to.isoformat() if date_to else None,
@@ -122,8 +123,9 @@ def claims_page(
         "obligation": obligation,
         "verdict": verdict,
     }
+    judged = (claims_api.judged_ledger(db, who, cache), seen)  # the ledger ``shown`` came from
     return {
-        **_frame(db, run, agreement, seen),
+        **_frame(db, run, agreement, seen.counted()),
         "filters": filters,
-        **views.claims_evidence(ledger, seen.findings),
+        **claim_evidence.claims_evidence(db, agreement, shown, judged),
     }

@@ -204,3 +204,50 @@ def test_assessment_is_frozen() -> None:
     assert isinstance(assessment, ClaimVerdict)
     with pytest.raises(dataclasses.FrozenInstanceError):
         assessment.verdict = "supports"  # type: ignore[misc]
+
+
+def test_a_claim_judged_on_its_scope_alone_is_judged_as_on_every_finding() -> None:
+    """Issue 14: the server reads, for each claim, only the findings of its ``claim_scope``
+    (a fortnight, its obligation or category, the parties it names, the statuses that count);
+    the verdict and the findings it cites, in order, are those judged on every finding."""
+    from ceasefire.service.claims import claim_scope, judge_claim
+
+    days = [DAY + dt.timedelta(days=n) for n in range(-30, 31, 3)]
+    findings = [
+        _finding(f"f{n}", ("aid", "road", "sky")[n % 3], ("gov", "ru")[n % 2], day, ("violation", "exempt")[n % 5 == 0])
+        for n, day in enumerate(days * 3)
+    ]
+    kinds = ("accusation", "denial", "commitment", "demand", "assessment")
+    claims = [
+        _claim(kind, accused, obligation, category, "gov", day)
+        for kind in kinds
+        for accused, obligation, category in [
+            (("gov",), "aid", None),
+            (("ru", "gov"), None, "air_operations"),
+            ((), "sky", None),
+        ]
+        for day in (DAY - dt.timedelta(days=40), DAY, DAY + dt.timedelta(days=9), None)
+    ]
+    reads: list[int] = []
+
+    def read(span: tuple[dt.date, dt.date], scope: tuple[tuple[str, ...], ...]) -> list[Finding]:
+        obligations, categories, parties = scope
+        picked = [
+            f
+            for f in findings
+            if span[0] <= f.date <= span[1]
+            and f.status in ("violation", "possible_violation")
+            and (f.obligation in obligations or f.category in categories)
+            and set(f.parties) & set(parties)
+        ]
+        reads.append(len(picked))
+        return picked
+
+    judged = [judge_claim(AGREEMENT, c, read) for c in claims]  # type: ignore[arg-type]
+    assert judged == assess_claims(AGREEMENT, claims, findings)
+    assert any(v.findings for v in judged) and max(reads) < len(findings)
+    span = (DAY - dt.timedelta(days=47), DAY - dt.timedelta(days=40))
+    assert claim_scope(AGREEMENT, claims[4]) == (span, (("sky",), ("air_operations",), ("ru", "gov")))
+    promise = claim_scope(AGREEMENT, claims[2 * 12 + 1])  # a commitment: the speaker's party, the week after
+    assert promise == ((DAY, DAY + dt.timedelta(days=7)), (("aid",), (), ("gov",)))
+    assert claim_scope(AGREEMENT, claims[3]) is None  # no date: nothing to read

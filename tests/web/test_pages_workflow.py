@@ -159,6 +159,19 @@ def test_claims_page_is_the_ledger_beside_the_findings(live: Live) -> None:
     assert "Supported by the findings" in html and "Contradicted" not in html.split('<ol class="claim-list">')[1]
 
 
+@pytest.mark.parametrize("who", [None, "observer", "gov", "analyst"], ids=["public", "observer", "party", "analyst"])
+def test_claims_page_reads_what_every_finding_gives(live: Live, who: str | None) -> None:
+    """Issue 14: the page reads a claim's counts and strongest findings, not the run; it shows
+    what ``views.claims_evidence`` makes of every finding the viewer may see, for every viewer."""
+    with browser(live, who) as client:
+        ledger = client.get("/api/v1/claims", params={"limit": 1000}).json()
+        findings = client.get("/api/v1/findings", params={"limit": 1000}).json()["findings"]
+        twin = client.get("/claims.json").json()
+    judged = [ClaimVerdict.from_document(c) for c in ledger["claims"]]
+    assert twin == {**twin, **views.claims_evidence(judged, [Finding.from_document(f) for f in findings])}
+    assert len(twin["claims"]) == len(judged) > 0
+
+
 # "/cases/1" is the unpublished case of the ``case_id`` fixture (a request to syria-gov)
 AUTH = [
     ("/report", None, 401),
