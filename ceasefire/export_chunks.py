@@ -2,8 +2,8 @@
 (issue 14): the CSV and HXL lines, the GeoJSON features and the Parquet row groups of
 ``GET /export/findings.*``.
 
-A chunk is a list of plain rows as ``store.pages.export_rows`` reads them: with incidents
-(``CSV_ROW``: ``seq``, the first incident's ``EXPORT_INCIDENT_FIELDS``, the finding's
+A chunk is an Arrow table as ``store.pages.export_table`` reads it, or the same values as plain
+rows (``store.pages.export_rows``): with incidents (``CSV_ROW``: ``seq``, the first incident's ``EXPORT_INCIDENT_FIELDS``, the finding's
 ``EXPORT_FINDING_COLUMNS``) for CSV, HXL and Parquet; without (``FEATURE_ROW``: ``seq`` and the
 ``finding_rows`` columns) for GeoJSON. Each text is byte for byte what the object path writes
 (``exports.csv_row`` through ``csv.writer``; ``exports.feature`` of the stored document through

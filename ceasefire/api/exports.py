@@ -8,9 +8,10 @@ csv|hxl|geojson`` writes them.
 Public, like ``/api/v1/findings``, with its filters (``from``, ``to``, ``party``, ``obligation``,
 ``status``). Every export is streamed (issue 14): the findings are read from the database a
 chunk at a time (``CHUNK`` rows, keyed by their place in the run, the viewer's hidden reports left
-out in SQL: ``store.pages.export_rows``), each chunk turned into text (or a Parquet row group) as
-Arrow columns (``ceasefire.export_chunks``) and written out before the next is read. Each read
-borrows a store for that read alone, so an answer streaming to a slow client holds no connection.
+out in SQL) as Arrow tables with no Python object per value (``store.pages.export_table``), each
+chunk turned into text (or a Parquet row group) by Arrow's kernels (``ceasefire.export_chunks``)
+while the next chunk is read, and written out before the one after is read. Each read borrows a
+store for that read alone, so an answer streaming to a slow client holds no connection.
 """
 
 from __future__ import annotations
