@@ -135,11 +135,25 @@ def features(rows: Chunk) -> bytes:
     pieces += [',"geometry":{"type":"Point","coordinates":[', _coordinate(c["lon"]), ","]
     pieces += [_coordinate(c["lat"]), ']},"properties":{']
     for k, key in enumerate(_PROPERTIES):
-        text = join(("," if k else "") + json.dumps(key) + ":", _json_cell(key, c))
+        name = ("," if k else "") + json.dumps(key) + ":"
         if key == "sources":  # Finding.to_document: an uncounted finding has no "sources" key
-            text = pc.if_else(pc.is_null(c[key]), pa.scalar("", pa.string()), text)
-        pieces.append(text)
-    return _bytes(join(*pieces, "}},"))[:-1]
+            text = join(name, _json_cell(key, c))
+            pieces.append(pc.if_else(pc.is_null(c[key]), pa.scalar("", pa.string()), text))
+        else:
+            pieces += [name, _json_cell(key, c)]
+    return _bytes(join(*_merged([*pieces, "}},"])))[:-1]
+
+
+def _merged(pieces: list[pa.Array | str]) -> list[pa.Array | str]:
+    """``pieces`` with each run of literals made one: fewer arguments for the one join of a line
+    (a join per property would copy every line once per property)."""
+    out: list[pa.Array | str] = []
+    for piece in pieces:
+        if isinstance(piece, str) and out and isinstance(out[-1], str):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
 def _coordinate(column: pa.Array) -> pa.Array:
