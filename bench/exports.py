@@ -18,7 +18,8 @@ the end ``--repeat`` times (the fastest kept) and reported with:
   ``/proc/PID/stat``) for that request, which a busy shared machine inflates far less, and
   ``server_user_s`` of them in user mode (the rest is the kernel's, mostly the loopback socket);
 
-and ``server_rss_mb`` before the first export and ``server_peak_rss_mb`` (``VmHWM``) after the
+once the server has settled (``warm_s``: it warms the map and reads the stored incidents when it
+starts, CPU that would otherwise be counted in the first export's), and ``server_rss_mb`` before the first export and ``server_peak_rss_mb`` (``VmHWM``) after the
 last: a streamed export keeps the peak flat whatever the number of findings. Prints one JSON object.
 """
 
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace, folder: Path, *, build: bool) -> dict[str, Any
             out["run"] = publish_latest(client, analyst)
         except httpx.HTTPStatusError:  # published by an earlier benchmark on this --folder
             out["run"] = "published before"
+        out["warm_s"] = server.settle()  # its start-up warming (map, stored incidents) is not the exports'
         out["server_rss_mb"] = rss_mb(server.proc.pid, "VmRSS:")
         out["formats"] = {
             name: fastest(client, server.proc.pid, FORMATS[name], args.repeat) for name in args.formats.split(",")
