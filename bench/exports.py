@@ -7,8 +7,9 @@
 Builds a store of N seeded synthetic incidents the way ``bench/serve_scale.py`` does
 (``ceasefire init`` + ``ceasefire import``; 130,000 incidents give about 100,000 findings), or
 reuses one (``--folder``: its ``scale.db`` or ``--db``, ``log.key``, ``evidence``; a copy of a
-folder ``bench/serve_scale.py --store`` built serves as well, e.g. its 1,000,000 incidents), publishes the
-newest run and starts a fresh ``ceasefire serve``. Then, for each of ``/export/findings.csv``,
+folder ``bench/serve_scale.py --store`` built serves as well, e.g. its 1,000,000 incidents),
+publishes the newest run and starts a fresh ``ceasefire serve``. Once the server has settled
+(``warm_s``, see below), for each of ``/export/findings.csv``,
 ``.hxl.csv``, ``.geojson`` and ``.parquet``, as the anonymous public, the answer is streamed to
 the end ``--repeat`` times (the fastest kept) and reported with:
 
@@ -18,9 +19,10 @@ the end ``--repeat`` times (the fastest kept) and reported with:
   ``/proc/PID/stat``) for that request, which a busy shared machine inflates far less, and
   ``server_user_s`` of them in user mode (the rest is the kernel's, mostly the loopback socket);
 
-once the server has settled (``warm_s``: it warms the map and reads the stored incidents when it
-starts, CPU that would otherwise be counted in the first export's), and ``server_rss_mb`` before the first export and ``server_peak_rss_mb`` (``VmHWM``) after the
-last: a streamed export keeps the peak flat whatever the number of findings. Prints one JSON object.
+``warm_s`` (the server warms the map and reads the stored incidents when it starts: CPU that
+would otherwise be counted in the first export's), ``server_rss_mb``
+before the first export and ``server_peak_rss_mb`` (``VmHWM``) after the last: a streamed export
+keeps the peak flat whatever the number of findings. Prints one JSON object.
 """
 
 from __future__ import annotations
