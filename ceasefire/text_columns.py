@@ -278,9 +278,9 @@ def safe_texts(column: pa.Array) -> pa.Array:
         return safe_texts(column.dictionary).take(column.indices)
     text = column.cast(pa.string())
     offsets, data = _text_bytes(text)
-    starts = offsets[:-1][offsets[1:] > offsets[:-1]]
-    first = np.full(len(text), 0, np.uint8)
-    first[offsets[1:] > offsets[:-1]] = data[starts - offsets[0]]
+    filled = offsets[1:] > offsets[:-1]
+    first = np.zeros(len(text), np.uint8)
+    first[filled] = data[offsets[:-1][filled]]  # offsets index the whole buffer, a slice's too
     rows = np.flatnonzero(np.isin(first, _FORMULA_STARTS))
     if not len(rows):
         return text
