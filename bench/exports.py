@@ -6,18 +6,23 @@
 
 Builds a store of N seeded synthetic incidents the way ``bench/serve_scale.py`` does
 (``ceasefire init`` + ``ceasefire import``; 130,000 incidents give about 100,000 findings), or
-reuses one (``--folder``: its ``scale.db`` or ``--db``, ``log.key``, ``evidence``), publishes the
-newest run and starts a fresh ``ceasefire serve``. Then, for each of ``/export/findings.csv``,
+reuses one (``--folder``: its ``scale.db`` or ``--db``, ``log.key``, ``evidence``; a copy of a
+folder ``bench/serve_scale.py --store`` built serves as well, e.g. its 1,000,000 incidents),
+publishes the newest run and starts a fresh ``ceasefire serve``. Once the server has settled
+(``warm_s``, see below), for each of ``/export/findings.csv``,
 ``.hxl.csv``, ``.geojson`` and ``.parquet``, as the anonymous public, the answer is streamed to
 the end ``--repeat`` times (the fastest kept) and reported with:
 
 * ``findings``, ``bytes``, ``wall_s`` and ``findings_per_s`` (wall clock, so the machine's load
   counts: see ``load_average``);
 * ``server_cpu_s`` and ``findings_per_cpu_s``: the server process's CPU seconds (user + system,
-  ``/proc/PID/stat``) for that request, which a busy shared machine inflates far less;
+  ``/proc/PID/stat``) for that request, which a busy shared machine inflates far less, and
+  ``server_user_s`` of them in user mode (the rest is the kernel's, mostly the loopback socket);
 
-and ``server_rss_mb`` before the first export and ``server_peak_rss_mb`` (``VmHWM``) after the
-last: a streamed export keeps the peak flat whatever the number of findings. Prints one JSON object.
+``warm_s`` (the server warms the map and reads the stored incidents when it starts: CPU that
+would otherwise be counted in the first export's), ``server_rss_mb``
+before the first export and ``server_peak_rss_mb`` (``VmHWM``) after the last: a streamed export
+keeps the peak flat whatever the number of findings. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -81,6 +86,7 @@ def run(args: argparse.Namespace, folder: Path, *, build: bool) -> dict[str, Any
             out["run"] = publish_latest(client, analyst)
         except httpx.HTTPStatusError:  # published by an earlier benchmark on this --folder
             out["run"] = "published before"
+        out["warm_s"] = server.settle()  # its start-up warming (map, stored incidents) is not the exports'
         out["server_rss_mb"] = rss_mb(server.proc.pid, "VmRSS:")
         out["formats"] = {
             name: fastest(client, server.proc.pid, FORMATS[name], args.repeat) for name in args.formats.split(",")
@@ -99,7 +105,7 @@ def fastest(client: httpx.Client, pid: int, path: str, repeat: int) -> dict[str,
 
 def streamed(client: httpx.Client, pid: int, path: str) -> dict[str, Any]:
     """``path`` read to the end as it streams: findings, bytes, wall and server CPU seconds."""
-    cpu, start = cpu_s(pid), time.perf_counter()
+    (cpu, user), start = cpu_split(pid), time.perf_counter()
     size = lines = features = 0
     parquet = io.BytesIO() if path.endswith(".parquet") else None
     with client.stream("GET", path) as answer:
@@ -112,7 +118,8 @@ def streamed(client: httpx.Client, pid: int, path: str) -> dict[str, Any]:
             tail = chunk[-len(FEATURE) :]
             if parquet is not None:
                 parquet.write(chunk)
-    wall, server = time.perf_counter() - start, cpu_s(pid) - cpu
+    wall, (server, server_user) = time.perf_counter() - start, cpu_split(pid)
+    server, server_user = server - cpu, server_user - user
     if parquet is not None:
         findings = pq.ParquetFile(parquet).metadata.num_rows
     else:
@@ -123,13 +130,15 @@ def streamed(client: httpx.Client, pid: int, path: str) -> dict[str, Any]:
         "wall_s": round(wall, 3),
         "findings_per_s": round(findings / wall),
         "server_cpu_s": round(server, 3),
+        "server_user_s": round(server_user, 3),  # the rest is system time: mostly the socket's
         "findings_per_cpu_s": round(findings / server) if server else None,
     }
 
 
-def cpu_s(pid: int) -> float:
+def cpu_split(pid: int) -> tuple[float, float]:
+    """(user + system, user) CPU seconds of process ``pid`` so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+    return (int(fields[11]) + int(fields[12])) / TICKS, int(fields[11]) / TICKS  # utime, stime
 
 
 def rss_mb(pid: int, key: str) -> float:

@@ -2,8 +2,8 @@
 (issue 14): the CSV and HXL lines, the GeoJSON features and the Parquet row groups of
 ``GET /export/findings.*``.
 
-A chunk is a list of plain rows as ``store.pages.export_rows`` reads them: with incidents
-(``CSV_ROW``: ``seq``, the first incident's ``EXPORT_INCIDENT_FIELDS``, the finding's
+A chunk is an Arrow table as ``store.pages.export_table`` reads it, or the same values as plain
+rows (``store.pages.export_rows``): with incidents (``CSV_ROW``: ``seq``, the first incident's ``EXPORT_INCIDENT_FIELDS``, the finding's
 ``EXPORT_FINDING_COLUMNS``) for CSV, HXL and Parquet; without (``FEATURE_ROW``: ``seq`` and the
 ``finding_rows`` columns) for GeoJSON. Each text is byte for byte what the object path writes
 (``exports.csv_row`` through ``csv.writer``; ``exports.feature`` of the stored document through
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -25,33 +25,35 @@ import pyarrow.parquet as pq
 
 from ceasefire import exports
 from ceasefire.model import FINDING_KEYS
-from ceasefire.store.log_entries import FINDING_ROW_COLUMNS
-from ceasefire.store.pages import EXPORT_FINDING_COLUMNS, EXPORT_INCIDENT_FIELDS
+from ceasefire.store.arrow_reads import rows_table
+from ceasefire.store.pages import export_names, export_schema
 from ceasefire.text_columns import csv_cells, dictionary, float_cells, join, json_floats, json_strings, safe_texts
 
 __all__ = [
     "CSV_ROW",
     "FEATURE_ROW",
     "PARQUET_SCHEMA",
+    "Chunk",
     "ParquetStream",
     "csv_lines",
     "features",
     "parquet_table",
 ]
 
-CSV_ROW = ("seq", *EXPORT_INCIDENT_FIELDS, *EXPORT_FINDING_COLUMNS)
-FEATURE_ROW = ("seq", *FINDING_ROW_COLUMNS[2:])
+CSV_ROW = export_names(incidents=True)
+FEATURE_ROW = export_names(incidents=False)
 Row = Sequence[Any]
-
-_FLOATS = frozenset({"lat", "lon", "confidence", "distance_m", "radius_m"})
-_INTS = frozenset({"seq", "date_precision", "geo_precision", "fatalities", "sources"})
+Chunk: TypeAlias = "Sequence[Row] | pa.Table"  # export_rows's rows, or export_table's table of the same values
 
 
-def _columns(names: Sequence[str], rows: Sequence[Row]) -> dict[str, pa.Array]:
-    """The rows as one typed Arrow array per name (numbers as float64/int64, the rest text)."""
-    values = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    kinds = [pa.float64() if n in _FLOATS else pa.int64() if n in _INTS else pa.string() for n in names]
-    return {name: pa.array(v, kind) for name, v, kind in zip(names, values, kinds, strict=True)}
+def _columns(rows: Chunk, *, incidents: bool) -> dict[str, pa.Array]:
+    """The chunk as one typed Arrow array per field of ``CSV_ROW`` (``incidents``) or
+    ``FEATURE_ROW`` (``store.pages.export_schema``: numbers as float64/int64, the rest text): a
+    table's own columns, or the rows converted."""
+    if not isinstance(rows, pa.Table):
+        rows = rows_table(rows, export_schema(incidents=incidents))
+    names = CSV_ROW if incidents else FEATURE_ROW
+    return {name: column.combine_chunks() for name, column in zip(names, rows.columns, strict=True)}
 
 
 def _field(column: str) -> str:
@@ -82,26 +84,28 @@ def _csv_cell(name: str, column: pa.Array, c: dict[str, pa.Array]) -> pa.Array:
 _DISTINCT = frozenset({"event_id_cnty", "notes", "finding_id", "explanation"})  # rarely repeated: no dictionary
 
 
-def csv_lines(rows: Sequence[Row]) -> bytes:
+def csv_lines(rows: Chunk) -> bytes:
     """The CSV lines of a chunk of ``CSV_ROW`` rows (``exports.csv_row``), each ending in ``\\n``."""
-    c = _columns(CSV_ROW, rows)
-    pieces: list[pa.Array | str] = []
-    for k, name in enumerate([*exports.ACLED_COLUMNS, *exports.FINDING_COLUMNS]):
-        column = c.get(_field(name), c["date"])
-        pieces += ([] if k == 0 else [","]) + [_csv_cell(name, column, c)]
-    return _bytes(join(*pieces, "\n"))
+    c = _columns(rows, incidents=True)
+    cells = [
+        _csv_cell(name, c.get(_field(name), c["date"]), c)
+        for name in [*exports.ACLED_COLUMNS, *exports.FINDING_COLUMNS]
+    ]
+    cells[-1] = join(cells[-1], "\n")
+    # the cells as arguments and "," as the separator: half the arguments of "," literals between them
+    return _bytes(pc.binary_join_element_wise(*cells, ","))
 
 
 def _bytes(lines: pa.Array) -> bytes:
-    """A string array's values back to back, straight from its data buffer."""
+    """A string array's values back to back, straight from its data buffer (one copy)."""
     if not len(lines):
         return b""
-    whole = pa.concat_arrays([lines.cast(pa.large_string())])  # offsets from 0, no slicing
-    offsets, data = whole.buffers()[1:3]
+    offsets, data = lines.buffers()[1:3]
     if data is None or offsets is None:
         return b""
-    end = int(np.frombuffer(offsets, np.int64)[len(whole)])
-    return bytes(memoryview(data)[:end])
+    wide = np.int64 if pa.types.is_large_string(lines.type) else np.int32
+    ends = np.frombuffer(offsets, wide)[lines.offset : lines.offset + len(lines) + 1]
+    return bytes(data[int(ends[0]) : int(ends[-1])].to_pybytes())
 
 
 def _json_cell(key: str, c: dict[str, pa.Array]) -> pa.Array:
@@ -121,21 +125,35 @@ def _json_cell(key: str, c: dict[str, pa.Array]) -> pa.Array:
 _PROPERTIES = sorted(key for key in FINDING_KEYS if key not in ("lat", "lon"))  # stored_form sorts keys
 
 
-def features(rows: Sequence[Row]) -> bytes:
+def features(rows: Chunk) -> bytes:
     """The GeoJSON features of a chunk of ``FEATURE_ROW`` rows (``exports.feature`` of the stored
     document), joined by ``,`` (none after the last)."""
-    c = _columns(FEATURE_ROW, rows)
+    c = _columns(rows, incidents=False)
     if not len(c["seq"]):
         return b""
     pieces: list[pa.Array | str] = ['{"type":"Feature","id":', json_strings(c["finding_id"])]
     pieces += [',"geometry":{"type":"Point","coordinates":[', _coordinate(c["lon"]), ","]
     pieces += [_coordinate(c["lat"]), ']},"properties":{']
     for k, key in enumerate(_PROPERTIES):
-        text = join(("," if k else "") + json.dumps(key) + ":", _json_cell(key, c))
+        name = ("," if k else "") + json.dumps(key) + ":"
         if key == "sources":  # Finding.to_document: an uncounted finding has no "sources" key
-            text = pc.if_else(pc.is_null(c[key]), pa.scalar("", pa.string()), text)
-        pieces.append(text)
-    return _bytes(join(*pieces, "}},"))[:-1]
+            text = join(name, _json_cell(key, c))
+            pieces.append(pc.if_else(pc.is_null(c[key]), pa.scalar("", pa.string()), text))
+        else:
+            pieces += [name, _json_cell(key, c)]
+    return _bytes(join(*_merged([*pieces, "}},"])))[:-1]
+
+
+def _merged(pieces: list[pa.Array | str]) -> list[pa.Array | str]:
+    """``pieces`` with each run of literals made one: fewer arguments for the one join of a line
+    (a join per property would copy every line once per property)."""
+    out: list[pa.Array | str] = []
+    for piece in pieces:
+        if isinstance(piece, str) and out and isinstance(out[-1], str):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
 
 
 def _coordinate(column: pa.Array) -> pa.Array:
@@ -162,11 +180,11 @@ PARQUET_SCHEMA = pa.schema(
 )
 
 
-def parquet_table(rows: Sequence[Row]) -> pa.Table:
+def parquet_table(rows: Chunk) -> pa.Table:
     """A chunk of ``CSV_ROW`` rows as the CSV's columns, typed (``PARQUET_SCHEMA``): dates as
     dates, numbers as numbers (null where the CSV cell is empty), parties as a list; text as the
     CSV's cells hold it before quoting (a formula start neutralized, issue 11)."""
-    c = _columns(CSV_ROW, rows)
+    c = _columns(rows, incidents=True)
     date = c["date"].cast(pa.date32())
     arrays: list[pa.Array] = []
     for spec in PARQUET_SCHEMA:
@@ -221,7 +239,7 @@ class ParquetStream:
         self._pipe = _Pipe()
         self._writer = pq.ParquetWriter(pa.PythonFile(self._pipe, mode="w"), PARQUET_SCHEMA, compression="zstd")
 
-    def write(self, rows: Sequence[Row]) -> bytes:
+    def write(self, rows: Chunk) -> bytes:
         self._writer.write_table(parquet_table(rows))
         return self._pipe.take()
 

@@ -265,19 +265,55 @@ def iso_dates(ordinals: npt.NDArray[np.int64]) -> pa.Array:
     return _python(days, text, bad, lambda d: dt.date.fromordinal(int(d)).isoformat())
 
 
-# exports.spreadsheet_safe in RE2: a formula start, unless the whole text is a number
-# (\p{Nd} is what Python's \d matches: any decimal digit).
-_FORMULA = r"^[=+\-@\t\r]"
+# exports.spreadsheet_safe: a formula start (_FORMULA_STARTS), unless the whole text is a number,
+# here in RE2 (\p{Nd} is what Python's \d matches: any decimal digit).
 _NUMBER = r"^[+-]?(?:\p{Nd}+(?:\.\p{Nd}*)?|\.\p{Nd}+)(?:[eE][+-]?\p{Nd}+)?$"
 
 
 def safe_texts(column: pa.Array) -> pa.Array:
-    """``exports.spreadsheet_safe`` of each text (issue 11): a quote before a formula start."""
+    """``exports.spreadsheet_safe`` of each text (issue 11): a quote before a formula start.
+    The first bytes are compared with numpy; only the rows starting like a formula are matched
+    against ``_NUMBER`` (a number is left as it is)."""
     if pa.types.is_dictionary(column.type):
         return safe_texts(column.dictionary).take(column.indices)
     text = column.cast(pa.string())
-    formula = pc.and_(pc.match_substring_regex(text, _FORMULA), pc.invert(pc.match_substring_regex(text, _NUMBER)))
-    return pc.if_else(formula, join("'", text), text)
+    offsets, data = _text_bytes(text)
+    filled = offsets[1:] > offsets[:-1]
+    first = np.zeros(len(text), np.uint8)
+    first[filled] = data[offsets[:-1][filled]]  # offsets index the whole buffer, a slice's too
+    rows = np.flatnonzero(np.isin(first, _FORMULA_STARTS))
+    if not len(rows):
+        return text
+    number = pc.match_substring_regex(text.take(pa.array(rows)), _NUMBER).to_numpy(zero_copy_only=False)
+    rows = rows[~np.asarray(number, bool)]
+    return patch(text, rows, join("'", text.take(pa.array(rows))))
+
+
+_FORMULA_STARTS = np.frombuffer(b"=+-@\t\r", np.uint8)  # exports.spreadsheet_safe's, one byte each in UTF-8
+
+
+def _text_bytes(text: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
+    """(the offsets of a string array's rows, len + 1 of them, and its data buffer's bytes)."""
+    wide = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    buffers = text.buffers()
+    if buffers[1] is None:
+        return np.zeros(len(text) + 1, np.int64), np.zeros(0, np.uint8)
+    offsets = np.frombuffer(buffers[1], wide)[text.offset : text.offset + len(text) + 1].astype(np.int64)
+    data = np.frombuffer(buffers[2], np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
+def _rows_holding(text: pa.Array, characters: bytes) -> npt.NDArray[np.bool_]:
+    """Rows of a string array holding any of ``characters`` (ASCII: a UTF-8 byte below 0x80 is
+    always that character), compared byte by byte over the data buffer."""
+    offsets, data = _text_bytes(text)
+    data = data[offsets[0] : offsets[-1]]
+    hit = np.zeros(len(data), bool)
+    for byte in characters:
+        hit |= data == byte
+    rows = np.zeros(len(text), bool)
+    rows[np.searchsorted(offsets, np.flatnonzero(hit) + offsets[0], side="right") - 1] = True
+    return rows
 
 
 def csv_cells(column: pa.Array) -> pa.Array:
@@ -286,9 +322,10 @@ def csv_cells(column: pa.Array) -> pa.Array:
     if pa.types.is_dictionary(column.type):
         return csv_cells(column.dictionary).take(column.indices)
     text = safe_texts(column)
-    quote = pc.fill_null(pc.match_substring_regex(text, '[,"\n]'), False)
-    if not pc.any(quote).as_py():
+    quote = _rows_holding(text, b',"\n')
+    if not quote.any():
         return text
     # quoting only the rows that need it: replacing in every row costs more than the rest of a column
-    quoted = join('"', pc.replace_substring(text.filter(quote), '"', '""'), '"')
-    return pc.replace_with_mask(text, quote, quoted)
+    rows = np.flatnonzero(quote)
+    quoted = join('"', pc.replace_substring(text.take(pa.array(rows)), '"', '""'), '"')
+    return patch(text, rows, quoted)

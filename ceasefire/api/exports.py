@@ -8,20 +8,23 @@ csv|hxl|geojson`` writes them.
 Public, like ``/api/v1/findings``, with its filters (``from``, ``to``, ``party``, ``obligation``,
 ``status``). Every export is streamed (issue 14): the findings are read from the database a
 chunk at a time (``CHUNK`` rows, keyed by their place in the run, the viewer's hidden reports left
-out in SQL: ``store.pages.export_rows``), each chunk turned into text (or a Parquet row group) as
-Arrow columns (``ceasefire.export_chunks``) and written out before the next is read. Each read
-borrows a store for that read alone, so an answer streaming to a slow client holds no connection.
+out in SQL) as Arrow tables with no Python object per value (``store.pages.export_table``), each
+chunk turned into text (or a Parquet row group) by Arrow's kernels (``ceasefire.export_chunks``)
+while the next chunk is read, and written out before the one after is read. Each read borrows a
+store for that read alone, so an answer streaming to a slow client holds no connection.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import anyio
 import anyio.to_thread
+import pyarrow as pa
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
@@ -87,35 +90,63 @@ def _export(
     return _Export(run, FindingFilter(date_from, date_to, party, obligation, status, hidden))
 
 
-Rows = list[tuple[Any, ...]]
-
-
-def _read(db: SQLStore, export: _Export, after: int | None, incidents: bool) -> Rows:
-    """The next chunk of rows after the finding at ``seq`` ``after`` (None: the first chunk)."""
+def _read(db: SQLStore, export: _Export, after: int | None, incidents: bool) -> pa.Table:
+    """The next chunk after the finding at position ``after`` (None: the first chunk), as Arrow."""
     assert export.run is not None
-    return db.export_rows(export.run, export.where, after, CHUNK, incidents=incidents)
+    return db.export_table(export.run, export.where, after, CHUNK, incidents=incidents)
 
 
-async def _chunks(request: Request, export: _Export, *, incidents: bool) -> AsyncIterator[Rows]:
-    """The export's findings as ``export_chunks`` rows, a chunk at a time in the run's order, each
-    read with a store borrowed for that read alone (the answer may stream slower than the reads)."""
+async def _borrowed_read(pool: StorePool, export: _Export, after: int | None, incidents: bool) -> pa.Table:
+    async with pool.borrow() as db:
+        return await anyio.to_thread.run_sync(_read, db, export, after, incidents)
+
+
+async def _pieces(
+    request: Request, export: _Export, turn: Callable[[pa.Table], bytes], *, incidents: bool
+) -> AsyncIterator[bytes]:
+    """``turn`` of each chunk of the export's findings (``store.pages.export_table``), in the run's
+    order. Each chunk is read with a store borrowed for that read alone (the answer may stream
+    slower than the reads), and the next chunk is read while this one is turned into bytes: the
+    database's work and Arrow's overlap on two cores (each releases the GIL), one chunk ahead."""
+    if export.run is None:
+        return
     pool: StorePool = request.app.state.pool
-    after: int | None = None
-    while export.run is not None:
-        async with pool.borrow() as db:
-            rows = await anyio.to_thread.run_sync(_read, db, export, after, incidents)
-        if rows:
-            yield rows
-        if len(rows) < CHUNK:
-            return
-        after = int(rows[-1][0])
+    chunk: pa.Table | None = await _borrowed_read(pool, export, None, incidents)
+    while chunk is not None and chunk.num_rows:
+        after = int(chunk.column(0)[-1].as_py()) if chunk.num_rows == CHUNK else None
+        data, chunk = await _turn_and_read(pool, export, (turn, chunk), after, incidents)
+        yield data
+
+
+async def _turn_and_read(
+    pool: StorePool,
+    export: _Export,
+    work: tuple[Callable[[pa.Table], bytes], pa.Table],
+    after: int | None,
+    incidents: bool,
+) -> tuple[bytes, pa.Table | None]:
+    """(``turn(chunk)``, the chunk after position ``after``: None when ``after`` is), at once."""
+    done: dict[str, Any] = {"next": None}
+
+    async def turned() -> None:
+        turn, chunk = work
+        done["bytes"] = await anyio.to_thread.run_sync(turn, chunk)
+
+    async def following() -> None:
+        done["next"] = await _borrowed_read(pool, export, after, incidents)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(turned)
+        if after is not None:
+            group.start_soon(following)
+    return done["bytes"], done["next"]
 
 
 async def _csv_bytes(request: Request, export: _Export, *, hxl: bool) -> AsyncIterator[bytes]:
     """The CSV of ``exports.csv_lines``: its header, then a chunk of lines per piece."""
     yield "".join(exports.csv_lines((), hxl=hxl)).encode("utf-8")
-    async for rows in _chunks(request, export, incidents=True):
-        yield await anyio.to_thread.run_sync(export_chunks.csv_lines, rows)
+    async for piece in _pieces(request, export, export_chunks.csv_lines, incidents=True):
+        yield piece
 
 
 async def _geojson_bytes(request: Request, export: _Export) -> AsyncIterator[bytes]:
@@ -123,8 +154,7 @@ async def _geojson_bytes(request: Request, export: _Export) -> AsyncIterator[byt
     agreement = export.run.agreement_id if export.run is not None else None
     yield ('{"type":"FeatureCollection","agreement":' + _json(agreement) + ',"features":[').encode("utf-8")
     first = True
-    async for rows in _chunks(request, export, incidents=False):
-        text = await anyio.to_thread.run_sync(export_chunks.features, rows)
+    async for text in _pieces(request, export, export_chunks.features, incidents=False):
         yield text if first else b"," + text
         first = False
     yield b"]}"
@@ -133,8 +163,7 @@ async def _geojson_bytes(request: Request, export: _Export) -> AsyncIterator[byt
 async def _parquet_bytes(request: Request, export: _Export) -> AsyncIterator[bytes]:
     """A Parquet file of ``export_chunks.PARQUET_SCHEMA``, one row group per chunk, streamed."""
     stream = export_chunks.ParquetStream()
-    async for rows in _chunks(request, export, incidents=True):
-        data = await anyio.to_thread.run_sync(stream.write, rows)
+    async for data in _pieces(request, export, stream.write, incidents=True):
         if data:
             yield data
     yield stream.close()

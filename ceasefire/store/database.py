@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["CHUNK_ROWS", "Database", "Row", "Transactions", "Value"]
 
@@ -43,6 +46,12 @@ class Database(Protocol):
         """The rows of a query as value tuples, ``size`` at a time (issue 14: a million rows
         read into columns without a dict per row; on PostgreSQL a server-side cursor inside a
         transaction, so memory stays flat)."""
+        ...
+
+    def arrow(self, sql: str, params: Sequence[Value], schema: pa.Schema, rows: int) -> pa.Table:
+        """The answer of a query as an Arrow table of ``schema`` (one field per selected column),
+        with no Python object per value where the backend can (issue 14: the exports;
+        ``store.arrow_reads``); ``rows``: about how many rows it holds. Needs pyarrow."""
         ...
 
     def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Value]]) -> None:

@@ -14,11 +14,14 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ceasefire.store.database import CHUNK_ROWS, Row, Transactions, Value
 from ceasefire.store.errors import AppendOnlyError, StoreError
 from ceasefire.store.urls import redact_url
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["SCHEMES", "WRITE_LOCK", "WRITE_LOCK_SQL", "PostgresDatabase", "grant_app_role", "is_postgres_url", "redact"]
 
@@ -93,6 +96,12 @@ class PostgresDatabase(Transactions):
             cursor.execute(_placeholders(sql), params)
             while chunk := cursor.fetchmany(size):
                 yield chunk
+
+    def arrow(self, sql: str, params: Sequence[Value], schema: pa.Schema, rows: int) -> pa.Table:
+        from ceasefire.store.arrow_reads import postgres_table  # pyarrow: the server extra
+
+        with self._errors():
+            return postgres_table(self._conn, _placeholders(sql), params, schema)
 
     def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Value]]) -> None:
         statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"

@@ -25,6 +25,8 @@ from ceasefire.store.pages import FindingFilter, IncidentKey, RunRows
 if TYPE_CHECKING:
     import datetime as dt
 
+    import pyarrow as pa
+
     from ceasefire.store.aggregates import FindingCount, IncidentCount
 
 __all__ = [
@@ -362,6 +364,9 @@ class Store(Protocol):
     def export_rows(
         self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
     ) -> list[tuple[Any, ...]]: ...
+    def export_table(
+        self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+    ) -> pa.Table: ...
     def run_report_ids(self, run_id: int) -> set[int]: ...
     def selected_findings(self, run_id: int, where: FindingFilter) -> list[Finding]: ...
     def report_findings(self, run_id: int, hidden: frozenset[int]) -> list[Finding]: ...

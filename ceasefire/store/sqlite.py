@@ -12,10 +12,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ceasefire.store.database import CHUNK_ROWS, Row, Transactions, Value
 from ceasefire.store.errors import AppendOnlyError, StoreError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from ceasefire.store.arrow_reads import SQLiteArrow
 
 __all__ = ["BUSY_TIMEOUT_MS", "PRAGMAS", "SQLiteDatabase"]
 
@@ -49,6 +54,7 @@ class SQLiteDatabase(Transactions):
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: cannot open as a SQLite database: {error}") from None
         self._depth = 0
+        self._arrow: SQLiteArrow | None = None
 
     def pragma(self, name: str) -> Any:
         """The current value of a pragma (tests assert the durability settings)."""
@@ -74,6 +80,14 @@ class SQLiteDatabase(Transactions):
             cursor = self._conn.execute(sql, params)
             while chunk := cursor.fetchmany(size):
                 yield chunk
+
+    def arrow(self, sql: str, params: Sequence[Value], schema: pa.Schema, rows: int) -> pa.Table:
+        if self._arrow is None:
+            from ceasefire.store.arrow_reads import SQLiteArrow  # pyarrow: the server extra
+
+            self._arrow = SQLiteArrow(self.path, self._conn)
+        with _errors(self.url):
+            return self._arrow.table(sql, params, schema, rows)
 
     def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Value]]) -> None:
         marks = ", ".join("?" * len(columns))
@@ -102,6 +116,8 @@ class SQLiteDatabase(Transactions):
         return False
 
     def close(self) -> None:
+        if self._arrow is not None:
+            self._arrow.close()
         self._conn.close()
 
 

@@ -26,7 +26,8 @@ from ceasefire.ledger import canonical_json
 from ceasefire.model import Finding, RunSummary
 from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import SQLStore, open_store
-from ceasefire.store.pages import FindingFilter, run_rows
+from ceasefire.store.arrow_reads import rows_table
+from ceasefire.store.pages import FindingFilter, export_schema, run_rows
 from ceasefire.store.protocol import RunRecord
 
 GOLDEN = Path(__file__).parents[1] / "data" / "golden"
@@ -188,3 +189,38 @@ def test_a_run_stored_as_documents_exports_the_same_bytes(tmp_path: Path) -> Non
         assert b",".join(f for f in features if f) == _old_features(store, run, FindingFilter())
     finally:
         store.close()
+
+
+def _tables_and_rows(store: SQLStore, run: RunRecord, where: FindingFilter, size: int, *, incidents: bool) -> None:
+    """``export_table`` holds ``export_rows``'s values chunk after chunk (``repr``: -0.0 is not 0.0)."""
+    schema, after = export_schema(incidents=incidents), None
+    while True:
+        table = store.export_table(run, where, after, size, incidents=incidents)
+        rows = store.export_rows(run, where, after, size, incidents=incidents)
+        assert table.schema == schema
+        assert repr(table.to_pylist()) == repr(rows_table(rows, schema).to_pylist())
+        if len(rows) < size:
+            return
+        after = int(rows[-1][0])  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("size", [7, 10_000])
+@pytest.mark.parametrize("incidents", [True, False], ids=["incidents", "findings"])
+@pytest.mark.parametrize("where", WHERE, ids=["all", "filtered", "hidden"])
+def test_an_export_table_holds_the_rows_values(
+    store: SQLStore, where: FindingFilter, incidents: bool, size: int
+) -> None:
+    """Issue 14: the Arrow read (ADBC on SQLite, COPY on PostgreSQL; the first incidents joined in
+    Arrow) gives the values of the rows read by the SQL join."""
+    _tables_and_rows(store, store.runs()[-1], where, size, incidents=incidents)
+
+
+def test_an_export_table_takes_the_first_stored_row_of_an_incident(store: SQLStore) -> None:
+    """An incident id imported twice: the row of the first import, as ``first_incidents`` reads."""
+    done = import_events(store, [SYRIA / "incidents.csv"])
+    assert done.run is not None
+    _tables_and_rows(store, done.run, FindingFilter(), 10_000, incidents=True)
+    table = store.export_table(done.run, FindingFilter(), None, 10_000, incidents=True)
+    assert table.num_rows and table.column("notes").to_pylist() == [
+        r[17] for r in store.export_rows(done.run, FindingFilter(), None, 10_000, incidents=True)
+    ]
