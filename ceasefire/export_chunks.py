@@ -2,8 +2,8 @@
 (issue 14): the CSV and HXL lines, the GeoJSON features and the Parquet row groups of
 ``GET /export/findings.*``.
 
-A chunk is an Arrow table as ``store.pages.export_table`` reads it, or the same values as plain
-rows (``store.pages.export_rows``): with incidents (``CSV_ROW``: ``seq``, the first incident's ``EXPORT_INCIDENT_FIELDS``, the finding's
+A chunk is an Arrow table as ``store.export_reads.export_table`` reads it, or the same values as plain
+rows (``store.export_reads.export_rows``): with incidents (``CSV_ROW``: ``seq``, the first incident's ``EXPORT_INCIDENT_FIELDS``, the finding's
 ``EXPORT_FINDING_COLUMNS``) for CSV, HXL and Parquet; without (``FEATURE_ROW``: ``seq`` and the
 ``finding_rows`` columns) for GeoJSON. Each text is byte for byte what the object path writes
 (``exports.csv_row`` through ``csv.writer``; ``exports.feature`` of the stored document through
@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from ceasefire import exports
 from ceasefire.model import FINDING_KEYS
 from ceasefire.store.arrow_reads import rows_table
-from ceasefire.store.pages import export_names, export_schema
+from ceasefire.store.export_reads import export_names, export_schema
 from ceasefire.text_columns import csv_cells, dictionary, float_cells, join, json_floats, json_strings, safe_texts
 
 __all__ = [
@@ -48,7 +48,7 @@ Chunk: TypeAlias = "Sequence[Row] | pa.Table"  # export_rows's rows, or export_t
 
 def _columns(rows: Chunk, *, incidents: bool) -> dict[str, pa.Array]:
     """The chunk as one typed Arrow array per field of ``CSV_ROW`` (``incidents``) or
-    ``FEATURE_ROW`` (``store.pages.export_schema``: numbers as float64/int64, the rest text): a
+    ``FEATURE_ROW`` (``store.export_reads.export_schema``: numbers as float64/int64, the rest text): a
     table's own columns, or the rows converted."""
     if not isinstance(rows, pa.Table):
         rows = rows_table(rows, export_schema(incidents=incidents))

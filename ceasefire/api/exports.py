@@ -8,7 +8,7 @@ csv|hxl|geojson`` writes them.
 Public, like ``/api/v1/findings``, with its filters (``from``, ``to``, ``party``, ``obligation``,
 ``status``). Every export is streamed (issue 14): the findings are read from the database a
 chunk at a time (``CHUNK`` rows, keyed by their place in the run, the viewer's hidden reports left
-out in SQL) as Arrow tables with no Python object per value (``store.pages.export_table``), each
+out in SQL) as Arrow tables with no Python object per value (``store.export_reads.export_table``), each
 chunk turned into text (or a Parquet row group) by Arrow's kernels (``ceasefire.export_chunks``)
 while the next chunk is read, and written out before the one after is read. Each read borrows a
 store for that read alone, so an answer streaming to a slow client holds no connection.
@@ -104,7 +104,7 @@ async def _borrowed_read(pool: StorePool, export: _Export, after: int | None, in
 async def _pieces(
     request: Request, export: _Export, turn: Callable[[pa.Table], bytes], *, incidents: bool
 ) -> AsyncIterator[bytes]:
-    """``turn`` of each chunk of the export's findings (``store.pages.export_table``), in the run's
+    """``turn`` of each chunk of the export's findings (``store.export_reads.export_table``), in the run's
     order. Each chunk is read with a store borrowed for that read alone (the answer may stream
     slower than the reads), and the next chunk is read while this one is turned into bytes: the
     database's work and Arrow's overlap on two cores (each releases the GIL), one chunk ahead."""

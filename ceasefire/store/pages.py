@@ -21,40 +21,34 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ceasefire.ledger import canonical_json
-from ceasefire.model import FINDING_EXPORT_COLUMNS, REPORT_PREFIX, Finding
+from ceasefire.model import REPORT_PREFIX, Finding
 from ceasefire.store.database import Database, Row, Value
 from ceasefire.store.log_entries import FINDING_ROW_COLUMNS, INCIDENT_COLUMNS, has_table
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    pass
 
 __all__ = [
-    "EXPORT_FINDING_COLUMNS",
-    "EXPORT_FLOATS",
-    "EXPORT_INCIDENT_FIELDS",
-    "EXPORT_INTS",
     "ClaimScope",
     "FindingFilter",
     "FindingSource",
     "IncidentKey",
     "RunDays",
     "RunRows",
+    "by_code_point",
     "claim_findings",
     "count_findings",
     "count_incidents",
-    "export_names",
-    "export_rows",
-    "export_schema",
-    "export_table",
     "finding_incident_rows",
     "finding_page",
     "finding_row",
     "finding_source",
+    "finding_where",
     "findings_by_id",
     "findings_table",
     "first_incidents",
@@ -301,7 +295,7 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _finding_where(src: FindingSource, where: FindingFilter, join: str = "") -> tuple[str, list[Value]]:
+def finding_where(src: FindingSource, where: FindingFilter, join: str = "") -> tuple[str, list[Value]]:
     """``FROM ... WHERE ...`` of the run's findings passing ``where``, and its parameters (those
     of ``join``, a join after the findings' tables, come first: the caller puts them there)."""
     sql, params = f"FROM {src.scan} {join} WHERE {src.picked}", list[Value]([src.run_id])
@@ -327,7 +321,7 @@ def finding_page(db: Database, run_id: int, where: FindingFilter, after: str | N
     seq would tell a viewer, by its gaps, that findings it may not see exist (issue 11). Ids are
     stable across runs, so a cursor of an older run goes on after the same finding."""
     src = finding_source(db, run_id)
-    sql, params = _finding_where(src, where)
+    sql, params = finding_where(src, where)
     if after is not None:
         key = _finding_key(db, src, after, where.hidden)
         if key is None:
@@ -359,7 +353,7 @@ def selected_findings(db: Database, run_id: int, where: FindingFilter) -> list[F
     """Every finding of the run passing ``where``, in the run's order (a day's, a few days':
     the caller bounds it by dates)."""
     src = finding_source(db, run_id)
-    sql, params = _finding_where(src, where)
+    sql, params = finding_where(src, where)
     query = f"SELECT {_selected(src.table)} {sql} ORDER BY {src.order}"
     return [_decoded(src.table, row) for row in db.execute(query, params)]
 
@@ -406,7 +400,7 @@ def _report_findings_of(
 def count_findings(db: Database, run_id: int, where: FindingFilter) -> int:
     if db.dialect == "postgres":
         return _count_findings_pg(db, run_id, where)
-    sql, params = _finding_where(finding_source(db, run_id), where)
+    sql, params = finding_where(finding_source(db, run_id), where)
     return int(db.execute(f"SELECT COUNT(*) {sql}", params)[0][0])
 
 
@@ -417,7 +411,7 @@ def _count_findings_pg(db: Database, run_id: int, where: FindingFilter) -> int:
     ``finding_incidents`` row (0.9 s a count at 1M, two counts a page). With no filter but the
     hidden reports the first figure is the sum of the run's ``run_days``."""
     src, shown = finding_source(db, run_id), dataclasses.replace(where, hidden=frozenset())
-    sql, params = _finding_where(src, shown)
+    sql, params = finding_where(src, shown)
     if src.mapped and shown == FindingFilter():
         total = int(db.execute("SELECT COALESCE(SUM(findings), 0) FROM run_days WHERE run_id = ?", (run_id,))[0][0])
     else:
@@ -543,160 +537,6 @@ def first_incidents(db: Database, before: int, ids: Sequence[str]) -> list[Row]:
     return list(db.dicts(query, (before, *wanted)))
 
 
-# -- exports (issue 14): a run's findings as plain rows, a chunk at a time --------------------
-
-# The fields of a finding's first incident an export shows (``exports.INCIDENT_FIELDS``, "id"
-# being the incident id), then the finding's own columns (``exports.FINDING_COLUMNS``).
-EXPORT_INCIDENT_FIELDS = (
-    "id",
-    "date",
-    "date_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "actor2",
-    "assoc_actor_2",
-    "country",
-    "admin1",
-    "location",
-    "lat",
-    "lon",
-    "geo_precision",
-    "source_name",
-    "notes",
-    "fatalities",
-    "weapon",
-)
-EXPORT_FINDING_COLUMNS = FINDING_EXPORT_COLUMNS
-# Where the incident is not stored (a submitted report's), the field as the finding carries it
-# (``exports._from_finding``): the finding's column, or none.
-_FROM_FINDING = {
-    "date_precision": "NULL",
-    "assoc_actor_1": "''",
-    "assoc_actor_2": "''",
-    "country": "''",
-    "admin1": "''",
-    "geo_precision": "NULL",
-    "source_name": "f.source",
-    "notes": "''",
-}
-
-
-# row_finding reads these as ``float(x or 0.0)``, which makes -0.0 (kept by PostgreSQL) 0.0; so
-# does adding 0.0 in SQL (IEEE 754: -0 + 0 = +0).
-_UNSIGNED_ZERO = frozenset({"lat", "lon", "confidence", "radius_m"})
-
-
-def _finding_sql(column: str) -> str:
-    return f"(f.{column} + 0.0)" if column in _UNSIGNED_ZERO else f"f.{column}"
-
-
-def _first_incident_sql(dialect: str) -> str:
-    """The first of a ``finding_rows`` row's incident ids (its ``incidents`` is a JSON array)."""
-    return "(f.incidents::jsonb ->> 0)" if dialect == "postgres" else "json_extract(f.incidents, '$[0]')"
-
-
-def _export_select(dialect: str) -> tuple[str, str]:
-    """The columns an export with incidents reads, and the join they need."""
-    first = _first_incident_sql(dialect)
-    fields = []
-    for name in EXPORT_INCIDENT_FIELDS:
-        if name == "id":
-            fields.append(f"COALESCE({first}, '')")
-        elif name == "date":
-            fields.append("COALESCE(i.date_reported, i.date, f.date)")
-        else:
-            fields.append(f"COALESCE(i.{name}, {_FROM_FINDING.get(name, _finding_sql(name))})")
-    own = [_finding_sql(c) for c in EXPORT_FINDING_COLUMNS]
-    # the first stored row of the incident id (as ``first_incidents``), imported before the run
-    join = (
-        f"LEFT JOIN incidents i ON i.incident_id = {first} AND (i.import_id, i.seq) = (SELECT j.import_id, j.seq"
-        " FROM incidents j JOIN imports m ON m.id = j.import_id"
-        f" WHERE j.incident_id = {first} AND m.log_index < ? ORDER BY j.import_id, j.seq LIMIT 1)"
-    )
-    return ", ".join(fields + own), join
-
-
-# An export's position in an incremental run (rows in order of its days, then of each day's
-# source run): the day's place in ``run_days`` and the row's seq, as one integer.
-_DAY_SHIFT = 1 << 32
-
-
-def export_rows(
-    db: Database, run_id: int, before: int, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
-) -> list[tuple[Any, ...]]:
-    """Up to ``limit`` findings of run ``run_id`` (logged at ``before``) passing ``where``, after the
-    one at position ``after`` (None: from the first), in the run's order, each as a tuple: its
-    position (``seq``; in an incremental run the day's place times 2**32 plus ``seq``), then with
-    ``incidents`` the ``EXPORT_INCIDENT_FIELDS`` of its first incident (the first stored row of
-    that id imported before the run; the finding's own fields where there is none) and the
-    ``EXPORT_FINDING_COLUMNS``; without, ``FINDING_ROW_COLUMNS`` after ``seq``. Numbers as floats
-    and ints, dates as ISO text, ``parties`` and ``incidents`` as JSON arrays.
-
-    One query per chunk, keyed by position (never an ``OFFSET``): the caller may read the next
-    chunk on another connection, so none is held while an answer streams to a slow client."""
-    src = finding_source(db, run_id)
-    if src.table == "findings":
-        return _document_rows(db, run_id, before, where, after, limit, incidents=incidents)
-    sql, params = _export_query(db, src, before, where, after, incidents=incidents)
-    rows = db.execute(f"{sql} LIMIT ?", (*params, limit))
-    return rows if incidents else [row[:-1] for row in rows]
-
-
-def _export_query(
-    db: Database, src: FindingSource, before: int, where: FindingFilter, after: int | None, *, incidents: bool
-) -> tuple[str, list[Value]]:
-    """``export_rows``'s query of a run stored in ``finding_rows`` (no ``LIMIT``), and its
-    parameters; without ``incidents``, the first incident's id (``''``: none) ends each row."""
-    own = ", ".join(map(_finding_sql, FINDING_ROW_COLUMNS[2:]))
-    first = f"COALESCE({_first_incident_sql(db.dialect)}, '')"
-    columns, join = _export_select(db.dialect) if incidents else (f"{own}, {first}", "")
-    sql, params = _finding_where(src, where, join)
-    params = [before, *params] if incidents else params
-    position = f"d.seq * {_DAY_SHIFT} + f.seq" if src.mapped else "f.seq"
-    if after is not None and src.mapped:
-        day, seq = divmod(after, _DAY_SHIFT)
-        sql, params = sql + " AND d.seq >= ? AND (d.seq > ? OR f.seq > ?)", [*params, day, day, seq]
-    elif after is not None:
-        sql, params = sql + " AND f.seq > ?", [*params, after]
-    return f"SELECT {position}, {columns} {sql} ORDER BY {src.order}", params
-
-
-def _document_rows(
-    db: Database, run_id: int, before: int, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
-) -> list[tuple[Any, ...]]:
-    """``export_rows`` of a run stored as documents (before 0019), from its ``Finding`` objects."""
-    sql, params = _finding_where(FindingSource(run_id, "findings", False), where)
-    if after is not None:
-        sql, params = sql + " AND f.seq > ?", [*params, after]
-    rows = db.execute(f"SELECT f.seq, f.document {sql} ORDER BY f.seq LIMIT ?", (*params, limit))
-    found = [(int(seq), Finding.from_document(json.loads(str(doc)))) for seq, doc in rows]
-    if not incidents:
-        return [(seq, *finding_row(run_id, seq, f)[2:]) for seq, f in found]
-    stored: dict[str, Row] = {}
-    for row in first_incidents(db, before, [f.incidents[0] for _, f in found if f.incidents]):
-        stored.setdefault(str(row["incident_id"]), row)
-    return [(seq, *_incident_fields(f, stored), *_own_columns(run_id, seq, f)) for seq, f in found]
-
-
-def _incident_fields(f: Finding, stored: dict[str, Row]) -> tuple[Any, ...]:
-    first = f.incidents[0] if f.incidents else ""
-    row = stored.get(first)
-    if row is None:
-        own: dict[str, Value] = {"id": first, "date": f.date.isoformat(), "source_name": f.source}
-        own |= {"date_precision": None, "geo_precision": None, "lat": float(f.lat), "lon": float(f.lon)}
-        own["fatalities"] = int(f.fatalities)
-        return tuple(own.get(name, getattr(f, name, "")) for name in EXPORT_INCIDENT_FIELDS)
-    values = {**row, "id": row["incident_id"], "date": row["date_reported"] or row["date"]}
-    return tuple(values[name] for name in EXPORT_INCIDENT_FIELDS)
-
-
-def _own_columns(run_id: int, seq: int, f: Finding) -> tuple[Any, ...]:
-    values = dict(zip(FINDING_ROW_COLUMNS, finding_row(run_id, seq, f), strict=True))
-    return tuple(values[name] for name in EXPORT_FINDING_COLUMNS)
-
-
 # -- the map (issue 14): a run's incidents and findings as a few plain values, read in chunks --
 
 # What ``map_incident_rows`` gives of each incident: ``day`` is the date shown (``date_reported``,
@@ -755,18 +595,21 @@ def _map_values(f: Finding) -> tuple[Any, ...]:
 
 def findings_with_ids(db: Database, run_id: int, ids: Sequence[str]) -> list[Finding]:
     """The findings of run ``run_id`` whose id is one of ``ids``, in the run's order (a map
-    popup's few: read by the finding-id index, never the whole run)."""
-    if not ids:
-        return []
+    popup's few: read by the finding-id index in one statement, never the whole run)."""
+    return list(_findings_of_ids(db, run_id, sorted(set(ids)), max(len(ids), 1)))
+
+
+def _findings_of_ids(db: Database, run_id: int, ids: Sequence[str], chunk: int) -> Iterator[Finding]:
+    """The run's findings whose id is one of ``ids`` (distinct), ``chunk`` ids a statement, each
+    statement's in the run's order."""
     src = finding_source(db, run_id)
-    wanted = sorted(set(ids))
-    marks = ", ".join("?" * len(wanted))
     order = "f.date, f.seq" if src.mapped else "f.seq"
-    query = (
-        f"SELECT {_selected(src.table)} FROM {src.table} f{src.lookup} WHERE {src.kept}f.run_id {src.runs}"
-        f" AND f.finding_id IN ({marks}) ORDER BY {order}"
-    )
-    return [_decoded(src.table, row) for row in db.execute(query, (*src.lookup_params, run_id, *wanted))]
+    for lo in range(0, len(ids), chunk):
+        part = ids[lo : lo + chunk]
+        where = f"{src.kept}f.run_id {src.runs} AND f.finding_id IN ({', '.join('?' * len(part))})"
+        query = f"SELECT {_selected(src.table)} FROM {src.table} f{src.lookup} WHERE {where} ORDER BY {order}"
+        for row in db.execute(query, (*src.lookup_params, run_id, *part)):
+            yield _decoded(src.table, row)
 
 
 # -- the claims ledger (issue 14): the findings a claim's verdict or evidence reads, not the run's --
@@ -819,7 +662,7 @@ def claim_findings(
     src = finding_source(db, run_id)
     params: list[Value]
     if src.table == "findings":  # documents (before 0019): whole findings
-        sql, params = _finding_where(src, FindingFilter(span[0], span[1], hidden=hidden))
+        sql, params = finding_where(src, FindingFilter(span[0], span[1], hidden=hidden))
         more, values = _scope_sql(src.table, scope, statuses)
         rows = db.execute(f"SELECT {_selected(src.table)} {sql}{more} ORDER BY {src.order}", [*params, *values])
         return [_decoded(src.table, row) for row in rows]
@@ -856,17 +699,10 @@ def _claim_finding(row: Sequence[Value]) -> Finding:
 
 
 def findings_by_id(db: Database, run_id: int, ids: Sequence[str]) -> list[Finding]:
-    """The run's findings with ``ids`` (the first of each id, in the run's order), whole."""
-    src = finding_source(db, run_id)
+    """The run's findings with ``ids`` (the first of each id, in the order of ``ids``), whole."""
     out: dict[str, Finding] = {}
-    for lo in range(0, len(ids), 500):  # bounded statements
-        part = sorted(set(ids[lo : lo + 500]))
-        where = f"{src.kept}f.run_id {src.runs} AND f.finding_id IN ({_marks(part)})"
-        order = "f.date, f.seq" if src.mapped else "f.seq"
-        query = f"SELECT {_selected(src.table)} FROM {src.table} f{src.lookup} WHERE {where} ORDER BY {order}"
-        for row in db.execute(query, (*src.lookup_params, run_id, *part)):
-            finding = _decoded(src.table, row)
-            out.setdefault(finding.id, finding)
+    for finding in _findings_of_ids(db, run_id, sorted(set(ids)), 500):  # bounded statements
+        out.setdefault(finding.id, finding)
     return [out[i] for i in ids if i in out]
 
 
@@ -886,7 +722,7 @@ def top_findings(
         return []
     src = finding_source(db, run_id)
     if src.table == "findings":  # documents (before 0019): no confidence column to order by
-        sql, params = _finding_where(src, FindingFilter(hidden=hidden))
+        sql, params = finding_where(src, FindingFilter(hidden=hidden))
         more, values = _scope_sql(src.table, scope, statuses)
         rows = db.execute(f"SELECT {_selected(src.table)} {sql}{more}", [*params, *values])
         return sorted((_decoded(src.table, row) for row in rows), key=_strength)[:limit]
@@ -926,7 +762,7 @@ def _strongest(
         + ")"
     )
     hide, hidden_params = _hidden_sql(hidden, "f")
-    order = f"ORDER BY f.confidence DESC, f.date, f.finding_id{_by_code_point(db)} LIMIT ?"
+    order = f"ORDER BY f.confidence DESC, f.date, f.finding_id{by_code_point(db)} LIMIT ?"
     patterns = ["%" + _like(canonical_json(p).decode("utf-8")) + "%" for p in parties]
     params = [*src.lookup_params, source, obligation, *statuses, *patterns, *hidden_params, limit]
     return [
@@ -934,107 +770,6 @@ def _strongest(
     ]
 
 
-def _by_code_point(db: Database) -> str:
+def by_code_point(db: Database) -> str:
     """Text ordered as Python orders it (by code point), whatever the database's locale."""
     return ' COLLATE "C"' if db.dialect == "postgres" else ""
-
-
-# -- exports as Arrow tables (issue 14): export_rows's chunks with no Python object per value --
-
-EXPORT_FLOATS = frozenset({"lat", "lon", "confidence", "distance_m", "radius_m"})
-EXPORT_INTS = frozenset({"seq", "date_precision", "geo_precision", "fatalities", "sources"})
-
-
-def export_names(*, incidents: bool) -> tuple[str, ...]:
-    """The fields of ``export_rows``'s tuples: ``seq``, then with ``incidents`` the
-    ``EXPORT_INCIDENT_FIELDS`` and ``EXPORT_FINDING_COLUMNS``, without ``FINDING_ROW_COLUMNS[2:]``."""
-    own = (*EXPORT_INCIDENT_FIELDS, *EXPORT_FINDING_COLUMNS) if incidents else FINDING_ROW_COLUMNS[2:]
-    return ("seq", *own)
-
-
-def export_schema(*, incidents: bool) -> pa.Schema:
-    """``export_names`` typed: float64 (``EXPORT_FLOATS``), int64 (``EXPORT_INTS``), else text."""
-    import pyarrow as pa  # the server extra: the core store never reads Arrow
-
-    def kind(name: str) -> pa.DataType:
-        return pa.float64() if name in EXPORT_FLOATS else pa.int64() if name in EXPORT_INTS else pa.string()
-
-    return pa.schema([(name, kind(name)) for name in export_names(incidents=incidents)])
-
-
-def export_table(
-    db: Database, run_id: int, before: int, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
-) -> pa.Table:
-    """``export_rows`` as an Arrow table of ``export_schema``: the same values, read by the
-    backend's ``Database.arrow`` with no Python object per value (a run stored as documents,
-    before 0019, from its rows). With ``incidents``, the chunk's findings and their first
-    incidents are read by two queries and joined here (``_joined``): one lookup per distinct
-    incident instead of a correlated subquery per finding, three times the cost in SQLite."""
-    from ceasefire.store.arrow_reads import rows_table
-
-    schema = export_schema(incidents=incidents)
-    src = finding_source(db, run_id)
-    if src.table == "findings":
-        return rows_table(_document_rows(db, run_id, before, where, after, limit, incidents=incidents), schema)
-    sql, params = _export_query(db, src, before, where, after, incidents=False)
-    found = db.arrow(f"{sql} LIMIT ?", [*params, limit], _found_schema(), limit)
-    if not incidents:
-        return found.drop_columns(["first"]).cast(schema)
-    return _joined(found, _stored_incidents(db, before, found), schema)
-
-
-_STORED = ("incident_id", "import_id", "seq", "date_reported", *EXPORT_INCIDENT_FIELDS[1:])
-
-
-def _found_schema() -> pa.Schema:
-    import pyarrow as pa
-
-    return export_schema(incidents=False).append(pa.field("first", pa.string()))
-
-
-def _stored_incidents(db: Database, before: int, found: pa.Table) -> pa.Table:
-    """The ``incidents`` rows imported before log index ``before`` of the first incident ids of
-    ``found`` (every stored row of each id: ``_joined`` keeps the first)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    ids = pc.unique(found.column("first")).to_pylist()
-    listed = (
-        "SELECT jsonb_array_elements_text(?::jsonb)" if db.dialect == "postgres" else "SELECT value FROM json_each(?)"
-    )
-    sql = (
-        f"SELECT {', '.join(f'i.{c}' for c in _STORED)} FROM incidents i JOIN imports m ON m.id = i.import_id"
-        f" WHERE m.log_index < ? AND i.incident_id IN ({listed})"
-    )
-    fields = [
-        (c, pa.int64() if c in EXPORT_INTS or c == "import_id" else pa.float64() if c in EXPORT_FLOATS else pa.string())
-        for c in _STORED
-    ]
-    return db.arrow(sql, [before, json.dumps([i for i in ids if i])], pa.schema(fields), len(ids))
-
-
-def _joined(found: pa.Table, stored: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``export_rows``'s rows with incidents: each finding of ``found`` with the first stored row
-    (by ``import_id``, ``seq``) of its first incident id in ``stored``, or, where there is none,
-    the finding's own fields (``_FROM_FINDING``), as ``_export_select`` reads them."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    stored = stored.sort_by([("import_id", "ascending"), ("seq", "ascending")])
-    at = pc.index_in(found.column("first"), value_set=stored.column("incident_id"))  # the first match
-    picked = stored.take(at)
-    size = found.num_rows
-    arrays = [found.column("seq"), found.column("first")]
-    for name in EXPORT_INCIDENT_FIELDS[1:]:
-        kind = schema.field(name).type
-        if name == "date":
-            arrays.append(pc.coalesce(picked.column("date_reported"), picked.column("date"), found.column("date")))
-            continue
-        own = _FROM_FINDING.get(name, f"f.{name}")
-        if own in ("NULL", "''"):
-            fallback = pa.repeat(pa.scalar(None if own == "NULL" else "", kind), size)
-        else:
-            fallback = found.column(own[2:])
-        arrays.append(pc.coalesce(picked.column(name), fallback))
-    arrays += [found.column(c) for c in EXPORT_FINDING_COLUMNS]
-    return pa.Table.from_arrays(arrays, schema=schema)

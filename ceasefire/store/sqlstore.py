@@ -22,7 +22,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from ceasefire.errors import UsageError
 from ceasefire.ledger import DEFAULT_ORIGIN, Checkpoint, MerkleLog, Receipt, canonical_json
 from ceasefire.model import Finding, Incident, NewsClaim, RunSummary
-from ceasefire.store import aggregates, agreements, increments, migrations, pages, publications, quotas, reports, tokens
+from ceasefire.store import (
+    aggregates,
+    agreements,
+    export_reads,
+    increments,
+    migrations,
+    pages,
+    publications,
+    quotas,
+    reports,
+    tokens,
+)
 from ceasefire.store import cases as cases_store
 from ceasefire.store import claims as claims_store
 from ceasefire.store import links as links_store
@@ -262,14 +273,14 @@ class SQLStore:
     def export_rows(
         self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
     ) -> list[tuple[Any, ...]]:
-        """A chunk of run ``run``'s findings for an export, as plain rows (``pages.export_rows``)."""
-        return pages.export_rows(self.db, run.id, run.log_index, where, after, limit, incidents=incidents)
+        """A chunk of run ``run``'s findings for an export, as plain rows (``export_reads.export_rows``)."""
+        return export_reads.export_rows(self.db, run.id, run.log_index, where, after, limit, incidents=incidents)
 
     def export_table(
         self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
     ) -> pa.Table:
-        """``export_rows`` as an Arrow table (``pages.export_table``): no Python object per value."""
-        return pages.export_table(self.db, run.id, run.log_index, where, after, limit, incidents=incidents)
+        """``export_rows`` as an Arrow table (``export_reads.export_table``): no Python object per value."""
+        return export_reads.export_table(self.db, run.id, run.log_index, where, after, limit, incidents=incidents)
 
     def count_findings(self, run_id: int, where: FindingFilter) -> int:
         return pages.count_findings(self.db, run_id, where)

@@ -1,6 +1,6 @@
 """The exports' columnar path (issue 14) against the object path, on every backend.
 
-``store.pages.export_rows`` reads a run's findings with their first incidents a chunk at a time;
+``store.export_reads.export_rows`` reads a run's findings with their first incidents a chunk at a time;
 ``export_chunks`` turns a chunk into CSV lines, GeoJSON features and a Parquet row group. Their
 bytes must be those of ``exports.csv_lines`` over ``finding_page`` + ``first_incidents`` and of
 ``exports.feature`` over the stored documents, for findings whose text a spreadsheet or a JSON
@@ -27,7 +27,8 @@ from ceasefire.model import Finding, RunSummary
 from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import SQLStore, open_store
 from ceasefire.store.arrow_reads import rows_table
-from ceasefire.store.pages import FindingFilter, export_schema, run_rows
+from ceasefire.store.export_reads import export_schema
+from ceasefire.store.pages import FindingFilter, run_rows
 from ceasefire.store.protocol import RunRecord
 
 GOLDEN = Path(__file__).parents[1] / "data" / "golden"
