@@ -39,7 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import synth
 
-from ceasefire.sources.columns import INCIDENT_SCHEMA
+from ceasefire.sources.columns import EPOCH_ORDINAL, INCIDENT_SCHEMA
 
 STEP = 1_000_000
 
@@ -51,17 +51,18 @@ def write_events(path: Path, events: int) -> None:
             n = min(STEP, events - start)
             columns = synth.incidents(n, seed=20160912 + start)
             columns["id"] = np.array([f"SYN{i}" for i in range(start, start + n)], dtype=object)
-            writer.write_table(_arrow(columns), row_group_size=250_000)
+            writer.write_table(incident_arrow(columns), row_group_size=250_000)
 
 
-def _arrow(columns: dict[str, Any]) -> pa.Table:
-    """Synthetic columns in the ``incidents`` layout (absent ones: defaults)."""
+def incident_arrow(columns: dict[str, Any]) -> pa.Table:
+    """Synthetic columns in the ``incidents`` layout (absent ones: defaults; dates as ordinals)."""
     n = len(columns["id"])
     data: dict[str, Any] = {}
     for field in INCIDENT_SCHEMA:
         value = columns.get(field.name)
-        if field.name == "date":
-            data[field.name] = pa.array((np.asarray(value) - 719_163).astype(np.int32)).cast(pa.date32())
+        if field.name in ("date", "date_end") and value is not None:
+            days = np.asarray(value, np.int64)  # ordinals, 0 where there is none
+            data[field.name] = pa.array((days - EPOCH_ORDINAL).astype(np.int32), mask=days == 0).cast(pa.date32())
         elif pa.types.is_dictionary(field.type):
             text = np.full(n, "", dtype=object) if value is None else np.asarray(value, dtype=object)
             data[field.name] = pa.array(text, pa.string()).dictionary_encode()

@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fusion
 import numpy as np
-import pyarrow as pa
 import pyarrow.parquet as pq
+from scale import incident_arrow
 
-from ceasefire.sources.columns import EPOCH_ORDINAL, INCIDENT_SCHEMA
+from ceasefire.sources.columns import INCIDENT_SCHEMA
 
 STEP = 250_000
 
@@ -57,28 +57,8 @@ def write(path: Path, cols: dict[str, Any]) -> int:
     with pq.ParquetWriter(path, INCIDENT_SCHEMA, compression="zstd") as writer:
         for start in range(0, n, STEP):
             part = {k: v[start : start + STEP] for k, v in cols.items()}
-            writer.write_table(_arrow(part), row_group_size=STEP)
+            writer.write_table(incident_arrow(part), row_group_size=STEP)
     return n
-
-
-def _arrow(cols: dict[str, Any]) -> pa.Table:
-    n = len(cols["id"])
-    data: dict[str, Any] = {}
-    for field in INCIDENT_SCHEMA:
-        value = cols.get(field.name)
-        if field.name in ("date", "date_end"):
-            days = np.asarray(value, np.int64)
-            data[field.name] = pa.array((days - EPOCH_ORDINAL).astype(np.int32), mask=days == 0).cast(pa.date32())
-        elif pa.types.is_dictionary(field.type):
-            text = np.full(n, "", dtype=object) if value is None else np.asarray(value, dtype=object)
-            data[field.name] = pa.array(text, pa.string()).dictionary_encode()
-        elif pa.types.is_date(field.type):
-            data[field.name] = pa.nulls(n, field.type)
-        elif value is None:
-            data[field.name] = pa.array(np.full(n, 1 if field.name == "date_precision" else 0)).cast(field.type)
-        else:
-            data[field.name] = pa.array(np.asarray(value)).cast(field.type)
-    return pa.table(data).cast(INCIDENT_SCHEMA)
 
 
 def worker_cpu(pids: list[int]) -> float:
