@@ -1,5 +1,7 @@
-"""Arrows one way (issue 10): the store imports only the model, the ledger, the errors and
-itself, and its modules never import each other in a loop. Every import counts, lazy ones and
+"""Arrows one way (issue 10): the store imports only the model, the ledger, the errors, the
+columns' canonical text (``text_columns``: the ledger's JSON and ISO dates written a column at a
+time, which the store hashes as it writes rows, issue 14; a leaf, checked below) and itself, and
+its modules never import each other in a loop. Every import counts, lazy ones and
 those under ``TYPE_CHECKING`` included: a lazy import must not hide a cycle."""
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 
 STORE = Path(__file__).resolve().parents[2] / "ceasefire" / "store"
-ALLOWED = ("ceasefire.model", "ceasefire.ledger", "ceasefire.errors", "ceasefire.store")
+ALLOWED = ("ceasefire.model", "ceasefire.ledger", "ceasefire.errors", "ceasefire.store", "ceasefire.text_columns")
 CLI = {"cli"}  # the store's Typer commands call ceasefire.service (they move to ceasefire/cli/)
 
 
@@ -27,6 +29,11 @@ def _imports(path: Path) -> set[str]:
 
 
 MODULES = {path.stem: _imports(path) for path in sorted(STORE.glob("*.py")) if path.stem not in CLI}
+
+
+def test_the_columns_canonical_text_imports_no_other_part_of_ceasefire() -> None:
+    """``text_columns`` may be imported by the store only while it depends on nothing of ours."""
+    assert _imports(STORE.parent / "text_columns.py") == set()
 
 
 @pytest.mark.parametrize("name", sorted(MODULES), ids=sorted(MODULES))
