@@ -280,15 +280,22 @@ def finding_incident_rows(run_id: int, seq: int, finding: Finding) -> list[tuple
     return [(run_id, seq, i, report_id_of(i)) for i in finding.incidents]
 
 
-def _hidden_sql(hidden: frozenset[int], alias: str) -> tuple[str, list[Value]]:
+_RUN_SHIFT = 1 << 32  # (run, seq) as one integer: a scalar IN the database reads once per statement
+
+
+def _hidden_sql(hidden: frozenset[int], src: FindingSource) -> tuple[str, list[Value]]:
+    """The condition (starting with AND) leaving out the findings of ``src``'s runs drawn from the
+    ``hidden`` reports, and its parameters. The subquery is not correlated: the database reads
+    the few hidden findings once per statement (by ``finding_incidents_by_report``) rather than
+    probing ``finding_incidents`` for every finding, which cost a 1M export 3x its read."""
     if not hidden:
         return "", []
     marks = ", ".join("?" * len(hidden))
     sql = (
-        " AND NOT EXISTS (SELECT 1 FROM finding_incidents x WHERE x.run_id = "
-        f"{alias}.run_id AND x.seq = {alias}.seq AND x.report_id IN ({marks}))"
+        f" AND f.run_id * {_RUN_SHIFT} + f.seq NOT IN (SELECT x.run_id * {_RUN_SHIFT} + x.seq FROM finding_incidents x"
+        f" WHERE x.run_id {src.runs} AND x.report_id IN ({marks}))"
     )
-    return sql, list[Value](sorted(hidden))
+    return sql, list[Value]([src.run_id, *sorted(hidden)])
 
 
 def _like(text: str) -> str:
@@ -311,7 +318,7 @@ def finding_where(src: FindingSource, where: FindingFilter, join: str = "") -> t
         value = getattr(where, column)
         if value is not None:
             sql, params = sql + f" AND f.{column} = ?", [*params, value]
-    hidden, more = _hidden_sql(where.hidden, "f")
+    hidden, more = _hidden_sql(where.hidden, src)
     return sql + hidden, [*params, *more]
 
 
@@ -339,7 +346,7 @@ def finding_page(db: Database, run_id: int, where: FindingFilter, after: str | N
 def _finding_key(db: Database, src: FindingSource, finding_id: str, hidden: frozenset[int]) -> tuple[str, int] | None:
     """(date, seq) of the run's first finding with id ``finding_id`` the viewer may see (a
     hidden one answers as an unknown one does); None when there is none."""
-    hide, more = _hidden_sql(hidden, "f")
+    hide, more = _hidden_sql(hidden, src)
     date, order = ("f.date", "f.date, f.seq") if src.mapped else ("''", "f.seq")
     query = (
         f"SELECT {date}, f.seq FROM {src.table} f{src.lookup} WHERE {src.kept}f.run_id {src.runs} AND f.finding_id = ?{hide}"
@@ -508,8 +515,8 @@ def incident_findings(
         return {}
     wanted = sorted(set(incident_ids))
     marks = ", ".join("?" * len(wanted))
-    hide, more = _hidden_sql(hidden, "f")
     src = finding_source(db, run_id)
+    hide, more = _hidden_sql(hidden, src)
     rows = db.execute(
         f"SELECT fi.incident_id, f.finding_id, f.status FROM finding_incidents fi CROSS JOIN {src.table} f{src.lookup}"
         f" WHERE f.run_id = fi.run_id AND f.seq = fi.seq AND {src.kept}fi.run_id {src.runs}"
@@ -674,7 +681,7 @@ def claim_findings(
     else:
         sql, params = f"FROM {src.scan} WHERE {src.picked} AND f.date >= ? AND f.date <= ?", [run_id, *map(str, span)]
     more, values = _scope_sql(src.table, scope, statuses)
-    hide, hidden_params = _hidden_sql(hidden, "f")
+    hide, hidden_params = _hidden_sql(hidden, src)
     columns = ", ".join(f"f.{c}" for c in _CLAIM_COLUMNS)
     query = f"SELECT {columns} {sql}{more}{hide} ORDER BY {src.order}"
     return [_claim_finding(row) for row in db.execute(query, [*params, *values, *hidden_params])]
@@ -761,7 +768,7 @@ def _strongest(
         + " OR ".join("f.parties LIKE ? ESCAPE '\\'" for _ in parties)
         + ")"
     )
-    hide, hidden_params = _hidden_sql(hidden, "f")
+    hide, hidden_params = _hidden_sql(hidden, src)
     order = f"ORDER BY f.confidence DESC, f.date, f.finding_id{by_code_point(db)} LIMIT ?"
     patterns = ["%" + _like(canonical_json(p).decode("utf-8")) + "%" for p in parties]
     params = [*src.lookup_params, source, obligation, *statuses, *patterns, *hidden_params, limit]
