@@ -25,11 +25,11 @@ from typing import Annotated, Any
 import anyio
 import anyio.to_thread
 import pyarrow as pa
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ceasefire import export_chunks, exports
-from ceasefire.api.auth import Caller, StoreDep, ViewerDep
+from ceasefire.api.auth import StoreDep, ViewerDep
 from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import Status, hidden_reports, visible_run
 from ceasefire.api.state import StorePool
@@ -77,17 +77,21 @@ class _Export:
 
 
 def _export(
-    db: SQLStore,
-    who: Caller | None,
-    date_from: dt.date | None,
-    date_to: dt.date | None,
-    party: str | None,
-    obligation: str | None,
-    status: str | None,
+    db: StoreDep,
+    who: ViewerDep,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    party: Party = None,
+    obligation: Obligation = None,
+    status: Status | None = None,
 ) -> _Export:
+    """The export a request asks for (a dependency of every format's endpoint: one list of filters)."""
     run = visible_run(db, who)
     hidden = hidden_reports(db, who, run) if run is not None else frozenset()
     return _Export(run, FindingFilter(date_from, date_to, party, obligation, status, hidden))
+
+
+ExportDep = Annotated[_Export, Depends(_export)]
 
 
 def _read(db: SQLStore, export: _Export, after: int | None, incidents: bool) -> pa.Table:
@@ -191,17 +195,7 @@ def _name(export: _Export) -> str:
     responses=_CSV,
     summary="Findings as CSV: ACLED column names, then the finding's columns",
 )
-def findings_csv(
-    request: Request,
-    db: StoreDep,
-    who: ViewerDep,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    party: Party = None,
-    obligation: Obligation = None,
-    status: Status | None = None,
-) -> StreamingResponse:
-    export = _export(db, who, date_from, date_to, party, obligation, status)
+def findings_csv(request: Request, export: ExportDep) -> StreamingResponse:
     return _csv(request, export, hxl=False, name=f"{_name(export)}-findings.csv")
 
 
@@ -211,17 +205,7 @@ def findings_csv(
     responses=_CSV,
     summary="Findings as HXL-tagged CSV: the CSV with HXL hashtags on its second row",
 )
-def findings_hxl(
-    request: Request,
-    db: StoreDep,
-    who: ViewerDep,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    party: Party = None,
-    obligation: Obligation = None,
-    status: Status | None = None,
-) -> StreamingResponse:
-    export = _export(db, who, date_from, date_to, party, obligation, status)
+def findings_hxl(request: Request, export: ExportDep) -> StreamingResponse:
     return _csv(request, export, hxl=True, name=f"{_name(export)}-findings.hxl.csv")
 
 
@@ -231,17 +215,7 @@ def findings_hxl(
     responses=_GEOJSON,
     summary="Findings as GeoJSON (RFC 7946): one Point feature per finding",
 )
-def findings_geojson(
-    request: Request,
-    db: StoreDep,
-    who: ViewerDep,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    party: Party = None,
-    obligation: Obligation = None,
-    status: Status | None = None,
-) -> StreamingResponse:
-    export = _export(db, who, date_from, date_to, party, obligation, status)
+def findings_geojson(request: Request, export: ExportDep) -> StreamingResponse:
     return StreamingResponse(_geojson_bytes(request, export), media_type="application/geo+json")
 
 
@@ -251,17 +225,7 @@ def findings_geojson(
     responses=_PARQUET,
     summary="Findings as Parquet: the CSV's columns, typed (dates, numbers, a list of parties)",
 )
-def findings_parquet(
-    request: Request,
-    db: StoreDep,
-    who: ViewerDep,
-    date_from: DateFrom = None,
-    date_to: DateTo = None,
-    party: Party = None,
-    obligation: Obligation = None,
-    status: Status | None = None,
-) -> StreamingResponse:
-    export = _export(db, who, date_from, date_to, party, obligation, status)
+def findings_parquet(request: Request, export: ExportDep) -> StreamingResponse:
     return StreamingResponse(
         _parquet_bytes(request, export),
         media_type=PARQUET_TYPE,
