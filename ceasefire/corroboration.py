@@ -20,6 +20,11 @@ Per merged finding (docs/rules.md, "Corroboration"):
   ``violation`` becomes a ``possible_violation``. Either way ``disputed`` is set and the
   explanation says who said what. Agreement a_s is measured against the perpetrator that stands
   (the representative's when none does).
+
+Where an output shows an event's area (``event_admin1``: the bulletin's "By area" table and its
+notable incidents), the area is the admin1 its records give: the representative's, else the
+first non-empty admin1 of its other records in canonical order; the representative's wins when
+records differ.
 """
 
 from __future__ import annotations
@@ -34,9 +39,10 @@ from ceasefire.actor_resolution import AliasResolver
 from ceasefire.findings import FindingTable, Status, Who
 from ceasefire.linking import Links, canonical_rank, reason_sentences
 from ceasefire.linking.grades import PARTIES_KEY, SourceColumns
+from ceasefire.model import Finding
 from ceasefire.table import IncidentTable
 
-__all__ = ["Events", "merge_events"]
+__all__ = ["Events", "event_admin1", "merge_events", "representative_of"]
 
 Ints = npt.NDArray[np.intp]
 DISPUTED = 0.5  # the factor of an attribution left open by sources that disagree (docs/rules.md)
@@ -174,3 +180,20 @@ def _merge_group(
         weight = float(w[mine].max()) if k != parties_key else float(w[mine].min())
         rest *= 1 - weight * best_c
     out["confidence"][at] = round(1 - (1 - c1) * rest, 2)
+
+
+def representative_of(finding: Finding) -> str:
+    """The id of the record ``finding`` was made from: its id is ``OBLIGATION:RECORD``
+    (``findings.materialize``), whatever the order of its ``incidents``."""
+    prefix = f"{finding.obligation}:"
+    return finding.id[len(prefix) :] if finding.id.startswith(prefix) else finding.id
+
+
+def event_admin1(finding: Finding, admin1: Callable[[str], str]) -> str:
+    """The area (first administrative level) of ``finding``'s event, given each record id's
+    admin1 ("" when unknown or not at hand): its representative's, else the first non-empty
+    admin1 among its ``incidents`` (canonical order); "" when no record gives one. So a monitor's
+    point or a news record without admin1 linked to an ACLED record takes the ACLED record's area,
+    and linked records that name different areas leave the event in its representative's."""
+    own = admin1(representative_of(finding))
+    return own or next((a for a in map(admin1, finding.incidents) if a), "")

@@ -7,8 +7,9 @@ clocks count). Contracts (docs/bulletin.md):
 - **Counts** are of *incidents*, each counted once per row at its worst status among the
   findings in that row: an air strike that breaks three obligations is one violation in the
   weapon and area tables, and one in each obligation's row. Rows: every party (plus
-  "unattributed"), every obligation verified by a rule, and the governorates (``admin1``), zones
-  and weapons seen on the day or the day before. Each row carries the day before, for the change.
+  "unattributed"), every obligation verified by a rule, and the governorates (``admin1`` of the
+  incident's event: ``corroboration.event_admin1``), zones and weapons seen on the day or the
+  day before. Each row carries the day before, for the change.
 - **Notable incidents**: the day's incidents with a violation or a possible violation, ranked
   by fatalities, then worst status, then confidence; at most ``NOTABLE``.
 - **Access**: for each route and besieged area, the day's findings of access obligations there
@@ -45,6 +46,7 @@ from ceasefire.bulletin.content import (
     OutsideRun,
 )
 from ceasefire.bulletin.places import Places
+from ceasefire.corroboration import event_admin1
 from ceasefire.model import COUNTED, Clock, Finding, severity, worst_status
 
 __all__ = ["NOTABLE", "compute", "day_lines", "days", "index_of", "long_date", "run_period"]
@@ -106,7 +108,8 @@ def compute(inputs: Inputs, day: dt.date) -> Bulletin:
     previous = day - dt.timedelta(days=1)
     today, before = list(index.by_day.get(day, ())), list(index.by_day.get(previous, ()))
     places = Places(inputs.agreement)
-    notable = _notable(inputs, today)
+    areas = _areas(inputs, [*today, *before])
+    notable = _notable(inputs, today, areas)
     totals = _totals(today, index.reported.get(day, 0))
     was = _totals(before, index.reported.get(previous, 0))
     clocks = tuple(_clock(inputs, c, day) for c in inputs.clocks)
@@ -122,7 +125,7 @@ def compute(inputs: Inputs, day: dt.date) -> Bulletin:
             summary=_summary(day, totals, was, notable, clocks),
             totals=totals,
             was=was,
-            counts=_count_tables(inputs, places, today, before),
+            counts=_count_tables(inputs, places, today, before, areas),
             notable=notable,
             access=_access(inputs, places, today),
             clocks=clocks,
@@ -140,6 +143,27 @@ def _incident_of(f: Finding) -> str:
 
 def _worst(statuses: Iterable[str]) -> str:
     return worst_status(statuses, "exempt")
+
+
+def _lead(found: Iterable[Finding]) -> Finding:
+    """The finding that speaks for an incident's findings: the worst status, then the highest
+    confidence, then the first given."""
+    return sorted(found, key=lambda x: (severity(x.status), -x.confidence))[0]
+
+
+def _areas(inputs: Inputs, findings: Iterable[Finding]) -> dict[str, str]:
+    """Each incident's (an event's) governorate, "" when none of its records gives one: the
+    admin1 of its lead finding's event (``corroboration.event_admin1``). One area per incident,
+    even when its findings for different obligations were made from different records."""
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        groups[_incident_of(f)].append(f)
+
+    def admin1(record: str) -> str:
+        incident = inputs.incidents.get(record)
+        return incident.admin1 if incident is not None else ""
+
+    return {incident: event_admin1(_lead(found), admin1) for incident, found in groups.items()}
 
 
 # -- counts ------------------------------------------------------------------------------------
@@ -183,7 +207,7 @@ def _table(
 
 
 def _count_tables(
-    inputs: Inputs, places: Places, today: list[Finding], before: list[Finding]
+    inputs: Inputs, places: Places, today: list[Finding], before: list[Finding], areas: Mapping[str, str]
 ) -> tuple[CountTable, ...]:
     a = inputs.agreement
     parties = {p.id: p.name for p in a.parties} | {"": "unattributed"}
@@ -198,8 +222,7 @@ def _count_tables(
     zones_of = {id(f): zones for f, zones in zip(both, held, strict=True)}  # every point at once
 
     def admin1(f: Finding) -> list[str]:
-        incident = inputs.incidents.get(_incident_of(f))
-        return [incident.admin1 if incident is not None and incident.admin1 else "not known"]
+        return [areas.get(_incident_of(f)) or "not known"]
 
     return (
         _table("By party", today, before, lambda f: f.parties or [""], parties, [p.id for p in a.parties]),
@@ -250,7 +273,7 @@ def _line(f: Finding) -> FindingLine:
     )
 
 
-def _notable(inputs: Inputs, today: list[Finding]) -> tuple[Notable, ...]:
+def _notable(inputs: Inputs, today: list[Finding], areas: Mapping[str, str]) -> tuple[Notable, ...]:
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in today:
         if f.status in COUNTED:
@@ -266,11 +289,14 @@ def _notable(inputs: Inputs, today: list[Finding]) -> tuple[Notable, ...]:
         )
 
     ranked = sorted(groups.items(), key=rank)[:NOTABLE]
-    return tuple(_notable_one(inputs, n, incident, found) for n, (incident, found) in enumerate(ranked, 1))
+    return tuple(
+        _notable_one(inputs, n, incident, found, areas.get(incident, ""))
+        for n, (incident, found) in enumerate(ranked, 1)
+    )
 
 
-def _notable_one(inputs: Inputs, number: int, incident_id: str, found: list[Finding]) -> Notable:
-    f = sorted(found, key=lambda x: (severity(x.status), -x.confidence))[0]
+def _notable_one(inputs: Inputs, number: int, incident_id: str, found: list[Finding], area: str) -> Notable:
+    f = _lead(found)
     incident = inputs.incidents.get(incident_id)
     grading = inputs.gradings.get(incident_id)
     return Notable(
@@ -278,7 +304,7 @@ def _notable_one(inputs: Inputs, number: int, incident_id: str, found: list[Find
         incident=incident_id,
         date=f.date.isoformat(),
         place=f.location or f"{f.lat}, {f.lon}",
-        admin1=incident.admin1 if incident is not None else "",
+        admin1=area,
         what=_what(f),
         fatalities=f.fatalities,
         status=f.status,

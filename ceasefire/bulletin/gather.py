@@ -19,7 +19,6 @@ from ceasefire.model import REPORT_PREFIX, Agreement, Clock, Finding, Incident
 from ceasefire.service.bundles import load_bundle
 from ceasefire.service.claims import claims_ledger, day_claims
 from ceasefire.store import SQLStore
-from ceasefire.store.aggregates import incident_of
 from ceasefire.store.logtree import latest_checkpoint
 from ceasefire.store.pages import FindingFilter
 from ceasefire.store.protocol import Assessment, CaseRecord, RunRecord
@@ -158,7 +157,8 @@ def day_inputs(
         findings=found,
         clocks=tuple(seen.clocks),
         claims=claims,
-        incidents=db.first_incidents(run.log_index, sorted({incident_of(f) for f in found})),
+        # Every record of each event, not only the first: an event's area may come from any.
+        incidents=db.first_incidents(run.log_index, sorted({i for f in found for i in (f.incidents or (f.id,))})),
         gradings=gradings(cases),
         log=_log(db),
         index=DayIndex(seen.period, dict(by_day), reported, by_id),

@@ -4,6 +4,7 @@ the ranking of notable incidents, access states, clocks and claims."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -121,7 +122,12 @@ RUN = RunInfo(1, "2026-01-01T00:00:00Z", 1, 7, len(FINDINGS), 5)
 
 def inputs(findings: list[Finding] = FINDINGS, **kw: Any) -> Inputs:
     return Inputs(
-        agreement=kw.pop("agreement", AGREEMENT), run=RUN, findings=findings, clocks=[CLOCK], incidents=INCIDENTS, **kw
+        agreement=kw.pop("agreement", AGREEMENT),
+        run=RUN,
+        findings=findings,
+        clocks=[CLOCK],
+        incidents=kw.pop("incidents", INCIDENTS),
+        **kw,
     )
 
 
@@ -309,3 +315,55 @@ def test_days_of_the_run() -> None:
         ("2016-09-19", 2, 1, 4),
         ("2016-09-20", 0, 0, 0),
     ]
+
+
+def _event(representative: str, records: tuple[str, ...], obligation_id: str = "cease", **kw: Any) -> Finding:
+    """A finding of an event made from ``representative``, listing ``records`` (canonical order)."""
+    return dataclasses.replace(finding(representative, obligation_id, "violation", **kw), incidents=records)
+
+
+AREA_RECORDS = {  # record id -> admin1 ("": the record gives none, as a monitor's point)
+    "acled-n": "North",
+    "acled-s": "South",
+    "ged-e": "East",
+    "mon": "",
+    "news": "",
+}
+AREA_CASES = [  # (representative, the event's records in canonical order, its area)
+    ("acled-n", ("acled-n",), "North"),
+    ("mon", ("acled-s", "mon"), "South"),  # the monitor's point takes the ACLED record's area
+    ("mon", ("mon", "acled-s"), "South"),  # whichever record comes first
+    ("mon", ("mon", "news", "ged-e", "acled-n"), "East"),  # the first record that gives one
+    ("acled-n", ("acled-s", "acled-n"), "North"),  # records differ: the representative's wins
+    ("mon", ("mon", "news"), "not known"),
+    ("report-3", ("report-3", "acled-s"), "South"),  # a report is no incident at hand
+]
+
+
+@pytest.mark.parametrize(
+    ("representative", "records", "area"), AREA_CASES, ids=[f"{r}-of-{'+'.join(e)}" for r, e, _ in AREA_CASES]
+)
+def test_an_events_area_is_the_admin1_its_records_give(
+    representative: str, records: tuple[str, ...], area: str
+) -> None:
+    """In the "By area" table and the notable incident alike (issue 13)."""
+    incidents = {i: incident(i, day=19, admin1=a) for i, a in AREA_RECORDS.items()}
+    made = daily.compute(inputs([_event(representative, records)], incidents=incidents), DAY)
+    (table,) = [t for t in made.counts if t.title.startswith("By area: governorate")]
+    assert [(r.label, r.violation) for r in table.rows] == [(area, 1)]
+    assert [n.admin1 for n in made.notable] == [area if area != "not known" else ""]
+
+
+def test_an_event_judged_from_different_records_counts_in_one_area() -> None:
+    """Two obligations whose findings of one event were made from different records, which name
+    different governorates: the event counts once, in the area of its worst finding's record."""
+    incidents = {i: incident(i, day=19, admin1=a) for i, a in AREA_RECORDS.items()}
+    event = ("acled-n", "acled-s")
+    found = [
+        dataclasses.replace(_event("acled-n", event), status="possible_violation"),
+        _event("acled-s", event, "protect"),
+    ]
+    made = daily.compute(inputs(found, incidents=incidents), DAY)
+    (table,) = [t for t in made.counts if t.title.startswith("By area: governorate")]
+    assert [(r.label, r.violation, r.possible) for r in table.rows] == [("South", 1, 0)]
+    assert [n.admin1 for n in made.notable] == ["South"]

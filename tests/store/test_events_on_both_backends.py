@@ -12,10 +12,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from api.apikit import running
 from store.storekit import ROOT, SYRIA, OpenTarget
 
+from ceasefire.api.state import Settings
 from ceasefire.demo import build_demo
+from ceasefire.server import create_app
 from ceasefire.service.workflow import import_events, init_database, verify_stored
 from ceasefire.store.protocol import ReportSubmission, Submitter
 
@@ -90,12 +94,24 @@ def _tables(bulletin: dict[str, Any], *titles: str) -> list[Any]:
     return [t for t in bulletin["counts"] if t["title"] in titles]
 
 
+def _served_bulletin(open_target: OpenTarget) -> dict[str, Any]:
+    """The server's bulletin of 19 September, as an analyst (who sees the newest run) reads it."""
+    store = open_target(create=False)
+    token = store.create_token("analyst", None, "analyst")[0]
+    app = create_app(Settings(db=open_target.target, key=open_target.key, evidence=open_target.evidence))
+    with running(app) as url, httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+        answer = client.get("/bulletin/2016-09-19.json", timeout=120)
+    assert answer.status_code == 200, answer.text
+    document: dict[str, Any] = answer.json()
+    return document
+
+
 def test_a_second_source_of_an_event_links_on_the_cli_and_changes_no_count(
     open_target: OpenTarget, tmp_path: Path
 ) -> None:
     """The CLI on either backend: a monitor's record of the convoy strike links with the
     imported incident (one finding listing both, two sources); the day's bulletin counts,
-    by party and obligation, stay those of the events."""
+    by party, obligation and governorate, stay those of the events."""
     monitor = tmp_path / "monitor.geojson"
     monitor.write_text(json.dumps(MONITOR), encoding="utf-8")
     assert cli("init", *open_target.cli_args(), SYRIA / "agreement.yaml").returncode == 0
@@ -104,8 +120,12 @@ def test_a_second_source_of_an_event_links_on_the_cli_and_changes_no_count(
     assert [i["incidents"] for i in _import(open_target, monitor)] == [1]
     after = _bulletin(open_target)
     assert after["run"]["id"] == before["run"]["id"] + 1
-    # By area is left out: it reads the representative's admin1, which a monitor's point may lack.
-    assert _tables(after, "By party", "By obligation") == _tables(before, "By party", "By obligation")
+    # The monitor's point gives no admin1: the event keeps the imported incident's governorate,
+    # in the CLI's bulletin and in the server's (which reads the day's records in SQL).
+    titles = ("By party", "By obligation", "By area: governorate (admin1)")
+    assert len(_tables(before, *titles)) == 3
+    assert _tables(after, *titles) == _tables(before, *titles)
+    assert _tables(_served_bulletin(open_target), *titles) == _tables(before, *titles)
     store = open_target(create=False)
     (convoy,) = [
         f
