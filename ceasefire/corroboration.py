@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +47,15 @@ __all__ = ["Events", "event_admin1", "merge_events", "representative_of"]
 
 Ints = npt.NDArray[np.intp]
 DISPUTED = 0.5  # the factor of an attribution left open by sources that disagree (docs/rules.md)
+
+
+def shown_source(key: str) -> str:
+    """A source key as an explanation names it: a file's source by the file's name alone
+    (``geojson:monitor.geojson``), never the folders of the machine that read it."""
+    kind, _, rest = key.partition(":")
+    if kind == "news" or "/" not in rest:
+        return key
+    return f"{kind}:{PurePath(rest).name}"
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,7 @@ class Events:
 
     def _said(self, table: IncidentTable, resolver: AliasResolver, row: int) -> str:
         grade = self.sources.grade[row]
-        source = self.sources.names[self.sources.key[row]]
+        source = shown_source(self.sources.names[self.sources.key[row]])
         mask = int(table.side1.parties[row])
         who = " or ".join(resolver.mask_to_ids(mask)) if mask else "no bound party"
         actor = str(table.columns["actor1"][row]) or "no one"

@@ -14,6 +14,7 @@ checks that with Hypothesis. Pure: numpy over an ``IncidentTable``, no I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import numpy as np
 import numpy.typing as npt
@@ -99,7 +100,7 @@ class Links:
 
 def canonical_rank(table: IncidentTable) -> Ints:
     """Each row's position when rows are ordered by (file, id): ties never depend on input order."""
-    file_code = _sorted_codes(table.columns["file"])
+    file_code = file_codes(table.columns["file"])
     id_code = _sorted_codes(table.columns["id"])
     order = np.lexsort((np.arange(len(table)), id_code, file_code))
     rank = np.empty(len(table), np.intp)
@@ -121,7 +122,7 @@ def link_records(
     if n == 0:
         empty = np.zeros(0, np.intp)
         return Links(empty, empty, np.zeros(0), empty, empty, 0)
-    file_code = _sorted_codes(table.columns["file"])
+    file_code = file_codes(table.columns["file"])
     places = Places(table.lat, table.lon, table.radius, table.day0, table.day1, file_code)
     a, b, dist = candidate_pairs(
         places, tolerance_m=settings.tolerance_m, lag_days=settings.lag_days, cell_scale=settings.cell_scale
@@ -169,7 +170,7 @@ def candidates_of(
     if not len(table) or not len(rows):
         empty = np.zeros(0, np.intp)
         return empty, empty, np.zeros(0), empty
-    file_code = _sorted_codes(table.columns["file"])
+    file_code = file_codes(table.columns["file"])
     places = Places(table.lat, table.lon, table.radius, table.day0, table.day1, file_code)
     a, b, dist = candidate_pairs(
         places, tolerance_m=settings.tolerance_m, lag_days=settings.lag_days, cell_scale=settings.cell_scale
@@ -185,6 +186,20 @@ def candidates_of(
     own = np.concatenate([a[of_a], b[of_b]])
     other = np.concatenate([b[of_a], a[of_b]])
     return own, other, np.concatenate([score[of_a], score[of_b]]), np.concatenate([reasons[of_a], reasons[of_b]])
+
+
+def file_codes(files: npt.NDArray[np.object_]) -> Ints:
+    """Codes of the file column numbered in the order of (the file's name, its whole path): the
+    order of records does not depend on the folders a machine keeps the files in (a test's
+    temporary folder sorts before the project on one machine and after it on another)."""
+    codes, uniques = factorize(files)
+    keys = [(PurePath(str(u)).name, str(u)) for u in uniques]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    remap = np.empty(len(order) + 1, np.intp)
+    remap[order] = np.arange(len(order))
+    remap[-1] = -1  # missing values (code -1)
+    out: Ints = remap[np.asarray(codes, np.intp)]
+    return out
 
 
 def _sorted_codes(values: npt.NDArray[np.object_]) -> Ints:

@@ -132,10 +132,12 @@ def test_a_second_source_of_an_event_links_on_the_cli_and_changes_no_count(
         for f in store.run_findings(after["run"]["id"])
         if set(f.incidents) == {"SYR-ILL-0041", "MON-1"} and f.obligation == "cease-attacks"
     ]
-    # A link names its records in (file, id) order, and the files' paths depend on where the
-    # project and the test's temporary folder are: either order is canonical somewhere.
-    assert convoy.sources == 2
-    assert "MON-1 ~ SYR-ILL-0041 score" in convoy.explanation or "SYR-ILL-0041 ~ MON-1 score" in convoy.explanation
+    # A link names its records in the order of their files' names (incidents.csv, monitor.geojson),
+    # whatever folders hold them; the source is named by its file's name, not its path.
+    assert convoy.sources == 2 and "SYR-ILL-0041 ~ MON-1 score" in convoy.explanation
+    assert (
+        "MON-1 from geojson:monitor.geojson (grade A)" in convoy.explanation and str(tmp_path) not in convoy.explanation
+    )
 
 
 def test_news_text_files_enter_as_news_records(open_target: OpenTarget) -> None:
