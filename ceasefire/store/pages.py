@@ -514,11 +514,24 @@ def reported_by_day(db: Database, before: int) -> dict[dt.date, int]:
 
 def imported_extent(db: Database, before: int) -> tuple[int, dt.date | None]:
     """How many imported incidents a run logged at ``before`` verified (the first of each id)
-    and the last day any of them may have happened on (its end date, else its date)."""
-    sql, params = _incident_where(before, None, None)
-    last = "MAX(CASE WHEN i.date_end IS NOT NULL AND i.date_end > i.date THEN i.date_end ELSE i.date END)"
-    count, day = db.execute(f"SELECT COUNT(*), {last} {_INCIDENTS} {sql}", params)[0]
-    return int(count), None if day is None else dt.date.fromisoformat(str(day))
+    and the last day any of them may have happened on (its end date, else its date): the latest
+    of their latest date and their latest end date, each read down its index from the top, which
+    stops at the first such row (no scan of every incident: 0.3 s of PostgreSQL CPU per run at
+    1M). An end date before its own date never is the latest, so the two maxima are the answer."""
+    days = [_latest(db, before, column) for column in ("date", "date_end")]
+    last = max((d for d in days if d is not None), default=None)
+    return _first_count(db, before), None if last is None else dt.date.fromisoformat(last)
+
+
+def _latest(db: Database, before: int, column: str) -> str | None:
+    """The latest ``column`` (an ISO day) of the first rows imported before ``before``; None: none.
+    ``+i.import_id``: not by the import's key, which SQLite chose, sorting every incident."""
+    sql = (
+        f"SELECT i.{column} FROM incidents i WHERE +i.import_id IN (SELECT id FROM imports WHERE log_index < ?)"
+        f" AND {_FIRST} AND i.{column} IS NOT NULL ORDER BY i.{column} DESC LIMIT 1"
+    )
+    rows = db.execute(sql, (before,))
+    return str(rows[0][0]) if rows else None
 
 
 def incident_findings(

@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from store.storekit import SYRIA, OpenTarget
+from store.storekit import DATA, SYRIA, OpenTarget
 
 from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import SQLStore, pages
@@ -36,6 +36,20 @@ def _second_file(folder: Path) -> Path:
     path = folder / "again.csv"
     with path.open("w", encoding="utf-8", newline="") as fp:
         csv.writer(fp).writerows([header, *rows[:3], rows[2], rows[3], rows[2]])
+    return path
+
+
+def _ucdp(folder: Path, name: str, end: str) -> Path:
+    """tests/data/events/ucdp_ged.csv with event 900002 ending on ``end``."""
+    with (DATA / "events" / "ucdp_ged.csv").open(encoding="utf-8", newline="") as fp:
+        rows = list(csv.reader(fp))
+    column = rows[0].index("date_end")
+    for row in rows[1:]:
+        if row[0] == "900002":
+            row[column] = end
+    path = folder / name
+    with path.open("w", encoding="utf-8", newline="") as fp:
+        csv.writer(fp).writerows(rows)
     return path
 
 
@@ -68,12 +82,13 @@ def test_the_import_lists_every_row_repeating_an_earlier_id(store: SQLStore) -> 
 
 
 def test_the_migration_fills_the_rows_the_import_writes(store: SQLStore, open_target: OpenTarget) -> None:
-    """A database whose incidents were stored before 0038 (this one, the table dropped and the
-    migrations forgotten) gets the rows the import would have written, and still verifies."""
+    """A database whose incidents were stored before 0038 (this one, what 0038 made dropped and
+    the migrations forgotten) gets the rows the import would have written, and still verifies."""
     written = store.db.execute("SELECT import_id, seq FROM incident_repeats ORDER BY import_id, seq")
     assert len(written) == 5
     with store.db.write():
         store.db.execute("DROP TABLE incident_repeats")  # its triggers go with it
+        store.db.execute("DROP INDEX incidents_by_date_end")
         store.db.execute("DELETE FROM schema_migrations WHERE name >= '0038'")
     store.close()
     again = open_target()
@@ -128,3 +143,16 @@ def test_incident_repeats_is_append_only(store: SQLStore, open_target: OpenTarge
         else:
             with pytest.raises(sqlite3.IntegrityError, match="append-only"), sqlite3.connect(open_target.target) as raw:
                 raw.execute(sql)
+
+
+def test_the_last_day_is_the_latest_end_of_a_first_row(store: SQLStore, open_target: OpenTarget) -> None:
+    """An end date later than every date is the last day; a repeated id's later end is not."""
+    import_events(store, [_ucdp(open_target.tmp_path, "first.csv", "2017-01-05")])
+    import_events(store, [_ucdp(open_target.tmp_path, "again.csv", "2017-06-01")])
+    runs = store.runs()
+    for run in runs:
+        sql = f"SELECT i.date, i.date_end {pages._INCIDENTS} WHERE m.log_index < ? AND {_ASKED}"
+        first = store.db.execute(sql, (run.log_index,))
+        last = max(max(day, end or day) for day, end in first)
+        assert pages.imported_extent(store.db, run.log_index) == (len(first), dt.date.fromisoformat(last))
+    assert pages.imported_extent(store.db, runs[-1].log_index)[1] == dt.date(2017, 1, 5)
