@@ -75,9 +75,10 @@ def main() -> None:
     parser.add_argument(
         "--store",
         type=Path,
-        help="keep the SQLite store in this folder and reuse it when it is there already (init and import "
-        "skipped, so the pages of a 1M store can be timed again after a code change; the incremental run "
-        "is skipped on reuse too: it would add 100 reports each time)",
+        help="keep the SQLite store (or, with --db, the PostgreSQL store's key and evidence) in this folder and "
+        "reuse it when it is there already (init and import skipped, so the pages of a 1M store can be timed "
+        "again after a code change; the incremental run is skipped on reuse too: it would add 100 reports each "
+        "time). With --db, reused once the folder's file imported says the schema holds the import",
     )
     parser.add_argument(
         "--only",
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     store = Store(db or str(folder / "scale.db"), folder)
     out: dict[str, Any] = {"incidents": args.incidents, "backend": "postgres" if args.db else "sqlite"}
     pg = Backends(db) if db else None
-    reused = args.store is not None and (folder / "scale.db").exists()
+    reused = args.store is not None and (folder / ("imported" if db else "scale.db")).exists()
     if not reused:
         csv_path = write_acled_csv(synth.incidents(args.incidents), synth.agreement(), folder)
         with Spent(pg, out, "init_pg_cpu_s"):
@@ -116,6 +117,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         with Spent(pg, out, "import_pg_cpu_s"):
             out["import_s"], out["import_cpu_s"] = timed_cpu(lambda: store.cli("import", str(csv_path)))
         out["init_import_verify_s"] = round(out["init_s"] + out["import_s"], 2)
+        (folder / "imported").write_text(f"{args.incidents}\n")  # --store with --db: the schema is ready
         out["load_average_after_import"] = os.getloadavg()
     if args.claims and not args.runs_only:  # the claims ledger's pages judge them (issue 14)
         out["claims_added"] = claims_seed.seed(store.target, store.key, store.evidence, args.claims)

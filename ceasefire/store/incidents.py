@@ -23,7 +23,16 @@ from ceasefire.store.database import CHUNK_ROWS, Database, Value
 from ceasefire.store.log_entries import INCIDENT_COLUMNS
 from ceasefire.store.written import ColumnChunks
 
-__all__ = ["DATE_COLUMNS", "Columns", "concat_columns", "incident_rows", "read_columns_where", "read_incident_columns"]
+__all__ = [
+    "DATE_COLUMNS",
+    "REPEAT_COLUMNS",
+    "Columns",
+    "concat_columns",
+    "incident_rows",
+    "read_columns_where",
+    "read_incident_columns",
+    "repeat_rows",
+]
 
 # Incidents as columns by field name (numpy arrays, pandas Categorical for text): one column per
 # field, not one record per incident.
@@ -97,6 +106,29 @@ def _plain(name: str, column: Any) -> list[Any]:
     if name in _NUMBERS:
         return np.asarray(column, _NUMBERS[name]).tolist()  # type: ignore[no-any-return]
     return np.asarray(column, dtype=object).tolist()  # type: ignore[no-any-return]
+
+
+REPEAT_COLUMNS = ("import_id", "seq")  # 0038_incident_repeats
+# the rows of an import whose id an earlier import holds (it has at least one)
+_EARLIER = (
+    "SELECT i.seq FROM incidents i WHERE i.import_id = ?"
+    " AND EXISTS (SELECT 1 FROM incidents j WHERE j.incident_id = i.incident_id AND j.import_id < i.import_id)"
+)
+
+
+def repeat_rows(db: Database, import_id: int, ids: Any) -> list[tuple[Value, ...]]:
+    """The ``incident_repeats`` rows (0038, ``REPEAT_COLUMNS``) of import ``import_id``, whose
+    incident ids in file order are ``ids`` and whose rows are written: each row whose id an
+    earlier stored row holds, earlier in the file (found in the column, no query) or in an
+    earlier import (one query, made only when an earlier import stored incidents). Ids compare
+    as the text they are stored as."""
+    text = pd.Series(np.asarray(ids, dtype=object), dtype=object)
+    if pd.api.types.infer_dtype(text, skipna=False) != "string":  # a scan in C: str() of each costs 0.2 s at 1M
+        text = text.astype(str)
+    repeated = set(np.flatnonzero(text.duplicated(keep="first").to_numpy()).tolist())
+    if db.execute("SELECT 1 FROM incidents WHERE import_id < ? LIMIT 1", (import_id,)):
+        repeated.update(int(row[0]) for row in db.execute(_EARLIER, (import_id,)))
+    return [(import_id, seq) for seq in sorted(repeated)]
 
 
 def read_incident_columns(db: Database, before: int | None = None, imports: tuple[int, int] | None = None) -> Columns:

@@ -45,7 +45,7 @@ from ceasefire.store.database import Database, Row
 from ceasefire.store.errors import UnknownRecord
 from ceasefire.store.evidence import EvidenceFiles
 from ceasefire.store.evidence_log import Evidence
-from ceasefire.store.incidents import Columns, incident_rows, read_incident_columns
+from ceasefire.store.incidents import REPEAT_COLUMNS, Columns, incident_rows, read_incident_columns, repeat_rows
 from ceasefire.store.increments import ChangedReports, DaySource
 from ceasefire.store.journal import Journal, now
 from ceasefire.store.log_entries import INCIDENT_COLUMNS, KINDS
@@ -198,6 +198,7 @@ class SQLStore:
             }
             rows = incident_rows(import_id, incidents)
             self.journal.append("import", row, {"incidents": rows}, {"incidents": len(incidents["id"])})
+            self.db.copy("incident_repeats", REPEAT_COLUMNS, repeat_rows(self.db, import_id, incidents["id"]))
             record = self.find_import(evidence.sha256)
         assert record is not None
         return ImportRecord(**{**record.__dict__, "new": True})
