@@ -10,7 +10,11 @@ Checks, in one read snapshot:
 4. the first entry records the log key; a key file, when given, holds its private half;
 5. every stored checkpoint is signed by that key and its root is the root of the tree of that
    size rebuilt from the leaf hashes;
-6. every evidence file, when the evidence folder is known, still hashes to its name.
+6. every evidence file, when the evidence folder is known, still hashes to its name;
+7. ``incident_repeats`` (0038), which the pages read to show each incident id's first row,
+   lists exactly the incidents rows that repeat an id stored before them: it is derived from
+   logged columns, so a row deleted from it (an incident hidden from every list) or added to it
+   shows here although no entry changed.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ def audit(journal: Journal, evidence: Evidence) -> LogReport:
         public = _check_key(journal, report)
         _check_checkpoints(journal, public, tree, report)
         _check_evidence(evidence, report)
+        _check_repeats(journal, report)
     return report
 
 
@@ -179,6 +184,32 @@ def _check_checkpoints(journal: Journal, public: Ed25519PublicKey | None, tree: 
             report.problems.append(LogProblem(f"{where}: the log now has only {tree.size} entries", tree.size))
         elif tree.root(signed.size) != signed.root_hash:
             report.problems.append(LogProblem(f"{where}: the first {signed.size} entries no longer have its root hash"))
+
+
+# Every incidents row but the first of its id, in the order a run verifies them (as 0038 fills it).
+_REPEATS = (
+    "SELECT import_id, seq FROM (SELECT import_id, seq, ROW_NUMBER() OVER"
+    " (PARTITION BY incident_id ORDER BY import_id, seq) AS n FROM incidents) ranked WHERE n > 1"
+)
+_LISTED = "SELECT import_id, seq FROM incident_repeats"
+
+
+def _check_repeats(journal: Journal, report: LogReport) -> None:
+    """Check 7: the rows ``incident_repeats`` misses, and the rows it lists wrongly (each an
+    incident a page would hide), counted; one problem per direction."""
+    for query, wrong in (
+        (
+            f"{_REPEATS} EXCEPT {_LISTED}",
+            "an incident that repeats an earlier id is not listed (a page would show it twice)",
+        ),
+        (
+            f"{_LISTED} EXCEPT {_REPEATS}",
+            "a listed row is not a repeat of an earlier id (a page would hide that incident)",
+        ),
+    ):
+        ((count,),) = journal.db.execute(f"SELECT COUNT(*) FROM ({query}) wrong")
+        if count:
+            report.problems.append(LogProblem(f"table incident_repeats: {count} rows where {wrong}"))
 
 
 def _check_evidence(evidence: Evidence, report: LogReport) -> None:

@@ -156,3 +156,50 @@ def test_the_last_day_is_the_latest_end_of_a_first_row(store: SQLStore, open_tar
         last = max(max(day, end or day) for day, end in first)
         assert pages.imported_extent(store.db, run.log_index) == (len(first), dt.date.fromisoformat(last))
     assert pages.imported_extent(store.db, runs[-1].log_index)[1] == dt.date(2017, 1, 5)
+
+
+class _Undo(Exception):
+    pass
+
+
+def _verified_after(store: SQLStore, statement: str) -> list[str]:
+    """``log verify``'s problems after ``statement`` ran on incident_repeats with its triggers
+    off (as the database's owner could), then everything undone."""
+    found: list[str] = []
+    try:
+        with store.db.write():
+            if store.db.dialect == "postgres":
+                store.db.execute("ALTER TABLE incident_repeats DISABLE TRIGGER USER")
+            else:
+                store.db.execute("DROP TRIGGER incident_repeats_no_delete")
+            store.db.execute(statement)
+            found.extend(str(p) for p in store.verify_log().problems)
+            raise _Undo
+    except _Undo:
+        pass
+    return found
+
+
+@pytest.mark.parametrize(
+    ("statement", "said"),
+    [
+        (
+            "DELETE FROM incident_repeats WHERE seq = (SELECT MIN(seq) FROM incident_repeats)",
+            "1 rows where an incident",
+        ),
+        (
+            "INSERT INTO incident_repeats SELECT import_id, seq FROM incidents WHERE incident_id = 'SYR-ILL-9999'",
+            "1 rows where a listed row",
+        ),
+    ],
+    ids=["a-repeat-unlisted", "a-first-row-listed"],
+)
+def test_log_verify_finds_incident_repeats_that_do_not_match_the_incidents(
+    store: SQLStore, statement: str, said: str
+) -> None:
+    """The table is derived, not logged: ``log verify`` recomputes it, so an incident hidden from
+    every page by a listed row (or shown twice by a missing one) is found although no entry changed."""
+    assert store.verify_log().ok
+    problems = _verified_after(store, statement)
+    assert len(problems) == 1 and problems[0].startswith(f"table incident_repeats: {said}")
+    assert store.verify_log().ok  # undone
