@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
@@ -32,12 +31,11 @@ from ceasefire.api.findings import figures_key, visible_reports, visible_run
 from ceasefire.api.mapcolumns import FindingColumns, MapEvents, events_of, imported_events, rank_of, run_findings
 from ceasefire.api.mapfilter import STATUSES, MapFilter
 from ceasefire.api.memo import memo_of
-from ceasefire.api.state import StorePool
 from ceasefire.service.workflow import all_reports, report_incident
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import RunRecord
 
-__all__ = ["DETAIL_FIELDS", "MapEvents", "MapView", "map_view", "rank_of", "status_name", "warm"]
+__all__ = ["DETAIL_FIELDS", "MapEvents", "MapView", "map_view", "rank_of", "status_name"]
 
 Ints = npt.NDArray[np.int32]
 Codes = npt.NDArray[np.int8]
@@ -56,7 +54,6 @@ DETAIL_FIELDS = (
     "source_name",
     "source",
 )
-log = logging.getLogger("ceasefire.api")
 HIDDEN = -1  # an incident's code when a party or obligation filter leaves it no finding
 ANSWERS = 32  # answers kept per view (``MapView.answer``), each of at most SMALL markers
 SMALL = 200
@@ -245,19 +242,6 @@ def _events(n: int, incident: Ints, finding: Ints, findings: int) -> npt.NDArray
     event = np.arange(n, dtype=np.intp)
     np.minimum.at(event, incident, first[finding])
     return event
-
-
-def warm(app: Starlette, pool: StorePool, *others: Callable[[Starlette, SQLStore], object]) -> None:
-    """Make the public's view of the run it reads (what the first visitor asks for) ahead of
-    time, then call each of ``others`` (other warmers) with the app and a store; a failure is
-    logged, never raised (serving goes on; a request makes what is missing then)."""
-    try:
-        with pool.store() as db:
-            map_view(app, db, None)
-            for other in others:
-                other(app, db)
-    except Exception:  # broad: warming is an optimisation, and the request path reports errors
-        log.exception("making the map ahead of time failed; the first visit makes it")
 
 
 def map_view(app: Starlette, db: SQLStore, who: Caller | None) -> MapView | None:
