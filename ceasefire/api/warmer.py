@@ -41,6 +41,8 @@ class Warmer:
         self._wanted, self._stopping = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
         self._lock, self._busy = threading.Lock(), False
+        self._size = -1  # the log's size when the runs were last read
+        self._seen: Hashable = None  # what was read then
 
     def start(self) -> None:
         """Warm now, then after each ``wake`` and each change of the runs seen (idempotent)."""
@@ -67,7 +69,7 @@ class Warmer:
             self._thread.join(timeout)
 
     def _serve(self) -> None:
-        seen: Hashable = None
+        seen: Hashable = None  # the runs the last round was made for
         while True:
             woken = self._wanted.wait(self.poll_s)
             if self._stopping.is_set():
@@ -85,14 +87,17 @@ class Warmer:
                     self._busy = False
 
     def _runs(self) -> Hashable:
-        """The newest run and the published ones: what a run stored or published changes."""
+        """The newest run and the published ones: what a run stored or published changes. Read
+        again only when the log grew (one indexed read: every run and publication is logged)."""
         try:
             with self.pool.store() as db:
-                runs = db.runs()
-                return runs[-1].id if runs else None, frozenset(db.published_runs())
+                size = db.log_size()
+                if size != self._size:
+                    runs = db.runs()
+                    self._size, self._seen = size, (runs[-1].id if runs else None, frozenset(db.published_runs()))
         except Exception:  # broad: the store may be briefly unusable; the next look tries again
             log.exception("warming: reading the runs failed")
-            return None
+        return self._seen
 
     def _round(self) -> None:
         for step in self.steps:

@@ -36,6 +36,9 @@ class _Runs:
     def __init__(self) -> None:
         self.newest = 1
 
+    def log_size(self) -> int:
+        return self.newest  # a run stored is logged
+
     def runs(self) -> list[Any]:
         return [type("Run", (), {"id": self.newest})()]
 
