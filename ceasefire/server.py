@@ -4,7 +4,9 @@ The one module that joins the REST API (``ceasefire.api``) and the dashboard (``
 the dashboard builds on the API, so the API never imports it. Routes live with their concept (``reports``, ``log``, ``findings``) under ``/api/v1``; the
 OpenAPI document is ``/api/v1/openapi.json``. The app opens the store once before serving:
 pending migrations are applied and the log key must be usable, so a bad ``--db`` or key fails
-at start with one line, not at the first request.
+at start with one line, not at the first request. With ``Settings.warm_public`` (``ceasefire
+serve``) a thread makes the public's views of the run it reads (``PUBLIC_VIEWS``) at start and
+after each new run or publication (``api/warmer.py``), so no visitor waits for them (issue 14).
 """
 
 from __future__ import annotations
