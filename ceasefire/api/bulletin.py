@@ -33,7 +33,7 @@ from ceasefire.api.findings import (
     FiguresDep,
     agreement_of_run,
     app_figures,
-    imports_before,
+    run_imports,
     sees_everything,
     visible_run,
 )
@@ -115,9 +115,9 @@ def _inputs(db: SQLStore, who: Caller | None, cache: FigureCache, day: dt.date) 
 
 def reported_by_day(cache: FigureCache, db: SQLStore, run: RunRecord) -> dict[dt.date, int]:
     """The imported incidents ``run`` verified, counted by the day they were reported: every
-    class's, and every run's over the same imports (``findings.imports_before``: issue 14, a
+    class's, and every run's over the same imports (``findings.run_imports``: issue 14, a
     GROUP BY over a million incidents is not repeated for each new run)."""
-    return cache.get(("reported", imports_before(db, run)), lambda: db.reported_by_day(run.log_index))
+    return cache.get(("reported", run_imports(cache, db, run)), lambda: db.reported_by_day(run.log_index))
 
 
 def _bulletin(inputs: content.Inputs, day: dt.date) -> content.Bulletin:

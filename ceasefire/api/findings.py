@@ -55,6 +55,7 @@ __all__ = [
     "report_days",
     "router",
     "run_figures",
+    "run_imports",
     "run_reports",
     "stored_form",
     "viewer_counted",
@@ -236,13 +237,18 @@ def imports_before(db: SQLStore, run: RunRecord) -> tuple[int, ...]:
     return tuple(i.id for i in db.imports() if i.log_index < run.log_index)
 
 
+def run_imports(cache: FigureCache, db: SQLStore, run: RunRecord) -> tuple[int, ...]:
+    """``imports_before``, kept per run: an import logged later is never before the run."""
+    return cache.get((run.id, "imports"), lambda: imports_before(db, run))
+
+
 def imported_extent(cache: FigureCache | None, db: SQLStore, run: RunRecord) -> tuple[int, int | None]:
-    """``imported_incidents``, kept per set of imports (``imports_before``): a new run over the
+    """``imported_incidents``, kept per set of imports (``run_imports``): a new run over the
     same imports does not count a million incidents again (issue 14: 0.8 CPU s of the first
     request after a run, per run listed)."""
     if cache is None:
         return imported_incidents(db, run)
-    return cache.get(("imported", imports_before(db, run)), lambda: imported_incidents(db, run))
+    return cache.get(("imported", run_imports(cache, db, run)), lambda: imported_incidents(db, run))
 
 
 def report_days(db: SQLStore, count: int) -> list[tuple[int, int]]:

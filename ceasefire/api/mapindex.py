@@ -27,7 +27,7 @@ from starlette.applications import Starlette
 
 from ceasefire.api.auth import Caller
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import figures_key, imports_before, visible_reports, visible_run
+from ceasefire.api.findings import app_figures, figures_key, run_imports, visible_reports, visible_run
 from ceasefire.api.mapcolumns import FindingColumns, MapEvents, events_of, imported_events, rank_of, run_findings
 from ceasefire.api.mapfilter import STATUSES, MapFilter
 from ceasefire.api.memo import memo_of
@@ -261,10 +261,10 @@ def map_view(app: Starlette, db: SQLStore, who: Caller | None) -> MapView | None
 
 
 def _imported(app: Starlette, db: SQLStore, run: RunRecord) -> tuple[MapEvents, npt.NDArray[np.intp]]:
-    """``imported_events`` of ``run``, kept per set of imports (``findings.imports_before``): a
+    """``imported_events`` of ``run``, kept per set of imports (``findings.run_imports``): a
     new run over the same imports (a run after new reports) reads none of its million incidents
     again (issue 14: half of the map's first request after a run)."""
     made: tuple[MapEvents, npt.NDArray[np.intp]] = memo_of(app, "map_incidents", 2).get(
-        imports_before(db, run), lambda: imported_events(db, run)
+        run_imports(app_figures(app), db, run), lambda: imported_events(db, run)
     )
     return made
