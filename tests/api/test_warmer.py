@@ -97,9 +97,12 @@ def _made(app: Starlette) -> dict[str, int]:
 def test_the_first_visitor_after_a_new_run_reads_what_was_made(warm: Live) -> None:
     warmer = warmer_of(warm.app)
     assert warmer is not None
-    with warm.client("analyst") as analyst:
+    with warm.client("analyst") as analyst, warm.client() as public:
         run = analyst.post("/runs").json()["id"]
         assert analyst.post(f"/runs/{run}/publish").json()["new"] is True
+        # asked while the warm-up makes them: the new run's figures, never the previous run's
+        assert public.get("/runs").json()["items"][-1]["id"] == run
+        assert public.get("/findings").json()["run"]["id"] == run
     _until(warmer.idle)
     made = _made(warm.app)
     with httpx.Client(base_url=warm.url, timeout=60) as public:
