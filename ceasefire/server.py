@@ -4,7 +4,9 @@ The one module that joins the REST API (``ceasefire.api``) and the dashboard (``
 the dashboard builds on the API, so the API never imports it. Routes live with their concept (``reports``, ``log``, ``findings``) under ``/api/v1``; the
 OpenAPI document is ``/api/v1/openapi.json``. The app opens the store once before serving:
 pending migrations are applied and the log key must be usable, so a bad ``--db`` or key fails
-at start with one line, not at the first request.
+at start with one line, not at the first request. With ``Settings.warm_public`` (``ceasefire
+serve``) a thread makes the public's views of the run it reads (``PUBLIC_VIEWS``) at start and
+after each new run or publication (``api/warmer.py``), so no visitor waits for them (issue 14).
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from ceasefire.api import (
     incidents,
     links,
     log,
-    mapindex,
     maps,
     problems,
     reports,
@@ -41,14 +42,17 @@ from ceasefire.api import (
 from ceasefire.api.fastsubmit import SubmitFastPath
 from ceasefire.api.findings import app_figures, visible_run
 from ceasefire.api.limits import BodyLimit
+from ceasefire.api.paging import Page
 from ceasefire.api.problems import MEDIA_TYPE, PROBLEM_SCHEMA
 from ceasefire.api.reports import InFlight
 from ceasefire.api.state import RateLimiter, Settings, StorePool
+from ceasefire.api.warmer import Step, Warmer
 from ceasefire.api.writer import ReportWriter
 from ceasefire.bulletin import render
 from ceasefire.store import SQLStore, StoreError
-from ceasefire.web import PAGE_MODULES, pages
+from ceasefire.web import PAGE_MODULES, compliance_pages, pages
 from ceasefire.web.headers import SecurityHeaders
+from ceasefire.web.mapdata import MapFilter, map_data, page_bounds
 
 __all__ = ["PREFIX", "create_app"]
 
@@ -77,13 +81,12 @@ def create_app(settings: Settings) -> FastAPI:
         async with anyio.create_task_group() as tasks:
             if settings.checkpoint_every > 0:
                 tasks.start_soon(_sign_periodically, pool, settings.checkpoint_every)
-            if settings.warm_public:  # issue 14: the first visitor of a big store need not wait
-                tasks.start_soon(
-                    anyio.to_thread.run_sync, mapindex.warm, app, pool, _public_bulletins, _stored_incidents
-                )
-                tasks.start_soon(anyio.to_thread.run_sync, _typesetter)  # beside the map's: not after it
+            if settings.warm_public:  # issue 14: the first visitor of a big store or a new run need not wait
+                warmer.start()
+                tasks.start_soon(anyio.to_thread.run_sync, _typesetter)  # beside the warmer's steps: not after them
             yield
             tasks.cancel_scope.cancel()
+        await anyio.to_thread.run_sync(warmer.stop)
         await anyio.to_thread.run_sync(writer.close)  # writes what is queued, then stops
         pool.close()
 
@@ -99,6 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.pool, app.state.in_flight, app.state.settings = pool, InFlight(), settings
     app.state.limiter = RateLimiter(settings.rate_per_minute, settings.burst)
     app.state.writer = writer
+    warmer = app.state.warmer = Warmer(app, pool, PUBLIC_VIEWS)
     problems.install(app)
     api_routers = (
         reports.router,
@@ -126,6 +130,39 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+def _public_map(app: Starlette, db: SQLStore) -> None:
+    """The map page as the public first opens it (``/``, ``/index.json``): the run's columns and
+    the public's view of them (``api/mapindex.py``), the largest of the public's views."""
+    map_data(app, db, None, MapFilter.from_query({}), page_bounds(None, None))
+
+
+def _public_figures(app: Starlette, db: SQLStore) -> None:
+    """What the public's pages and bulletins count from (none yet without a published run):
+    its tallies, the totals of ``/api/v1/findings``, the incidents reported by day."""
+    run = visible_run(db, None)
+    if run is not None:
+        cache = app_figures(app)
+        tallies.viewer_tallies(cache, db, None, run)
+        findings.viewer_counts(cache, db, None, run)
+        bulletin.reported_by_day(cache, db, run)
+
+
+def _public_pages(app: Starlette, db: SQLStore) -> None:
+    """The runs list (each published run's counts), the first page of findings and the scorecards."""
+    cache = app_figures(app)
+    runs.runs(db, None, cache)
+    findings.findings(db, None, cache, Page())
+    compliance_pages.scorecards_page(db, None, cache)
+
+
+def _public_claims(app: Starlette, db: SQLStore) -> None:
+    """The claims judged, with the evidence ``/claims`` shows beside them (and so the first page
+    of ``/api/v1/claims``): a query or two per claim."""
+    cache = app_figures(app)
+    compliance_pages.claims_page(db, None, cache)
+    claims.claims(db, None, cache, Page())
+
+
 def _stored_incidents(app: Starlette, db: SQLStore) -> None:
     """How far each import's records reach from their dates (``service.stored_columns``): the
     first ``POST /runs`` then reads only the records near what changed (issue 14)."""
@@ -143,14 +180,16 @@ def _typesetter() -> None:
         logging.getLogger(__name__).exception("loading WeasyPrint ahead of time failed; the first PDF loads it")
 
 
-def _public_bulletins(app: Starlette, db: SQLStore) -> None:
-    """What the public's pages and bulletins count from (none yet without a published run)."""
-    run = visible_run(db, None)
-    if run is not None:
-        cache = app_figures(app)
-        tallies.viewer_tallies(cache, db, None, run)
-        findings.viewer_counts(cache, db, None, run)  # what /api/v1/findings counts its totals from
-        cache.get((run.id, "reported"), lambda: db.reported_by_day(run.log_index))
+# What the warmer makes (``api/warmer.py``), in order: the map first (the page people land on),
+# then what the other pages count from, those pages, the latest bulletin and its PDF, the claims.
+PUBLIC_VIEWS: tuple[Step, ...] = (
+    _stored_incidents,
+    _public_map,
+    _public_figures,
+    _public_pages,
+    bulletin.warm_latest,
+    _public_claims,
+)
 
 
 async def _sign_periodically(pool: StorePool, seconds: float) -> None:

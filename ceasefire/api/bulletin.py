@@ -28,15 +28,24 @@ from starlette.applications import Starlette
 from ceasefire.api.agreements import loaded
 from ceasefire.api.auth import BearerDep, Caller, StoreDep, ViewerDep, viewer, viewer_class
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import FigureCache, FiguresDep, agreement_of_run, app_figures, sees_everything, visible_run
+from ceasefire.api.findings import (
+    FigureCache,
+    FiguresDep,
+    agreement_of_run,
+    app_figures,
+    run_imports,
+    sees_everything,
+    visible_run,
+)
 from ceasefire.api.memo import memo_of
 from ceasefire.api.problems import Problem
 from ceasefire.api.state import StorePool
 from ceasefire.api.tallies import viewer_tallies
 from ceasefire.bulletin import content, daily, gather, render
 from ceasefire.store import SQLStore
+from ceasefire.store.protocol import RunRecord
 
-__all__ = ["router"]
+__all__ = ["reported_by_day", "router", "warm_latest"]
 
 router = APIRouter(prefix="/bulletin", tags=["bulletins"])
 Key = tuple[int, str, str]  # (log size, viewer class, day): what a bulletin depends on
@@ -95,13 +104,20 @@ def _inputs(db: SQLStore, who: Caller | None, cache: FigureCache, day: dt.date) 
         published = db.published_cases()
         cases = [c for c in cases if c.id in published]
     tallies = viewer_tallies(cache, db, who, run)
-    reported = cache.get((run.id, "reported"), lambda: db.reported_by_day(run.log_index))  # every class's
+    reported = reported_by_day(cache, db, run)
     seen = gather.Seen(
         tallies.incidents, tallies.findings, tallies.period(), tallies.summary.clocks, tallies.hidden, reported
     )
     current = db.current_agreement()
     agreements = (agreement_of_run(db, run), loaded(current) if current is not None else None)
     return gather.day_inputs(db, run, day, seen, agreements, cases=cases, published=run.id in db.published_runs())
+
+
+def reported_by_day(cache: FigureCache, db: SQLStore, run: RunRecord) -> dict[dt.date, int]:
+    """The imported incidents ``run`` verified, counted by the day they were reported: every
+    class's, and every run's over the same imports (``findings.run_imports``: issue 14, a
+    GROUP BY over a million incidents is not repeated for each new run)."""
+    return cache.get(("reported", run_imports(cache, db, run)), lambda: db.reported_by_day(run.log_index))
 
 
 def _bulletin(inputs: content.Inputs, day: dt.date) -> content.Bulletin:
@@ -149,3 +165,14 @@ async def bulletin_pdf(request: Request, credentials: BearerDep, day: Day) -> Re
     data = await anyio.to_thread.run_sync(memo_of(request.app, "bulletin_pdfs").get, key, lambda: render.pdf_of(page))
     headers = {"Content-Disposition": f'inline; filename="bulletin-{made.agreement_id}-{made.date}.pdf"'}
     return Response(data, media_type="application/pdf", headers=headers)
+
+
+def warm_latest(app: Starlette, db: SQLStore) -> None:
+    """Make the public's bulletin of the last day of its run, the page and its PDF, and keep
+    them as the first visitor's request would (issue 14: about 2 s of CPU each at a million
+    incidents, for each new run; ``api/warmer.py`` calls this in the background)."""
+    _, run, days = _index(db, None, app_figures(app))
+    if run is None or not days:
+        return
+    key, _, page = _made(app, db, None, dt.date.fromisoformat(days[-1].date))
+    memo_of(app, "bulletin_pdfs").get(key, lambda: render.pdf_of(page))

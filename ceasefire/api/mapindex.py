@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,16 +27,15 @@ from starlette.applications import Starlette
 
 from ceasefire.api.auth import Caller
 from ceasefire.api.body import JSONBody
-from ceasefire.api.findings import figures_key, visible_reports, visible_run
+from ceasefire.api.findings import app_figures, figures_key, run_imports, visible_reports, visible_run
 from ceasefire.api.mapcolumns import FindingColumns, MapEvents, events_of, imported_events, rank_of, run_findings
 from ceasefire.api.mapfilter import STATUSES, MapFilter
 from ceasefire.api.memo import memo_of
-from ceasefire.api.state import StorePool
 from ceasefire.service.workflow import all_reports, report_incident
 from ceasefire.store import SQLStore
 from ceasefire.store.protocol import RunRecord
 
-__all__ = ["DETAIL_FIELDS", "MapEvents", "MapView", "map_view", "rank_of", "status_name", "warm"]
+__all__ = ["DETAIL_FIELDS", "MapEvents", "MapView", "map_view", "rank_of", "status_name"]
 
 Ints = npt.NDArray[np.int32]
 Codes = npt.NDArray[np.int8]
@@ -56,7 +54,6 @@ DETAIL_FIELDS = (
     "source_name",
     "source",
 )
-log = logging.getLogger("ceasefire.api")
 HIDDEN = -1  # an incident's code when a party or obligation filter leaves it no finding
 ANSWERS = 32  # answers kept per view (``MapView.answer``), each of at most SMALL markers
 SMALL = 200
@@ -77,9 +74,12 @@ class RunColumns:
     at: Ints
 
 
-def run_columns(db: SQLStore, run: RunRecord) -> RunColumns:
-    """The columns of ``run`` (read in bulk: ``mapcolumns``)."""
-    events, sorter = imported_events(db, run)
+def run_columns(
+    db: SQLStore, run: RunRecord, imported: tuple[MapEvents, npt.NDArray[np.intp]] | None = None
+) -> RunColumns:
+    """The columns of ``run`` (read in bulk: ``mapcolumns``); ``imported``: its imported events
+    and their sorter (``imported_events``) when already read."""
+    events, sorter = imported or imported_events(db, run)
     findings = run_findings(db, run)
     return RunColumns(events, findings, _positions(events.ids, sorter, findings.names))
 
@@ -247,19 +247,6 @@ def _events(n: int, incident: Ints, finding: Ints, findings: int) -> npt.NDArray
     return event
 
 
-def warm(app: Starlette, pool: StorePool, *others: Callable[[Starlette, SQLStore], object]) -> None:
-    """Make the public's view of the run it reads (what the first visitor asks for) ahead of
-    time, then call each of ``others`` (other warmers) with the app and a store; a failure is
-    logged, never raised (serving goes on; a request makes what is missing then)."""
-    try:
-        with pool.store() as db:
-            map_view(app, db, None)
-            for other in others:
-                other(app, db)
-    except Exception:  # broad: warming is an optimisation, and the request path reports errors
-        log.exception("making the map ahead of time failed; the first visit makes it")
-
-
 def map_view(app: Starlette, db: SQLStore, who: Caller | None) -> MapView | None:
     """The view of the run ``who`` reads, made once per (run, viewer class, visible reports)
     and kept in ``app`` (None: no run ``who`` may read). The run's columns are read once and
@@ -267,7 +254,17 @@ def map_view(app: Starlette, db: SQLStore, who: Caller | None) -> MapView | None
     run = visible_run(db, who)
     if run is None:
         return None
-    base = memo_of(app, "map_imported", 2).get(run.id, lambda: run_columns(db, run))
+    base = memo_of(app, "map_imported", 2).get(run.id, lambda: run_columns(db, run, _imported(app, db, run)))
     key = ("map", figures_key(db, who, run))
     made: MapView = memo_of(app, "map_views", 16).get(key, lambda: build_view(db, run, base, who))
+    return made
+
+
+def _imported(app: Starlette, db: SQLStore, run: RunRecord) -> tuple[MapEvents, npt.NDArray[np.intp]]:
+    """``imported_events`` of ``run``, kept per set of imports (``findings.run_imports``): a
+    new run over the same imports (a run after new reports) reads none of its million incidents
+    again (issue 14: half of the map's first request after a run)."""
+    made: tuple[MapEvents, npt.NDArray[np.intp]] = memo_of(app, "map_incidents", 2).get(
+        run_imports(app_figures(app), db, run), lambda: imported_events(db, run)
+    )
     return made

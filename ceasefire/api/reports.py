@@ -33,6 +33,7 @@ from ceasefire.api.paging import PageDep, decode_cursor, encode_cursor, sliced
 from ceasefire.api.problems import Problem
 from ceasefire.api.quotas import check_reports
 from ceasefire.api.state import StorePool
+from ceasefire.api.warmer import wake
 from ceasefire.api.writer import ReportWriter, Written
 from ceasefire.ledger import JSONValue, canonical_json
 from ceasefire.model import WEAPON_CLASSES
@@ -297,11 +298,13 @@ def get_report(db: StoreDep, who: CallerDep, report_id: ReportId) -> JSONBody:
 
 
 @router.post("/{report_id}/publish", summary="Publish a report (analyst)")
-def publish(db: StoreDep, who: CallerDep, report_id: ReportId) -> JSONBody:
+def publish(request: Request, db: StoreDep, who: CallerDep, report_id: ReportId) -> JSONBody:
     """Make the report visible to every role; publishing again changes nothing."""
     require(who, "analyst")
     visible(db, who, report_id)
     index, new = db.publish_report(who.submitter, report_id)
+    if new:
+        wake(request.app)  # the public's views of the run now show the report's findings
     return {"id": report_id, "published": True, "log_index": index, "new": new}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
 from ceasefire.api.auth import CallerDep, StoreDep, ViewerDep, require
 from ceasefire.api.body import JSONBody
@@ -15,6 +15,7 @@ from ceasefire.api.findings import FiguresDep, run_dict, sees_everything
 from ceasefire.api.problems import Problem
 from ceasefire.api.reports import MAX_ID
 from ceasefire.api.tallies import viewer_tallies
+from ceasefire.api.warmer import wake
 from ceasefire.service.workflow import verify_stored
 from ceasefire.store import SQLStore
 
@@ -37,10 +38,12 @@ def runs(db: StoreDep, who: ViewerDep, cache: FiguresDep) -> JSONBody:
 
 
 @router.post("", status_code=201, summary="Verify now: a new run over incidents and reports (analyst)")
-async def verify(db: StoreDep, who: CallerDep) -> JSONBody:
+async def verify(request: Request, db: StoreDep, who: CallerDep) -> JSONBody:
     """201, the new run (not yet published). Runs in a worker thread: it may take seconds."""
     require(who, "analyst")
-    return await anyio.to_thread.run_sync(_verify, db)
+    made = await anyio.to_thread.run_sync(_verify, db)
+    wake(request.app)
+    return made
 
 
 def _verify(db: SQLStore) -> JSONBody:
@@ -50,10 +53,12 @@ def _verify(db: SQLStore) -> JSONBody:
 
 
 @router.post("/{run_id}/publish", summary="Publish a run (analyst): the public then reads its findings")
-def publish(db: StoreDep, who: CallerDep, run_id: RunId) -> JSONBody:
+def publish(request: Request, db: StoreDep, who: CallerDep, run_id: RunId) -> JSONBody:
     """``{"id", "published": true, "log_index", "new"}``; publishing again changes nothing."""
     require(who, "analyst")
     if run_id not in {r.id for r in db.runs()}:
         raise Problem(404, f"run {run_id}: no such run")
     index, new = db.publish_run(who.submitter, run_id)
+    if new:
+        wake(request.app)
     return {"id": run_id, "published": True, "log_index": index, "new": new}

@@ -42,7 +42,7 @@ class Settings:
     reports_per_day: int = 500  # report versions (submissions and corrections)
     evidence_per_day: int = 500 * 1024 * 1024  # bytes of evidence attached
     min_free_disk: int = 1024 * 1024 * 1024  # uploads answer 507 below this much free disk
-    warm_public: bool = False  # make the public's map and bulletins' inputs at start (issue 14)
+    warm_public: bool = False  # make the public's views at start and after each new run (api/warmer.py, issue 14)
 
 
 class StorePool:

@@ -27,7 +27,7 @@ from ceasefire.api.findings import (
     FiguresDep,
     agreement_of_run,
     figures_key,
-    imported_incidents,
+    imported_extent,
     report_days,
     run_dict,
     sees_everything,
@@ -97,7 +97,7 @@ def run_tallies(db: SQLStore, run: RunRecord, reports: set[int] | None, cache: F
         ]
     if reports is None:
         return Tallies(counts, days, db.run_summary(run.id), run.incidents, run.findings, hidden)
-    imported, last = cache.get((run.id, "imported"), lambda: imported_incidents(db, run))
+    imported, last = imported_extent(cache, db, run)
     seen = [day for rid, day in report_days(db, run.incidents - imported) if rid in reports]
     known = [d for d in (last, *seen) if d is not None]
     last_day = dt.date.fromordinal(max(known)) if known else None

@@ -10,6 +10,7 @@ report is published, everyone counts it. Against a real server, on SQLite and Po
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -52,7 +53,9 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
             import_news(store, sorted((SYRIA / "news").glob("*.txt")))
         finally:
             store.close()
-        app = create_app(settings)
+        # warming as ``ceasefire serve`` does: the public's views of the new run are made in the
+        # background while the viewers read (issue 14), and must be theirs alone all the same
+        app = create_app(dataclasses.replace(settings, warm_public=True))
         with running(app) as url:
             yield Live(url, app, settings, tokens)
 
