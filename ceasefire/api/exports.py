@@ -7,8 +7,8 @@ csv|hxl|geojson`` writes them.
 
 Public, like ``/api/v1/findings``, with its filters (``from``, ``to``, ``party``, ``obligation``,
 ``status``). Every export is streamed (issue 14): the findings are read from the database a
-chunk at a time (``CHUNK`` rows, keyed by their place in the run, the viewer's hidden reports left
-out in SQL) as Arrow tables with no Python object per value (``store.export_reads.export_table``), each
+chunk at a time (``CHUNK`` rows, keyed by their place in the run, the findings of the viewer's hidden
+reports left out in Arrow) as Arrow tables with no Python object per value (``store.export_reads.export_chunk``), each
 chunk turned into text (or a Parquet row group) by Arrow's kernels (``ceasefire.export_chunks``)
 while the next chunk is read, and written out before the one after is read. Each read borrows a
 store for that read alone, so an answer streaming to a slow client holds no connection.
@@ -34,6 +34,7 @@ from ceasefire.api.body import JSONBody
 from ceasefire.api.findings import Status, hidden_reports, visible_run
 from ceasefire.api.state import StorePool
 from ceasefire.store import SQLStore
+from ceasefire.store.export_reads import ExportChunk
 from ceasefire.store.pages import FindingFilter
 from ceasefire.store.protocol import RunRecord
 
@@ -70,7 +71,7 @@ CHUNK = 20_000  # findings read per query: memory stays flat whatever the run's 
 @dataclass(frozen=True)
 class _Export:
     """What one export reads: the run the viewer reads (None: none) and the filters, with the
-    reports the viewer may not see (their findings are left out in SQL)."""
+    reports the viewer may not see (their findings are left out in Arrow, ``export_chunk``)."""
 
     run: RunRecord | None
     where: FindingFilter
@@ -94,13 +95,13 @@ def _export(
 ExportDep = Annotated[_Export, Depends(_export)]
 
 
-def _read(db: SQLStore, export: _Export, after: int | None, incidents: bool) -> pa.Table:
+def _read(db: SQLStore, export: _Export, after: int | None, incidents: bool) -> ExportChunk:
     """The next chunk after the finding at position ``after`` (None: the first chunk), as Arrow."""
     assert export.run is not None
-    return db.export_table(export.run, export.where, after, CHUNK, incidents=incidents)
+    return db.export_chunk(export.run, export.where, after, CHUNK, incidents=incidents)
 
 
-async def _borrowed_read(pool: StorePool, export: _Export, after: int | None, incidents: bool) -> pa.Table:
+async def _borrowed_read(pool: StorePool, export: _Export, after: int | None, incidents: bool) -> ExportChunk:
     async with pool.borrow() as db:
         return await anyio.to_thread.run_sync(_read, db, export, after, incidents)
 
@@ -108,18 +109,19 @@ async def _borrowed_read(pool: StorePool, export: _Export, after: int | None, in
 async def _pieces(
     request: Request, export: _Export, turn: Callable[[pa.Table], bytes], *, incidents: bool
 ) -> AsyncIterator[bytes]:
-    """``turn`` of each chunk of the export's findings (``store.export_reads.export_table``), in the run's
-    order. Each chunk is read with a store borrowed for that read alone (the answer may stream
-    slower than the reads), and the next chunk is read while this one is turned into bytes: the
-    database's work and Arrow's overlap on two cores (each releases the GIL), one chunk ahead."""
+    """``turn`` of each chunk of the export's findings (``store.export_reads.export_chunk``), in the
+    run's order. Each chunk is read with a store borrowed for that read alone (the answer may
+    stream slower than the reads), and the next chunk is read while this one is turned into
+    bytes: the database's work and Arrow's overlap on two cores (each releases the GIL), one
+    chunk ahead. A chunk without findings (every one hidden) gives no piece."""
     if export.run is None:
         return
     pool: StorePool = request.app.state.pool
-    chunk: pa.Table | None = await _borrowed_read(pool, export, None, incidents)
-    while chunk is not None and chunk.num_rows:
-        after = int(chunk.column(0)[-1].as_py()) if chunk.num_rows == CHUNK else None
-        data, chunk = await _turn_and_read(pool, export, (turn, chunk), after, incidents)
-        yield data
+    chunk: ExportChunk | None = await _borrowed_read(pool, export, None, incidents)
+    while chunk is not None:
+        data, chunk = await _turn_and_read(pool, export, (turn, chunk.table), chunk.after, incidents)
+        if data:
+            yield data
 
 
 async def _turn_and_read(
@@ -128,13 +130,13 @@ async def _turn_and_read(
     work: tuple[Callable[[pa.Table], bytes], pa.Table],
     after: int | None,
     incidents: bool,
-) -> tuple[bytes, pa.Table | None]:
+) -> tuple[bytes, ExportChunk | None]:
     """(``turn(chunk)``, the chunk after position ``after``: None when ``after`` is), at once."""
     done: dict[str, Any] = {"next": None}
 
     async def turned() -> None:
-        turn, chunk = work
-        done["bytes"] = await anyio.to_thread.run_sync(turn, chunk)
+        turn, chunk = work  # a chunk whose findings are all hidden turns into nothing (no empty row group)
+        done["bytes"] = await anyio.to_thread.run_sync(turn, chunk) if chunk.num_rows else b""
 
     async def following() -> None:
         done["next"] = await _borrowed_read(pool, export, after, incidents)

@@ -17,6 +17,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from store.storekit import SYRIA, OpenTarget
@@ -225,3 +226,25 @@ def test_an_export_table_takes_the_first_stored_row_of_an_incident(store: SQLSto
     assert table.num_rows and table.column("notes").to_pylist() == [
         r[17] for r in store.export_rows(done.run, FindingFilter(), None, 10_000, incidents=True)
     ]
+
+
+@pytest.mark.parametrize("size", [3, 7, 10_000])
+@pytest.mark.parametrize("incidents", [True, False], ids=["incidents", "findings"])
+@pytest.mark.parametrize("where", WHERE, ids=["all", "filtered", "hidden"])
+def test_export_chunks_hold_the_export_tables_findings(
+    store: SQLStore, where: FindingFilter, incidents: bool, size: int
+) -> None:
+    """Issue 14: ``export_chunk`` leaves the hidden findings out in Arrow after reading ``size``
+    (a chunk may hold fewer and not be the last); chunk after chunk, its findings are
+    ``export_table``'s, read with the filter in SQL."""
+    run, chunks, after = store.runs()[-1], [], None
+    while True:
+        chunk = store.export_chunk(run, where, after, size, incidents=incidents)
+        assert chunk.table.schema == export_schema(incidents=incidents) and chunk.table.num_rows <= size
+        chunks.append(chunk.table)
+        if chunk.after is None:
+            break
+        after = chunk.after
+    whole = store.export_table(run, where, None, 100_000, incidents=incidents)
+    assert repr(pa.concat_tables(chunks).to_pylist()) == repr(whole.to_pylist())
+    assert whole.num_rows > size or size == 10_000
