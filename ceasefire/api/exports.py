@@ -16,9 +16,10 @@ store for that read alone, so an answer streaming to a slow client holds no conn
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -106,22 +107,43 @@ async def _borrowed_read(pool: StorePool, export: _Export, after: int | None, in
         return await anyio.to_thread.run_sync(_read, db, export, after, incidents)
 
 
+_Step = tuple[bytes, ExportChunk | None]  # a chunk's piece, and the chunk after it (None: no more)
+
+
 async def _pieces(
     request: Request, export: _Export, turn: Callable[[pa.Table], bytes], *, incidents: bool
 ) -> AsyncIterator[bytes]:
     """``turn`` of each chunk of the export's findings (``store.export_reads.export_chunk``), in the
     run's order. Each chunk is read with a store borrowed for that read alone (the answer may
-    stream slower than the reads), and the next chunk is read while this one is turned into
-    bytes: the database's work and Arrow's overlap on two cores (each releases the GIL), one
-    chunk ahead. A chunk without findings (every one hidden) gives no piece."""
+    stream slower than the reads). Three things overlap, each releasing the GIL: the piece of
+    chunk k is written to the socket (here, in the event loop) while chunk k+1 is turned into
+    bytes and chunk k+2 is read (``_ahead``, two worker threads): written one after the other,
+    the socket's part (a third of a CSV export's CPU) left the two cores idle (issue 14). A
+    chunk without findings (every one hidden) gives no piece."""
     if export.run is None:
         return
     pool: StorePool = request.app.state.pool
-    chunk: ExportChunk | None = await _borrowed_read(pool, export, None, incidents)
-    while chunk is not None:
-        data, chunk = await _turn_and_read(pool, export, (turn, chunk.table), chunk.after, incidents)
-        if data:
-            yield data
+    first = await _borrowed_read(pool, export, None, incidents)
+    step = _ahead(_turn_and_read(pool, export, (turn, first.table), first.after, incidents))
+    try:
+        while True:
+            data, chunk = await step
+            if chunk is not None:
+                step = _ahead(_turn_and_read(pool, export, (turn, chunk.table), chunk.after, incidents))
+            if data:
+                yield data
+            if chunk is None:
+                return
+    finally:
+        step.cancel()  # a client gone: the work ahead stops at its next await (a read returns its store)
+
+
+def _ahead(work: Coroutine[Any, Any, _Step]) -> asyncio.Task[_Step]:
+    """``work`` started now, not awaited: it runs while the caller writes the piece before it.
+    A task rather than a task group, which may not span the generator's ``yield``."""
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(lambda done: done.cancelled() or done.exception())  # its error is the awaiter's
+    return task
 
 
 async def _turn_and_read(
@@ -130,7 +152,7 @@ async def _turn_and_read(
     work: tuple[Callable[[pa.Table], bytes], pa.Table],
     after: int | None,
     incidents: bool,
-) -> tuple[bytes, ExportChunk | None]:
+) -> _Step:
     """(``turn(chunk)``, the chunk after position ``after``: None when ``after`` is), at once."""
     done: dict[str, Any] = {"next": None}
 
@@ -168,7 +190,7 @@ async def _geojson_bytes(request: Request, export: _Export) -> AsyncIterator[byt
 
 async def _parquet_bytes(request: Request, export: _Export) -> AsyncIterator[bytes]:
     """A Parquet file of ``export_chunks.PARQUET_SCHEMA``, one row group per chunk, streamed."""
-    stream = export_chunks.ParquetStream()
+    stream = export_chunks.ParquetStream(CHUNK)  # row groups of CHUNK findings, as many as a chunk read
     async for data in _pieces(request, export, stream.write, incidents=True):
         if data:
             yield data

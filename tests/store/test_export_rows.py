@@ -160,6 +160,22 @@ def test_parquet_holds_the_csvs_cells_typed(store: SQLStore) -> None:
         assert {k: _cell(v) for k, v in got.items()} == want
 
 
+def test_parquet_row_groups_of_a_size_are_the_bytes_of_chunks_of_that_size(store: SQLStore) -> None:
+    """Issue 14: chunks made smaller by the hidden findings (``export_chunk``) still give the file
+    of chunks read with the filter in SQL: ``group_rows`` regroups them."""
+    run, where = store.runs()[-1], FindingFilter(hidden=frozenset({901, 905}))
+    exact = export_chunks.ParquetStream()
+    want = b"".join(exact.write(rows) for rows in _chunked(store, run, where, 7, incidents=True)) + exact.close()
+    regrouped, after, pieces = export_chunks.ParquetStream(7), None, []
+    while True:
+        chunk = store.export_chunk(run, where, after, 5, incidents=True)
+        pieces.append(regrouped.write(chunk.table))
+        if chunk.after is None:
+            break
+        after = chunk.after
+    assert b"".join(pieces) + regrouped.close() == want and pq.ParquetFile(io.BytesIO(want)).num_row_groups > 2
+
+
 def _cell(value: object) -> str:
     """A Parquet value as ``str`` of ``exports.csv_row``'s (ISO dates, lists joined by ``;``)."""
     if value is None:
