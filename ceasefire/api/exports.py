@@ -189,7 +189,7 @@ async def _geojson_bytes(request: Request, export: _Export) -> AsyncIterator[byt
 
 
 async def _parquet_bytes(request: Request, export: _Export) -> AsyncIterator[bytes]:
-    """A Parquet file of ``export_chunks.PARQUET_SCHEMA``, one row group per chunk, streamed."""
+    """A Parquet file of ``export_chunks.PARQUET_SCHEMA``, a row group per ``CHUNK`` findings, streamed."""
     stream = export_chunks.ParquetStream(CHUNK)  # row groups of CHUNK findings, as many as a chunk read
     async for data in _pieces(request, export, stream.write, incidents=True):
         if data:

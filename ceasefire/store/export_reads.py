@@ -1,6 +1,8 @@
 """Exports' reads (issue 14): a run's findings with their first incidents, a chunk at a time, as
 plain rows (``export_rows``) or as Arrow tables with no Python object per value
-(``export_table``), in the run's order, resumable from a position (``after``).
+(``export_table``), in the run's order, resumable from a position (``after``). The server reads
+``export_chunk``: ``export_table``'s findings with those of the viewer's hidden reports left out
+in Arrow rather than in SQL.
 
 Split from ``store.pages`` (the readers of pages and endpoints), whose finding sources
 (``finding_source``: a run's own rows or, for an incremental run, each day's source run) and
