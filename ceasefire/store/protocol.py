@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ceasefire.store.aggregates import FindingCount, IncidentCount
+    from ceasefire.store.export_reads import ExportChunk
 
 __all__ = [
     "ROLES",
@@ -367,6 +368,9 @@ class Store(Protocol):
     def export_table(
         self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
     ) -> pa.Table: ...
+    def export_chunk(
+        self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+    ) -> ExportChunk: ...
     def run_report_ids(self, run_id: int) -> set[int]: ...
     def selected_findings(self, run_id: int, where: FindingFilter) -> list[Finding]: ...
     def report_findings(self, run_id: int, hidden: frozenset[int]) -> list[Finding]: ...

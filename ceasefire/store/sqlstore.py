@@ -283,6 +283,12 @@ class SQLStore:
         """``export_rows`` as an Arrow table (``export_reads.export_table``): no Python object per value."""
         return export_reads.export_table(self.db, run.id, run.log_index, where, after, limit, incidents=incidents)
 
+    def export_chunk(
+        self, run: RunRecord, where: FindingFilter, after: int | None, limit: int, *, incidents: bool
+    ) -> export_reads.ExportChunk:
+        """``export_table``'s findings of ``limit`` read, the hidden left out in Arrow (``export_reads.export_chunk``)."""
+        return export_reads.export_chunk(self.db, run.id, run.log_index, where, after, limit, incidents=incidents)
+
     def count_findings(self, run_id: int, where: FindingFilter) -> int:
         return pages.count_findings(self.db, run_id, where)
 

@@ -17,6 +17,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from store.storekit import SYRIA, OpenTarget
@@ -159,6 +160,22 @@ def test_parquet_holds_the_csvs_cells_typed(store: SQLStore) -> None:
         assert {k: _cell(v) for k, v in got.items()} == want
 
 
+def test_parquet_row_groups_of_a_size_are_the_bytes_of_chunks_of_that_size(store: SQLStore) -> None:
+    """Issue 14: chunks made smaller by the hidden findings (``export_chunk``) still give the file
+    of chunks read with the filter in SQL: ``group_rows`` regroups them."""
+    run, where = store.runs()[-1], FindingFilter(hidden=frozenset({901, 905}))
+    exact = export_chunks.ParquetStream()
+    want = b"".join(exact.write(rows) for rows in _chunked(store, run, where, 7, incidents=True)) + exact.close()
+    regrouped, after, pieces = export_chunks.ParquetStream(7), None, []
+    while True:
+        chunk = store.export_chunk(run, where, after, 5, incidents=True)
+        pieces.append(regrouped.write(chunk.table))
+        if chunk.after is None:
+            break
+        after = chunk.after
+    assert b"".join(pieces) + regrouped.close() == want and pq.ParquetFile(io.BytesIO(want)).num_row_groups > 2
+
+
 def _cell(value: object) -> str:
     """A Parquet value as ``str`` of ``exports.csv_row``'s (ISO dates, lists joined by ``;``)."""
     if value is None:
@@ -225,3 +242,25 @@ def test_an_export_table_takes_the_first_stored_row_of_an_incident(store: SQLSto
     assert table.num_rows and table.column("notes").to_pylist() == [
         r[17] for r in store.export_rows(done.run, FindingFilter(), None, 10_000, incidents=True)
     ]
+
+
+@pytest.mark.parametrize("size", [3, 7, 10_000])
+@pytest.mark.parametrize("incidents", [True, False], ids=["incidents", "findings"])
+@pytest.mark.parametrize("where", WHERE, ids=["all", "filtered", "hidden"])
+def test_export_chunks_hold_the_export_tables_findings(
+    store: SQLStore, where: FindingFilter, incidents: bool, size: int
+) -> None:
+    """Issue 14: ``export_chunk`` leaves the hidden findings out in Arrow after reading ``size``
+    (a chunk may hold fewer and not be the last); chunk after chunk, its findings are
+    ``export_table``'s, read with the filter in SQL."""
+    run, chunks, after = store.runs()[-1], [], None
+    while True:
+        chunk = store.export_chunk(run, where, after, size, incidents=incidents)
+        assert chunk.table.schema == export_schema(incidents=incidents) and chunk.table.num_rows <= size
+        chunks.append(chunk.table)
+        if chunk.after is None:
+            break
+        after = chunk.after
+    whole = store.export_table(run, where, None, 100_000, incidents=incidents)
+    assert repr(pa.concat_tables(chunks).to_pylist()) == repr(whole.to_pylist())
+    assert whole.num_rows > size or size == 10_000
