@@ -193,10 +193,8 @@ def _merge_group(
 
 
 def representative_of(finding: Finding) -> str:
-    """The id of the record ``finding`` was made from: its id is ``OBLIGATION:RECORD``
-    (``findings.materialize``), whatever the order of its ``incidents``."""
-    prefix = f"{finding.obligation}:"
-    return finding.id[len(prefix) :] if finding.id.startswith(prefix) else finding.id
+    """The id of the record ``finding`` was made from (``Finding.record``)."""
+    return finding.record
 
 
 def event_admin1(finding: Finding, admin1: Callable[[str], str]) -> str:

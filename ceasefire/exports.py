@@ -121,7 +121,7 @@ def _from_finding(finding: Finding) -> dict[str, object]:
     e.g. a report the reader may see only through the finding)."""
     document = finding.to_document()
     names = {
-        "id": finding.incidents[0] if finding.incidents else "",
+        "id": finding.record,
         "source_name": finding.source,
         "date_precision": "",
         "geo_precision": "",
@@ -260,7 +260,8 @@ def rows_with_incidents(
     findings: Sequence[Finding],
     incidents: Mapping[str, Incident],
 ) -> Iterator[tuple[Finding, IncidentFields | None]]:
-    """(finding, its first incident's fields or None when that incident is not in ``incidents``)."""
+    """(finding, the fields of the record it was made from (``Finding.record``) or None when that
+    incident is not in ``incidents``)."""
     for f in findings:
-        found = incidents.get(f.incidents[0]) if f.incidents else None
+        found = incidents.get(f.record) if f.incidents else None
         yield f, incident_fields(found) if found is not None else None

@@ -268,6 +268,17 @@ class Finding:
     sources: int | None = None
     row: int = field(default=-1, compare=False)
 
+    @property
+    def record(self) -> str:
+        """The id of the record this finding was made from (its event's representative for this
+        obligation): the finding's id is ``OBLIGATION:RECORD`` (``findings.materialize``), whatever
+        the order of ``incidents``; "" for a finding of no incident. Exports show this record's
+        ACLED columns, as ``ceasefire verify`` does."""
+        if not self.incidents:
+            return ""
+        prefix = f"{self.obligation}:"
+        return self.id[len(prefix) :] if self.id.startswith(prefix) else self.id
+
     def to_document(self) -> dict[str, Any]:
         """The finding as JSON: the object of ``verify --format json``'s ``findings``, the stored
         form of a run's finding (canonical JSON of this), and the API's and exports' finding.

@@ -94,8 +94,12 @@ def _finding_sql(column: str) -> str:
 
 
 def _first_incident_sql(dialect: str) -> str:
-    """The first of a ``finding_rows`` row's incident ids (its ``incidents`` is a JSON array)."""
-    return "(f.incidents::jsonb ->> 0)" if dialect == "postgres" else "json_extract(f.incidents, '$[0]')"
+    """The id of the record a ``finding_rows`` row was made from (``Finding.record``: its
+    ``finding_id`` is ``OBLIGATION:RECORD``), NULL for a finding of no incident (its ``incidents``,
+    a JSON array, is empty). Not the first of ``incidents``: they are in (file, id) order, and an
+    event's representative for an obligation may be any of them."""
+    first = "(f.incidents::jsonb ->> 0)" if dialect == "postgres" else "json_extract(f.incidents, '$[0]')"
+    return f"CASE WHEN {first} IS NULL THEN NULL ELSE substr(f.finding_id, length(f.obligation) + 2) END"
 
 
 def _export_select(dialect: str) -> tuple[str, str]:
@@ -178,13 +182,13 @@ def _document_rows(
     if not incidents:
         return [(seq, *finding_row(run_id, seq, f)[2:]) for seq, f in found]
     stored: dict[str, Row] = {}
-    for row in first_incidents(db, before, [f.incidents[0] for _, f in found if f.incidents]):
+    for row in first_incidents(db, before, [f.record for _, f in found if f.incidents]):
         stored.setdefault(str(row["incident_id"]), row)
     return [(seq, *_incident_fields(f, stored), *_own_columns(run_id, seq, f)) for seq, f in found]
 
 
 def _incident_fields(f: Finding, stored: dict[str, Row]) -> tuple[Any, ...]:
-    first = f.incidents[0] if f.incidents else ""
+    first = f.record
     row = stored.get(first)
     if row is None:
         own: dict[str, Value] = {"id": first, "date": f.date.isoformat(), "source_name": f.source}

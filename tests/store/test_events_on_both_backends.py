@@ -5,6 +5,8 @@ and imported incident of 19 September are one event with two sources."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -17,10 +19,12 @@ import pytest
 from api.apikit import running
 from store.storekit import ROOT, SYRIA, OpenTarget
 
+from ceasefire import export_chunks, exports
 from ceasefire.api.state import Settings
 from ceasefire.demo import build_demo
 from ceasefire.server import create_app
 from ceasefire.service.workflow import import_events, init_database, verify_stored
+from ceasefire.store.pages import FindingFilter
 from ceasefire.store.protocol import ReportSubmission, Submitter
 
 NEWS = ROOT / "tests" / "data" / "news"
@@ -189,3 +193,33 @@ def test_the_parties_reports_are_one_source_graded_e_on_the_server(open_target: 
     (convoy,) = [f for f in findings if f.obligation == "cease-attacks" and "SYR-ILL-0041" in f.incidents]
     assert len(convoy.incidents) == 3 and convoy.sources == 2  # ACLED, and the parties together
     assert convoy.explanation.count("from parties (grade E)") == 2
+
+
+def _rows_by_finding(text: str) -> dict[str, list[str]]:
+    rows = list(csv.reader(io.StringIO(text)))
+    at = rows[0].index("finding_id")
+    return {row[at]: row[: len(exports.ACLED_COLUMNS)] for row in rows[1:]}
+
+
+def test_an_export_row_describes_the_record_its_finding_was_made_from(open_target: OpenTarget, tmp_path: Path) -> None:
+    """A linked event's findings may each be made from another of its records (the monitor's for
+    one obligation, ACLED's for another), while ``incidents`` lists them in (file, id) order: the
+    stored run's export shows, for each finding, the ACLED columns of its own record, as
+    ``ceasefire verify --format csv`` prints them for the same files."""
+    monitor = tmp_path / "aleppo-monitor.geojson"  # its name sorts before incidents.csv
+    monitor.write_text(json.dumps(MONITOR), encoding="utf-8")
+    files = (SYRIA / "incidents.csv", monitor)
+    done = cli("verify", SYRIA / "agreement.yaml", *files, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    verified = _rows_by_finding(done.stdout)
+    store = open_target()
+    init_database(store, SYRIA / "agreement.yaml")
+    run = import_events(store, list(files)).run
+    linked = [f for f in store.run_findings(run.id) if "MON-1" in f.incidents]
+    assert any(f.record != f.incidents[0] for f in linked)  # the case this test is about
+    header = "".join(exports.csv_lines(())).encode("utf-8")
+    chunk = store.export_table(run, FindingFilter(), None, 10_000, incidents=True)
+    stored = _rows_by_finding((header + export_chunks.csv_lines(chunk)).decode("utf-8"))
+    assert stored.keys() == verified.keys()
+    for f in linked:
+        assert stored[f.id] == verified[f.id] and stored[f.id][0] == f.record, f.id
