@@ -93,7 +93,7 @@ def test_csv_columns_are_acleds_then_the_findings(outputs: dict[str, str]) -> No
     findings = json.loads(outputs["json"])["findings"]
     assert [r["finding_id"] for r in rows] == [f["id"] for f in findings]
     for row, f in zip(rows, findings, strict=True):
-        assert row["event_id_cnty"] == f["incidents"][0] and row["event_date"] == f["date"]
+        assert row["event_id_cnty"] == f["id"].removeprefix(f"{f['obligation']}:") and row["event_date"] == f["date"]
         assert row["year"] == f["date"][:4] and row["parties"] == ";".join(f["parties"])
         assert float(row["latitude"]) == f["lat"] and float(row["confidence"]) == f["confidence"]
 

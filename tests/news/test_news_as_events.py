@@ -61,7 +61,7 @@ def test_news_findings_sit_beside_the_events_files(mixed: dict[str, Any]) -> Non
     # The convoy article's incident is the ACLED record's event (issue 13): one finding, two sources.
     (convoy,) = [f for f in news if f["obligation"] == "cease-attacks" and "SYR-ILL-0041" in f["incidents"]]
     assert convoy["sources"] == 2 and len(convoy["incidents"]) == 2 and convoy["fatalities"] == 20
-    alone = [f for f in news if f["incidents"][0].startswith("NEWS-")]
+    alone = [f for f in news if all(i.startswith("NEWS-") for i in f["incidents"])]
     assert alone and {f["source"] for f in alone} == {"news"}  # MISSION: news incidents say "news"
 
 

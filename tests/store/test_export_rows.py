@@ -89,7 +89,7 @@ def store(open_target: OpenTarget) -> SQLStore:
 
 def _old_csv(store: SQLStore, run: RunRecord, where: FindingFilter) -> bytes:
     found = store.finding_page(run.id, where, None, 100_000)
-    incidents = store.first_incidents(run.log_index, [f.incidents[0] for f in found if f.incidents])
+    incidents = store.first_incidents(run.log_index, [f.record for f in found if f.incidents])
     return "".join(exports.csv_lines(exports.rows_with_incidents(found, incidents))).encode("utf-8")
 
 
@@ -149,7 +149,7 @@ def test_parquet_holds_the_csvs_cells_typed(store: SQLStore) -> None:
     assert parquet.schema_arrow == export_chunks.PARQUET_SCHEMA and parquet.num_row_groups > 1
     table = parquet.read().to_pylist()
     found = store.finding_page(run.id, FindingFilter(), None, 100_000)
-    incidents = store.first_incidents(run.log_index, [f.incidents[0] for f in found if f.incidents])
+    incidents = store.first_incidents(run.log_index, [f.record for f in found if f.incidents])
     names = [*exports.ACLED_COLUMNS, *exports.FINDING_COLUMNS]
     cells = [
         dict(zip(names, map(str, exports.csv_row(*row)), strict=True))
