@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 from api.apikit import Live, database, report, running
 from store.storekit import BACKENDS, SYRIA
 
+from ceasefire.api.warmer import warmer_of
 from ceasefire.server import create_app
 from ceasefire.service.workflow import import_news
 from ceasefire.store import open_store
@@ -58,6 +60,19 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         app = create_app(dataclasses.replace(settings, warm_public=True))
         with running(app) as url:
             yield Live(url, app, settings, tokens)
+
+
+def _settled(live: Live) -> None:
+    """Return once the server's warmer has made one whole round after now and has nothing left to
+    make: with no new run or publication, it makes nothing more until one comes."""
+    warmer = warmer_of(live.app)
+    assert warmer is not None
+    done = warmer.rounds
+    warmer.wake()
+    deadline = time.monotonic() + 120
+    while not (warmer.rounds > done and warmer.idle()):
+        assert time.monotonic() < deadline, "the warmer did not settle in 120 s"
+        time.sleep(0.05)
 
 
 def _client(live: Live, name: str | None) -> httpx.Client:
@@ -228,6 +243,7 @@ def test_the_public_figures_are_computed_once_per_run(live: Live, story: Any, mo
         made.append("made")
         return real(*args, **kwargs)
 
+    _settled(live)  # a warming round in flight would count too, into the cache replaced below
     monkeypatch.setattr(tallies, "run_tallies", counted)
     monkeypatch.setattr(live.app.state, "figures", findings.FigureCache())
     with _client(live, None) as public, _client(live, "opposition") as other:
