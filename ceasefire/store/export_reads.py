@@ -304,6 +304,10 @@ def _completed(db: Database, before: int, found: pa.Table, *, incidents: bool) -
 
 
 _STORED = ("incident_id", "import_id", "seq", "date_reported", *EXPORT_INCIDENT_FIELDS[1:])
+# the first stored row of its id (0038: the rows repeating an earlier id are listed), so each id
+# read has one row and the join needs no sort: an id's first row is in the earliest import holding
+# it, so it is imported before the run whenever any row of the id is
+_FIRST_ROW = "NOT EXISTS (SELECT 1 FROM incident_repeats r WHERE r.import_id = i.import_id AND r.seq = i.seq)"
 
 
 def _found_schema() -> pa.Schema:
@@ -314,8 +318,8 @@ def _found_schema() -> pa.Schema:
 
 
 def _stored_incidents(db: Database, before: int, found: pa.Table) -> pa.Table:
-    """The ``incidents`` rows imported before log index ``before`` of the first incident ids of
-    ``found`` (every stored row of each id: ``_joined`` keeps the first)."""
+    """The ``incidents`` rows imported before log index ``before`` of the records of ``found``
+    (its ``first`` column), the first stored row of each id alone (``_FIRST_ROW``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -325,7 +329,7 @@ def _stored_incidents(db: Database, before: int, found: pa.Table) -> pa.Table:
     )
     sql = (
         f"SELECT {', '.join(f'i.{c}' for c in _STORED)} FROM incidents i JOIN imports m ON m.id = i.import_id"
-        f" WHERE m.log_index < ? AND i.incident_id IN ({listed})"
+        f" WHERE m.log_index < ? AND i.incident_id IN ({listed}) AND {_FIRST_ROW}"
     )
     fields = [
         (c, pa.int64() if c in EXPORT_INTS or c == "import_id" else pa.float64() if c in EXPORT_FLOATS else pa.string())
@@ -335,14 +339,13 @@ def _stored_incidents(db: Database, before: int, found: pa.Table) -> pa.Table:
 
 
 def _joined(found: pa.Table, stored: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``export_rows``'s rows with incidents: each finding of ``found`` with the first stored row
-    (by ``import_id``, ``seq``) of its first incident id in ``stored``, or, where there is none,
+    """``export_rows``'s rows with incidents: each finding of ``found`` with the row of its record
+    in ``stored`` (one per id: its first stored row), or, where there is none,
     the finding's own fields (``_FROM_FINDING``), as ``_export_select`` reads them."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    stored = stored.sort_by([("import_id", "ascending"), ("seq", "ascending")])
-    at = pc.index_in(found.column("first"), value_set=stored.column("incident_id"))  # the first match
+    at = pc.index_in(found.column("first"), value_set=stored.column("incident_id"))  # one row per id
     picked = stored.take(at)
     size = found.num_rows
     arrays = [found.column("seq"), found.column("first")]

@@ -203,3 +203,27 @@ def test_log_verify_finds_incident_repeats_that_do_not_match_the_incidents(
     problems = _verified_after(store, statement)
     assert len(problems) == 1 and problems[0].startswith(f"table incident_repeats: {said}")
     assert store.verify_log().ok  # undone
+
+
+def test_exports_join_the_first_row_of_each_id(store: SQLStore, open_target: OpenTarget) -> None:
+    """The export's chunks (``export_chunk``: each record's row read where ``incident_repeats``
+    does not list it) show the first stored row of a repeated id (its date a day before the
+    repeat's), as the SQL join of ``export_rows`` (a sorted subquery per finding) does."""
+    judged = {f.record for f in store.run_findings(_runs(store)[0].id)}
+    with (SYRIA / "incidents.csv").open(encoding="utf-8", newline="") as fp:
+        header, *rows = list(csv.reader(fp))
+    again = [row for row in rows if row[0] in judged][:5]
+    day = header.index("event_date")
+    for row in again:
+        row[day] = (dt.date.fromisoformat(row[day]) + dt.timedelta(days=1)).isoformat()
+    path = open_target.tmp_path / "judged-again.csv"
+    with path.open("w", encoding="utf-8", newline="") as fp:
+        csv.writer(fp).writerows([header, *again])
+    run = import_events(store, [path]).run
+    assert run is not None
+    rows_read = store.export_rows(run, pages.FindingFilter(), None, 10_000, incidents=True)
+    table = store.export_chunk(run, pages.FindingFilter(), None, 10_000, incidents=True).table
+    names = table.column_names
+    assert {r[0] for r in again} <= set(table.column("id").to_pylist()) and len(rows_read) == table.num_rows
+    for name in ("id", "date", "notes"):
+        assert table.column(name).to_pylist() == [r[names.index(name)] for r in rows_read], name
