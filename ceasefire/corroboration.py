@@ -43,7 +43,7 @@ from ceasefire.linking.grades import PARTIES_KEY, SourceColumns
 from ceasefire.model import Finding
 from ceasefire.table import IncidentTable
 
-__all__ = ["Events", "event_admin1", "merge_events", "representative_of"]
+__all__ = ["Events", "event_admin1", "merge_events"]
 
 Ints = npt.NDArray[np.intp]
 DISPUTED = 0.5  # the factor of an attribution left open by sources that disagree (docs/rules.md)
@@ -192,16 +192,11 @@ def _merge_group(
     out["confidence"][at] = round(1 - (1 - c1) * rest, 2)
 
 
-def representative_of(finding: Finding) -> str:
-    """The id of the record ``finding`` was made from (``Finding.record``)."""
-    return finding.record
-
-
 def event_admin1(finding: Finding, admin1: Callable[[str], str]) -> str:
     """The area (first administrative level) of ``finding``'s event, given each record id's
     admin1 ("" when unknown or not at hand): its representative's, else the first non-empty
     admin1 among its ``incidents`` (canonical order); "" when no record gives one. So a monitor's
     point or a news record without admin1 linked to an ACLED record takes the ACLED record's area,
     and linked records that name different areas leave the event in its representative's."""
-    own = admin1(representative_of(finding))
+    own = admin1(finding.record)
     return own or next((a for a in map(admin1, finding.incidents) if a), "")

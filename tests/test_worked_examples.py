@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from factories import agreement, incident, obligation, run
 
-from ceasefire.corroboration import DISPUTED, representative_of
+from ceasefire.corroboration import DISPUTED
 from ceasefire.model import Finding, Incident, Party, Rule
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
@@ -116,7 +116,7 @@ def test_a_worked_example_is_what_the_code_computes(row: list[str]) -> None:
     assert finding.confidence == float(stated[-1])
     # c₁: the representative's own confidence (one record alone), halved when the sources'
     # disagreement is left open.
-    (representative,) = [r for r in records if r.id == representative_of(finding)]
+    (representative,) = [r for r in records if r.id == finding.record]
     left_open = "The sources disagree" in finding.explanation and finding.attribution == "ambiguous"
     alone = _finding((representative,)).confidence * (DISPUTED if left_open else 1.0)
     assert round(alone, 2) == round(_value(c1_cell), 2)

@@ -93,7 +93,7 @@ def _finding_sql(column: str) -> str:
     return f"(f.{column} + 0.0)" if column in _UNSIGNED_ZERO else f"f.{column}"
 
 
-def _first_incident_sql(dialect: str) -> str:
+def _record_sql(dialect: str) -> str:
     """The id of the record a ``finding_rows`` row was made from (``Finding.record``: its
     ``finding_id`` is ``OBLIGATION:RECORD``), NULL for a finding of no incident (its ``incidents``,
     a JSON array, is empty). Not the first of ``incidents``: they are in (file, id) order, and an
@@ -104,7 +104,7 @@ def _first_incident_sql(dialect: str) -> str:
 
 def _export_select(dialect: str) -> tuple[str, str]:
     """The columns an export with incidents reads, and the join they need."""
-    first = _first_incident_sql(dialect)
+    first = _record_sql(dialect)
     fields = []
     for name in EXPORT_INCIDENT_FIELDS:
         if name == "id":
@@ -157,7 +157,7 @@ def _export_query(
     parameters; without ``incidents``, the first incident's id (``''``: none) and the row's
     ``run_id`` end each row."""
     own = ", ".join(map(_finding_sql, FINDING_ROW_COLUMNS[2:]))
-    first = f"COALESCE({_first_incident_sql(db.dialect)}, '')"
+    first = f"COALESCE({_record_sql(db.dialect)}, '')"
     columns, join = _export_select(db.dialect) if incidents else (f"{own}, {first}, f.run_id", "")
     sql, params = finding_where(src, where, join)
     params = [before, *params] if incidents else params
