@@ -14,7 +14,10 @@ Checks, in one read snapshot:
 7. ``incident_repeats`` (0038), which the pages read to show each incident id's first row,
    lists exactly the incidents rows that repeat an id stored before them: it is derived from
    logged columns, so a row deleted from it (an incident hidden from every list) or added to it
-   shows here although no entry changed.
+   shows here although no entry changed;
+8. ``finding_records`` (0040), the incident fields an export shows beside each finding, holds
+   exactly the rows recomputed from ``finding_rows`` and ``incidents`` (``store.finding_records``):
+   a changed field would change every export of that finding without changing an entry.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from ceasefire.errors import CeasefireError
 from ceasefire.ledger import Checkpoint, LogError, MerkleLog, key_id, leaf_hash, verify_checkpoint
 from ceasefire.store.database import CHUNK_ROWS, Row
 from ceasefire.store.evidence_log import Evidence
+from ceasefire.store.finding_records import RECORD_FIELDS, records_select
 from ceasefire.store.journal import Journal
 from ceasefire.store.log_entries import KINDS, Child, Kind, children_digest, chunks_digest, entry_bytes, has_table
 from ceasefire.store.protocol import LogProblem, LogReport
@@ -50,6 +54,7 @@ def audit(journal: Journal, evidence: Evidence) -> LogReport:
         _check_checkpoints(journal, public, tree, report)
         _check_evidence(evidence, report)
         _check_repeats(journal, report)
+        _check_finding_records(journal, report)
     return report
 
 
@@ -213,6 +218,23 @@ def _check_repeats(journal: Journal, report: LogReport) -> None:
         ((count,),) = journal.db.execute(f"SELECT COUNT(*) FROM ({query}) wrong")
         if count:
             report.problems.append(LogProblem(f"table incident_repeats: {count} rows where {wrong}"))
+
+
+def _check_finding_records(journal: Journal, report: LogReport) -> None:
+    """Check 8: the ``finding_records`` rows that differ from those recomputed (missing or
+    changed), and those no finding's record gives (added or changed), counted; one problem per
+    direction. Nothing to check before 0040."""
+    if not has_table(journal.db, "finding_records"):
+        return
+    stored = f"SELECT run_id, seq, {', '.join(RECORD_FIELDS)} FROM finding_records"
+    recomputed = records_select("1 = 1")
+    for query, wrong in (
+        (f"{recomputed} EXCEPT {stored}", "a finding's record is missing or differs (its exports would show it so)"),
+        (f"{stored} EXCEPT {recomputed}", "a row is not the record of its finding (its exports would show it)"),
+    ):
+        ((count,),) = journal.db.execute(f"SELECT COUNT(*) FROM ({query}) wrong")
+        if count:
+            report.problems.append(LogProblem(f"table finding_records: {count} rows where {wrong}"))
 
 
 def _check_evidence(evidence: Evidence, report: LogReport) -> None:

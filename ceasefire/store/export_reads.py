@@ -1,8 +1,10 @@
-"""Exports' reads (issue 14): a run's findings with their first incidents, a chunk at a time, as
-plain rows (``export_rows``) or as Arrow tables with no Python object per value
+"""Exports' reads (issue 14): a run's findings with the incidents they were made from, a chunk at
+a time, as plain rows (``export_rows``) or as Arrow tables with no Python object per value
 (``export_table``), in the run's order, resumable from a position (``after``). The server reads
 ``export_chunk``: ``export_table``'s findings with those of the viewer's hidden reports left out
-in Arrow rather than in SQL.
+in Arrow rather than in SQL. Each finding's incident fields are those its run stored beside it
+(``finding_records``, 0040, ``store.finding_records``), read in the same query down their
+primary key.
 
 Split from ``store.pages`` (the readers of pages and endpoints), whose finding sources
 (``finding_source``: a run's own rows or, for an incremental run, each day's source run) and
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ceasefire.model import FINDING_EXPORT_COLUMNS, Finding
 from ceasefire.store.database import Database, Row, Value
+from ceasefire.store.finding_records import RECORD_FIELDS
 from ceasefire.store.log_entries import FINDING_ROW_COLUMNS
 from ceasefire.store.pages import (
     FindingFilter,
@@ -46,29 +49,10 @@ __all__ = [
 
 # -- exports (issue 14): a run's findings as plain rows, a chunk at a time --------------------
 
-# The fields of a finding's first incident an export shows (``exports.INCIDENT_FIELDS``, "id"
-# being the incident id), then the finding's own columns (``exports.FINDING_COLUMNS``).
-EXPORT_INCIDENT_FIELDS = (
-    "id",
-    "date",
-    "date_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "assoc_actor_1",
-    "actor2",
-    "assoc_actor_2",
-    "country",
-    "admin1",
-    "location",
-    "lat",
-    "lon",
-    "geo_precision",
-    "source_name",
-    "notes",
-    "fatalities",
-    "weapon",
-)
+# The fields of a finding's record an export shows (``exports.INCIDENT_FIELDS``: "id", the
+# incident id, then the fields a run stores in ``finding_records``), then the finding's own
+# columns (``exports.FINDING_COLUMNS``).
+EXPORT_INCIDENT_FIELDS = ("id", *RECORD_FIELDS)
 EXPORT_FINDING_COLUMNS = FINDING_EXPORT_COLUMNS
 # Where the incident is not stored (a submitted report's), the field as the finding carries it
 # (``exports._from_finding``): the finding's column, or none.
@@ -103,24 +87,18 @@ def _record_sql(dialect: str) -> str:
 
 
 def _export_select(dialect: str) -> tuple[str, str]:
-    """The columns an export with incidents reads, and the join they need."""
+    """The columns an export with incidents reads, and the join they need: the fields of the
+    record's first stored row a run wrote beside each finding (``finding_records``, 0040: read
+    down its primary key in the findings' order, not one probe of ``incidents`` per finding)."""
     first = _record_sql(dialect)
     fields = []
     for name in EXPORT_INCIDENT_FIELDS:
         if name == "id":
             fields.append(f"COALESCE({first}, '')")
-        elif name == "date":
-            fields.append("COALESCE(i.date_reported, i.date, f.date)")
         else:
-            fields.append(f"COALESCE(i.{name}, {_FROM_FINDING.get(name, _finding_sql(name))})")
+            fields.append(f"COALESCE(x.{name}, {_FROM_FINDING.get(name, _finding_sql(name))})")
     own = [_finding_sql(c) for c in EXPORT_FINDING_COLUMNS]
-    # the first stored row of the incident id (as ``first_incidents``), imported before the run
-    join = (
-        f"LEFT JOIN incidents i ON i.incident_id = {first} AND (i.import_id, i.seq) = (SELECT j.import_id, j.seq"
-        " FROM incidents j JOIN imports m ON m.id = j.import_id"
-        f" WHERE j.incident_id = {first} AND m.log_index < ? ORDER BY j.import_id, j.seq LIMIT 1)"
-    )
-    return ", ".join(fields + own), join
+    return ", ".join(fields + own), "LEFT JOIN finding_records x ON x.run_id = f.run_id AND x.seq = f.seq"
 
 
 # An export's position in an incremental run (rows in order of its days, then of each day's
@@ -135,8 +113,9 @@ def export_rows(
     """Up to ``limit`` findings of run ``run_id`` (logged at ``before``) passing ``where``, after the
     one at position ``after`` (None: from the first), in the run's order, each as a tuple: its
     position (``seq``; in an incremental run the day's place times 2**32 plus ``seq``), then with
-    ``incidents`` the ``EXPORT_INCIDENT_FIELDS`` of its first incident (the first stored row of
-    that id imported before the run; the finding's own fields where there is none) and the
+    ``incidents`` the ``EXPORT_INCIDENT_FIELDS`` of its record (the first stored row of that id
+    imported before the run, as the run stored them in ``finding_records``; the finding's own
+    fields where there is none) and the
     ``EXPORT_FINDING_COLUMNS``; without, ``FINDING_ROW_COLUMNS`` after ``seq``. Numbers as floats
     and ints, dates as ISO text, ``parties`` and ``incidents`` as JSON arrays.
 
@@ -145,29 +124,28 @@ def export_rows(
     src = finding_source(db, run_id)
     if src.table == "findings":
         return _document_rows(db, run_id, before, where, after, limit, incidents=incidents)
-    sql, params = _export_query(db, src, before, where, after, incidents=incidents)
+    sql, params = _export_query(db, src, where, after, incidents=incidents)
     rows = db.execute(f"{sql} LIMIT ?", (*params, limit))
-    return rows if incidents else [row[:-2] for row in rows]
+    return [row[: -1 if incidents else -2] for row in rows]
 
 
 def _export_query(
-    db: Database, src: FindingSource, before: int, where: FindingFilter, after: int | None, *, incidents: bool
+    db: Database, src: FindingSource, where: FindingFilter, after: int | None, *, incidents: bool
 ) -> tuple[str, list[Value]]:
     """``export_rows``'s query of a run stored in ``finding_rows`` (no ``LIMIT``), and its
-    parameters; without ``incidents``, the first incident's id (``''``: none) and the row's
-    ``run_id`` end each row."""
+    parameters; each row ends in the row's ``run_id``, after, without ``incidents``, the id of
+    the finding's record (``''``: none)."""
     own = ", ".join(map(_finding_sql, FINDING_ROW_COLUMNS[2:]))
     first = f"COALESCE({_record_sql(db.dialect)}, '')"
-    columns, join = _export_select(db.dialect) if incidents else (f"{own}, {first}, f.run_id", "")
+    columns, join = _export_select(db.dialect) if incidents else (f"{own}, {first}", "")
     sql, params = finding_where(src, where, join)
-    params = [before, *params] if incidents else params
     position = f"d.seq * {_DAY_SHIFT} + f.seq" if src.mapped else "f.seq"
     if after is not None and src.mapped:
         day, seq = divmod(after, _DAY_SHIFT)
         sql, params = sql + " AND d.seq >= ? AND (d.seq > ? OR f.seq > ?)", [*params, day, day, seq]
     elif after is not None:
         sql, params = sql + " AND f.seq > ?", [*params, after]
-    return f"SELECT {position}, {columns} {sql} ORDER BY {src.order}", params
+    return f"SELECT {position}, {columns}, f.run_id {sql} ORDER BY {src.order}", params
 
 
 def _document_rows(
@@ -232,18 +210,19 @@ def export_table(
 ) -> pa.Table:
     """``export_rows`` as an Arrow table of ``export_schema``: the same values, read by the
     backend's ``Database.arrow`` with no Python object per value (a run stored as documents,
-    before 0019, from its rows). With ``incidents``, the chunk's findings and their first
-    incidents are read by two queries and joined here (``_joined``): one lookup per distinct
-    incident instead of a correlated subquery per finding, three times the cost in SQLite."""
+    before 0019, from its rows), by one query: with ``incidents``, the fields of each finding's
+    record stored beside it (``finding_records``, 0040)."""
     from ceasefire.store.arrow_reads import rows_table
 
-    schema = export_schema(incidents=incidents)
     src = finding_source(db, run_id)
     if src.table == "findings":
-        return rows_table(_document_rows(db, run_id, before, where, after, limit, incidents=incidents), schema)
-    sql, params = _export_query(db, src, before, where, after, incidents=False)
-    found = db.arrow(f"{sql} LIMIT ?", [*params, limit], _found_schema(), limit)
-    return _completed(db, before, found, incidents=incidents)
+        return rows_table(
+            _document_rows(db, run_id, before, where, after, limit, incidents=incidents),
+            export_schema(incidents=incidents),
+        )
+    sql, params = _export_query(db, src, where, after, incidents=incidents)
+    found = db.arrow(f"{sql} LIMIT ?", [*params, limit], _found_schema(incidents=incidents), limit)
+    return _completed(found, incidents=incidents)
 
 
 @dataclass(frozen=True)
@@ -266,11 +245,11 @@ def export_chunk(
     if src.table == "findings":
         table = export_table(db, run_id, before, where, after, limit, incidents=incidents)
         return ExportChunk(table, int(table.column(0)[-1].as_py()) if table.num_rows == limit else None)
-    sql, params = _export_query(db, src, before, dataclasses.replace(where, hidden=frozenset()), after, incidents=False)
-    found = db.arrow(f"{sql} LIMIT ?", [*params, limit], _found_schema(), limit)
+    sql, params = _export_query(db, src, dataclasses.replace(where, hidden=frozenset()), after, incidents=incidents)
+    found = db.arrow(f"{sql} LIMIT ?", [*params, limit], _found_schema(incidents=incidents), limit)
     following = int(found.column(0)[-1].as_py()) if found.num_rows == limit else None
     found = _visible(db, src, where.hidden, found)
-    return ExportChunk(_completed(db, before, found, incidents=incidents), following)
+    return ExportChunk(_completed(found, incidents=incidents), following)
 
 
 def _visible(db: Database, src: FindingSource, hidden: frozenset[int], found: pa.Table) -> pa.Table:
@@ -294,71 +273,17 @@ def _visible(db: Database, src: FindingSource, hidden: frozenset[int], found: pa
     return found.filter(pc.invert(pc.is_in(key, value_set=pa.array([int(k) for (k,) in keys], pa.int64()))))
 
 
-def _completed(db: Database, before: int, found: pa.Table, *, incidents: bool) -> pa.Table:
-    """A chunk read by ``_export_query`` without incidents as a table of ``export_schema``: with
-    ``incidents``, its first incidents joined (``_joined``)."""
+def _found_schema(*, incidents: bool) -> pa.Schema:
+    """``_export_query``'s columns: ``export_schema``'s, without ``incidents`` the id of the
+    finding's record (``first``), then ``run_id``."""
+    import pyarrow as pa
+
     schema = export_schema(incidents=incidents)
     if not incidents:
-        return found.drop_columns(["first", "run_id"]).cast(schema)
-    return _joined(found, _stored_incidents(db, before, found), schema)
+        schema = schema.append(pa.field("first", pa.string()))
+    return schema.append(pa.field("run_id", pa.int64()))
 
 
-_STORED = ("incident_id", "import_id", "seq", "date_reported", *EXPORT_INCIDENT_FIELDS[1:])
-# the first stored row of its id (0038: the rows repeating an earlier id are listed), so each id
-# read has one row and the join needs no sort: an id's first row is in the earliest import holding
-# it, so it is imported before the run whenever any row of the id is
-_FIRST_ROW = "NOT EXISTS (SELECT 1 FROM incident_repeats r WHERE r.import_id = i.import_id AND r.seq = i.seq)"
-
-
-def _found_schema() -> pa.Schema:
-    """``_export_query``'s columns without incidents: ``export_schema``'s, the first incident id, ``run_id``."""
-    import pyarrow as pa
-
-    return export_schema(incidents=False).append(pa.field("first", pa.string())).append(pa.field("run_id", pa.int64()))
-
-
-def _stored_incidents(db: Database, before: int, found: pa.Table) -> pa.Table:
-    """The ``incidents`` rows imported before log index ``before`` of the records of ``found``
-    (its ``first`` column), the first stored row of each id alone (``_FIRST_ROW``)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    ids = pc.unique(found.column("first")).to_pylist()
-    listed = (
-        "SELECT jsonb_array_elements_text(?::jsonb)" if db.dialect == "postgres" else "SELECT value FROM json_each(?)"
-    )
-    sql = (
-        f"SELECT {', '.join(f'i.{c}' for c in _STORED)} FROM incidents i JOIN imports m ON m.id = i.import_id"
-        f" WHERE m.log_index < ? AND i.incident_id IN ({listed}) AND {_FIRST_ROW}"
-    )
-    fields = [
-        (c, pa.int64() if c in EXPORT_INTS or c == "import_id" else pa.float64() if c in EXPORT_FLOATS else pa.string())
-        for c in _STORED
-    ]
-    return db.arrow(sql, [before, json.dumps([i for i in ids if i])], pa.schema(fields), len(ids))
-
-
-def _joined(found: pa.Table, stored: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``export_rows``'s rows with incidents: each finding of ``found`` with the row of its record
-    in ``stored`` (one per id: its first stored row), or, where there is none,
-    the finding's own fields (``_FROM_FINDING``), as ``_export_select`` reads them."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    at = pc.index_in(found.column("first"), value_set=stored.column("incident_id"))  # one row per id
-    picked = stored.take(at)
-    size = found.num_rows
-    arrays = [found.column("seq"), found.column("first")]
-    for name in EXPORT_INCIDENT_FIELDS[1:]:
-        kind = schema.field(name).type
-        if name == "date":
-            arrays.append(pc.coalesce(picked.column("date_reported"), picked.column("date"), found.column("date")))
-            continue
-        own = _FROM_FINDING.get(name, f"f.{name}")
-        if own in ("NULL", "''"):
-            fallback = pa.repeat(pa.scalar(None if own == "NULL" else "", kind), size)
-        else:
-            fallback = found.column(own[2:])
-        arrays.append(pc.coalesce(picked.column(name), fallback))
-    arrays += [found.column(c) for c in EXPORT_FINDING_COLUMNS]
-    return pa.Table.from_arrays(arrays, schema=schema)
+def _completed(found: pa.Table, *, incidents: bool) -> pa.Table:
+    """A chunk read by ``_export_query`` as a table of ``export_schema``."""
+    return found.drop_columns(["run_id"] if incidents else ["first", "run_id"]).cast(export_schema(incidents=incidents))

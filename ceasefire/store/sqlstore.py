@@ -26,6 +26,7 @@ from ceasefire.store import (
     aggregates,
     agreements,
     export_reads,
+    finding_records,
     increments,
     migrations,
     pages,
@@ -227,7 +228,8 @@ class SQLStore:
     def add_run(self, version: AgreementVersion, incidents: int, summary: RunSummary, findings: RunRows) -> RunRecord:
         """Record a verification run made under ``version`` with its summary and findings, as
         typed rows of ``finding_rows`` written in bulk (0019, issue 14), and which incidents each
-        finding names (``finding_incidents``), and its summary rows (0025, ``store/aggregates.py``)."""
+        finding names (``finding_incidents``), its summary rows (0025, ``store/aggregates.py``) and
+        the incident fields its exports show (0040, ``store/finding_records.py``)."""
         with self.db.write():
             run_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")[0][0])
             row = {
@@ -246,8 +248,12 @@ class SQLStore:
             with bulk_rows(self.db, "finding_incidents", mine):
                 self.db.copy("finding_incidents", _LINK_COLUMNS, findings.links(run_id))
             aggregates.write_counts(self.db, run_id, findings.days)
+            finding_records.write_records(self.db, run_id, mine)
             _fresh_statistics(
-                self.db, mine, ("runs", "run_days", "finding_counts"), ("finding_rows", "finding_incidents")
+                self.db,
+                mine,
+                ("runs", "run_days", "finding_counts"),
+                ("finding_rows", "finding_incidents", "finding_records"),
             )
         return self.runs()[-1]
 

@@ -22,6 +22,7 @@ from ceasefire.ledger import leaf_hash
 from ceasefire.model import NewsClaim
 from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import LogReport, SQLStore
+from ceasefire.store.finding_records import RECORD_FIELDS
 from ceasefire.store.journal import now
 from ceasefire.store.log_entries import KINDS, entry_bytes
 from ceasefire.store.protocol import (
@@ -76,6 +77,7 @@ TABLES = [
     "findings",
     "finding_rows",
     "run_days",
+    "finding_records",  # derived, not logged: recomputed (check 8)
 ]
 
 
@@ -312,7 +314,7 @@ def _columns() -> list[tuple[str, str]]:
         pairs += [(kind.table, c) for c in (*kind.columns, "log_index")]
         for child in kind.children:
             pairs += [(child.table, c) for c in child.columns]
-    return pairs
+    return pairs + [("finding_records", c) for c in ("run_id", "seq", *RECORD_FIELDS)]  # derived: check 8
 
 
 # Columns PostgreSQL's (non-deferrable) foreign keys protect: it refuses the change outright.
@@ -347,7 +349,7 @@ def test_every_column_of_every_row_is_covered(small: SQLStore, table: str, colum
         pytest.skip("PostgreSQL's foreign keys refuse this change before log verify could see it")
     if (table, column) in {("tokens", "role"), ("case_assessments", "conclusion"), ("link_decisions", "decision")}:
         pytest.skip("CHECK constraints refuse any other value here")
-    order = "seq" if table in {"incidents", "findings", "finding_rows", "run_days"} else "log_index"
+    order = "seq" if table in {"incidents", "findings", "finding_rows", "run_days", "finding_records"} else "log_index"
     row = next(small.db.dicts(f"SELECT {column} AS v, {order} AS k FROM {table} ORDER BY {order} DESC"), None)
     if row is None and table == "findings":
         pytest.skip("runs since 0019 keep their findings in finding_rows (issue 14)")
