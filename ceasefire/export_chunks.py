@@ -75,7 +75,7 @@ def _csv_cell(name: str, column: pa.Array, c: dict[str, pa.Array]) -> pa.Array:
     if name == "parties":
         return csv_cells(pc.binary_join(_party_lists(column), ";"))
     if pa.types.is_floating(column.type):
-        return float_cells(column, "", repr)
+        return float_cells(dictionary(column), "", repr)
     if pa.types.is_integer(column.type):
         return column.cast(pa.string()).fill_null("")
     return csv_cells(column if name in _DISTINCT else dictionary(column))
@@ -116,7 +116,7 @@ def _json_cell(key: str, c: dict[str, pa.Array]) -> pa.Array:
     if key == "weapon":  # Finding.to_document: no weapon is null
         return pc.if_else(pc.equal(column, ""), pa.scalar("null", pa.string()), json_strings(dictionary(column)))
     if pa.types.is_floating(column.type):
-        return float_cells(column, "null")
+        return float_cells(dictionary(column), "null")
     if pa.types.is_integer(column.type):
         return column.cast(pa.string()).fill_null("null")
     return json_strings(dictionary(column))

@@ -187,7 +187,12 @@ def json_floats(values: npt.NDArray[np.float64], python: Callable[[float], str] 
 
 
 def float_cells(column: pa.Array, null: str, python: Callable[[float], str] | None = None) -> pa.Array:
-    """``json_floats`` of a float64 Arrow column, ``null`` where it holds a null."""
+    """``json_floats`` of a float64 Arrow column, ``null`` where it holds a null; of a
+    dictionary-encoded one (``dictionary``: a confidence, a radius), once per distinct value
+    (Arrow hashes a float's bits: ``-0.0`` and ``0.0`` stay apart)."""
+    if pa.types.is_dictionary(column.type):
+        taken = float_cells(column.dictionary, null, python).take(column.indices)
+        return taken.fill_null(null) if column.null_count else taken
     values = column.fill_null(0.0).to_numpy(zero_copy_only=False)
     text = json_floats(values, python)
     return pc.if_else(pc.is_null(column), pa.scalar(null, pa.string()), text) if column.null_count else text
@@ -323,9 +328,21 @@ def csv_cells(column: pa.Array) -> pa.Array:
         return csv_cells(column.dictionary).take(column.indices)
     text = safe_texts(column)
     quote = _rows_holding(text, b',"\n')
-    if not quote.any():
+    count = int(np.count_nonzero(quote))
+    if not count:
         return text
-    # quoting only the rows that need it: replacing in every row costs more than the rest of a column
-    rows = np.flatnonzero(quote)
-    quoted = join('"', pc.replace_substring(text.take(pa.array(rows)), '"', '""'), '"')
-    return patch(text, rows, quoted)
+    if count * 4 < len(text):
+        # a few rows to quote (a place with a comma in its name): quoting every row costs more
+        rows = np.flatnonzero(quote)
+        return patch(text, rows, _quoted(text.take(pa.array(rows))))
+    # most rows (an explanation has commas): every row quoted, the rest kept by a select, which
+    # costs a fifth of putting the quoted rows back in place one by one (issue 14)
+    quoted = _quoted(text)
+    return quoted if count == len(text) else pc.if_else(pa.array(quote), quoted, text)
+
+
+def _quoted(text: pa.Array) -> pa.Array:
+    """Each text in quotes, its quotes doubled (no replace when no text holds a quote: most)."""
+    _, data = _text_bytes(text)  # a slice's whole buffer: a quote outside it costs a replace, no more
+    inner = pc.replace_substring(text, '"', '""') if np.any(data == 0x22) else text
+    return join('"', inner, '"')
