@@ -59,8 +59,8 @@ def records_select(where: str) -> str:
 def write_records(db: Database, run_id: int, rows: int) -> None:
     """Store the ``finding_records`` of run ``run_id``'s own ``finding_rows`` (about ``rows``), inside
     the caller's write transaction, after the run's row and its findings."""
+    # ``seq >= 0``: SQLite then walks the findings down their primary key, in the order they are
+    # stored, instead of down an index by obligation (a random page per finding: 5.0 s -> 4.1 s at 1M)
+    own = records_select("f.run_id = ? AND f.seq >= 0")
     with bulk_rows(db, "finding_records", rows):
-        db.execute(
-            f"INSERT INTO finding_records (run_id, seq, {', '.join(RECORD_FIELDS)}) {records_select('f.run_id = ?')}",
-            (run_id,),
-        )
+        db.execute(f"INSERT INTO finding_records (run_id, seq, {', '.join(RECORD_FIELDS)}) {own}", (run_id,))
