@@ -61,3 +61,45 @@ def agreement_copy(tmp_path: Path, *, title: str | None = None) -> Path:
         text = text.replace("title: Test arrangement with every key", f"title: {title}")
     (folder / "agreement.yaml").write_text(text, encoding="utf-8")
     return folder / "agreement.yaml"
+
+
+def assert_append_only(open_target: OpenTarget, table: str, update: str) -> None:
+    """``UPDATE table SET update`` and ``DELETE FROM table`` are refused by the table's triggers,
+    on a connection of the test's own (not the store's)."""
+    import sqlite3
+
+    import psycopg
+
+    for sql in (f"UPDATE {table} SET {update}", f"DELETE FROM {table}"):
+        if open_target.postgres:
+            with (
+                pytest.raises(psycopg.errors.RestrictViolation, match="append-only"),
+                psycopg.connect(open_target.target, autocommit=True) as conn,
+            ):
+                conn.execute(sql)
+        else:
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"), sqlite3.connect(open_target.target) as raw:
+                raw.execute(sql)
+
+
+class _Undo(Exception):
+    pass
+
+
+def verified_after(store: SQLStore, table: str, statement: str) -> list[str]:
+    """``log verify``'s problems after ``statement`` ran on ``table`` with its append-only
+    triggers off (as the database's owner could), then everything undone."""
+    found: list[str] = []
+    try:
+        with store.db.write():
+            if store.db.dialect == "postgres":
+                store.db.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            else:
+                store.db.execute(f"DROP TRIGGER {table}_no_update")
+                store.db.execute(f"DROP TRIGGER {table}_no_delete")
+            store.db.execute(statement)
+            found.extend(str(p) for p in store.verify_log().problems)
+            raise _Undo
+    except _Undo:
+        pass
+    return found

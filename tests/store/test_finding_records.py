@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store.storekit import SYRIA, OpenTarget
+from store.storekit import SYRIA, OpenTarget, assert_append_only, verified_after
 from store.test_incremental_runs import STRIKE
 
 from ceasefire.service.workflow import import_events, init_database, verify_stored
@@ -133,43 +133,7 @@ def test_the_migration_fills_a_database_of_an_older_version(tmp_path: Path) -> N
 
 
 def test_finding_records_is_append_only(store: SQLStore, open_target: OpenTarget) -> None:
-    import sqlite3
-
-    import psycopg
-
-    for sql in ("UPDATE finding_records SET notes = 'changed'", "DELETE FROM finding_records"):
-        if open_target.postgres:
-            with (
-                pytest.raises(psycopg.errors.RestrictViolation, match="append-only"),
-                psycopg.connect(open_target.target, autocommit=True) as conn,
-            ):
-                conn.execute(sql)
-        else:
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"), sqlite3.connect(open_target.target) as raw:
-                raw.execute(sql)
-
-
-class _Undo(Exception):
-    pass
-
-
-def _verified_after(store: SQLStore, statement: str) -> list[str]:
-    """``log verify``'s problems after ``statement`` ran on finding_records with its triggers off
-    (as the database's owner could), then everything undone."""
-    found: list[str] = []
-    try:
-        with store.db.write():
-            if store.db.dialect == "postgres":
-                store.db.execute("ALTER TABLE finding_records DISABLE TRIGGER USER")
-            else:
-                store.db.execute("DROP TRIGGER finding_records_no_update")
-                store.db.execute("DROP TRIGGER finding_records_no_delete")
-            store.db.execute(statement)
-            found.extend(str(p) for p in store.verify_log().problems)
-            raise _Undo
-    except _Undo:
-        pass
-    return found
+    assert_append_only(open_target, "finding_records", "notes = 'changed'")
 
 
 _ONE = "(SELECT MAX(seq) FROM finding_records WHERE run_id = 1)"
@@ -197,6 +161,6 @@ def test_log_verify_finds_finding_records_that_are_not_the_findings_records(
     """The table is derived, not logged: ``log verify`` recomputes it, so a field an export would
     show changed (or a row missing or added) is found although no entry changed."""
     assert store.verify_log().ok
-    problems = _verified_after(store, statement)
+    problems = verified_after(store, "finding_records", statement)
     assert [p.split(" (")[0] for p in problems] == [f"table finding_records: {s}" for s in said]
     assert store.verify_log().ok  # undone

@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from store.storekit import DATA, SYRIA, OpenTarget
+from store.storekit import DATA, SYRIA, OpenTarget, assert_append_only, verified_after
 
 from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import SQLStore, pages
@@ -129,20 +129,7 @@ def test_counts_and_extent_read_the_first_row_of_each_id(store: SQLStore) -> Non
 
 
 def test_incident_repeats_is_append_only(store: SQLStore, open_target: OpenTarget) -> None:
-    import sqlite3
-
-    import psycopg
-
-    for sql in ("UPDATE incident_repeats SET seq = seq + 100", "DELETE FROM incident_repeats"):
-        if open_target.postgres:
-            with (
-                pytest.raises(psycopg.errors.RestrictViolation, match="append-only"),
-                psycopg.connect(open_target.target, autocommit=True) as conn,
-            ):
-                conn.execute(sql)
-        else:
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"), sqlite3.connect(open_target.target) as raw:
-                raw.execute(sql)
+    assert_append_only(open_target, "incident_repeats", "seq = seq + 100")
 
 
 def test_the_last_day_is_the_latest_end_of_a_first_row(store: SQLStore, open_target: OpenTarget) -> None:
@@ -156,28 +143,6 @@ def test_the_last_day_is_the_latest_end_of_a_first_row(store: SQLStore, open_tar
         last = max(max(day, end or day) for day, end in first)
         assert pages.imported_extent(store.db, run.log_index) == (len(first), dt.date.fromisoformat(last))
     assert pages.imported_extent(store.db, runs[-1].log_index)[1] == dt.date(2017, 1, 5)
-
-
-class _Undo(Exception):
-    pass
-
-
-def _verified_after(store: SQLStore, statement: str) -> list[str]:
-    """``log verify``'s problems after ``statement`` ran on incident_repeats with its triggers
-    off (as the database's owner could), then everything undone."""
-    found: list[str] = []
-    try:
-        with store.db.write():
-            if store.db.dialect == "postgres":
-                store.db.execute("ALTER TABLE incident_repeats DISABLE TRIGGER USER")
-            else:
-                store.db.execute("DROP TRIGGER incident_repeats_no_delete")
-            store.db.execute(statement)
-            found.extend(str(p) for p in store.verify_log().problems)
-            raise _Undo
-    except _Undo:
-        pass
-    return found
 
 
 @pytest.mark.parametrize(
@@ -200,7 +165,7 @@ def test_log_verify_finds_incident_repeats_that_do_not_match_the_incidents(
     """The table is derived, not logged: ``log verify`` recomputes it, so an incident hidden from
     every page by a listed row (or shown twice by a missing one) is found although no entry changed."""
     assert store.verify_log().ok
-    problems = _verified_after(store, statement)
+    problems = verified_after(store, "incident_repeats", statement)
     assert len(problems) == 1 and problems[0].startswith(f"table incident_repeats: {said}")
     assert store.verify_log().ok  # undone
 
