@@ -16,6 +16,7 @@ import pytest
 from store.storekit import SYRIA, OpenTarget, assert_append_only, verified_after
 from store.test_incremental_runs import STRIKE
 
+from ceasefire import exports
 from ceasefire.service.workflow import import_events, init_database, verify_stored
 from ceasefire.store import SQLStore, open_store
 from ceasefire.store.finding_records import RECORD_FIELDS
@@ -82,6 +83,11 @@ def store(open_target: OpenTarget) -> SQLStore:
     import_events(store, [_again(open_target.tmp_path, judged)])
     verify_stored(store, incremental=False)
     return store
+
+
+def test_the_records_hold_every_incident_field_an_export_shows() -> None:
+    """The table's columns (0040: frozen) are the fields the export writers name, in their order."""
+    assert ("id", *RECORD_FIELDS) == exports.INCIDENT_FIELDS
 
 
 def test_every_run_stores_each_findings_record(store: SQLStore) -> None:
