@@ -103,3 +103,12 @@ def verified_after(store: SQLStore, table: str, statement: str) -> list[str]:
     except _Undo:
         pass
     return found
+
+
+def older_demo(tmp_path: Path) -> SQLStore:
+    """A copy of tests/data/golden/demo-before.sqlite (with its key and evidence), the demo
+    database as an earlier version wrote it, opened and not migrated: the caller closes it."""
+    for item in (DATA / "golden").glob("demo-before.sqlite*"):
+        (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp_path / item.name)
+    (tmp_path / "demo-before.sqlite.key").chmod(0o600)
+    return open_store(tmp_path / "demo-before.sqlite")

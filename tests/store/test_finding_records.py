@@ -8,21 +8,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from store.storekit import SYRIA, OpenTarget, assert_append_only, verified_after
+from store.storekit import SYRIA, OpenTarget, assert_append_only, older_demo, verified_after
 from store.test_incremental_runs import STRIKE
 
 from ceasefire import exports
 from ceasefire.service.workflow import import_events, init_database, verify_stored
-from ceasefire.store import SQLStore, open_store
+from ceasefire.store import SQLStore
 from ceasefire.store.finding_records import RECORD_FIELDS
 from ceasefire.store.protocol import Submitter
 
-GOLDEN = Path(__file__).parents[1] / "data" / "golden"
 Key = tuple[int, int]
 
 
@@ -125,10 +123,7 @@ def test_the_migration_fills_the_rows_runs_write(store: SQLStore, open_target: O
 
 def test_the_migration_fills_a_database_of_an_older_version(tmp_path: Path) -> None:
     """The demo database of an earlier version (runs before and after 0019, a report's findings)."""
-    for item in GOLDEN.glob("demo-before.sqlite*"):
-        (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp_path / item.name)
-    (tmp_path / "demo-before.sqlite.key").chmod(0o600)
-    store = open_store(tmp_path / "demo-before.sqlite")
+    store = older_demo(tmp_path)
     try:
         assert "0040_finding_records" in store.migrate()
         verify_stored(store, incremental=False)

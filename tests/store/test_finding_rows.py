@@ -8,18 +8,14 @@ migrations and a new run on it writes typed rows and verifies too.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from store.storekit import SYRIA, OpenTarget
+from store.storekit import SYRIA, OpenTarget, older_demo
 
 from ceasefire.ledger import canonical_json
 from ceasefire.service.workflow import import_events, init_database, verify_stored
-from ceasefire.store import open_store
 from ceasefire.store.pages import FindingFilter
-
-GOLDEN = Path(__file__).parents[1] / "data" / "golden"
 
 
 def test_stored_findings_are_the_engines_byte_for_byte(open_target: OpenTarget) -> None:
@@ -40,10 +36,7 @@ def test_stored_findings_are_the_engines_byte_for_byte(open_target: OpenTarget) 
 
 
 def test_a_database_written_before_migrates_verifies_and_runs_on(tmp_path: Path) -> None:
-    for item in GOLDEN.glob("demo-before.sqlite*"):
-        (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp_path / item.name)
-    (tmp_path / "demo-before.sqlite.key").chmod(0o600)
-    store = open_store(tmp_path / "demo-before.sqlite")
+    store = older_demo(tmp_path)
     try:
         old_run = store.runs()[-1]
         before = [f.to_document() for f in store.run_findings(old_run.id)]
