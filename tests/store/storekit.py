@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -112,3 +114,19 @@ def older_demo(tmp_path: Path) -> SQLStore:
         (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp_path / item.name)
     (tmp_path / "demo-before.sqlite.key").chmod(0o600)
     return open_store(tmp_path / "demo-before.sqlite")
+
+
+def a_day_later(folder: Path, ids: set[str], name: str, *, first_twice: bool = False) -> tuple[Path, list[str]]:
+    """An ACLED file ``name`` in ``folder`` repeating five rows of the Syria file whose ids are in
+    ``ids`` (those with findings), each a day later (a row read instead of the first stored row
+    of its id shows), the first of them twice if asked; and the ids it repeats."""
+    with (SYRIA / "incidents.csv").open(encoding="utf-8", newline="") as fp:
+        header, *rows = list(csv.reader(fp))
+    again = [row for row in rows if row[0] in ids][:5]
+    day = header.index("event_date")
+    for row in again:
+        row[day] = (dt.date.fromisoformat(row[day]) + dt.timedelta(days=1)).isoformat()
+    path = folder / name
+    with path.open("w", encoding="utf-8", newline="") as fp:
+        csv.writer(fp).writerows([header, *again, *again[:1] * first_twice])
+    return path, [row[0] for row in again]

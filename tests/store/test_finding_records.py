@@ -5,14 +5,12 @@ by ``log verify``."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from store.storekit import SYRIA, OpenTarget, assert_append_only, older_demo, verified_after
+from store.storekit import SYRIA, OpenTarget, a_day_later, assert_append_only, older_demo, verified_after
 from store.test_incremental_runs import STRIKE
 
 from ceasefire import exports
@@ -53,21 +51,6 @@ def _stored(store: SQLStore) -> dict[Key, tuple[Any, ...]]:
     return {(int(row[0]), int(row[1])): tuple(row[2:]) for row in rows}
 
 
-def _again(folder: Path, ids: set[str]) -> Path:
-    """Five rows of the Syria file whose ids have findings, a day later (a record read from the
-    wrong row shows), the first of them twice."""
-    with (SYRIA / "incidents.csv").open(encoding="utf-8", newline="") as fp:
-        header, *rows = list(csv.reader(fp))
-    again = [row for row in rows if row[0] in ids][:5]
-    day = header.index("event_date")
-    for row in again:
-        row[day] = (dt.date.fromisoformat(row[day]) + dt.timedelta(days=1)).isoformat()
-    path = folder / "again.csv"
-    with path.open("w", encoding="utf-8", newline="") as fp:
-        csv.writer(fp).writerows([header, *again, again[0]])
-    return path
-
-
 @pytest.fixture
 def store(open_target: OpenTarget) -> SQLStore:
     """Three runs: the Syria file; with a monitor's report and six rows repeating ids that have
@@ -78,7 +61,7 @@ def store(open_target: OpenTarget) -> SQLStore:
     assert first is not None
     store.submit_report(Submitter(1, "monitor"), STRIKE)
     judged = {f.record for f in store.run_findings(first.id)}
-    import_events(store, [_again(open_target.tmp_path, judged)])
+    import_events(store, [a_day_later(open_target.tmp_path, judged, "again.csv", first_twice=True)[0]])
     verify_stored(store, incremental=False)
     return store
 

@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from store.storekit import DATA, SYRIA, OpenTarget, assert_append_only, verified_after
+from store.storekit import DATA, SYRIA, OpenTarget, a_day_later, assert_append_only, verified_after
 
 from ceasefire.service.workflow import import_events, init_database
 from ceasefire.store import SQLStore, pages
@@ -175,20 +175,12 @@ def test_exports_join_the_first_row_of_each_id(store: SQLStore, open_target: Ope
     does not list it) show the first stored row of a repeated id (its date a day before the
     repeat's), as the SQL join of ``export_rows`` (a sorted subquery per finding) does."""
     judged = {f.record for f in store.run_findings(_runs(store)[0].id)}
-    with (SYRIA / "incidents.csv").open(encoding="utf-8", newline="") as fp:
-        header, *rows = list(csv.reader(fp))
-    again = [row for row in rows if row[0] in judged][:5]
-    day = header.index("event_date")
-    for row in again:
-        row[day] = (dt.date.fromisoformat(row[day]) + dt.timedelta(days=1)).isoformat()
-    path = open_target.tmp_path / "judged-again.csv"
-    with path.open("w", encoding="utf-8", newline="") as fp:
-        csv.writer(fp).writerows([header, *again])
+    path, again = a_day_later(open_target.tmp_path, judged, "judged-again.csv")
     run = import_events(store, [path]).run
     assert run is not None
     rows_read = store.export_rows(run, pages.FindingFilter(), None, 10_000, incidents=True)
     table = store.export_chunk(run, pages.FindingFilter(), None, 10_000, incidents=True).table
     names = table.column_names
-    assert {r[0] for r in again} <= set(table.column("id").to_pylist()) and len(rows_read) == table.num_rows
+    assert set(again) <= set(table.column("id").to_pylist()) and len(rows_read) == table.num_rows
     for name in ("id", "date", "notes"):
         assert table.column(name).to_pylist() == [r[names.index(name)] for r in rows_read], name
